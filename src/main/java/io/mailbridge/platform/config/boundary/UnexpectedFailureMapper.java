@@ -1,0 +1,47 @@
+package io.mailbridge.platform.config.boundary;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The last line: anything unforeseen becomes a 500 with a reference the operator finds in the log,
+ * never a stack trace in the answer.
+ */
+@Provider
+public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
+
+  private static final Logger LOG = Logger.getLogger(UnexpectedFailureMapper.class.getName());
+
+  @Override
+  public Response toResponse(Exception exception) {
+    if (exception instanceof ProcessingException || rootCause(exception) instanceof jakarta.json.bind.JsonbException) {
+      return Response.status(400)
+          .type(MediaType.APPLICATION_JSON_TYPE)
+          .entity(new ApiError("invalid_json", "The request body is not valid JSON for this call"))
+          .build();
+    }
+    String reference = UUID.randomUUID().toString().substring(0, 8);
+    LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, exception);
+    return Response.status(500)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(
+            new ApiError(
+                "internal_error",
+                "The server could not complete the request (reference " + reference + ")"))
+        .build();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable cause = t;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

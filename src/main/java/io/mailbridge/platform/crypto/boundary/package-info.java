@@ -1,0 +1,2 @@
+/** Admin HTTP entry points for key management. */
+package io.mailbridge.platform.crypto.boundary;

@@ -1,0 +1,92 @@
+package io.mailbridge.platform.crypto.control;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.prf.PrfConfig;
+import io.mailbridge.platform.config.control.MailbridgeSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The operator's key-encryption key: a Tink keyset file that wraps every data key Mailbridge
+ * stores. The embedded default generates one under the data directory on first start.
+ */
+@ApplicationScoped
+public class KeyEncryptionKey {
+
+  static final String KEK_PATH = "mailbridge.kek.path";
+  private static final Logger LOG = Logger.getLogger(KeyEncryptionKey.class.getName());
+
+  @Inject MailbridgeSettings settings;
+
+  private volatile Aead aead;
+
+  public Aead aead() {
+    Aead loaded = aead;
+    if (loaded == null) {
+      synchronized (this) {
+        if (aead == null) {
+          aead = load();
+        }
+        loaded = aead;
+      }
+    }
+    return loaded;
+  }
+
+  private Aead load() {
+    try {
+      AeadConfig.register();
+      PrfConfig.register();
+      Optional<String> configured = settings.value(KEK_PATH);
+      Path path = configured.map(Path::of).orElseGet(() -> settings.dataDir().resolve("kek.json"));
+      if (!Files.exists(path)) {
+        if (configured.isPresent()) {
+          throw new IllegalStateException(
+              "The key-encryption key file named by " + KEK_PATH + " does not exist: " + path);
+        }
+        generate(path);
+      }
+      KeysetHandle handle =
+          TinkJsonProtoKeysetFormat.parseKeyset(
+              Files.readString(path, StandardCharsets.UTF_8), InsecureSecretKeyAccess.get());
+      return handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot load the key-encryption key", e);
+    }
+  }
+
+  private static void generate(Path path) throws IOException, GeneralSecurityException {
+    Files.createDirectories(path.toAbsolutePath().getParent());
+    KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+    try {
+      Files.createFile(
+          path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException raced) {
+      return; // another node or thread created it first; use theirs
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(path);
+    }
+    Files.writeString(path, json, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    LOG.warning(
+        "Generated a new key-encryption key at "
+            + path
+            + " (owner-only permissions). Back it up: without it the stored data cannot be read.");
+  }
+}

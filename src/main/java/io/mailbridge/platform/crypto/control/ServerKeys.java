@@ -1,0 +1,110 @@
+package io.mailbridge.platform.crypto.control;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.prf.PredefinedPrfParameters;
+import com.google.crypto.tink.prf.PrfSet;
+import io.mailbridge.platform.crypto.entity.ServerKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.function.Supplier;
+
+/**
+ * Server-wide secrets, created once on first start by whichever node gets there first, stored
+ * wrapped by the key-encryption key and held in memory afterwards.
+ */
+@ApplicationScoped
+public class ServerKeys {
+
+  public static final String LOGIN_INDEX = "login-index";
+
+  @Inject KeyEncryptionKey kek;
+  @Inject ServerKeyStore store;
+
+  private volatile PrfSet loginIndex;
+
+  /** A generated secret and the part of it that may be shown (a public key), if any. */
+  public record GeneratedSecret(byte[] secret, String publicPart) {}
+
+  /** The stored secret of this kind, generating and storing it if no node has yet. */
+  public GeneratedSecret secret(String kind, Supplier<GeneratedSecret> generator) {
+    ServerKey stored = store.find(kind);
+    if (stored == null) {
+      GeneratedSecret fresh = generator.get();
+      try {
+        store.insert(new ServerKey(kind, wrap(kind, fresh.secret()), fresh.publicPart(), java.time.Instant.now()));
+      } catch (RuntimeException lostRace) {
+        // Another node inserted the same kind at the same time; theirs is the one to use.
+      }
+      stored = store.find(kind);
+      if (stored == null) {
+        throw new IllegalStateException("Cannot store the server key " + kind);
+      }
+    }
+    return new GeneratedSecret(unwrap(kind, stored.wrappedSecret()), stored.publicPart());
+  }
+
+  PrfSet loginIndex() {
+    PrfSet prf = loginIndex;
+    if (prf == null) {
+      synchronized (this) {
+        if (loginIndex == null) {
+          loginIndex = loadLoginIndex();
+        }
+        prf = loginIndex;
+      }
+    }
+    return prf;
+  }
+
+  private PrfSet loadLoginIndex() {
+    try {
+      byte[] serialized =
+          secret(
+                  LOGIN_INDEX,
+                  () -> {
+                    try {
+                      KeysetHandle handle =
+                          KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF);
+                      return new GeneratedSecret(
+                          TinkProtoKeysetFormat.serializeKeyset(
+                              handle, InsecureSecretKeyAccess.get()),
+                          null);
+                    } catch (GeneralSecurityException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .secret();
+      return TinkProtoKeysetFormat.parseKeyset(serialized, InsecureSecretKeyAccess.get())
+          .getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot load the login index key", e);
+    }
+  }
+
+  private byte[] wrap(String kind, byte[] secret) {
+    try {
+      return kek.aead().encrypt(secret, associatedData(kind));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot wrap the server key " + kind, e);
+    }
+  }
+
+  private byte[] unwrap(String kind, byte[] wrapped) {
+    try {
+      return kek.aead().decrypt(wrapped, associatedData(kind));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "The server key " + kind + " cannot be unwrapped: is this the right key-encryption key?",
+          e);
+    }
+  }
+
+  private static byte[] associatedData(String kind) {
+    return ("server_key\u0000" + kind).getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,268 @@
+package io.mailbridge.platform.jobs.control;
+
+import io.mailbridge.platform.config.control.MailbridgeDataSource;
+import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.config.control.SqlTime;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The {@code job} table: enqueue, claim with {@code FOR UPDATE SKIP LOCKED} and a lease, and record
+ * how a run ended. A run's outcome is only recorded while its lease is still held, so a node that
+ * lost its lease cannot overwrite the work of the node that took over.
+ */
+@ApplicationScoped
+public class JobStore {
+
+  private static final int MAX_ERROR = 500;
+  private static final int MAX_PAYLOAD = 4000;
+
+  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
+  DataSource dataSource;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.jobs.max-attempts", defaultValue = "8")
+  int defaultMaxAttempts;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.jobs.backoff-base", defaultValue = "PT10S")
+  Duration backoffBase;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.jobs.backoff-max", defaultValue = "PT1H")
+  Duration backoffMax;
+
+  Clock clock = Clock.systemUTC();
+
+  /**
+   * Queues a job inside the caller's transaction; with a dedup key, pending work with the same key
+   * is returned instead of queuing it twice.
+   */
+  @Transactional
+  public String enqueue(NewJob job) {
+    if (job.payload() != null && job.payload().length() > MAX_PAYLOAD) {
+      throw new IllegalArgumentException("Job payloads hold ids and cursors, not data");
+    }
+    try (Connection c = dataSource.getConnection()) {
+      if (job.dedupKey() != null) {
+        try (PreparedStatement find = c.prepareStatement("SELECT id FROM job WHERE dedup_key = ?")) {
+          find.setString(1, job.dedupKey());
+          try (ResultSet rs = find.executeQuery()) {
+            if (rs.next()) {
+              return rs.getString(1);
+            }
+          }
+        }
+      }
+      String id = OpaqueId.next();
+      Instant now = clock.instant();
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO job (id, kind, org_id, payload, state, run_at, attempts, max_attempts,"
+                  + " dedup_key, created_at, updated_at) VALUES (?, ?, ?, ?, 'READY', ?, 0, ?, ?, ?, ?)")) {
+        insert.setString(1, id);
+        insert.setString(2, job.kind());
+        insert.setString(3, job.orgId());
+        insert.setString(4, job.payload());
+        insert.setObject(5, SqlTime.utc(job.runAt() == null ? now : job.runAt()));
+        insert.setInt(6, job.maxAttempts() > 0 ? job.maxAttempts() : defaultMaxAttempts);
+        insert.setString(7, job.dedupKey());
+        insert.setObject(8, SqlTime.utc(now));
+        insert.setObject(9, SqlTime.utc(now));
+        insert.executeUpdate();
+      }
+      return id;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot queue a " + job.kind() + " job", e);
+    }
+  }
+
+  /** Takes up to {@code limit} due jobs (or jobs whose lease expired) for {@code owner}. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<ClaimedJob> claim(String owner, int limit, Duration lease) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<ClaimedJob> claimed = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      List<String[]> rows = new ArrayList<>();
+      try (PreparedStatement select =
+          c.prepareStatement(
+              "SELECT id, kind, org_id, payload, attempts FROM job"
+                  + " WHERE (state = 'READY' AND run_at <= ?)"
+                  + " OR (state = 'RUNNING' AND lease_expires_at < ?)"
+                  + " ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+        select.setObject(1, SqlTime.utc(now));
+        select.setObject(2, SqlTime.utc(now));
+        select.setInt(3, limit);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new String[] {
+                  rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                  Integer.toString(rs.getInt(5))
+                });
+          }
+        }
+      }
+      try (PreparedStatement take =
+          c.prepareStatement(
+              "UPDATE job SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?,"
+                  + " attempts = attempts + 1, updated_at = ? WHERE id = ?")) {
+        for (String[] row : rows) {
+          take.setString(1, owner);
+          take.setObject(2, SqlTime.utc(now.plus(lease)));
+          take.setObject(3, SqlTime.utc(now));
+          take.setString(4, row[0]);
+          take.addBatch();
+          claimed.add(
+              new ClaimedJob(row[0], row[1], row[2], row[3], Integer.parseInt(row[4]) + 1, owner));
+        }
+        if (!rows.isEmpty()) {
+          take.executeBatch();
+        }
+      }
+      return claimed;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot claim jobs", e);
+    }
+  }
+
+  /** Records a finished run, or puts the job back with its next payload; false if the lease was lost. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean finish(ClaimedJob job, JobOutcome outcome) {
+    Instant now = clock.instant();
+    String sql =
+        outcome.finished()
+            ? "UPDATE job SET state = 'DONE', dedup_key = NULL, lease_owner = NULL,"
+                + " lease_expires_at = NULL, last_error = NULL, updated_at = ?"
+                + " WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'"
+            : "UPDATE job SET state = 'READY', attempts = 0, payload = ?, run_at = ?,"
+                + " lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?"
+                + " WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement update = c.prepareStatement(sql)) {
+      int i = 1;
+      if (!outcome.finished()) {
+        update.setString(i++, outcome.nextPayload());
+        update.setObject(i++, SqlTime.utc(now));
+      }
+      update.setObject(i++, SqlTime.utc(now));
+      update.setString(i++, job.id());
+      update.setString(i, job.leaseOwner());
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot record the end of a job", e);
+    }
+  }
+
+  /**
+   * Records a failed run: retried after exponential backoff (or the handler's own delay), parked
+   * once its attempts are used up. False if the lease was lost meanwhile.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean fail(ClaimedJob job, Throwable error, Duration retryAfter) {
+    Instant now = clock.instant();
+    try (Connection c = dataSource.getConnection()) {
+      int attempts;
+      int maxAttempts;
+      try (PreparedStatement select =
+          c.prepareStatement(
+              "SELECT attempts, max_attempts FROM job WHERE id = ? AND lease_owner = ?"
+                  + " AND state = 'RUNNING' FOR UPDATE")) {
+        select.setString(1, job.id());
+        select.setString(2, job.leaseOwner());
+        try (ResultSet rs = select.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          attempts = rs.getInt(1);
+          maxAttempts = rs.getInt(2);
+        }
+      }
+      boolean park = attempts >= maxAttempts;
+      Duration delay = retryAfter != null ? retryAfter : backoff(attempts);
+      try (PreparedStatement update =
+          c.prepareStatement(
+              park
+                  ? "UPDATE job SET state = 'PARKED', dedup_key = NULL, lease_owner = NULL,"
+                      + " lease_expires_at = NULL, last_error = ?, updated_at = ? WHERE id = ?"
+                  : "UPDATE job SET state = 'READY', run_at = ?, lease_owner = NULL,"
+                      + " lease_expires_at = NULL, last_error = ?, updated_at = ? WHERE id = ?")) {
+        int i = 1;
+        if (!park) {
+          update.setObject(i++, SqlTime.utc(now.plus(delay)));
+        }
+        update.setString(i++, describe(error));
+        update.setObject(i++, SqlTime.utc(now));
+        update.setString(i, job.id());
+        update.executeUpdate();
+      }
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot record a failed job", e);
+    }
+  }
+
+  /** Base × 2^(attempt-1), capped, plus up to 10 % jitter so retries of many jobs spread out. */
+  Duration backoff(int attempt) {
+    long base = backoffBase.toMillis();
+    long exponential = base << Math.min(Math.max(attempt - 1, 0), 30);
+    long capped = Math.min(exponential <= 0 ? Long.MAX_VALUE : exponential, backoffMax.toMillis());
+    long jitter = (long) (capped * 0.1 * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(capped + jitter);
+  }
+
+  public Optional<JobView> find(String id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT id, kind, org_id, payload, state, attempts, max_attempts, run_at,"
+                    + " lease_owner, lease_expires_at, last_error FROM job WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new JobView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                JobState.valueOf(rs.getString(5)),
+                rs.getInt(6),
+                rs.getInt(7),
+                SqlTime.instant(rs.getObject(8, LocalDateTime.class)),
+                rs.getString(9),
+                SqlTime.instant(rs.getObject(10, LocalDateTime.class)),
+                rs.getString(11)));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read a job", e);
+    }
+  }
+
+  private static String describe(Throwable error) {
+    String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
+  }
+
+}

@@ -1,0 +1,84 @@
+package io.mailbridge.platform.security.boundary;
+
+import io.mailbridge.platform.config.boundary.ApiError;
+import io.mailbridge.platform.security.control.AccessTokens;
+import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.security.control.Users;
+import io.mailbridge.platform.security.entity.AppUser;
+import jakarta.annotation.Priority;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Every {@code /api} call not marked {@code @PermitAll} needs a valid Mailbridge JWT (verified by
+ * MicroProfile JWT) whose user still exists and is enabled; {@code @RolesAllowed} is checked
+ * against the user's current role in the database, not the one in the token.
+ */
+@Provider
+@Priority(Priorities.AUTHORIZATION)
+public class ApiAuthorization implements ContainerRequestFilter {
+
+  @Context ResourceInfo resource;
+  @Inject Caller caller;
+  @Inject Users users;
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    Method method = resource.getResourceMethod();
+    if (method == null || isPublic(method)) {
+      return;
+    }
+    Principal principal = request.getSecurityContext().getUserPrincipal();
+    if (!(principal instanceof JsonWebToken jwt) || !AccessTokens.ISSUER.equals(jwt.getIssuer())) {
+      deny(request, Response.Status.UNAUTHORIZED, "unauthorized", "Sign in first");
+      return;
+    }
+    String orgId = jwt.getClaim(AccessTokens.ORG_CLAIM);
+    Optional<AppUser> user = users.findActive(orgId, jwt.getSubject());
+    if (user.isEmpty()) {
+      deny(request, Response.Status.UNAUTHORIZED, "unauthorized", "The account is disabled or gone");
+      return;
+    }
+    RolesAllowed roles = rolesAllowed(method);
+    if (roles != null
+        && Arrays.stream(roles.value()).noneMatch(r -> r.equals(user.get().role().name()))) {
+      deny(request, Response.Status.FORBIDDEN, "forbidden", "This needs the role " + String.join(" or ", roles.value()));
+      return;
+    }
+    caller.signedIn(user.get().id(), user.get().orgId(), user.get().role());
+  }
+
+  private static boolean isPublic(Method method) {
+    return method.isAnnotationPresent(PermitAll.class)
+        || (!method.isAnnotationPresent(RolesAllowed.class)
+            && method.getDeclaringClass().isAnnotationPresent(PermitAll.class));
+  }
+
+  private static RolesAllowed rolesAllowed(Method method) {
+    RolesAllowed onMethod = method.getAnnotation(RolesAllowed.class);
+    return onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(RolesAllowed.class);
+  }
+
+  private static void deny(
+      ContainerRequestContext request, Response.Status status, String code, String message) {
+    request.abortWith(
+        Response.status(status)
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new ApiError(code, message))
+            .build());
+  }
+}
