@@ -8,6 +8,7 @@ import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,9 +37,10 @@ public class JobPump {
   @Inject JobRunner runner;
   @Inject StartupState startup;
 
+  // Read at every tick, so an operator can pause the pump on a node without a restart.
   @Inject
   @ConfigProperty(name = "mailbridge.jobs.enabled", defaultValue = "true")
-  boolean enabled;
+  Provider<Boolean> enabled;
 
   @Inject
   @ConfigProperty(name = "mailbridge.jobs.concurrency", defaultValue = "4")
@@ -53,7 +55,7 @@ public class JobPump {
 
   @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "job pump")
   void tick() {
-    if (!enabled || !startup.isReady() || !pumping.compareAndSet(false, true)) {
+    if (!enabled.get() || !startup.isReady() || !pumping.compareAndSet(false, true)) {
       return;
     }
     try {

@@ -109,11 +109,13 @@ public class JobStore {
                   + " WHERE (state = 'READY' AND run_at <= ?)"
                   + " OR (state = 'RUNNING' AND lease_expires_at < ?)"
                   + " ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+        // H2 applies LIMIT before skipping locked rows (PostgreSQL after), so look further than
+        // needed: a pump must not come back empty just because another pump is claiming too.
         select.setObject(1, SqlTime.utc(now));
         select.setObject(2, SqlTime.utc(now));
-        select.setInt(3, limit);
+        select.setInt(3, limit * 4 + 8);
         try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
+          while (rs.next() && rows.size() < limit) {
             rows.add(
                 new String[] {
                   rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -122,21 +124,25 @@ public class JobStore {
           }
         }
       }
+      // The condition is checked again on the row as it is now: H2 does not re-check a row that
+      // another claimer changed between this SELECT and its lock, PostgreSQL does.
       try (PreparedStatement take =
           c.prepareStatement(
               "UPDATE job SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?,"
-                  + " attempts = attempts + 1, updated_at = ? WHERE id = ?")) {
+                  + " attempts = attempts + 1, updated_at = ? WHERE id = ?"
+                  + " AND ((state = 'READY' AND run_at <= ?)"
+                  + " OR (state = 'RUNNING' AND lease_expires_at < ?))")) {
         for (String[] row : rows) {
           take.setString(1, owner);
           take.setObject(2, SqlTime.utc(now.plus(lease)));
           take.setObject(3, SqlTime.utc(now));
           take.setString(4, row[0]);
-          take.addBatch();
-          claimed.add(
-              new ClaimedJob(row[0], row[1], row[2], row[3], Integer.parseInt(row[4]) + 1, owner));
-        }
-        if (!rows.isEmpty()) {
-          take.executeBatch();
+          take.setObject(5, SqlTime.utc(now));
+          take.setObject(6, SqlTime.utc(now));
+          if (take.executeUpdate() == 1) {
+            claimed.add(
+                new ClaimedJob(row[0], row[1], row[2], row[3], Integer.parseInt(row[4]) + 1, owner));
+          }
         }
       }
       return claimed;
