@@ -49,6 +49,13 @@ public class ConfiguredDataSource implements DataSource {
       }
       MailbridgeSettings settings = new MailbridgeSettings();
       String configuredUrl = settings.databaseUrl();
+      if (settings.usesEmbeddedDatabase()) {
+        try {
+          settings.createDataDir();
+        } catch (java.io.IOException e) {
+          throw new SQLException("Cannot create the data directory " + settings.dataDir(), e);
+        }
+      }
       Properties props = new Properties();
       props.setProperty("user", settings.databaseUser());
       props.setProperty("password", settings.databasePassword());

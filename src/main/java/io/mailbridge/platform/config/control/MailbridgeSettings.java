@@ -1,7 +1,10 @@
 package io.mailbridge.platform.config.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -40,7 +43,30 @@ public class MailbridgeSettings {
     return config
         .getOptionalValue(DB_URL, String.class)
         .filter(url -> !url.isBlank())
-        .orElseGet(() -> "jdbc:h2:file:" + dataDir().resolve("mailbridge").toString());
+        .orElseGet(this::embeddedDatabaseUrl);
+  }
+
+  public boolean usesEmbeddedDatabase() {
+    return databaseUrl().equals(embeddedDatabaseUrl());
+  }
+
+  // No trace file: H2 writes failing statements there, and they may carry values.
+  private String embeddedDatabaseUrl() {
+    return "jdbc:h2:file:" + dataDir().resolve("mailbridge") + ";TRACE_LEVEL_FILE=0";
+  }
+
+  /** Creates the data directory readable by the server's user only, if it does not exist yet. */
+  public Path createDataDir() throws IOException {
+    Path dir = dataDir();
+    if (!Files.isDirectory(dir)) {
+      try {
+        Files.createDirectories(
+            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createDirectories(dir);
+      }
+    }
+    return dir;
   }
 
   public String databaseUser() {

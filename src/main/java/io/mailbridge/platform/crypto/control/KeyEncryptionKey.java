@@ -54,7 +54,10 @@ public class KeyEncryptionKey {
       AeadConfig.register();
       PrfConfig.register();
       Optional<String> configured = settings.value(KEK_PATH);
-      Path path = configured.map(Path::of).orElseGet(() -> settings.dataDir().resolve("kek.json"));
+      Path path =
+          configured.isPresent()
+              ? Path.of(configured.get())
+              : settings.createDataDir().resolve("kek.json");
       if (!Files.exists(path)) {
         if (configured.isPresent()) {
           throw new IllegalStateException(
@@ -72,7 +75,6 @@ public class KeyEncryptionKey {
   }
 
   private static void generate(Path path) throws IOException, GeneralSecurityException {
-    Files.createDirectories(path.toAbsolutePath().getParent());
     KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
     String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
     try {
