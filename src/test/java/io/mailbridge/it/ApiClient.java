@@ -13,7 +13,8 @@ import java.time.Duration;
 /** Talks HTTP to the running server from inside it, as an outside client would. */
 public final class ApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
 
   public ApiClient(String base) {
@@ -57,7 +58,8 @@ public final class ApiClient {
   public JsonObject login(String email, String password) {
     Reply reply = post("/api/auth/login", null, credentials(email, password));
     if (reply.status() != 200) {
-      throw new AssertionError("login of " + email + " gave " + reply.status() + " " + reply.body());
+      throw new AssertionError(
+          "login of " + email + " gave " + reply.status() + " " + reply.body());
     }
     return reply.json();
   }
@@ -67,7 +69,11 @@ public final class ApiClient {
   }
 
   public static String credentials(String email, String password) {
-    return Json.createObjectBuilder().add("email", email).add("password", password).build().toString();
+    return Json.createObjectBuilder()
+        .add("email", email)
+        .add("password", password)
+        .build()
+        .toString();
   }
 
   private HttpRequest.Builder request(String path, String token) {

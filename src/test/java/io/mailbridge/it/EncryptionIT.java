@@ -68,7 +68,10 @@ class EncryptionIT {
     new ApiClient("http://127.0.0.1:" + request.getLocalPort()).login(email, password);
 
     List<String> tables = raw.tables();
-    assertTrue(tables.containsAll(List.of("org", "app_user", "refresh_token", "org_keyset", "server_key", "job")), tables.toString());
+    assertTrue(
+        tables.containsAll(
+            List.of("org", "app_user", "refresh_token", "org_keyset", "server_key", "job")),
+        tables.toString());
     byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
     int scanned = 0;
     for (String table : tables) {
@@ -83,8 +86,11 @@ class EncryptionIT {
     assertTrue(scanned > 10, "the scan read the rows");
 
     // The signing key is stored wrapped, not as a usable private key.
-    byte[] wrapped = raw.bytesOf("SELECT wrapped_secret FROM server_key WHERE kind = ?", "jwt-signing");
-    assertThrows(Exception.class, () -> KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapped)));
+    byte[] wrapped =
+        raw.bytesOf("SELECT wrapped_secret FROM server_key WHERE kind = ?", "jwt-signing");
+    assertThrows(
+        Exception.class,
+        () -> KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapped)));
   }
 
   @Test
@@ -98,19 +104,31 @@ class EncryptionIT {
     byte[] otherName = raw.bytes("app_user", "display_name", other.id());
     try {
       raw.setBytes("app_user", "display_name", b.id(), aName);
-      assertThrows(UnreadableValueException.class, () -> users.find(b.orgId(), b.id()).displayName(), "another row");
+      assertThrows(
+          UnreadableValueException.class,
+          () -> users.find(b.orgId(), b.id()).displayName(),
+          "another row");
 
       raw.setBytes("app_user", "display_name", a.id(), aEmail);
-      assertThrows(UnreadableValueException.class, () -> users.find(a.orgId(), a.id()).displayName(), "another column");
+      assertThrows(
+          UnreadableValueException.class,
+          () -> users.find(a.orgId(), a.id()).displayName(),
+          "another column");
 
       raw.setBytes("app_user", "display_name", other.id(), aName);
-      assertThrows(UnreadableValueException.class, () -> users.find(other.orgId(), other.id()).displayName(), "another org");
+      assertThrows(
+          UnreadableValueException.class,
+          () -> users.find(other.orgId(), other.id()).displayName(),
+          "another org");
     } finally {
       raw.setBytes("app_user", "display_name", a.id(), aName);
       raw.setBytes("app_user", "display_name", b.id(), bName);
       raw.setBytes("app_user", "display_name", other.id(), otherName);
     }
-    assertEquals("Binding B person", users.find(b.orgId(), b.id()).displayName(), "restored rows read again");
+    assertEquals(
+        "Binding B person",
+        users.find(b.orgId(), b.id()).displayName(),
+        "restored rows read again");
   }
 
   @Test
@@ -133,20 +151,31 @@ class EncryptionIT {
     AppUser newcomer = testOrgs.user(orgId, "USER", "after rotation");
     members.add(newcomer);
     before.put(newcomer.id(), newcomer.email() + "|" + newcomer.displayName());
-    assertEquals(started.primaryKeyId(), FieldCipher.keyIdOf(raw.bytes("app_user", "email", newcomer.id())), "new rows use the new key at once");
+    assertEquals(
+        started.primaryKeyId(),
+        FieldCipher.keyIdOf(raw.bytes("app_user", "email", newcomer.id())),
+        "new rows use the new key at once");
 
     // One batch of the job, then reads again while old and new keys are both in use.
     ClaimedJob first = claim(started.jobId());
     jobRunner.run(first);
-    assertEquals(JobState.READY, jobStore.find(started.jobId()).orElseThrow().state(), "more batches to go");
-    assertEquals(Set.of(oldKey, started.primaryKeyId()), keyIdsOf(orgId), "half way: both keys in use");
+    assertEquals(
+        JobState.READY, jobStore.find(started.jobId()).orElseThrow().state(), "more batches to go");
+    assertEquals(
+        Set.of(oldKey, started.primaryKeyId()), keyIdsOf(orgId), "half way: both keys in use");
     assertEquals(before, readAll(members), "reads work during re-encryption");
 
     waitUntilDone(started.jobId());
-    assertEquals(Set.of(started.primaryKeyId()), keyIdsOf(orgId), "every sealed value of the org now uses the new key");
+    assertEquals(
+        Set.of(started.primaryKeyId()),
+        keyIdsOf(orgId),
+        "every sealed value of the org now uses the new key");
     assertEquals(1, rotation.status(orgId).keyCount(), "the old key was dropped once unused");
     assertEquals(before, readAll(members), "reads work after rotation");
-    assertEquals(admin.orgId(), users.findByLoginEmail(admin.email()).orElseThrow().orgId(), "blind index still finds users");
+    assertEquals(
+        admin.orgId(),
+        users.findByLoginEmail(admin.email()).orElseThrow().orgId(),
+        "blind index still finds users");
   }
 
   private ClaimedJob claim(String jobId) throws InterruptedException {

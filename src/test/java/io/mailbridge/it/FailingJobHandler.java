@@ -21,7 +21,8 @@ public class FailingJobHandler implements JobHandler {
   @Override
   public JobOutcome run(ClaimedJob job) throws RetryLater {
     if (job.payload() != null && job.payload().startsWith("retry-after:")) {
-      throw new RetryLater("provider busy", Duration.parse(job.payload().substring("retry-after:".length())));
+      throw new RetryLater(
+          "provider busy", Duration.parse(job.payload().substring("retry-after:".length())));
     }
     throw new IllegalStateException("planned failure on attempt " + job.attempt());
   }

@@ -3,7 +3,6 @@ package io.mailbridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobOutcome;
@@ -60,8 +59,16 @@ class JobQueueIT {
     }
     ExecutorService threads = Executors.newFixedThreadPool(2);
     CountDownLatch start = new CountDownLatch(1);
-    Callable<Integer> pumpA = () -> { start.await(); return pump.drain("it-pump-A", 3); };
-    Callable<Integer> pumpB = () -> { start.await(); return pump.drain("it-pump-B", 3); };
+    Callable<Integer> pumpA =
+        () -> {
+          start.await();
+          return pump.drain("it-pump-A", 3);
+        };
+    Callable<Integer> pumpB =
+        () -> {
+          start.await();
+          return pump.drain("it-pump-B", 3);
+        };
     Future<Integer> a = threads.submit(pumpA);
     Future<Integer> b = threads.submit(pumpB);
     start.countDown();
@@ -76,8 +83,10 @@ class JobQueueIT {
     }
     Set<String> owners =
         ids.stream().map(id -> CountingJobHandler.RUNS.get(id).peek()).collect(Collectors.toSet());
-    assertTrue(ranByA + ranByB >= ids.size(), "the two pumps ran all jobs: " + ranByA + " + " + ranByB);
-    assertTrue(owners.containsAll(Set.of("it-pump-A", "it-pump-B")), "both pumps got work: " + owners);
+    assertTrue(
+        ranByA + ranByB >= ids.size(), "the two pumps ran all jobs: " + ranByA + " + " + ranByB);
+    assertTrue(
+        owners.containsAll(Set.of("it-pump-A", "it-pump-B")), "both pumps got work: " + owners);
   }
 
   @Test
@@ -125,7 +134,9 @@ class JobQueueIT {
     Thread.sleep(600);
     ClaimedJob rescued = claimUntil(id, "it-rescuer", Duration.ofMinutes(1));
     assertEquals(2, rescued.attempt());
-    assertFalse(store.finish(dead, JobOutcome.done()), "the node that lost its lease cannot record an outcome");
+    assertFalse(
+        store.finish(dead, JobOutcome.done()),
+        "the node that lost its lease cannot record an outcome");
     runner.run(rescued);
     assertEquals(JobState.DONE, store.find(id).orElseThrow().state());
     assertEquals(List.of("it-rescuer"), List.copyOf(CountingJobHandler.RUNS.get(id)));
@@ -165,7 +176,8 @@ class JobQueueIT {
   }
 
   /** Claims until this job is among the claimed; other due jobs claimed on the way are run. */
-  private ClaimedJob claimUntil(String id, String owner, Duration lease) throws InterruptedException {
+  private ClaimedJob claimUntil(String id, String owner, Duration lease)
+      throws InterruptedException {
     for (int i = 0; i < 50; i++) {
       ClaimedJob wanted = null;
       for (ClaimedJob job : store.claim(owner, 20, lease)) {
@@ -201,10 +213,15 @@ class JobQueueIT {
   }
 
   private void makeDue(String id) throws Exception {
-    raw.update("UPDATE job SET run_at = ? WHERE id = ?", LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), id);
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE id = ?",
+        LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC),
+        id);
   }
 
   private static void assertBetween(Duration low, Duration high, Duration actual) {
-    assertTrue(actual.compareTo(low) >= 0 && actual.compareTo(high) <= 0, actual + " not within " + low + ".." + high);
+    assertTrue(
+        actual.compareTo(low) >= 0 && actual.compareTo(high) <= 0,
+        actual + " not within " + low + ".." + high);
   }
 }

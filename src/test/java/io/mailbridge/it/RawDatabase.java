@@ -26,7 +26,8 @@ public class RawDatabase {
     List<String> tables = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       DatabaseMetaData meta = c.getMetaData();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+      try (ResultSet rs =
+          meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
         while (rs.next()) {
           String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
           if (!name.startsWith("databasechangelog")) {
@@ -61,7 +62,8 @@ public class RawDatabase {
 
   public byte[] bytes(String table, String column, String id) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement select = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {
+        PreparedStatement select =
+            c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {
       select.setString(1, id);
       try (ResultSet rs = select.executeQuery()) {
         if (!rs.next()) {
@@ -105,7 +107,8 @@ public class RawDatabase {
 
   public void setBytes(String table, String column, String id, byte[] value) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE id = ?")) {
+        PreparedStatement update =
+            c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE id = ?")) {
       update.setBytes(1, value);
       update.setString(2, id);
       if (update.executeUpdate() != 1) {

@@ -80,12 +80,20 @@ class SecurityIT {
   @Test
   void badCredentialsAndBadBodiesAreClearClientErrors() {
     AppUser admin = testOrgs.orgWithAdmin("Bad input");
-    Reply wrong = api().post("/api/auth/login", null, ApiClient.credentials(admin.email(), "not the password"));
+    Reply wrong =
+        api()
+            .post(
+                "/api/auth/login", null, ApiClient.credentials(admin.email(), "not the password"));
     assertEquals(401, wrong.status());
     assertEquals("invalid_credentials", wrong.error());
     assertFalse(wrong.body().contains("not the password"), "the answer never echoes the password");
 
-    Reply unknown = api().post("/api/auth/login", null, ApiClient.credentials("nobody@it.example", "whatever it is"));
+    Reply unknown =
+        api()
+            .post(
+                "/api/auth/login",
+                null,
+                ApiClient.credentials("nobody@it.example", "whatever it is"));
     assertEquals(401, unknown.status());
     assertEquals("invalid_credentials", unknown.error(), "unknown and wrong look the same");
 
@@ -119,7 +127,8 @@ class SecurityIT {
     assertEquals("refresh_token_reused", reuse.error());
 
     Reply afterReuse = api().post("/api/auth/refresh", null, refreshBody(r2));
-    assertEquals(401, afterReuse.status(), "the reuse revoked the newer token of the same family too");
+    assertEquals(
+        401, afterReuse.status(), "the reuse revoked the newer token of the same family too");
 
     // Another login is a new family and is not affected.
     String other = api().login(admin.email(), TestOrgs.PASSWORD).getString("refreshToken");
@@ -155,12 +164,23 @@ class SecurityIT {
     String otherUser = payload.replace(admin.id(), "someone-else-entirely");
     assertNotEquals(payload, otherUser);
     String tampered =
-        parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(otherUser.getBytes(StandardCharsets.UTF_8))
-            + "." + parts[2];
+        parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(otherUser.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
     assertUnauthorized(api().get("/api/auth/me", tampered));
 
-    String unsigned = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-        + "." + parts[1] + ".";
+    String unsigned =
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    "{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[1]
+            + ".";
     assertUnauthorized(api().get("/api/auth/me", unsigned));
 
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -188,22 +208,54 @@ class SecurityIT {
     String token = api().accessToken(admin.email(), TestOrgs.PASSWORD);
     String email = TestOrgs.uniqueEmail("rep");
 
-    Reply created = api().post("/api/admin/users", token, userBody(email, "Rep One", "USER", TestOrgs.PASSWORD));
+    Reply created =
+        api()
+            .post("/api/admin/users", token, userBody(email, "Rep One", "USER", TestOrgs.PASSWORD));
     assertEquals(201, created.status(), created.body());
     JsonObject rep = created.json();
     assertEquals(email, rep.getString("email"));
     assertEquals("USER", rep.getString("role"));
     assertFalse(rep.getBoolean("disabled"));
-    assertTrue(created.raw().headers().firstValue("Location").orElse("").endsWith(rep.getString("id")));
+    assertTrue(
+        created.raw().headers().firstValue("Location").orElse("").endsWith(rep.getString("id")));
 
-    Reply duplicate = api().post("/api/admin/users", token, userBody(email.toUpperCase(), "Rep Two", "USER", TestOrgs.PASSWORD));
+    Reply duplicate =
+        api()
+            .post(
+                "/api/admin/users",
+                token,
+                userBody(email.toUpperCase(), "Rep Two", "USER", TestOrgs.PASSWORD));
     assertEquals(409, duplicate.status());
     assertEquals("email_taken", duplicate.error());
 
-    assertInvalidField(api().post("/api/admin/users", token, userBody("not-an-address", "X", "USER", TestOrgs.PASSWORD)), "email");
-    assertInvalidField(api().post("/api/admin/users", token, userBody(TestOrgs.uniqueEmail("x"), "X", "USER", "short")), "password");
-    assertInvalidField(api().post("/api/admin/users", token, userBody(TestOrgs.uniqueEmail("x"), "X", "KING", TestOrgs.PASSWORD)), "role");
-    assertInvalidField(api().post("/api/admin/users", token, userBody(TestOrgs.uniqueEmail("x"), " ", "USER", TestOrgs.PASSWORD)), "displayName");
+    assertInvalidField(
+        api()
+            .post(
+                "/api/admin/users",
+                token,
+                userBody("not-an-address", "X", "USER", TestOrgs.PASSWORD)),
+        "email");
+    assertInvalidField(
+        api()
+            .post(
+                "/api/admin/users",
+                token,
+                userBody(TestOrgs.uniqueEmail("x"), "X", "USER", "short")),
+        "password");
+    assertInvalidField(
+        api()
+            .post(
+                "/api/admin/users",
+                token,
+                userBody(TestOrgs.uniqueEmail("x"), "X", "KING", TestOrgs.PASSWORD)),
+        "role");
+    assertInvalidField(
+        api()
+            .post(
+                "/api/admin/users",
+                token,
+                userBody(TestOrgs.uniqueEmail("x"), " ", "USER", TestOrgs.PASSWORD)),
+        "displayName");
 
     Reply page1 = api().get("/api/admin/users?limit=1", token);
     assertEquals(200, page1.status(), page1.body());
@@ -218,7 +270,12 @@ class SecurityIT {
     assertEquals(400, api().get("/api/admin/users?limit=0", token).status());
 
     String repId = rep.getString("id");
-    Reply renamed = api().patch("/api/admin/users/" + repId, token, "{\"displayName\":\"Rep Renamed\",\"role\":\"ADMIN\"}");
+    Reply renamed =
+        api()
+            .patch(
+                "/api/admin/users/" + repId,
+                token,
+                "{\"displayName\":\"Rep Renamed\",\"role\":\"ADMIN\"}");
     assertEquals(200, renamed.status(), renamed.body());
     assertEquals("Rep Renamed", renamed.json().getString("displayName"));
     assertEquals("ADMIN", api().get("/api/admin/users/" + repId, token).json().getString("role"));
@@ -251,10 +308,20 @@ class SecurityIT {
     assertTrue(disabled.json().getBoolean("disabled"));
 
     assertUnauthorized(api().get("/api/auth/me", repTokens.getString("accessToken")));
-    assertEquals(401, api().post("/api/auth/refresh", null, refreshBody(repTokens.getString("refreshToken"))).status());
-    assertEquals(401, api().post("/api/auth/login", null, ApiClient.credentials(rep.email(), TestOrgs.PASSWORD)).status());
+    assertEquals(
+        401,
+        api()
+            .post("/api/auth/refresh", null, refreshBody(repTokens.getString("refreshToken")))
+            .status());
+    assertEquals(
+        401,
+        api()
+            .post("/api/auth/login", null, ApiClient.credentials(rep.email(), TestOrgs.PASSWORD))
+            .status());
 
-    assertEquals(200, api().patch("/api/admin/users/" + rep.id(), adminToken, "{\"disabled\":false}").status());
+    assertEquals(
+        200,
+        api().patch("/api/admin/users/" + rep.id(), adminToken, "{\"disabled\":false}").status());
     assertNotNull(api().accessToken(rep.email(), TestOrgs.PASSWORD));
   }
 
@@ -285,12 +352,23 @@ class SecurityIT {
   void repeatedFailuresForOneAccountAreThrottled() {
     AppUser admin = testOrgs.orgWithAdmin("Throttle");
     for (int i = 0; i < 5; i++) {
-      assertEquals(401, api().post("/api/auth/login", null, ApiClient.credentials(admin.email(), "wrong password " + i)).status());
+      assertEquals(
+          401,
+          api()
+              .post(
+                  "/api/auth/login",
+                  null,
+                  ApiClient.credentials(admin.email(), "wrong password " + i))
+              .status());
     }
-    Reply throttled = api().post("/api/auth/login", null, ApiClient.credentials(admin.email(), TestOrgs.PASSWORD));
-    assertEquals(429, throttled.status(), "even the right password waits once the limit is reached");
+    Reply throttled =
+        api()
+            .post("/api/auth/login", null, ApiClient.credentials(admin.email(), TestOrgs.PASSWORD));
+    assertEquals(
+        429, throttled.status(), "even the right password waits once the limit is reached");
     assertEquals("too_many_requests", throttled.error());
-    long retryAfter = Long.parseLong(throttled.raw().headers().firstValue("Retry-After").orElseThrow());
+    long retryAfter =
+        Long.parseLong(throttled.raw().headers().firstValue("Retry-After").orElseThrow());
     assertTrue(retryAfter > 0 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
 
     // Other accounts are not locked out by it.

@@ -25,12 +25,13 @@ public class TestOrgs {
 
   public AppUser user(String orgId, String role, String label) {
     return users.create(
-        orgId,
-        new Users.NewUser(uniqueEmail(label), label + " person", role, PASSWORD));
+        orgId, new Users.NewUser(uniqueEmail(label), label + " person", role, PASSWORD));
   }
 
   public static String uniqueEmail(String label) {
-    return label.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8)
+    return label.toLowerCase().replaceAll("[^a-z0-9]", "")
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8)
         + "@it.example";
   }
 }

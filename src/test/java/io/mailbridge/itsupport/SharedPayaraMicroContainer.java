@@ -79,6 +79,7 @@ public class SharedPayaraMicroContainer extends PayaraMicroDeployableContainer {
   }
 
   private static String contentOf(Archive<?> archive) {
-    return archive.getName() + new TreeSet<>(archive.getContent().keySet().stream().map(Object::toString).toList());
+    return archive.getName()
+        + new TreeSet<>(archive.getContent().keySet().stream().map(Object::toString).toList());
   }
 }

@@ -10,7 +10,8 @@ import java.io.IOException;
 
 /**
  * Error answers produced by the container itself (a token refused by MicroProfile JWT, an unknown
- * path outside JAX-RS) get the same {@code {"error","message"}} body as the API's, not an HTML page.
+ * path outside JAX-RS) get the same {@code {"error","message"}} body as the API's, not an HTML
+ * page.
  */
 @WebServlet(name = "ContainerErrorServlet", urlPatterns = "/_error")
 public class ContainerErrorServlet extends HttpServlet {
@@ -49,6 +50,11 @@ public class ContainerErrorServlet extends HttpServlet {
     response.setCharacterEncoding("UTF-8");
     response
         .getWriter()
-        .write(Json.createObjectBuilder().add("error", error).add("message", message).build().toString());
+        .write(
+            Json.createObjectBuilder()
+                .add("error", error)
+                .add("message", message)
+                .build()
+                .toString());
   }
 }

@@ -53,12 +53,18 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
       }
     }
     Response.ResponseBuilder response =
-        Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(code, message));
-    exception.getResponse().getHeaders().forEach((name, values) -> {
-      if (name.equalsIgnoreCase("Allow") || name.equalsIgnoreCase("Retry-After")) {
-        values.forEach(v -> response.header(name, v));
-      }
-    });
+        Response.status(status)
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new ApiError(code, message));
+    exception
+        .getResponse()
+        .getHeaders()
+        .forEach(
+            (name, values) -> {
+              if (name.equalsIgnoreCase("Allow") || name.equalsIgnoreCase("Retry-After")) {
+                values.forEach(v -> response.header(name, v));
+              }
+            });
     return response.build();
   }
 }

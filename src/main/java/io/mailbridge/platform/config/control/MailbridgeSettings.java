@@ -61,7 +61,8 @@ public class MailbridgeSettings {
     if (!Files.isDirectory(dir)) {
       try {
         Files.createDirectories(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createDirectories(dir);
       }

@@ -1,12 +1,12 @@
 package io.mailbridge.platform.crypto.control;
 
 import com.google.crypto.tink.prf.PrfSet;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Locale;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Keyed hashes of values that must be found by equality (email addresses, domains) without

@@ -16,7 +16,8 @@ public class FieldCipher {
     try {
       return keysets.dataAead(binding.orgId()).encrypt(plaintext, binding.associatedData());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Cannot encrypt " + binding.table() + "." + binding.column(), e);
+      throw new IllegalStateException(
+          "Cannot encrypt " + binding.table() + "." + binding.column(), e);
     }
   }
 

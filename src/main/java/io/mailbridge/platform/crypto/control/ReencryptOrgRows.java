@@ -95,7 +95,12 @@ public class ReencryptOrgRows implements JobHandler {
       throws SQLException {
     String columns = String.join(", ", table.columns());
     String select =
-        "SELECT id, " + columns + " FROM " + table.table() + " WHERE " + table.orgColumn()
+        "SELECT id, "
+            + columns
+            + " FROM "
+            + table.table()
+            + " WHERE "
+            + table.orgColumn()
             + " = ? AND id > ? ORDER BY id LIMIT ?";
     int rows = 0;
     long changed = 0;
@@ -131,8 +136,13 @@ public class ReencryptOrgRows implements JobHandler {
           // Only if nobody rewrote the value meanwhile; a newer value is already under the primary.
           try (PreparedStatement update =
               c.prepareStatement(
-                  "UPDATE " + table.table() + " SET " + column + " = ? WHERE id = ? AND "
-                      + column + " = ?")) {
+                  "UPDATE "
+                      + table.table()
+                      + " SET "
+                      + column
+                      + " = ? WHERE id = ? AND "
+                      + column
+                      + " = ?")) {
             update.setBytes(1, fresh);
             update.setString(2, rowId);
             update.setBytes(3, stored);

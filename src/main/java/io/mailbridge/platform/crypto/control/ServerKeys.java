@@ -36,7 +36,9 @@ public class ServerKeys {
     if (stored == null) {
       GeneratedSecret fresh = generator.get();
       try {
-        store.insert(new ServerKey(kind, wrap(kind, fresh.secret()), fresh.publicPart(), java.time.Instant.now()));
+        store.insert(
+            new ServerKey(
+                kind, wrap(kind, fresh.secret()), fresh.publicPart(), java.time.Instant.now()));
       } catch (RuntimeException lostRace) {
         // Another node inserted the same kind at the same time; theirs is the one to use.
       }

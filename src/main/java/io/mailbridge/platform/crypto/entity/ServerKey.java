@@ -7,8 +7,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * Server-wide key material that belongs to no org (Mailbridge's token signing key, the login
- * index key), stored wrapped by the key-encryption key.
+ * Server-wide key material that belongs to no org (Mailbridge's token signing key, the login index
+ * key), stored wrapped by the key-encryption key.
  */
 @Entity
 @Table(name = "server_key")

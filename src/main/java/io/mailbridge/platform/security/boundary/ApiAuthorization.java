@@ -50,13 +50,18 @@ public class ApiAuthorization implements ContainerRequestFilter {
     String orgId = jwt.getClaim(AccessTokens.ORG_CLAIM);
     Optional<AppUser> user = users.findActive(orgId, jwt.getSubject());
     if (user.isEmpty()) {
-      deny(request, Response.Status.UNAUTHORIZED, "unauthorized", "The account is disabled or gone");
+      deny(
+          request, Response.Status.UNAUTHORIZED, "unauthorized", "The account is disabled or gone");
       return;
     }
     RolesAllowed roles = rolesAllowed(method);
     if (roles != null
         && Arrays.stream(roles.value()).noneMatch(r -> r.equals(user.get().role().name()))) {
-      deny(request, Response.Status.FORBIDDEN, "forbidden", "This needs the role " + String.join(" or ", roles.value()));
+      deny(
+          request,
+          Response.Status.FORBIDDEN,
+          "forbidden",
+          "This needs the role " + String.join(" or ", roles.value()));
       return;
     }
     caller.signedIn(user.get().id(), user.get().orgId(), user.get().role());
@@ -70,7 +75,9 @@ public class ApiAuthorization implements ContainerRequestFilter {
 
   private static RolesAllowed rolesAllowed(Method method) {
     RolesAllowed onMethod = method.getAnnotation(RolesAllowed.class);
-    return onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(RolesAllowed.class);
+    return onMethod != null
+        ? onMethod
+        : method.getDeclaringClass().getAnnotation(RolesAllowed.class);
   }
 
   private static void deny(

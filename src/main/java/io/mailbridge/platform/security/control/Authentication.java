@@ -38,7 +38,8 @@ public class Authentication {
     }
     if (!matches || found.get().isDisabled()) {
       throttle.recordFailure(accountKey, clientAddress);
-      throw ApiProblem.unauthorized("invalid_credentials", "Email or password is wrong, or the account is disabled");
+      throw ApiProblem.unauthorized(
+          "invalid_credentials", "Email or password is wrong, or the account is disabled");
     }
     throttle.recordSuccess(accountKey);
     AppUser user = found.get();

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * On first start with an empty database, creates the first org and its admin from
- * {@code mailbridge.bootstrap.admin-email} / {@code -password}; there is no default password.
+ * On first start with an empty database, creates the first org and its admin from {@code
+ * mailbridge.bootstrap.admin-email} / {@code -password}; there is no default password.
  */
 @ApplicationScoped
 public class FirstAdmin {
@@ -36,7 +36,8 @@ public class FirstAdmin {
       return;
     }
     try {
-      Org org = orgs.create(settings.value("mailbridge.bootstrap.org-name").orElse("My organisation"));
+      Org org =
+          orgs.create(settings.value("mailbridge.bootstrap.org-name").orElse("My organisation"));
       users.create(
           org.id(), new Users.NewUser(email.get(), "Administrator", "ADMIN", password.get()));
       LOG.info("Created the first org and its admin account from the bootstrap settings");

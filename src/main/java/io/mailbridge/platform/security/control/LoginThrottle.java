@@ -47,7 +47,9 @@ public class LoginThrottle {
     }
     if (!wait.isZero()) {
       throw ApiProblem.tooManyRequests(
-          "Too many failed sign-in attempts; try again in " + Math.max(1, wait.toMinutes()) + " minute(s)",
+          "Too many failed sign-in attempts; try again in "
+              + Math.max(1, wait.toMinutes())
+              + " minute(s)",
           wait);
     }
   }

@@ -28,10 +28,9 @@ public class Orgs {
   }
 
   public boolean anyExists() {
-    return !em.createQuery("SELECT o.id FROM Org o", String.class).setMaxResults(1).getResultList().isEmpty();
-  }
-
-  public java.util.List<String> allIds() {
-    return em.createQuery("SELECT o.id FROM Org o ORDER BY o.id", String.class).getResultList();
+    return !em.createQuery("SELECT o.id FROM Org o", String.class)
+        .setMaxResults(1)
+        .getResultList()
+        .isEmpty();
   }
 }

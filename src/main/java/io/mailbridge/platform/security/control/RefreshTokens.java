@@ -40,8 +40,8 @@ public class RefreshTokens {
   }
 
   /**
-   * Retires the presented token and returns the one that replaces it. A token that was already
-   * used or revoked revokes its whole family: someone holds a copy.
+   * Retires the presented token and returns the one that replaces it. A token that was already used
+   * or revoked revokes its whole family: someone holds a copy.
    */
   public Rotation rotate(String presented) {
     RefreshToken token = findByHash(hash(presented));
@@ -58,14 +58,19 @@ public class RefreshTokens {
             .executeUpdate();
     if (retired != 1) {
       revokeFamily(token.familyId(), now);
-      LOG.warning("A retired refresh token was presented again; its family is revoked (user " + token.userId() + ")");
+      LOG.warning(
+          "A retired refresh token was presented again; its family is revoked (user "
+              + token.userId()
+              + ")");
       throw ApiProblem.unauthorized(
           "refresh_token_reused", "This refresh token was already used; sign in again");
     }
     if (!token.expiresAt().isAfter(now)) {
-      throw ApiProblem.unauthorized("refresh_token_expired", "The refresh token expired; sign in again");
+      throw ApiProblem.unauthorized(
+          "refresh_token_expired", "The refresh token expired; sign in again");
     }
-    return new Rotation(token.orgId(), token.userId(), issue(token.orgId(), token.userId(), token.familyId()));
+    return new Rotation(
+        token.orgId(), token.userId(), issue(token.orgId(), token.userId(), token.familyId()));
   }
 
   /** Revokes the family of the presented token; unknown tokens are ignored (no oracle). */

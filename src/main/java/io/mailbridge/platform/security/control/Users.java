@@ -85,14 +85,16 @@ public class Users {
     if (change.role() != null) {
       Role role = parseRole(change.role());
       if (user.id().equals(callerId) && role != Role.ADMIN) {
-        throw ApiProblem.badRequest("cannot_demote_self", "An admin cannot take away its own admin role");
+        throw ApiProblem.badRequest(
+            "cannot_demote_self", "An admin cannot take away its own admin role");
       }
       user.changeRole(role);
     }
     if (change.disabled() != null) {
       if (change.disabled()) {
         if (user.id().equals(callerId)) {
-          throw ApiProblem.badRequest("cannot_disable_self", "An admin cannot disable its own account");
+          throw ApiProblem.badRequest(
+              "cannot_disable_self", "An admin cannot disable its own account");
         }
         user.disable();
         refreshTokens.revokeAllOf(orgId, user.id());

@@ -46,7 +46,12 @@ public class RefreshToken {
   protected RefreshToken() {}
 
   public RefreshToken(
-      String orgId, String userId, String familyId, String tokenHash, Instant issuedAt, Instant expiresAt) {
+      String orgId,
+      String userId,
+      String familyId,
+      String tokenHash,
+      Instant issuedAt,
+      Instant expiresAt) {
     this.id = OpaqueId.next();
     this.orgId = orgId;
     this.userId = userId;

@@ -33,7 +33,8 @@ class ChangelogPortabilityTest {
 
   @Test
   void changelogsRunTwiceOnH2() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:mem:portability;DB_CLOSE_DELAY=-1", "sa", "")) {
+    try (Connection c =
+        DriverManager.getConnection("jdbc:h2:mem:portability;DB_CLOSE_DELAY=-1", "sa", "")) {
       migrateTwiceAndCheck(c);
     }
   }
@@ -41,10 +42,12 @@ class ChangelogPortabilityTest {
   @Test
   void changelogsRunTwiceOnPostgreSql() throws Exception {
     String db = "mb_portability_" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection admin = connectOrSkip("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres")) {
+    try (Connection admin =
+        connectOrSkip("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres")) {
       execute(admin, "CREATE DATABASE " + db);
       try {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "postgres", "")) {
+        try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "postgres", "")) {
           migrateTwiceAndCheck(c);
         }
       } finally {
@@ -59,7 +62,8 @@ class ChangelogPortabilityTest {
     try (Connection admin = connectOrSkip("jdbc:mariadb://127.0.0.1:3306/", "root")) {
       execute(admin, "CREATE DATABASE " + db);
       try {
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + db, "root", "")) {
+        try (Connection c =
+            DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + db, "root", "")) {
           migrateTwiceAndCheck(c);
         }
       } finally {
@@ -74,7 +78,8 @@ class ChangelogPortabilityTest {
     } catch (SQLException unreachable) {
       boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
       if (ci) {
-        throw new AssertionError("CI provides this database but it is unreachable: " + url, unreachable);
+        throw new AssertionError(
+            "CI provides this database but it is unreachable: " + url, unreachable);
       }
       Assumptions.abort("no database server at " + url + " on this machine");
       return null;
@@ -88,7 +93,8 @@ class ChangelogPortabilityTest {
     assertEquals(applied, appliedChangeSets(c), "a second run applies nothing");
     assertTrue(applied >= TABLES.size(), "change sets applied: " + applied);
     Set<String> found = new HashSet<>();
-    try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+    try (ResultSet rs =
+        c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
       while (rs.next()) {
         found.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
       }

@@ -26,8 +26,14 @@ class FieldCipherTest {
                     .makePrimary())
             .build();
     byte[] aad = new RowBinding("t", "c", "org", "row").associatedData();
-    byte[] old = first.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt("x".getBytes(StandardCharsets.UTF_8), aad);
-    byte[] fresh = rotated.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt("x".getBytes(StandardCharsets.UTF_8), aad);
+    byte[] old =
+        first
+            .getPrimitive(RegistryConfiguration.get(), Aead.class)
+            .encrypt("x".getBytes(StandardCharsets.UTF_8), aad);
+    byte[] fresh =
+        rotated
+            .getPrimitive(RegistryConfiguration.get(), Aead.class)
+            .encrypt("x".getBytes(StandardCharsets.UTF_8), aad);
 
     assertEquals(first.getPrimary().getId() & 0xffffffffL, FieldCipher.keyIdOf(old));
     assertEquals(rotated.getPrimary().getId() & 0xffffffffL, FieldCipher.keyIdOf(fresh));
@@ -39,9 +45,15 @@ class FieldCipherTest {
   @Test
   void theRowBindingSeparatesTablesColumnsOrgsAndRows() {
     RowBinding base = new RowBinding("app_user", "email", "org1", "row1");
-    assertNotEquals(new String(base.associatedData()), new String(new RowBinding("app_user", "display_name", "org1", "row1").associatedData()));
-    assertNotEquals(new String(base.associatedData()), new String(new RowBinding("app_user", "email", "org2", "row1").associatedData()));
-    assertNotEquals(new String(base.associatedData()), new String(new RowBinding("app_user", "email", "org1", "row2").associatedData()));
+    assertNotEquals(
+        new String(base.associatedData()),
+        new String(new RowBinding("app_user", "display_name", "org1", "row1").associatedData()));
+    assertNotEquals(
+        new String(base.associatedData()),
+        new String(new RowBinding("app_user", "email", "org2", "row1").associatedData()));
+    assertNotEquals(
+        new String(base.associatedData()),
+        new String(new RowBinding("app_user", "email", "org1", "row2").associatedData()));
     // The separator keeps "ab"+"c" apart from "a"+"bc".
     assertNotEquals(
         new String(new RowBinding("ab", "c", "o", "r").associatedData()),

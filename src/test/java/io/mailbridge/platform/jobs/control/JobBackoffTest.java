@@ -21,7 +21,8 @@ class JobBackoffTest {
       long expected = 10_000L << (attempt - 1);
       for (int sample = 0; sample < 50; sample++) {
         long delay = store.backoff(attempt).toMillis();
-        assertTrue(delay >= expected && delay <= expected * 1.1, "attempt " + attempt + ": " + delay);
+        assertTrue(
+            delay >= expected && delay <= expected * 1.1, "attempt " + attempt + ": " + delay);
       }
     }
   }

@@ -34,11 +34,13 @@ class LoginThrottleTest {
       throttle.recordFailure("a@x.com", "10.0.0." + i);
       clock.advance(Duration.ofMinutes(1));
     }
-    ApiProblem refused = assertThrows(ApiProblem.class, () -> throttle.check("a@x.com", "10.0.0.9"));
+    ApiProblem refused =
+        assertThrows(ApiProblem.class, () -> throttle.check("a@x.com", "10.0.0.9"));
     assertEquals(429, refused.status());
     // First failure at t=0, now t=3 min: it leaves the window at t=15 min.
     assertEquals(Duration.ofMinutes(12), refused.retryAfter());
-    assertDoesNotThrow(() -> throttle.check("b@x.com", "10.0.0.9"), "other accounts are unaffected");
+    assertDoesNotThrow(
+        () -> throttle.check("b@x.com", "10.0.0.9"), "other accounts are unaffected");
 
     clock.advance(Duration.ofMinutes(12).plusSeconds(1));
     assertDoesNotThrow(() -> throttle.check("a@x.com", "10.0.0.9"));
@@ -49,7 +51,8 @@ class LoginThrottleTest {
     for (int i = 0; i < 5; i++) {
       throttle.recordFailure("user" + i + "@x.com", "192.0.2.7");
     }
-    ApiProblem refused = assertThrows(ApiProblem.class, () -> throttle.check("fresh@x.com", "192.0.2.7"));
+    ApiProblem refused =
+        assertThrows(ApiProblem.class, () -> throttle.check("fresh@x.com", "192.0.2.7"));
     assertTrue(refused.retryAfter().toMinutes() >= 14);
     assertDoesNotThrow(() -> throttle.check("fresh@x.com", "192.0.2.8"));
   }
@@ -61,9 +64,11 @@ class LoginThrottleTest {
     throttle.recordSuccess("a@x.com");
     throttle.recordFailure("a@x.com", "192.0.2.1");
     throttle.recordFailure("a@x.com", "192.0.2.1");
-    assertDoesNotThrow(() -> throttle.check("a@x.com", "192.0.2.2"), "2 failures since the success");
+    assertDoesNotThrow(
+        () -> throttle.check("a@x.com", "192.0.2.2"), "2 failures since the success");
     throttle.recordFailure("c@x.com", "192.0.2.1");
-    assertThrows(ApiProblem.class, () -> throttle.check("d@x.com", "192.0.2.1"), "5 from this address");
+    assertThrows(
+        ApiProblem.class, () -> throttle.check("d@x.com", "192.0.2.1"), "5 from this address");
   }
 
   private static final class MutableClock extends Clock {
