@@ -61,36 +61,26 @@ public class RawDatabase {
   }
 
   public byte[] bytes(String table, String column, String id) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select =
-            c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {
-      select.setString(1, id);
-      try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw new AssertionError("no row " + id + " in " + table);
-        }
-        return rs.getBytes(1);
-      }
-    }
+    return bytesOf("SELECT " + column + " FROM " + table + " WHERE id = ?", id);
   }
 
   public byte[] bytesOf(String sql, Object... params) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        select.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw new AssertionError("no row for " + sql);
-        }
-        return rs.getBytes(1);
-      }
-    }
+    return single(sql, rs -> rs.getBytes(1), params);
   }
 
   /** A UTC TIMESTAMP column read as the instant it stands for. */
   public java.time.Instant instant(String sql, Object... params) throws SQLException {
+    return single(
+        sql,
+        rs -> rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC),
+        params);
+  }
+
+  private interface Column<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T single(String sql, Column<T> column, Object... params) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement select = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -100,7 +90,7 @@ public class RawDatabase {
         if (!rs.next()) {
           throw new AssertionError("no row for " + sql);
         }
-        return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+        return column.read(rs);
       }
     }
   }

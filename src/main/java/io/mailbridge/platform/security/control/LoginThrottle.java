@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LoginThrottle {
 
   private static final int MAX_TRACKED = 100_000;
+  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
 
   @Inject
   @ConfigProperty(name = "mailbridge.login.max-failures-per-account", defaultValue = "5")
@@ -58,6 +60,12 @@ public class LoginThrottle {
     long now = clock.millis();
     if (failures.size() > MAX_TRACKED) {
       failures.entrySet().removeIf(e -> expired(e.getValue(), now));
+      if (failures.size() > MAX_TRACKED) {
+        // A flood of distinct accounts: memory wins over memory of failures.
+        LOG.warning(
+            "Login throttle forgot its failures: more than " + MAX_TRACKED + " keys in the window");
+        failures.clear();
+      }
     }
     add("account:" + accountKey, now);
     add("address:" + address, now);
