@@ -55,6 +55,34 @@ public final class ApiClient {
             .build());
   }
 
+  public Reply put(String path, String token, String json) {
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  public Reply delete(String path, String token) {
+    return send(request(path, token).DELETE().build());
+  }
+
+  public Reply postCsv(String path, String token, String csv) {
+    return send(
+        request(path, token)
+            .header("Content-Type", "text/csv; charset=UTF-8")
+            .POST(HttpRequest.BodyPublishers.ofString(csv))
+            .build());
+  }
+
+  public HttpResponse<byte[]> getBytes(String path, String token) {
+    try {
+      return http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new AssertionError("HTTP call failed: " + path, e);
+    }
+  }
+
   public JsonObject login(String email, String password) {
     Reply reply = post("/api/auth/login", null, credentials(email, password));
     if (reply.status() != 200) {

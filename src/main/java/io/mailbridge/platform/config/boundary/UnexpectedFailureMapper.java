@@ -21,7 +21,8 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
   @Override
   public Response toResponse(Exception exception) {
     if (exception instanceof ProcessingException
-        || rootCause(exception) instanceof jakarta.json.bind.JsonbException) {
+        || rootCause(exception) instanceof jakarta.json.bind.JsonbException
+        || rootCause(exception) instanceof jakarta.json.JsonException) {
       return Response.status(400)
           .type(MediaType.APPLICATION_JSON_TYPE)
           .entity(new ApiError("invalid_json", "The request body is not valid JSON for this call"))

@@ -81,9 +81,10 @@ public class ReencryptOrgRows implements JobHandler {
       return JobOutcome.continueWith(Cursor.start().toString());
     }
     SealedTable table = tables.get(cursor.table());
-    Batch batch = reencryptBatch(table, orgId, cursor.after(), primary);
+    int size = table.maxBatch() > 0 ? Math.min(table.maxBatch(), batchSize) : batchSize;
+    Batch batch = reencryptBatch(table, orgId, cursor.after(), primary, size);
     Cursor next =
-        batch.rows() < batchSize
+        batch.rows() < size
             ? new Cursor(cursor.table() + 1, "", cursor.changed() + batch.changed())
             : new Cursor(cursor.table(), batch.lastId(), cursor.changed() + batch.changed());
     return JobOutcome.continueWith(next.toString());
@@ -91,8 +92,8 @@ public class ReencryptOrgRows implements JobHandler {
 
   private record Batch(int rows, long changed, String lastId) {}
 
-  private Batch reencryptBatch(SealedTable table, String orgId, String after, long primary)
-      throws SQLException {
+  private Batch reencryptBatch(
+      SealedTable table, String orgId, String after, long primary, int size) throws SQLException {
     String columns = String.join(", ", table.columns());
     String select =
         "SELECT id, "
@@ -109,7 +110,7 @@ public class ReencryptOrgRows implements JobHandler {
         PreparedStatement query = c.prepareStatement(select)) {
       query.setString(1, orgId);
       query.setString(2, after);
-      query.setInt(3, batchSize);
+      query.setInt(3, size);
       List<Object[]> found = new ArrayList<>();
       try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {

@@ -1,0 +1,141 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.crm.entity.Activity;
+import io.mailbridge.crm.entity.ActivityAttachment;
+import io.mailbridge.crm.entity.AttachmentBlob;
+import io.mailbridge.crm.entity.RecordType;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** Reads activities for the API: one activity, one attachment's bytes, a record's timeline. */
+@ApplicationScoped
+public class Activities {
+
+  @PersistenceContext EntityManager em;
+  @Inject ActivityLinks links;
+  @Inject Records records;
+
+  /** An attachment ready to be sent. */
+  public record Download(String name, String contentType, byte[] content) {}
+
+  /** A page of a timeline. */
+  public record TimelinePage(List<JsonObject> items, String next) {}
+
+  public JsonObject get(String orgId, String id) {
+    return view(find(orgId, id));
+  }
+
+  public Download attachment(String orgId, String activityId, int n) {
+    Activity activity = find(orgId, activityId);
+    ActivityAttachment attachment =
+        em.createQuery(
+                "SELECT a FROM ActivityAttachment a WHERE a.activityId = :activity AND a.n = :n",
+                ActivityAttachment.class)
+            .setParameter("activity", activity.id())
+            .setParameter("n", n)
+            .getResultStream()
+            .findFirst()
+            .orElseThrow(() -> ApiProblem.notFound("Attachment"));
+    AttachmentBlob blob = em.find(AttachmentBlob.class, attachment.blobId());
+    JsonObject meta = parse(attachment.metaJson());
+    return new Download(meta.getString("name"), meta.getString("contentType"), blob.content());
+  }
+
+  public TimelinePage timeline(
+      String orgId, RecordType type, String recordId, String cursor, int limit) {
+    if (limit < 1 || limit > 200) {
+      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+    }
+    records.find(orgId, type, recordId);
+    List<ActivityLinks.TimelineEntry> entries =
+        links.timeline(orgId, recordId, decodeCursor(cursor), limit + 1);
+    boolean more = entries.size() > limit;
+    List<ActivityLinks.TimelineEntry> page = more ? entries.subList(0, limit) : entries;
+    List<JsonObject> items = new ArrayList<>();
+    for (ActivityLinks.TimelineEntry entry : page) {
+      Activity activity = em.find(Activity.class, entry.activityId());
+      if (activity != null) {
+        items.add(view(activity));
+      }
+    }
+    return new TimelinePage(items, more ? encodeCursor(page.get(page.size() - 1)) : null);
+  }
+
+  Activity find(String orgId, String id) {
+    Activity activity = id == null ? null : em.find(Activity.class, id);
+    if (activity == null || !activity.orgId().equals(orgId)) {
+      throw ApiProblem.notFound("Activity");
+    }
+    return activity;
+  }
+
+  /** The API's JSON for an activity: its document, attachments and links. */
+  JsonObject view(Activity activity) {
+    JsonObject data = parse(activity.json());
+    JsonObjectBuilder view =
+        Json.createObjectBuilder().add("id", activity.id()).add("type", activity.type().name());
+    data.forEach(view::add);
+    if (!data.containsKey("subject")) {
+      view.add("subject", JsonValue.NULL);
+    }
+    JsonArrayBuilder attachments = Json.createArrayBuilder();
+    for (ActivityAttachment attachment :
+        em.createQuery(
+                "SELECT a FROM ActivityAttachment a WHERE a.activityId = :activity ORDER BY a.n",
+                ActivityAttachment.class)
+            .setParameter("activity", activity.id())
+            .getResultList()) {
+      JsonObject meta = parse(attachment.metaJson());
+      attachments.add(Json.createObjectBuilder(meta).add("n", attachment.n()));
+    }
+    view.add("attachments", attachments);
+    JsonArrayBuilder linkArray = Json.createArrayBuilder();
+    for (ActivityLinks.Link link : links.of(activity.id())) {
+      linkArray.add(Json.createObjectBuilder().add("type", link.type()).add("id", link.id()));
+    }
+    view.add("links", linkArray);
+    view.add("occurredAt", activity.occurredAt().toString());
+    return view.build();
+  }
+
+  private static JsonObject parse(String json) {
+    try (var reader = Json.createReader(new StringReader(json))) {
+      return reader.readObject();
+    }
+  }
+
+  static String encodeCursor(ActivityLinks.TimelineEntry entry) {
+    String raw = entry.occurredAt().toString() + "|" + entry.activityId();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ActivityLinks.TimelineEntry decodeCursor(String cursor) {
+    if (cursor == null || cursor.isBlank()) {
+      return null;
+    }
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int bar = raw.indexOf('|');
+      return new ActivityLinks.TimelineEntry(
+          raw.substring(bar + 1), Instant.parse(raw.substring(0, bar)));
+    } catch (RuntimeException e) {
+      throw ApiProblem.invalidField("cursor", "is not a cursor this API gave out");
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.platform.config.control.MailbridgeDataSource;
+import io.mailbridge.platform.config.control.SqlTime;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Which records an activity is on ({@code activity_link}), kept in timeline order. */
+@ApplicationScoped
+public class ActivityLinks {
+
+  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
+  DataSource dataSource;
+
+  /** A link as the API shows it. */
+  public record Link(String type, String id) {}
+
+  /** An activity on a record's timeline. */
+  public record TimelineEntry(String activityId, Instant occurredAt) {}
+
+  /** Adds the links that do not exist yet; the activity's row must already be flushed. */
+  public void add(
+      String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement exists =
+            c.prepareStatement(
+                "SELECT 1 FROM activity_link WHERE activity_id = ? AND record_id = ?");
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO activity_link (activity_id, record_id, org_id, record_type, occurred_at)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+      for (CrmRecord record : records) {
+        exists.setString(1, activityId);
+        exists.setString(2, record.id());
+        try (ResultSet rs = exists.executeQuery()) {
+          if (rs.next()) {
+            continue;
+          }
+        }
+        insert.setString(1, activityId);
+        insert.setString(2, record.id());
+        insert.setString(3, orgId);
+        insert.setString(4, record.type().name());
+        insert.setObject(5, SqlTime.utc(occurredAt));
+        insert.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot link the activity", e);
+    }
+  }
+
+  public List<Link> of(String activityId) {
+    List<Link> links = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT record_type, record_id FROM activity_link WHERE activity_id = ? ORDER BY record_id")) {
+      select.setString(1, activityId);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          links.add(new Link(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2)));
+        }
+      }
+      return links;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the activity's links", e);
+    }
+  }
+
+  /** Newest first, strictly after the cursor position (older), at most {@code limit}. */
+  public List<TimelineEntry> timeline(
+      String orgId, String recordId, TimelineEntry after, int limit) {
+    String sql =
+        "SELECT activity_id, occurred_at FROM activity_link WHERE org_id = ? AND record_id = ?"
+            + (after == null
+                ? ""
+                : " AND (occurred_at < ? OR (occurred_at = ? AND activity_id < ?))")
+            + " ORDER BY occurred_at DESC, activity_id DESC LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select = c.prepareStatement(sql)) {
+      int i = 1;
+      select.setString(i++, orgId);
+      select.setString(i++, recordId);
+      if (after != null) {
+        select.setObject(i++, SqlTime.utc(after.occurredAt()));
+        select.setObject(i++, SqlTime.utc(after.occurredAt()));
+        select.setString(i++, after.activityId());
+      }
+      select.setInt(i, limit);
+      List<TimelineEntry> entries = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          entries.add(
+              new TimelineEntry(
+                  rs.getString(1),
+                  SqlTime.instant(rs.getObject(2, java.time.LocalDateTime.class))));
+        }
+      }
+      return entries;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the timeline", e);
+    }
+  }
+}

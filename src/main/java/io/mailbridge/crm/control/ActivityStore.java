@@ -1,0 +1,60 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The one path by which emails enter the CRM, used by manual logging and capture alike. Storing the
+ * same message again (same org and Message-ID, or provider item id when there is none) adds the new
+ * links to the one activity instead of making a second, also when two threads race.
+ */
+@ApplicationScoped
+public class ActivityStore {
+
+  private static final int ATTEMPTS = 3;
+
+  @Inject ActivityWriter writer;
+
+  public StoredActivity storeEmail(
+      String orgId, MailMessage message, Collection<String> recordIds, String storedBy) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        return writer.storeEmail(orgId, message, ids, storedBy);
+      } catch (ApiProblem problem) {
+        throw problem;
+      } catch (RuntimeException e) {
+        // Another thread or node stored the same message (or attachment) first: go again and
+        // find theirs.
+        if (!isUniqueViolation(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  static boolean isUniqueViolation(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("23")) {
+        return true;
+      }
+      if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,216 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.crm.entity.Activity;
+import io.mailbridge.crm.entity.ActivityAttachment;
+import io.mailbridge.crm.entity.ActivityType;
+import io.mailbridge.crm.entity.AttachmentBlob;
+import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.mailbox.MailAddress;
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.crypto.control.BlindIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** One attempt of the email storage path, in a transaction of its own (see ActivityStore). */
+@ApplicationScoped
+public class ActivityWriter {
+
+  static final String MESSAGE_KEY = "message";
+  static final String BLOB_KEY = "blob";
+  private static final Pattern CONTENT_TYPE =
+      Pattern.compile("^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$");
+
+  @PersistenceContext EntityManager em;
+  @Inject BlindIndex blindIndex;
+  @Inject Records records;
+  @Inject ActivityLinks links;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
+  long maxAttachmentBytes;
+
+  Clock clock = Clock.systemUTC();
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeEmail(
+      String orgId, MailMessage message, List<String> recordIds, String storedBy) {
+    List<CrmRecord> targets = new ArrayList<>();
+    for (String id : recordIds) {
+      targets.add(
+          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
+    }
+    String messageKey = blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity());
+    Activity activity =
+        em.createQuery(
+                "SELECT a FROM Activity a WHERE a.orgId = :org AND a.messageKey = :key",
+                Activity.class)
+            .setParameter("org", orgId)
+            .setParameter("key", messageKey)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+    boolean created = activity == null;
+    if (created) {
+      activity =
+          new Activity(
+              orgId,
+              ActivityType.EMAIL,
+              messageKey,
+              message.occurredAt(),
+              emailJson(message),
+              storedBy,
+              clock.instant());
+      em.persist(activity);
+      em.flush();
+      int n = 1;
+      for (MailAttachment attachment : message.attachments()) {
+        storeAttachment(orgId, activity.id(), n++, attachment);
+      }
+      em.flush();
+    }
+    links.add(orgId, activity.id(), activity.occurredAt(), targets);
+    return new StoredActivity(activity.id(), created);
+  }
+
+  private void storeAttachment(String orgId, String activityId, int n, MailAttachment attachment) {
+    byte[] content = read(attachment);
+    String sha256 = sha256(content);
+    String contentKey = blindIndex.forOrg(orgId, BLOB_KEY, sha256);
+    AttachmentBlob blob =
+        em.createQuery(
+                "SELECT b FROM AttachmentBlob b WHERE b.orgId = :org AND b.contentKey = :key",
+                AttachmentBlob.class)
+            .setParameter("org", orgId)
+            .setParameter("key", contentKey)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+    if (blob == null) {
+      blob = new AttachmentBlob(orgId, contentKey, content, clock.instant());
+      em.persist(blob);
+      em.flush();
+    }
+    String meta =
+        Json.createObjectBuilder()
+            .add("name", safeName(attachment.name(), n))
+            .add("contentType", safeContentType(attachment.contentType()))
+            .add("size", content.length)
+            .add("sha256", sha256)
+            .build()
+            .toString();
+    em.persist(new ActivityAttachment(orgId, activityId, n, blob.id(), meta));
+  }
+
+  private byte[] read(MailAttachment attachment) {
+    if (attachment.size() > maxAttachmentBytes) {
+      throw tooLarge(attachment);
+    }
+    try (InputStream in = attachment.content().open()) {
+      byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxAttachmentBytes + 1));
+      if (content.length > maxAttachmentBytes) {
+        throw tooLarge(attachment);
+      }
+      return content;
+    } catch (IOException e) {
+      throw new ApiProblem(
+          502, "attachment_unreadable", "An attachment could not be read from the mailbox");
+    }
+  }
+
+  private ApiProblem tooLarge(MailAttachment attachment) {
+    return new ApiProblem(
+        413,
+        "attachment_too_large",
+        "The attachment \""
+            + safeName(attachment.name(), 0)
+            + "\" is larger than the limit of "
+            + maxAttachmentBytes / (1024 * 1024)
+            + " MB");
+  }
+
+  static String emailJson(MailMessage m) {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    json.add("provider", m.provider());
+    nullable(json, "providerItemId", m.providerItemId());
+    nullable(json, "internetMessageId", m.internetMessageId());
+    nullable(json, "threadId", m.threadId());
+    nullable(json, "subject", m.subject());
+    if (m.from() == null) {
+      json.addNull("from");
+    } else {
+      json.add("from", address(m.from()));
+    }
+    json.add("to", addresses(m.to()));
+    json.add("cc", addresses(m.cc()));
+    json.add("bcc", addresses(m.bcc()));
+    nullable(json, "sentAt", m.sentAt() == null ? null : m.sentAt().toString());
+    nullable(json, "receivedAt", m.receivedAt() == null ? null : m.receivedAt().toString());
+    nullable(json, "bodyText", m.textBody());
+    nullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(m.htmlBody()));
+    json.add("size", m.size());
+    return json.build().toString();
+  }
+
+  private static JsonObjectBuilder address(MailAddress address) {
+    JsonObjectBuilder json = Json.createObjectBuilder().add("email", address.email());
+    nullable(json, "name", address.name());
+    return json;
+  }
+
+  private static JsonArrayBuilder addresses(List<MailAddress> list) {
+    JsonArrayBuilder array = Json.createArrayBuilder();
+    list.forEach(a -> array.add(address(a)));
+    return array;
+  }
+
+  private static void nullable(JsonObjectBuilder json, String field, String value) {
+    if (value == null) {
+      json.addNull(field);
+    } else {
+      json.add(field, value);
+    }
+  }
+
+  static String safeName(String name, int n) {
+    String cleaned = name == null ? "" : name.replaceAll("[\\p{Cntrl}/\\\\]", "_").strip();
+    if (cleaned.isEmpty()) {
+      cleaned = "attachment-" + n;
+    }
+    return cleaned.length() > 255 ? cleaned.substring(0, 255) : cleaned;
+  }
+
+  static String safeContentType(String contentType) {
+    if (contentType == null) {
+      return "application/octet-stream";
+    }
+    String base = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return CONTENT_TYPE.matcher(base).matches() ? base : "application/octet-stream";
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The matched records of each participant, with their fields, in the order asked. */
+@ApplicationScoped
+public class ParticipantContext {
+
+  @Inject ParticipantMatcher matcher;
+  @Inject Records records;
+
+  public JsonObject of(String orgId, List<String> emails) {
+    if (emails.size() > ParticipantMatcher.MAX_PARTICIPANTS) {
+      throw ApiProblem.invalidField(
+          "emails", "at most " + ParticipantMatcher.MAX_PARTICIPANTS + " addresses at once");
+    }
+    for (String email : emails) {
+      if (!RecordFields.EMAIL.matcher(email).matches()) {
+        throw ApiProblem.invalidField("emails", "\"" + email + "\" is not an email address");
+      }
+    }
+    List<ParticipantMatcher.Match> matches = matcher.match(orgId, emails);
+    List<String> ids = new ArrayList<>();
+    for (ParticipantMatcher.Match match : matches) {
+      ids.addAll(match.contactIds());
+      ids.addAll(match.leadIds());
+      ids.addAll(match.accountIds());
+    }
+    Map<String, JsonObject> views = new HashMap<>();
+    for (CrmRecord record : records.load(ids.stream().distinct().toList())) {
+      views.put(record.id(), records.view(record));
+    }
+    JsonArrayBuilder participants = Json.createArrayBuilder();
+    for (ParticipantMatcher.Match match : matches) {
+      participants.add(
+          Json.createObjectBuilder()
+              .add("email", match.email())
+              .add("contacts", array(match.contactIds(), views))
+              .add("leads", array(match.leadIds(), views))
+              .add("accounts", array(match.accountIds(), views)));
+    }
+    return Json.createObjectBuilder().add("participants", participants).build();
+  }
+
+  private static JsonArrayBuilder array(List<String> ids, Map<String, JsonObject> views) {
+    JsonArrayBuilder array = Json.createArrayBuilder();
+    ids.stream().map(views::get).filter(v -> v != null).forEach(array::add);
+    return array;
+  }
+}

@@ -1,0 +1,189 @@
+package io.mailbridge.crm.control;
+
+import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.crm.entity.RecordType;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.io.StringReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Creates, reads, changes, deletes and lists the CRM records of one org. */
+@ApplicationScoped
+public class Records {
+
+  @PersistenceContext EntityManager em;
+  @Inject RecordIndexes indexes;
+  @Inject RecordSearch search;
+
+  Clock clock = Clock.systemUTC();
+
+  /** One page of records as JSON and the cursor of the next page, if any. */
+  public record RecordPage(List<JsonObject> items, String next) {}
+
+  @Transactional
+  public JsonObject create(String orgId, RecordType type, JsonObject body) {
+    ValidatedRecord fields = RecordFields.validate(type, body);
+    checkLinks(orgId, fields);
+    CrmRecord record = new CrmRecord(orgId, type, clock.instant());
+    record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+    em.persist(record);
+    em.flush();
+    indexes.write(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
+    return view(record);
+  }
+
+  /** Creates many validated records at once (CSV import); links must already be checked. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void createAll(String orgId, RecordType type, Collection<ValidatedRecord> batch) {
+    List<RecordIndexes.Indexed> indexed = new ArrayList<>();
+    for (ValidatedRecord fields : batch) {
+      CrmRecord record = new CrmRecord(orgId, type, clock.instant());
+      record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+      em.persist(record);
+      indexed.add(new RecordIndexes.Indexed(orgId, record.id(), type, fields));
+    }
+    em.flush();
+    indexes.write(indexed);
+  }
+
+  public JsonObject get(String orgId, RecordType type, String id) {
+    return view(find(orgId, type, id));
+  }
+
+  @Transactional
+  public JsonObject update(String orgId, RecordType type, String id, JsonObject body) {
+    CrmRecord record = find(orgId, type, id);
+    if (body != null
+        && body.containsKey("id")
+        && !JsonValue.NULL.equals(body.get("id"))
+        && !id.equals(body.getString("id", ""))) {
+      throw ApiProblem.invalidField("id", "does not match the record in the path");
+    }
+    ValidatedRecord fields = RecordFields.validate(type, body);
+    checkLinks(orgId, fields);
+    record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+    em.flush();
+    indexes.write(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
+    return view(record);
+  }
+
+  @Transactional
+  public void delete(String orgId, RecordType type, String id) {
+    CrmRecord record = find(orgId, type, id);
+    String column =
+        type == RecordType.ACCOUNTS
+            ? "accountId"
+            : type == RecordType.CONTACTS ? "contactId" : null;
+    if (column != null) {
+      // Records that pointed here keep existing, without the link.
+      em.createQuery(
+              "UPDATE CrmRecord r SET r."
+                  + column
+                  + " = NULL WHERE r.orgId = :org AND r."
+                  + column
+                  + " = :id")
+          .setParameter("org", orgId)
+          .setParameter("id", id)
+          .executeUpdate();
+    }
+    em.remove(record);
+  }
+
+  public RecordPage page(
+      String orgId, RecordType type, String query, String email, String cursor, int limit) {
+    if (limit < 1 || limit > 200) {
+      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+    }
+    List<String> ids =
+        search.ids(orgId, type, query, email, cursor == null ? "" : cursor, limit + 1);
+    boolean more = ids.size() > limit;
+    List<String> pageIds = more ? ids.subList(0, limit) : ids;
+    List<JsonObject> items = new ArrayList<>();
+    for (CrmRecord record : load(pageIds)) {
+      items.add(view(record));
+    }
+    return new RecordPage(items, more ? pageIds.get(pageIds.size() - 1) : null);
+  }
+
+  /** The record with this id in this org, whatever its type. */
+  public Optional<CrmRecord> findAnyType(String orgId, String id) {
+    CrmRecord record = id == null ? null : em.find(CrmRecord.class, id);
+    return record == null || !record.orgId().equals(orgId) ? Optional.empty() : Optional.of(record);
+  }
+
+  /** Records by id in the given order; ids that are gone are left out. */
+  public List<CrmRecord> load(List<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<CrmRecord> found =
+        em.createQuery("SELECT r FROM CrmRecord r WHERE r.id IN :ids", CrmRecord.class)
+            .setParameter("ids", ids)
+            .getResultList();
+    List<CrmRecord> ordered = new ArrayList<>();
+    for (String id : ids) {
+      found.stream().filter(r -> r.id().equals(id)).findFirst().ifPresent(ordered::add);
+    }
+    return ordered;
+  }
+
+  /** The API's JSON for a record: its id and every field of its type, absent ones as null. */
+  public JsonObject view(CrmRecord record) {
+    JsonObject data;
+    try (var reader = Json.createReader(new StringReader(record.json()))) {
+      data = reader.readObject();
+    }
+    JsonObjectBuilder view = Json.createObjectBuilder().add("id", record.id());
+    for (String field : record.type().fields()) {
+      if (field.equals("accountId")) {
+        nullable(view, field, record.accountId());
+      } else if (field.equals("contactId")) {
+        nullable(view, field, record.contactId());
+      } else {
+        view.add(field, data.getOrDefault(field, JsonValue.NULL));
+      }
+    }
+    return view.build();
+  }
+
+  CrmRecord find(String orgId, RecordType type, String id) {
+    return findAnyType(orgId, id)
+        .filter(r -> r.type() == type)
+        .orElseThrow(() -> ApiProblem.notFound("Record"));
+  }
+
+  void checkLinks(String orgId, ValidatedRecord fields) {
+    if (fields.accountId() != null
+        && findAnyType(orgId, fields.accountId())
+            .filter(r -> r.type() == RecordType.ACCOUNTS)
+            .isEmpty()) {
+      throw ApiProblem.invalidField("accountId", "no such account");
+    }
+    if (fields.contactId() != null
+        && findAnyType(orgId, fields.contactId())
+            .filter(r -> r.type() == RecordType.CONTACTS)
+            .isEmpty()) {
+      throw ApiProblem.invalidField("contactId", "no such contact");
+    }
+  }
+
+  private static void nullable(JsonObjectBuilder view, String field, String value) {
+    if (value == null) {
+      view.addNull(field);
+    } else {
+      view.add(field, value);
+    }
+  }
+}

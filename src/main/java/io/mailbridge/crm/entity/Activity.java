@@ -1,0 +1,101 @@
+package io.mailbridge.crm.entity;
+
+import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.crypto.entity.RowBinding;
+import io.mailbridge.platform.crypto.entity.SealedValue;
+import io.mailbridge.platform.crypto.entity.SealedValueConverter;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An email, event or task on the CRM's timelines. Everything it says (subject, participants,
+ * bodies) is one sealed JSON document; only its time and a keyed hash of its identity are plain.
+ */
+@Entity
+@Table(name = "activity")
+public class Activity {
+
+  public static final String TABLE = "activity";
+
+  @Id
+  @Column(name = "id", length = 32)
+  private String id;
+
+  @Column(name = "org_id", nullable = false, length = 32)
+  private String orgId;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "type", nullable = false, length = 8)
+  private ActivityType type;
+
+  @Column(name = "message_key", length = 40)
+  private String messageKey;
+
+  @Column(name = "occurred_at", nullable = false)
+  private Instant occurredAt;
+
+  @Convert(converter = SealedValueConverter.class)
+  @Column(name = "data", nullable = false)
+  private SealedValue data;
+
+  @Column(name = "created_by", length = 32)
+  private String createdBy;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  protected Activity() {}
+
+  public Activity(
+      String orgId,
+      ActivityType type,
+      String messageKey,
+      Instant occurredAt,
+      String json,
+      String createdBy,
+      Instant createdAt) {
+    this.id = OpaqueId.next();
+    this.orgId = Objects.requireNonNull(orgId);
+    this.type = Objects.requireNonNull(type);
+    this.messageKey = messageKey;
+    this.occurredAt = Objects.requireNonNull(occurredAt);
+    this.data = SealedValue.of(Objects.requireNonNull(json), binding());
+    this.createdBy = createdBy;
+    this.createdAt = createdAt;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String orgId() {
+    return orgId;
+  }
+
+  public ActivityType type() {
+    return type;
+  }
+
+  public Instant occurredAt() {
+    return occurredAt;
+  }
+
+  public String json() {
+    return SealedValue.openText(data, binding());
+  }
+
+  public String createdBy() {
+    return createdBy;
+  }
+
+  private RowBinding binding() {
+    return new RowBinding(TABLE, "data", orgId, id);
+  }
+}
