@@ -13,6 +13,7 @@ import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.control.StoredActivity;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.ApiClient.Reply;
+import io.mailbridge.mailbox.CalendarEvent;
 import io.mailbridge.mailbox.MailAddress;
 import io.mailbridge.mailbox.MailAttachment;
 import io.mailbridge.mailbox.MailMessage;
@@ -415,6 +416,73 @@ class ActivitiesIT {
     assertNotEquals(
         store.storeEmail(a.rep().orgId(), shared, List.of(a.contactA()), null).id(),
         store.storeEmail(b.rep().orgId(), shared, List.of(b.contactA()), null).id());
+  }
+
+  @Test
+  void eventsAreStoredOncePerMeetingAndFollowTheirChangesAndTasksLandOnTimelines() {
+    Org org = org("Events");
+    String uid = "uid-" + UUID.randomUUID();
+    CalendarEvent planned =
+        event(uid, "graph", "evt-1", Instant.parse("2026-12-01T10:00:00Z"), "Kick-off");
+    StoredActivity first =
+        store.storeEvent(org.rep().orgId(), planned, List.of(org.contactA()), null);
+    // The same meeting from another attendee's calendar, moved an hour later.
+    CalendarEvent moved =
+        event(uid, "ews", "AAMkOther", Instant.parse("2026-12-01T11:00:00Z"), "Kick-off (moved)");
+    StoredActivity second =
+        store.storeEvent(org.rep().orgId(), moved, List.of(org.contactB()), null);
+    assertEquals(first.id(), second.id());
+    JsonObject event = api().get("/api/activities/" + first.id(), org.token()).json();
+    assertEquals("EVENT", event.getString("type"));
+    assertEquals("Kick-off (moved)", event.getString("subject"));
+    assertEquals("2026-12-01T11:00:00Z", event.getString("start"));
+    assertEquals("Room 1", event.getString("location"));
+    assertEquals("organizer@customer.example", event.getJsonObject("organizer").getString("email"));
+    assertEquals(
+        "ACCEPTED", event.getJsonArray("attendees").getJsonObject(0).getString("response"));
+    assertEquals(Set.of(org.contactA(), org.contactB()), linkIds(event));
+
+    StoredActivity task =
+        store.createTask(
+            org.rep().orgId(),
+            "Send the quote",
+            java.time.LocalDate.parse("2026-12-24"),
+            null,
+            List.of(org.contactA()),
+            org.rep().id());
+    JsonObject taskView = api().get("/api/activities/" + task.id(), org.token()).json();
+    assertEquals("TASK", taskView.getString("type"));
+    assertEquals("2026-12-24", taskView.getString("dueDate"));
+    assertEquals("OPEN", taskView.getString("status"));
+    List<String> timeline =
+        api()
+            .get("/api/records/contacts/" + org.contactA() + "/timeline", org.token())
+            .json()
+            .getJsonArray("items")
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .map(a -> a.getString("type"))
+            .toList();
+    assertEquals(
+        List.of("TASK", "EVENT"), timeline, "newest first: the task is due after the meeting");
+  }
+
+  private static CalendarEvent event(
+      String uid, String provider, String providerId, Instant start, String title) {
+    return new CalendarEvent(
+        provider,
+        providerId,
+        uid,
+        title,
+        start,
+        start.plusSeconds(3600),
+        "Europe/Berlin",
+        "Room 1",
+        MailAddress.of("organizer@customer.example"),
+        List.of(
+            new CalendarEvent.Attendee(
+                MailAddress.of("rep@it.example"), CalendarEvent.Response.ACCEPTED)),
+        "https://meet.example/abc");
   }
 
   private static Set<String> linkIds(JsonObject activity) {

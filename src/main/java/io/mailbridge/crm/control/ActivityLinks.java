@@ -59,6 +59,19 @@ public class ActivityLinks {
     }
   }
 
+  /** Moves an activity's place on every timeline it is on (a rescheduled event). */
+  public void retime(String activityId, Instant occurredAt) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement update =
+            c.prepareStatement("UPDATE activity_link SET occurred_at = ? WHERE activity_id = ?")) {
+      update.setObject(1, SqlTime.utc(occurredAt));
+      update.setString(2, activityId);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot move the activity on its timelines", e);
+    }
+  }
+
   public List<Link> of(String activityId) {
     List<Link> links = new ArrayList<>();
     try (Connection c = dataSource.getConnection();

@@ -1,12 +1,15 @@
 package io.mailbridge.crm.control;
 
+import io.mailbridge.mailbox.CalendarEvent;
 import io.mailbridge.mailbox.MailMessage;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one path by which emails enter the CRM, used by manual logging and capture alike. Storing the
@@ -23,10 +26,37 @@ public class ActivityStore {
   public StoredActivity storeEmail(
       String orgId, MailMessage message, Collection<String> recordIds, String storedBy) {
     List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    return retryingRaces(() -> writer.storeEmail(orgId, message, ids, storedBy));
+  }
+
+  /** Events are stored the same way: once per org per meeting, links added, details updated. */
+  public StoredActivity storeEvent(
+      String orgId, CalendarEvent event, Collection<String> recordIds, String storedBy) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    return retryingRaces(() -> writer.storeEvent(orgId, event, ids, storedBy));
+  }
+
+  public StoredActivity createTask(
+      String orgId,
+      String subject,
+      LocalDate due,
+      String status,
+      Collection<String> recordIds,
+      String createdBy) {
+    return writer.createTask(
+        orgId,
+        subject,
+        due,
+        status,
+        recordIds == null ? List.of() : List.copyOf(recordIds),
+        createdBy);
+  }
+
+  private StoredActivity retryingRaces(Supplier<StoredActivity> attemptOnce) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        return writer.storeEmail(orgId, message, ids, storedBy);
+        return attemptOnce.get();
       } catch (ApiProblem problem) {
         throw problem;
       } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.mailbridge.crm.entity.ActivityAttachment;
 import io.mailbridge.crm.entity.ActivityType;
 import io.mailbridge.crm.entity.AttachmentBlob;
 import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.mailbox.CalendarEvent;
 import io.mailbridge.mailbox.MailAddress;
 import io.mailbridge.mailbox.MailAttachment;
 import io.mailbridge.mailbox.MailMessage;
@@ -23,6 +24,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -89,6 +91,111 @@ public class ActivityWriter {
     }
     links.add(orgId, activity.id(), activity.occurredAt(), targets);
     return new StoredActivity(activity.id(), created);
+  }
+
+  /**
+   * Stores a calendar event once per org (by iCalendar UID, else provider id); storing it again
+   * brings the stored copy up to date and adds the new links.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeEvent(
+      String orgId, CalendarEvent event, List<String> recordIds, String storedBy) {
+    List<CrmRecord> targets = targets(orgId, recordIds);
+    String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
+    Activity activity = findByKey(orgId, key);
+    boolean created = activity == null;
+    if (created) {
+      activity =
+          new Activity(
+              orgId,
+              ActivityType.EVENT,
+              key,
+              event.start(),
+              eventJson(event),
+              storedBy,
+              clock.instant());
+      em.persist(activity);
+    } else {
+      activity.revise(eventJson(event), event.start());
+      links.retime(activity.id(), event.start());
+    }
+    em.flush();
+    links.add(orgId, activity.id(), activity.occurredAt(), targets);
+    return new StoredActivity(activity.id(), created);
+  }
+
+  /** Creates a task on the given records. */
+  @Transactional
+  public StoredActivity createTask(
+      String orgId,
+      String subject,
+      LocalDate due,
+      String status,
+      List<String> recordIds,
+      String createdBy) {
+    if (subject == null || subject.isBlank()) {
+      throw ApiProblem.invalidField("subject", "is required");
+    }
+    List<CrmRecord> targets = targets(orgId, recordIds);
+    JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
+    nullable(json, "dueDate", due == null ? null : due.toString());
+    nullable(json, "status", status == null ? "OPEN" : status);
+    Activity task =
+        new Activity(
+            orgId,
+            ActivityType.TASK,
+            null,
+            due == null ? clock.instant() : due.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+            json.build().toString(),
+            createdBy,
+            clock.instant());
+    em.persist(task);
+    em.flush();
+    links.add(orgId, task.id(), task.occurredAt(), targets);
+    return new StoredActivity(task.id(), true);
+  }
+
+  private List<CrmRecord> targets(String orgId, List<String> recordIds) {
+    List<CrmRecord> targets = new ArrayList<>();
+    for (String id : recordIds) {
+      targets.add(
+          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
+    }
+    return targets;
+  }
+
+  private Activity findByKey(String orgId, String key) {
+    return em.createQuery(
+            "SELECT a FROM Activity a WHERE a.orgId = :org AND a.messageKey = :key", Activity.class)
+        .setParameter("org", orgId)
+        .setParameter("key", key)
+        .getResultStream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  static String eventJson(CalendarEvent e) {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    json.add("provider", e.provider());
+    nullable(json, "providerEventId", e.providerEventId());
+    nullable(json, "iCalUid", e.iCalUid());
+    nullable(json, "subject", e.title());
+    json.add("start", e.start().toString());
+    nullable(json, "end", e.end() == null ? null : e.end().toString());
+    nullable(json, "timeZone", e.timeZone());
+    nullable(json, "location", e.location());
+    if (e.organizer() == null) {
+      json.addNull("organizer");
+    } else {
+      json.add("organizer", address(e.organizer()));
+    }
+    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    for (CalendarEvent.Attendee attendee : e.attendees()) {
+      attendees.add(address(attendee.address()).add("response", attendee.response().name()));
+    }
+    json.add("attendees", attendees);
+    nullable(json, "onlineMeetingUrl", e.onlineMeetingUrl());
+    return json.build().toString();
   }
 
   private void storeAttachment(String orgId, String activityId, int n, MailAttachment attachment) {

@@ -134,31 +134,30 @@ public class ParticipantMatcher {
     return set;
   }
 
-  /** hash → [record id, record type] for every index row of this kind with one of the hashes. */
+  /**
+   * hash → [record id, record type] for every index row of this kind with one of the hashes. One
+   * equality lookup per hash: H2 does not use the index's hash column for an IN list.
+   */
   private Map<String, List<String[]>> lookup(String orgId, String kind, Collection<String> hashes) {
     Map<String, List<String[]>> found = new HashMap<>();
     if (hashes.isEmpty()) {
       return found;
     }
-    String marks = String.join(",", java.util.Collections.nCopies(hashes.size(), "?"));
     try (Connection c = dataSource.getConnection();
         PreparedStatement select =
             c.prepareStatement(
-                "SELECT value_hash, record_id, record_type FROM record_index"
-                    + " WHERE org_id = ? AND kind = ? AND value_hash IN ("
-                    + marks
-                    + ")")) {
-      int i = 1;
-      select.setString(i++, orgId);
-      select.setString(i++, kind);
+                "SELECT record_id, record_type FROM record_index"
+                    + " WHERE org_id = ? AND kind = ? AND value_hash = ?")) {
+      select.setString(1, orgId);
+      select.setString(2, kind);
       for (String hash : hashes) {
-        select.setString(i++, hash);
-      }
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          found
-              .computeIfAbsent(rs.getString(1), h -> new ArrayList<>())
-              .add(new String[] {rs.getString(2), rs.getString(3)});
+        select.setString(3, hash);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            found
+                .computeIfAbsent(hash, h -> new ArrayList<>())
+                .add(new String[] {rs.getString(1), rs.getString(2)});
+          }
         }
       }
       return found;

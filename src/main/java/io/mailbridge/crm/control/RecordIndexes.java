@@ -25,6 +25,7 @@ public class RecordIndexes {
   static final String EMAIL = "email";
   static final String DOMAIN = "domain";
   static final String NAME = "name";
+  static final int MIN_PREFIX = 2;
   static final int MAX_PREFIX = 20;
 
   @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
@@ -37,6 +38,15 @@ public class RecordIndexes {
 
   /** Replaces the index rows of records; the records' own rows must already be flushed. */
   public void write(Collection<Indexed> records) {
+    write(records, true);
+  }
+
+  /** Writes the index rows of records that have none yet (just created). */
+  public void writeNew(Collection<Indexed> records) {
+    write(records, false);
+  }
+
+  private void write(Collection<Indexed> records, boolean replace) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement delete =
             c.prepareStatement("DELETE FROM record_index WHERE record_id = ?");
@@ -45,8 +55,10 @@ public class RecordIndexes {
                 "INSERT INTO record_index (org_id, kind, value_hash, record_id, record_type)"
                     + " VALUES (?, ?, ?, ?, ?)")) {
       for (Indexed record : records) {
-        delete.setString(1, record.recordId());
-        delete.addBatch();
+        if (replace) {
+          delete.setString(1, record.recordId());
+          delete.addBatch();
+        }
         for (String[] entry : entries(record)) {
           insert.setString(1, record.orgId());
           insert.setString(2, entry[0]);
@@ -56,7 +68,9 @@ public class RecordIndexes {
           insert.addBatch();
         }
       }
-      delete.executeBatch();
+      if (replace) {
+        delete.executeBatch();
+      }
       insert.executeBatch();
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot write the record indexes", e);
@@ -98,7 +112,10 @@ public class RecordIndexes {
     entries.putIfAbsent(kind + ":" + hash, new String[] {kind, hash});
   }
 
-  /** Prefixes of the whole name and of each of its words, up to {@value #MAX_PREFIX} characters. */
+  /**
+   * Prefixes of the whole name and of each of its words, from {@value #MIN_PREFIX} to {@value
+   * #MAX_PREFIX} characters (a one-letter search would match a large part of any CRM).
+   */
   static Set<String> namePrefixes(String name) {
     Set<String> prefixes = new LinkedHashSet<>();
     String normalized = normalizeName(name);
@@ -118,7 +135,7 @@ public class RecordIndexes {
 
   private static void addPrefixes(Set<String> prefixes, String text) {
     int end = Math.min(MAX_PREFIX, text.length());
-    for (int i = 1; i <= end; i++) {
+    for (int i = MIN_PREFIX; i <= end; i++) {
       if (text.charAt(i - 1) != ' ') {
         prefixes.add(text.substring(0, i));
       }

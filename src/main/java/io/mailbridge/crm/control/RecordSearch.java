@@ -35,6 +35,10 @@ public class RecordSearch {
             "SELECT r.id FROM crm_record r WHERE r.org_id = ? AND r.type = ? AND r.id > ?");
     List<Object> params = new ArrayList<>(List.of(orgId, type.name(), after));
     if (query != null && !query.isBlank()) {
+      if (RecordIndexes.normalizeName(query).length() < RecordIndexes.MIN_PREFIX) {
+        throw ApiProblem.invalidField(
+            "q", "needs at least " + RecordIndexes.MIN_PREFIX + " characters");
+      }
       sql.append(" AND EXISTS (SELECT 1 FROM record_index i WHERE i.org_id = r.org_id")
           .append(" AND i.record_id = r.id AND i.kind = ? AND i.value_hash = ?)");
       params.add(RecordIndexes.NAME);

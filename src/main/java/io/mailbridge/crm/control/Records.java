@@ -40,7 +40,7 @@ public class Records {
     record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
     em.persist(record);
     em.flush();
-    indexes.write(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
+    indexes.writeNew(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
     return view(record);
   }
 
@@ -55,7 +55,7 @@ public class Records {
       indexed.add(new RecordIndexes.Indexed(orgId, record.id(), type, fields));
     }
     em.flush();
-    indexes.write(indexed);
+    indexes.writeNew(indexed);
   }
 
   public JsonObject get(String orgId, RecordType type, String id) {

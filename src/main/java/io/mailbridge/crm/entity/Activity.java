@@ -71,6 +71,12 @@ public class Activity {
     this.createdAt = createdAt;
   }
 
+  /** A newer version of the same event (moved, renamed): its document and time change. */
+  public void revise(String json, Instant newOccurredAt) {
+    this.data = SealedValue.of(Objects.requireNonNull(json), binding());
+    this.occurredAt = Objects.requireNonNull(newOccurredAt);
+  }
+
   public String id() {
     return id;
   }
