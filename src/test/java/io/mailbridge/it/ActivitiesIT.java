@@ -120,6 +120,7 @@ class ActivitiesIT {
     assertEquals("sender@customer.example", activity.getJsonObject("from").getString("email"));
     assertEquals(
         0, activity.getJsonArray("bcc").size(), "bcc is kept only when the owner sent the mail");
+    assertEquals(org.rep().id(), activity.getString("loggedBy"), "who logged it first");
 
     MailMessage noMessageId =
         new MailMessage(

@@ -109,6 +109,11 @@ public class Activities {
     }
     view.add("links", linkArray);
     view.add("occurredAt", activity.occurredAt().toString());
+    if (activity.createdBy() == null) {
+      view.addNull("loggedBy"); // captured by the server, not logged by a person
+    } else {
+      view.add("loggedBy", activity.createdBy());
+    }
     return view.build();
   }
 
