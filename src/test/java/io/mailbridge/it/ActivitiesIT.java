@@ -377,7 +377,7 @@ class ActivitiesIT {
         if (new String(value, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(marker)) {
           fail("plaintext found in " + table);
         }
-        assertFalse(contains(value, needle), table);
+        assertFalse(RawDatabase.containsBytes(value, needle), table);
       }
     }
   }
@@ -490,18 +490,5 @@ class ActivitiesIT {
     return activity.getJsonArray("links").getValuesAs(JsonObject.class).stream()
         .map(l -> l.getString("id"))
         .collect(Collectors.toSet());
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

@@ -78,7 +78,7 @@ class EncryptionIT {
       for (byte[] value : raw.allValues(table)) {
         scanned++;
         String asText = new String(value, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        if (asText.contains(marker) || indexOf(value, needle) >= 0) {
+        if (asText.contains(marker) || RawDatabase.containsBytes(value, needle)) {
           fail("plaintext of a sealed value found in table " + table);
         }
       }
@@ -220,18 +220,5 @@ class EncryptionIT {
       ids.add(FieldCipher.keyIdOf(raw.bytes("app_user", "display_name", id)));
     }
     return ids;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

@@ -132,4 +132,18 @@ public class RawDatabase {
     }
     return found;
   }
+
+  /** Whether {@code needle} occurs anywhere in {@code haystack}. */
+  public static boolean containsBytes(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
 }

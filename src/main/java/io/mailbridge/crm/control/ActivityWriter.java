@@ -138,8 +138,8 @@ public class ActivityWriter {
     }
     List<CrmRecord> targets = targets(orgId, recordIds);
     JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
-    nullable(json, "dueDate", due == null ? null : due.toString());
-    nullable(json, "status", status == null ? "OPEN" : status);
+    CrmJson.addNullable(json, "dueDate", due == null ? null : due.toString());
+    CrmJson.addNullable(json, "status", status == null ? "OPEN" : status);
     Activity task =
         new Activity(
             orgId,
@@ -177,13 +177,13 @@ public class ActivityWriter {
   static String eventJson(CalendarEvent e) {
     JsonObjectBuilder json = Json.createObjectBuilder();
     json.add("provider", e.provider());
-    nullable(json, "providerEventId", e.providerEventId());
-    nullable(json, "iCalUid", e.iCalUid());
-    nullable(json, "subject", e.title());
+    CrmJson.addNullable(json, "providerEventId", e.providerEventId());
+    CrmJson.addNullable(json, "iCalUid", e.iCalUid());
+    CrmJson.addNullable(json, "subject", e.title());
     json.add("start", e.start().toString());
-    nullable(json, "end", e.end() == null ? null : e.end().toString());
-    nullable(json, "timeZone", e.timeZone());
-    nullable(json, "location", e.location());
+    CrmJson.addNullable(json, "end", e.end() == null ? null : e.end().toString());
+    CrmJson.addNullable(json, "timeZone", e.timeZone());
+    CrmJson.addNullable(json, "location", e.location());
     if (e.organizer() == null) {
       json.addNull("organizer");
     } else {
@@ -194,7 +194,7 @@ public class ActivityWriter {
       attendees.add(address(attendee.address()).add("response", attendee.response().name()));
     }
     json.add("attendees", attendees);
-    nullable(json, "onlineMeetingUrl", e.onlineMeetingUrl());
+    CrmJson.addNullable(json, "onlineMeetingUrl", e.onlineMeetingUrl());
     return json.build().toString();
   }
 
@@ -257,10 +257,10 @@ public class ActivityWriter {
   static String emailJson(MailMessage m) {
     JsonObjectBuilder json = Json.createObjectBuilder();
     json.add("provider", m.provider());
-    nullable(json, "providerItemId", m.providerItemId());
-    nullable(json, "internetMessageId", m.internetMessageId());
-    nullable(json, "threadId", m.threadId());
-    nullable(json, "subject", m.subject());
+    CrmJson.addNullable(json, "providerItemId", m.providerItemId());
+    CrmJson.addNullable(json, "internetMessageId", m.internetMessageId());
+    CrmJson.addNullable(json, "threadId", m.threadId());
+    CrmJson.addNullable(json, "subject", m.subject());
     if (m.from() == null) {
       json.addNull("from");
     } else {
@@ -269,17 +269,18 @@ public class ActivityWriter {
     json.add("to", addresses(m.to()));
     json.add("cc", addresses(m.cc()));
     json.add("bcc", addresses(m.bcc()));
-    nullable(json, "sentAt", m.sentAt() == null ? null : m.sentAt().toString());
-    nullable(json, "receivedAt", m.receivedAt() == null ? null : m.receivedAt().toString());
-    nullable(json, "bodyText", m.textBody());
-    nullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(m.htmlBody()));
+    CrmJson.addNullable(json, "sentAt", m.sentAt() == null ? null : m.sentAt().toString());
+    CrmJson.addNullable(
+        json, "receivedAt", m.receivedAt() == null ? null : m.receivedAt().toString());
+    CrmJson.addNullable(json, "bodyText", m.textBody());
+    CrmJson.addNullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(m.htmlBody()));
     json.add("size", m.size());
     return json.build().toString();
   }
 
   private static JsonObjectBuilder address(MailAddress address) {
     JsonObjectBuilder json = Json.createObjectBuilder().add("email", address.email());
-    nullable(json, "name", address.name());
+    CrmJson.addNullable(json, "name", address.name());
     return json;
   }
 
@@ -287,14 +288,6 @@ public class ActivityWriter {
     JsonArrayBuilder array = Json.createArrayBuilder();
     list.forEach(a -> array.add(address(a)));
     return array;
-  }
-
-  private static void nullable(JsonObjectBuilder json, String field, String value) {
-    if (value == null) {
-      json.addNull(field);
-    } else {
-      json.add(field, value);
-    }
   }
 
   static String safeName(String name, int n) {

@@ -58,34 +58,34 @@ public final class RecordFields {
         if (first == null && last == null) {
           throw ApiProblem.invalidField("lastName", "a first or last name is required");
         }
-        addNullable(data, "firstName", first);
-        addNullable(data, "lastName", last);
+        CrmJson.addNullable(data, "firstName", first);
+        CrmJson.addNullable(data, "lastName", last);
         emails = emails(body);
         data.add("emails", array(emails));
-        addNullable(data, "phone", text(body, "phone", 50, false));
-        addNullable(data, "title", text(body, "title", 200, false));
+        CrmJson.addNullable(data, "phone", text(body, "phone", 50, false));
+        CrmJson.addNullable(data, "title", text(body, "title", 200, false));
         if (type == RecordType.LEADS) {
-          addNullable(data, "company", text(body, "company", 200, false));
+          CrmJson.addNullable(data, "company", text(body, "company", 200, false));
         }
         searchName = ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
       }
       case OPPORTUNITIES -> {
         String name = text(body, "name", 200, true);
         data.add("name", name);
-        addNullable(data, "stage", text(body, "stage", 100, false));
+        CrmJson.addNullable(data, "stage", text(body, "stage", 100, false));
         BigDecimal amount = amount(body);
         if (amount == null) {
           data.addNull("amount");
         } else {
           data.add("amount", amount);
         }
-        addNullable(data, "closeDate", date(body, "closeDate"));
+        CrmJson.addNullable(data, "closeDate", date(body, "closeDate"));
         searchName = name;
       }
       case CASES -> {
         String subject = text(body, "subject", 500, true);
         data.add("subject", subject);
-        addNullable(data, "status", text(body, "status", 100, false));
+        CrmJson.addNullable(data, "status", text(body, "status", 100, false));
         searchName = subject;
       }
       default -> throw new IllegalStateException(type.name());
@@ -212,14 +212,6 @@ public final class RecordFields {
 
   private static String id(JsonObject body, String field) {
     return text(body, field, 32, false);
-  }
-
-  private static void addNullable(JsonObjectBuilder builder, String field, String value) {
-    if (value == null) {
-      builder.addNull(field);
-    } else {
-      builder.add(field, value);
-    }
   }
 
   private static JsonArrayBuilder array(List<String> values) {

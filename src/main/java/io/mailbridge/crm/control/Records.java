@@ -148,9 +148,9 @@ public class Records {
     JsonObjectBuilder view = Json.createObjectBuilder().add("id", record.id());
     for (String field : record.type().fields()) {
       if (field.equals("accountId")) {
-        nullable(view, field, record.accountId());
+        CrmJson.addNullable(view, field, record.accountId());
       } else if (field.equals("contactId")) {
-        nullable(view, field, record.contactId());
+        CrmJson.addNullable(view, field, record.contactId());
       } else {
         view.add(field, data.getOrDefault(field, JsonValue.NULL));
       }
@@ -176,14 +176,6 @@ public class Records {
             .filter(r -> r.type() == RecordType.CONTACTS)
             .isEmpty()) {
       throw ApiProblem.invalidField("contactId", "no such contact");
-    }
-  }
-
-  private static void nullable(JsonObjectBuilder view, String field, String value) {
-    if (value == null) {
-      view.addNull(field);
-    } else {
-      view.add(field, value);
     }
   }
 }

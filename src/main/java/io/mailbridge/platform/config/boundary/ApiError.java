@@ -1,4 +1,21 @@
 package io.mailbridge.platform.config.boundary;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
 /** The JSON body of every error answer: {@code {"error": code, "message": text}}. */
-public record ApiError(String error, String message) {}
+public record ApiError(String error, String message) {
+
+  /** An answer with this status and this error body. */
+  public static Response.ResponseBuilder response(int status, String error, String message) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(new ApiError(error, message));
+  }
+
+  /** The answer to a body that is not the JSON the call expects. */
+  public static Response invalidJson() {
+    return response(400, "invalid_json", "The request body is not valid JSON for this call")
+        .build();
+  }
+}

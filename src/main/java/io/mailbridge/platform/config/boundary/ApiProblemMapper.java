@@ -1,7 +1,6 @@
 package io.mailbridge.platform.config.boundary;
 
 import io.mailbridge.platform.config.control.ApiProblem;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -13,9 +12,7 @@ public class ApiProblemMapper implements ExceptionMapper<ApiProblem> {
   @Override
   public Response toResponse(ApiProblem problem) {
     Response.ResponseBuilder response =
-        Response.status(problem.status())
-            .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(new ApiError(problem.code(), problem.getMessage()));
+        ApiError.response(problem.status(), problem.code(), problem.getMessage());
     if (problem.retryAfter() != null) {
       response.header("Retry-After", Math.max(1, problem.retryAfter().toSeconds()));
     }

@@ -1,7 +1,6 @@
 package io.mailbridge.platform.config.boundary;
 
 import jakarta.persistence.OptimisticLockException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -11,11 +10,8 @@ import jakarta.ws.rs.ext.Provider;
 public class ConcurrentChangeMapper implements ExceptionMapper<OptimisticLockException> {
   @Override
   public Response toResponse(OptimisticLockException exception) {
-    return Response.status(409)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(
-            new ApiError(
-                "concurrent_change", "Someone changed this at the same time; reload and try again"))
+    return ApiError.response(
+            409, "concurrent_change", "Someone changed this at the same time; reload and try again")
         .build();
   }
 }

@@ -1,7 +1,6 @@
 package io.mailbridge.platform.config.boundary;
 
 import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -23,19 +22,14 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
     if (exception instanceof ProcessingException
         || rootCause(exception) instanceof jakarta.json.bind.JsonbException
         || rootCause(exception) instanceof jakarta.json.JsonException) {
-      return Response.status(400)
-          .type(MediaType.APPLICATION_JSON_TYPE)
-          .entity(new ApiError("invalid_json", "The request body is not valid JSON for this call"))
-          .build();
+      return ApiError.invalidJson();
     }
     String reference = UUID.randomUUID().toString().substring(0, 8);
     LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, exception);
-    return Response.status(500)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(
-            new ApiError(
-                "internal_error",
-                "The server could not complete the request (reference " + reference + ")"))
+    return ApiError.response(
+            500,
+            "internal_error",
+            "The server could not complete the request (reference " + reference + ")")
         .build();
   }
 

@@ -1,7 +1,6 @@
 package io.mailbridge.platform.config.boundary;
 
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -52,10 +51,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         message = status >= 500 ? "The server could not complete the request" : "Request failed";
       }
     }
-    Response.ResponseBuilder response =
-        Response.status(status)
-            .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(new ApiError(code, message));
+    Response.ResponseBuilder response = ApiError.response(status, code, message);
     exception
         .getResponse()
         .getHeaders()

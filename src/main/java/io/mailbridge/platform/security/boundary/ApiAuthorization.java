@@ -14,7 +14,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
@@ -82,10 +81,6 @@ public class ApiAuthorization implements ContainerRequestFilter {
 
   private static void deny(
       ContainerRequestContext request, Response.Status status, String code, String message) {
-    request.abortWith(
-        Response.status(status)
-            .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(new ApiError(code, message))
-            .build());
+    request.abortWith(ApiError.response(status.getStatusCode(), code, message).build());
   }
 }
