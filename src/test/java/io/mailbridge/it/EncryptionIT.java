@@ -1,11 +1,17 @@
 package io.mailbridge.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.mailbridge.crm.control.Activities;
+import io.mailbridge.crm.control.ActivityStore;
+import io.mailbridge.crm.control.Records;
+import io.mailbridge.crm.entity.RecordType;
+import io.mailbridge.mailbox.MailAttachment;
 import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.crypto.control.UnreadableValueException;
@@ -19,11 +25,14 @@ import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AppUser;
 import io.mailbridge.platform.security.entity.Org;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +65,9 @@ class EncryptionIT {
   @Inject JobStore jobStore;
   @Inject JobRunner jobRunner;
   @Inject JobPump pump;
+  @Inject Records records;
+  @Inject Activities activities;
+  @Inject ActivityStore activityStore;
 
   @Test
   void noKnownPlaintextIsFoundAnywhereInTheDatabase() throws Exception {
@@ -176,6 +188,59 @@ class EncryptionIT {
         admin.orgId(),
         users.findByLoginEmail(admin.email()).orElseThrow().orgId(),
         "blind index still finds users");
+  }
+
+  @Test
+  void rotationAlsoReencryptsRecordsActivitiesAndAttachments() throws Exception {
+    AppUser admin = testOrgs.orgWithAdmin("Rotation CRM");
+    String orgId = admin.orgId();
+    String contact =
+        records
+            .create(
+                orgId,
+                RecordType.CONTACTS,
+                Json.createObjectBuilder().add("lastName", "Rotated").build())
+            .getString("id");
+    MailAttachment[] files = new MailAttachment[5]; // more than one blob batch (4)
+    for (int i = 0; i < files.length; i++) {
+      files[i] =
+          TestMessages.attachment(
+              "f" + i + ".txt", "text/plain", "file " + i + " " + UUID.randomUUID());
+    }
+    String activityId =
+        activityStore
+            .storeEmail(
+                orgId,
+                TestMessages.email("Rotated mail", Instant.now(), files),
+                List.of(contact),
+                null)
+            .id();
+    JsonObject recordBefore = records.get(orgId, RecordType.CONTACTS, contact);
+    JsonObject activityBefore = activities.get(orgId, activityId);
+    byte[] lastFile = activities.attachment(orgId, activityId, 5).content();
+
+    KeyRotation.Started started = rotation.rotate(orgId);
+    waitUntilDone(started.jobId());
+
+    for (String[] column :
+        List.of(
+            new String[] {"crm_record", "data"}, new String[] {"activity", "data"},
+            new String[] {"activity_attachment", "meta"},
+                new String[] {"attachment_blob", "bytes"})) {
+      List<byte[]> values =
+          raw.allBytes("SELECT " + column[1] + " FROM " + column[0] + " WHERE org_id = ?", orgId);
+      assertTrue(!values.isEmpty(), column[0]);
+      for (byte[] value : values) {
+        assertEquals(
+            started.primaryKeyId(),
+            FieldCipher.keyIdOf(value),
+            column[0] + "." + column[1] + " uses the new key");
+      }
+    }
+    assertEquals(1, rotation.status(orgId).keyCount());
+    assertEquals(recordBefore, records.get(orgId, RecordType.CONTACTS, contact));
+    assertEquals(activityBefore, activities.get(orgId, activityId));
+    assertArrayEquals(lastFile, activities.attachment(orgId, activityId, 5).content());
   }
 
   private ClaimedJob claim(String jobId) throws InterruptedException {

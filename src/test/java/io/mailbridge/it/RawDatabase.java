@@ -64,6 +64,23 @@ public class RawDatabase {
     return bytesOf("SELECT " + column + " FROM " + table + " WHERE id = ?", id);
   }
 
+  /** The first column of every row, as bytes. */
+  public List<byte[]> allBytes(String sql, Object... params) throws SQLException {
+    List<byte[]> found = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        select.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getBytes(1));
+        }
+      }
+    }
+    return found;
+  }
+
   public byte[] bytesOf(String sql, Object... params) throws SQLException {
     return single(sql, rs -> rs.getBytes(1), params);
   }
