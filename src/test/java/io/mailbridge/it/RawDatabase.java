@@ -66,19 +66,7 @@ public class RawDatabase {
 
   /** The first column of every row, as bytes. */
   public List<byte[]> allBytes(String sql, Object... params) throws SQLException {
-    List<byte[]> found = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        select.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          found.add(rs.getBytes(1));
-        }
-      }
-    }
-    return found;
+    return all(sql, rs -> rs.getBytes(1), params);
   }
 
   public byte[] bytesOf(String sql, Object... params) throws SQLException {
@@ -135,7 +123,11 @@ public class RawDatabase {
   }
 
   public List<String> strings(String sql, Object... params) throws SQLException {
-    List<String> found = new ArrayList<>();
+    return all(sql, rs -> rs.getString(1), params);
+  }
+
+  private <T> List<T> all(String sql, Column<T> column, Object... params) throws SQLException {
+    List<T> found = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement select = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -143,7 +135,7 @@ public class RawDatabase {
       }
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
-          found.add(rs.getString(1));
+          found.add(column.read(rs));
         }
       }
     }
