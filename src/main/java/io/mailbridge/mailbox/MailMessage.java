@@ -49,6 +49,27 @@ public record MailMessage(
         : "mid:" + internetMessageId.strip();
   }
 
+  /** The same message carrying these attachments instead (a rep logs only the ones chosen). */
+  public MailMessage withAttachments(List<MailAttachment> chosen) {
+    return new MailMessage(
+        provider,
+        providerItemId,
+        internetMessageId,
+        threadId,
+        subject,
+        from,
+        to,
+        cc,
+        bcc,
+        ownerSent,
+        sentAt,
+        receivedAt,
+        textBody,
+        htmlBody,
+        size,
+        chosen);
+  }
+
   /** When it happened for a timeline: sent time, else received time. */
   public Instant occurredAt() {
     return sentAt != null ? sentAt : receivedAt != null ? receivedAt : Instant.EPOCH;

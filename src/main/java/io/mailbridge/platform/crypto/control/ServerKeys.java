@@ -1,9 +1,11 @@
 package io.mailbridge.platform.crypto.control;
 
+import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
 import io.mailbridge.platform.crypto.entity.ServerKey;
@@ -26,6 +28,7 @@ public class ServerKeys {
   @Inject ServerKeyStore store;
 
   private volatile PrfSet loginIndex;
+  private final java.util.Map<String, Aead> aeads = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A generated secret and the part of it that may be shown (a public key), if any. */
   public record GeneratedSecret(byte[] secret, String publicPart) {}
@@ -61,6 +64,39 @@ public class ServerKeys {
       }
     }
     return prf;
+  }
+
+  /**
+   * A server-wide AEAD for the few values sealed before their org is known (an Exchange identity
+   * waiting for sign-up); org data uses the org's own keys.
+   */
+  public Aead aead(String kind) {
+    return aeads.computeIfAbsent(kind, this::loadAead);
+  }
+
+  private Aead loadAead(String kind) {
+    try {
+      byte[] serialized =
+          secret(
+                  kind,
+                  () -> {
+                    try {
+                      KeysetHandle handle =
+                          KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+                      return new GeneratedSecret(
+                          TinkProtoKeysetFormat.serializeKeyset(
+                              handle, InsecureSecretKeyAccess.get()),
+                          null);
+                    } catch (GeneralSecurityException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .secret();
+      return TinkProtoKeysetFormat.parseKeyset(serialized, InsecureSecretKeyAccess.get())
+          .getPrimitive(RegistryConfiguration.get(), Aead.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot load the server key " + kind, e);
+    }
   }
 
   private PrfSet loadLoginIndex() {

@@ -2,8 +2,10 @@ package io.mailbridge.platform.security.boundary;
 
 import io.mailbridge.platform.config.boundary.ApiError;
 import io.mailbridge.platform.security.control.AccessTokens;
+import io.mailbridge.platform.security.control.AddinSessions;
 import io.mailbridge.platform.security.control.Caller;
 import io.mailbridge.platform.security.control.Users;
+import io.mailbridge.platform.security.entity.AddinSession;
 import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.annotation.Priority;
 import jakarta.annotation.security.PermitAll;
@@ -24,8 +26,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Every {@code /api} call not marked {@code @PermitAll} needs a valid Mailbridge JWT (verified by
- * MicroProfile JWT) whose user still exists and is enabled; {@code @RolesAllowed} is checked
- * against the user's current role in the database, not the one in the token.
+ * MicroProfile JWT) or an add-in session cookie, whose user still exists and is enabled;
+ * {@code @RolesAllowed} is checked against the user's current role in the database, not the one in
+ * the token.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
@@ -34,6 +37,7 @@ public class ApiAuthorization implements ContainerRequestFilter {
   @Context ResourceInfo resource;
   @Inject Caller caller;
   @Inject Users users;
+  @Inject AddinSessions addinSessions;
 
   @Override
   public void filter(ContainerRequestContext request) {
@@ -42,18 +46,50 @@ public class ApiAuthorization implements ContainerRequestFilter {
       return;
     }
     Principal principal = request.getSecurityContext().getUserPrincipal();
-    if (!(principal instanceof JsonWebToken jwt) || !AccessTokens.ISSUER.equals(jwt.getIssuer())) {
+    Optional<AppUser> user;
+    boolean addinSession = false;
+    if (principal instanceof JsonWebToken jwt && AccessTokens.ISSUER.equals(jwt.getIssuer())) {
+      user = users.findActive(jwt.getClaim(AccessTokens.ORG_CLAIM), jwt.getSubject());
+    } else if (principal == null && request.getCookies().containsKey(AddinSessions.COOKIE)) {
+      if (!"1".equals(request.getHeaderString(AddinSessions.CSRF_HEADER))) {
+        deny(
+            request,
+            Response.Status.FORBIDDEN,
+            "forbidden",
+            "Add-in calls must carry the " + AddinSessions.CSRF_HEADER + " header");
+        return;
+      }
+      Optional<AddinSession> session =
+          addinSessions.find(request.getCookies().get(AddinSessions.COOKIE).getValue());
+      if (session.isEmpty()) {
+        deny(
+            request,
+            Response.Status.UNAUTHORIZED,
+            "session_expired",
+            "The add-in session has ended; sign in again");
+        return;
+      }
+      user = users.findActive(session.get().orgId(), session.get().userId());
+      addinSession = true;
+    } else {
       deny(request, Response.Status.UNAUTHORIZED, "unauthorized", "Sign in first");
       return;
     }
-    String orgId = jwt.getClaim(AccessTokens.ORG_CLAIM);
-    Optional<AppUser> user = users.findActive(orgId, jwt.getSubject());
     if (user.isEmpty()) {
       deny(
           request, Response.Status.UNAUTHORIZED, "unauthorized", "The account is disabled or gone");
       return;
     }
     RolesAllowed roles = rolesAllowed(method);
+    // The add-in's cookie is for the task pane's own calls; administration needs a real sign-in.
+    if (roles != null && addinSession) {
+      deny(
+          request,
+          Response.Status.FORBIDDEN,
+          "forbidden",
+          "Administration is not available from the Outlook add-in");
+      return;
+    }
     if (roles != null
         && Arrays.stream(roles.value()).noneMatch(r -> r.equals(user.get().role().name()))) {
       deny(

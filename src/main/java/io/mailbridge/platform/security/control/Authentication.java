@@ -20,6 +20,18 @@ public class Authentication {
 
   @Transactional
   public TokenPair login(String email, String password, String clientAddress) {
+    AppUser user = verifyCredentials(email, password, clientAddress);
+    return new TokenPair(
+        accessTokens.issue(user),
+        refreshTokens.issueNewFamily(user.orgId(), user.id()),
+        accessTokens.lifetime().toSeconds());
+  }
+
+  /**
+   * The enabled user with these credentials, under the same throttling as a login; used wherever
+   * someone proves who they are with their CRM password (login, linking an Exchange mailbox).
+   */
+  public AppUser verifyCredentials(String email, String password, String clientAddress) {
     if (email == null || email.isBlank()) {
       throw ApiProblem.invalidField("email", "is required");
     }
@@ -42,11 +54,7 @@ public class Authentication {
           "invalid_credentials", "Email or password is wrong, or the account is disabled");
     }
     throttle.recordSuccess(accountKey);
-    AppUser user = found.get();
-    return new TokenPair(
-        accessTokens.issue(user),
-        refreshTokens.issueNewFamily(user.orgId(), user.id()),
-        accessTokens.lifetime().toSeconds());
+    return found.get();
   }
 
   // A reused token must leave its family revoked even though the call fails.
