@@ -1,0 +1,396 @@
+package io.mailbridge.mailbox.ews.control;
+
+import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
+import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
+import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
+import io.mailbridge.mailbox.ews.stubs.ExchangeServices;
+import io.mailbridge.mailbox.ews.stubs.ExchangeVersionType;
+import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetItemType;
+import io.mailbridge.mailbox.ews.stubs.ItemIdType;
+import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
+import io.mailbridge.mailbox.ews.stubs.ItemType;
+import io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseItemIdsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfRequestAttachmentIdsType;
+import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
+import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
+import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
+import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
+import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
+import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
+import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.outbound.control.OutboundLimits;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.xml.soap.SOAPFault;
+import jakarta.xml.ws.BindingProvider;
+import jakarta.xml.ws.Holder;
+import jakarta.xml.ws.WebServiceException;
+import jakarta.xml.ws.soap.SOAPFaultException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * Calls Exchange Web Services through the generated stubs: one endpoint and credential per call,
+ * {@code RequestServerVersion} on every request, {@code ErrorServerBusy} retried after the server's
+ * back-off, and every other failure turned into an answer the caller can show.
+ */
+@ApplicationScoped
+public class EwsClient {
+
+  private static final Logger LOG = Logger.getLogger(EwsClient.class.getName());
+  static final ExchangeVersionType REQUEST_VERSION = ExchangeVersionType.EXCHANGE_2013_SP_1;
+
+  @Inject OutboundHttp outbound;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.ews.timeout", defaultValue = "PT60S")
+  Duration timeout;
+
+  /** Attachments of up to 25 MB arrive base64-encoded inside XML: a third larger, plus markup. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.ews.max-response-bytes", defaultValue = "41943040")
+  long maxResponseBytes;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.ews.busy-attempts", defaultValue = "3")
+  int busyAttempts;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.ews.max-backoff", defaultValue = "PT10S")
+  Duration maxBackoff;
+
+  private volatile ExchangeServices service;
+
+  /** GetItem with the MIME content and the given properties of one item. */
+  ItemType getItem(EwsCall call, String itemId, List<PathToExtendedFieldType> extendedProperties) {
+    GetItemType request = new GetItemType();
+    ItemResponseShapeType shape = new ItemResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    shape.setIncludeMimeContent(true);
+    NonEmptyArrayOfPathsToElementType properties = new NonEmptyArrayOfPathsToElementType();
+    properties
+        .getFieldURIOrIndexedFieldURIOrExtendedFieldURI()
+        .add(field(UnindexedFieldURIType.ITEM_SUBJECT));
+    properties
+        .getFieldURIOrIndexedFieldURIOrExtendedFieldURI()
+        .add(field(UnindexedFieldURIType.ITEM_ATTACHMENTS));
+    properties
+        .getFieldURIOrIndexedFieldURIOrExtendedFieldURI()
+        .add(field(UnindexedFieldURIType.MESSAGE_INTERNET_MESSAGE_ID));
+    properties.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(extendedProperties);
+    shape.setAdditionalProperties(properties);
+    request.setItemShape(shape);
+    NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
+    ItemIdType id = new ItemIdType();
+    id.setId(itemId);
+    ids.getItemId().add(id);
+    request.setItemIds(ids);
+    GetItemResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<GetItemResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call).getItem(request, null, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            });
+    ItemInfoResponseMessageType message =
+        (ItemInfoResponseMessageType)
+            single(
+                response
+                    .getResponseMessages()
+                    .getGetItemResponseMessageOrGetAttachmentResponseMessage());
+    if (message.getItems() == null || message.getItems().getItemOrMessage().isEmpty()) {
+      throw ApiProblem.notFound("The email");
+    }
+    return message.getItems().getItemOrMessage().get(0);
+  }
+
+  /** GetAttachment for these ids, item attachments with their MIME content. */
+  List<AttachmentType> getAttachments(EwsCall call, List<String> attachmentIds) {
+    GetAttachmentType request = new GetAttachmentType();
+    AttachmentResponseShapeType shape = new AttachmentResponseShapeType();
+    shape.setIncludeMimeContent(true);
+    request.setAttachmentShape(shape);
+    NonEmptyArrayOfRequestAttachmentIdsType ids = new NonEmptyArrayOfRequestAttachmentIdsType();
+    for (String attachmentId : attachmentIds) {
+      RequestAttachmentIdType id = new RequestAttachmentIdType();
+      id.setId(attachmentId);
+      ids.getAttachmentId().add(id);
+    }
+    request.setAttachmentIds(ids);
+    GetAttachmentResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<GetAttachmentResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call).getAttachment(request, null, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            });
+    List<AttachmentType> attachments = new ArrayList<>();
+    for (ResponseMessageType message :
+        response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
+      check(message);
+      AttachmentInfoResponseMessageType info = (AttachmentInfoResponseMessageType) message;
+      if (info.getAttachments() != null) {
+        attachments.addAll(info.getAttachments().getItemAttachmentOrFileAttachment());
+      }
+    }
+    return attachments;
+  }
+
+  private <T> T withRetries(EwsCall call, Supplier<T> attempt) {
+    for (int n = 1; ; n++) {
+      try {
+        T response = attempt.get();
+        checkBusy(response);
+        return response;
+      } catch (ServerBusy busy) {
+        if (n >= busyAttempts || busy.backoff.compareTo(maxBackoff) > 0) {
+          throw new ApiProblem(
+              503,
+              "exchange_busy",
+              "Exchange is busy; try again in a moment",
+              busy.backoff.isZero() ? Duration.ofSeconds(5) : busy.backoff);
+        }
+        LOG.fine(
+            () -> "Exchange at " + call.endpoint().getHost() + " is busy; waiting " + busy.backoff);
+        sleep(busy.backoff);
+      } catch (SOAPFaultException fault) {
+        String code = faultCode(fault.getFault());
+        if ("ErrorServerBusy".equals(code)) {
+          Duration backoff = backoffOf(fault.getFault().getDetail());
+          if (n >= busyAttempts || backoff.compareTo(maxBackoff) > 0) {
+            throw new ApiProblem(
+                503, "exchange_busy", "Exchange is busy; try again in a moment", backoff);
+          }
+          sleep(backoff);
+          continue;
+        }
+        throw exchangeError(code);
+      } catch (EwsTransportFailure failure) {
+        throw transportProblem(failure);
+      } catch (WebServiceException e) {
+        LOG.log(Level.INFO, "EWS call to " + call.endpoint().getHost() + " failed", e);
+        throw new ApiProblem(502, "exchange_error", "Exchange's answer could not be understood");
+      }
+    }
+  }
+
+  // A busy answer inside a response message (ResponseClass Error) rather than a SOAP fault.
+  private static void checkBusy(Object response) {
+    List<ResponseMessageType> messages =
+        response instanceof GetItemResponseType item
+            ? item.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()
+            : ((GetAttachmentResponseType) response)
+                .getResponseMessages()
+                .getGetItemResponseMessageOrGetAttachmentResponseMessage();
+    for (ResponseMessageType message : messages) {
+      if (message.getResponseClass() == ResponseClassType.ERROR
+          && "ErrorServerBusy".equals(message.getResponseCode())) {
+        Duration backoff = Duration.ZERO;
+        if (message.getMessageXml() != null) {
+          for (Object any : message.getMessageXml().getAny()) {
+            if (any instanceof Element element) {
+              backoff = backoffOf(element).isZero() ? backoff : backoffOf(element);
+            }
+          }
+        }
+        throw new ServerBusy(backoff);
+      }
+    }
+  }
+
+  private static ResponseMessageType single(List<ResponseMessageType> messages) {
+    if (messages.isEmpty()) {
+      throw new ApiProblem(502, "exchange_error", "Exchange answered without a response message");
+    }
+    ResponseMessageType message = messages.get(0);
+    check(message);
+    return message;
+  }
+
+  private static void check(ResponseMessageType message) {
+    if (message.getResponseClass() != ResponseClassType.ERROR) {
+      return;
+    }
+    String code = message.getResponseCode();
+    if ("ErrorItemNotFound".equals(code) || "ErrorInvalidIdMalformed".equals(code)) {
+      throw ApiProblem.notFound("The email (Exchange: " + code + ")");
+    }
+    throw exchangeError(code);
+  }
+
+  private static ApiProblem exchangeError(String code) {
+    return new ApiProblem(
+        502,
+        "exchange_error",
+        "Exchange refused the request: " + (code == null ? "no error code" : code));
+  }
+
+  private static ApiProblem transportProblem(EwsTransportFailure failure) {
+    return switch (failure.reason()) {
+      case TOO_LARGE ->
+          new ApiProblem(
+              413, "too_large", "The email is larger than Mailbridge accepts from Exchange");
+      case TIMEOUT -> new ApiProblem(504, "exchange_timeout", "Exchange did not answer in time");
+      case REFUSED -> new ApiProblem(502, "exchange_error", failure.getMessage());
+      case FAILED ->
+          failure.httpStatus() == 401 || failure.httpStatus() == 403
+              ? new ApiProblem(
+                  502,
+                  "exchange_unauthorized",
+                  "Exchange refused the callback token; reopen the email and try again")
+              : new ApiProblem(502, "exchange_error", failure.getMessage());
+    };
+  }
+
+  private static String faultCode(SOAPFault fault) {
+    if (fault.getDetail() != null) {
+      String detailCode = firstText(fault.getDetail(), "ResponseCode");
+      if (detailCode != null) {
+        return detailCode;
+      }
+    }
+    return fault.getFaultCodeAsQName() == null ? null : fault.getFaultCodeAsQName().getLocalPart();
+  }
+
+  private static Duration backoffOf(Node root) {
+    if (root == null) {
+      return Duration.ZERO;
+    }
+    List<Element> candidates = new ArrayList<>();
+    if (root instanceof Element element) {
+      candidates.add(element);
+      NodeList values = element.getElementsByTagNameNS("*", "Value");
+      for (int i = 0; i < values.getLength(); i++) {
+        candidates.add((Element) values.item(i));
+      }
+    }
+    for (Element value : candidates) {
+      if ("Value".equals(value.getLocalName())
+          && "BackOffMilliseconds".equals(value.getAttribute("Name"))) {
+        try {
+          return Duration.ofMillis(Long.parseLong(value.getTextContent().strip()));
+        } catch (NumberFormatException e) {
+          return Duration.ZERO;
+        }
+      }
+    }
+    return Duration.ZERO;
+  }
+
+  private static String firstText(Node root, String localName) {
+    if (!(root instanceof Element element)) {
+      return null;
+    }
+    NodeList found = element.getElementsByTagNameNS("*", localName);
+    return found.getLength() == 0 ? null : found.item(0).getTextContent().strip();
+  }
+
+  private ExchangeServicePortType port(EwsCall call) {
+    ExchangeServices services = service;
+    if (services == null) {
+      synchronized (this) {
+        if (service == null) {
+          service = new ExchangeServices();
+        }
+        services = service;
+      }
+    }
+    ExchangeServicePortType port = services.getExchangeServicePort();
+    BindingProvider binding = (BindingProvider) port;
+    binding
+        .getRequestContext()
+        .put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, call.endpoint().toString());
+    binding
+        .getRequestContext()
+        .put(
+            EwsHttpLeg.PROPERTY,
+            new EwsHttpLeg(
+                outbound,
+                call.endpoint(),
+                call.policy(),
+                new OutboundLimits(timeout, maxResponseBytes, 0),
+                "Bearer " + call.bearerToken()));
+    return port;
+  }
+
+  private static RequestServerVersion requestVersion() {
+    RequestServerVersion version = new RequestServerVersion();
+    version.setVersion(REQUEST_VERSION);
+    return version;
+  }
+
+  private static void noteVersion(EwsCall call, ServerVersionInfo version) {
+    if (version != null) {
+      LOG.fine(
+          () ->
+              "Exchange at "
+                  + call.endpoint().getHost()
+                  + " is version "
+                  + version.getMajorVersion()
+                  + "."
+                  + version.getMinorVersion()
+                  + "."
+                  + version.getMajorBuildNumber()
+                  + " ("
+                  + version.getVersion()
+                  + ")");
+    }
+  }
+
+  private static PathToUnindexedFieldType field(UnindexedFieldURIType uri) {
+    PathToUnindexedFieldType field = new PathToUnindexedFieldType();
+    field.setFieldURI(uri);
+    return field;
+  }
+
+  static PathToExtendedFieldType stringProperty(String propertySetId, String name) {
+    PathToExtendedFieldType property = new PathToExtendedFieldType();
+    property.setPropertySetId(propertySetId);
+    property.setPropertyName(name);
+    property.setPropertyType(MapiPropertyTypeType.STRING);
+    return property;
+  }
+
+  private static void sleep(Duration backoff) {
+    try {
+      Thread.sleep(Math.max(0, backoff.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiProblem(503, "exchange_busy", "Interrupted while Exchange was busy");
+    }
+  }
+
+  private static final class ServerBusy extends RuntimeException {
+    final Duration backoff;
+
+    ServerBusy(Duration backoff) {
+      super(null, null, false, false);
+      this.backoff = backoff;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.mailbridge.mailbox.ews.control;
+
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.outbound.control.OutboundLimits;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import java.net.URI;
+
+/**
+ * The HTTP side of one EWS call, handed to {@link OutboundTransportTube} through the port's request
+ * context so that every EWS request goes through the platform's outbound client.
+ */
+record EwsHttpLeg(
+    OutboundHttp outbound,
+    URI endpoint,
+    OutboundPolicy policy,
+    OutboundLimits limits,
+    String authorization) {
+
+  static final String PROPERTY = "io.mailbridge.ews.http-leg";
+
+  @Override
+  public String toString() {
+    // Never print the authorization header.
+    return "EwsHttpLeg[" + endpoint + "]";
+  }
+}

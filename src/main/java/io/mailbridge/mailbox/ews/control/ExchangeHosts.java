@@ -1,0 +1,110 @@
+package io.mailbridge.mailbox.ews.control;
+
+import io.mailbridge.mailbox.ews.entity.ExchangeHost;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.HostRule;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The Exchange hosts an org trusts: only these are called for EWS or for the authentication
+ * metadata named in an identity token. HTTPS to public addresses unless the admin allowed more.
+ */
+@ApplicationScoped
+public class ExchangeHosts {
+
+  static final int MAX_ENTRIES = 200;
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+  private static final Pattern IPV6 = Pattern.compile("^[0-9a-f:.]{2,45}$");
+
+  @PersistenceContext EntityManager em;
+
+  public List<ExchangeHostEntry> list(String orgId) {
+    return em.createQuery(
+            "SELECT h FROM ExchangeHost h WHERE h.orgId = :org ORDER BY h.host", ExchangeHost.class)
+        .setParameter("org", orgId)
+        .getResultStream()
+        .map(h -> new ExchangeHostEntry(h.host(), h.plainHttp(), h.privateAddress()))
+        .toList();
+  }
+
+  /** Replaces the org's whole list; entries are validated first, so a bad one changes nothing. */
+  @Transactional
+  public List<ExchangeHostEntry> replace(String orgId, List<ExchangeHostEntry> entries) {
+    if (entries.size() > MAX_ENTRIES) {
+      throw ApiProblem.invalidField("hosts", "at most " + MAX_ENTRIES + " entries");
+    }
+    Map<String, ExchangeHostEntry> byHost = new LinkedHashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      ExchangeHostEntry entry = entries.get(i);
+      String host = normalizeHost(entry.host(), "[" + i + "].host");
+      if (byHost.putIfAbsent(
+              host, new ExchangeHostEntry(host, entry.plainHttp(), entry.privateAddress()))
+          != null) {
+        throw ApiProblem.invalidField("[" + i + "].host", host + " is listed twice");
+      }
+    }
+    em.createQuery("DELETE FROM ExchangeHost h WHERE h.orgId = :org")
+        .setParameter("org", orgId)
+        .executeUpdate();
+    em.flush();
+    for (ExchangeHostEntry entry : byHost.values()) {
+      em.persist(new ExchangeHost(orgId, entry.host(), entry.plainHttp(), entry.privateAddress()));
+    }
+    return list(orgId);
+  }
+
+  /** The outbound policy of one org: its listed hosts, each with its own exceptions. */
+  public OutboundPolicy policyFor(String orgId) {
+    Map<String, HostRule> rules = new LinkedHashMap<>();
+    for (ExchangeHostEntry entry : list(orgId)) {
+      rules.put(entry.host(), new HostRule(entry.plainHttp(), entry.privateAddress()));
+    }
+    return host -> Optional.ofNullable(rules.get(host));
+  }
+
+  /**
+   * Every org that lists this host, with its rule: identity tokens arrive before the org is known.
+   */
+  public Map<String, HostRule> orgsListing(String host) {
+    Map<String, HostRule> orgs = new LinkedHashMap<>();
+    em.createQuery("SELECT h FROM ExchangeHost h WHERE h.host = :host", ExchangeHost.class)
+        .setParameter("host", host.toLowerCase(Locale.ROOT))
+        .getResultStream()
+        .forEach(h -> orgs.put(h.orgId(), new HostRule(h.plainHttp(), h.privateAddress())));
+    return orgs;
+  }
+
+  static String normalizeHost(String raw, String field) {
+    if (raw == null || raw.isBlank()) {
+      throw ApiProblem.invalidField(field, "is required");
+    }
+    String host = raw.strip().toLowerCase(Locale.ROOT);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    boolean ipv6 = host.contains(":") && IPV6.matcher(host).matches();
+    if (!ipv6 && !HOST_NAME.matcher(host).matches()) {
+      throw ApiProblem.invalidField(
+          field,
+          "\""
+              + raw.strip()
+              + "\" is not a host name: give the name only, without scheme, port or path");
+    }
+    return host;
+  }
+}

@@ -1,0 +1,144 @@
+package io.mailbridge.mailbox.ews.control;
+
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.mailbox.MimeMail;
+import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
+import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.ItemType;
+import io.mailbridge.mailbox.ews.stubs.MimeContentType;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads Exchange emails over EWS into the normalized model. Nothing EWS-specific leaves this
+ * package: callers get {@link MailMessage}s and {@link MailAttachment}s.
+ */
+@ApplicationScoped
+public class ExchangeMailbox {
+
+  /** The named property that marks an item as logged (the task pane writes it with UpdateItem). */
+  public static final String LOGGED_PROPERTY_SET = "c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58";
+
+  public static final String LOGGED_PROPERTY_NAME = "MailbridgeActivityId";
+
+  @Inject EwsClient ews;
+
+  public ExchangeItem read(EwsCall call, String itemId) {
+    ItemType item =
+        ews.getItem(
+            call,
+            itemId,
+            List.of(EwsClient.stringProperty(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME)));
+    MimeContentType mime = item.getMimeContent();
+    if (mime == null || mime.getValue() == null) {
+      throw new ApiProblem(502, "exchange_error", "Exchange sent the email without its content");
+    }
+    MailMessage message;
+    try {
+      byte[] rfc822 = Base64.getMimeDecoder().decode(mime.getValue());
+      message =
+          MimeMail.read(
+              "ews", item.getItemId() == null ? itemId : item.getItemId().getId(), rfc822, false);
+    } catch (IllegalArgumentException | MimeMail.UnreadableMessage e) {
+      throw new ApiProblem(502, "exchange_error", "Exchange sent content that is not an email");
+    }
+    Map<String, MailAttachment> attachments = new LinkedHashMap<>();
+    if (item.getAttachments() != null) {
+      for (AttachmentType attachment : item.getAttachments().getItemAttachmentOrFileAttachment()) {
+        if (attachment.getAttachmentId() == null) {
+          continue;
+        }
+        attachments.put(
+            attachment.getAttachmentId().getId(),
+            new MailAttachment(
+                nameOf(attachment),
+                contentTypeOf(attachment),
+                attachment.getSize() == null ? -1 : attachment.getSize(),
+                () -> {
+                  throw new IllegalStateException(
+                      "Fetch attachments with ExchangeMailbox.download");
+                }));
+      }
+    }
+    // The MIME copy of the attachments is dropped: only the ones the rep chose are fetched.
+    return new ExchangeItem(
+        message.withAttachments(List.of()), attachments, loggedActivityId(item));
+  }
+
+  /** The chosen attachments with their bytes, in one GetAttachment call. */
+  public List<MailAttachment> download(EwsCall call, List<String> attachmentIds) {
+    if (attachmentIds.isEmpty()) {
+      return List.of();
+    }
+    return ews.getAttachments(call, attachmentIds).stream()
+        .map(ExchangeMailbox::withBytes)
+        .toList();
+  }
+
+  private static MailAttachment withBytes(AttachmentType attachment) {
+    byte[] content;
+    if (attachment instanceof FileAttachmentType file) {
+      content = file.getContent() == null ? new byte[0] : file.getContent();
+    } else if (attachment instanceof ItemAttachmentType itemAttachment) {
+      ItemType item =
+          itemAttachment.getMessage() != null
+              ? itemAttachment.getMessage()
+              : itemAttachment.getItem();
+      if (item == null
+          || item.getMimeContent() == null
+          || item.getMimeContent().getValue() == null) {
+        throw new ApiProblem(
+            502, "exchange_error", "Exchange sent an attached email without content");
+      }
+      content = Base64.getMimeDecoder().decode(item.getMimeContent().getValue());
+    } else {
+      throw new ApiProblem(502, "exchange_error", "Exchange sent an attachment of an unknown kind");
+    }
+    return new MailAttachment(
+        nameOf(attachment),
+        contentTypeOf(attachment),
+        content.length,
+        () -> new ByteArrayInputStream(content));
+  }
+
+  private static String nameOf(AttachmentType attachment) {
+    String name =
+        attachment.getName() == null || attachment.getName().isBlank()
+            ? "attachment"
+            : attachment.getName();
+    if (attachment instanceof ItemAttachmentType && !name.toLowerCase().endsWith(".eml")) {
+      return name + ".eml";
+    }
+    return name;
+  }
+
+  private static String contentTypeOf(AttachmentType attachment) {
+    if (attachment instanceof ItemAttachmentType) {
+      return "message/rfc822";
+    }
+    return attachment.getContentType() == null
+        ? "application/octet-stream"
+        : attachment.getContentType();
+  }
+
+  private static String loggedActivityId(ItemType item) {
+    for (ExtendedPropertyType property : item.getExtendedProperty()) {
+      if (property.getExtendedFieldURI() != null
+          && LOGGED_PROPERTY_NAME.equals(property.getExtendedFieldURI().getPropertyName())
+          && LOGGED_PROPERTY_SET.equalsIgnoreCase(
+              property.getExtendedFieldURI().getPropertySetId())) {
+        return property.getValue();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+/** Stored Exchange settings of an org. */
+package io.mailbridge.mailbox.ews.entity;

@@ -1,0 +1,249 @@
+package io.mailbridge.it.exchange;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.xml.ws.Endpoint;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake Exchange server on loopback: EWS published with {@link Endpoint} from the generated
+ * interface, the authentication metadata document, and scripted raw SOAP answers (server busy,
+ * DTDs) for the cases a well-behaved service implementation cannot produce.
+ */
+public final class FakeExchange implements AutoCloseable {
+
+  public static final String LOGGED_PROPERTY_SET = "c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58";
+  public static final String EWS_PATH = "/EWS/Exchange.asmx";
+  public static final String METADATA_PATH = "/autodiscover/metadata/json/1";
+
+  /** An email in the fake mailbox. */
+  public record FakeItem(
+      String id,
+      String subject,
+      byte[] mime,
+      List<FakeAttachment> attachments,
+      Map<String, String> extendedProperties) {}
+
+  /** One of its attachments; {@code item} for an attached email (sent as MIME). */
+  public record FakeAttachment(
+      String id, String name, String contentType, byte[] content, boolean item, int declaredSize) {
+    public static FakeAttachment file(String id, String name, String contentType, byte[] content) {
+      return new FakeAttachment(id, name, contentType, content, false, content.length);
+    }
+  }
+
+  /** A request EWS received. */
+  public record Received(String body, String authorization, String soapAction) {}
+
+  private record Scripted(int status, byte[] body) {}
+
+  public final Map<String, FakeItem> items = new ConcurrentHashMap<>();
+  public final List<Received> ewsRequests = new CopyOnWriteArrayList<>();
+  public final AtomicInteger metadataHits = new AtomicInteger();
+  public final AtomicInteger otherHits = new AtomicInteger();
+
+  private final HttpServer server;
+  private final Endpoint endpoint;
+  private final ConcurrentLinkedDeque<Scripted> scripted = new ConcurrentLinkedDeque<>();
+  private volatile byte[] metadata;
+  private volatile String metadataRedirect;
+  private final Map<String, byte[]> variants = new ConcurrentHashMap<>();
+  private final Map<String, String> redirects = new ConcurrentHashMap<>();
+
+  static {
+    // Payara's older gmbal wins over Metro's in the server: endpoint monitoring would fail on it.
+    System.setProperty("com.sun.xml.ws.monitoring.endpoint", "false");
+  }
+
+  private FakeExchange(HttpServer server) {
+    this.server = server;
+    HttpContext ews = server.createContext(EWS_PATH);
+    ews.getFilters().add(new RecordingFilter());
+    endpoint = Endpoint.create(new FakeEwsService(this));
+    endpoint.publish(ews);
+    server.createContext(METADATA_PATH, this::metadata);
+    server.createContext(
+        "/",
+        exchange -> {
+          otherHits.incrementAndGet();
+          respond(exchange, 404, "text/plain", "nothing here".getBytes(StandardCharsets.UTF_8));
+        });
+  }
+
+  public static FakeExchange start(X509Certificate... signingCertificates) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setExecutor(Executors.newFixedThreadPool(8));
+      FakeExchange fake = new FakeExchange(server);
+      fake.serveKeys(signingCertificates);
+      server.start();
+      return fake;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public String ewsUrl() {
+    return base() + EWS_PATH;
+  }
+
+  public String metadataUrl() {
+    return base() + METADATA_PATH;
+  }
+
+  public FakeAttachment attachment(String id) {
+    return items.values().stream()
+        .flatMap(i -> i.attachments().stream())
+        .filter(a -> a.id().equals(id))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The next EWS request gets this raw answer instead of the service's. */
+  public void answerNextWith(int status, String document) {
+    scripted.add(new Scripted(status, document.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Publishes a metadata document with these signing certificates (as Exchange shapes it). */
+  public void serveKeys(X509Certificate... certificates) {
+    StringBuilder keys = new StringBuilder();
+    for (X509Certificate certificate : certificates) {
+      if (keys.length() > 0) {
+        keys.append(',');
+      }
+      keys.append("{\"usage\":\"signing\",\"keyinfo\":{\"x5t\":\"")
+          .append(TestCertificates.thumbprint(certificate))
+          .append("\"},\"keyvalue\":{\"type\":\"x509Certificate\",\"value\":\"")
+          .append(base64(certificate))
+          .append("\"}}");
+    }
+    serveMetadata(
+        ("{\"id\":\"_5f0c1a7e-2b4d-4c61-9e3a-1d2f3a4b5c6d\",\"version\":\"1.0\",\"name\":\"Exchange\","
+                + "\"realm\":\"*\",\"serviceName\":\"00000002-0000-0ff1-ce00-000000000000\","
+                + "\"issuer\":\"00000002-0000-0ff1-ce00-000000000000@*\","
+                + "\"allowedAudiences\":[\"00000002-0000-0ff1-ce00-000000000000@*\"],"
+                + "\"keys\":["
+                + keys
+                + "],\"endpoints\":[{\"location\":\""
+                + metadataUrl()
+                + "\",\"protocol\":\"OAuth2\",\"usage\":\"metadata\"}]}")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void serveMetadata(byte[] document) {
+    metadata = document;
+    metadataRedirect = null;
+  }
+
+  public void redirectMetadataTo(String location) {
+    metadataRedirect = location;
+  }
+
+  /** The metadata URL with this query answers with this document instead (a URL of its own). */
+  public String metadataVariant(String query, byte[] document) {
+    variants.put(query, document);
+    return metadataUrl() + "?" + query;
+  }
+
+  /** The metadata URL with this query redirects to {@code location}. */
+  public String metadataRedirectVariant(String query, String location) {
+    redirects.put(query, location);
+    return metadataUrl() + "?" + query;
+  }
+
+  private void metadata(HttpExchange exchange) throws IOException {
+    metadataHits.incrementAndGet();
+    exchange.getRequestBody().readAllBytes();
+    String query = exchange.getRequestURI().getRawQuery();
+    String redirect =
+        query != null && redirects.containsKey(query) ? redirects.get(query) : metadataRedirect;
+    if (redirect != null) {
+      exchange.getResponseHeaders().add("Location", redirect);
+      respond(exchange, 302, "text/plain", new byte[0]);
+      return;
+    }
+    byte[] document = query != null && variants.containsKey(query) ? variants.get(query) : metadata;
+    respond(exchange, 200, "application/json; charset=utf-8", document);
+  }
+
+  private final class RecordingFilter extends Filter {
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      ewsRequests.add(
+          new Received(
+              new String(body, StandardCharsets.UTF_8),
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              exchange.getRequestHeaders().getFirst("SOAPAction")));
+      Scripted next = scripted.poll();
+      if (next != null) {
+        respond(exchange, next.status(), "text/xml; charset=utf-8", next.body());
+        return;
+      }
+      exchange.setStreams(new ByteArrayInputStream(body), exchange.getResponseBody());
+      chain.doFilter(exchange);
+    }
+
+    @Override
+    public String description() {
+      return "records EWS requests and plays scripted answers";
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** A test resource under {@code ews/}, as text. */
+  public static String fixture(String name) {
+    try (InputStream in = FakeExchange.class.getResourceAsStream("/ews/" + name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("No fixture ews/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String base64(X509Certificate certificate) {
+    try {
+      return Base64.getEncoder().encodeToString(certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    endpoint.stop();
+    server.stop(0);
+  }
+}

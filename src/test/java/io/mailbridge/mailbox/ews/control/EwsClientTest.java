@@ -1,0 +1,300 @@
+package io.mailbridge.mailbox.ews.control;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
+import io.mailbridge.it.exchange.FakeExchange.FakeItem;
+import io.mailbridge.it.exchange.TestMime;
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.HostRule;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+/**
+ * The EWS client through the generated stubs and Mailbridge's transport, against the fake Exchange
+ * on loopback: request shapes, error handling, limits and the mapping into the normalized model.
+ */
+class EwsClientTest {
+
+  // The ids in src/test/resources/ews/getitem-request.xml and getattachment-request.xml.
+  static final String ITEM_ID =
+      "AAMkAJnTOt2HxJA3+UAFuj9zv3TcE0NES02daUsSPNOX9LEymrvekW+TOgcyN1lzBH9jA6DGk0RqRNfAPkC1hiXdiXBWAr83+WA=";
+
+  private FakeExchange exchange;
+  private EwsClient ews;
+  private ExchangeMailbox mailbox;
+  private EwsCall call;
+  private String attachmentId;
+
+  @BeforeEach
+  void start() {
+    exchange = FakeExchange.start();
+    ews = new EwsClient();
+    ews.outbound = new OutboundHttp();
+    ews.timeout = Duration.ofSeconds(20);
+    ews.maxResponseBytes = 10_000_000;
+    ews.busyAttempts = 3;
+    ews.maxBackoff = Duration.ofSeconds(2);
+    mailbox = new ExchangeMailbox();
+    mailbox.ews = ews;
+    call =
+        new EwsCall(
+            URI.create(exchange.ewsUrl()),
+            "callback-token-1",
+            host -> Optional.of(new HostRule(true, true)));
+    attachmentId = requestAttachmentId();
+    exchange.items.put(
+        ITEM_ID,
+        new FakeItem(
+            ITEM_ID,
+            "Site visit notes",
+            TestMime.message(
+                "visit-1@fabrikam.example",
+                "Site visit notes",
+                "Nora Field <nora.field@fabrikam.example>",
+                "Sam Ortiz <sam.ortiz@mailbridge.example>, ops@fabrikam.example",
+                "Notes from the visit",
+                0),
+            List.of(
+                FakeAttachment.file(
+                    attachmentId,
+                    "notes.csv",
+                    "text/csv",
+                    "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)),
+                new FakeAttachment(
+                    "attached-mail-1",
+                    "Fwd: Floor plan",
+                    null,
+                    TestMime.message(
+                        "fwd@x.example", "Floor plan", "a@x.example", "b@x.example", "plan", 0),
+                    true,
+                    900)),
+            Map.of(ExchangeMailbox.LOGGED_PROPERTY_NAME, "activity-77")));
+  }
+
+  @AfterEach
+  void stop() {
+    exchange.close();
+  }
+
+  @Test
+  void getItemSendsTheShapeOfTheFixtureWithTheCallbackToken() throws Exception {
+    mailbox.read(call, ITEM_ID);
+    FakeExchange.Received sent = exchange.ewsRequests.get(0);
+    assertEquals(shape(FakeExchange.fixture("getitem-request.xml")), shape(sent.body()));
+    assertEquals("Bearer callback-token-1", sent.authorization());
+    assertTrue(sent.soapAction().contains("/2006/messages/GetItem"), sent.soapAction());
+  }
+
+  @Test
+  void getAttachmentSendsTheShapeOfTheFixture() throws Exception {
+    mailbox.download(call, List.of(attachmentId));
+    assertEquals(
+        shape(FakeExchange.fixture("getattachment-request.xml")),
+        shape(exchange.ewsRequests.get(0).body()));
+  }
+
+  @Test
+  void mapsTheItemIntoTheNormalizedMessage() throws Exception {
+    ExchangeItem item = mailbox.read(call, ITEM_ID);
+    assertEquals("Site visit notes", item.message().subject());
+    assertEquals("nora.field@fabrikam.example", item.message().from().email());
+    assertEquals(2, item.message().to().size());
+    assertEquals("<visit-1@fabrikam.example>", item.message().internetMessageId());
+    assertTrue(item.message().textBody().contains("Notes from the visit"));
+    assertTrue(item.message().htmlBody().contains("<p>Notes from the visit</p>"));
+    assertEquals("activity-77", item.loggedActivityId());
+    assertEquals(
+        List.of(attachmentId, "attached-mail-1"), new ArrayList<>(item.attachments().keySet()));
+    assertEquals("Fwd: Floor plan.eml", item.attachments().get("attached-mail-1").name());
+    assertTrue(item.message().attachments().isEmpty(), "nothing is downloaded before it is chosen");
+
+    List<MailAttachment> downloaded =
+        mailbox.download(call, List.of(attachmentId, "attached-mail-1"));
+    assertArrayEquals(
+        "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8),
+        downloaded.get(0).content().open().readAllBytes());
+    assertEquals("message/rfc822", downloaded.get(1).contentType());
+    assertTrue(
+        new String(downloaded.get(1).content().open().readAllBytes(), StandardCharsets.UTF_8)
+            .contains("Subject: Floor plan"));
+  }
+
+  @Test
+  void serverBusyFaultIsRetriedAfterTheBackOff() {
+    exchange.answerNextWith(500, FakeExchange.fixture("serverbusy-fault.xml"));
+    assertEquals("Site visit notes", mailbox.read(call, ITEM_ID).message().subject());
+    assertEquals(2, exchange.ewsRequests.size());
+  }
+
+  @Test
+  void serverBusyInsideTheResponseIsRetriedToo() {
+    exchange.answerNextWith(200, FakeExchange.fixture("getitem-serverbusy-in-response.xml"));
+    exchange.answerNextWith(200, FakeExchange.fixture("getitem-serverbusy-in-response.xml"));
+    assertEquals("Site visit notes", mailbox.read(call, ITEM_ID).message().subject());
+    assertEquals(3, exchange.ewsRequests.size());
+  }
+
+  @Test
+  void serverStillBusyAfterTheLastAttemptIs503WithRetryAfter() {
+    for (int i = 0; i < 3; i++) {
+      exchange.answerNextWith(500, FakeExchange.fixture("serverbusy-fault.xml"));
+    }
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(503, problem.status());
+    assertEquals("exchange_busy", problem.code());
+    assertEquals(Duration.ofMillis(50), problem.retryAfter());
+  }
+
+  @Test
+  void itemNotFoundIs404() {
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, "no-such-item"));
+    assertEquals(404, problem.status());
+    exchange.answerNextWith(200, FakeExchange.fixture("getitem-itemnotfound.xml"));
+    assertEquals(404, assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID)).status());
+  }
+
+  @Test
+  void aDtdInTheAnswerIsRefusedAndItsEntityNeverFetched() {
+    String hostile =
+        FakeExchange.fixture("getitem-xxe.xml")
+            .replace("http://127.0.0.1:9/xxe", exchange.base() + "/xxe");
+    exchange.answerNextWith(200, hostile);
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(502, problem.status());
+    assertTrue(problem.getMessage().contains("DTD"), problem.getMessage());
+    assertEquals(0, exchange.otherHits.get(), "the external entity was fetched");
+  }
+
+  @Test
+  void anAnswerLargerThanTheCapIs413() {
+    ews.maxResponseBytes = 2_000;
+    exchange.items.put(
+        "big",
+        new FakeItem(
+            "big",
+            "Big",
+            TestMime.message("big@x.example", "Big", "a@x.example", "b@x.example", "big", 5_000),
+            List.of(),
+            Map.of()));
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, "big"));
+    assertEquals(413, problem.status());
+  }
+
+  @Test
+  void aRefusedTokenIsAClear502() {
+    exchange.answerNextWith(401, "<html>Unauthorized</html>");
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(502, problem.status());
+    assertEquals("exchange_unauthorized", problem.code());
+  }
+
+  @Test
+  void aHostOutsideThePolicyIsNeverCalled() {
+    EwsCall refused = new EwsCall(URI.create(exchange.ewsUrl()), "t", host -> Optional.empty());
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(refused, ITEM_ID));
+    assertEquals(502, problem.status());
+    assertEquals(0, exchange.ewsRequests.size());
+  }
+
+  @Test
+  void onlyDtdsBeforeTheRootElementCount() {
+    assertTrue(
+        OutboundTransportTube.declaresDocumentType(
+            bytes("<?xml version=\"1.0\"?><!DOCTYPE x><x/>")));
+    assertTrue(
+        OutboundTransportTube.declaresDocumentType(
+            bytes("<!-- c --><!DOCTYPE x [<!ENTITY a 'b'>]><x/>")));
+    assertTrue(
+        OutboundTransportTube.declaresDocumentType(new byte[] {(byte) 0xFE, (byte) 0xFF, 0, '<'}));
+    assertTrue(
+        !OutboundTransportTube.declaresDocumentType(
+            bytes("<?xml version=\"1.0\"?>\n<!-- c -->\n<s:Envelope/>")));
+    assertTrue(!OutboundTransportTube.declaresDocumentType(bytes("<x><![CDATA[<!DOCTYPE]]></x>")));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String requestAttachmentId() {
+    String fixture = FakeExchange.fixture("getattachment-request.xml");
+    int at = fixture.indexOf("AttachmentId Id=\"") + "AttachmentId Id=\"".length();
+    return fixture.substring(at, fixture.indexOf('"', at));
+  }
+
+  /** Element names (with namespaces), attributes and text, in document order; no prefixes. */
+  static String shape(String xml) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+    Element root =
+        factory
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
+            .getDocumentElement();
+    StringBuilder out = new StringBuilder();
+    append(root, out, 0);
+    return out.toString();
+  }
+
+  private static void append(Element element, StringBuilder out, int depth) {
+    out.append("  ".repeat(depth))
+        .append('{')
+        .append(element.getNamespaceURI())
+        .append('}')
+        .append(element.getLocalName());
+    NamedNodeMap attributes = element.getAttributes();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < attributes.getLength(); i++) {
+      Node attribute = attributes.item(i);
+      if (!"http://www.w3.org/2000/xmlns/".equals(attribute.getNamespaceURI())) {
+        names.add(attribute.getLocalName() + "=" + attribute.getNodeValue());
+      }
+    }
+    names.sort(String::compareTo);
+    out.append(names).append('\n');
+    for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+      if (child instanceof Element e) {
+        append(e, out, depth + 1);
+      } else if (child.getNodeType() == Node.TEXT_NODE && !child.getNodeValue().isBlank()) {
+        out.append("  ".repeat(depth + 1)).append(child.getNodeValue().strip()).append('\n');
+      }
+    }
+  }
+
+  @Test
+  void noLoggedPropertyMeansNotLogged() {
+    exchange.items.put(
+        "plain",
+        new FakeItem(
+            "plain",
+            "Plain",
+            TestMime.message("plain@x.example", "Plain", "a@x.example", "b@x.example", "hi", 0),
+            List.of(),
+            Map.of()));
+    assertNull(mailbox.read(call, "plain").loggedActivityId());
+  }
+}
