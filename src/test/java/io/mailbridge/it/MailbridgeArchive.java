@@ -13,7 +13,15 @@ public final class MailbridgeArchive {
     if (!war.isFile()) {
       throw new IllegalStateException("Build the WAR first (mvn package): " + war);
     }
-    return ShrinkWrap.createFromZipFile(WebArchive.class, war)
-        .addPackages(true, "io.mailbridge.it");
+    WebArchive archive =
+        ShrinkWrap.createFromZipFile(WebArchive.class, war).addPackages(true, "io.mailbridge.it");
+    // The fake Exchange answers from wire-format documents kept with the tests.
+    File[] fixtures = new File("src/test/resources/ews").listFiles();
+    if (fixtures != null) {
+      for (File fixture : fixtures) {
+        archive.addAsResource(fixture, "ews/" + fixture.getName());
+      }
+    }
+    return archive;
   }
 }

@@ -1,0 +1,2 @@
+/** Add-in endpoints and pages: session, sign-up, manifest, logging, identity administration. */
+package io.mailbridge.addin.boundary;

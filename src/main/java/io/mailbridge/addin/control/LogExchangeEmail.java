@@ -1,0 +1,111 @@
+package io.mailbridge.addin.control;
+
+import io.mailbridge.crm.control.ActivityStore;
+import io.mailbridge.crm.control.Records;
+import io.mailbridge.crm.control.StoredActivity;
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.mailbox.ews.control.EwsCall;
+import io.mailbridge.mailbox.ews.control.ExchangeHosts;
+import io.mailbridge.mailbox.ews.control.ExchangeItem;
+import io.mailbridge.mailbox.ews.control.ExchangeMailbox;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Logs an Exchange email the rep has open to the records they chose: reads it over EWS with the
+ * item's callback token, downloads only the chosen attachments, and stores it through the CRM's one
+ * storage path. Logging it again adds links to the same activity.
+ */
+@ApplicationScoped
+public class LogExchangeEmail {
+
+  @Inject ExchangeHosts hosts;
+  @Inject OutboundHttp outbound;
+  @Inject ExchangeMailbox mailbox;
+  @Inject Records records;
+  @Inject ActivityStore activities;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
+  long maxAttachmentBytes;
+
+  /** What the task pane asked for, already checked for shape. */
+  public record Request(
+      String ewsUrl,
+      String callbackToken,
+      String itemId,
+      List<String> recordIds,
+      List<String> attachmentIds) {}
+
+  /** The stored activity and the item property that marks the email as logged. */
+  public record Logged(
+      String activityId, boolean alreadyLogged, String propertySetId, String propertyName) {}
+
+  public Logged log(String orgId, String userId, Request request) {
+    URI endpoint = ewsEndpoint(request.ewsUrl());
+    OutboundPolicy policy = hosts.policyFor(orgId);
+    try {
+      outbound.checkDestination(endpoint, policy);
+    } catch (OutboundFailure refused) {
+      throw ApiProblem.badRequest(
+          "exchange_host_not_allowed",
+          refused.getMessage() + "; an admin manages the Exchange allow-list");
+    }
+    for (String id : request.recordIds()) {
+      records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
+    }
+    EwsCall call = new EwsCall(endpoint, request.callbackToken(), policy);
+    ExchangeItem item = mailbox.read(call, request.itemId());
+    List<String> chosen = new ArrayList<>();
+    for (String attachmentId : request.attachmentIds()) {
+      MailAttachment described = item.attachments().get(attachmentId);
+      if (described == null) {
+        throw ApiProblem.invalidField(
+            "attachmentIds", "\"" + attachmentId + "\" is not an attachment of this email");
+      }
+      if (described.size() > maxAttachmentBytes) {
+        throw new ApiProblem(
+            413,
+            "too_large",
+            "\""
+                + described.name()
+                + "\" is larger than the "
+                + maxAttachmentBytes / (1024 * 1024)
+                + " MB Mailbridge accepts for an attachment");
+      }
+      if (!chosen.contains(attachmentId)) {
+        chosen.add(attachmentId);
+      }
+    }
+    List<MailAttachment> downloaded = mailbox.download(call, chosen);
+    StoredActivity stored =
+        activities.storeEmail(
+            orgId, item.message().withAttachments(downloaded), request.recordIds(), userId);
+    return new Logged(
+        stored.id(),
+        !stored.created(),
+        ExchangeMailbox.LOGGED_PROPERTY_SET,
+        ExchangeMailbox.LOGGED_PROPERTY_NAME);
+  }
+
+  private static URI ewsEndpoint(String ewsUrl) {
+    try {
+      URI uri = new URI(ewsUrl.strip());
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw ApiProblem.invalidField("ewsUrl", "must be an absolute URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw ApiProblem.invalidField("ewsUrl", "is not a URL");
+    }
+  }
+}

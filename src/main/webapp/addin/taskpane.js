@@ -1,0 +1,1341 @@
+/*
+ * Mailbridge task pane for Outlook: signs the rep in with the Exchange identity token, shows the
+ * CRM records of the email's people, finds more records, and logs the email (with chosen
+ * attachments) to the chosen records. Written for this project; no framework.
+ */
+(function () {
+  "use strict";
+
+  // ---- constants -------------------------------------------------------------------------
+
+  var ACTIVITY_PROPERTY_SET = "c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58";
+  var ACTIVITY_PROPERTY_NAME = "MailbridgeActivityId";
+  var NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/";
+  var NS_M = "http://schemas.microsoft.com/exchange/services/2006/messages";
+  var NS_T = "http://schemas.microsoft.com/exchange/services/2006/types";
+  var MAX_PARTICIPANTS = 50;
+  var SEARCH_TYPES = ["contacts", "leads", "accounts", "opportunities", "cases"];
+  var SEARCH_LIMIT = 10;
+  var SEARCH_MIN_CHARS = 2;
+  var SEARCH_DELAY_MS = 300;
+  var TIMEOUT_MS = 30000;
+  var LOG_TIMEOUT_MS = 180000;
+  var TYPE_LABELS = {
+    contacts: "Contact",
+    leads: "Lead",
+    accounts: "Account",
+    opportunities: "Opportunity",
+    cases: "Case",
+  };
+  var EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+  var NETWORK_MESSAGE =
+    "Mailbridge could not be reached. Check your network connection and try again.";
+  var TIMEOUT_MESSAGE = "Mailbridge took too long to answer. Try again.";
+
+  /** The server's root, from the page's own address (/addin/taskpane.html → /). */
+  var API_ROOT = new URL("../", document.baseURI);
+
+  // ---- state -----------------------------------------------------------------------------
+
+  var state = {
+    signedIn: false,
+    signingIn: null, // promise while a sign-in runs
+    user: null,
+    generation: 0, // bumped when Outlook shows another item; stale answers are dropped
+    records: new Map(), // id → {id, type, name, detail}
+    chosen: new Map(), // id → record, in the order chosen
+    autoTicked: new Set(), // ids ticked by default and not touched by the rep since
+    linked: new Set(), // ids the email is already logged to
+    activityId: null, // MailbridgeActivityId read from or written to the item
+    changeKey: null,
+    logging: false,
+    dialog: null,
+    searchTimer: null,
+    searchSeq: 0,
+  };
+
+  var el = {};
+
+  // ---- small helpers ---------------------------------------------------------------------
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    return node;
+  }
+
+  function show(node, visible) {
+    node.hidden = !visible;
+  }
+
+  function setStatus(text) {
+    el.status.textContent = text;
+  }
+
+  function showError(message) {
+    el.error.textContent = plainMessage(message);
+    show(el.error, true);
+  }
+
+  function clearError() {
+    el.error.textContent = "";
+    show(el.error, false);
+  }
+
+  function showWarning(message) {
+    el.warning.textContent = message;
+    show(el.warning, true);
+  }
+
+  function clearWarning() {
+    el.warning.textContent = "";
+    show(el.warning, false);
+  }
+
+  /** A sentence for a person, whatever was thrown. */
+  function plainMessage(error) {
+    if (typeof error === "string" && error.trim()) {
+      return error.trim();
+    }
+    if (error && typeof error.message === "string" && error.message.trim()) {
+      return error.message.trim();
+    }
+    return "Something went wrong. Try again.";
+  }
+
+  function xmlEscape(value) {
+    return String(value)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&apos;");
+  }
+
+  function formatSize(bytes) {
+    var n = Number(bytes) || 0;
+    if (n < 1024) {
+      return n + " B";
+    }
+    if (n < 1024 * 1024) {
+      return Math.round(n / 1024) + " KB";
+    }
+    var mb = n / (1024 * 1024);
+    return (mb < 10 ? mb.toFixed(1) : Math.round(mb)) + " MB";
+  }
+
+  function joinNames(names) {
+    return names.filter(Boolean).join(", ");
+  }
+
+  // ---- Office ----------------------------------------------------------------------------
+
+  function mailbox() {
+    return window.Office && Office.context && Office.context.mailbox;
+  }
+
+  function currentItem() {
+    var box = mailbox();
+    return box ? box.item : null;
+  }
+
+  function succeededStatus() {
+    return (Office.AsyncResultStatus && Office.AsyncResultStatus.Succeeded) || "succeeded";
+  }
+
+  function OfficeError(what, result) {
+    var detail = result && result.error && typeof result.error.message === "string"
+      ? result.error.message.trim()
+      : "";
+    this.message = detail ? what + " (" + detail + ")" : what;
+    this.code = result && result.error ? result.error.code : undefined;
+  }
+
+  /** Runs an Office.js call that takes a callback and answers with an AsyncResult. */
+  function officeCall(what, start) {
+    return new Promise(function (resolve, reject) {
+      try {
+        start(function (result) {
+          if (result && result.status === succeededStatus()) {
+            resolve(result.value);
+          } else {
+            reject(new OfficeError(what, result));
+          }
+        });
+      } catch (e) {
+        reject(new OfficeError(what, { error: { message: e && e.message } }));
+      }
+    });
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------
+
+  function ApiError(code, message, status, body) {
+    this.code = code;
+    this.message = message;
+    this.status = status;
+    this.body = body;
+  }
+
+  function genericMessage(status) {
+    if (status === 401) {
+      return "Your Mailbridge session has ended. Try again.";
+    }
+    if (status === 403) {
+      return "You are not allowed to do this.";
+    }
+    if (status === 404) {
+      return "Mailbridge could not find what was asked for.";
+    }
+    if (status === 413) {
+      return "This is too large for Mailbridge.";
+    }
+    if (status === 429) {
+      return "Mailbridge is busy. Wait a minute and try again.";
+    }
+    if (status >= 500) {
+      return "Mailbridge ran into a problem. Try again later.";
+    }
+    return "Mailbridge could not do this (error " + status + ").";
+  }
+
+  /** One call to the server; answers the JSON body or throws an ApiError with a plain message. */
+  function request(method, path, body, timeoutMs) {
+    var headers = { "X-Mailbridge-Addin": "1", Accept: "application/json" };
+    var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = null;
+    if (controller) {
+      init.signal = controller.signal;
+      timer = setTimeout(function () {
+        controller.abort();
+      }, timeoutMs || TIMEOUT_MS);
+    }
+    var url = new URL(path, API_ROOT).href;
+    return fetch(url, init)
+      .catch(function (e) {
+        var aborted = e && e.name === "AbortError";
+        throw new ApiError(aborted ? "timeout" : "network", aborted ? TIMEOUT_MESSAGE : NETWORK_MESSAGE, 0);
+      })
+      .then(function (response) {
+        return response.text().then(
+          function (text) {
+            return { response: response, text: text };
+          },
+          function () {
+            throw new ApiError("network", NETWORK_MESSAGE, 0);
+          }
+        );
+      })
+      .then(function (answer) {
+        var response = answer.response;
+        var data = null;
+        if (answer.text) {
+          try {
+            data = JSON.parse(answer.text);
+          } catch (e) {
+            data = null;
+          }
+        }
+        if (!response.ok) {
+          var message =
+            data && typeof data.message === "string" && data.message.trim()
+              ? data.message.trim()
+              : genericMessage(response.status);
+          var code = data && typeof data.error === "string" ? data.error : "http_" + response.status;
+          throw new ApiError(code, message, response.status, data);
+        }
+        if (data === null && answer.text) {
+          throw new ApiError("bad_answer", "Mailbridge sent an answer the add-in does not understand.", response.status);
+        }
+        return data;
+      })
+      .finally(function () {
+        if (timer) {
+          clearTimeout(timer);
+        }
+      });
+  }
+
+  /** A call that needs the session: on 401 it signs in again once, quietly, and repeats. */
+  function api(method, path, body, timeoutMs) {
+    return request(method, path, body, timeoutMs).catch(function (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) {
+        throw error;
+      }
+      return renewSession().then(function (renewed) {
+        if (!renewed) {
+          throw error;
+        }
+        return request(method, path, body, timeoutMs);
+      });
+    });
+  }
+
+  // ---- sign-in ---------------------------------------------------------------------------
+
+  /** Asks for a session; answers {user} or {signup}; throws on other failures. */
+  function exchangeSession() {
+    var box = mailbox();
+    return officeCall("Outlook could not confirm who you are", function (done) {
+      box.getUserIdentityTokenAsync(done);
+    }).then(function (identityToken) {
+      var profile = box.userProfile || {};
+      return request("POST", "api/addin/exchange/session", {
+        identityToken: identityToken,
+        mailbox: profile.emailAddress || "",
+        displayName: profile.displayName || "",
+      })
+        .then(function (data) {
+          return { user: (data && data.user) || {} };
+        })
+        .catch(function (error) {
+          if (error instanceof ApiError && error.code === "signup_required") {
+            return { signup: error.body && error.body.signup, message: error.message };
+          }
+          throw error;
+        });
+    });
+  }
+
+  function renewSession() {
+    if (!state.signedIn) {
+      return Promise.resolve(false);
+    }
+    if (!state.signingIn) {
+      state.signingIn = exchangeSession()
+        .then(function (answer) {
+          if (answer.signup) {
+            state.signedIn = false;
+            showSignup(answer);
+            return false;
+          }
+          state.user = answer.user;
+          return true;
+        })
+        .catch(function () {
+          return false;
+        })
+        .finally(function () {
+          state.signingIn = null;
+        });
+    }
+    return state.signingIn;
+  }
+
+  function signIn() {
+    if (state.signingIn) {
+      return state.signingIn;
+    }
+    clearError();
+    show(el.retry, false);
+    show(el.signup, false);
+    setStatus("Signing in…");
+    state.signingIn = exchangeSession()
+      .then(function (answer) {
+        if (answer.signup) {
+          showSignup(answer);
+          return;
+        }
+        state.signedIn = true;
+        state.user = answer.user;
+        showUser(answer.user);
+        loadItem();
+      })
+      .catch(function (error) {
+        setStatus("Not signed in");
+        showError(error);
+        show(el.retry, true);
+      })
+      .finally(function () {
+        state.signingIn = null;
+      });
+    return state.signingIn;
+  }
+
+  function showUser(user) {
+    var name = (user && (user.displayName || user.email)) || "";
+    el.user.textContent = name;
+    el.user.title = user && user.email ? user.email : "";
+    show(el.user, Boolean(name));
+  }
+
+  function showSignup(answer) {
+    state.signupUrl = answer.signup || null;
+    show(el.main, false);
+    setStatus("Link your CRM account to continue");
+    if (answer.message) {
+      el.signupText.textContent = answer.message;
+    }
+    show(el.signup, true);
+    el.signupButton.disabled = !state.signupUrl;
+    if (!state.signupUrl) {
+      showError("Mailbridge did not say where to link your account. Try again later.");
+      show(el.retry, true);
+    }
+  }
+
+  /** The sign-up address from the server, only on this server's own origin. */
+  function signupAddress() {
+    try {
+      var url = new URL(state.signupUrl, location.origin + "/");
+      return url.origin === location.origin ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function dialogErrorMessage(code) {
+    if (code === 12007) {
+      return "A Mailbridge window is already open. Finish or close it first.";
+    }
+    if (code === 12009 || code === 12011) {
+      return "Outlook did not open the sign-in window. Allow pop-ups for this add-in and try again.";
+    }
+    if (code === 12002 || code === 12003 || code === 12004 || code === 12005) {
+      return "Outlook could not show the Mailbridge sign-in page. Ask your administrator to check the add-in's address.";
+    }
+    return "Outlook could not open the sign-in window.";
+  }
+
+  /** Runs inside the click, so the dialog counts as a reaction to the rep (pop-up rules). */
+  function openSignupDialog() {
+    var url = signupAddress();
+    clearError();
+    show(el.retry, false);
+    if (!url) {
+      showError("The sign-in address from Mailbridge is not valid. Try again later.");
+      show(el.retry, true);
+      return;
+    }
+    var linked = false;
+    el.signupButton.disabled = true;
+    try {
+      Office.context.ui.displayDialogAsync(url, { height: 60, width: 30 }, function (result) {
+        if (!result || result.status !== succeededStatus()) {
+          el.signupButton.disabled = false;
+          showError(dialogErrorMessage(result && result.error && result.error.code));
+          return;
+        }
+        var dialog = result.value;
+        state.dialog = dialog;
+        setStatus("Sign in to the CRM in the window that opened");
+        dialog.addEventHandler(Office.EventType.DialogMessageReceived, function (arg) {
+          if (!arg || arg.message !== "linked" || linked) {
+            return;
+          }
+          linked = true;
+          closeDialog();
+          show(el.signup, false);
+          el.signupButton.disabled = false;
+          signIn();
+        });
+        dialog.addEventHandler(Office.EventType.DialogEventReceived, function (arg) {
+          if (linked) {
+            return;
+          }
+          state.dialog = null;
+          el.signupButton.disabled = false;
+          var code = arg && arg.error;
+          setStatus("Your CRM account is not linked yet");
+          showError(
+            code === 12006 || code === undefined
+              ? "The sign-in window was closed before your account was linked."
+              : dialogErrorMessage(code)
+          );
+          show(el.retry, true);
+        });
+      });
+    } catch (e) {
+      el.signupButton.disabled = false;
+      showError("Outlook could not open the sign-in window.");
+      show(el.retry, true);
+    }
+  }
+
+  function closeDialog() {
+    var dialog = state.dialog;
+    state.dialog = null;
+    if (dialog) {
+      try {
+        dialog.close();
+      } catch (e) {
+        // already closed
+      }
+    }
+  }
+
+  // ---- the item --------------------------------------------------------------------------
+
+  function resetItemState() {
+    state.generation += 1;
+    state.records = new Map();
+    state.chosen = new Map();
+    state.autoTicked = new Set();
+    state.linked = new Set();
+    state.activityId = null;
+    state.changeKey = null;
+    el.loggedState.textContent = "";
+    show(el.loggedState, false);
+    el.searchResults.textContent = "";
+    clearWarning();
+    renderChosen();
+  }
+
+  function loadItem() {
+    resetItemState();
+    clearError();
+    var item = currentItem();
+    if (!item || !item.itemId) {
+      show(el.main, false);
+      setStatus("Select an email to log it to the CRM.");
+      return;
+    }
+    var generation = state.generation;
+    show(el.main, true);
+    setStatus("Loading…");
+    renderAttachments(item);
+    var context = loadContext(item, generation);
+    var logged = readLoggedState(item, generation);
+    Promise.all([context, logged]).then(function () {
+      if (generation !== state.generation || state.logging) {
+        return;
+      }
+      if (!state.activityId && el.status.textContent === "Loading…") {
+        setStatus("Not logged yet");
+      }
+    });
+  }
+
+  function addresses(item) {
+    var seen = new Set();
+    var list = [];
+    function add(address) {
+      if (!address) {
+        return;
+      }
+      var email = String(address.emailAddress || "").trim();
+      var key = email.toLowerCase();
+      if (!EMAIL.test(email) || email.length > 320 || seen.has(key)) {
+        return;
+      }
+      seen.add(key);
+      list.push({ email: email, displayName: String(address.displayName || "").trim() });
+    }
+    add(item.from);
+    (item.to || []).forEach(add);
+    (item.cc || []).forEach(add);
+    return list;
+  }
+
+  // ---- records ---------------------------------------------------------------------------
+
+  function recordName(type, json) {
+    var name = "";
+    if (type === "contacts" || type === "leads") {
+      name = [json.firstName, json.lastName].filter(Boolean).join(" ");
+      if (!name && Array.isArray(json.emails) && json.emails.length) {
+        name = json.emails[0];
+      }
+    } else if (type === "cases") {
+      name = json.subject;
+    } else {
+      name = json.name;
+    }
+    return String(name || "(no name)");
+  }
+
+  function recordDetail(type, json) {
+    if (type === "contacts") {
+      return json.title || (Array.isArray(json.emails) && json.emails[0]) || "";
+    }
+    if (type === "leads") {
+      return json.company || json.title || "";
+    }
+    if (type === "accounts") {
+      return Array.isArray(json.domains) ? json.domains.join(", ") : "";
+    }
+    if (type === "opportunities") {
+      return json.stage || "";
+    }
+    if (type === "cases") {
+      return json.status || "";
+    }
+    return "";
+  }
+
+  /** The record as the pane keeps it; the first view of an id wins. */
+  function remember(type, json) {
+    if (!json || typeof json.id !== "string") {
+      return null;
+    }
+    var known = state.records.get(json.id);
+    if (known) {
+      return known;
+    }
+    var record = {
+      id: json.id,
+      type: type,
+      name: recordName(type, json),
+      detail: String(recordDetail(type, json) || ""),
+    };
+    state.records.set(record.id, record);
+    return record;
+  }
+
+  function choose(record, chosen, byRep) {
+    if (byRep) {
+      state.autoTicked.delete(record.id);
+    }
+    if (chosen) {
+      state.chosen.set(record.id, record);
+    } else {
+      state.chosen.delete(record.id);
+    }
+    syncCheckboxes(record.id);
+    renderChosen();
+  }
+
+  function syncCheckboxes(id) {
+    var boxes = document.querySelectorAll("input[data-record-id]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].getAttribute("data-record-id") === id) {
+        boxes[i].checked = state.chosen.has(id);
+      }
+    }
+  }
+
+  /** A checkbox row for a record; ticking it adds the record to the chosen list. */
+  function recordRow(record) {
+    var row = make("li", "record");
+    var label = make("label", "record-label");
+    var box = make("input");
+    box.type = "checkbox";
+    box.setAttribute("data-record-id", record.id);
+    box.setAttribute("data-record-type", record.type);
+    box.checked = state.chosen.has(record.id);
+    box.addEventListener("change", function () {
+      choose(record, box.checked, true);
+    });
+    label.appendChild(box);
+    var text = make("span", "record-text");
+    text.appendChild(make("span", "record-name", record.name));
+    var meta = make("span", "record-meta", TYPE_LABELS[record.type] || record.type);
+    if (record.detail) {
+      meta.textContent += " · " + record.detail;
+    }
+    text.appendChild(meta);
+    label.appendChild(text);
+    if (state.linked.has(record.id)) {
+      label.appendChild(make("span", "tag", "logged"));
+    }
+    row.appendChild(label);
+    return row;
+  }
+
+  function refreshLinkedTags() {
+    var labels = document.querySelectorAll("label.record-label");
+    for (var i = 0; i < labels.length; i++) {
+      var box = labels[i].querySelector("input[data-record-id]");
+      var tag = labels[i].querySelector(".tag");
+      var linked = box && state.linked.has(box.getAttribute("data-record-id"));
+      if (linked && !tag) {
+        labels[i].appendChild(make("span", "tag", "logged"));
+      } else if (!linked && tag) {
+        tag.remove();
+      }
+    }
+  }
+
+  /** Records the email is already on are not ticked by default: logging again adds nothing. */
+  function applyLinked(ids) {
+    ids.forEach(function (id) {
+      state.linked.add(id);
+      if (state.autoTicked.has(id)) {
+        state.autoTicked.delete(id);
+        state.chosen.delete(id);
+        syncCheckboxes(id);
+      }
+    });
+    refreshLinkedTags();
+    renderChosen();
+  }
+
+  // ---- participants ----------------------------------------------------------------------
+
+  function loadContext(item, generation) {
+    var people = addresses(item);
+    el.participants.setAttribute("aria-busy", "true");
+    if (!people.length) {
+      el.participants.textContent = "";
+      el.participants.appendChild(make("p", "muted", "There are no email addresses on this email."));
+      el.participants.setAttribute("aria-busy", "false");
+      return Promise.resolve();
+    }
+    var truncated = people.length > MAX_PARTICIPANTS;
+    var asked = people.slice(0, MAX_PARTICIPANTS);
+    var query = asked
+      .map(function (p) {
+        return encodeURIComponent(p.email);
+      })
+      .join(",");
+    return api("GET", "api/addin/context?emails=" + query)
+      .then(function (data) {
+        if (generation !== state.generation) {
+          return;
+        }
+        renderParticipants(asked, (data && data.participants) || [], truncated);
+      })
+      .catch(function (error) {
+        if (generation !== state.generation) {
+          return;
+        }
+        el.participants.textContent = "";
+        el.participants.appendChild(
+          make("p", "muted", "The CRM records of these people could not be loaded.")
+        );
+        showError(error);
+      })
+      .finally(function () {
+        el.participants.setAttribute("aria-busy", "false");
+      });
+  }
+
+  function renderParticipants(asked, participants, truncated) {
+    var byEmail = new Map();
+    participants.forEach(function (p) {
+      if (p && typeof p.email === "string") {
+        byEmail.set(p.email.toLowerCase(), p);
+      }
+    });
+    el.participants.textContent = "";
+    var list = make("ul", "people");
+    asked.forEach(function (person) {
+      var found = byEmail.get(person.email.toLowerCase()) || {};
+      var entry = make("li", "person");
+      entry.setAttribute("data-email", person.email);
+      var head = make("div", "person-head");
+      head.appendChild(make("span", "person-name", person.displayName || person.email));
+      if (person.displayName && person.displayName !== person.email) {
+        head.appendChild(make("span", "person-email", person.email));
+      }
+      entry.appendChild(head);
+      var rows = make("ul", "records");
+      var count = 0;
+      [
+        ["contacts", true],
+        ["leads", true],
+        ["accounts", false],
+      ].forEach(function (group) {
+        var type = group[0];
+        (Array.isArray(found[type]) ? found[type] : []).forEach(function (json) {
+          var record = remember(type, json);
+          if (!record) {
+            return;
+          }
+          if (group[1] && !state.linked.has(record.id) && !state.chosen.has(record.id)) {
+            state.chosen.set(record.id, record);
+            state.autoTicked.add(record.id);
+          }
+          rows.appendChild(recordRow(record));
+          count += 1;
+        });
+      });
+      if (count) {
+        entry.appendChild(rows);
+      } else {
+        entry.appendChild(make("p", "muted small", "Not in the CRM."));
+      }
+      list.appendChild(entry);
+    });
+    el.participants.appendChild(list);
+    if (truncated) {
+      el.participants.appendChild(
+        make("p", "muted small", "Only the first " + MAX_PARTICIPANTS + " addresses are shown.")
+      );
+    }
+    // Records chosen elsewhere before this list arrived keep their ticks.
+    state.chosen.forEach(function (record, id) {
+      syncCheckboxes(id);
+    });
+    renderChosen();
+  }
+
+  // ---- search ----------------------------------------------------------------------------
+
+  function scheduleSearch(immediately) {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(runSearch, immediately ? 0 : SEARCH_DELAY_MS);
+  }
+
+  function runSearch() {
+    var q = el.search.value.trim().replace(/\s+/g, " ");
+    var type = el.searchType.value;
+    var seq = ++state.searchSeq;
+    var generation = state.generation;
+    el.searchResults.textContent = "";
+    if (!q) {
+      el.searchResults.removeAttribute("aria-busy");
+      return;
+    }
+    if (q.length < SEARCH_MIN_CHARS) {
+      el.searchResults.appendChild(
+        make("p", "muted", "Type at least " + SEARCH_MIN_CHARS + " letters.")
+      );
+      return;
+    }
+    var types = type ? [type] : SEARCH_TYPES;
+    el.searchResults.setAttribute("aria-busy", "true");
+    el.searchResults.appendChild(make("p", "muted", "Searching…"));
+    var calls = types.map(function (t) {
+      return api(
+        "GET",
+        "api/records/" + t + "?q=" + encodeURIComponent(q) + "&limit=" + SEARCH_LIMIT
+      ).then(
+        function (data) {
+          return { type: t, items: (data && Array.isArray(data.items) && data.items) || [] };
+        },
+        function (error) {
+          return { type: t, error: error };
+        }
+      );
+    });
+    Promise.all(calls).then(function (answers) {
+      if (seq !== state.searchSeq || generation !== state.generation) {
+        return; // a newer search or another item
+      }
+      el.searchResults.removeAttribute("aria-busy");
+      renderSearchResults(answers);
+    });
+  }
+
+  function renderSearchResults(answers) {
+    el.searchResults.textContent = "";
+    var total = 0;
+    var failure = null;
+    var list = make("ul", "records");
+    answers.forEach(function (answer) {
+      if (answer.error) {
+        failure = failure || answer.error;
+        return;
+      }
+      answer.items.forEach(function (json) {
+        var record = remember(answer.type, json);
+        if (record) {
+          list.appendChild(recordRow(record));
+          total += 1;
+        }
+      });
+    });
+    if (total) {
+      el.searchResults.appendChild(list);
+    } else if (!failure) {
+      el.searchResults.appendChild(make("p", "muted", "No records found."));
+    }
+    if (failure) {
+      el.searchResults.appendChild(
+        make("p", "error-inline", "Search failed: " + plainMessage(failure))
+      );
+    }
+  }
+
+  // ---- chosen list -----------------------------------------------------------------------
+
+  function renderChosen() {
+    el.chosen.textContent = "";
+    state.chosen.forEach(function (record) {
+      var row = make("li", "chosen-item");
+      row.setAttribute("data-chosen-id", record.id);
+      var text = make("span", "record-text");
+      text.appendChild(make("span", "record-name", record.name));
+      text.appendChild(make("span", "record-meta", TYPE_LABELS[record.type] || record.type));
+      row.appendChild(text);
+      var remove = make("button", "remove", "×");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove " + record.name);
+      remove.setAttribute("data-remove-id", record.id);
+      remove.addEventListener("click", function () {
+        choose(record, false, true);
+      });
+      row.appendChild(remove);
+      el.chosen.appendChild(row);
+    });
+    show(el.chosenEmpty, state.chosen.size === 0);
+    updateLogButton();
+  }
+
+  function updateLogButton() {
+    if (state.logging) {
+      el.logButton.disabled = true;
+      el.logButton.textContent = "Logging…";
+      return;
+    }
+    var count = state.chosen.size;
+    el.logButton.disabled = count === 0;
+    el.logButton.textContent =
+      count === 0 ? "Log email" : count === 1 ? "Log email to 1 record" : "Log email to " + count + " records";
+  }
+
+  // ---- attachments -----------------------------------------------------------------------
+
+  function renderAttachments(item) {
+    el.attachments.textContent = "";
+    var files = (item.attachments || []).filter(function (a) {
+      return a && !a.isInline;
+    });
+    if (!files.length) {
+      el.attachments.appendChild(make("p", "muted", "No attachments."));
+      return;
+    }
+    var list = make("ul", "files");
+    files.forEach(function (attachment) {
+      var row = make("li", "file");
+      var label = make("label", "record-label");
+      var box = make("input");
+      box.type = "checkbox";
+      box.setAttribute("data-attachment-id", attachment.id);
+      box.checked = false;
+      var cloud = attachment.attachmentType === "cloud";
+      if (cloud) {
+        box.disabled = true;
+      }
+      label.appendChild(box);
+      var text = make("span", "record-text");
+      text.appendChild(make("span", "record-name", attachment.name || "(no name)"));
+      text.appendChild(
+        make(
+          "span",
+          "record-meta",
+          cloud ? "Link to a shared file; cannot be copied" : formatSize(attachment.size)
+        )
+      );
+      label.appendChild(text);
+      row.appendChild(label);
+      list.appendChild(row);
+    });
+    el.attachments.appendChild(list);
+  }
+
+  function chosenAttachmentIds() {
+    var ids = [];
+    var boxes = el.attachments.querySelectorAll("input[data-attachment-id]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].checked && !boxes[i].disabled) {
+        ids.push(boxes[i].getAttribute("data-attachment-id"));
+      }
+    }
+    return ids;
+  }
+
+  // ---- EWS from the add-in ---------------------------------------------------------------
+
+  function soap(body) {
+    return (
+      '<?xml version="1.0" encoding="utf-8"?>\n' +
+      '<soap:Envelope xmlns:soap="' + NS_SOAP + '" xmlns:t="' + NS_T + '" xmlns:m="' + NS_M + '">\n' +
+      "  <soap:Header>\n" +
+      '    <t:RequestServerVersion Version="Exchange2013_SP1"/>\n' +
+      "  </soap:Header>\n" +
+      "  <soap:Body>\n" +
+      body +
+      "  </soap:Body>\n" +
+      "</soap:Envelope>\n"
+    );
+  }
+
+  function extendedFieldUri(propertySetId, name, indent) {
+    return (
+      indent +
+      '<t:ExtendedFieldURI PropertySetId="' + xmlEscape(propertySetId) +
+      '" PropertyName="' + xmlEscape(name) + '" PropertyType="String"/>\n'
+    );
+  }
+
+  function getItemRequest(itemId) {
+    return soap(
+      "    <m:GetItem>\n" +
+        "      <m:ItemShape>\n" +
+        "        <t:BaseShape>IdOnly</t:BaseShape>\n" +
+        "        <t:AdditionalProperties>\n" +
+        extendedFieldUri(ACTIVITY_PROPERTY_SET, ACTIVITY_PROPERTY_NAME, "          ") +
+        "        </t:AdditionalProperties>\n" +
+        "      </m:ItemShape>\n" +
+        "      <m:ItemIds>\n" +
+        '        <t:ItemId Id="' + xmlEscape(itemId) + '"/>\n' +
+        "      </m:ItemIds>\n" +
+        "    </m:GetItem>\n"
+    );
+  }
+
+  function updateItemRequest(itemId, changeKey, property) {
+    var uri = function (indent) {
+      return extendedFieldUri(property.propertySetId, property.name, indent);
+    };
+    return soap(
+      '    <m:UpdateItem MessageDisposition="SaveOnly" ConflictResolution="AutoResolve">\n' +
+        "      <m:ItemChanges>\n" +
+        "        <t:ItemChange>\n" +
+        '          <t:ItemId Id="' + xmlEscape(itemId) + '"' +
+        (changeKey ? ' ChangeKey="' + xmlEscape(changeKey) + '"' : "") + "/>\n" +
+        "          <t:Updates>\n" +
+        "            <t:SetItemField>\n" +
+        uri("              ") +
+        "              <t:Message>\n" +
+        "                <t:ExtendedProperty>\n" +
+        uri("                  ") +
+        "                  <t:Value>" + xmlEscape(property.value) + "</t:Value>\n" +
+        "                </t:ExtendedProperty>\n" +
+        "              </t:Message>\n" +
+        "            </t:SetItemField>\n" +
+        "          </t:Updates>\n" +
+        "        </t:ItemChange>\n" +
+        "      </m:ItemChanges>\n" +
+        "    </m:UpdateItem>\n"
+    );
+  }
+
+  function firstNS(node, ns, localName) {
+    return node ? node.getElementsByTagNameNS(ns, localName)[0] || null : null;
+  }
+
+  /** Sends one EWS request through Outlook; answers the response message element. */
+  function ews(xml, operation) {
+    return officeCall("Outlook could not reach Exchange", function (done) {
+      Office.context.mailbox.makeEwsRequestAsync(xml, done);
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(String(text || ""), "text/xml");
+      if (doc.getElementsByTagName("parsererror").length) {
+        throw new Error("Exchange sent an answer that is not XML.");
+      }
+      var fault = firstNS(doc, NS_SOAP, "Fault");
+      if (fault) {
+        throw new Error("Exchange refused the request.");
+      }
+      var message = firstNS(doc, NS_M, operation + "ResponseMessage");
+      if (!message) {
+        throw new Error("Exchange sent an unexpected answer.");
+      }
+      if (message.getAttribute("ResponseClass") === "Error") {
+        var code = firstNS(message, NS_M, "ResponseCode");
+        var error = new Error("Exchange answered " + (code ? code.textContent : "an error") + ".");
+        error.responseCode = code ? code.textContent : "";
+        throw error;
+      }
+      return message;
+    });
+  }
+
+  function rememberChangeKey(message) {
+    var itemId = firstNS(message, NS_T, "ItemId");
+    var key = itemId && itemId.getAttribute("ChangeKey");
+    if (key) {
+      state.changeKey = key;
+    }
+  }
+
+  /** The MailbridgeActivityId on the item, read through Outlook without asking the server. */
+  function readLoggedState(item, generation) {
+    var box = mailbox();
+    if (!box || typeof box.makeEwsRequestAsync !== "function") {
+      return Promise.resolve();
+    }
+    return ews(getItemRequest(item.itemId), "GetItem")
+      .then(function (message) {
+        if (generation !== state.generation) {
+          return;
+        }
+        rememberChangeKey(message);
+        var value = activityIdIn(message);
+        if (!value) {
+          return;
+        }
+        state.activityId = value;
+        setStatus("Logged to CRM");
+        el.loggedState.textContent = "Logged to CRM";
+        show(el.loggedState, true);
+        return describeActivity(value, generation);
+      })
+      .catch(function () {
+        // Not knowing whether the email was logged is no reason to stop the rep.
+      });
+  }
+
+  function activityIdIn(message) {
+    var properties = message.getElementsByTagNameNS(NS_T, "ExtendedProperty");
+    for (var i = 0; i < properties.length; i++) {
+      var uri = firstNS(properties[i], NS_T, "ExtendedFieldURI");
+      var value = firstNS(properties[i], NS_T, "Value");
+      if (
+        uri &&
+        value &&
+        uri.getAttribute("PropertyName") === ACTIVITY_PROPERTY_NAME &&
+        String(uri.getAttribute("PropertySetId") || "").toLowerCase() === ACTIVITY_PROPERTY_SET
+      ) {
+        var text = value.textContent.trim();
+        if (text) {
+          return text;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Names the records an already logged email is on ("Logged to Acme Ltd, Bob Buyer"). */
+  function describeActivity(activityId, generation) {
+    return api("GET", "api/activities/" + encodeURIComponent(activityId))
+      .then(function (activity) {
+        if (generation !== state.generation) {
+          return;
+        }
+        var links = (activity && Array.isArray(activity.links) ? activity.links : []).filter(
+          function (link) {
+            return link && typeof link.id === "string" && typeof link.type === "string";
+          }
+        );
+        applyLinked(
+          links.map(function (link) {
+            return link.id;
+          })
+        );
+        return Promise.all(links.map(linkName)).then(function (names) {
+          if (generation !== state.generation || state.logging) {
+            return;
+          }
+          var text = joinNames(names);
+          if (text) {
+            el.loggedState.textContent = "Logged to " + text;
+          }
+        });
+      })
+      .catch(function (error) {
+        if (generation !== state.generation) {
+          return;
+        }
+        if (error instanceof ApiError && error.status === 404) {
+          el.loggedState.textContent = "Marked as logged, but the CRM no longer has this email.";
+        }
+      });
+  }
+
+  function linkName(link) {
+    var known = state.records.get(link.id);
+    if (known) {
+      return Promise.resolve(known.name);
+    }
+    var type = link.type.toLowerCase();
+    if (SEARCH_TYPES.indexOf(type) < 0) {
+      return Promise.resolve("");
+    }
+    return api("GET", "api/records/" + type + "/" + encodeURIComponent(link.id)).then(
+      function (json) {
+        var record = remember(type, json);
+        return record ? record.name : "";
+      },
+      function () {
+        return "a " + (TYPE_LABELS[type] || "record").toLowerCase();
+      }
+    );
+  }
+
+  // ---- logging ---------------------------------------------------------------------------
+
+  function logEmail() {
+    if (state.logging || state.chosen.size === 0) {
+      return;
+    }
+    var item = currentItem();
+    if (!item || !item.itemId) {
+      return;
+    }
+    var generation = state.generation;
+    var records = Array.from(state.chosen.values());
+    var attachmentIds = chosenAttachmentIds();
+    clearError();
+    clearWarning();
+    state.logging = true;
+    updateLogButton();
+    setStatus("Logging…");
+    officeCall("Outlook did not give Mailbridge access to this email", function (done) {
+      Office.context.mailbox.getCallbackTokenAsync(done);
+    })
+      .then(function (callbackToken) {
+        return api(
+          "POST",
+          "api/addin/log",
+          {
+            ewsUrl: Office.context.mailbox.ewsUrl,
+            callbackToken: callbackToken,
+            itemId: item.itemId,
+            recordIds: records.map(function (r) {
+              return r.id;
+            }),
+            attachmentIds: attachmentIds,
+          },
+          LOG_TIMEOUT_MS
+        );
+      })
+      .then(function (answer) {
+        if (generation !== state.generation) {
+          return;
+        }
+        var names = joinNames(
+          records.map(function (r) {
+            return r.name;
+          })
+        );
+        el.loggedState.textContent =
+          (answer && answer.alreadyLogged ? "Already logged; added to " : "Logged to ") + names;
+        show(el.loggedState, true);
+        setStatus("Logged to CRM");
+        records.forEach(function (r) {
+          state.autoTicked.delete(r.id); // logged by the rep's choice: the ticks stay
+        });
+        applyLinked(
+          records.map(function (r) {
+            return r.id;
+          })
+        );
+        return markItem(item, answer, generation);
+      })
+      .catch(function (error) {
+        if (generation !== state.generation) {
+          return;
+        }
+        setStatus(state.activityId ? "Logged to CRM" : "Not logged");
+        showError(error);
+      })
+      .finally(function () {
+        state.logging = false;
+        updateLogButton();
+      });
+  }
+
+  /** Writes the activity id into the email, so the pane knows next time without asking. */
+  function markItem(item, answer, generation) {
+    var activityId = answer && answer.activityId != null ? String(answer.activityId) : "";
+    var property = answer && answer.extendedProperty;
+    if (!activityId) {
+      return Promise.resolve();
+    }
+    if (state.activityId === activityId) {
+      return Promise.resolve(); // the email already carries this id
+    }
+    var propertySetId = (property && property.propertySetId) || ACTIVITY_PROPERTY_SET;
+    var name = (property && property.name) || ACTIVITY_PROPERTY_NAME;
+    var value = property && property.value != null ? String(property.value) : activityId;
+    var xml = updateItemRequest(item.itemId, state.changeKey, {
+      propertySetId: propertySetId,
+      name: name,
+      value: value,
+    });
+    return ews(xml, "UpdateItem").then(
+      function (message) {
+        if (generation !== state.generation) {
+          return;
+        }
+        rememberChangeKey(message);
+        state.activityId = activityId;
+      },
+      function () {
+        if (generation !== state.generation) {
+          return;
+        }
+        showWarning("Logged, but Outlook could not mark the email.");
+      }
+    );
+  }
+
+  // ---- start -----------------------------------------------------------------------------
+
+  function bind() {
+    el.status = $("status");
+    el.error = $("error");
+    el.warning = $("warning");
+    el.user = $("user");
+    el.signup = $("signup");
+    el.signupText = $("signup-text");
+    el.signupButton = $("signup-button");
+    el.retry = $("retry-button");
+    el.main = $("main");
+    el.loggedState = $("logged-state");
+    el.participants = $("participants");
+    el.searchForm = $("search-form");
+    el.search = $("search");
+    el.searchType = $("search-type");
+    el.searchResults = $("search-results");
+    el.chosen = $("chosen");
+    el.chosenEmpty = $("chosen-empty");
+    el.attachments = $("attachments");
+    el.logButton = $("log-button");
+
+    el.signupButton.addEventListener("click", openSignupDialog);
+    el.retry.addEventListener("click", function () {
+      closeDialog();
+      signIn();
+    });
+    el.search.addEventListener("input", function () {
+      scheduleSearch(false);
+    });
+    el.searchType.addEventListener("change", function () {
+      scheduleSearch(true);
+    });
+    el.searchForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      scheduleSearch(true);
+    });
+    el.logButton.addEventListener("click", logEmail);
+  }
+
+  function watchItemChanges() {
+    var box = mailbox();
+    var type = Office.EventType && Office.EventType.ItemChanged;
+    if (!type || typeof box.addHandlerAsync !== "function") {
+      return;
+    }
+    try {
+      box.addHandlerAsync(type, function () {
+        if (state.signedIn) {
+          loadItem();
+        }
+      });
+    } catch (e) {
+      // pinning not supported here
+    }
+  }
+
+  function start() {
+    bind();
+    if (!window.Office || typeof Office.onReady !== "function") {
+      setStatus("Open this from an email in Outlook");
+      return;
+    }
+    Office.onReady(function () {
+      var box = mailbox();
+      if (!box || typeof box.getUserIdentityTokenAsync !== "function") {
+        setStatus("Open this from an email in Outlook");
+        return;
+      }
+      watchItemChanges();
+      signIn();
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
