@@ -95,7 +95,7 @@ public final class ImportBench {
     Files.writeString(csv, out);
   }
 
-  private static void waitUntilReady(HttpClient http, String base) throws Exception {
+  static void waitUntilReady(HttpClient http, String base) throws Exception {
     for (int i = 0; i < 240; i++) {
       try {
         HttpResponse<String> ready =
@@ -113,7 +113,7 @@ public final class ImportBench {
     throw new IllegalStateException("the server did not become ready");
   }
 
-  private static String token(HttpClient http, String base) throws Exception {
+  static String token(HttpClient http, String base) throws Exception {
     HttpResponse<String> login =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/api/auth/login"))

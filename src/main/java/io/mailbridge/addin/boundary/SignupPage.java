@@ -4,6 +4,7 @@ import io.mailbridge.addin.control.LinkExchangeIdentity;
 import io.mailbridge.addin.control.PendingSignup;
 import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.security.control.OpaqueTokens;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.Cookie;
@@ -13,9 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * The page the add-in opens as a pop-up for an Exchange identity nobody has claimed: the rep sees
@@ -26,7 +25,6 @@ import java.util.Base64;
 public class SignupPage extends HttpServlet {
 
   static final String CSRF_COOKIE = "mailbridge_signup_csrf";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject LinkExchangeIdentity linking;
   @Inject MailbridgeSettings settings;
@@ -109,9 +107,7 @@ public class SignupPage extends HttpServlet {
   }
 
   private static String newCsrfToken() {
-    byte[] random = new byte[24];
-    RANDOM.nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    return OpaqueTokens.next();
   }
 
   private static void render(HttpServletResponse response, int status, String html)

@@ -2,6 +2,7 @@ package io.mailbridge.addin.control;
 
 import io.mailbridge.addin.entity.SignupTicket;
 import io.mailbridge.platform.crypto.control.ServerKeys;
+import io.mailbridge.platform.security.control.OpaqueTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -12,14 +13,9 @@ import jakarta.persistence.PersistenceContext;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +24,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SignupTickets {
 
   static final String SERVER_KEY = "signup-ticket";
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_TICKET_LENGTH = 100;
 
   @PersistenceContext EntityManager em;
@@ -42,9 +37,7 @@ public class SignupTickets {
 
   /** Stores a new ticket for this identity and returns it; runs in the caller's transaction. */
   public String create(VerifiedIdentityToken token, String mailbox) {
-    byte[] random = new byte[32];
-    RANDOM.nextBytes(random);
-    String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String ticket = OpaqueTokens.next();
     String hash = hash(ticket);
     Instant now = clock.instant();
     // Tickets nobody used are useless a day later; clearing them here needs no job.
@@ -135,12 +128,6 @@ public class SignupTickets {
   }
 
   static String hash(String ticket) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(ticket.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return OpaqueTokens.hash(ticket);
   }
 }

@@ -6,15 +6,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +22,6 @@ public class AddinSessions {
 
   public static final String COOKIE = "mailbridge_addin";
   public static final String CSRF_HEADER = "X-Mailbridge-Addin";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @PersistenceContext EntityManager em;
 
@@ -43,9 +36,7 @@ public class AddinSessions {
 
   @Transactional
   public Opened open(String orgId, String userId, String identityId) {
-    byte[] random = new byte[32];
-    RANDOM.nextBytes(random);
-    String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String value = OpaqueTokens.next();
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     em.persist(new AddinSession(orgId, userId, identityId, hash(value), now, expires));
@@ -95,12 +86,6 @@ public class AddinSessions {
   }
 
   private static String hash(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return OpaqueTokens.hash(value);
   }
 }

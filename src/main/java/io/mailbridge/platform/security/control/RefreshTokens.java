@@ -7,14 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RefreshTokens {
 
   private static final Logger LOG = Logger.getLogger(RefreshTokens.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @PersistenceContext EntityManager em;
 
@@ -104,9 +98,7 @@ public class RefreshTokens {
   }
 
   private String issue(String orgId, String userId, String familyId) {
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String raw = OpaqueTokens.next();
     Instant now = clock.instant();
     em.persist(new RefreshToken(orgId, userId, familyId, hash(raw), now, now.plus(lifetime)));
     return raw;
@@ -121,16 +113,6 @@ public class RefreshTokens {
   }
 
   static String hash(String raw) {
-    if (raw == null) {
-      return "";
-    }
-    try {
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(
-              MessageDigest.getInstance("SHA-256").digest(raw.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return OpaqueTokens.hash(raw);
   }
 }

@@ -1,0 +1,158 @@
+package io.mailbridge.bench;
+
+import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
+import io.mailbridge.it.exchange.FakeExchange.FakeItem;
+import io.mailbridge.it.exchange.TestMime;
+import jakarta.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Latency of {@code POST /api/addin/log} for a 1 MB email with two 2 MB attachments, through the
+ * real server and the fake Exchange on loopback: Mailbridge reads the item over EWS, downloads both
+ * attachments and stores everything encrypted. Every call logs a different email with attachments
+ * of its own bytes, so nothing is deduplicated.
+ *
+ * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
+ * -Dbench.main=io.mailbridge.bench.AddinLogBench} (-Dbench.calls=200, -Dbench.warmup=20; set
+ * MAILBRIDGE_DB_URL etc. for PostgreSQL).
+ */
+public final class AddinLogBench {
+
+  static final int CALLS = Integer.getInteger("bench.calls", 200);
+  static final int WARMUP = Integer.getInteger("bench.warmup", 20);
+  static final int PORT = Integer.getInteger("bench.port", 18182);
+
+  public static void main(String[] args) throws Exception {
+    Path target = Path.of("target");
+    Path data = Files.createTempDirectory(target, "addin-log-bench");
+    ProcessBuilder server =
+        new ProcessBuilder(
+                "java",
+                "-Xmx768m",
+                "-jar",
+                target.resolve("payara-micro.jar").toString(),
+                "--deploy",
+                target.resolve("mailbridge.war").toString(),
+                "--port",
+                Integer.toString(PORT),
+                "--nocluster")
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("server.log").toFile());
+    server.environment().put("MAILBRIDGE_DATA_DIR", data.toString());
+    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_EMAIL", ImportBench.ADMIN);
+    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_PASSWORD", ImportBench.PASSWORD);
+    server.environment().put("MAILBRIDGE_JOBS_ENABLED", "false");
+    Process process = server.start();
+    try (FakeExchange exchange = FakeExchange.start()) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      String base = "http://127.0.0.1:" + PORT;
+      ImportBench.waitUntilReady(http, base);
+      String token = ImportBench.token(http, base);
+      send(
+          http,
+          "PUT",
+          base + "/api/admin/exchange/hosts",
+          token,
+          "[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
+      String contact =
+          Json.createReader(
+                  new java.io.StringReader(
+                      send(
+                          http,
+                          "POST",
+                          base + "/api/records/contacts",
+                          token,
+                          "{\"firstName\":\"Bench\",\"lastName\":\"Customer\",\"emails\":[\"customer@bench.example\"]}")))
+              .readObject()
+              .getString("id");
+
+      Random random = new Random(42);
+      long[] millis = new long[CALLS];
+      for (int i = -WARMUP; i < CALLS; i++) {
+        String itemId = "bench-item-" + i;
+        byte[] first = new byte[2 * 1024 * 1024];
+        byte[] second = new byte[2 * 1024 * 1024];
+        random.nextBytes(first);
+        random.nextBytes(second);
+        exchange.items.put(
+            itemId,
+            new FakeItem(
+                itemId,
+                "Bench " + i,
+                TestMime.message(
+                    itemId + "@bench.example",
+                    "Bench " + i,
+                    "customer@bench.example",
+                    "rep@bench.example",
+                    "Bench body",
+                    1024 * 1024),
+                List.of(
+                    FakeAttachment.file(
+                        itemId + "-1", "one.bin", "application/octet-stream", first),
+                    FakeAttachment.file(
+                        itemId + "-2", "two.bin", "application/octet-stream", second)),
+                Map.of()));
+        String body =
+            Json.createObjectBuilder()
+                .add("ewsUrl", exchange.ewsUrl())
+                .add("callbackToken", "bench-token")
+                .add("itemId", itemId)
+                .add("recordIds", Json.createArrayBuilder().add(contact))
+                .add(
+                    "attachmentIds",
+                    Json.createArrayBuilder().add(itemId + "-1").add(itemId + "-2"))
+                .build()
+                .toString();
+        long start = System.nanoTime();
+        send(http, "POST", base + "/api/addin/log", token, body);
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        exchange.items.remove(itemId);
+        if (i >= 0) {
+          millis[i] = elapsed;
+        }
+      }
+      Arrays.sort(millis);
+      System.out.printf(
+          "addin log, 1 MB email + 2 x 2 MB attachments, %d calls after %d warm-up:"
+              + " median %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
+          CALLS,
+          WARMUP,
+          millis[CALLS / 2],
+          millis[(int) (CALLS * 0.9)],
+          millis[(int) Math.ceil(CALLS * 0.99) - 1],
+          millis[CALLS - 1]);
+    } finally {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  private static String send(HttpClient http, String method, String url, String token, String json)
+      throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(
+          method + " " + url + " gave " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+}
