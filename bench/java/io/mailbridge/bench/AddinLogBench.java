@@ -36,24 +36,7 @@ public final class AddinLogBench {
   public static void main(String[] args) throws Exception {
     Path target = Path.of("target");
     Path data = Files.createTempDirectory(target, "addin-log-bench");
-    ProcessBuilder server =
-        new ProcessBuilder(
-                "java",
-                "-Xmx768m",
-                "-jar",
-                target.resolve("payara-micro.jar").toString(),
-                "--deploy",
-                target.resolve("mailbridge.war").toString(),
-                "--port",
-                Integer.toString(PORT),
-                "--nocluster")
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile());
-    server.environment().put("MAILBRIDGE_DATA_DIR", data.toString());
-    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_EMAIL", ImportBench.ADMIN);
-    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_PASSWORD", ImportBench.PASSWORD);
-    server.environment().put("MAILBRIDGE_JOBS_ENABLED", "false");
-    Process process = server.start();
+    Process process = ImportBench.startServer(data, PORT);
     try (FakeExchange exchange = FakeExchange.start()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String base = "http://127.0.0.1:" + PORT;

@@ -30,24 +30,7 @@ public final class ImportBench {
     Path data = Files.createTempDirectory(target, "import-bench");
     Path csv = data.resolve("contacts.csv");
     writeCsv(csv);
-    ProcessBuilder server =
-        new ProcessBuilder(
-                "java",
-                "-Xmx768m",
-                "-jar",
-                target.resolve("payara-micro.jar").toString(),
-                "--deploy",
-                target.resolve("mailbridge.war").toString(),
-                "--port",
-                Integer.toString(PORT),
-                "--nocluster")
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile());
-    server.environment().put("MAILBRIDGE_DATA_DIR", data.toString());
-    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_EMAIL", ADMIN);
-    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD);
-    server.environment().put("MAILBRIDGE_JOBS_ENABLED", "false");
-    Process process = server.start();
+    Process process = startServer(data, PORT);
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String base = "http://127.0.0.1:" + PORT;
@@ -93,6 +76,29 @@ public final class ImportBench {
           .append("\"\n");
     }
     Files.writeString(csv, out);
+  }
+
+  /** Payara Micro with the built WAR on a fresh H2 database in {@code data}, log in server.log. */
+  static Process startServer(Path data, int port) throws IOException {
+    Path target = Path.of("target");
+    ProcessBuilder server =
+        new ProcessBuilder(
+                "java",
+                "-Xmx768m",
+                "-jar",
+                target.resolve("payara-micro.jar").toString(),
+                "--deploy",
+                target.resolve("mailbridge.war").toString(),
+                "--port",
+                Integer.toString(port),
+                "--nocluster")
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("server.log").toFile());
+    server.environment().put("MAILBRIDGE_DATA_DIR", data.toString());
+    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_EMAIL", ADMIN);
+    server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD);
+    server.environment().put("MAILBRIDGE_JOBS_ENABLED", "false");
+    return server.start();
   }
 
   static void waitUntilReady(HttpClient http, String base) throws Exception {

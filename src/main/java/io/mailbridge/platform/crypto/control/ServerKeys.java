@@ -3,6 +3,7 @@ package io.mailbridge.platform.crypto.control;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
@@ -75,14 +76,22 @@ public class ServerKeys {
   }
 
   private Aead loadAead(String kind) {
+    return loadKeyset(kind, PredefinedAeadParameters.AES256_GCM, Aead.class);
+  }
+
+  private PrfSet loadLoginIndex() {
+    return loadKeyset(LOGIN_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class);
+  }
+
+  /** A Tink primitive over the stored keyset of this kind, generated with these parameters. */
+  private <P> P loadKeyset(String kind, Parameters parameters, Class<P> primitive) {
     try {
       byte[] serialized =
           secret(
                   kind,
                   () -> {
                     try {
-                      KeysetHandle handle =
-                          KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+                      KeysetHandle handle = KeysetHandle.generateNew(parameters);
                       return new GeneratedSecret(
                           TinkProtoKeysetFormat.serializeKeyset(
                               handle, InsecureSecretKeyAccess.get()),
@@ -93,34 +102,9 @@ public class ServerKeys {
                   })
               .secret();
       return TinkProtoKeysetFormat.parseKeyset(serialized, InsecureSecretKeyAccess.get())
-          .getPrimitive(RegistryConfiguration.get(), Aead.class);
+          .getPrimitive(RegistryConfiguration.get(), primitive);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Cannot load the server key " + kind, e);
-    }
-  }
-
-  private PrfSet loadLoginIndex() {
-    try {
-      byte[] serialized =
-          secret(
-                  LOGIN_INDEX,
-                  () -> {
-                    try {
-                      KeysetHandle handle =
-                          KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF);
-                      return new GeneratedSecret(
-                          TinkProtoKeysetFormat.serializeKeyset(
-                              handle, InsecureSecretKeyAccess.get()),
-                          null);
-                    } catch (GeneralSecurityException e) {
-                      throw new IllegalStateException(e);
-                    }
-                  })
-              .secret();
-      return TinkProtoKeysetFormat.parseKeyset(serialized, InsecureSecretKeyAccess.get())
-          .getPrimitive(RegistryConfiguration.get(), PrfSet.class);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Cannot load the login index key", e);
     }
   }
 
