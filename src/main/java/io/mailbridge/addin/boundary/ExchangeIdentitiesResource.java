@@ -1,6 +1,7 @@
 package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.ExchangeIdentities;
+import io.mailbridge.addin.control.ExchangeIdentity;
 import io.mailbridge.addin.entity.ExchangeIdentityLink;
 import io.mailbridge.platform.config.boundary.Page;
 import io.mailbridge.platform.config.control.ApiProblem;
@@ -41,7 +42,7 @@ public class ExchangeIdentitiesResource {
       return new IdentityView(
           link.id(),
           link.userId(),
-          java.net.URI.create(link.metadataUrl()).getHost(),
+          new ExchangeIdentity(link.metadataUrl(), link.exchangeUserId()).host(),
           link.exchangeUserId(),
           link.mailbox(),
           link.createdAt(),
