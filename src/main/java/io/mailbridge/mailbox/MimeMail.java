@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -41,27 +44,41 @@ public final class MimeMail {
   public static MailMessage read(
       String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
       throws UnreadableMessage {
+    return parse(provider, providerItemId, rfc822, ownerSent).message();
+  }
+
+  /**
+   * The message and its attachments by MIME part id, numbered as Gmail numbers {@code partId}s:
+   * children of the top multipart are {@code 0, 1, …}, their children {@code 1.0, 1.1, …}.
+   */
+  public record Parsed(MailMessage message, Map<String, MailAttachment> attachmentsByPart) {}
+
+  public static Parsed parse(
+      String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
+      throws UnreadableMessage {
     try {
       MimeMessage mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
       Bodies bodies = new Bodies();
-      collect(mime, bodies, 0);
-      return new MailMessage(
-          provider,
-          providerItemId,
-          header(mime, "Message-ID"),
-          threadOf(mime),
-          decoded(mime.getSubject()),
-          first(addresses(mime, "From")),
-          addresses(mime, "To"),
-          addresses(mime, "Cc"),
-          addresses(mime, "Bcc"),
-          ownerSent,
-          mime.getSentDate() == null ? null : mime.getSentDate().toInstant(),
-          null,
-          bodies.text,
-          bodies.html,
-          rfc822.length,
-          bodies.attachments);
+      collect(mime, bodies, 0, "");
+      MailMessage message =
+          new MailMessage(
+              provider,
+              providerItemId,
+              header(mime, "Message-ID"),
+              threadOf(mime),
+              decoded(mime.getSubject()),
+              first(addresses(mime, "From")),
+              addresses(mime, "To"),
+              addresses(mime, "Cc"),
+              addresses(mime, "Bcc"),
+              ownerSent,
+              mime.getSentDate() == null ? null : mime.getSentDate().toInstant(),
+              null,
+              bodies.text,
+              bodies.html,
+              rfc822.length,
+              bodies.attachments);
+      return new Parsed(message, Collections.unmodifiableMap(bodies.byPart));
     } catch (MessagingException | IOException | RuntimeException e) {
       throw new UnreadableMessage(
           "The message is not readable MIME: " + e.getClass().getSimpleName());
@@ -72,9 +89,10 @@ public final class MimeMail {
     String text;
     String html;
     final List<MailAttachment> attachments = new ArrayList<>();
+    final Map<String, MailAttachment> byPart = new LinkedHashMap<>();
   }
 
-  private static void collect(Part part, Bodies bodies, int depth)
+  private static void collect(Part part, Bodies bodies, int depth, String partId)
       throws MessagingException, IOException {
     if (depth > MAX_DEPTH) {
       return;
@@ -83,7 +101,7 @@ public final class MimeMail {
       Multipart multipart = (Multipart) part.getContent();
       for (int i = 0; i < multipart.getCount(); i++) {
         BodyPart child = multipart.getBodyPart(i);
-        collect(child, bodies, depth + 1);
+        collect(child, bodies, depth + 1, partId.isEmpty() ? "" + i : partId + "." + i);
       }
       return;
     }
@@ -100,8 +118,10 @@ public final class MimeMail {
       }
       String name = part.getFileName() == null ? "attachment" : decoded(part.getFileName());
       String type = baseType(part.getContentType());
-      bodies.attachments.add(
-          new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content)));
+      MailAttachment described =
+          new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content));
+      bodies.attachments.add(described);
+      bodies.byPart.put(partId, described);
     }
   }
 
@@ -141,8 +161,12 @@ public final class MimeMail {
 
   private static List<MailAddress> addresses(MimeMessage mime, String header)
       throws MessagingException {
+    return addresses(mime.getHeader(header, ","));
+  }
+
+  /** The addresses of one address header's value (From, To, Cc); unparseable ones are skipped. */
+  public static List<MailAddress> addresses(String raw) {
     List<MailAddress> result = new ArrayList<>();
-    String raw = mime.getHeader(header, ",");
     if (raw == null || raw.isBlank()) {
       return result;
     }

@@ -1,5 +1,6 @@
 package io.mailbridge.addin.boundary;
 
+import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;

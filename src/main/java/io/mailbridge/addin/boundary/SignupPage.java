@@ -2,6 +2,7 @@ package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.LinkExchangeIdentity;
 import io.mailbridge.addin.control.PendingSignup;
+import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.security.control.OpaqueTokens;

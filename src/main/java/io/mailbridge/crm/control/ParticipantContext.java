@@ -19,6 +19,20 @@ public class ParticipantContext {
   @Inject ParticipantMatcher matcher;
   @Inject Records records;
 
+  /**
+   * Like {@link #of}, for addresses read from a message's headers: addresses that are not usable
+   * are skipped and the list is capped, since the sender chose them, not the caller.
+   */
+  public JsonObject ofMessage(String orgId, List<String> emails) {
+    return of(
+        orgId,
+        emails.stream()
+            .filter(e -> RecordFields.EMAIL.matcher(e).matches())
+            .distinct()
+            .limit(ParticipantMatcher.MAX_PARTICIPANTS)
+            .toList());
+  }
+
   public JsonObject of(String orgId, List<String> emails) {
     if (emails.size() > ParticipantMatcher.MAX_PARTICIPANTS) {
       throw ApiProblem.invalidField(

@@ -1,11 +1,11 @@
-package io.mailbridge.addin.boundary;
+package io.mailbridge.platform.config.boundary;
 
 /** Escaping for the few server-rendered pages, which put user-supplied text into HTML. */
-final class PageHtml {
+public final class PageHtml {
 
   private PageHtml() {}
 
-  static String escape(String text) {
+  public static String escape(String text) {
     if (text == null) {
       return "";
     }

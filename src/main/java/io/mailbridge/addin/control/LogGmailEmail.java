@@ -1,0 +1,88 @@
+package io.mailbridge.addin.control;
+
+import io.mailbridge.crm.control.ActivityStore;
+import io.mailbridge.crm.control.Records;
+import io.mailbridge.crm.control.StoredActivity;
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.mailbox.control.ConnectionTokens;
+import io.mailbridge.mailbox.entity.MailboxConnection;
+import io.mailbridge.mailbox.gmail.control.GmailItem;
+import io.mailbridge.mailbox.gmail.control.GmailMailbox;
+import io.mailbridge.platform.config.control.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Logs a Gmail message the rep has open to the records they chose: reads it through the rep's
+ * connected mailbox, keeps only the chosen attachments, stores it through the CRM's one storage
+ * path (logging it again adds links) and labels it "Logged to CRM" in Gmail.
+ */
+@ApplicationScoped
+public class LogGmailEmail {
+
+  private static final Logger LOG = Logger.getLogger(LogGmailEmail.class.getName());
+
+  @Inject GmailMailboxOfCaller mailboxes;
+  @Inject ConnectionTokens tokens;
+  @Inject GmailMailbox gmail;
+  @Inject Records records;
+  @Inject ActivityStore activities;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
+  long maxAttachmentBytes;
+
+  /** What the extension asked for, already checked for shape. */
+  public record Request(
+      String mailboxId, String messageId, List<String> recordIds, List<String> attachmentIds) {}
+
+  /** The stored activity and what became of the Gmail label. */
+  public record Logged(
+      String activityId, boolean alreadyLogged, String labelName, boolean labelAdded) {}
+
+  public Logged log(String orgId, String userId, Request request) {
+    MailboxConnection mailbox = mailboxes.resolve(orgId, userId, request.mailboxId());
+    for (String id : request.recordIds()) {
+      records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
+    }
+    String token = tokens.accessToken(orgId, mailbox.id());
+    GmailItem item = gmail.read(token, request.messageId());
+    List<MailAttachment> chosen = new ArrayList<>();
+    for (String partId : request.attachmentIds()) {
+      MailAttachment attachment = item.attachments().get(partId);
+      if (attachment == null) {
+        throw ApiProblem.invalidField(
+            "attachmentIds", "\"" + partId + "\" is not an attachment part of this message");
+      }
+      if (attachment.size() > maxAttachmentBytes) {
+        throw new ApiProblem(
+            413,
+            "too_large",
+            "\""
+                + attachment.name()
+                + "\" is larger than the "
+                + maxAttachmentBytes / (1024 * 1024)
+                + " MB Mailbridge accepts for an attachment");
+      }
+      chosen.add(attachment);
+    }
+    StoredActivity stored =
+        activities.storeEmail(
+            orgId, item.message().withAttachments(chosen), request.recordIds(), userId);
+    boolean labelled;
+    try {
+      gmail.addLoggedLabel(token, request.messageId());
+      labelled = true;
+    } catch (ApiProblem labelFailed) {
+      // The email is stored; a missing label only costs the rep a visual hint.
+      LOG.log(Level.INFO, "Gmail label not added: {0}", labelFailed.code());
+      labelled = false;
+    }
+    return new Logged(stored.id(), !stored.created(), GmailMailbox.LOGGED_LABEL, labelled);
+  }
+}

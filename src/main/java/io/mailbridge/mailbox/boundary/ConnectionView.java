@@ -1,0 +1,38 @@
+package io.mailbridge.mailbox.boundary;
+
+import io.mailbridge.mailbox.entity.ConnectionState;
+import io.mailbridge.mailbox.entity.MailboxConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A connected mailbox as its user or an admin sees it; never a token. {@code reconnect} is the
+ * start path when the connection needs its user to consent again.
+ */
+public record ConnectionView(
+    String id,
+    String userId,
+    String provider,
+    String address,
+    List<String> scopes,
+    String state,
+    Instant createdAt,
+    Instant lastUsedAt,
+    String reconnect) {
+
+  static ConnectionView of(MailboxConnection c) {
+    return new ConnectionView(
+        c.id(),
+        c.userId(),
+        c.provider().pathName(),
+        c.address(),
+        c.scopes(),
+        c.state().name().toLowerCase(Locale.ROOT),
+        c.createdAt(),
+        c.lastUsedAt(),
+        c.state() == ConnectionState.REAUTH_REQUIRED
+            ? "/api/oauth/" + c.provider().pathName() + "/start"
+            : null);
+  }
+}

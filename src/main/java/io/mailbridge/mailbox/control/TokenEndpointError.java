@@ -1,0 +1,30 @@
+package io.mailbridge.mailbox.control;
+
+/**
+ * A token or revocation endpoint answered with an OAuth error ({@code invalid_grant}, {@code
+ * invalid_client}, …). The description is the provider's, meant for an admin to read.
+ */
+public class TokenEndpointError extends Exception {
+
+  private final int status;
+  private final String error;
+
+  public TokenEndpointError(int status, String error, String description) {
+    super(description == null || description.isBlank() ? error : error + ": " + description);
+    this.status = status;
+    this.error = error;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The OAuth error code, e.g. {@code invalid_grant}. */
+  public String error() {
+    return error;
+  }
+
+  public boolean invalidGrant() {
+    return "invalid_grant".equals(error);
+  }
+}

@@ -1,0 +1,245 @@
+package io.mailbridge.mailbox.graph.control;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.mailbridge.mailbox.control.AccountRefused;
+import io.mailbridge.mailbox.control.ConnectedAccount;
+import io.mailbridge.mailbox.control.OAuthProvider;
+import io.mailbridge.mailbox.control.ProviderCredentials;
+import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.control.ProviderTokenVerifier;
+import io.mailbridge.mailbox.control.TokenEndpoint;
+import io.mailbridge.mailbox.control.TokenEndpointError;
+import io.mailbridge.mailbox.control.TokenGrant;
+import io.mailbridge.mailbox.entity.MailProvider;
+import io.mailbridge.mailbox.entity.ProviderApp;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The Microsoft identity platform's authorization-code flow (v2.0 endpoints) with PKCE and {@code
+ * offline_access}; the account and tenant from the verified ID token, tenants checked against the
+ * org's list. Microsoft has no per-app token revocation: revoking calls Graph's {@code
+ * revokeSignInSessions} (configurable) and then forgets the tokens.
+ */
+@ApplicationScoped
+public class MicrosoftOAuth implements OAuthProvider {
+
+  static final String GRAPH = "https://graph.microsoft.com/";
+  static final List<String> DATA_SCOPES = List.of(GRAPH + "Mail.ReadWrite", GRAPH + "User.Read");
+  private static final List<String> IDENTITY =
+      List.of("openid", "email", "profile", "offline_access");
+  private static final Pattern GUID =
+      Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+  @Inject TokenEndpoint tokens;
+  @Inject ProviderOutbound outbound;
+  @Inject ProviderTokenVerifier verifier;
+  @Inject ProviderCredentials credentials;
+
+  @Inject
+  @ConfigProperty(
+      name = "mailbridge.microsoft.authority",
+      defaultValue = "https://login.microsoftonline.com")
+  String authority;
+
+  @Inject
+  @ConfigProperty(
+      name = "mailbridge.microsoft.revocation-url",
+      defaultValue = "https://graph.microsoft.com/v1.0/me/revokeSignInSessions")
+  String revocationUrl;
+
+  @Override
+  public MailProvider provider() {
+    return MailProvider.MICROSOFT;
+  }
+
+  @Override
+  public List<String> requestedScopes() {
+    List<String> scopes = new java.util.ArrayList<>(IDENTITY);
+    scopes.addAll(DATA_SCOPES);
+    return scopes;
+  }
+
+  @Override
+  public List<String> requiredScopes() {
+    return DATA_SCOPES;
+  }
+
+  /** Entra answers Graph scopes with or without the resource prefix, in any case. */
+  @Override
+  public boolean grants(List<String> granted, String required) {
+    String wanted = bare(required);
+    return granted.stream().anyMatch(g -> bare(g).equals(wanted));
+  }
+
+  private static String bare(String scope) {
+    String lower = scope.toLowerCase(Locale.ROOT);
+    return lower.startsWith(GRAPH) ? lower.substring(GRAPH.length()) : lower;
+  }
+
+  private String base() {
+    return authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
+  }
+
+  /** The one allowed tenant when there is one, else any work or school account. */
+  private static String tenantSegment(ProviderApp app) {
+    return app.allowed().size() == 1 ? app.allowed().get(0) : "organizations";
+  }
+
+  private String tokenUrl(String tenant) {
+    return base() + "/" + tenant + "/oauth2/v2.0/token";
+  }
+
+  OutboundPolicy policy() {
+    return outbound.policyFor(base(), revocationUrl);
+  }
+
+  @Override
+  public URI authorizationUrl(
+      ProviderApp app, String redirectUri, String state, String codeChallenge, String nonce) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("client_id", app.clientId());
+    query.put("response_type", "code");
+    query.put("redirect_uri", redirectUri);
+    query.put("response_mode", "query");
+    query.put("scope", String.join(" ", requestedScopes()));
+    query.put("state", state);
+    query.put("nonce", nonce);
+    query.put("code_challenge", codeChallenge);
+    query.put("code_challenge_method", "S256");
+    query.put("prompt", "select_account");
+    return URI.create(
+        base()
+            + "/"
+            + tenantSegment(app)
+            + "/oauth2/v2.0/authorize?"
+            + TokenEndpoint.formEncoded(query));
+  }
+
+  @Override
+  public TokenGrant exchangeCode(
+      ProviderApp app, String code, String codeVerifier, String redirectUri)
+      throws TokenEndpointError, OutboundFailure {
+    String url = tokenUrl(tenantSegment(app));
+    Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, url));
+    form.put("grant_type", "authorization_code");
+    form.put("code", code);
+    form.put("code_verifier", codeVerifier);
+    form.put("redirect_uri", redirectUri);
+    form.put("scope", String.join(" ", requestedScopes()));
+    return tokens.requestTokens(URI.create(url), form, policy());
+  }
+
+  @Override
+  public TokenGrant refresh(ProviderApp app, String refreshToken, String tenantId)
+      throws TokenEndpointError, OutboundFailure {
+    if (refreshToken == null) {
+      throw new TokenEndpointError(400, "invalid_grant", "no refresh token is stored");
+    }
+    String url = tokenUrl(tenantId == null ? tenantSegment(app) : tenantId);
+    Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, url));
+    form.put("grant_type", "refresh_token");
+    form.put("refresh_token", refreshToken);
+    form.put("scope", String.join(" ", requestedScopes()));
+    return tokens.requestTokens(URI.create(url), form, policy());
+  }
+
+  @Override
+  public ConnectedAccount account(ProviderApp app, TokenGrant grant, String nonce)
+      throws AccountRefused {
+    if (grant.idToken() == null) {
+      throw new AccountRefused("invalid_token", "Microsoft sent no ID token");
+    }
+    String tenant = unverifiedTenant(grant.idToken());
+    JWTClaimsSet claims =
+        verifier.verify(
+            grant.idToken(),
+            new ProviderTokenVerifier.Expectations(
+                URI.create(base() + "/" + tenant + "/discovery/v2.0/keys"),
+                policy(),
+                issuer -> issuer.equals(base() + "/" + tenant + "/v2.0"),
+                audience -> audience.contains(app.clientId()),
+                nonce));
+    String address;
+    try {
+      address = claims.getStringClaim("email");
+      if (address == null) {
+        address = claims.getStringClaim("preferred_username");
+      }
+    } catch (ParseException e) {
+      throw new AccountRefused("invalid_token", "Microsoft's ID token has unexpected claims");
+    }
+    if (address == null || !address.contains("@")) {
+      throw new AccountRefused("invalid_token", "Microsoft's ID token names no mailbox address");
+    }
+    List<String> allowed = app.allowed();
+    if (!allowed.isEmpty() && !allowed.contains(tenant)) {
+      throw new AccountRefused(
+          "account_not_allowed",
+          address + " belongs to a Microsoft 365 tenant this organisation does not allow");
+    }
+    return new ConnectedAccount(address, tenant);
+  }
+
+  /** The tenant the token claims, to find its keys and issuer; the signature check follows. */
+  private static String unverifiedTenant(String idToken) throws AccountRefused {
+    try {
+      Object tid = com.nimbusds.jwt.JWTParser.parse(idToken).getJWTClaimsSet().getClaim("tid");
+      if (tid instanceof String t && GUID.matcher(t).matches()) {
+        return t;
+      }
+    } catch (ParseException | RuntimeException e) {
+      // handled below
+    }
+    throw new AccountRefused("invalid_token", "Microsoft's ID token names no tenant");
+  }
+
+  @Override
+  public boolean revokesWithAccessToken() {
+    return true;
+  }
+
+  @Override
+  public void revoke(ProviderApp app, String accessToken, String refreshToken)
+      throws TokenEndpointError, OutboundFailure {
+    if (revocationUrl.isBlank() || accessToken == null) {
+      return;
+    }
+    tokens.post(
+        URI.create(revocationUrl),
+        Map.of(),
+        Map.of("Authorization", "Bearer " + accessToken),
+        policy());
+  }
+
+  @Override
+  public String allowedEntry(String raw, String field) {
+    String tenant = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+    if (!GUID.matcher(tenant).matches()) {
+      throw ApiProblem.invalidField(
+          "allowedTenants" + field, "\"" + raw + "\" is not a tenant id (a GUID)");
+    }
+    return tenant;
+  }
+
+  @Override
+  public String clientId(String raw) {
+    String id = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+    if (!GUID.matcher(id).matches()) {
+      throw ApiProblem.invalidField(
+          "clientId", "must be the application (client) id of the app registration, a GUID");
+    }
+    return id;
+  }
+}

@@ -1,0 +1,2 @@
+/** The stored audit trail. */
+package io.mailbridge.platform.audit.entity;
