@@ -16,7 +16,6 @@ import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.crypto.control.UnreadableValueException;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
-import io.mailbridge.platform.jobs.control.JobPump;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobState;
 import io.mailbridge.platform.jobs.control.JobStore;
@@ -64,7 +63,7 @@ class EncryptionIT {
   @Inject KeyRotation rotation;
   @Inject JobStore jobStore;
   @Inject JobRunner jobRunner;
-  @Inject JobPump pump;
+  @Inject RotationJobs rotationJobs;
   @Inject Records records;
   @Inject Activities activities;
   @Inject ActivityStore activityStore;
@@ -177,7 +176,7 @@ class EncryptionIT {
         Set.of(oldKey, started.primaryKeyId()), keyIdsOf(orgId), "half way: both keys in use");
     assertEquals(before, readAll(members), "reads work during re-encryption");
 
-    waitUntilDone(started.jobId());
+    rotationJobs.waitUntilDone(started.jobId());
     assertEquals(
         Set.of(started.primaryKeyId()),
         keyIdsOf(orgId),
@@ -220,7 +219,7 @@ class EncryptionIT {
     byte[] lastFile = activities.attachment(orgId, activityId, 5).content();
 
     KeyRotation.Started started = rotation.rotate(orgId);
-    waitUntilDone(started.jobId());
+    rotationJobs.waitUntilDone(started.jobId());
 
     for (String[] column :
         List.of(
@@ -255,17 +254,6 @@ class EncryptionIT {
       Thread.sleep(200);
     }
     throw new AssertionError("the re-encryption job never became due");
-  }
-
-  private void waitUntilDone(String jobId) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
-      pump.drain("it-rotation", 10);
-      if (jobStore.find(jobId).orElseThrow().state() == JobState.DONE) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    fail("re-encryption did not finish: " + jobStore.find(jobId));
   }
 
   private Map<String, String> readAll(List<AppUser> members) {
