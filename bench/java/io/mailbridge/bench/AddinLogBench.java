@@ -121,7 +121,7 @@ public final class AddinLogBench {
     }
   }
 
-  private static String send(HttpClient http, String method, String url, String token, String json)
+  static String send(HttpClient http, String method, String url, String token, String json)
       throws Exception {
     HttpResponse<String> response =
         http.send(

@@ -80,6 +80,12 @@ public final class ImportBench {
 
   /** Payara Micro with the built WAR on a fresh H2 database in {@code data}, log in server.log. */
   static Process startServer(Path data, int port) throws IOException {
+    return startServer(data, port, java.util.Map.of());
+  }
+
+  /** The same with extra settings in the server's environment (provider URLs of the fakes). */
+  static Process startServer(Path data, int port, java.util.Map<String, String> settings)
+      throws IOException {
     Path target = Path.of("target");
     ProcessBuilder server =
         new ProcessBuilder(
@@ -98,6 +104,7 @@ public final class ImportBench {
     server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_EMAIL", ADMIN);
     server.environment().put("MAILBRIDGE_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD);
     server.environment().put("MAILBRIDGE_JOBS_ENABLED", "false");
+    server.environment().putAll(settings);
     return server.start();
   }
 

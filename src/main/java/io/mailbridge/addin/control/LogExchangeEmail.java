@@ -16,9 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Logs an Exchange email the rep has open to the records they chose: reads it over EWS with the
@@ -34,9 +32,7 @@ public class LogExchangeEmail {
   @Inject Records records;
   @Inject ActivityStore activities;
 
-  @Inject
-  @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
-  long maxAttachmentBytes;
+  @Inject ChosenAttachments attachments;
 
   /** What the task pane asked for, already checked for shape. */
   public record Request(
@@ -65,27 +61,7 @@ public class LogExchangeEmail {
     }
     EwsCall call = new EwsCall(endpoint, request.callbackToken(), policy);
     ExchangeItem item = mailbox.read(call, request.itemId());
-    List<String> chosen = new ArrayList<>();
-    for (String attachmentId : request.attachmentIds()) {
-      MailAttachment described = item.attachments().get(attachmentId);
-      if (described == null) {
-        throw ApiProblem.invalidField(
-            "attachmentIds", "\"" + attachmentId + "\" is not an attachment of this email");
-      }
-      if (described.size() > maxAttachmentBytes) {
-        throw new ApiProblem(
-            413,
-            "too_large",
-            "\""
-                + described.name()
-                + "\" is larger than the "
-                + maxAttachmentBytes / (1024 * 1024)
-                + " MB Mailbridge accepts for an attachment");
-      }
-      if (!chosen.contains(attachmentId)) {
-        chosen.add(attachmentId);
-      }
-    }
+    List<String> chosen = attachments.checked(item.attachments(), request.attachmentIds());
     List<MailAttachment> downloaded = mailbox.download(call, chosen);
     StoredActivity stored =
         activities.storeEmail(

@@ -11,11 +11,9 @@ import io.mailbridge.mailbox.gmail.control.GmailMailbox;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Logs a Gmail message the rep has open to the records they chose: reads it through the rep's
@@ -33,9 +31,7 @@ public class LogGmailEmail {
   @Inject Records records;
   @Inject ActivityStore activities;
 
-  @Inject
-  @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
-  long maxAttachmentBytes;
+  @Inject ChosenAttachments attachments;
 
   /** What the extension asked for, already checked for shape. */
   public record Request(
@@ -52,25 +48,10 @@ public class LogGmailEmail {
     }
     String token = tokens.accessToken(orgId, mailbox.id());
     GmailItem item = gmail.read(token, request.messageId());
-    List<MailAttachment> chosen = new ArrayList<>();
-    for (String partId : request.attachmentIds()) {
-      MailAttachment attachment = item.attachments().get(partId);
-      if (attachment == null) {
-        throw ApiProblem.invalidField(
-            "attachmentIds", "\"" + partId + "\" is not an attachment part of this message");
-      }
-      if (attachment.size() > maxAttachmentBytes) {
-        throw new ApiProblem(
-            413,
-            "too_large",
-            "\""
-                + attachment.name()
-                + "\" is larger than the "
-                + maxAttachmentBytes / (1024 * 1024)
-                + " MB Mailbridge accepts for an attachment");
-      }
-      chosen.add(attachment);
-    }
+    List<MailAttachment> chosen =
+        attachments.checked(item.attachments(), request.attachmentIds()).stream()
+            .map(item.attachments()::get)
+            .toList();
     StoredActivity stored =
         activities.storeEmail(
             orgId, item.message().withAttachments(chosen), request.recordIds(), userId);

@@ -131,15 +131,22 @@ public final class FakeProviders {
       if (port == null) {
         throw new IllegalStateException("IT_FAKE_PROVIDERS_PORT is not set (see failsafe's env)");
       }
-      try {
-        instance =
-            new FakeProviders(
-                HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)), 0));
-      } catch (IOException e) {
-        throw new IllegalStateException("Cannot start the fake providers on " + port, e);
-      }
+      instance = start(Integer.parseInt(port));
     }
     return instance;
+  }
+
+  /** A fake of its own on this port (benchmarks). */
+  public static FakeProviders start(int port) {
+    try {
+      return new FakeProviders(HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0));
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start the fake providers on " + port, e);
+    }
+  }
+
+  public void stop() {
+    server.stop(0);
   }
 
   public String base() {
