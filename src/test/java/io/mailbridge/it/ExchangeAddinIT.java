@@ -25,7 +25,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,8 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -55,9 +52,6 @@ class ExchangeAddinIT {
 
   /** MAILBRIDGE_PUBLIC_URL of the suite (failsafe's environment). */
   static final String AUDIENCE = "http://mailbridge.it.example/addin/taskpane.html";
-
-  private static final Pattern HIDDEN =
-      Pattern.compile("name=\"(ticket|csrf)\" value=\"([^\"]*)\"");
 
   @Deployment
   static WebArchive deployment() {
@@ -145,52 +139,22 @@ class ExchangeAddinIT {
   }
 
   private HttpResponse<String> getPage(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new SignupPageClient(base()).open(path);
   }
 
   private HttpResponse<String> submit(HttpResponse<String> page, String email, String password)
       throws Exception {
-    return submit(page, email, password, cookie(page, "mailbridge_signup_csrf"));
+    return new SignupPageClient(base()).submit(page, email, password);
   }
 
   private HttpResponse<String> submit(
       HttpResponse<String> page, String email, String password, String csrfCookie)
       throws Exception {
-    Matcher hidden = HIDDEN.matcher(page.body());
-    StringBuilder form = new StringBuilder();
-    while (hidden.find()) {
-      form.append(hidden.group(1)).append('=').append(enc(unescape(hidden.group(2)))).append('&');
-    }
-    form.append("email=").append(enc(email)).append("&password=").append(enc(password));
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base() + "/addin/signup"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Cookie", "mailbridge_signup_csrf=" + csrfCookie)
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String unescape(String html) {
-    return html.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-  }
-
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return new SignupPageClient(base()).submit(page, email, password, csrfCookie);
   }
 
   private static String cookie(HttpResponse<?> response, String name) {
-    return response.headers().allValues("Set-Cookie").stream()
-        .filter(c -> c.startsWith(name + "="))
-        .map(c -> c.substring(name.length() + 1, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no cookie " + name + " in " + response.headers()));
+    return SignupPageClient.cookie(response, name);
   }
 
   private HttpResponse<String> withCookie(

@@ -1,5 +1,6 @@
 package io.mailbridge.addin.boundary;
 
+import io.mailbridge.addin.control.EntraSignIn;
 import io.mailbridge.addin.control.ExchangeSignIn;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.security.boundary.UserView;
@@ -18,12 +19,16 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The Outlook add-in's sign-in with an Exchange identity token, and its sign-out. */
+/**
+ * The Outlook add-in's sign-in, with an Exchange identity token (on-premises) or an Entra ID access
+ * token (Exchange Online, nested app authentication), and its sign-out.
+ */
 @Path("addin")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExchangeSessionResource {
 
   @Inject ExchangeSignIn signIn;
+  @Inject EntraSignIn entraSignIn;
   @Inject AddinSessions sessions;
   @Inject MailbridgeSettings settings;
 
@@ -36,13 +41,28 @@ public class ExchangeSessionResource {
   /** Answer to an identity no CRM user has claimed yet. */
   public record SignupRequired(String error, String message, String signup) {}
 
+  /** Sign-in body on Exchange Online: the Entra ID access token for Mailbridge's API. */
+  public record GraphSessionRequest(String accessToken, String mailbox) {}
+
   @POST
   @Path("exchange/session")
   @PermitAll
   @Consumes(MediaType.APPLICATION_JSON)
   public Response open(SessionRequest request) {
     SessionRequest given = request == null ? new SessionRequest(null, null) : request;
-    ExchangeSignIn.Outcome outcome = signIn.signIn(given.identityToken(), given.mailbox());
+    return answer(signIn.signIn(given.identityToken(), given.mailbox()));
+  }
+
+  @POST
+  @Path("graph/session")
+  @PermitAll
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response openWithEntra(GraphSessionRequest request) {
+    GraphSessionRequest given = request == null ? new GraphSessionRequest(null, null) : request;
+    return answer(entraSignIn.signIn(given.accessToken(), given.mailbox()));
+  }
+
+  private Response answer(ExchangeSignIn.Outcome outcome) {
     if (outcome instanceof ExchangeSignIn.SignedIn signedIn) {
       return Response.ok(
               new SessionView(UserView.of(signedIn.user()), signedIn.session().expiresAt()))

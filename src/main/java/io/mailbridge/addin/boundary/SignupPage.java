@@ -137,9 +137,9 @@ public class SignupPage extends HttpServlet {
         + "<dl class=\"linked-mailbox\">\n"
         + "<dt>Mailbox</dt><dd id=\"mailbox\">"
         + PageHtml.escape(mailbox)
-        + "</dd>\n<dt>Exchange server</dt><dd id=\"exchange-server\">"
+        + "</dd>\n<dt>Signed in through</dt><dd id=\"exchange-server\">"
         + PageHtml.escape(pending.identity().host())
-        + "</dd>\n<dt>Exchange user id</dt><dd id=\"exchange-user\">"
+        + "</dd>\n<dt>User id there</dt><dd id=\"exchange-user\">"
         + PageHtml.escape(pending.identity().exchangeUserId())
         + "</dd>\n</dl>\n"
         + (error == null

@@ -38,7 +38,15 @@ public class ExchangeSignIn {
 
   @Transactional
   public Outcome signIn(String identityToken, String mailbox) {
-    VerifiedIdentityToken token = tokens.verify(identityToken);
+    return signIn(tokens.verify(identityToken), mailbox);
+  }
+
+  /**
+   * Signs in an identity another verifier vouched for (an Entra ID token from nested app
+   * authentication): the same links, sign-up tickets and sessions as Exchange identities.
+   */
+  @Transactional
+  public Outcome signIn(VerifiedIdentityToken token, String mailbox) {
     Optional<ExchangeIdentityLink> link = identities.find(token.identity());
     if (link.isEmpty()) {
       String ticket = tickets.create(token, cleanMailbox(mailbox));
@@ -48,7 +56,7 @@ public class ExchangeSignIn {
     if (!token.candidateOrgs().contains(link.get().orgId())) {
       throw ApiProblem.unauthorized(
           "invalid_identity_token",
-          "Your org no longer lists the Exchange server " + token.identity().host());
+          "Your organisation no longer trusts " + token.identity().host() + " for this mailbox");
     }
     AppUser user =
         users

@@ -2,6 +2,7 @@ package io.mailbridge.mailbox.control;
 
 import io.mailbridge.mailbox.control.OAuthStates.CookieLookup;
 import io.mailbridge.mailbox.control.OAuthStates.Presented;
+import io.mailbridge.mailbox.entity.AuthorizationPurpose;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.OAuthState;
 import io.mailbridge.mailbox.entity.ProviderApp;
@@ -68,7 +69,8 @@ public class ConnectMailbox {
           "An admin has blocked new " + provider.displayName() + " connections");
     }
     OAuthProvider oauth = providers.of(provider);
-    OAuthStates.Started started = states.start(orgId, userId, provider);
+    OAuthStates.Started started =
+        states.start(orgId, userId, provider, AuthorizationPurpose.CONNECT);
     URI url =
         oauth.authorizationUrl(
             app, redirectUri(provider), started.state(), started.codeChallenge(), started.nonce());
@@ -100,7 +102,7 @@ public class ConnectMailbox {
       String error,
       String errorDescription,
       CookieLookup cookies) {
-    Presented presented = states.present(provider, state, cookies);
+    Presented presented = states.present(provider, AuthorizationPurpose.CONNECT, state, cookies);
     if (presented.refusal() != null) {
       return refusal(presented.refusal(), provider);
     }
@@ -206,7 +208,8 @@ public class ConnectMailbox {
         stored.connection().id());
   }
 
-  private static Outcome refusal(OAuthStates.Refusal refusal, MailProvider provider) {
+  /** The page for a state that was not accepted. */
+  public static Outcome refusal(OAuthStates.Refusal refusal, MailProvider provider) {
     String again =
         "Start again from Mailbridge to connect your " + provider.displayName() + " mailbox.";
     return switch (refusal) {

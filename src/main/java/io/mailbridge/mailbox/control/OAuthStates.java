@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.control;
 
+import io.mailbridge.mailbox.entity.AuthorizationPurpose;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.OAuthState;
 import io.mailbridge.platform.security.control.OpaqueTokens;
@@ -63,7 +64,8 @@ public class OAuthStates {
   public record Presented(OAuthState row, Refusal refusal) {}
 
   @Transactional
-  public Started start(String orgId, String userId, MailProvider provider) {
+  public Started start(
+      String orgId, String userId, MailProvider provider, AuthorizationPurpose purpose) {
     String state = OpaqueTokens.next();
     String browserToken = OpaqueTokens.next();
     String verifier = OpaqueTokens.next() + OpaqueTokens.next();
@@ -74,6 +76,7 @@ public class OAuthStates {
             orgId,
             userId,
             provider,
+            purpose,
             OpaqueTokens.hash(state),
             OpaqueTokens.hash(browserToken),
             verifier,
@@ -93,16 +96,19 @@ public class OAuthStates {
    * another browser is not used up, so the rightful browser can still finish.
    */
   @Transactional
-  public Presented present(MailProvider provider, String state, CookieLookup cookies) {
+  public Presented present(
+      MailProvider provider, AuthorizationPurpose purpose, String state, CookieLookup cookies) {
     if (state == null || state.isBlank() || state.length() > 200) {
       return new Presented(null, Refusal.UNKNOWN);
     }
     Optional<OAuthState> found =
         em.createQuery(
-                "SELECT s FROM OAuthState s WHERE s.stateHash = :hash AND s.provider = :provider",
+                "SELECT s FROM OAuthState s WHERE s.stateHash = :hash AND s.provider = :provider"
+                    + " AND s.purpose = :purpose",
                 OAuthState.class)
             .setParameter("hash", OpaqueTokens.hash(state))
             .setParameter("provider", provider)
+            .setParameter("purpose", purpose)
             .getResultStream()
             .findFirst();
     if (found.isEmpty()) {

@@ -33,7 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Verifies JWTs that Google or Microsoft signed (ID tokens, and Entra access tokens for
  * Mailbridge's API) with Nimbus against the provider's JWKS: RS256 only, a known {@code kid},
  * issuer, audience, lifetime with a small skew and, when given, the OpenID nonce. Key sets are
- * cached per URL; an unknown {@code kid} refetches once, at most once a minute.
+ * cached per URL; an unknown {@code kid} refetches once, at most once per {@code
+ * mailbridge.oauth.jwks-min-refetch}.
  */
 @ApplicationScoped
 public class ProviderTokenVerifier {
@@ -41,13 +42,17 @@ public class ProviderTokenVerifier {
   private static final Logger LOG = Logger.getLogger(ProviderTokenVerifier.class.getName());
   private static final long MAX_JWKS_BYTES = 256 * 1024;
   private static final Duration MAX_CACHE_AGE = Duration.ofHours(24);
-  private static final Duration MIN_REFETCH_INTERVAL = Duration.ofMinutes(1);
 
   @Inject OutboundHttp outbound;
 
   @Inject
   @ConfigProperty(name = "mailbridge.oauth.token-clock-skew", defaultValue = "PT5M")
   Duration skew;
+
+  /** The soonest a key set is fetched again for an unknown key id (keys roll over). */
+  @Inject
+  @ConfigProperty(name = "mailbridge.oauth.jwks-min-refetch", defaultValue = "PT1M")
+  Duration minRefetch;
 
   Clock clock = Clock.systemUTC();
 
@@ -122,11 +127,13 @@ public class ProviderTokenVerifier {
   private RSAKey keyFor(Expectations expected, String kid) throws AccountRefused {
     CachedKeys cached = cache.get(expected.jwksUrl());
     Instant now = clock.instant();
+    boolean fetchedNow = false;
     if (cached == null || cached.fetchedAt().plus(MAX_CACHE_AGE).isBefore(now)) {
       cached = fetch(expected);
+      fetchedNow = true;
     }
     JWK key = cached.keys().getKeyByKeyId(kid);
-    if (key == null && cached.fetchedAt().plus(MIN_REFETCH_INTERVAL).isBefore(now)) {
+    if (key == null && !fetchedNow && !cached.fetchedAt().plus(minRefetch).isAfter(now)) {
       // Providers roll keys over: an unknown kid may be a new key, so look once more.
       cached = fetch(expected);
       key = cached.keys().getKeyByKeyId(kid);
@@ -140,7 +147,9 @@ public class ProviderTokenVerifier {
   private synchronized CachedKeys fetch(Expectations expected) throws AccountRefused {
     CachedKeys current = cache.get(expected.jwksUrl());
     Instant now = clock.instant();
-    if (current != null && current.fetchedAt().plus(MIN_REFETCH_INTERVAL).isAfter(now)) {
+    if (current != null
+        && !minRefetch.isZero()
+        && current.fetchedAt().plus(minRefetch).isAfter(now)) {
       return current; // another thread just fetched it
     }
     try {

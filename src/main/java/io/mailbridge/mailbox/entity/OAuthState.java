@@ -38,6 +38,10 @@ public class OAuthState {
   @Column(name = "provider", nullable = false, length = 16)
   private MailProvider provider;
 
+  @Enumerated(EnumType.STRING)
+  @Column(name = "purpose", nullable = false, length = 16)
+  private AuthorizationPurpose purpose;
+
   @Column(name = "state_hash", nullable = false, length = 64)
   private String stateHash;
 
@@ -67,6 +71,7 @@ public class OAuthState {
       String orgId,
       String userId,
       MailProvider provider,
+      AuthorizationPurpose purpose,
       String stateHash,
       String browserHash,
       String codeVerifier,
@@ -77,6 +82,7 @@ public class OAuthState {
     this.orgId = Objects.requireNonNull(orgId);
     this.userId = Objects.requireNonNull(userId);
     this.provider = Objects.requireNonNull(provider);
+    this.purpose = Objects.requireNonNull(purpose);
     this.stateHash = Objects.requireNonNull(stateHash);
     this.browserHash = Objects.requireNonNull(browserHash);
     this.codeVerifier = SealedValue.of(codeVerifier, binding("code_verifier"));

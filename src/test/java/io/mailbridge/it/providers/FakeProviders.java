@@ -52,7 +52,7 @@ public final class FakeProviders {
   public static final String GMAIL_MODIFY = "https://www.googleapis.com/auth/gmail.modify";
   private static final Pattern MS_PATH =
       Pattern.compile(
-          "^/microsoft/([^/]+)/(oauth2/v2\\.0/authorize|oauth2/v2\\.0/token|discovery/v2\\.0/keys)$");
+          "^/microsoft/([^/]+)/(oauth2/v2\\.0/authorize|oauth2/v2\\.0/token|discovery/v2\\.0/keys|v2\\.0/adminconsent)$");
   private static final Pattern GMAIL_MESSAGE =
       Pattern.compile("^/google/gmail/v1/users/me/messages/([^/]+)(/modify)?$");
 
@@ -61,7 +61,10 @@ public final class FakeProviders {
   private final HttpServer server;
   private final String base;
   private final RSAKey googleKey = newKey("google-1");
-  private final RSAKey microsoftKey = newKey("microsoft-1");
+  private volatile RSAKey microsoftKey = newKey("microsoft-1");
+
+  /** How often Microsoft's key sets were fetched. */
+  public final AtomicInteger microsoftKeyFetches = new AtomicInteger();
 
   /** An authorization code and what it was issued for. */
   private record Code(
@@ -218,7 +221,11 @@ public final class FakeProviders {
         switch (ms.group(2)) {
           case "oauth2/v2.0/authorize" -> authorize(exchange, "microsoft", ms.group(1));
           case "oauth2/v2.0/token" -> token(exchange, "microsoft", ms.group(1));
-          default -> send(exchange, 200, new JWKSet(microsoftKey.toPublicJWK()).toString());
+          case "v2.0/adminconsent" -> adminConsent(exchange);
+          default -> {
+            microsoftKeyFetches.incrementAndGet();
+            send(exchange, 200, new JWKSet(microsoftKey.toPublicJWK()).toString());
+          }
         }
       } else if (path.equals("/graph/v1.0/me/revokeSignInSessions")) {
         graphRevoke(exchange);
@@ -499,6 +506,76 @@ public final class FakeProviders {
         exchange,
         200,
         "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\",\"value\":true}");
+  }
+
+  // ---------------------------------------------------------------- Entra ID
+
+  /** Microsoft's admin-consent page: the admin (login_hint) consents for their tenant at once. */
+  private void adminConsent(HttpExchange exchange) throws IOException {
+    Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    String redirect = q.get("redirect_uri");
+    String clientId = q.get("client_id");
+    if (redirect == null || clientId == null) {
+      send(exchange, 400, "<html><body>AADSTS900144: missing parameter</body></html>");
+      return;
+    }
+    String admin = q.getOrDefault("login_hint", "admin@example.com");
+    if (admin.startsWith("deny:")) {
+      redirect(
+          exchange,
+          redirect,
+          Map.of(
+              "error", "access_denied",
+              "error_description", "AADSTS65004: User declined to consent to access the app.",
+              "state", q.get("state")));
+      return;
+    }
+    String tenant = tenants.getOrDefault(admin, "11111111-2222-3333-4444-555555555555");
+    redirect(
+        exchange,
+        redirect,
+        Map.of("admin_consent", "True", "tenant", tenant, "state", q.get("state")));
+  }
+
+  /** Publishes a new signing key in place of the current one, as Entra rolls keys over. */
+  public RSAKey rollMicrosoftKey() {
+    microsoftKey = newKey("microsoft-" + UUID.randomUUID().toString().substring(0, 8));
+    return microsoftKey;
+  }
+
+  public RSAKey microsoftKey() {
+    return microsoftKey;
+  }
+
+  /** A key Microsoft never published. */
+  public static RSAKey strayKey() {
+    return newKey("stray-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** An Entra ID v2 access token as nested app authentication hands it to the add-in. */
+  public String entraAccessToken(
+      RSAKey key, String tenant, String audience, String scopes, String objectId, Instant expires)
+      throws JOSEException {
+    Instant issued = expires.minusSeconds(3600);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(base + "/microsoft/" + tenant + "/v2.0")
+            .audience(audience)
+            .subject(UUID.randomUUID().toString())
+            .issueTime(java.util.Date.from(issued))
+            .notBeforeTime(java.util.Date.from(issued))
+            .expirationTime(java.util.Date.from(expires))
+            .claim("tid", tenant)
+            .claim("oid", objectId)
+            .claim("scp", scopes)
+            .claim("ver", "2.0")
+            .claim("preferred_username", "megan@" + tenant.substring(0, 8) + ".example")
+            .build();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
   }
 
   // ---------------------------------------------------------------- Gmail

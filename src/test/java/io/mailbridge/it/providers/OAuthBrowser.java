@@ -34,8 +34,12 @@ public final class OAuthBrowser {
 
   /** {@code GET /api/oauth/{provider}/start}; keeps the binding cookie; the provider's URL. */
   public String start(String provider, String accessToken) {
-    ApiClient.Reply reply =
-        new ApiClient(base).get("/api/oauth/" + provider + "/start", accessToken);
+    return startAt("/api/oauth/" + provider + "/start", accessToken);
+  }
+
+  /** Any start that answers {@code authorizationUrl} and a binding cookie (admin consent too). */
+  public String startAt(String path, String accessToken) {
+    ApiClient.Reply reply = new ApiClient(base).get(path, accessToken);
     assertEquals(200, reply.status(), reply.body());
     reply.raw().headers().allValues("Set-Cookie").forEach(this::keep);
     JsonObject json = reply.json();

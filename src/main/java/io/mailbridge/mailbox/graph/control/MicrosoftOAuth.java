@@ -88,7 +88,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     return lower.startsWith(GRAPH) ? lower.substring(GRAPH.length()) : lower;
   }
 
-  private String base() {
+  String base() {
     return authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
   }
 
