@@ -64,17 +64,8 @@ class EntraSignInIT {
 
   private Consented consented() {
     Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String tenant = UUID.randomUUID().toString();
-    String admin = "admin-" + tenant.substring(0, 8) + "@tenant.example";
-    fake().tenants.put(admin, tenant);
-    OAuthBrowser browser = new OAuthBrowser(base());
-    HttpResponse<String> page =
-        browser.callback(
-            browser.consent(
-                browser.startAt("/api/admin/microsoft/consent", org.adminToken()), admin));
-    assertEquals(200, page.statusCode(), page.body());
-    assertEquals("consented", OAuthBrowser.outcome(page));
-    return new Consented(org, tenant, "api://mailbridge.it.example/" + org.microsoftClient());
+    String tenant = OAuthOrgs.consentTenant(base(), org.adminToken(), fake());
+    return new Consented(org, tenant, OAuthOrgs.apiAudience(org));
   }
 
   private String token(Consented c, String audience, String scopes, Instant expires)

@@ -1,17 +1,23 @@
 package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.LogExchangeEmail;
+import io.mailbridge.addin.control.LogGraphEmail;
 import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** Logs the email open in Outlook to CRM records: {@code POST /api/addin/log}. */
+/**
+ * Logs the email open in Outlook to CRM records: {@code POST /api/addin/log}, over EWS with the
+ * item's callback token (on-premises) or over Microsoft Graph ({@code "provider":"graph"}).
+ */
 @Path("addin/log")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -22,14 +28,33 @@ public class AddinLogResource {
   private static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
   @Inject LogExchangeEmail logging;
+  @Inject LogGraphEmail graphLogging;
   @Inject Caller caller;
 
   /** The property the task pane writes into the item so it shows "Logged" later. */
   public record ExtendedProperty(String propertySetId, String name, String value) {}
 
-  /** The answer. */
+  /**
+   * The answer; {@code propertyWritten} says whether the server already wrote the property into the
+   * message (Graph) or the task pane must (EWS, with UpdateItem).
+   */
   public record LogResult(
-      String activityId, boolean alreadyLogged, ExtendedProperty extendedProperty) {}
+      String activityId,
+      boolean alreadyLogged,
+      ExtendedProperty extendedProperty,
+      boolean propertyWritten) {}
+
+  /** Whether the message was logged: {@code {"activityId": id | null}}. */
+  public record LoggedMark(String activityId) {}
+
+  @GET
+  @Path("graph")
+  public LoggedMark loggedOverGraph(@QueryParam("itemId") String itemId) {
+    if (itemId == null || itemId.isBlank() || itemId.length() > RequestFields.MAX_ID_LENGTH) {
+      throw ApiProblem.invalidField("itemId", "is required");
+    }
+    return new LoggedMark(graphLogging.loggedActivity(caller.orgId(), caller.userId(), itemId));
+  }
 
   @POST
   public LogResult log(JsonObject body) {
@@ -37,8 +62,24 @@ public class AddinLogResource {
       throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
     }
     String provider = RequestFields.text(body, "provider", 20, false);
+    if ("graph".equals(provider)) {
+      LogGraphEmail.Logged logged =
+          graphLogging.log(
+              caller.orgId(),
+              caller.userId(),
+              new LogGraphEmail.Request(
+                  RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
+                  RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
+                  RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS)));
+      // Graph's property is written by the server already: nothing is left for the pane to do.
+      return new LogResult(
+          logged.activityId(),
+          logged.alreadyLogged(),
+          new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
+          true);
+    }
     if (provider != null && !provider.equals("ews")) {
-      throw ApiProblem.invalidField("provider", "only \"ews\" is supported");
+      throw ApiProblem.invalidField("provider", "must be \"ews\" or \"graph\"");
     }
     LogExchangeEmail.Request request =
         new LogExchangeEmail.Request(
@@ -51,6 +92,7 @@ public class AddinLogResource {
     return new LogResult(
         logged.activityId(),
         logged.alreadyLogged(),
-        new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()));
+        new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
+        false);
   }
 }

@@ -229,6 +229,8 @@ public final class FakeProviders {
         }
       } else if (path.equals("/graph/v1.0/me/revokeSignInSessions")) {
         graphRevoke(exchange);
+      } else if (path.startsWith("/graph/v1.0/me/messages/")) {
+        graphMessage(exchange, path.substring("/graph/v1.0/me/messages/".length()));
       } else if (message.matches()) {
         gmailMessage(exchange, message.group(1), message.group(2) != null);
       } else if (path.equals("/google/gmail/v1/users/me/labels")) {
@@ -301,6 +303,7 @@ public final class FakeProviders {
     switch (String.valueOf(form.get("grant_type"))) {
       case "authorization_code" -> codeGrant(exchange, provider, clientId, form);
       case "refresh_token" -> refreshGrant(exchange, provider, clientId, form);
+      case "urn:ietf:params:oauth:grant-type:jwt-bearer" -> onBehalfOf(exchange, clientId, form);
       default -> send(exchange, 400, error("unsupported_grant_type", null));
     }
   }
@@ -394,7 +397,66 @@ public final class FakeProviders {
         "scope",
         provider.equals("google")
             ? "openid https://www.googleapis.com/auth/userinfo.email " + GMAIL_MODIFY
-            : "https://graph.microsoft.com/mail.readwrite https://graph.microsoft.com/user.read");
+            : "https://graph.microsoft.com/mail.readwrite.shared https://graph.microsoft.com/user.read");
+    send(exchange, 200, answer.build().toString());
+  }
+
+  /** Tenants whose admin never granted the Graph permissions: on-behalf-of fails with 65001. */
+  public final Set<String> tenantsWithoutGraphConsent = ConcurrentHashMap.newKeySet();
+
+  /** Tenants where on-behalf-of fails with a plain invalid_grant (an assertion it won't take). */
+  public final Set<String> tenantsRefusingAssertions = ConcurrentHashMap.newKeySet();
+
+  public final AtomicInteger onBehalfOfGrants = new AtomicInteger();
+
+  private void onBehalfOf(HttpExchange exchange, String clientId, Map<String, String> form)
+      throws IOException {
+    JWTClaimsSet assertion;
+    try {
+      SignedJWT jwt = SignedJWT.parse(String.valueOf(form.get("assertion")));
+      if (!jwt.verify(new RSASSAVerifier(microsoftKey.toRSAPublicKey()))) {
+        throw new IllegalArgumentException("signature");
+      }
+      assertion = jwt.getJWTClaimsSet();
+    } catch (Exception e) {
+      send(
+          exchange,
+          400,
+          error("invalid_grant", "AADSTS50013: Assertion failed signature validation."));
+      return;
+    }
+    String tenant = String.valueOf(assertion.getClaim("tid"));
+    if (!"on_behalf_of".equals(form.get("requested_token_use"))
+        || assertion.getAudience().stream().noneMatch(a -> a.endsWith(clientId))) {
+      send(
+          exchange, 400, error("invalid_grant", "AADSTS50013: Assertion audience does not match."));
+      return;
+    }
+    if (tenantsWithoutGraphConsent.contains(tenant)) {
+      send(
+          exchange,
+          400,
+          error(
+              "invalid_grant",
+              "AADSTS65001: The user or administrator has not consented to use the application."));
+      return;
+    }
+    if (tenantsRefusingAssertions.contains(tenant)) {
+      send(
+          exchange,
+          400,
+          error(
+              "invalid_grant",
+              "AADSTS50173: The provided grant has expired due to it being revoked."));
+      return;
+    }
+    onBehalfOfGrants.incrementAndGet();
+    String account = String.valueOf(assertion.getClaim("preferred_username"));
+    JsonObjectBuilder answer =
+        tokens("microsoft", clientId, account, UUID.randomUUID().toString(), true);
+    answer.add(
+        "scope",
+        "https://graph.microsoft.com/Mail.ReadWrite.Shared https://graph.microsoft.com/User.Read");
     send(exchange, 200, answer.build().toString());
   }
 
@@ -547,6 +609,11 @@ public final class FakeProviders {
     return microsoftKey;
   }
 
+  /** The user of a tenant whose tokens {@link #entraAccessToken} makes. */
+  public static String entraUser(String tenant) {
+    return "megan@" + tenant.substring(0, 8) + ".example";
+  }
+
   /** A key Microsoft never published. */
   public static RSAKey strayKey() {
     return newKey("stray-" + UUID.randomUUID().toString().substring(0, 8));
@@ -569,13 +636,123 @@ public final class FakeProviders {
             .claim("oid", objectId)
             .claim("scp", scopes)
             .claim("ver", "2.0")
-            .claim("preferred_username", "megan@" + tenant.substring(0, 8) + ".example")
+            .claim("preferred_username", entraUser(tenant))
             .build();
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
+  }
+
+  // ---------------------------------------------------------------- Graph
+
+  /** A file attachment of a Graph message. */
+  public record GraphAttachment(String name, String contentType, byte[] bytes) {}
+
+  /** A message in an account's Microsoft 365 mailbox. */
+  public record GraphMessage(
+      byte[] mime, Map<String, GraphAttachment> attachments, Map<String, String> properties) {}
+
+  public final Map<String, Map<String, GraphMessage>> graphMessages = new ConcurrentHashMap<>();
+  public final List<String> graphRequests = new CopyOnWriteArrayList<>();
+
+  /** How many of the next Graph calls answer 429, and with which Retry-After. */
+  public final AtomicInteger graphThrottle = new AtomicInteger();
+
+  public volatile int graphRetryAfterSeconds = 1;
+
+  public void addGraphMessage(
+      String account, String id, byte[] mime, Map<String, GraphAttachment> attachments) {
+    graphMessages
+        .computeIfAbsent(account, k -> new ConcurrentHashMap<>())
+        .put(
+            id,
+            new GraphMessage(mime, new LinkedHashMap<>(attachments), new ConcurrentHashMap<>()));
+  }
+
+  private void graphMessage(HttpExchange exchange, String rest) throws IOException {
+    graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = bearer(exchange);
+    if (token == null) {
+      send(
+          exchange,
+          401,
+          graphError("InvalidAuthenticationToken", "Access token validation failure."));
+      return;
+    }
+    if (graphThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      exchange.getResponseHeaders().set("Retry-After", String.valueOf(graphRetryAfterSeconds));
+      send(
+          exchange,
+          429,
+          graphError("TooManyRequests", "Application is over its MailboxConcurrency limit."));
+      return;
+    }
+    String[] parts = rest.split("/");
+    GraphMessage message = graphMessages.getOrDefault(token.account(), Map.of()).get(parts[0]);
+    if (message == null) {
+      send(
+          exchange,
+          404,
+          graphError("ErrorItemNotFound", "The specified object was not found in the store."));
+      return;
+    }
+    String method = exchange.getRequestMethod();
+    if (parts.length == 1 && method.equals("PATCH")) {
+      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      body.getJsonArray("singleValueExtendedProperties")
+          .getValuesAs(JsonObject.class)
+          .forEach(p -> message.properties().put(p.getString("id"), p.getString("value")));
+      send(exchange, 200, Json.createObjectBuilder().add("id", parts[0]).build().toString());
+    } else if (parts.length == 1) {
+      JsonArrayBuilder properties = Json.createArrayBuilder();
+      message
+          .properties()
+          .forEach(
+              (id, value) ->
+                  properties.add(Json.createObjectBuilder().add("id", id).add("value", value)));
+      send(
+          exchange,
+          200,
+          Json.createObjectBuilder()
+              .add("id", parts[0])
+              .add("singleValueExtendedProperties", properties)
+              .build()
+              .toString());
+    } else if (parts.length == 2 && parts[1].equals("$value")) {
+      exchange.getResponseHeaders().set("Content-Type", "message/rfc822");
+      exchange.sendResponseHeaders(200, message.mime().length);
+      exchange.getResponseBody().write(message.mime());
+    } else if (parts.length == 2 && parts[1].equals("attachments")) {
+      JsonArrayBuilder list = Json.createArrayBuilder();
+      message.attachments().forEach((id, a) -> list.add(attachmentJson(id, a, false)));
+      send(exchange, 200, Json.createObjectBuilder().add("value", list).build().toString());
+    } else if (parts.length == 3
+        && parts[1].equals("attachments")
+        && message.attachments().containsKey(parts[2])) {
+      send(
+          exchange,
+          200,
+          attachmentJson(parts[2], message.attachments().get(parts[2]), true).build().toString());
+    } else {
+      send(exchange, 404, graphError("ErrorItemNotFound", "Not found: " + rest));
+    }
+  }
+
+  private static JsonObjectBuilder attachmentJson(String id, GraphAttachment a, boolean withBytes) {
+    JsonObjectBuilder json =
+        Json.createObjectBuilder()
+            .add("@odata.type", "#microsoft.graph.fileAttachment")
+            .add("id", id)
+            .add("name", a.name())
+            .add("contentType", a.contentType())
+            .add("size", a.bytes().length)
+            .add("isInline", false);
+    if (withBytes) {
+      json.add("contentBytes", Base64.getEncoder().encodeToString(a.bytes()));
+    }
+    return json;
   }
 
   // ---------------------------------------------------------------- Gmail

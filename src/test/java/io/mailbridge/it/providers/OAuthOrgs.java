@@ -80,4 +80,23 @@ public final class OAuthOrgs {
     assertEquals(200, reply.status(), reply.body());
     return reply.json().getJsonArray("items").getValuesAs(JsonObject.class);
   }
+
+  /** An admin consent for a fresh tenant through the real flow; answers the tenant id. */
+  public static String consentTenant(String base, String adminToken, FakeProviders fake) {
+    String tenant = UUID.randomUUID().toString();
+    String admin = "admin-" + tenant.substring(0, 8) + "@tenant.example";
+    fake.tenants.put(admin, tenant);
+    OAuthBrowser browser = new OAuthBrowser(base);
+    HttpResponse<String> page =
+        browser.callback(
+            browser.consent(browser.startAt("/api/admin/microsoft/consent", adminToken), admin));
+    assertEquals(200, page.statusCode(), page.body());
+    assertEquals("consented", OAuthBrowser.outcome(page));
+    return tenant;
+  }
+
+  /** The audience of Mailbridge's API in the org's app: {@code api://{public host}/{client id}}. */
+  public static String apiAudience(Org org) {
+    return "api://mailbridge.it.example/" + org.microsoftClient();
+  }
 }

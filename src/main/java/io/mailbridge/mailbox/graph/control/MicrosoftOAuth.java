@@ -36,7 +36,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class MicrosoftOAuth implements OAuthProvider {
 
   static final String GRAPH = "https://graph.microsoft.com/";
-  static final List<String> DATA_SCOPES = List.of(GRAPH + "Mail.ReadWrite", GRAPH + "User.Read");
+
+  /** .Shared covers the user's own mailbox too, and is what the add-in's on-behalf-of flow asks. */
+  static final List<String> DATA_SCOPES =
+      List.of(GRAPH + "Mail.ReadWrite.Shared", GRAPH + "User.Read");
+
   private static final List<String> IDENTITY =
       List.of("openid", "email", "profile", "offline_access");
   private static final Pattern GUID =
@@ -152,6 +156,23 @@ public class MicrosoftOAuth implements OAuthProvider {
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
     form.put("scope", String.join(" ", requestedScopes()));
+    return tokens.requestTokens(URI.create(url), form, policy());
+  }
+
+  /**
+   * Exchanges the add-in's Entra access token for Mailbridge's API for a Graph token of the same
+   * user (on-behalf-of, with a refresh token for later).
+   */
+  public TokenGrant onBehalfOf(ProviderApp app, String assertion, String tenantId)
+      throws TokenEndpointError, OutboundFailure {
+    String url = tokenUrl(tenantId);
+    Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, url));
+    form.put("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    form.put("assertion", assertion);
+    form.put("requested_token_use", "on_behalf_of");
+    List<String> scopes = new java.util.ArrayList<>(DATA_SCOPES);
+    scopes.add("offline_access");
+    form.put("scope", String.join(" ", scopes));
     return tokens.requestTokens(URI.create(url), form, policy());
   }
 

@@ -1,0 +1,368 @@
+package io.mailbridge.mailbox.graph.control;
+
+import com.microsoft.graph.models.Attachment;
+import com.microsoft.graph.models.AttachmentCollectionResponse;
+import com.microsoft.graph.models.FileAttachment;
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.models.SingleValueLegacyExtendedProperty;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.authentication.AccessTokenProvider;
+import com.microsoft.kiota.authentication.AllowedHostsValidator;
+import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.mailbox.MimeMail;
+import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.graph.control.OutboundGraphClient.OutboundIOException;
+import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.OkHttpClient;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A mailbox read over Microsoft Graph with the Graph SDK, as the signed-in user (delegated token):
+ * the message's MIME ({@code $value}), its attachments' descriptions and, when chosen, their bytes,
+ * and the single-value extended property that marks a logged message. Throttling (429/503 with
+ * Retry-After) is retried by the SDK within a bounded time, then answered as 503.
+ */
+@ApplicationScoped
+public class GraphMailbox {
+
+  private static final Logger LOG = Logger.getLogger(GraphMailbox.class.getName());
+
+  /** The same MAPI named property the EWS path writes: one "logged" mark for both. */
+  public static final String LOGGED_PROPERTY_SET = "c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58";
+
+  public static final String LOGGED_PROPERTY_NAME = "MailbridgeActivityId";
+  static final String LOGGED_PROPERTY_ID =
+      "String {" + LOGGED_PROPERTY_SET + "} Name " + LOGGED_PROPERTY_NAME;
+
+  @Inject OutboundHttp outbound;
+  @Inject ProviderOutbound providerOutbound;
+
+  @Inject
+  @ConfigProperty(
+      name = "mailbridge.microsoft.graph-url",
+      defaultValue = "https://graph.microsoft.com/v1.0")
+  String graphUrl;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.timeout", defaultValue = "PT60S")
+  Duration timeout;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.max-response-bytes", defaultValue = "52428800")
+  long maxResponseBytes;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.throttle-retries", defaultValue = "3")
+  int throttleRetries;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.max-backoff", defaultValue = "PT10S")
+  Duration maxBackoff;
+
+  private volatile OkHttpClient http;
+
+  private OkHttpClient http() {
+    OkHttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        if (http == null) {
+          http =
+              OutboundGraphClient.create(
+                  outbound, providerOutbound.policyFor(graphUrl), timeout, maxResponseBytes);
+        }
+        client = http;
+      }
+    }
+    return client;
+  }
+
+  private GraphServiceClient client(String accessToken) {
+    String host = URI.create(graphUrl).getHost();
+    AccessTokenProvider tokens =
+        new AccessTokenProvider() {
+          @Override
+          public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+            return host.equalsIgnoreCase(uri.getHost()) ? accessToken : "";
+          }
+
+          @Override
+          public AllowedHostsValidator getAllowedHostsValidator() {
+            return new AllowedHostsValidator(host);
+          }
+        };
+    GraphServiceClient graph =
+        new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens), http());
+    graph
+        .getRequestAdapter()
+        .setBaseUrl(
+            graphUrl.endsWith("/") ? graphUrl.substring(0, graphUrl.length() - 1) : graphUrl);
+    return graph;
+  }
+
+  /** Retries throttling only when Graph asks for a wait Mailbridge is willing to make. */
+  private RetryHandlerOption retries() {
+    return new RetryHandlerOption(
+        (defaultDelay, attempt, request, response) ->
+            retryAfterSeconds(response.header("Retry-After"), defaultDelay)
+                <= maxBackoff.toSeconds(),
+        throttleRetries,
+        1);
+  }
+
+  private static long retryAfterSeconds(String header, long otherwise) {
+    try {
+      return header == null ? otherwise : Long.parseLong(header.strip());
+    } catch (NumberFormatException httpDate) {
+      return Long.MAX_VALUE; // a date: far enough that Mailbridge does not wait for it
+    }
+  }
+
+  /** The message (MIME) and its attachments' descriptions; no attachment bytes yet. */
+  public GraphItem read(String accessToken, String messageId) {
+    GraphServiceClient graph = client(accessToken);
+    byte[] mime =
+        call(
+            () -> {
+              try (InputStream in =
+                  graph
+                      .me()
+                      .messages()
+                      .byMessageId(messageId)
+                      .content()
+                      .get(c -> c.options.add(retries()))) {
+                return in == null ? new byte[0] : in.readAllBytes();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    MailMessage message;
+    try {
+      message = MimeMail.read("graph", messageId, mime, false);
+    } catch (MimeMail.UnreadableMessage e) {
+      throw new ApiProblem(502, "graph_error", "Graph sent a message that is not readable MIME");
+    }
+    AttachmentCollectionResponse listed =
+        call(
+            () ->
+                graph
+                    .me()
+                    .messages()
+                    .byMessageId(messageId)
+                    .attachments()
+                    .get(
+                        c -> {
+                          c.queryParameters.select =
+                              new String[] {"id", "name", "contentType", "size", "isInline"};
+                          c.options.add(retries());
+                        }));
+    Map<String, MailAttachment> attachments = new LinkedHashMap<>();
+    List<Attachment> values =
+        listed == null || listed.getValue() == null ? List.of() : listed.getValue();
+    for (Attachment attachment : values) {
+      String id = attachment.getId();
+      attachments.put(
+          id,
+          new MailAttachment(
+              attachment.getName() == null ? "attachment" : attachment.getName(),
+              attachment.getContentType() == null
+                  ? "application/octet-stream"
+                  : attachment.getContentType(),
+              attachment.getSize() == null ? 0 : attachment.getSize(),
+              () -> new ByteArrayInputStream(attachmentBytes(graph, messageId, id))));
+    }
+    return new GraphItem(message, attachments);
+  }
+
+  private byte[] attachmentBytes(GraphServiceClient graph, String messageId, String attachmentId) {
+    Attachment attachment =
+        call(
+            () ->
+                graph
+                    .me()
+                    .messages()
+                    .byMessageId(messageId)
+                    .attachments()
+                    .byAttachmentId(attachmentId)
+                    .get(c -> c.options.add(retries())));
+    if (attachment instanceof FileAttachment file && file.getContentBytes() != null) {
+      return file.getContentBytes();
+    }
+    // Item and reference attachments have no contentBytes: their raw form is the $value.
+    RequestInformation raw =
+        new RequestInformation(
+            HttpMethod.GET,
+            "{+baseurl}/me/messages/{messageId}/attachments/{attachmentId}/$value",
+            new HashMap<>(Map.of("messageId", messageId, "attachmentId", attachmentId)));
+    raw.addRequestOptions(List.of(retries()));
+    return call(
+        () -> {
+          try (InputStream in =
+              graph.getRequestAdapter().sendPrimitive(raw, null, InputStream.class)) {
+            return in == null ? new byte[0] : in.readAllBytes();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** Writes the activity id into the message, so Outlook shows it as logged. */
+  public void markLogged(String accessToken, String messageId, String activityId) {
+    SingleValueLegacyExtendedProperty property = new SingleValueLegacyExtendedProperty();
+    property.setId(LOGGED_PROPERTY_ID);
+    property.setValue(activityId);
+    Message patch = new Message();
+    patch.setSingleValueExtendedProperties(List.of(property));
+    call(
+        () ->
+            client(accessToken)
+                .me()
+                .messages()
+                .byMessageId(messageId)
+                .patch(patch, c -> c.options.add(retries())));
+  }
+
+  /** The activity id written into the message, if it was logged. */
+  public String loggedActivity(String accessToken, String messageId) {
+    Message message =
+        call(
+            () ->
+                client(accessToken)
+                    .me()
+                    .messages()
+                    .byMessageId(messageId)
+                    .get(
+                        c -> {
+                          c.queryParameters.select = new String[] {"id"};
+                          c.queryParameters.expand =
+                              new String[] {
+                                "singleValueExtendedProperties($filter=id eq '"
+                                    + LOGGED_PROPERTY_ID
+                                    + "')"
+                              };
+                          c.options.add(retries());
+                        }));
+    if (message == null || message.getSingleValueExtendedProperties() == null) {
+      return null;
+    }
+    return message.getSingleValueExtendedProperties().stream()
+        .filter(p -> LOGGED_PROPERTY_ID.equalsIgnoreCase(p.getId()))
+        .map(SingleValueLegacyExtendedProperty::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private <T> T call(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ApiException e) {
+      throw problemOf(e);
+    } catch (RuntimeException e) {
+      OutboundIOException refused = find(e);
+      if (refused != null) {
+        throw switch (refused.failure().reason()) {
+          case TIMEOUT ->
+              new ApiProblem(504, "graph_timeout", "Microsoft Graph did not answer in time");
+          case TOO_LARGE ->
+              new ApiProblem(
+                  413,
+                  "too_large",
+                  "The answer of Microsoft Graph is larger than Mailbridge reads");
+          case REFUSED -> new ApiProblem(502, "graph_error", refused.getMessage());
+          case FAILED ->
+              new ApiProblem(
+                  503,
+                  "graph_unavailable",
+                  "Microsoft Graph could not be reached; try again",
+                  Duration.ofSeconds(30));
+        };
+      }
+      if (find(e, java.io.InterruptedIOException.class) != null) {
+        throw new ApiProblem(
+            503,
+            "graph_busy",
+            "Microsoft Graph kept asking to wait; try again shortly",
+            Duration.ofSeconds(30));
+      }
+      LOG.log(
+          Level.WARNING,
+          "Graph call failed: {0}",
+          String.valueOf(e.getCause() == null ? e : e.getCause()));
+      throw new ApiProblem(
+          503,
+          "graph_unavailable",
+          "Microsoft Graph could not be reached; try again",
+          Duration.ofSeconds(30));
+    }
+  }
+
+  private static ApiProblem problemOf(ApiException e) {
+    return switch (e.getResponseStatusCode()) {
+      case 404 -> ApiProblem.notFound("Message in Microsoft 365");
+      case 401 ->
+          new ApiProblem(
+              502,
+              "graph_unauthorized",
+              "Microsoft Graph did not accept Mailbridge's access; sign in to the add-in again");
+      case 403 ->
+          new ApiProblem(
+              502,
+              "graph_forbidden",
+              "Microsoft Graph refused: an admin may need to grant Mailbridge's permissions (/api/admin/microsoft/consent)");
+      case 429, 503, 504 ->
+          new ApiProblem(
+              503, "graph_busy", "Microsoft Graph is busy; try again shortly", retryAfter(e));
+      default ->
+          new ApiProblem(
+              502, "graph_error", "Microsoft Graph answered " + e.getResponseStatusCode());
+    };
+  }
+
+  private static Duration retryAfter(ApiException e) {
+    try {
+      if (e.getResponseHeaders() != null) {
+        for (Map.Entry<String, java.util.Set<String>> header : e.getResponseHeaders().entrySet()) {
+          if (header.getKey().equalsIgnoreCase("retry-after") && !header.getValue().isEmpty()) {
+            return Duration.ofSeconds(Long.parseLong(header.getValue().iterator().next().strip()));
+          }
+        }
+      }
+    } catch (NumberFormatException notSeconds) {
+      // fall through
+    }
+    return Duration.ofSeconds(30);
+  }
+
+  private static OutboundIOException find(Throwable e) {
+    return find(e, OutboundIOException.class);
+  }
+
+  private static <X extends Throwable> X find(Throwable e, Class<X> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+package io.mailbridge.mailbox.graph.control;
+
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The OkHttp client under the Graph SDK, held to the platform's outbound rules: every request and
+ * every redirect the SDK's middleware makes is checked against the policy (host, scheme,
+ * addresses), the whole call including the SDK's throttling retries has a time limit, and an answer
+ * larger than the cap is refused.
+ */
+final class OutboundGraphClient {
+
+  private OutboundGraphClient() {}
+
+  /** Thrown through OkHttp as an IOException; carries why the call was refused or cut. */
+  static final class OutboundIOException extends IOException {
+    private final transient OutboundFailure failure;
+
+    OutboundIOException(OutboundFailure failure) {
+      super(failure.getMessage());
+      this.failure = failure;
+    }
+
+    OutboundFailure failure() {
+      return failure;
+    }
+  }
+
+  static OkHttpClient create(
+      OutboundHttp outbound, OutboundPolicy policy, Duration timeout, long maxBytes) {
+    Interceptor checked =
+        chain -> {
+          try {
+            outbound.checkDestination(chain.request().url().uri(), policy);
+          } catch (OutboundFailure refused) {
+            throw new OutboundIOException(refused);
+          }
+          Response response = chain.proceed(chain.request());
+          ResponseBody body = response.body();
+          long declared = body == null ? 0 : body.contentLength();
+          boolean tooLarge =
+              declared > maxBytes
+                  || (declared < 0
+                      && body != null
+                      && response.peekBody(maxBytes + 1).contentLength() > maxBytes);
+          if (tooLarge) {
+            response.close();
+            throw new OutboundIOException(
+                new OutboundFailure(
+                    OutboundFailure.Reason.TOO_LARGE,
+                    "The answer of "
+                        + chain.request().url().host()
+                        + " is larger than "
+                        + maxBytes
+                        + " bytes"));
+          }
+          return response;
+        };
+    return GraphClientFactory.create()
+        .addInterceptor(checked)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .callTimeout(timeout)
+        .build();
+  }
+}
