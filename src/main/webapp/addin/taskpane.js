@@ -1,7 +1,8 @@
 /*
- * Mailbridge task pane for Outlook: signs the rep in with the Exchange identity token, shows the
- * CRM records of the email's people, finds more records, and logs the email (with chosen
- * attachments) to the chosen records. Written for this project; no framework.
+ * Mailbridge task pane for Outlook: signs the rep in with the Exchange identity token (on-premises)
+ * or through nested app authentication (Exchange Online), shows the CRM records of the email's
+ * people, finds more records, and logs the email (with chosen attachments) to the chosen records,
+ * over EWS or Microsoft Graph. Written for this project; no framework.
  */
 (function () {
   "use strict";
@@ -52,6 +53,7 @@
     dialog: null,
     searchTimer: null,
     searchSeq: 0,
+    online: null, // {clientId, pca} when signed in through Entra ID (Exchange Online)
   };
 
   var el = {};
@@ -287,7 +289,102 @@
 
   // ---- sign-in ---------------------------------------------------------------------------
 
-  /** Asks for a session; answers {user} or {signup}; throws on other failures. */
+  /** Asks for a session the way this mailbox allows; answers {user} or {signup}. */
+  function session() {
+    return state.online ? graphSession() : exchangeSession();
+  }
+
+  /** The app id the manifest gave the pane (?app=) when the org has a Microsoft app. */
+  function microsoftApp() {
+    try {
+      return new URL(document.location.href).searchParams.get("app");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /**
+   * Exchange Online no longer issues legacy tokens: use nested app authentication when Outlook
+   * supports it, the org has a Microsoft app, and the mailbox says its legacy tokens are off.
+   */
+  function detectOnline() {
+    var app = microsoftApp();
+    var requirements = Office.context.requirements;
+    if (!app || !requirements || !requirements.isSetSupported("NestedAppAuth", "1.1")) {
+      return Promise.resolve(null);
+    }
+    var diagnostics = mailbox().diagnostics;
+    var ews = diagnostics && diagnostics.ews;
+    if (!ews || typeof ews.getTokenStatusAsync !== "function") {
+      return Promise.resolve(null); // before Mailbox 1.16: an on-premises Outlook
+    }
+    return officeCall("Outlook could not say how this mailbox signs in", function (done) {
+      ews.getTokenStatusAsync(done);
+    })
+      .then(function (status) {
+        return status === 1 ? null : { clientId: app, pca: null }; // 1: legacy tokens enabled
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function naaClient() {
+    if (!state.online.pca) {
+      if (!window.msal || typeof window.msal.createNestablePublicClientApplication !== "function") {
+        return Promise.reject(
+          new Error("This Mailbridge server was built without its sign-in library (MSAL).")
+        );
+      }
+      state.online.pca = window.msal.createNestablePublicClientApplication({
+        auth: {
+          clientId: state.online.clientId,
+          authority: "https://login.microsoftonline.com/common",
+        },
+      });
+    }
+    return Promise.resolve(state.online.pca);
+  }
+
+  /** An Entra ID token for Mailbridge's API, silently when Outlook can, else with a pop-up. */
+  function naaToken() {
+    var scope = "api://" + API_ROOT.host + "/" + state.online.clientId + "/access_as_user";
+    return naaClient().then(function (pca) {
+      return pca.acquireTokenSilent({ scopes: [scope] }).catch(function () {
+        return pca.acquireTokenPopup({ scopes: [scope] });
+      });
+    });
+  }
+
+  function graphSession() {
+    return naaToken().then(function (result) {
+      var profile = mailbox().userProfile || {};
+      return request("POST", "api/addin/graph/session", {
+        accessToken: result.accessToken,
+        mailbox: profile.emailAddress || "",
+      })
+        .then(function (data) {
+          return { user: (data && data.user) || {} };
+        })
+        .catch(function (error) {
+          if (error instanceof ApiError && error.code === "signup_required") {
+            return { signup: error.body && error.body.signup, message: error.message };
+          }
+          throw error;
+        });
+    });
+  }
+
+  /** Graph wants REST ids; Outlook hands out EWS ids. */
+  function restId(id) {
+    var box = mailbox();
+    if (box && typeof box.convertToRestId === "function" && Office.MailboxEnums) {
+      return box.convertToRestId(id, Office.MailboxEnums.RestVersion.v2_0);
+    }
+    return id;
+  }
+
+  /** Asks for a session with the Exchange identity token (on-premises). */
   function exchangeSession() {
     var box = mailbox();
     return officeCall("Outlook could not confirm who you are", function (done) {
@@ -316,7 +413,7 @@
       return Promise.resolve(false);
     }
     if (!state.signingIn) {
-      state.signingIn = exchangeSession()
+      state.signingIn = session()
         .then(function (answer) {
           if (answer.signup) {
             state.signedIn = false;
@@ -344,7 +441,7 @@
     show(el.retry, false);
     show(el.signup, false);
     setStatus("Signing in…");
-    state.signingIn = exchangeSession()
+    state.signingIn = session()
       .then(function (answer) {
         if (answer.signup) {
           showSignup(answer);
@@ -1048,6 +1145,18 @@
 
   /** The MailbridgeActivityId on the item, read through Outlook without asking the server. */
   function readLoggedState(item, generation) {
+    if (state.online) {
+      return api("GET", "api/addin/log/graph?itemId=" + encodeURIComponent(restId(item.itemId)))
+        .then(function (answer) {
+          if (generation !== state.generation || !answer || !answer.activityId) {
+            return;
+          }
+          return showLogged(String(answer.activityId), generation);
+        })
+        .catch(function () {
+          // Not knowing whether the email was logged is no reason to stop the rep.
+        });
+    }
     var box = mailbox();
     if (!box || typeof box.makeEwsRequestAsync !== "function") {
       return Promise.resolve();
@@ -1062,15 +1171,19 @@
         if (!value) {
           return;
         }
-        state.activityId = value;
-        setStatus("Logged to CRM");
-        el.loggedState.textContent = "Logged to CRM";
-        show(el.loggedState, true);
-        return describeActivity(value, generation);
+        return showLogged(value, generation);
       })
       .catch(function () {
         // Not knowing whether the email was logged is no reason to stop the rep.
       });
+  }
+
+  function showLogged(activityId, generation) {
+    state.activityId = activityId;
+    setStatus("Logged to CRM");
+    el.loggedState.textContent = "Logged to CRM";
+    show(el.loggedState, true);
+    return describeActivity(activityId, generation);
   }
 
   function activityIdIn(message) {
@@ -1168,25 +1281,38 @@
     state.logging = true;
     updateLogButton();
     setStatus("Logging…");
-    officeCall("Outlook did not give Mailbridge access to this email", function (done) {
-      Office.context.mailbox.getCallbackTokenAsync(done);
-    })
-      .then(function (callbackToken) {
-        return api(
+    var recordIds = records.map(function (r) {
+      return r.id;
+    });
+    var sent = state.online
+      ? api(
           "POST",
           "api/addin/log",
           {
-            ewsUrl: Office.context.mailbox.ewsUrl,
-            callbackToken: callbackToken,
-            itemId: item.itemId,
-            recordIds: records.map(function (r) {
-              return r.id;
-            }),
-            attachmentIds: attachmentIds,
+            provider: "graph",
+            itemId: restId(item.itemId),
+            recordIds: recordIds,
+            attachmentIds: attachmentIds.map(restId),
           },
           LOG_TIMEOUT_MS
-        );
-      })
+        )
+      : officeCall("Outlook did not give Mailbridge access to this email", function (done) {
+          Office.context.mailbox.getCallbackTokenAsync(done);
+        }).then(function (callbackToken) {
+          return api(
+            "POST",
+            "api/addin/log",
+            {
+              ewsUrl: Office.context.mailbox.ewsUrl,
+              callbackToken: callbackToken,
+              itemId: item.itemId,
+              recordIds: recordIds,
+              attachmentIds: attachmentIds,
+            },
+            LOG_TIMEOUT_MS
+          );
+        });
+    sent
       .then(function (answer) {
         if (generation !== state.generation) {
           return;
@@ -1228,6 +1354,10 @@
     var activityId = answer && answer.activityId != null ? String(answer.activityId) : "";
     var property = answer && answer.extendedProperty;
     if (!activityId) {
+      return Promise.resolve();
+    }
+    if (answer.propertyWritten) {
+      state.activityId = activityId; // Mailbridge wrote it over Graph already
       return Promise.resolve();
     }
     if (state.activityId === activityId) {
@@ -1329,7 +1459,10 @@
         return;
       }
       watchItemChanges();
-      signIn();
+      detectOnline().then(function (online) {
+        state.online = online;
+        signIn();
+      });
     });
   }
 

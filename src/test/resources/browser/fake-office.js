@@ -16,6 +16,9 @@
  *     identityTokenError: "...",        // getUserIdentityTokenAsync fails with this message
  *     callbackTokenError: "...",        // getCallbackTokenAsync fails with this message
  *     ewsFail: true | ["UpdateItem"],   // makeEwsRequestAsync fails (for all, or these operations)
+ *     online: {accessToken, tokenStatus},  // Exchange Online: NestedAppAuth 1.1, legacy tokens
+ *                                          // off (tokenStatus 0), and a fake MSAL whose
+ *                                          // nested-app client hands out accessToken
  *   };
  *
  * The optional knobs are read at call time, so a test may change them later with executeScript.
@@ -23,6 +26,7 @@
  *   ewsRequests: every request XML given to makeEwsRequestAsync, in order;
  *   itemStore: {<itemId>: {changeKey, extendedProperties: [{propertySetId, name, value}]}};
  *   dialogs: [{url, open}] for every displayDialogAsync call;
+ *   naaRequests: [{clientId, scopes, how}] for every token the fake MSAL handed out;
  *   selectItem(itemSettings): shows another item (pinned task pane) and fires ItemChanged.
  *
  * window.Office is a non-writable, non-configurable property holding frozen objects, so a late
@@ -44,6 +48,8 @@
   settings.ewsRequests = settings.ewsRequests || [];
   settings.itemStore = settings.itemStore || {};
   settings.dialogs = settings.dialogs || [];
+  settings.naaRequests = settings.naaRequests || [];
+  var online = settings.online && typeof settings.online === "object" ? settings.online : null;
 
   var NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/";
   var NS_M = "http://schemas.microsoft.com/exchange/services/2006/messages";
@@ -598,13 +604,32 @@
     restUrl: { enumerable: true, get: function () { return settings.restUrl || null; } },
   });
   mailbox.userProfile = userProfile;
-  mailbox.diagnostics = Object.freeze({ hostName: "Outlook", hostVersion: "16.0.0.0", OWAView: null });
+  mailbox.diagnostics = Object.freeze({
+    hostName: "Outlook",
+    hostVersion: "16.0.0.0",
+    OWAView: null,
+    ews: online
+      ? Object.freeze({
+          getTokenStatusAsync: function (first, second) {
+            var args = callArgs(first, second);
+            var status = online.tokenStatus == null ? 0 : Number(online.tokenStatus);
+            later(function () {
+              args.callback(succeeded(status, args.asyncContext));
+            });
+          },
+        })
+      : undefined,
+  });
   mailbox.getUserIdentityTokenAsync = getUserIdentityTokenAsync;
   mailbox.getCallbackTokenAsync = getCallbackTokenAsync;
   mailbox.makeEwsRequestAsync = makeEwsRequestAsync;
   mailbox.addHandlerAsync = addHandlerAsync;
   mailbox.convertToEwsId = function (id) {
     return id;
+  };
+  // EWS ids are base64; REST ids are the same bytes in base64url.
+  mailbox.convertToRestId = function (id) {
+    return String(id).replace(/\//g, "-").replace(/\+/g, "_");
   };
   Object.freeze(mailbox);
 
@@ -618,7 +643,10 @@
     }),
     requirements: Object.freeze({
       isSetSupported: function (name, version) {
-        return name === "Mailbox" && Number(version || "1.1") <= 1.5;
+        if (online && name === "NestedAppAuth") {
+          return Number(version || "1.1") <= 1.1;
+        }
+        return name === "Mailbox" && Number(version || "1.1") <= (online ? 1.16 : 1.5);
       },
     }),
     diagnostics: Object.freeze({ host: "Outlook", platform: "PC", version: "16.0.0.0" }),
@@ -645,6 +673,7 @@
     AsyncResultStatus: AsyncResultStatus,
     EventType: EventType,
     HostType: Object.freeze({ Outlook: "Outlook" }),
+    MailboxEnums: Object.freeze({ RestVersion: Object.freeze({ v2_0: "v2.0", v1_0: "v1.0" }) }),
     PlatformType: Object.freeze({ PC: "PC", OfficeOnline: "OfficeOnline", Mac: "Mac" }),
     context: context,
   });
@@ -655,4 +684,34 @@
     configurable: false,
     enumerable: true,
   });
+
+  // ---- MSAL (nested app authentication) -----------------------------------------------------
+
+  if (online) {
+    var fakeMsal = Object.freeze({
+      createNestablePublicClientApplication: function (config) {
+        var clientId = config && config.auth && config.auth.clientId;
+        function token(how) {
+          return function (request) {
+            settings.naaRequests.push({
+              clientId: clientId,
+              scopes: (request && request.scopes) || [],
+              how: how,
+            });
+            return Promise.resolve({ accessToken: String(online.accessToken || "") });
+          };
+        }
+        return Promise.resolve(
+          Object.freeze({ acquireTokenSilent: token("silent"), acquireTokenPopup: token("popup") })
+        );
+      },
+    });
+    // The real msal-browser.min.js loads after this; it must not replace the fake.
+    Object.defineProperty(window, "msal", {
+      value: fakeMsal,
+      writable: false,
+      configurable: false,
+      enumerable: true,
+    });
+  }
 })();

@@ -327,4 +327,46 @@ class GraphAddinIT {
     fake().tenantsRefusingAssertions.remove(tenant);
     assertEquals(200, session(entraToken(org, tenant)).statusCode());
   }
+
+  @Test
+  void theManifestNamesTheOrgsAppForNestedAppAuthentication() throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(base() + "/addin/manifest.xml?org=" + org.admin().orgId()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    javax.xml.parsers.DocumentBuilderFactory factory =
+        javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    org.w3c.dom.Document manifest =
+        factory
+            .newDocumentBuilder()
+            .parse(
+                new java.io.ByteArrayInputStream(response.body().getBytes(StandardCharsets.UTF_8)));
+    String v11 = "http://schemas.microsoft.com/office/mailappversionoverrides/1.1";
+    org.w3c.dom.NodeList overrides = manifest.getElementsByTagNameNS(v11, "VersionOverrides");
+    assertEquals(1, overrides.getLength(), response.body());
+    assertEquals(
+        org.microsoftClient(), manifest.getElementsByTagNameNS(v11, "Id").item(0).getTextContent());
+    assertEquals(
+        OAuthOrgs.apiAudience(org),
+        manifest.getElementsByTagNameNS(v11, "Resource").item(0).getTextContent());
+    assertTrue(response.body().contains("Mail.ReadWrite.Shared"));
+    assertTrue(
+        response.body().contains("/addin/taskpane.html?app=" + org.microsoftClient()),
+        response.body());
+    // an org without a Microsoft app gets the on-premises manifest
+    io.mailbridge.platform.security.entity.AppUser plain = testOrgs.orgWithAdmin("no microsoft");
+    HttpResponse<String> onPremises =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/addin/manifest.xml?org=" + plain.orgId()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertFalse(onPremises.body().contains("WebApplicationInfo"));
+    assertFalse(onPremises.body().contains("?app="));
+  }
 }

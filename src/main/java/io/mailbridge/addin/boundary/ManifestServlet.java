@@ -1,5 +1,8 @@
 package io.mailbridge.addin.boundary;
 
+import io.mailbridge.mailbox.control.ProviderApps;
+import io.mailbridge.mailbox.entity.MailProvider;
+import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import jakarta.inject.Inject;
@@ -10,7 +13,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,8 +27,17 @@ import java.util.UUID;
 public class ManifestServlet extends HttpServlet {
 
   private static final String TEMPLATE = load();
+  private static final List<String> NAA_SCOPES =
+      List.of(
+          "openid",
+          "profile",
+          "offline_access",
+          "User.Read",
+          "Mail.ReadWrite.Shared",
+          "Calendars.ReadWrite.Shared");
 
   @Inject MailbridgeSettings settings;
+  @Inject ProviderApps apps;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -33,9 +48,58 @@ public class ManifestServlet extends HttpServlet {
             .toString();
     response.setContentType("application/xml; charset=UTF-8");
     response.setHeader("Content-Disposition", "inline; filename=\"mailbridge-manifest.xml\"");
-    response
-        .getWriter()
-        .write(TEMPLATE.replace("{{id}}", id).replace("{{base}}", PageHtml.escape(base)));
+    Optional<String> app = microsoftApp(request.getParameter("org"));
+    String manifest =
+        TEMPLATE
+            .replace("{{versionOverrides11}}", app.map(a -> versionOverrides11(a, base)).orElse(""))
+            .replace("{{app}}", app.map(a -> "?app=" + a).orElse(""))
+            .replace("{{id}}", id)
+            .replace("{{base}}", PageHtml.escape(base));
+    response.getWriter().write(manifest);
+  }
+
+  /**
+   * The Microsoft app the task pane signs in with on Exchange Online: that of the org named by
+   * {@code ?org=}, or the only one on this server. Client ids are not secret.
+   */
+  private Optional<String> microsoftApp(String orgId) {
+    if (orgId != null && !orgId.isBlank()) {
+      return apps.find(orgId.strip(), MailProvider.MICROSOFT).map(ProviderApp::clientId);
+    }
+    List<ProviderApp> all = apps.allAt(MailProvider.MICROSOFT);
+    return all.size() == 1 ? Optional.of(all.get(0).clientId()) : Optional.empty();
+  }
+
+  /**
+   * The VersionOverrides 1.1 that Outlook reads for nested app authentication: the same commands
+   * again, plus WebApplicationInfo naming the app and the API it exposes.
+   */
+  private static String versionOverrides11(String clientId, String base) {
+    String commands =
+        TEMPLATE.substring(
+            TEMPLATE.indexOf("    <Requirements>"), TEMPLATE.indexOf("{{versionOverrides11}}"));
+    String host = URI.create(base).getHost();
+    StringBuilder scopes = new StringBuilder();
+    for (String scope : NAA_SCOPES) {
+      scopes.append("          <Scope>").append(scope).append("</Scope>\n");
+    }
+    return "    <VersionOverrides xmlns=\"http://schemas.microsoft.com/office/mailappversionoverrides/1.1\""
+        + " xsi:type=\"VersionOverridesV1_1\">\n"
+        + commands.replace("\n    ", "\n      ").replaceFirst("^    ", "      ")
+        + "      <WebApplicationInfo>\n"
+        + "        <Id>"
+        + clientId
+        + "</Id>\n"
+        + "        <Resource>api://"
+        + PageHtml.escape(host)
+        + "/"
+        + clientId
+        + "</Resource>\n"
+        + "        <Scopes>\n"
+        + scopes
+        + "        </Scopes>\n"
+        + "      </WebApplicationInfo>\n"
+        + "    </VersionOverrides>\n";
   }
 
   private static String load() {

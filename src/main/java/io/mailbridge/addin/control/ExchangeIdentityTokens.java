@@ -104,7 +104,10 @@ public class ExchangeIdentityTokens {
     if (audience instanceof List<?> list && list.size() == 1) {
       audience = list.get(0);
     }
-    if (!expectedAudience().equals(audience)) {
+    // The manifest adds ?app=<Microsoft client id> to the pane's URL when the org has an app for
+    // Exchange Online; Exchange puts the whole URL into the token.
+    if (!(audience instanceof String aud)
+        || !(aud.equals(expectedAudience()) || aud.startsWith(expectedAudience() + "?app="))) {
       throw rejected("The identity token is for another add-in (audience does not match)");
     }
     URI url = metadataUri(metadataUrl);

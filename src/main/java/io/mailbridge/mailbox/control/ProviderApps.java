@@ -39,6 +39,16 @@ public class ProviderApps {
         .findFirst();
   }
 
+  /** Every org's app at this provider (the add-in manifest names one when there is one). */
+  public List<ProviderApp> allAt(MailProvider provider) {
+    return em.createQuery(
+            "SELECT a FROM ProviderApp a WHERE a.provider = :provider ORDER BY a.id",
+            ProviderApp.class)
+        .setParameter("provider", provider)
+        .setMaxResults(2)
+        .getResultList();
+  }
+
   /** The app users of this org connect through; 409 when an admin has not set it up. */
   public ProviderApp required(String orgId, MailProvider provider) {
     return find(orgId, provider)

@@ -209,7 +209,9 @@ public final class FakeProviders {
       String path = exchange.getRequestURI().getPath();
       Matcher ms = MS_PATH.matcher(path);
       Matcher message = GMAIL_MESSAGE.matcher(path);
-      if (path.equals("/google/o/oauth2/v2/auth")) {
+      if (path.startsWith("/__test/")) {
+        control(exchange, path.substring("/__test/".length()));
+      } else if (path.equals("/google/o/oauth2/v2/auth")) {
         authorize(exchange, "google", null);
       } else if (path.equals("/google/token")) {
         token(exchange, "google", null);
@@ -568,6 +570,77 @@ public final class FakeProviders {
         exchange,
         200,
         "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\",\"value\":true}");
+  }
+
+  // ---------------------------------------------------------------- control, for client-side tests
+
+  /**
+   * What a test in the client JVM (the browser tests) may ask of the fake, which lives in the
+   * server: register an app, a tenant, mint an Entra token, put a Graph message, read it back.
+   */
+  private void control(HttpExchange exchange, String what) throws IOException, JOSEException {
+    JsonObject body =
+        "POST".equals(exchange.getRequestMethod())
+            ? Json.createReader(requestBody(exchange)).readObject()
+            : Json.createObjectBuilder().build();
+    Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    switch (what) {
+      case "clients" -> {
+        clientSecrets.put(body.getString("clientId"), body.getString("secret"));
+        send(exchange, 200, "{}");
+      }
+      case "tenants" -> {
+        tenants.put(body.getString("admin"), body.getString("tenant"));
+        send(exchange, 200, "{}");
+      }
+      case "entra-token" -> {
+        String token =
+            entraAccessToken(
+                microsoftKey,
+                body.getString("tenant"),
+                body.getString("audience"),
+                body.getString("scopes"),
+                "oid-" + body.getString("tenant"),
+                Instant.now().plusSeconds(3600));
+        send(exchange, 200, Json.createObjectBuilder().add("token", token).build().toString());
+      }
+      case "graph-messages" -> {
+        if ("POST".equals(exchange.getRequestMethod())) {
+          Map<String, GraphAttachment> attachments = new LinkedHashMap<>();
+          for (JsonObject a : body.getJsonArray("attachments").getValuesAs(JsonObject.class)) {
+            attachments.put(
+                a.getString("id"),
+                new GraphAttachment(
+                    a.getString("name"),
+                    a.getString("contentType"),
+                    Base64.getDecoder().decode(a.getString("bytes"))));
+          }
+          addGraphMessage(
+              body.getString("account"),
+              body.getString("id"),
+              Base64.getDecoder().decode(body.getString("mime")),
+              attachments);
+          send(exchange, 200, "{}");
+        } else {
+          GraphMessage message =
+              graphMessages.getOrDefault(q.get("account"), Map.of()).get(q.get("id"));
+          JsonObjectBuilder properties = Json.createObjectBuilder();
+          if (message != null) {
+            message.properties().forEach(properties::add);
+          }
+          send(
+              exchange,
+              message == null ? 404 : 200,
+              Json.createObjectBuilder().add("properties", properties).build().toString());
+        }
+      }
+      case "graph-requests" -> {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        graphRequests.forEach(list::add);
+        send(exchange, 200, Json.createObjectBuilder().add("requests", list).build().toString());
+      }
+      default -> send(exchange, 404, error("not_found", what));
+    }
   }
 
   // ---------------------------------------------------------------- Entra ID
