@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -105,16 +104,7 @@ public final class AddinLogBench {
           millis[i] = elapsed;
         }
       }
-      Arrays.sort(millis);
-      System.out.printf(
-          "addin log, 1 MB email + 2 x 2 MB attachments, %d calls after %d warm-up:"
-              + " median %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
-          CALLS,
-          WARMUP,
-          millis[CALLS / 2],
-          millis[(int) (CALLS * 0.9)],
-          millis[(int) Math.ceil(CALLS * 0.99) - 1],
-          millis[CALLS - 1]);
+      LatencyReport.print("addin log, 1 MB email + 2 x 2 MB attachments", WARMUP, millis, "");
     } finally {
       process.destroy();
       process.waitFor();

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -158,17 +157,11 @@ public final class GraphLogBench {
           millis[i] = elapsed;
         }
       }
-      Arrays.sort(millis);
-      System.out.printf(
-          "graph log, 1 MB email + 2 x 2 MB attachments, %d calls after %d warm-up:"
-              + " median %d ms, p90 %d ms, p99 %d ms, max %d ms; on-behalf-of grants: %d%n",
-          CALLS,
+      LatencyReport.print(
+          "graph log, 1 MB email + 2 x 2 MB attachments",
           WARMUP,
-          millis[CALLS / 2],
-          millis[(int) (CALLS * 0.9)],
-          millis[(int) Math.ceil(CALLS * 0.99) - 1],
-          millis[CALLS - 1],
-          fake.onBehalfOfGrants.get());
+          millis,
+          "; on-behalf-of grants: " + fake.onBehalfOfGrants.get());
     } finally {
       process.destroy();
       process.waitFor();

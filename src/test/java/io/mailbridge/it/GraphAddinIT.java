@@ -131,18 +131,22 @@ class GraphAddinIT {
                 "Here is the quote.",
                 100),
             attachments);
-    String contact =
-        records
-            .create(
-                org.admin().orgId(),
-                RecordType.CONTACTS,
-                Json.createObjectBuilder()
-                    .add("firstName", "Nora")
-                    .add("lastName", "Field")
-                    .add("emails", Json.createArrayBuilder().add("nora.field@fabrikam.example"))
-                    .build())
-            .getString("id");
+    String contact = nora(org.admin().orgId());
     return new Setup(org, tenant, cookie, messageId, contact);
+  }
+
+  /** Nora Field, the sender of the test messages, as a contact of this org. */
+  private String nora(String orgId) {
+    return records
+        .create(
+            orgId,
+            RecordType.CONTACTS,
+            Json.createObjectBuilder()
+                .add("firstName", "Nora")
+                .add("lastName", "Field")
+                .add("emails", Json.createArrayBuilder().add("nora.field@fabrikam.example"))
+                .build())
+        .getString("id");
   }
 
   private HttpResponse<String> withCookie(String method, String path, String cookie, String json)
@@ -241,17 +245,7 @@ class GraphAddinIT {
   void refusesOtherOrgsRecordsAndRetriesThrottlingWithinBounds() throws Exception {
     Setup s = setup();
     Org stranger = OAuthOrgs.create(testOrgs, api(), fake());
-    String foreign =
-        records
-            .create(
-                stranger.admin().orgId(),
-                RecordType.CONTACTS,
-                Json.createObjectBuilder()
-                    .add("firstName", "Nora")
-                    .add("lastName", "Field")
-                    .add("emails", Json.createArrayBuilder().add("nora.field@fabrikam.example"))
-                    .build())
-            .getString("id");
+    String foreign = nora(stranger.admin().orgId());
     int before = fake().graphRequests.size();
     HttpResponse<String> crossOrg =
         withCookie(
