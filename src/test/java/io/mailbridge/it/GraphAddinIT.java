@@ -235,6 +235,10 @@ class GraphAddinIT {
     assertTrue(json(again).getBoolean("alreadyLogged"));
     assertEquals(activityId, json(again).getString("activityId"));
 
+    // The rep also connects another Microsoft 365 account (another tenant): the add-in keeps
+    // reading through the connection its own sign-in made.
+    OAuthOrgs.connect(base(), s.org().repToken(), "microsoft", OAuthOrgs.account("second"));
+    assertEquals(2, OAuthOrgs.mailboxes(api(), s.org().repToken()).size());
     HttpResponse<String> mark =
         withCookie("GET", "/api/addin/log/graph?itemId=" + s.messageId(), s.cookie(), null);
     assertEquals(200, mark.statusCode(), mark.body());

@@ -8,12 +8,18 @@ import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
+import io.mailbridge.mailbox.graph.control.EntraAccessTokens;
 import io.mailbridge.mailbox.graph.control.GraphItem;
 import io.mailbridge.mailbox.graph.control.GraphMailbox;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Logs the message open in Outlook on Exchange Online: reads it over Microsoft Graph as the rep
@@ -29,6 +35,8 @@ public class LogGraphEmail {
   @Inject Records records;
   @Inject ActivityStore activities;
   @Inject ChosenAttachments attachments;
+  @Inject ExchangeIdentities identities;
+  @Inject EntraAccessTokens entra;
 
   /** What the task pane asked for, already checked for shape. */
   public record Request(String itemId, List<String> recordIds, List<String> attachmentIds) {}
@@ -65,14 +73,38 @@ public class LogGraphEmail {
     return graph.loggedActivity(tokens.accessToken(orgId, mailbox.id()), itemId);
   }
 
+  /**
+   * The Microsoft connection the add-in's sign-in made: the user's only one, else the one in the
+   * tenant of the user's Entra link (a rep may also have connected another account), the most
+   * recently granted first.
+   */
   private MailboxConnection mailboxOf(String orgId, String userId) {
-    return connections
-        .onlyOneOf(orgId, userId, MailProvider.MICROSOFT)
-        .orElseThrow(
-            () ->
-                ApiProblem.conflict(
-                    "mailbox_not_connected",
-                    "Mailbridge has no Microsoft 365 access for you yet; sign in to the add-in"
-                        + " again"));
+    List<MailboxConnection> microsoft =
+        connections.ofUser(orgId, userId).stream()
+            .filter(c -> c.provider() == MailProvider.MICROSOFT)
+            .toList();
+    if (microsoft.size() > 1) {
+      Set<String> tenants =
+          identities.ofUser(orgId, userId).stream()
+              .map(link -> entra.tenantOfIssuer(link.metadataUrl()))
+              .filter(Objects::nonNull)
+              .collect(Collectors.toSet());
+      microsoft =
+          microsoft.stream()
+              .filter(c -> tenants.contains(c.tenantId()))
+              .sorted(
+                  Comparator.comparing(
+                          MailboxConnection::refreshedAt,
+                          Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+                      .reversed())
+              .limit(1)
+              .toList();
+    }
+    if (microsoft.isEmpty()) {
+      throw ApiProblem.conflict(
+          "mailbox_not_connected",
+          "Mailbridge has no Microsoft 365 access for you yet; sign in to the add-in again");
+    }
+    return microsoft.get(0);
   }
 }

@@ -106,6 +106,16 @@ public class EntraAccessTokens {
         tid, objectId, issuer, username instanceof String u ? u : "", matching);
   }
 
+  /** The tenant of an Entra issuer this class verified ({@code …/{tid}/v2.0}), else null. */
+  public String tenantOfIssuer(String issuer) {
+    String prefix = microsoft.base() + "/";
+    if (issuer == null || !issuer.startsWith(prefix) || !issuer.endsWith("/v2.0")) {
+      return null;
+    }
+    String tid = issuer.substring(prefix.length(), issuer.length() - "/v2.0".length());
+    return GUID.matcher(tid).matches() ? tid : null;
+  }
+
   /** The app's client id, or an application id URI that ends with it. */
   private static boolean isApp(String audience, String clientId) {
     String aud = audience.toLowerCase(Locale.ROOT);
