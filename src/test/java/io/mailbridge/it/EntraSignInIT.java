@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.mailbridge.it.providers.FakeProviders;
+import io.mailbridge.it.providers.FakeProviders.EntraClaims;
 import io.mailbridge.it.providers.OAuthBrowser;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
@@ -259,5 +260,76 @@ class EntraSignInIT {
     } finally {
       assertTrue(rolled.getKeyID().startsWith("microsoft-"));
     }
+  }
+
+  private HttpResponse<String> session(EntraClaims claims) throws Exception {
+    return session(
+        fake().entraAccessToken(fake().microsoftKey(), claims, Instant.now().plusSeconds(3600)));
+  }
+
+  @Test
+  void v1AndV2TokensBothSignTheSamePersonIn() throws Exception {
+    Consented c = consented();
+    String clientId = c.org().microsoftClient();
+    // v1.0, what Entra issues while the app registration does not ask for v2: the api:// URI
+    EntraClaims v1 = EntraClaims.v1(c.tenant(), c.audience());
+    HttpResponse<String> first = session(v1);
+    assertEquals(401, first.statusCode(), first.body());
+    assertEquals("signup_required", error(first));
+    String signup =
+        Json.createReader(new java.io.StringReader(first.body())).readObject().getString("signup");
+    SignupPageClient pages = new SignupPageClient(base());
+    assertEquals(
+        200,
+        pages.submit(pages.open(signup), c.org().rep().email(), TestOrgs.PASSWORD).statusCode());
+
+    HttpResponse<String> withUri = session(v1);
+    assertEquals(200, withUri.statusCode(), withUri.body());
+    assertTrue(withUri.body().contains(c.org().rep().email()), withUri.body());
+    // a v1.0 token may also name the app by its client id
+    HttpResponse<String> withClientId = session(EntraClaims.v1(c.tenant(), clientId));
+    assertEquals(200, withClientId.statusCode(), withClientId.body());
+    // once the registration asks for v2 (requestedAccessTokenVersion 2) it is still the same link
+    HttpResponse<String> v2 = session(EntraClaims.v2(fake().base(), c.tenant(), clientId));
+    assertEquals(200, v2.statusCode(), v2.body());
+    assertTrue(v2.body().contains(c.org().rep().email()), v2.body());
+  }
+
+  @Test
+  void eachVersionIsHeldToItsOwnIssuerAndAudience() throws Exception {
+    Consented c = consented();
+    String clientId = c.org().microsoftClient();
+    EntraClaims v1 = EntraClaims.v1(c.tenant(), c.audience());
+    EntraClaims v2 = EntraClaims.v2(fake().base(), c.tenant(), clientId);
+    // both pass every check (not linked yet: a sign-up ticket)
+    assertEquals("signup_required", error(session(v1)));
+    assertEquals("signup_required", error(session(v2)));
+
+    String v2Issuer = fake().base() + "/microsoft/" + c.tenant() + "/v2.0";
+    String v1Issuer = "https://sts.windows.net/" + c.tenant() + "/";
+    Map<String, EntraClaims> refused = new java.util.LinkedHashMap<>();
+    refused.put("v1.0 with the v2.0 issuer", v1.issuer(v2Issuer));
+    refused.put("v2.0 with the v1.0 issuer", v2.issuer(v1Issuer));
+    refused.put(
+        "v1.0 from another tenant's issuer",
+        v1.issuer("https://sts.windows.net/" + UUID.randomUUID() + "/"));
+    refused.put(
+        "v1.0 for another host's api:// URI",
+        EntraClaims.v1(c.tenant(), "api://elsewhere.example/" + clientId));
+    refused.put("no version", v1.version(null));
+    refused.put("an unknown version", v2.version("3.0"));
+    refused.put(
+        "v2.0 naming the app by its api:// URI",
+        EntraClaims.v2(fake().base(), c.tenant(), c.audience()));
+    for (Map.Entry<String, EntraClaims> e : refused.entrySet()) {
+      HttpResponse<String> answer = session(e.getValue());
+      assertEquals(401, answer.statusCode(), e.getKey() + ": " + answer.body());
+      assertEquals("invalid_access_token", error(answer), e.getKey() + ": " + answer.body());
+    }
+    HttpResponse<String> v2ForUri =
+        session(EntraClaims.v2(fake().base(), c.tenant(), c.audience()));
+    assertTrue(v2ForUri.body().contains("client id"), v2ForUri.body());
+    HttpResponse<String> crossedIssuer = session(v1.issuer(v2Issuer));
+    assertTrue(crossedIssuer.body().contains("issued by"), crossedIssuer.body());
   }
 }

@@ -52,7 +52,7 @@ public final class FakeProviders {
   public static final String GMAIL_MODIFY = "https://www.googleapis.com/auth/gmail.modify";
   private static final Pattern MS_PATH =
       Pattern.compile(
-          "^/microsoft/([^/]+)/(oauth2/v2\\.0/authorize|oauth2/v2\\.0/token|discovery/v2\\.0/keys|v2\\.0/adminconsent)$");
+          "^/microsoft/([^/]+)/(oauth2/v2\\.0/authorize|oauth2/v2\\.0/token|discovery/v2\\.0/keys|discovery/keys|v2\\.0/adminconsent)$");
   private static final Pattern GMAIL_MESSAGE =
       Pattern.compile("^/google/gmail/v1/users/me/messages/([^/]+)(/modify)?$");
 
@@ -453,7 +453,9 @@ public final class FakeProviders {
       return;
     }
     onBehalfOfGrants.incrementAndGet();
-    String account = String.valueOf(assertion.getClaim("preferred_username"));
+    // v2.0 tokens name the user in preferred_username, v1.0 tokens in upn
+    Object username = assertion.getClaim("preferred_username");
+    String account = String.valueOf(username != null ? username : assertion.getClaim("upn"));
     JsonObjectBuilder answer =
         tokens("microsoft", clientId, account, UUID.randomUUID().toString(), true);
     answer.add(
@@ -692,28 +694,109 @@ public final class FakeProviders {
     return newKey("stray-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
-  /** An Entra ID v2 access token as nested app authentication hands it to the add-in. */
+  /**
+   * An Entra ID access token as nested app authentication hands it to the add-in, in the format
+   * Entra would issue for this audience: v1.0 for an {@code api://} URI (an app registration that
+   * does not ask for v2), else v2.0; the user is {@link #entraUser} of the tenant.
+   */
   public String entraAccessToken(
       RSAKey key, String tenant, String audience, String scopes, String objectId, Instant expires)
       throws JOSEException {
+    EntraClaims claims =
+        audience.startsWith("api://")
+            ? EntraClaims.v1(tenant, audience)
+            : EntraClaims.v2(base, tenant, audience);
+    return entraAccessToken(key, claims.scopes(scopes).user(objectId, entraUser(tenant)), expires);
+  }
+
+  /**
+   * What an Entra access token for Mailbridge's API says (claims reference:
+   * learn.microsoft.com/entra/identity-platform/access-token-claims-reference). v1.0: {@code iss}
+   * {@code https://sts.windows.net/{tid}/}, the user in {@code upn} and {@code unique_name}; v2.0:
+   * {@code iss} {@code {authority}/{tid}/v2.0}, the user in {@code preferred_username}.
+   */
+  public record EntraClaims(
+      String version,
+      String issuer,
+      String tenant,
+      String audience,
+      String scopes,
+      String objectId,
+      String username,
+      List<String> amr) {
+
+    public static EntraClaims v1(String tenant, String audience) {
+      return new EntraClaims(
+          "1.0",
+          "https://sts.windows.net/" + tenant + "/",
+          tenant,
+          audience,
+          "access_as_user",
+          "oid-" + tenant,
+          entraUser(tenant),
+          List.of("pwd"));
+    }
+
+    /** {@code fakeBase}: the fake's URL, which the suite configures as Microsoft's authority. */
+    public static EntraClaims v2(String fakeBase, String tenant, String audience) {
+      return new EntraClaims(
+          "2.0",
+          fakeBase + "/microsoft/" + tenant + "/v2.0",
+          tenant,
+          audience,
+          "access_as_user",
+          "oid-" + tenant,
+          entraUser(tenant),
+          List.of("pwd"));
+    }
+
+    public EntraClaims issuer(String value) {
+      return new EntraClaims(version, value, tenant, audience, scopes, objectId, username, amr);
+    }
+
+    public EntraClaims version(String value) {
+      return new EntraClaims(value, issuer, tenant, audience, scopes, objectId, username, amr);
+    }
+
+    public EntraClaims scopes(String value) {
+      return new EntraClaims(version, issuer, tenant, audience, value, objectId, username, amr);
+    }
+
+    public EntraClaims user(String oid, String name) {
+      return new EntraClaims(version, issuer, tenant, audience, scopes, oid, name, amr);
+    }
+
+    public EntraClaims amr(String... methods) {
+      return new EntraClaims(
+          version, issuer, tenant, audience, scopes, objectId, username, List.of(methods));
+    }
+  }
+
+  public String entraAccessToken(RSAKey key, EntraClaims c, Instant expires) throws JOSEException {
     Instant issued = expires.minusSeconds(3600);
-    JWTClaimsSet claims =
+    JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
-            .issuer(base + "/microsoft/" + tenant + "/v2.0")
-            .audience(audience)
+            .issuer(c.issuer())
+            .audience(c.audience())
             .subject(UUID.randomUUID().toString())
             .issueTime(java.util.Date.from(issued))
             .notBeforeTime(java.util.Date.from(issued))
             .expirationTime(java.util.Date.from(expires))
-            .claim("tid", tenant)
-            .claim("oid", objectId)
-            .claim("scp", scopes)
-            .claim("ver", "2.0")
-            .claim("preferred_username", entraUser(tenant))
-            .build();
+            .claim("tid", c.tenant())
+            .claim("oid", c.objectId())
+            .claim("scp", c.scopes());
+    if (c.version() != null) {
+      claims.claim("ver", c.version());
+    }
+    if ("1.0".equals(c.version())) {
+      claims.claim("upn", c.username()).claim("unique_name", c.username()).claim("amr", c.amr());
+    } else {
+      claims.claim("preferred_username", c.username());
+    }
     SignedJWT jwt =
         new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+            claims.build());
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }

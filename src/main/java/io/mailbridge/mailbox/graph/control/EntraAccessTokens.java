@@ -7,6 +7,7 @@ import io.mailbridge.mailbox.control.ProviderApps;
 import io.mailbridge.mailbox.control.ProviderTokenVerifier;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.config.control.MailbridgeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -21,10 +22,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Verifies the Entra ID access tokens the Outlook add-in gets through nested app authentication:
- * the tenant must have consented to an org's app, the audience must be that app (client id or
- * {@code api://…} URI), the signature must verify against the tenant's keys, the issuer must be the
- * tenant's, and {@code scp} must hold Mailbridge's API scope. Tokens for Microsoft Graph are
- * refused by name: they are not meant for Mailbridge and cannot be verified by it.
+ * the tenant must have consented to an org's app, the signature must verify against the tenant's
+ * keys, and {@code scp} must hold Mailbridge's API scope. Entra issues v1.0 tokens unless the app
+ * registration asks for v2 ({@code requestedAccessTokenVersion}), so both are accepted, each with
+ * its own issuer ({@code https://sts.windows.net/{tid}/} or {@code {authority}/{tid}/v2.0}),
+ * signing keys document and audience (v2.0: the client id only; v1.0: the client id or the app's
+ * {@code api://} URI). Tokens for Microsoft Graph are refused by name: they are not meant for
+ * Mailbridge and cannot be verified by it.
  */
 @ApplicationScoped
 public class EntraAccessTokens {
@@ -37,10 +41,37 @@ public class EntraAccessTokens {
   @Inject ProviderApps apps;
   @Inject MicrosoftOAuth microsoft;
   @Inject ProviderTokenVerifier verifier;
+  @Inject MailbridgeSettings settings;
 
   @Inject
   @ConfigProperty(name = "mailbridge.addin.entra-scope", defaultValue = "access_as_user")
   String apiScope;
+
+  /** Where v1.0 tokens come from; only a national cloud has another one. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.microsoft.v1-issuer", defaultValue = "https://sts.windows.net")
+  String v1Issuer;
+
+  /** The two token formats, with where each one's issuer and signing keys are. */
+  private enum Version {
+    V1("1.0"),
+    V2("2.0");
+
+    final String claim;
+
+    Version(String claim) {
+      this.claim = claim;
+    }
+
+    static Version of(Object ver) {
+      for (Version v : values()) {
+        if (v.claim.equals(ver)) {
+          return v;
+        }
+      }
+      return null;
+    }
+  }
 
   public VerifiedEntraToken verify(String token) {
     if (token == null || token.isBlank() || token.length() > 16 * 1024) {
@@ -61,6 +92,11 @@ public class EntraAccessTokens {
     if (!(tidClaim instanceof String tid) || !GUID.matcher(tid).matches()) {
       throw refused("it names no tenant");
     }
+    // The signature check below covers ver too: a token cannot pick the laxer rules of the other.
+    Version version = Version.of(unverified.getClaim("ver"));
+    if (version == null) {
+      throw refused("it is neither a v1.0 nor a v2.0 access token");
+    }
     Set<String> orgs = tenants.orgsConsenting(tid);
     if (orgs.isEmpty()) {
       throw new ApiProblem(
@@ -72,24 +108,29 @@ public class EntraAccessTokens {
     Set<String> matching = new LinkedHashSet<>();
     for (String orgId : orgs) {
       apps.find(orgId, MailProvider.MICROSOFT)
-          .filter(app -> audience.stream().anyMatch(aud -> isApp(aud, app.clientId())))
+          .filter(app -> audience.stream().anyMatch(aud -> isApp(version, aud, app.clientId())))
           .ifPresent(app -> matching.add(orgId));
     }
     if (matching.isEmpty()) {
-      throw refused("it is meant for another application");
+      throw refused(
+          version == Version.V2
+              ? "it is meant for another application (a v2.0 token names the app by its client id)"
+              : "it is meant for another application");
     }
-    String issuer = microsoft.base() + "/" + tid + "/v2.0";
+    String issuer = version == Version.V2 ? v2Issuer(tid) : trimmed(v1Issuer) + "/" + tid + "/";
+    URI keys =
+        URI.create(
+            microsoft.base()
+                + "/"
+                + tid
+                + (version == Version.V2 ? "/discovery/v2.0/keys" : "/discovery/keys"));
     JWTClaimsSet claims;
     try {
       claims =
           verifier.verify(
               token.strip(),
               new ProviderTokenVerifier.Expectations(
-                  URI.create(microsoft.base() + "/" + tid + "/discovery/v2.0/keys"),
-                  microsoft.policy(),
-                  issuer::equals,
-                  auds -> !auds.isEmpty(),
-                  null));
+                  keys, microsoft.policy(), issuer::equals, auds -> !auds.isEmpty(), null));
     } catch (AccountRefused e) {
       throw new ApiProblem(401, "invalid_access_token", e.getMessage());
     }
@@ -101,9 +142,16 @@ public class EntraAccessTokens {
     if (!(oid instanceof String objectId) || objectId.isBlank()) {
       throw refused("it names no user");
     }
-    Object username = claims.getClaim("preferred_username");
     return new VerifiedEntraToken(
-        tid, objectId, issuer, username instanceof String u ? u : "", matching);
+        tid, objectId, v2Issuer(tid), username(claims, version), matching);
+  }
+
+  /**
+   * The person's issuer in the v2.0 form whichever format the token had, so that an admin who
+   * switches the app registration to v2 tokens does not unlink everyone.
+   */
+  private String v2Issuer(String tid) {
+    return microsoft.base() + "/" + tid + "/v2.0";
   }
 
   /** The tenant of an Entra issuer this class verified ({@code …/{tid}/v2.0}), else null. */
@@ -116,12 +164,38 @@ public class EntraAccessTokens {
     return GUID.matcher(tid).matches() ? tid : null;
   }
 
-  /** The app's client id, or an application id URI that ends with it. */
-  private static boolean isApp(String audience, String clientId) {
+  /** v2.0 has {@code preferred_username}; v1.0 has {@code upn}, or {@code unique_name}. */
+  private static String username(JWTClaimsSet claims, Version version) {
+    List<String> names =
+        version == Version.V2 ? List.of("preferred_username") : List.of("upn", "unique_name");
+    for (String name : names) {
+      if (claims.getClaim(name) instanceof String value && !value.isBlank()) {
+        return value;
+      }
+    }
+    return "";
+  }
+
+  /**
+   * v2.0 tokens always name the API by its client id. v1.0 tokens name it as the client asked: by
+   * client id, or by the application ID URI, which is Entra's default {@code api://{client id}} or
+   * the {@code api://{public host}/{client id}} the manifest and the task pane use.
+   */
+  private boolean isApp(Version version, String audience, String clientId) {
     String aud = audience.toLowerCase(Locale.ROOT);
-    return aud.equals(clientId)
-        || (aud.startsWith("api://") && aud.endsWith("/" + clientId))
-        || aud.equals("api://" + clientId);
+    if (aud.equals(clientId)) {
+      return true;
+    }
+    if (version == Version.V2) {
+      return false;
+    }
+    String host = URI.create(settings.publicUrl()).getHost();
+    return aud.equals("api://" + clientId)
+        || (host != null && aud.equals("api://" + host.toLowerCase(Locale.ROOT) + "/" + clientId));
+  }
+
+  private static String trimmed(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static boolean isGraph(String audience) {
