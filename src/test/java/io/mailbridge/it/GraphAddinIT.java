@@ -9,6 +9,7 @@ import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.exchange.TestMime;
 import io.mailbridge.it.providers.FakeProviders;
+import io.mailbridge.it.providers.FakeProviders.EntraClaims;
 import io.mailbridge.it.providers.FakeProviders.GraphAttachment;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
@@ -96,14 +97,37 @@ class GraphAddinIT {
 
   /** Links the rep through the sign-up page; answers the last session response. */
   private HttpResponse<String> signUpAndSignIn(Org org, String tenant) throws Exception {
-    HttpResponse<String> first = session(entraToken(org, tenant));
+    return signUpAndSignInWith(org, entraToken(org, tenant));
+  }
+
+  private HttpResponse<String> signUpAndSignInWith(Org org, String accessToken) throws Exception {
+    HttpResponse<String> first = session(accessToken);
     assertEquals(401, first.statusCode(), first.body());
     String signup =
         Json.createReader(new StringReader(first.body())).readObject().getString("signup");
     SignupPageClient pages = new SignupPageClient(base());
     assertEquals(
         200, pages.submit(pages.open(signup), org.rep().email(), TestOrgs.PASSWORD).statusCode());
-    return session(entraToken(org, tenant));
+    return session(accessToken);
+  }
+
+  private String signedToken(EntraClaims claims) throws Exception {
+    return fake().entraAccessToken(fake().microsoftKey(), claims, Instant.now().plusSeconds(3600));
+  }
+
+  private void addMessage(String account, String id, String subject) {
+    fake()
+        .addGraphMessage(
+            account,
+            id,
+            TestMime.message(
+                id + "@fabrikam.example",
+                subject,
+                "Nora Field <nora.field@fabrikam.example>",
+                account,
+                "Here is the quote.",
+                100),
+            Map.of());
   }
 
   private Setup setup() throws Exception {
@@ -366,5 +390,62 @@ class GraphAddinIT {
             HttpResponse.BodyHandlers.ofString());
     assertFalse(onPremises.body().contains("WebApplicationInfo"));
     assertFalse(onPremises.body().contains("?app="));
+  }
+
+  @Test
+  void logsFromTheMailboxSignedInToThePaneNotAnotherAccountOfTheTenant() throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String tenant = OAuthOrgs.consentTenant(base(), org.adminToken(), fake());
+    // The pane is signed in as Yara, a user of the tenant.
+    String yara = "yara-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example";
+    HttpResponse<String> signedIn =
+        signUpAndSignInWith(
+            org,
+            signedToken(
+                EntraClaims.v1(tenant, OAuthOrgs.apiAudience(org))
+                    .user(UUID.randomUUID().toString(), yara)));
+    assertEquals(200, signedIn.statusCode(), signedIn.body());
+    String cookie = SignupPageClient.cookie(signedIn, "mailbridge_addin");
+    // The same CRM user then connects Xavier, another account of the same tenant: that grant is
+    // the newest of the tenant.
+    String xavier = OAuthOrgs.account("xavier");
+    fake().tenants.put(xavier, tenant);
+    OAuthOrgs.connect(base(), org.repToken(), "microsoft", xavier);
+    assertEquals(2, OAuthOrgs.mailboxes(api(), org.repToken()).size());
+
+    String messageId = "AAMkAD" + UUID.randomUUID().toString().replace("-", "");
+    addMessage(yara, messageId, "Yara's quote");
+    addMessage(xavier, messageId, "Xavier's copy");
+    String contact = nora(org.admin().orgId());
+    HttpResponse<String> logged =
+        withCookie(
+            "POST", "/api/addin/log", cookie, logBody(messageId, List.of(contact), List.of()));
+    assertEquals(200, logged.statusCode(), logged.body());
+    String activityId = json(logged).getString("activityId");
+    JsonObject activity =
+        api()
+            .get(
+                "/api/activities/" + activityId,
+                api().accessToken(org.rep().email(), TestOrgs.PASSWORD))
+            .json();
+    assertEquals("Yara's quote", activity.getString("subject"));
+    String property = "String {c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58} Name MailbridgeActivityId";
+    assertEquals(
+        activityId, fake().graphMessages.get(yara).get(messageId).properties().get(property));
+    assertFalse(
+        fake().graphMessages.get(xavier).get(messageId).properties().containsKey(property),
+        "Xavier's mailbox is never written");
+    HttpResponse<String> mark =
+        withCookie("GET", "/api/addin/log/graph?itemId=" + messageId, cookie, null);
+    assertEquals(200, mark.statusCode(), mark.body());
+    assertEquals(activityId, json(mark).getString("activityId"));
+
+    // A message only Yara has is found too (with Xavier's token it would be a 404).
+    String onlyYara = "AAMkAD" + UUID.randomUUID().toString().replace("-", "");
+    addMessage(yara, onlyYara, "Only in Yara's mailbox");
+    HttpResponse<String> own =
+        withCookie(
+            "POST", "/api/addin/log", cookie, logBody(onlyYara, List.of(contact), List.of()));
+    assertEquals(200, own.statusCode(), own.body());
   }
 }

@@ -53,7 +53,9 @@ public class AddinLogResource {
     if (itemId == null || itemId.isBlank() || itemId.length() > RequestFields.MAX_ID_LENGTH) {
       throw ApiProblem.invalidField("itemId", "is required");
     }
-    return new LoggedMark(graphLogging.loggedActivity(caller.orgId(), caller.userId(), itemId));
+    return new LoggedMark(
+        graphLogging.loggedActivity(
+            caller.orgId(), caller.userId(), caller.addinMailbox(), itemId));
   }
 
   @POST
@@ -67,6 +69,7 @@ public class AddinLogResource {
           graphLogging.log(
               caller.orgId(),
               caller.userId(),
+              caller.addinMailbox(),
               new LogGraphEmail.Request(
                   RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
                   RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),

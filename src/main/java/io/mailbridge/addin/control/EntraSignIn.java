@@ -1,8 +1,10 @@
 package io.mailbridge.addin.control;
 
+import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.graph.control.EntraAccessTokens;
 import io.mailbridge.mailbox.graph.control.GraphOnBehalfOf;
 import io.mailbridge.mailbox.graph.control.VerifiedEntraToken;
+import io.mailbridge.platform.security.control.AddinSessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,10 +20,13 @@ public class EntraSignIn {
   @Inject EntraAccessTokens tokens;
   @Inject ExchangeSignIn signIn;
   @Inject GraphOnBehalfOf graph;
+  @Inject AddinSessions sessions;
 
   /**
    * A linked person also gets Graph access for their mailbox, in the same transaction: if Entra
-   * will not give it, there is no session either, and the error says what the admin must do.
+   * will not give it, there is no session either, and the error says what the admin or the user
+   * must do. The session records that connection: the CRM user may have connected other Microsoft
+   * accounts, even of the same tenant, and the pane must read the mailbox of whoever signed in.
    */
   @Transactional
   public ExchangeSignIn.Outcome signIn(String accessToken, String mailbox) {
@@ -33,7 +38,9 @@ public class EntraSignIn {
                 new ExchangeIdentity(token.issuer(), token.objectId()), token.orgs()),
             shown);
     if (outcome instanceof ExchangeSignIn.SignedIn signedIn) {
-      graph.connect(signedIn.user().orgId(), signedIn.user().id(), token, accessToken.strip());
+      MailboxConnection connection =
+          graph.connect(signedIn.user().orgId(), signedIn.user().id(), token, accessToken.strip());
+      sessions.useMailbox(signedIn.session(), connection.id());
     }
     return outcome;
   }

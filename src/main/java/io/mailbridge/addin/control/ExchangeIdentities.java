@@ -70,16 +70,6 @@ public class ExchangeIdentities {
     em.find(ExchangeIdentityLink.class, link.id()).usedAt(clock.instant());
   }
 
-  /** The identities linked to one user (an Exchange mailbox, an Entra user, or several). */
-  public List<ExchangeIdentityLink> ofUser(String orgId, String userId) {
-    return em.createQuery(
-            "SELECT l FROM ExchangeIdentityLink l WHERE l.orgId = :org AND l.userId = :user",
-            ExchangeIdentityLink.class)
-        .setParameter("org", orgId)
-        .setParameter("user", userId)
-        .getResultList();
-  }
-
   public List<ExchangeIdentityLink> page(String orgId, String after, int limit) {
     return em.createQuery(
             "SELECT l FROM ExchangeIdentityLink l WHERE l.orgId = :org AND l.id > :after"

@@ -8,18 +8,12 @@ import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.mailbox.graph.control.EntraAccessTokens;
 import io.mailbridge.mailbox.graph.control.GraphItem;
 import io.mailbridge.mailbox.graph.control.GraphMailbox;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Logs the message open in Outlook on Exchange Online: reads it over Microsoft Graph as the rep
@@ -35,8 +29,6 @@ public class LogGraphEmail {
   @Inject Records records;
   @Inject ActivityStore activities;
   @Inject ChosenAttachments attachments;
-  @Inject ExchangeIdentities identities;
-  @Inject EntraAccessTokens entra;
 
   /** What the task pane asked for, already checked for shape. */
   public record Request(String itemId, List<String> recordIds, List<String> attachmentIds) {}
@@ -45,8 +37,12 @@ public class LogGraphEmail {
   public record Logged(
       String activityId, boolean alreadyLogged, String propertySetId, String propertyName) {}
 
-  public Logged log(String orgId, String userId, Request request) {
-    MailboxConnection mailbox = mailboxOf(orgId, userId);
+  /**
+   * @param sessionMailbox the mailbox connection the add-in session's sign-in made (see {@link
+   *     io.mailbridge.platform.security.control.Caller#addinMailbox()}), or null
+   */
+  public Logged log(String orgId, String userId, String sessionMailbox, Request request) {
+    MailboxConnection mailbox = mailboxOf(orgId, userId, sessionMailbox);
     for (String id : request.recordIds()) {
       records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
     }
@@ -68,43 +64,44 @@ public class LogGraphEmail {
   }
 
   /** The activity id the message carries when it was logged (read from Graph), else null. */
-  public String loggedActivity(String orgId, String userId, String itemId) {
-    MailboxConnection mailbox = mailboxOf(orgId, userId);
+  public String loggedActivity(String orgId, String userId, String sessionMailbox, String itemId) {
+    MailboxConnection mailbox = mailboxOf(orgId, userId, sessionMailbox);
     return graph.loggedActivity(tokens.accessToken(orgId, mailbox.id()), itemId);
   }
 
   /**
-   * The Microsoft connection the add-in's sign-in made: the user's only one, else the one in the
-   * tenant of the user's Entra link (a rep may also have connected another account), the most
-   * recently granted first.
+   * The Microsoft connection the add-in session's sign-in made ({@code sessionMailbox}), and no
+   * other: the user may have connected other Microsoft accounts, of the same tenant too. Without
+   * one (a session from before it was recorded, or a caller with a Mailbridge token) only a single
+   * Microsoft connection is unambiguous; otherwise the add-in signs in again and so records it.
    */
-  private MailboxConnection mailboxOf(String orgId, String userId) {
+  private MailboxConnection mailboxOf(String orgId, String userId, String sessionMailbox) {
+    if (sessionMailbox != null) {
+      return connections.ofUser(orgId, userId).stream()
+          .filter(c -> c.id().equals(sessionMailbox) && c.provider() == MailProvider.MICROSOFT)
+          .findFirst()
+          .orElseThrow(LogGraphEmail::signInAgain);
+    }
     List<MailboxConnection> microsoft =
         connections.ofUser(orgId, userId).stream()
             .filter(c -> c.provider() == MailProvider.MICROSOFT)
             .toList();
-    if (microsoft.size() > 1) {
-      Set<String> tenants =
-          identities.ofUser(orgId, userId).stream()
-              .map(link -> entra.tenantOfIssuer(link.metadataUrl()))
-              .filter(Objects::nonNull)
-              .collect(Collectors.toSet());
-      microsoft =
-          microsoft.stream()
-              .filter(c -> tenants.contains(c.tenantId()))
-              .sorted(
-                  Comparator.comparing(
-                          MailboxConnection::refreshedAt,
-                          Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
-                      .reversed())
-              .limit(1)
-              .toList();
-    }
     if (microsoft.isEmpty()) {
       throw ApiProblem.conflict(
           "mailbox_not_connected",
           "Mailbridge has no Microsoft 365 access for you yet; sign in to the add-in again");
     }
+    if (microsoft.size() > 1) {
+      throw signInAgain();
+    }
     return microsoft.get(0);
+  }
+
+  // 401 makes the task pane sign in again by itself, which records the mailbox on the new session.
+  private static ApiProblem signInAgain() {
+    return ApiProblem.unauthorized(
+        "graph_sign_in_again",
+        "This add-in session no longer knows which Microsoft 365 mailbox is yours; sign in to the"
+            + " add-in again");
   }
 }

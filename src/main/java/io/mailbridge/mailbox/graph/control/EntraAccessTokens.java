@@ -154,16 +154,6 @@ public class EntraAccessTokens {
     return microsoft.base() + "/" + tid + "/v2.0";
   }
 
-  /** The tenant of an Entra issuer this class verified ({@code …/{tid}/v2.0}), else null. */
-  public String tenantOfIssuer(String issuer) {
-    String prefix = microsoft.base() + "/";
-    if (issuer == null || !issuer.startsWith(prefix) || !issuer.endsWith("/v2.0")) {
-      return null;
-    }
-    String tid = issuer.substring(prefix.length(), issuer.length() - "/v2.0".length());
-    return GUID.matcher(tid).matches() ? tid : null;
-  }
-
   /** v2.0 has {@code preferred_username}; v1.0 has {@code upn}, or {@code unique_name}. */
   private static String username(JWTClaimsSet claims, Version version) {
     List<String> names =

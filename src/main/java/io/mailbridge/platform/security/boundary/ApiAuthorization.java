@@ -48,6 +48,7 @@ public class ApiAuthorization implements ContainerRequestFilter {
     Principal principal = request.getSecurityContext().getUserPrincipal();
     Optional<AppUser> user;
     boolean addinSession = false;
+    String addinMailbox = null;
     if (principal instanceof JsonWebToken jwt && AccessTokens.ISSUER.equals(jwt.getIssuer())) {
       user = users.findActive(jwt.getClaim(AccessTokens.ORG_CLAIM), jwt.getSubject());
     } else if (principal == null && request.getCookies().containsKey(AddinSessions.COOKIE)) {
@@ -71,6 +72,7 @@ public class ApiAuthorization implements ContainerRequestFilter {
       }
       user = users.findActive(session.get().orgId(), session.get().userId());
       addinSession = true;
+      addinMailbox = session.get().mailboxId();
     } else {
       deny(request, Response.Status.UNAUTHORIZED, "unauthorized", "Sign in first");
       return;
@@ -100,6 +102,9 @@ public class ApiAuthorization implements ContainerRequestFilter {
       return;
     }
     caller.signedIn(user.get().id(), user.get().orgId(), user.get().role());
+    if (addinSession) {
+      caller.signedInThroughAddin(addinMailbox);
+    }
   }
 
   private static boolean isPublic(Method method) {

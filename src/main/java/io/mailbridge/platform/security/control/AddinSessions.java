@@ -32,15 +32,28 @@ public class AddinSessions {
   Clock clock = Clock.systemUTC();
 
   /** A new session for this user, as the cookie value to hand out (shown once, never stored). */
-  public record Opened(String cookieValue, Instant expiresAt) {}
+  public record Opened(String id, String cookieValue, Instant expiresAt) {}
 
   @Transactional
   public Opened open(String orgId, String userId, String identityId) {
     String value = OpaqueTokens.next();
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
-    em.persist(new AddinSession(orgId, userId, identityId, hash(value), now, expires));
-    return new Opened(value, expires);
+    AddinSession session = new AddinSession(orgId, userId, identityId, hash(value), now, expires);
+    em.persist(session);
+    return new Opened(session.id(), value, expires);
+  }
+
+  /**
+   * Records the mailbox connection the session's sign-in made, in the caller's transaction (the one
+   * that opened the session).
+   */
+  public void useMailbox(Opened opened, String mailboxId) {
+    AddinSession session = em.find(AddinSession.class, opened.id());
+    if (session == null) {
+      throw new IllegalStateException("the session was opened in another transaction");
+    }
+    session.useMailbox(mailboxId);
   }
 
   /** The live session this cookie value belongs to, if any. */

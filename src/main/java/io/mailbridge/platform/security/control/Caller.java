@@ -11,11 +11,27 @@ public class Caller {
   private String userId;
   private String orgId;
   private Role role;
+  private String addinMailbox;
 
   public void signedIn(String userId, String orgId, Role role) {
     this.userId = userId;
     this.orgId = orgId;
     this.role = role;
+  }
+
+  /**
+   * The caller came with an add-in session whose sign-in made this mailbox connection (or null).
+   */
+  public void signedInThroughAddin(String mailboxId) {
+    this.addinMailbox = mailboxId;
+  }
+
+  /**
+   * The mailbox connection the add-in session's sign-in made; null for other callers and for
+   * sessions that made none.
+   */
+  public String addinMailbox() {
+    return addinMailbox;
   }
 
   public String userId() {

@@ -27,6 +27,13 @@ public class AddinSession {
   @Column(name = "identity_id", length = 32)
   private String identityId;
 
+  /**
+   * The mailbox connection (Microsoft Graph access) the sign-in that opened it made; the add-in
+   * reads mail through exactly this one, whatever else the user connected.
+   */
+  @Column(name = "mailbox_id", length = 32)
+  private String mailboxId;
+
   @Column(name = "token_hash", nullable = false, length = 64)
   private String tokenHash;
 
@@ -55,6 +62,19 @@ public class AddinSession {
     this.tokenHash = Objects.requireNonNull(tokenHash);
     this.createdAt = createdAt;
     this.expiresAt = expiresAt;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public void useMailbox(String mailboxId) {
+    this.mailboxId = Objects.requireNonNull(mailboxId);
+  }
+
+  /** Null for sessions whose sign-in made no mailbox connection (Exchange on-premises). */
+  public String mailboxId() {
+    return mailboxId;
   }
 
   public String orgId() {
