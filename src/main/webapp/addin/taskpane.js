@@ -346,18 +346,33 @@
     return Promise.resolve(state.online.pca);
   }
 
-  /** An Entra ID token for Mailbridge's API, silently when Outlook can, else with a pop-up. */
-  function naaToken() {
+  /**
+   * An Entra ID token for Mailbridge's API, silently when Outlook can, else with a pop-up. With a
+   * claims challenge (multi-factor authentication or Conditional Access that Microsoft raised when
+   * Mailbridge asked for Graph access) the cached token cannot do: ask with the claims, in a pop-up.
+   */
+  function naaToken(claims) {
     var scope = "api://" + API_ROOT.host + "/" + state.online.clientId + "/access_as_user";
+    var tokenRequest = { scopes: [scope] };
+    if (claims) {
+      tokenRequest.claims = claims;
+    }
     return naaClient().then(function (pca) {
-      return pca.acquireTokenSilent({ scopes: [scope] }).catch(function () {
-        return pca.acquireTokenPopup({ scopes: [scope] });
+      if (claims !== undefined) {
+        return pca.acquireTokenPopup(tokenRequest);
+      }
+      return pca.acquireTokenSilent(tokenRequest).catch(function () {
+        return pca.acquireTokenPopup(tokenRequest);
       });
     });
   }
 
-  function graphSession() {
-    return naaToken().then(function (result) {
+  /**
+   * Signs in with the Entra token. When Microsoft wants more of the user first (interaction_required,
+   * with its claims challenge), MSAL signs in again with those claims and the pane asks once more.
+   */
+  function graphSession(claims) {
+    return naaToken(claims).then(function (result) {
       var profile = mailbox().userProfile || {};
       return request("POST", "api/addin/graph/session", {
         accessToken: result.accessToken,
@@ -369,6 +384,10 @@
         .catch(function (error) {
           if (error instanceof ApiError && error.code === "signup_required") {
             return { signup: error.body && error.body.signup, message: error.message };
+          }
+          if (error instanceof ApiError && error.code === "interaction_required" && claims === undefined) {
+            var challenge = error.body && typeof error.body.claims === "string" ? error.body.claims : "";
+            return graphSession(challenge);
           }
           throw error;
         });

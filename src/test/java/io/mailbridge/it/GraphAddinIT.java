@@ -448,4 +448,41 @@ class GraphAddinIT {
             "POST", "/api/addin/log", cookie, logBody(onlyYara, List.of(contact), List.of()));
     assertEquals(200, own.statusCode(), own.body());
   }
+
+  @Test
+  void mfaOrConditionalAccessSendsTheClaimsChallengeBackToThePane() throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String tenant = OAuthOrgs.consentTenant(base(), org.adminToken(), fake());
+    fake().tenantsRequiringMfa.add(tenant);
+    try {
+      HttpResponse<String> documented = signUpAndSignIn(org, tenant);
+      assertChallenge(documented);
+      // Entra also answers invalid_grant (AADSTS50076) with a challenge: the same for the pane
+      fake().mfaAsInvalidGrant = true;
+      assertChallenge(session(entraToken(org, tenant)));
+
+      // MSAL's new sign-in with the claims satisfied the policy
+      HttpResponse<String> satisfied =
+          session(
+              signedToken(EntraClaims.v1(tenant, OAuthOrgs.apiAudience(org)).amr("pwd", "mfa")));
+      assertEquals(200, satisfied.statusCode(), satisfied.body());
+      assertFalse(SignupPageClient.cookie(satisfied, "mailbridge_addin").isEmpty());
+    } finally {
+      fake().tenantsRequiringMfa.remove(tenant);
+      fake().mfaAsInvalidGrant = false;
+    }
+  }
+
+  private static void assertChallenge(HttpResponse<String> response) {
+    assertEquals(401, response.statusCode(), response.body());
+    JsonObject body = json(response);
+    assertEquals("interaction_required", body.getString("error"), response.body());
+    assertEquals(FakeProviders.MFA_CLAIMS, body.getString("claims"));
+    assertTrue(body.getString("message").contains("multi-factor"), response.body());
+    assertFalse(body.getString("message").contains("consent"), response.body());
+    assertTrue(
+        response.headers().allValues("Set-Cookie").stream()
+            .noneMatch(c -> c.startsWith("mailbridge_addin=")),
+        "no session until the challenge is met");
+  }
 }

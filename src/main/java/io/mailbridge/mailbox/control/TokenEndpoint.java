@@ -35,6 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TokenEndpoint {
 
   private static final long MAX_BYTES = 256 * 1024;
+  private static final int MAX_CLAIMS_CHARS = 8 * 1024;
 
   @Inject OutboundHttp outbound;
 
@@ -101,7 +102,20 @@ public class TokenEndpoint {
       // Microsoft appends trace ids and timestamps; the first sentence is what a person needs.
       description = description.substring(0, 300) + "…";
     }
-    return new TokenEndpointError(response.status(), error, description);
+    return new TokenEndpointError(response.status(), error, description, claimsOf(json));
+  }
+
+  /** Entra's claims challenge, when it is a JSON object of a sane size; else null. */
+  private static String claimsOf(JsonObject json) {
+    String claims = json == null ? null : text(json, "claims");
+    if (claims == null || claims.length() > MAX_CLAIMS_CHARS) {
+      return null;
+    }
+    try (JsonReader reader = Json.createReader(new java.io.StringReader(claims))) {
+      return reader.readValue() instanceof JsonObject ? claims : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static JsonObject jsonOrNull(byte[] body) {

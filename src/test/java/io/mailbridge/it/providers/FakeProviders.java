@@ -409,6 +409,22 @@ public final class FakeProviders {
   /** Tenants where on-behalf-of fails with a plain invalid_grant (an assertion it won't take). */
   public final Set<String> tenantsRefusingAssertions = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Tenants whose Conditional Access wants multi-factor authentication for Graph: on-behalf-of
+   * fails with a claims challenge unless the assertion's {@code amr} says {@code mfa}.
+   */
+  public final Set<String> tenantsRequiringMfa = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Whether that failure is {@code invalid_grant} with AADSTS50076 and the challenge (as seen from
+   * Entra) instead of the documented {@code interaction_required} with AADSTS50079.
+   */
+  public volatile boolean mfaAsInvalidGrant = false;
+
+  /** The claims challenge the tenants above send (the shape of the on-behalf-of doc's example). */
+  public static final String MFA_CLAIMS =
+      "{\"access_token\":{\"polids\":{\"essential\":true,\"values\":[\"9ab03e19-ed42-4168-b6b7-7001fb3e933a\"]}}}";
+
   public final AtomicInteger onBehalfOfGrants = new AtomicInteger();
 
   private void onBehalfOf(HttpExchange exchange, String clientId, Map<String, String> form)
@@ -450,6 +466,30 @@ public final class FakeProviders {
           error(
               "invalid_grant",
               "AADSTS50173: The provided grant has expired due to it being revoked."));
+      return;
+    }
+    Object amr = assertion.getClaim("amr");
+    if (tenantsRequiringMfa.contains(tenant)
+        && !(amr instanceof List<?> methods && methods.contains("mfa"))) {
+      JsonObjectBuilder challenge =
+          Json.createObjectBuilder()
+              .add("error", mfaAsInvalidGrant ? "invalid_grant" : "interaction_required")
+              .add(
+                  "error_description",
+                  (mfaAsInvalidGrant ? "AADSTS50076" : "AADSTS50079")
+                      + ": Due to a configuration change made by your administrator, or because"
+                      + " you moved to a new location, you must use multi-factor authentication"
+                      + " to access '00000003-0000-0000-c000-000000000000'.\r\nTrace ID: "
+                      + UUID.randomUUID())
+              .add("error_codes", Json.createArrayBuilder().add(mfaAsInvalidGrant ? 50076 : 50079))
+              .add("timestamp", Instant.now().toString())
+              .add("trace_id", UUID.randomUUID().toString())
+              .add("correlation_id", UUID.randomUUID().toString())
+              .add("claims", MFA_CLAIMS);
+      if (mfaAsInvalidGrant) {
+        challenge.add("suberror", "basic_action");
+      }
+      send(exchange, 400, challenge.build().toString());
       return;
     }
     onBehalfOfGrants.incrementAndGet();
@@ -789,6 +829,7 @@ public final class FakeProviders {
       claims.claim("ver", c.version());
     }
     if ("1.0".equals(c.version())) {
+      // amr is a v1.0 claim; the fake's on-behalf-of reads it to decide whether MFA was done
       claims.claim("upn", c.username()).claim("unique_name", c.username()).claim("amr", c.amr());
     } else {
       claims.claim("preferred_username", c.username());

@@ -42,15 +42,27 @@ public class GraphOnBehalfOf {
     } catch (TokenEndpointError refused) {
       LOG.log(Level.INFO, "On-behalf-of refused: {0}", refused.error());
       String text = refused.getMessage() == null ? "" : refused.getMessage();
-      if (text.contains("AADSTS65001")
-          || "consent_required".equals(refused.error())
-          || "interaction_required".equals(refused.error())) {
+      if (text.contains("AADSTS65001") || "consent_required".equals(refused.error())) {
         throw new ApiProblem(
             403,
             "graph_consent_required",
             "Microsoft 365 has not granted Mailbridge access to mail for your tenant: an admin of"
                 + " the tenant must consent to Mail.ReadWrite.Shared and User.Read (a Mailbridge"
                 + " admin starts it at /api/admin/microsoft/consent)");
+      }
+      // Entra documents interaction_required with a claims challenge for MFA and Conditional
+      // Access; it also answers invalid_grant (AADSTS50076/50079) carrying one. Either way only
+      // the user can satisfy it, in the task pane, so the challenge goes back there.
+      if ("interaction_required".equals(refused.error()) || refused.claims() != null) {
+        ApiProblem problem =
+            new ApiProblem(
+                401,
+                "interaction_required",
+                "Microsoft 365 wants you to sign in again (multi-factor authentication or a"
+                    + " Conditional Access policy of your organisation) before Mailbridge may read"
+                    + " your mail: the add-in asks Microsoft for a new sign-in with the claims it"
+                    + " sent, then tries again");
+        throw refused.claims() == null ? problem : problem.with("claims", refused.claims());
       }
       if (refused.invalidGrant()) {
         throw new ApiProblem(

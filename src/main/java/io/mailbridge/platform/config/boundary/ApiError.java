@@ -1,5 +1,7 @@
 package io.mailbridge.platform.config.boundary;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -11,6 +13,14 @@ public record ApiError(String error, String message) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
         .entity(new ApiError(error, message));
+  }
+
+  /** The same answer with more fields after {@code error} and {@code message}. */
+  public static Response.ResponseBuilder response(
+      int status, String error, String message, java.util.Map<String, String> details) {
+    JsonObjectBuilder body = Json.createObjectBuilder().add("error", error).add("message", message);
+    details.forEach((field, value) -> body.add(field, value == null ? "" : value));
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.build());
   }
 
   /** The answer to a body that is not the JSON the call expects. */

@@ -12,7 +12,10 @@ public class ApiProblemMapper implements ExceptionMapper<ApiProblem> {
   @Override
   public Response toResponse(ApiProblem problem) {
     Response.ResponseBuilder response =
-        ApiError.response(problem.status(), problem.code(), problem.getMessage());
+        problem.details().isEmpty()
+            ? ApiError.response(problem.status(), problem.code(), problem.getMessage())
+            : ApiError.response(
+                problem.status(), problem.code(), problem.getMessage(), problem.details());
     if (problem.retryAfter() != null) {
       response.header("Retry-After", Math.max(1, problem.retryAfter().toSeconds()));
     }

@@ -1,6 +1,9 @@
 package io.mailbridge.platform.config.control;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A failure a caller can act on: it carries the HTTP status, a stable error code and a sentence for
@@ -11,6 +14,7 @@ public class ApiProblem extends RuntimeException {
   private final int status;
   private final String code;
   private final Duration retryAfter;
+  private final Map<String, String> details = new LinkedHashMap<>();
 
   public ApiProblem(int status, String code, String message) {
     this(status, code, message, null);
@@ -52,6 +56,18 @@ public class ApiProblem extends RuntimeException {
     return new ApiProblem(429, "too_many_requests", message, retryAfter);
   }
 
+  /**
+   * Adds a field to the JSON body next to {@code error} and {@code message}, for a caller that must
+   * act on more than a sentence (e.g. Entra's claims challenge for the task pane's next sign-in).
+   */
+  public ApiProblem with(String field, String value) {
+    if ("error".equals(field) || "message".equals(field)) {
+      throw new IllegalArgumentException(field + " is set by the problem itself");
+    }
+    details.put(field, value);
+    return this;
+  }
+
   public int status() {
     return status;
   }
@@ -62,5 +78,10 @@ public class ApiProblem extends RuntimeException {
 
   public Duration retryAfter() {
     return retryAfter;
+  }
+
+  /** The fields {@link #with} added, in order; empty for most problems. */
+  public Map<String, String> details() {
+    return Collections.unmodifiableMap(details);
   }
 }
