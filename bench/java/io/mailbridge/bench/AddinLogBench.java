@@ -35,7 +35,10 @@ public final class AddinLogBench {
   public static void main(String[] args) throws Exception {
     Path target = Path.of("target");
     Path data = Files.createTempDirectory(target, "addin-log-bench");
-    Process process = ImportBench.startServer(data, PORT);
+    // The fake Exchange is on loopback: the operator must let admins allow private addresses.
+    Process process =
+        ImportBench.startServer(
+            data, PORT, Map.of("MAILBRIDGE_OUTBOUND_ALLOW_PRIVATE_ADDRESSES", "true"));
     try (FakeExchange exchange = FakeExchange.start()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String base = "http://127.0.0.1:" + PORT;

@@ -23,7 +23,9 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +38,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -86,17 +90,47 @@ class ExchangeAddinIT {
   private record Setup(AppUser admin, AppUser rep, String adminToken) {}
 
   private Setup orgListingFakeExchange() {
+    return orgListing("[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
+  }
+
+  private Setup orgListing(String hosts) {
     AppUser admin = testOrgs.orgWithAdmin("exchange");
     AppUser rep = testOrgs.user(admin.orgId(), "USER", "rep");
     String adminToken = api().accessToken(admin.email(), TestOrgs.PASSWORD);
-    ApiClient.Reply put =
-        api()
-            .put(
-                "/api/admin/exchange/hosts",
-                adminToken,
-                "[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
+    ApiClient.Reply put = api().put("/api/admin/exchange/hosts", adminToken, hosts);
     assertEquals(200, put.status(), put.body());
     return new Setup(admin, rep, adminToken);
+  }
+
+  /** What a sign-in answers for every way the metadata document cannot be fetched or read. */
+  static final String UNUSABLE_METADATA =
+      "{\"error\":\"invalid_identity_token\",\"message\":\"The Exchange authentication metadata"
+          + " named in the identity token could not be used\"}";
+
+  private HttpResponse<String> signInWithAmurl(String amurl) throws Exception {
+    return openSession(
+        IdentityTokens.sign(
+            IdentityTokens.claims(AUDIENCE, amurl, UUID.randomUUID().toString()), Shared.EXCHANGE));
+  }
+
+  private int fakeExchangeHits() {
+    return Shared.FAKE.metadataHits.get() + Shared.FAKE.otherHits.get();
+  }
+
+  /**
+   * Sets the operator's switch for private addresses in this server (a system property outranks the
+   * suite's environment), or gives the environment back with null.
+   */
+  private static void operatorAllowsPrivateAddresses(String value) throws Exception {
+    String name = "mailbridge.outbound.allow-private-addresses";
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
+    }
+    // Payara keeps config values for a minute: drop them so the change applies at once.
+    Config config = ConfigProvider.getConfig();
+    config.getClass().getMethod("clearCache").invoke(config);
   }
 
   private static String token(String exchangeUserId) {
@@ -396,7 +430,7 @@ class ExchangeAddinIT {
         openSession(
             IdentityTokens.sign(IdentityTokens.claims(AUDIENCE, amurl, "u2"), Shared.EXCHANGE));
     assertEquals(401, response.statusCode(), response.body());
-    assertTrue(json(response.body()).getString("message").contains("private"), response.body());
+    assertEquals(UNUSABLE_METADATA, response.body());
     assertEquals(
         before + 1, Shared.FAKE.metadataHits.get(), "only the redirecting request was made");
   }
@@ -404,15 +438,126 @@ class ExchangeAddinIT {
   @Test
   void metadataLargerThan64KbIsRefused() throws Exception {
     orgListingFakeExchange();
+    // The fake's own document with the signing key, padded: only its size can make it fail.
+    String document =
+        http.send(
+                HttpRequest.newBuilder(URI.create(Shared.FAKE.metadataUrl())).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     byte[] huge =
-        ("{\"keys\":[],\"padding\":\"" + "x".repeat(70_000) + "\"}")
+        document
+            .replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(70_000) + "\",")
             .getBytes(StandardCharsets.UTF_8);
     String amurl = Shared.FAKE.metadataVariant("huge-" + UUID.randomUUID(), huge);
-    HttpResponse<String> response =
-        openSession(
-            IdentityTokens.sign(IdentityTokens.claims(AUDIENCE, amurl, "u3"), Shared.EXCHANGE));
+    HttpResponse<String> response = signInWithAmurl(amurl);
     assertEquals(401, response.statusCode(), response.body());
-    assertTrue(json(response.body()).getString("message").contains("larger than"), response.body());
+    assertEquals(UNUSABLE_METADATA, response.body());
+
+    byte[] padded =
+        document
+            .replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(60_000) + "\",")
+            .getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> underTheCap =
+        signInWithAmurl(Shared.FAKE.metadataVariant("padded-" + UUID.randomUUID(), padded));
+    assertEquals(
+        "signup_required",
+        json(underTheCap.body()).getString("error"),
+        "the same document under the cap is used: " + underTheCap.body());
+  }
+
+  @Test
+  void everyWayTheMetadataCannotBeReadAnswersAlike() throws Exception {
+    orgListingFakeExchange();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    Map<String, String> amurls = new java.util.LinkedHashMap<>();
+    amurls.put("closed port", "http://127.0.0.1:" + closedPort + FakeExchange.METADATA_PATH);
+    amurls.put("HTTP 404", Shared.FAKE.base() + "/nothing-" + UUID.randomUUID());
+    amurls.put(
+        "not JSON",
+        Shared.FAKE.metadataVariant(
+            "html-" + UUID.randomUUID(), "<html>hello</html>".getBytes(StandardCharsets.UTF_8)));
+    amurls.put(
+        "JSON without keys (this server's own health check)",
+        base() + "/health/ready?" + UUID.randomUUID());
+    amurls.put(
+        "keys but no signing certificate",
+        Shared.FAKE.metadataVariant(
+            "jwks-" + UUID.randomUUID(),
+            "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"
+                .getBytes(StandardCharsets.UTF_8)));
+    // Accepts connections (the backlog does) but never answers.
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      amurls.put(
+          "no answer in time",
+          "http://127.0.0.1:" + silent.getLocalPort() + FakeExchange.METADATA_PATH);
+      for (Map.Entry<String, String> amurl : amurls.entrySet()) {
+        HttpResponse<String> response = signInWithAmurl(amurl.getValue());
+        assertEquals(401, response.statusCode(), amurl.getKey() + ": " + response.body());
+        assertEquals(UNUSABLE_METADATA, response.body(), amurl.getKey());
+      }
+    }
+  }
+
+  @Test
+  void anAmurlAtTheServerItselfIsRefusedWithoutARequest() throws Exception {
+    // localhost is listed, but without permission for private addresses: it resolves to loopback.
+    orgListing("[{\"host\":\"localhost\",\"plainHttp\":true,\"privateAddress\":false}]");
+    int hits = fakeExchangeHits();
+
+    HttpResponse<String> self =
+        signInWithAmurl("http://localhost:" + request.getLocalPort() + "/health/ready");
+    assertEquals(401, self.statusCode(), self.body());
+    assertEquals(UNUSABLE_METADATA, self.body());
+
+    // The same refusal for a server that counts its requests: none reached it.
+    HttpResponse<String> fake =
+        signInWithAmurl(
+            Shared.FAKE.metadataUrl().replace("127.0.0.1", "localhost")
+                + "?loopback-"
+                + UUID.randomUUID());
+    assertEquals(401, fake.statusCode(), fake.body());
+    assertEquals(UNUSABLE_METADATA, fake.body());
+    assertEquals(hits, fakeExchangeHits(), "no request may reach a loopback address");
+  }
+
+  @Test
+  void privateAddressesNeedTheOperatorsSetting() throws Exception {
+    Setup org = orgListingFakeExchange();
+    String amurl = Shared.FAKE.metadataUrl() + "?operator-" + UUID.randomUUID();
+    String token =
+        IdentityTokens.sign(
+            IdentityTokens.claims(AUDIENCE, amurl, "u-op-" + UUID.randomUUID()), Shared.EXCHANGE);
+    operatorAllowsPrivateAddresses("false");
+    try {
+      ApiClient.Reply put =
+          api()
+              .put(
+                  "/api/admin/exchange/hosts",
+                  org.adminToken(),
+                  "[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
+      assertEquals(400, put.status(), put.body());
+      assertEquals("invalid_field", put.json().getString("error"));
+      assertTrue(
+          put.json().getString("message").contains("mailbridge.outbound.allow-private-addresses"),
+          put.body());
+
+      // The entry stored while the operator allowed it counts no more: nothing is fetched.
+      int hits = fakeExchangeHits();
+      HttpResponse<String> refused = openSession(token);
+      assertEquals(401, refused.statusCode(), refused.body());
+      assertEquals(UNUSABLE_METADATA, refused.body());
+      assertEquals(hits, fakeExchangeHits(), "no request may reach a private address");
+    } finally {
+      operatorAllowsPrivateAddresses(null);
+    }
+    HttpResponse<String> allowed = openSession(token);
+    assertEquals(
+        "signup_required",
+        json(allowed.body()).getString("error"),
+        "with the operator's setting the same token gets through: " + allowed.body());
   }
 
   @Test

@@ -26,8 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,13 +36,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Exchange authentication metadata documents (the {@code amurl} of an identity token): fetched
  * through the outbound client under the allow-list, and cached for at least the minimum age (so a
- * flood of tokens with unknown key ids causes one fetch) and at most the maximum age.
+ * flood of tokens with unknown key ids causes one fetch) and at most the maximum age, the most
+ * recently used ones only. The caller of a sign-in learns only that a document was unusable, never
+ * why: the {@code amurl} is the caller's choice, so the reason would tell which ports answer.
  */
 @ApplicationScoped
 public class AuthMetadataDocuments {
 
   private static final Logger LOG = Logger.getLogger(AuthMetadataDocuments.class.getName());
   private static final Pattern MAX_AGE = Pattern.compile("max-age\\s*=\\s*(\\d{1,10})");
+
+  /** The one answer for every way a metadata document can fail to be fetched or read. */
+  static final String UNUSABLE =
+      "The Exchange authentication metadata named in the identity token could not be used";
 
   @Inject OutboundHttp outbound;
 
@@ -62,9 +68,20 @@ public class AuthMetadataDocuments {
   @ConfigProperty(name = "mailbridge.exchange.metadata.max-cache-age", defaultValue = "PT24H")
   Duration maxAge;
 
+  @Inject
+  @ConfigProperty(name = "mailbridge.exchange.metadata.cache-size", defaultValue = "100")
+  int cacheSize;
+
   Clock clock = Clock.systemUTC();
 
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  // Least recently used first; every amurl an allow-listed host answers for would stay otherwise.
+  private final Map<String, Cached> cache =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+          return size() > cacheSize;
+        }
+      };
 
   private record Cached(
       Map<String, X509Certificate> byThumbprint, Instant fetchedAt, Instant freshUntil) {}
@@ -73,7 +90,10 @@ public class AuthMetadataDocuments {
   public X509Certificate signingCertificate(URI url, String x5t, OutboundPolicy policy) {
     Instant now = clock.instant();
     String key = url.toString();
-    Cached cached = cache.get(key);
+    Cached cached;
+    synchronized (cache) {
+      cached = cache.get(key);
+    }
     if (cached != null && now.isBefore(cached.freshUntil())) {
       X509Certificate known = cached.byThumbprint().get(x5t);
       // An unknown key may be a rollover: fetch again, but not more often than the minimum age.
@@ -82,7 +102,9 @@ public class AuthMetadataDocuments {
       }
     }
     Cached fresh = fetch(url, policy, now);
-    cache.put(key, fresh);
+    synchronized (cache) {
+      cache.put(key, fresh);
+    }
     return require(fresh.byThumbprint().get(x5t), url);
   }
 
@@ -97,28 +119,34 @@ public class AuthMetadataDocuments {
   }
 
   private Cached fetch(URI url, OutboundPolicy policy, Instant now) {
-    OutboundResponse response;
     try {
-      response =
+      OutboundResponse response =
           outbound.get(
               url,
               policy,
               new OutboundLimits(timeout, maxBytes, 3),
               Map.of("Accept", "application/json"));
-    } catch (OutboundFailure failure) {
-      LOG.info("Exchange authentication metadata refused or failed: " + failure.getMessage());
-      throw rejected(
-          "The Exchange authentication metadata could not be read: " + failure.getMessage());
-    }
-    if (response.status() != 200) {
-      throw rejected(
+      if (response.status() != 200) {
+        throw new Unusable("it answered HTTP " + response.status());
+      }
+      Map<String, X509Certificate> certificates = parse(response.body());
+      return new Cached(certificates, now, now.plus(cacheAge(response.header("Cache-Control"))));
+    } catch (OutboundFailure | Unusable failure) {
+      LOG.info(
           "The Exchange authentication metadata at "
               + url.getHost()
-              + " answered HTTP "
-              + response.status());
+              + (url.getPort() == -1 ? "" : ":" + url.getPort())
+              + " could not be used: "
+              + failure.getMessage());
+      throw rejected(UNUSABLE);
     }
-    Map<String, X509Certificate> certificates = parse(response.body(), url);
-    return new Cached(certificates, now, now.plus(cacheAge(response.header("Cache-Control"))));
+  }
+
+  /** Why a document that was fetched cannot be used; for the log only. */
+  static final class Unusable extends Exception {
+    Unusable(String message) {
+      super(message, null, false, false);
+    }
   }
 
   Duration cacheAge(String cacheControl) {
@@ -135,17 +163,17 @@ public class AuthMetadataDocuments {
     return age.compareTo(maxAge) > 0 ? maxAge : age;
   }
 
-  static Map<String, X509Certificate> parse(byte[] body, URI url) {
+  static Map<String, X509Certificate> parse(byte[] body) throws Unusable {
     JsonObject document;
     try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
       document = reader.readObject();
     } catch (JsonException | IllegalStateException e) {
-      throw rejected("The Exchange authentication metadata at " + url.getHost() + " is not JSON");
+      throw new Unusable("it is not a JSON object");
     }
     Map<String, X509Certificate> certificates = new HashMap<>();
     JsonValue keys = document.get("keys");
     if (keys == null || keys.getValueType() != JsonValue.ValueType.ARRAY) {
-      throw rejected("The Exchange authentication metadata at " + url.getHost() + " has no keys");
+      throw new Unusable("it has no keys");
     }
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -167,10 +195,11 @@ public class AuthMetadataDocuments {
         certificates.put(thumbprint(certificate), certificate);
       }
     } catch (CertificateException | ClassCastException | IllegalArgumentException e) {
-      throw rejected(
-          "The Exchange authentication metadata at "
-              + url.getHost()
-              + " holds a certificate that cannot be read");
+      throw new Unusable("it holds a certificate that cannot be read");
+    }
+    // Any JSON with a "keys" array (a JWKS, say) gets this far: only signing certificates count.
+    if (certificates.isEmpty()) {
+      throw new Unusable("it has no signing certificate");
     }
     return certificates;
   }

@@ -5,6 +5,8 @@ import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -14,13 +16,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The Exchange hosts an org trusts: only these are called for EWS or for the authentication
- * metadata named in an identity token. HTTPS to public addresses unless the admin allowed more.
+ * metadata named in an identity token. HTTPS to public addresses unless the admin allowed more;
+ * private addresses only where the operator lets admins allow them at all.
  */
 @ApplicationScoped
 public class ExchangeHosts {
+
+  /** The operator's server-wide switch without which no org's {@code privateAddress} counts. */
+  static final String ALLOW_PRIVATE_ADDRESSES = "mailbridge.outbound.allow-private-addresses";
 
   static final int MAX_ENTRIES = 200;
   private static final Pattern HOST_NAME =
@@ -29,6 +36,11 @@ public class ExchangeHosts {
   private static final Pattern IPV6 = Pattern.compile("^[0-9a-f:.]{2,45}$");
 
   @PersistenceContext EntityManager em;
+
+  // Read at every use, so an operator can withdraw it without a restart.
+  @Inject
+  @ConfigProperty(name = ALLOW_PRIVATE_ADDRESSES, defaultValue = "false")
+  Provider<Boolean> privateAddressesAllowed;
 
   public List<ExchangeHostEntry> list(String orgId) {
     return em.createQuery(
@@ -49,6 +61,13 @@ public class ExchangeHosts {
     for (int i = 0; i < entries.size(); i++) {
       ExchangeHostEntry entry = entries.get(i);
       String host = normalizeHost(entry.host(), "[" + i + "].host");
+      if (entry.privateAddress() && !privateAddressesAllowed.get()) {
+        throw ApiProblem.invalidField(
+            "[" + i + "].privateAddress",
+            "this server does not let admins allow private addresses; its operator can, with the"
+                + " setting "
+                + ALLOW_PRIVATE_ADDRESSES);
+      }
       if (byHost.putIfAbsent(
               host, new ExchangeHostEntry(host, entry.plainHttp(), entry.privateAddress()))
           != null) {
@@ -67,9 +86,10 @@ public class ExchangeHosts {
 
   /** The outbound policy of one org: its listed hosts, each with its own exceptions. */
   public OutboundPolicy policyFor(String orgId) {
+    boolean privateAllowed = privateAddressesAllowed.get();
     Map<String, HostRule> rules = new LinkedHashMap<>();
     for (ExchangeHostEntry entry : list(orgId)) {
-      rules.put(entry.host(), new HostRule(entry.plainHttp(), entry.privateAddress()));
+      rules.put(entry.host(), rule(entry.plainHttp(), entry.privateAddress(), privateAllowed));
     }
     return host -> Optional.ofNullable(rules.get(host));
   }
@@ -78,12 +98,18 @@ public class ExchangeHosts {
    * Every org that lists this host, with its rule: identity tokens arrive before the org is known.
    */
   public Map<String, HostRule> orgsListing(String host) {
+    boolean privateAllowed = privateAddressesAllowed.get();
     Map<String, HostRule> orgs = new LinkedHashMap<>();
     em.createQuery("SELECT h FROM ExchangeHost h WHERE h.host = :host", ExchangeHost.class)
         .setParameter("host", host.toLowerCase(Locale.ROOT))
         .getResultStream()
-        .forEach(h -> orgs.put(h.orgId(), new HostRule(h.plainHttp(), h.privateAddress())));
+        .forEach(h -> orgs.put(h.orgId(), rule(h.plainHttp(), h.privateAddress(), privateAllowed)));
     return orgs;
+  }
+
+  // An entry stored while the operator allowed private addresses loses that when they stop.
+  private static HostRule rule(boolean plainHttp, boolean privateAddress, boolean privateAllowed) {
+    return new HostRule(plainHttp, privateAddress && privateAllowed);
   }
 
   static String normalizeHost(String raw, String field) {

@@ -5,6 +5,7 @@ import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import java.io.IOException;
+import java.net.Proxy;
 import java.time.Duration;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -65,8 +66,12 @@ final class OutboundGraphClient {
           }
           return response;
         };
+    // The interceptor refuses early; the resolver makes the connection go only to addresses that
+    // passed the check, and no proxy stands between (the check must see the destination).
     return GraphClientFactory.create()
         .addInterceptor(checked)
+        .dns(outbound.dnsFor(policy))
+        .proxy(Proxy.NO_PROXY)
         .followRedirects(false)
         .followSslRedirects(false)
         .callTimeout(timeout)

@@ -5,41 +5,67 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okhttp3.Call;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * The one client for calls to servers Mailbridge does not run. Before each request and each
- * redirect it checks the scheme, the host and every address the host resolves to against the
- * caller's policy, and it reads at most the allowed number of bytes within the allowed time.
+ * redirect it checks the scheme and the host against the caller's policy; the connection itself
+ * resolves the host once and connects only to addresses that passed the address check, so a DNS
+ * answer that changes between check and connection cannot lead to a private address. It reads at
+ * most the allowed number of bytes within the allowed time.
  */
 @ApplicationScoped
 public class OutboundHttp {
 
   private static final Logger LOG = Logger.getLogger(OutboundHttp.class.getName());
 
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private final DestinationAddresses addresses;
+  private final OkHttpClient client;
+  // One resolver per rule, not per call: pooled connections are kept per resolver.
+  private final Dns publicOnly;
+  private final Dns anyAddress;
+
+  public OutboundHttp() {
+    this(new DestinationAddresses());
+  }
+
+  OutboundHttp(DestinationAddresses addresses) {
+    this.addresses = addresses;
+    this.publicOnly = new CheckedDns(addresses, false);
+    this.anyAddress = new CheckedDns(addresses, true);
+    // No proxy: the address check must see the destination itself. Each call sets its own total
+    // time limit (callTimeout), which covers reading the body too.
+    this.client =
+        new OkHttpClient.Builder()
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .protocols(List.of(Protocol.HTTP_1_1))
+            .proxy(Proxy.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ZERO)
+            .writeTimeout(Duration.ZERO)
+            .build();
+  }
 
   /** GETs a document, following redirects that the policy allows too. */
   public OutboundResponse get(
@@ -48,10 +74,9 @@ public class OutboundHttp {
     long deadline = System.nanoTime() + limits.timeout().toNanos();
     URI current = uri;
     for (int hop = 0; ; hop++) {
-      checkDestination(current, policy);
-      HttpRequest.Builder request = HttpRequest.newBuilder(current).GET();
-      headers.forEach(request::header);
-      OutboundResponse response = send(request, current, limits, deadline);
+      HostRule rule = admit(current, policy);
+      Request.Builder request = request(current, headers).get();
+      OutboundResponse response = send(request, current, rule, limits, deadline);
       if (!isRedirect(response.status())) {
         return response;
       }
@@ -77,15 +102,55 @@ public class OutboundHttp {
       byte[] body)
       throws OutboundFailure {
     long deadline = System.nanoTime() + limits.timeout().toNanos();
-    checkDestination(uri, policy);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
-    return send(request, uri, limits, deadline);
+    HostRule rule = admit(uri, policy);
+    Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
+    return send(request, uri, rule, limits, deadline);
   }
 
-  /** Refuses a destination the policy does not allow; resolves the host to check its addresses. */
+  /**
+   * Refuses a destination the policy does not allow, resolving the host to check its addresses: an
+   * early answer for callers that want one before they start. The connection checks again the
+   * addresses it actually uses.
+   */
   public void checkDestination(URI uri, OutboundPolicy policy) throws OutboundFailure {
+    HostRule rule = admit(uri, policy);
+    addresses.resolve(hostOf(uri), rule.privateAddress());
+  }
+
+  /**
+   * A resolver for OkHttp clients built elsewhere (the Graph SDK's): it resolves a host once and
+   * answers only when the policy lists the host and every address may be reached under its rule.
+   */
+  public Dns dnsFor(OutboundPolicy policy) {
+    return host -> {
+      HostRule rule =
+          policy
+              .ruleFor(host.toLowerCase(Locale.ROOT))
+              .orElseThrow(
+                  () ->
+                      new RefusedAddress(
+                          new OutboundFailure(Reason.REFUSED, host + " is not on the allow-list")));
+      return resolveOrRefuse(addresses, host, rule.privateAddress());
+    };
+  }
+
+  /** The host of a URL, lower case, without IPv6 brackets; null if it has none. */
+  public static String hostOf(URI uri) {
+    String host = uri.getHost();
+    if (host == null || host.isEmpty()) {
+      return null;
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return host.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The rule for the URL's host, after checking scheme, host and allow-list. An address literal is
+   * checked here, as the connection does not resolve it; a name is checked when it is resolved.
+   */
+  private HostRule admit(URI uri, OutboundPolicy policy) throws OutboundFailure {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = hostOf(uri);
     if (host == null || uri.getRawUserInfo() != null) {
@@ -103,128 +168,128 @@ public class OutboundHttp {
       throw new OutboundFailure(
           Reason.REFUSED, host + " must be reached over HTTPS (plain HTTP is not allowed for it)");
     }
-    if (!rule.privateAddress()) {
-      InetAddress[] addresses;
-      try {
-        addresses = InetAddress.getAllByName(host);
-      } catch (UnknownHostException e) {
-        throw new OutboundFailure(Reason.FAILED, host + " cannot be resolved");
-      }
-      for (InetAddress address : addresses) {
-        if (!isPublic(address)) {
-          throw new OutboundFailure(
-              Reason.REFUSED,
-              host
-                  + " resolves to a private, loopback or link-local address, which is not allowed");
-        }
-      }
+    if (DestinationAddresses.isLiteral(host)) {
+      addresses.resolve(host, rule.privateAddress());
     }
+    return rule;
   }
 
-  /** The host of a URL, lower case, without IPv6 brackets; null if it has none. */
-  public static String hostOf(URI uri) {
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
-      return null;
+  private static Request.Builder request(URI uri, Map<String, String> headers)
+      throws OutboundFailure {
+    Request.Builder request;
+    try {
+      request = new Request.Builder().url(HttpUrl.get(uri));
+      headers.forEach(request::header);
+    } catch (IllegalArgumentException e) {
+      throw new OutboundFailure(Reason.REFUSED, "The URL or a header cannot be sent");
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return host.toLowerCase(Locale.ROOT);
-  }
-
-  static boolean isPublic(InetAddress address) {
-    if (address.isAnyLocalAddress()
-        || address.isLoopbackAddress()
-        || address.isLinkLocalAddress()
-        || address.isSiteLocalAddress()
-        || address.isMulticastAddress()) {
-      return false;
-    }
-    byte[] b = address.getAddress();
-    if (address instanceof Inet4Address) {
-      int first = b[0] & 0xff;
-      int second = b[1] & 0xff;
-      return first != 0
-          && !(first == 100 && second >= 64 && second <= 127) // carrier-grade NAT
-          && !(first == 192 && second == 0 && (b[2] & 0xff) == 0) // IETF protocol assignments
-          && !(first == 198 && (second == 18 || second == 19)) // benchmarking
-          && first < 240; // reserved and broadcast
-    }
-    if (address instanceof Inet6Address) {
-      int first = b[0] & 0xff;
-      return (first & 0xfe) != 0xfc; // unique local fc00::/7
-    }
-    return false;
+    return request;
   }
 
   private OutboundResponse send(
-      HttpRequest.Builder builder, URI uri, OutboundLimits limits, long deadline)
+      Request.Builder request, URI uri, HostRule rule, OutboundLimits limits, long deadline)
       throws OutboundFailure {
-    Duration left = Duration.ofNanos(deadline - System.nanoTime());
-    if (left.isNegative() || left.isZero()) {
-      throw new OutboundFailure(Reason.TIMEOUT, uri.getHost() + " did not answer in time");
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw timedOut(uri);
     }
-    HttpResponse<InputStream> response;
-    try {
-      response =
-          client.send(builder.timeout(left).build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
-      throw new OutboundFailure(Reason.TIMEOUT, uri.getHost() + " did not answer in time");
+    Call call =
+        client
+            .newBuilder()
+            .dns(rule.privateAddress() ? anyAddress : publicOnly)
+            .callTimeout(Duration.ofMillis(Math.max(1, left / 1_000_000)))
+            .build()
+            .newCall(request.build());
+    try (Response response = call.execute()) {
+      return new OutboundResponse(
+          uri,
+          response.code(),
+          HttpHeaders.of(response.headers().toMultimap(), (name, value) -> true),
+          readCapped(response.body(), uri, limits));
     } catch (IOException e) {
+      OutboundFailure refused = refusal(e);
+      if (refused != null) {
+        throw refused;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new OutboundFailure(Reason.FAILED, "Interrupted while calling " + uri.getHost());
+      }
+      // The call's time limit cancels it; a connect timeout is an InterruptedIOException too.
+      if (call.isCanceled() || e instanceof InterruptedIOException) {
+        throw timedOut(uri);
+      }
       LOG.log(Level.FINE, "Outbound call failed", e);
       throw new OutboundFailure(Reason.FAILED, uri.getHost() + " could not be reached");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OutboundFailure(Reason.FAILED, "Interrupted while calling " + uri.getHost());
     }
-    return new OutboundResponse(
-        uri,
-        response.statusCode(),
-        response.headers(),
-        readCapped(response, uri, limits, deadline));
   }
 
-  private static byte[] readCapped(
-      HttpResponse<InputStream> response, URI uri, OutboundLimits limits, long deadline)
-      throws OutboundFailure {
-    OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
-    InputStream body = response.body();
-    if (declared.isPresent() && declared.getAsLong() > limits.maxBytes()) {
-      closeQuietly(body);
+  private static byte[] readCapped(ResponseBody body, URI uri, OutboundLimits limits)
+      throws IOException, OutboundFailure {
+    if (body == null) {
+      return new byte[0];
+    }
+    if (body.contentLength() > limits.maxBytes()) {
       throw tooLarge(uri, limits);
     }
-    // The client's timeout covers the headers only: a body that trickles is cut off here.
-    AtomicBoolean timedOut = new AtomicBoolean();
-    long left = Math.max(1, deadline - System.nanoTime());
-    CompletableFuture<Void> watchdog =
-        CompletableFuture.runAsync(
-            () -> {
-              timedOut.set(true);
-              closeQuietly(body);
-            },
-            CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS));
-    try (body) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[16384];
-      long total = 0;
-      for (int n; (n = body.read(buffer)) != -1; ) {
-        total += n;
-        if (total > limits.maxBytes()) {
-          throw tooLarge(uri, limits);
-        }
-        out.write(buffer, 0, n);
+    InputStream in = body.byteStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[16384];
+    long total = 0;
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      total += n;
+      if (total > limits.maxBytes()) {
+        throw tooLarge(uri, limits);
       }
-      return out.toByteArray();
-    } catch (IOException e) {
-      if (timedOut.get()) {
-        throw new OutboundFailure(Reason.TIMEOUT, uri.getHost() + " did not answer in time");
-      }
-      throw new OutboundFailure(
-          Reason.FAILED, "Reading the answer of " + uri.getHost() + " failed");
-    } finally {
-      watchdog.cancel(false);
+      out.write(buffer, 0, n);
     }
+    return out.toByteArray();
+  }
+
+  /** The refusal of the resolver, which OkHttp hands back as the failure of the call. */
+  private static OutboundFailure refusal(IOException e) {
+    if (e instanceof RefusedAddress refused) {
+      return refused.failure;
+    }
+    for (Throwable suppressed : e.getSuppressed()) {
+      if (suppressed instanceof RefusedAddress refused) {
+        return refused.failure;
+      }
+    }
+    return null;
+  }
+
+  private static List<InetAddress> resolveOrRefuse(
+      DestinationAddresses addresses, String host, boolean privateAllowed)
+      throws UnknownHostException {
+    try {
+      return addresses.resolve(host, privateAllowed);
+    } catch (OutboundFailure failure) {
+      throw new RefusedAddress(failure);
+    }
+  }
+
+  /** OkHttp's resolver, held to one address rule. */
+  private record CheckedDns(DestinationAddresses addresses, boolean privateAllowed) implements Dns {
+    @Override
+    public List<InetAddress> lookup(String host) throws UnknownHostException {
+      return resolveOrRefuse(addresses, host, privateAllowed);
+    }
+  }
+
+  /**
+   * Carries a refusal through OkHttp, which lets only an UnknownHostException out of a resolver.
+   */
+  static final class RefusedAddress extends UnknownHostException {
+    private final transient OutboundFailure failure;
+
+    RefusedAddress(OutboundFailure failure) {
+      super(failure.getMessage());
+      this.failure = failure;
+    }
+  }
+
+  private static OutboundFailure timedOut(URI uri) {
+    return new OutboundFailure(Reason.TIMEOUT, uri.getHost() + " did not answer in time");
   }
 
   private static OutboundFailure tooLarge(URI uri, OutboundLimits limits) {
@@ -235,13 +300,5 @@ public class OutboundHttp {
 
   private static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // Nothing more to release.
-    }
   }
 }
