@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Talks HTTP to the running server from inside it, as an outside client would. */
@@ -68,11 +69,19 @@ public final class ApiClient {
   }
 
   public Reply postCsv(String path, String token, String csv) {
-    return send(
+    return postCsv(path, token, csv.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  /** Posts CSV bytes as they are, with an {@code Idempotency-Key} header unless it is null. */
+  public Reply postCsv(String path, String token, byte[] csv, String idempotencyKey) {
+    HttpRequest.Builder builder =
         request(path, token)
             .header("Content-Type", "text/csv; charset=UTF-8")
-            .POST(HttpRequest.BodyPublishers.ofString(csv))
-            .build());
+            .POST(HttpRequest.BodyPublishers.ofByteArray(csv));
+    if (idempotencyKey != null) {
+      builder.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(builder.build());
   }
 
   public HttpResponse<byte[]> getBytes(String path, String token) {

@@ -296,6 +296,50 @@ class ExchangeAddinIT {
   }
 
   @Test
+  void aCsrfCookieAndFieldTheAttackerChoseDoNotLinkTheMailbox() throws Exception {
+    Setup org = orgListingFakeExchange();
+    String exchangeUser = UUID.randomUUID().toString();
+    HttpResponse<String> page =
+        getPage(json(openSession(token(exchangeUser)).body()).getString("signup"));
+    String setCookie =
+        page.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(SignupPageClient.CSRF_COOKIE + "="))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
+    assertFalse(
+        setCookie.contains("Secure"),
+        "plain-HTTP public URL: no Secure, so no __Host- name either: " + setCookie);
+    SignupPageClient pages = new SignupPageClient(base());
+
+    HttpResponse<String> chosenPair =
+        pages.submit(page, org.rep().email(), TestOrgs.PASSWORD, "attacker", "attacker");
+    assertEquals(403, chosenPair.statusCode(), chosenPair.body());
+    // A genuine pair, but issued for another ticket (the attacker's own).
+    HttpResponse<String> otherTicket =
+        getPage(json(openSession(token(UUID.randomUUID().toString())).body()).getString("signup"));
+    String otherToken = cookie(otherTicket, SignupPageClient.CSRF_COOKIE);
+    HttpResponse<String> swapped =
+        pages.submit(page, org.rep().email(), TestOrgs.PASSWORD, otherToken, otherToken);
+    assertEquals(403, swapped.statusCode(), swapped.body());
+    assertEquals(
+        "signup_required",
+        json(openSession(token(exchangeUser)).body()).getString("error"),
+        "nothing was linked");
+    assertEquals(
+        0,
+        api()
+            .get("/api/admin/exchange/identities", org.adminToken())
+            .json()
+            .getJsonArray("items")
+            .size());
+
+    HttpResponse<String> genuine = submit(page, org.rep().email(), TestOrgs.PASSWORD);
+    assertEquals(200, genuine.statusCode(), "the ticket is still usable: " + genuine.body());
+    assertEquals(200, openSession(token(exchangeUser)).statusCode());
+  }
+
+  @Test
   void aUserOfAnOrgThatDoesNotListTheServerCannotClaimTheIdentity() throws Exception {
     orgListingFakeExchange();
     AppUser outsider = testOrgs.orgWithAdmin("outsider");

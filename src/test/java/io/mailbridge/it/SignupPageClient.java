@@ -41,10 +41,24 @@ public final class SignupPageClient {
   public HttpResponse<String> submit(
       HttpResponse<String> page, String email, String password, String csrfCookie)
       throws Exception {
+    return submit(page, email, password, csrfCookie, null);
+  }
+
+  /**
+   * Sends the page's form with these credentials, the given CSRF cookie value and, unless null, the
+   * given value in the form's {@code csrf} field instead of the page's own.
+   */
+  public HttpResponse<String> submit(
+      HttpResponse<String> page, String email, String password, String csrfCookie, String csrfField)
+      throws Exception {
     Matcher hidden = HIDDEN.matcher(page.body());
     StringBuilder form = new StringBuilder();
     while (hidden.find()) {
-      form.append(hidden.group(1)).append('=').append(enc(unescape(hidden.group(2)))).append('&');
+      String value =
+          csrfField != null && hidden.group(1).equals("csrf")
+              ? csrfField
+              : unescape(hidden.group(2));
+      form.append(hidden.group(1)).append('=').append(enc(value)).append('&');
     }
     form.append("email=").append(enc(email)).append("&password=").append(enc(password));
     return http.send(

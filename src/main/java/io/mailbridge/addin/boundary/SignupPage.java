@@ -5,7 +5,6 @@ import io.mailbridge.addin.control.PendingSignup;
 import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
-import io.mailbridge.platform.security.control.OpaqueTokens;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.Cookie;
@@ -20,12 +19,19 @@ import java.util.Arrays;
 /**
  * The page the add-in opens as a pop-up for an Exchange identity nobody has claimed: the rep sees
  * which mailbox will be linked, signs in with CRM credentials and confirms. It refuses to be framed
- * and checks a double-submit CSRF token.
+ * and checks a double-submit CSRF token that is also a MAC of the ticket, so a cookie and form
+ * value an attacker picked together are refused.
+ *
+ * <p>The cookie is {@code __Host-mailbridge_signup_csrf} when the public URL is HTTPS (the prefix
+ * keeps a sibling host from setting it). Browsers accept that prefix only on {@code Secure}
+ * cookies, so on a plain-HTTP public URL (tests, a trial on localhost) it is {@code
+ * mailbridge_signup_csrf}; there the MAC binding alone refuses forged values.
  */
 @WebServlet(name = "SignupPage", urlPatterns = "/addin/signup")
 public class SignupPage extends HttpServlet {
 
   static final String CSRF_COOKIE = "mailbridge_signup_csrf";
+  static final String HOST_CSRF_COOKIE = "__Host-" + CSRF_COOKIE;
 
   @Inject LinkExchangeIdentity linking;
   @Inject MailbridgeSettings settings;
@@ -41,9 +47,8 @@ public class SignupPage extends HttpServlet {
       render(response, problem.status(), errorPage(problem.getMessage()));
       return;
     }
-    String csrf = newCsrfToken();
-    response.addCookie(csrfCookie(csrf));
-    render(response, 200, form(pending, ticket, csrf, null));
+    response.addCookie(csrfCookie(pending.formToken(), https()));
+    render(response, 200, form(pending, ticket, null));
   }
 
   @Override
@@ -52,16 +57,14 @@ public class SignupPage extends HttpServlet {
     request.setCharacterEncoding("UTF-8");
     String ticket = request.getParameter("ticket");
     if (!csrfMatches(request)) {
-      render(
-          response,
-          403,
-          errorPage("This form has expired or was not sent from this page. Open it again."));
+      render(response, 403, errorPage(LinkExchangeIdentity.formExpired().getMessage()));
       return;
     }
     try {
       LinkExchangeIdentity.Linked linked =
           linking.link(
               ticket,
+              request.getParameter("csrf"),
               request.getParameter("email"),
               request.getParameter("password"),
               request.getRemoteAddr());
@@ -77,20 +80,21 @@ public class SignupPage extends HttpServlet {
       if (problem.retryAfter() != null) {
         response.setHeader("Retry-After", String.valueOf(problem.retryAfter().toSeconds()));
       }
-      String csrf = newCsrfToken();
-      response.addCookie(csrfCookie(csrf));
-      render(response, problem.status(), form(pending, ticket, csrf, problem.getMessage()));
+      response.addCookie(csrfCookie(pending.formToken(), https()));
+      render(response, problem.status(), form(pending, ticket, problem.getMessage()));
     }
   }
 
+  /** Double submit: the form's token must also be in the cookie only this site can set. */
   private boolean csrfMatches(HttpServletRequest request) {
     String sent = request.getParameter("csrf");
     Cookie[] cookies = request.getCookies();
     if (sent == null || cookies == null) {
       return false;
     }
+    String name = https() ? HOST_CSRF_COOKIE : CSRF_COOKIE;
     return Arrays.stream(cookies)
-        .filter(c -> CSRF_COOKIE.equals(c.getName()))
+        .filter(c -> name.equals(c.getName()))
         .anyMatch(
             c ->
                 MessageDigest.isEqual(
@@ -98,17 +102,18 @@ public class SignupPage extends HttpServlet {
                     sent.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private Cookie csrfCookie(String value) {
-    Cookie cookie = new Cookie(CSRF_COOKIE, value);
-    cookie.setHttpOnly(true);
-    cookie.setPath("/addin/signup");
-    cookie.setSecure(settings.publicUrl().startsWith("https://"));
-    cookie.setAttribute("SameSite", "Strict");
-    return cookie;
+  private boolean https() {
+    return settings.publicUrl().startsWith("https://");
   }
 
-  private static String newCsrfToken() {
-    return OpaqueTokens.next();
+  /** The CSRF cookie; {@code __Host-} rules: Secure, Path=/ and no Domain. */
+  static Cookie csrfCookie(String value, boolean https) {
+    Cookie cookie = new Cookie(https ? HOST_CSRF_COOKIE : CSRF_COOKIE, value);
+    cookie.setHttpOnly(true);
+    cookie.setPath(https ? "/" : "/addin/signup");
+    cookie.setSecure(https);
+    cookie.setAttribute("SameSite", "Strict");
+    return cookie;
   }
 
   private static void render(HttpServletResponse response, int status, String html)
@@ -128,7 +133,7 @@ public class SignupPage extends HttpServlet {
     response.getWriter().write(html);
   }
 
-  private static String form(PendingSignup pending, String ticket, String csrf, String error) {
+  private static String form(PendingSignup pending, String ticket, String error) {
     String mailbox = pending.mailbox().isBlank() ? "(Outlook did not say)" : pending.mailbox();
     return head("Link your Exchange mailbox")
         + "<h1>Link your Exchange mailbox</h1>\n"
@@ -149,7 +154,7 @@ public class SignupPage extends HttpServlet {
         + "<input type=\"hidden\" name=\"ticket\" value=\""
         + PageHtml.escape(ticket)
         + "\">\n<input type=\"hidden\" name=\"csrf\" value=\""
-        + PageHtml.escape(csrf)
+        + PageHtml.escape(pending.formToken())
         + "\">\n"
         + "<label for=\"email\">CRM email</label>\n"
         + "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required>\n"

@@ -25,9 +25,17 @@ public class LinkExchangeIdentity {
     return tickets.find(ticket).orElseThrow(LinkExchangeIdentity::ticketGone);
   }
 
+  /**
+   * Links the ticket's identity to the user these credentials name. {@code formToken} must be the
+   * one issued with the ticket: checked before the password, so a forged form learns nothing.
+   */
   @Transactional
-  public Linked link(String ticket, String email, String password, String clientAddress) {
+  public Linked link(
+      String ticket, String formToken, String email, String password, String clientAddress) {
     pending(ticket);
+    if (!tickets.formTokenMatches(ticket, formToken)) {
+      throw formExpired();
+    }
     AppUser user = authentication.verifyCredentials(email, password, clientAddress);
     PendingSignup signup = tickets.consume(ticket).orElseThrow(LinkExchangeIdentity::ticketGone);
     if (!signup.candidateOrgs().contains(user.orgId())) {
@@ -38,6 +46,14 @@ public class LinkExchangeIdentity {
     }
     identities.link(user.orgId(), user.id(), signup.identity(), signup.mailbox());
     return new Linked(user, signup);
+  }
+
+  /** The sign-up form was not the one this server issued for the ticket (CSRF). */
+  public static ApiProblem formExpired() {
+    return new ApiProblem(
+        403,
+        "signup_form_invalid",
+        "This form has expired or was not sent from this page. Open it again.");
   }
 
   private static ApiProblem ticketGone() {

@@ -13,9 +13,11 @@ import jakarta.persistence.PersistenceContext;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SignupTickets {
 
   static final String SERVER_KEY = "signup-ticket";
+  static final String FORM_KEY = "signup-form";
   private static final int MAX_TICKET_LENGTH = 100;
 
   @PersistenceContext EntityManager em;
@@ -87,12 +90,40 @@ public class SignupTickets {
         .filter(t -> t.isOpenAt(now));
   }
 
+  /**
+   * Whether the sign-up form sent back the token this server issued for this ticket. Only the
+   * holder of the server key can make one, so a token chosen by someone else is refused.
+   */
+  public boolean formTokenMatches(String ticket, String sent) {
+    if (ticket == null || sent == null || ticket.length() > MAX_TICKET_LENGTH) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        formToken(hash(ticket.strip())).getBytes(StandardCharsets.US_ASCII),
+        sent.getBytes(StandardCharsets.UTF_8));
+  }
+
   private PendingSignup pendingOf(SignupTicket ticket) {
     JsonObject json = unseal(ticket.sealedIdentity(), ticket.ticketHash());
     return new PendingSignup(
         new ExchangeIdentity(json.getString("metadataUrl"), json.getString("exchangeUserId")),
         json.getString("mailbox", ""),
-        ticket.candidateOrgs());
+        ticket.candidateOrgs(),
+        formToken(ticket.ticketHash()));
+  }
+
+  /** A MAC of the ticket: the form's CSRF token is bound to its ticket and needs no storage. */
+  private String formToken(String ticketHash) {
+    try {
+      byte[] mac =
+          serverKeys
+              .prf(FORM_KEY)
+              .computePrimary(
+                  ("signup_form\u0000" + ticketHash).getBytes(StandardCharsets.UTF_8), 32);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot make a sign-up form token", e);
+    }
   }
 
   private byte[] seal(ExchangeIdentity identity, String mailbox, String hash) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -80,8 +81,11 @@ public class RecordsResource {
   @POST
   @Path("import")
   @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-  public RecordImport.Report importCsv(@PathParam("type") String type, InputStream body) {
-    return recordImport.importCsv(caller.orgId(), type(type), body);
+  public RecordImport.Report importCsv(
+      @PathParam("type") String type,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      InputStream body) {
+    return recordImport.importCsv(caller.orgId(), type(type), idempotencyKey, body);
   }
 
   @GET

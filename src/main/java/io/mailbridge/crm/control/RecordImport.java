@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,61 +19,102 @@ import java.math.BigDecimal;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * Fills an installation from the CRM it sits beside: a UTF-8 CSV with a header row, read as a
- * stream and stored in batches, each row accepted or rejected with its reason.
+ * stream and stored in batches. Posting the same file again does not add its rows twice: contacts
+ * and leads that share an address with a stored one update it, accounts match by domain or name,
+ * and under an {@code Idempotency-Key} rows stored before are left as they are, so a re-post after
+ * an interruption finishes the import. Each row's outcome is reported.
  */
 @ApplicationScoped
 public class RecordImport {
 
   public static final int MAX_ROWS = 100_000;
   static final int BATCH = 500;
-  static final int MAX_REPORTED_ERRORS = 1_000;
+  static final int MAX_KEY_LENGTH = 200;
+
+  /** What the decoder puts in place of bytes that are not UTF-8. */
+  private static final char NOT_UTF_8 = '\uFFFD';
+
+  private static final String NOT_UTF_8_TEXT =
+      "is not UTF-8 text; save the file as UTF-8 (\"CSV UTF-8\") and send it again";
   private static final Logger LOG = Logger.getLogger(RecordImport.class.getName());
 
   @Inject Records records;
+  @Inject RecordImportWriter writer;
 
-  /** What an import did; row numbers count data rows from 1, the header not included. */
+  /**
+   * What an import did, with totals and one entry per data row (numbered from 1, the header not
+   * included). {@code complete} is false when the import stopped before the end of the file; {@code
+   * stopped} then says why and where.
+   */
+  @JsonbPropertyOrder({
+    "created",
+    "updated",
+    "unchanged",
+    "skipped",
+    "complete",
+    "limitReached",
+    "stopped",
+    "rows"
+  })
   public record Report(
-      int accepted, int rejected, List<RowError> errors, boolean limitReached, boolean complete) {}
+      int created,
+      int updated,
+      int unchanged,
+      int skipped,
+      boolean complete,
+      boolean limitReached,
+      String stopped,
+      List<RowResult> rows) {}
 
-  /** Why one row was not imported. */
-  public record RowError(long row, String message) {}
+  /**
+   * What happened to one row: {@code created}, {@code updated} or {@code unchanged} with the
+   * record's id, or {@code skipped} with the reason.
+   */
+  @JsonbPropertyOrder({"row", "outcome", "id", "reason"})
+  public record RowResult(long row, String outcome, String id, String reason) {
+    public static final String CREATED = "created";
+    public static final String UPDATED = "updated";
+    public static final String UNCHANGED = "unchanged";
+    public static final String SKIPPED = "skipped";
 
-  public Report importCsv(String orgId, RecordType type, InputStream body) {
-    Map<String, String> columns = new HashMap<>();
-    for (String field : type.fields()) {
-      columns.put(field.toLowerCase(Locale.ROOT), field);
+    static RowResult skipped(long row, String reason) {
+      return new RowResult(row, SKIPPED, null, reason);
     }
-    if (type.fields().contains("emails")) {
-      columns.put("email", "emails");
-    }
-    if (type.fields().contains("domains")) {
-      columns.put("domain", "domains");
-    }
-    int accepted = 0;
-    int rejected = 0;
-    List<RowError> errors = new ArrayList<>();
+  }
+
+  /**
+   * Imports the CSV; {@code idempotencyKey} (optional) names this import so that a re-post with the
+   * same key leaves the rows it stored before alone.
+   */
+  public Report importCsv(String orgId, RecordType type, String idempotencyKey, InputStream body) {
+    String importKey =
+        idempotencyKey == null ? null : writer.importKey(orgId, type, checkKey(idempotencyKey));
+    List<RowResult> results = new ArrayList<>();
+    String stopped = null;
     boolean limitReached = false;
-    boolean complete = true;
     Set<String> knownLinks = new HashSet<>();
-    List<ValidatedRecord> batch = new ArrayList<>();
-    List<Long> batchRows = new ArrayList<>();
+    Map<String, Integer> occurrences = new HashMap<>();
+    List<RecordImportWriter.Row> batch = new ArrayList<>();
     try (CSVParser parser = parser(body)) {
-      Map<String, String> fieldByHeader = headers(parser.getHeaderNames(), columns, type);
       Iterator<CSVRecord> rows = parser.iterator();
+      Columns columns = columns(header(rows), type);
       long row = 0;
       while (true) {
         CSVRecord record;
@@ -80,66 +123,125 @@ public class RecordImport {
             break;
           }
           record = rows.next();
-        } catch (UncheckedIOException | IllegalStateException malformed) {
-          errors.add(
-              new RowError(row + 1, "the CSV cannot be read from here on: " + reason(malformed)));
-          complete = false;
+        } catch (UncheckedIOException | IllegalStateException unreadable) {
+          stopped =
+              "Row "
+                  + (row + 1)
+                  + " (line "
+                  + parser.getCurrentLineNumber()
+                  + " of the file) "
+                  + whyUnreadable(unreadable)
+                  + ". The rows before it were imported.";
           break;
         }
         row++;
         if (row > MAX_ROWS) {
           limitReached = true;
-          complete = false;
+          stopped =
+              "The file has more than "
+                  + MAX_ROWS
+                  + " rows; rows from "
+                  + row
+                  + " on were not read. Import them as another file.";
           break;
         }
         try {
-          ValidatedRecord fields = RecordFields.validate(type, toJson(record, fieldByHeader, type));
+          JsonObject cells = toJson(record, columns, row);
+          ValidatedRecord fields = RecordFields.validate(type, cells);
           checkLinks(orgId, fields, knownLinks);
-          batch.add(fields);
-          batchRows.add(row);
+          String rowKey = null;
+          if (importKey != null) {
+            String content = writer.contentDigest(fields);
+            rowKey = writer.rowKey(orgId, content, occurrences.merge(content, 1, Integer::sum));
+          }
+          batch.add(new RecordImportWriter.Row(row, fields, cells, rowKey));
         } catch (ApiProblem invalid) {
-          rejected++;
-          addError(errors, row, invalid.getMessage());
+          results.add(RowResult.skipped(row, reason(row, invalid, columns)));
         }
         if (batch.size() == BATCH) {
-          int stored = store(orgId, type, batch, batchRows, errors);
-          accepted += stored;
-          rejected += batch.size() - stored;
+          results.addAll(store(orgId, type, importKey, columns.fields(), batch));
           batch.clear();
-          batchRows.clear();
           if (row % 10_000 < BATCH) {
             LOG.info("CSV import of " + type.path() + ": " + row + " rows read");
           }
         }
       }
-      int stored = store(orgId, type, batch, batchRows, errors);
-      accepted += stored;
-      rejected += batch.size() - stored;
+      results.addAll(store(orgId, type, importKey, columns.fields(), batch));
     } catch (IOException e) {
-      throw ApiProblem.badRequest("invalid_csv", "The CSV could not be read: " + reason(e));
+      // Only closing the parser gets here; every row read so far has its outcome.
+      LOG.fine("Closing a CSV import's input failed: " + e.getClass().getSimpleName());
     }
-    return new Report(accepted, rejected, errors, limitReached, complete);
+    results.sort(Comparator.comparingLong(RowResult::row));
+    return report(results, stopped, limitReached);
   }
 
-  private int store(
+  /**
+   * Stores a batch in one transaction. If that fails, each row is tried alone, so one row the
+   * database refuses costs only itself.
+   */
+  private List<RowResult> store(
       String orgId,
       RecordType type,
-      List<ValidatedRecord> batch,
-      List<Long> rows,
-      List<RowError> errors) {
+      String importKey,
+      Set<String> fileFields,
+      List<RecordImportWriter.Row> batch) {
     if (batch.isEmpty()) {
-      return 0;
+      return List.of();
     }
     try {
-      records.createAll(orgId, type, List.copyOf(batch));
-      return batch.size();
-    } catch (RuntimeException e) {
-      LOG.warning("A CSV import batch could not be stored: " + e.getClass().getSimpleName());
-      for (Long row : rows) {
-        addError(errors, row, "could not be stored");
-      }
-      return 0;
+      return writer.store(orgId, type, importKey, fileFields, List.copyOf(batch));
+    } catch (RuntimeException batchFailed) {
+      LOG.warning(
+          "A CSV import batch could not be stored, trying its rows one by one: "
+              + batchFailed.getClass().getSimpleName());
     }
+    List<RowResult> results = new ArrayList<>();
+    for (RecordImportWriter.Row row : batch) {
+      try {
+        results.addAll(writer.store(orgId, type, importKey, fileFields, List.of(row)));
+      } catch (RuntimeException rowFailed) {
+        LOG.warning(
+            "Row "
+                + row.number()
+                + " of a CSV import could not be stored: "
+                + rowFailed.getClass().getSimpleName());
+        results.add(
+            RowResult.skipped(
+                row.number(), "Row " + row.number() + " could not be stored; send it again."));
+      }
+    }
+    return results;
+  }
+
+  private static Report report(List<RowResult> results, String stopped, boolean limitReached) {
+    int created = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int skipped = 0;
+    for (RowResult result : results) {
+      switch (result.outcome()) {
+        case RowResult.CREATED -> created++;
+        case RowResult.UPDATED -> updated++;
+        case RowResult.UNCHANGED -> unchanged++;
+        default -> skipped++;
+      }
+    }
+    return new Report(
+        created, updated, unchanged, skipped, stopped == null, limitReached, stopped, results);
+  }
+
+  private static String checkKey(String key) {
+    String stripped = key.strip();
+    if (stripped.isEmpty()
+        || stripped.length() > MAX_KEY_LENGTH
+        || !stripped.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+      throw ApiProblem.badRequest(
+          "invalid_idempotency_key",
+          "The Idempotency-Key header must have 1 to "
+              + MAX_KEY_LENGTH
+              + " printable ASCII characters");
+    }
+    return stripped;
   }
 
   private void checkLinks(String orgId, ValidatedRecord fields, Set<String> knownLinks) {
@@ -158,70 +260,141 @@ public class RecordImport {
     }
   }
 
-  private static CSVParser parser(InputStream body) throws IOException {
+  private static CSVParser parser(InputStream body) {
     BufferedInputStream in = new BufferedInputStream(body);
-    in.mark(3);
-    byte[] bom = in.readNBytes(3);
-    if (!(bom.length == 3
-        && (bom[0] & 0xff) == 0xEF
-        && (bom[1] & 0xff) == 0xBB
-        && (bom[2] & 0xff) == 0xBF)) {
-      in.reset();
-    }
     Reader reader =
         new InputStreamReader(
             in,
             StandardCharsets.UTF_8
                 .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
-    return CSVFormat.RFC4180
-        .builder()
-        .setHeader()
-        .setSkipHeaderRecord(true)
-        .setIgnoreEmptyLines(true)
-        .setTrim(true)
-        .setAllowMissingColumnNames(false)
-        .get()
-        .parse(reader);
+                // Replaced, not reported: the decoder would report a bad byte a buffer early,
+                // losing the rows before it; a cell with a replacement character is refused.
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE));
+    try {
+      in.mark(3);
+      byte[] bom = in.readNBytes(3);
+      if (!(bom.length == 3
+          && (bom[0] & 0xff) == 0xEF
+          && (bom[1] & 0xff) == 0xBB
+          && (bom[2] & 0xff) == 0xBF)) {
+        in.reset();
+      }
+      // The header is read as the first record: its names are checked here, not by the parser.
+      return CSVFormat.RFC4180
+          .builder()
+          .setIgnoreEmptyLines(true)
+          .setTrim(true)
+          .get()
+          .parse(reader);
+    } catch (IOException e) {
+      throw ApiProblem.badRequest(
+          "invalid_csv", "The upload could not be read; send the file again.");
+    }
   }
 
-  private static Map<String, String> headers(
-      List<String> headerNames, Map<String, String> columns, RecordType type) {
-    if (headerNames.isEmpty()) {
-      throw ApiProblem.badRequest("invalid_csv", "The CSV needs a header row");
+  private static CSVRecord header(Iterator<CSVRecord> rows) {
+    try {
+      if (rows.hasNext()) {
+        return rows.next();
+      }
+    } catch (UncheckedIOException | IllegalStateException unreadable) {
+      throw ApiProblem.badRequest(
+          "invalid_csv", "The header row " + whyUnreadable(unreadable) + ".");
     }
-    Map<String, String> fieldByHeader = new HashMap<>();
-    for (String header : headerNames) {
-      String field = columns.get(header.strip().toLowerCase(Locale.ROOT));
+    throw ApiProblem.badRequest("invalid_csv", "The CSV needs a header row");
+  }
+
+  /**
+   * The file's columns: the field each one fills, by position, and the header naming each field.
+   */
+  private record Columns(List<String> fieldByIndex, Map<String, String> headerByField) {
+    Set<String> fields() {
+      return headerByField.keySet();
+    }
+  }
+
+  private static Columns columns(CSVRecord header, RecordType type) {
+    Map<String, String> fieldByName = new HashMap<>();
+    for (String field : type.fields()) {
+      fieldByName.put(field.toLowerCase(Locale.ROOT), field);
+    }
+    if (type.fields().contains("emails")) {
+      fieldByName.put("email", "emails");
+    }
+    if (type.fields().contains("domains")) {
+      fieldByName.put("domain", "domains");
+    }
+    List<String> fieldByIndex = new ArrayList<>();
+    Map<String, String> headerByField = new LinkedHashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      String name = header.get(i).strip();
+      if (name.indexOf(NOT_UTF_8) >= 0) {
+        throw ApiProblem.badRequest("invalid_csv", "The header row " + NOT_UTF_8_TEXT + ".");
+      }
+      if (name.isEmpty()) {
+        throw ApiProblem.badRequest(
+            "invalid_csv",
+            "Column " + (i + 1) + " of the header row has no name; name it or remove the column");
+      }
+      String field = fieldByName.get(name.toLowerCase(Locale.ROOT));
       if (field == null) {
         throw ApiProblem.badRequest(
             "invalid_csv",
             "Unknown column \""
-                + header
+                + name
                 + "\"; the columns of "
                 + type.path()
                 + " are "
                 + String.join(", ", type.fields()));
       }
-      fieldByHeader.put(header, field);
+      String earlier = headerByField.putIfAbsent(field, name);
+      if (earlier != null) {
+        throw ApiProblem.badRequest(
+            "invalid_csv",
+            "The columns \""
+                + earlier
+                + "\" and \""
+                + name
+                + "\" both fill "
+                + field
+                + "; keep one of them");
+      }
+      fieldByIndex.add(field);
     }
-    return fieldByHeader;
+    return new Columns(List.copyOf(fieldByIndex), headerByField);
   }
 
-  private static jakarta.json.JsonObject toJson(
-      CSVRecord record, Map<String, String> fieldByHeader, RecordType type) {
-    if (!record.isConsistent()) {
+  private static JsonObject toJson(CSVRecord record, Columns columns, long row) {
+    if (record.size() != columns.fieldByIndex().size()) {
       throw ApiProblem.badRequest(
-          "invalid_row", "has " + record.size() + " cells, the header has " + fieldByHeader.size());
+          "invalid_row",
+          "Row "
+              + row
+              + " has "
+              + record.size()
+              + " cells, but the header row has "
+              + columns.fieldByIndex().size()
+              + " columns.");
     }
     JsonObjectBuilder json = Json.createObjectBuilder();
-    for (Map.Entry<String, String> column : fieldByHeader.entrySet()) {
-      String cell = record.get(column.getKey());
+    for (int i = 0; i < record.size(); i++) {
+      String cell = record.get(i);
       if (cell == null || cell.isBlank()) {
         continue;
       }
-      String field = column.getValue();
+      String field = columns.fieldByIndex().get(i);
+      if (cell.indexOf(NOT_UTF_8) >= 0) {
+        throw ApiProblem.badRequest(
+            "invalid_row",
+            "Row "
+                + row
+                + ", column \""
+                + columns.headerByField().get(field)
+                + "\" "
+                + NOT_UTF_8_TEXT
+                + ".");
+      }
       if (field.equals("emails") || field.equals("domains")) {
         JsonArrayBuilder list = Json.createArrayBuilder();
         for (String item : cell.split("[;,\\s]+")) {
@@ -234,7 +407,7 @@ public class RecordImport {
         try {
           json.add(field, new BigDecimal(cell.strip()));
         } catch (NumberFormatException e) {
-          throw ApiProblem.invalidField("amount", "must be a number");
+          throw ApiProblem.invalidField("amount", "\"" + cell.strip() + "\" is not a number");
         }
       } else {
         json.add(field, cell);
@@ -243,14 +416,33 @@ public class RecordImport {
     return json.build();
   }
 
-  private static void addError(List<RowError> errors, long row, String message) {
-    if (errors.size() < MAX_REPORTED_ERRORS) {
-      errors.add(new RowError(row, message));
+  /** A row's problem as a sentence naming the row and, when there is one, the file's column. */
+  private static String reason(long row, ApiProblem problem, Columns columns) {
+    String message = problem.getMessage();
+    if (message.startsWith("Row ")) {
+      return message;
     }
+    if ("invalid_field".equals(problem.code())) {
+      int colon = message.indexOf(": ");
+      if (colon > 0) {
+        String field = message.substring(0, colon);
+        String column = columns.headerByField().getOrDefault(field, field);
+        return "Row " + row + ", column \"" + column + "\": " + message.substring(colon + 2) + ".";
+      }
+    }
+    return "Row " + row + ": " + message + ".";
   }
 
-  private static String reason(Exception e) {
+  /** Why the parser could not go on, as the end of a sentence about a row or the header. */
+  static String whyUnreadable(RuntimeException e) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return cause.getClass().getSimpleName();
+    if (cause instanceof CSVException) {
+      String detail = String.valueOf(cause.getMessage());
+      return detail.contains("EOF")
+          ? "opens a quoted value that is not closed before the end of the file"
+          : "has text right after the closing quote of a quoted value; inside quotes, write a quote"
+              + " as two quotes (\"\")";
+    }
+    return "could not be received: the upload broke off. Send the file again to finish the import";
   }
 }

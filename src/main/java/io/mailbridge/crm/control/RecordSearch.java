@@ -11,8 +11,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -24,6 +30,8 @@ public class RecordSearch {
 
   @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
   DataSource dataSource;
+
+  private static final int HASHES_PER_QUERY = 500;
 
   @Inject RecordIndexes indexes;
   @Inject ParticipantMatcher matcher;
@@ -84,5 +92,41 @@ public class RecordSearch {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot search records", e);
     }
+  }
+
+  /**
+   * For index hashes of one kind (an address, a domain, a name prefix), the ids of the records of
+   * this type that carry each; hashes nothing carries are absent. One query per 500 hashes.
+   */
+  public Map<String, Set<String>> idsByHash(
+      String orgId, RecordType type, String kind, Collection<String> hashes) {
+    Map<String, Set<String>> ids = new HashMap<>();
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(hashes));
+    for (int from = 0; from < distinct.size(); from += HASHES_PER_QUERY) {
+      List<String> chunk =
+          distinct.subList(from, Math.min(distinct.size(), from + HASHES_PER_QUERY));
+      String sql =
+          "SELECT value_hash, record_id FROM record_index WHERE org_id = ? AND kind = ?"
+              + " AND record_type = ? AND value_hash IN ("
+              + String.join(",", Collections.nCopies(chunk.size(), "?"))
+              + ")";
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement select = c.prepareStatement(sql)) {
+        select.setString(1, orgId);
+        select.setString(2, kind);
+        select.setString(3, type.name());
+        for (int i = 0; i < chunk.size(); i++) {
+          select.setString(i + 4, chunk.get(i));
+        }
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            ids.computeIfAbsent(rs.getString(1), h -> new HashSet<>()).add(rs.getString(2));
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("Cannot look records up by index", e);
+      }
+    }
+    return ids;
   }
 }

@@ -15,7 +15,6 @@ import jakarta.transaction.Transactional;
 import java.io.StringReader;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,20 +41,6 @@ public class Records {
     em.flush();
     indexes.writeNew(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
     return view(record);
-  }
-
-  /** Creates many validated records at once (CSV import); links must already be checked. */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public void createAll(String orgId, RecordType type, Collection<ValidatedRecord> batch) {
-    List<RecordIndexes.Indexed> indexed = new ArrayList<>();
-    for (ValidatedRecord fields : batch) {
-      CrmRecord record = new CrmRecord(orgId, type, clock.instant());
-      record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
-      em.persist(record);
-      indexed.add(new RecordIndexes.Indexed(orgId, record.id(), type, fields));
-    }
-    em.flush();
-    indexes.writeNew(indexed);
   }
 
   public JsonObject get(String orgId, RecordType type, String id) {

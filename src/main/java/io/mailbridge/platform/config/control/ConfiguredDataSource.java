@@ -1,6 +1,8 @@
 package io.mailbridge.platform.config.control;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -51,9 +53,11 @@ public class ConfiguredDataSource implements DataSource {
       String configuredUrl = settings.databaseUrl();
       if (settings.usesEmbeddedDatabase()) {
         try {
-          settings.createDataDir();
-        } catch (java.io.IOException e) {
-          throw new SQLException("Cannot create the data directory " + settings.dataDir(), e);
+          Path dataDir = settings.createDataDir();
+          new EmbeddedDatabaseFiles(dataDir, MailbridgeSettings.EMBEDDED_DATABASE).prepare();
+        } catch (IOException e) {
+          throw new SQLException(
+              "Cannot prepare the data directory " + settings.dataDir() + " for the database", e);
         }
       }
       Properties props = new Properties();

@@ -23,6 +23,9 @@ public class MailbridgeSettings {
   static final String PUBLIC_URL = "mailbridge.public-url";
   static final String HTTP_PORT = "mailbridge.http-port";
 
+  /** The embedded database's name: its files are {@code <data-dir>/mailbridge.*}. */
+  static final String EMBEDDED_DATABASE = "mailbridge";
+
   private final Config config;
 
   public MailbridgeSettings() {
@@ -52,7 +55,7 @@ public class MailbridgeSettings {
 
   // No trace file: H2 writes failing statements there, and they may carry values.
   private String embeddedDatabaseUrl() {
-    return "jdbc:h2:file:" + dataDir().resolve("mailbridge") + ";TRACE_LEVEL_FILE=0";
+    return "jdbc:h2:file:" + dataDir().resolve(EMBEDDED_DATABASE) + ";TRACE_LEVEL_FILE=0";
   }
 
   /** Creates the data directory readable by the server's user only, if it does not exist yet. */

@@ -28,8 +28,8 @@ public class ServerKeys {
   @Inject KeyEncryptionKey kek;
   @Inject ServerKeyStore store;
 
-  private volatile PrfSet loginIndex;
   private final java.util.Map<String, Aead> aeads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, PrfSet> prfs = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A generated secret and the part of it that may be shown (a public key), if any. */
   public record GeneratedSecret(byte[] secret, String publicPart) {}
@@ -55,16 +55,15 @@ public class ServerKeys {
   }
 
   PrfSet loginIndex() {
-    PrfSet prf = loginIndex;
-    if (prf == null) {
-      synchronized (this) {
-        if (loginIndex == null) {
-          loginIndex = loadLoginIndex();
-        }
-        prf = loginIndex;
-      }
-    }
-    return prf;
+    return prf(LOGIN_INDEX);
+  }
+
+  /**
+   * A server-wide keyed PRF (HMAC-SHA256) for values that must be recognized later without being
+   * stored: a MAC over a value the server issued, or a blind index made before the org is known.
+   */
+  public PrfSet prf(String kind) {
+    return prfs.computeIfAbsent(kind, this::loadPrf);
   }
 
   /**
@@ -79,8 +78,8 @@ public class ServerKeys {
     return loadKeyset(kind, PredefinedAeadParameters.AES256_GCM, Aead.class);
   }
 
-  private PrfSet loadLoginIndex() {
-    return loadKeyset(LOGIN_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class);
+  private PrfSet loadPrf(String kind) {
+    return loadKeyset(kind, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class);
   }
 
   /** A Tink primitive over the stored keyset of this kind, generated with these parameters. */
