@@ -22,10 +22,4 @@ public record ApiError(String error, String message) {
     details.forEach((field, value) -> body.add(field, value == null ? "" : value));
     return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.build());
   }
-
-  /** The answer to a body that is not the JSON the call expects. */
-  public static Response invalidJson() {
-    return response(400, "invalid_json", "The request body is not valid JSON for this call")
-        .build();
-  }
 }

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.config.boundary;
 
-import jakarta.json.Json;
+import io.mailbridge.platform.web.boundary.ErrorBody;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -40,21 +40,19 @@ public class ContainerErrorServlet extends HttpServlet {
         error = "method_not_allowed";
         message = "This method is not allowed here";
       }
+      case 413 -> {
+        error = "body_too_large";
+        message = "The request body is larger than this call accepts";
+      }
+      case 415 -> {
+        error = "unsupported_media_type";
+        message = "Send the body as application/json";
+      }
       default -> {
         error = status >= 500 ? "internal_error" : "request_failed";
         message = status >= 500 ? "The server could not complete the request" : "Request failed";
       }
     }
-    response.setStatus(status);
-    response.setContentType("application/json");
-    response.setCharacterEncoding("UTF-8");
-    response
-        .getWriter()
-        .write(
-            Json.createObjectBuilder()
-                .add("error", error)
-                .add("message", message)
-                .build()
-                .toString());
+    ErrorBody.write(response, status, error, message);
   }
 }

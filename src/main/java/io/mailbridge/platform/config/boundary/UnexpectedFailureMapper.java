@@ -1,6 +1,5 @@
 package io.mailbridge.platform.config.boundary;
 
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -19,11 +18,6 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
 
   @Override
   public Response toResponse(Exception exception) {
-    if (exception instanceof ProcessingException
-        || rootCause(exception) instanceof jakarta.json.bind.JsonbException
-        || rootCause(exception) instanceof jakarta.json.JsonException) {
-      return ApiError.invalidJson();
-    }
     String reference = UUID.randomUUID().toString().substring(0, 8);
     LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, exception);
     return ApiError.response(
@@ -31,13 +25,5 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Exception> {
             "internal_error",
             "The server could not complete the request (reference " + reference + ")")
         .build();
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    Throwable cause = t;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

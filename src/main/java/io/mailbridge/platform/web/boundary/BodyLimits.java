@@ -1,0 +1,33 @@
+package io.mailbridge.platform.web.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The largest request body each route takes, from MicroProfile Config. */
+@ApplicationScoped
+public class BodyLimits {
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.http.max-json-bytes", defaultValue = "262144")
+  long maxJsonBytes;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.http.max-import-bytes", defaultValue = "67108864")
+  long maxImportBytes;
+
+  /** The limit for a request to this path (the servlet path and path info, from the root). */
+  public long forPath(String path) {
+    return isImport(path) ? maxImportBytes : maxJsonBytes;
+  }
+
+  /** The limit for JSON bodies, which are read whole into memory. */
+  public long json() {
+    return maxJsonBytes;
+  }
+
+  // CSV imports are streamed row by row, so they may be large; everything else is small JSON.
+  static boolean isImport(String path) {
+    return path != null && path.startsWith("/api/records/") && path.endsWith("/import");
+  }
+}

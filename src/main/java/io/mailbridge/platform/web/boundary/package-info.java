@@ -1,0 +1,5 @@
+/**
+ * What every HTTP request meets before and after the application: body limits, JSON body checks,
+ * response headers, allowed methods, container error answers, the OpenAPI document and readiness.
+ */
+package io.mailbridge.platform.web.boundary;
