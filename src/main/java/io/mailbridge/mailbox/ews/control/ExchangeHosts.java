@@ -51,6 +51,15 @@ public class ExchangeHosts {
         .toList();
   }
 
+  /** Every org's hosts, for what the server as a whole must trust (the task pane's framers). */
+  public List<ExchangeHostEntry> ofEveryOrg() {
+    return em.createQuery("SELECT h FROM ExchangeHost h ORDER BY h.host", ExchangeHost.class)
+        .getResultStream()
+        .map(h -> new ExchangeHostEntry(h.host(), h.plainHttp(), h.privateAddress()))
+        .distinct()
+        .toList();
+  }
+
   /** Replaces the org's whole list; entries are validated first, so a bad one changes nothing. */
   @Transactional
   public List<ExchangeHostEntry> replace(String orgId, List<ExchangeHostEntry> entries) {
