@@ -94,9 +94,11 @@ public final class ImportBench {
     ProcessBuilder server =
         new ProcessBuilder(
                 "java",
-                "-Xmx768m",
+                "-Xmx512m",
                 "-jar",
                 target.resolve("payara-micro.jar").toString(),
+                "--postbootcommandfile",
+                Path.of("server-config", "payara-micro.asadmin").toString(),
                 "--deploy",
                 target.resolve("mailbridge.war").toString(),
                 "--port",
