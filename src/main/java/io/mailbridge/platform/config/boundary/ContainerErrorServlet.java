@@ -1,6 +1,7 @@
 package io.mailbridge.platform.config.boundary;
 
 import io.mailbridge.platform.web.boundary.ErrorBody;
+import io.mailbridge.platform.web.boundary.ResponseHeaders;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -52,6 +53,9 @@ public class ContainerErrorServlet extends HttpServlet {
         error = status >= 500 ? "internal_error" : "request_failed";
         message = status >= 500 ? "The server could not complete the request" : "Request failed";
       }
+    }
+    if (status == 405 && response.getHeader("Allow") == null) {
+      response.setHeader("Allow", ResponseHeaders.ALLOW);
     }
     ErrorBody.write(response, status, error, message);
   }

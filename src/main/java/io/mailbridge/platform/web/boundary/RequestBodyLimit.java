@@ -34,8 +34,7 @@ public class RequestBodyLimit extends HttpFilter {
     long limit = limits.forPath(path);
     long declared = request.getContentLengthLong();
     if (declared > limit) {
-      // The unread body is not drained: the connection is closed instead.
-      response.setHeader("Connection", "close");
+      // The container discards the unread body as it arrives; none of it is kept.
       ErrorBody.write(response, 413, TOO_LARGE, message(limit));
       return;
     }
@@ -49,7 +48,6 @@ public class RequestBodyLimit extends HttpFilter {
       if (problem.status() != 413) {
         throw problem;
       }
-      response.setHeader("Connection", "close");
       ErrorBody.write(response, 413, TOO_LARGE, problem.getMessage());
     }
   }

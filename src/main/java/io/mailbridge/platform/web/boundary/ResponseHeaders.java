@@ -23,7 +23,9 @@ public class ResponseHeaders extends HttpFilter {
 
   static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+  /** What the server serves, for the {@code Allow} header of a 405. */
+  public static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
   /** What an answer that is not a page may do: nothing, and never inside a frame. */
   static final String NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
@@ -52,7 +54,8 @@ public class ResponseHeaders extends HttpFilter {
     Optional<String> page = pagePolicy(path);
     if (page.isPresent()) {
       response.setHeader("Content-Security-Policy", page.get());
-      if (!page.get().contains("frame-ancestors")) {
+      if (!page.get().contains("frame-ancestors")
+          || page.get().contains("frame-ancestors 'none'")) {
         response.setHeader("X-Frame-Options", "DENY");
       }
     } else {
