@@ -30,7 +30,7 @@ public enum MachineRequirement {
   },
   MARIADB(
       "MariaDB on 127.0.0.1:3306 letting user root in without a password",
-      "apt-get install mariadb-server") {
+      "apt-get install mariadb-server, then ALTER USER root@localhost IDENTIFIED BY ''") {
     @Override
     Optional<String> absence() {
       return refusal(MARIADB_PROBE.formatted(3306), "root");

@@ -1,7 +1,11 @@
 package io.mailbridge.itsupport;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,10 +18,16 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * Decides on {@link Needs} before a test class or method starts: a class is skipped before
  * Arquillian deploys anything for it, so a machine without Chromium does not even start Payara
- * Micro for the browser tests. The line goes to stderr because JUnit reports a skip's reason only
- * in the XML reports.
+ * Micro for the browser tests.
  */
 public class MachineRequirements implements ExecutionCondition {
+
+  /**
+   * The process's own stderr: Surefire and Failsafe capture {@code System.err} (Failsafe into a
+   * file, with the server's log) but copy a test JVM's native stderr to the console of the build.
+   */
+  private static final PrintStream CONSOLE =
+      new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -32,7 +42,7 @@ public class MachineRequirements implements ExecutionCondition {
     ConditionEvaluationResult result =
         verdict(nameOf(element), absent, "true".equalsIgnoreCase(System.getenv("CI")));
     if (result.isDisabled()) {
-      System.err.println(result.getReason().orElseThrow());
+      CONSOLE.println(result.getReason().orElseThrow());
     }
     return result;
   }

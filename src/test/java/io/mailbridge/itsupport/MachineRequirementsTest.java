@@ -62,7 +62,7 @@ class MachineRequirementsTest {
             .orElseThrow();
 
     assertTrue(line.contains("(apt-get install postgresql"), line);
-    assertTrue(line.contains("(apt-get install mariadb-server)"), line);
+    assertTrue(line.contains("(apt-get install mariadb-server,"), line);
     assertFalse(line.contains("\n"), line);
   }
 
