@@ -1,5 +1,6 @@
 package io.mailbridge.browser;
 
+import io.mailbridge.itsupport.MachineRequirement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,18 +26,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class TaskPaneBrowser implements AutoCloseable {
 
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   private final ChromeDriver driver;
   private final Path profile;
   private final List<String> injected = new java.util.ArrayList<>();
 
   public TaskPaneBrowser() {
-    if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+    if (!MachineRequirement.CHROMIUM.isPresent()) {
+      // A test that opens a browser declares it with @Needs(CHROMIUM) and never gets here.
       throw new IllegalStateException(
-          "The browser test needs Debian's chromium and chromium-driver: apt-get install chromium"
-              + " chromium-driver (.ci/run installs them)");
+          "TaskPaneBrowser needs " + MachineRequirement.CHROMIUM.need() + "; mark the test @Needs");
     }
     try {
       profile = Files.createTempDirectory("mailbridge-chromium");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailbridge.browser.TaskPaneBrowser;
 import io.mailbridge.it.exchange.TestMime;
 import io.mailbridge.it.providers.OAuthBrowser;
+import io.mailbridge.itsupport.MachineRequirement;
+import io.mailbridge.itsupport.Needs;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -35,6 +37,7 @@ import org.openqa.selenium.By;
  * written by the server, and the "logged" state read back through Mailbridge. The fakes live in the
  * server; this test drives them over HTTP ({@code /__test/}).
  */
+@Needs(MachineRequirement.CHROMIUM)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class GraphTaskPaneBrowserIT {

@@ -11,6 +11,8 @@ import io.mailbridge.it.exchange.FakeExchange.FakeItem;
 import io.mailbridge.it.exchange.IdentityTokens;
 import io.mailbridge.it.exchange.TestCertificates;
 import io.mailbridge.it.exchange.TestMime;
+import io.mailbridge.itsupport.MachineRequirement;
+import io.mailbridge.itsupport.Needs;
 import jakarta.json.Json;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import org.openqa.selenium.By;
  * sign-up in the pop-up, the participants' records, logging with one attachment, and the "logged"
  * state of an item opened again. Runs in the test JVM; the server is reached over HTTP only.
  */
+@Needs(MachineRequirement.CHROMIUM)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class TaskPaneBrowserIT {
