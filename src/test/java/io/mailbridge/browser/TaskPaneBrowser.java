@@ -34,6 +34,13 @@ public final class TaskPaneBrowser implements AutoCloseable {
   private final List<String> injected = new java.util.ArrayList<>();
 
   public TaskPaneBrowser() {
+    this(List.of());
+  }
+
+  /**
+   * A browser in which each of {@code loopbackNames} resolves to 127.0.0.1 (a test's own sites).
+   */
+  public TaskPaneBrowser(List<String> loopbackNames) {
     if (!MachineRequirement.CHROMIUM.isPresent()) {
       // A test that opens a browser declares it with @Needs(CHROMIUM) and never gets here.
       throw new IllegalStateException(
@@ -58,7 +65,10 @@ public final class TaskPaneBrowser implements AutoCloseable {
         "--disable-sync",
         "--disable-popup-blocking",
         // The real office.js must not load (and must not stall the page on a closed network).
-        "--host-resolver-rules=MAP appsforoffice.microsoft.com 127.0.0.1:9",
+        "--host-resolver-rules=MAP appsforoffice.microsoft.com 127.0.0.1:9"
+            + loopbackNames.stream()
+                .map(name -> ", MAP " + name + " 127.0.0.1")
+                .reduce("", String::concat),
         "--user-data-dir=" + profile);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
