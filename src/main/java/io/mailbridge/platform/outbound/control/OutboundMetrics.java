@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
@@ -20,6 +21,8 @@ public class OutboundMetrics implements OutboundMeter {
           .withDescription(
               "Calls to providers (Exchange, Graph, Gmail, OAuth endpoints) by provider, operation"
                   + " and outcome")
+          // Recorded in nanoseconds; the exporter scales to seconds and names it _seconds.
+          .withUnit(MetricUnits.NANOSECONDS)
           .build();
 
   @Inject MetricRegistry registry;
