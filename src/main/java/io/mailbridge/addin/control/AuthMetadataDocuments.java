@@ -1,6 +1,7 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -49,6 +50,10 @@ public class AuthMetadataDocuments {
   /** The one answer for every way a metadata document can fail to be fetched or read. */
   static final String UNUSABLE =
       "The Exchange authentication metadata named in the identity token could not be used";
+
+  /** The token names the URL before it is verified: the metrics tell only success or failure. */
+  private static final OutboundCall FETCH =
+      new OutboundCall("exchange_metadata", "auth_metadata", true);
 
   @Inject OutboundHttp outbound;
 
@@ -122,6 +127,7 @@ public class AuthMetadataDocuments {
     try {
       OutboundResponse response =
           outbound.get(
+              FETCH,
               url,
               policy,
               new OutboundLimits(timeout, maxBytes, 3),

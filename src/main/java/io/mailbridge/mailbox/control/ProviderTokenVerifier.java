@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -60,10 +61,11 @@ public class ProviderTokenVerifier {
 
   private record CachedKeys(JWKSet keys, Instant fetchedAt) {}
 
-  /** What a token must show to be accepted. */
+  /** What a token must show to be accepted; {@code keysCall} labels the JWKS fetch in metrics. */
   public record Expectations(
       URI jwksUrl,
       OutboundPolicy policy,
+      OutboundCall keysCall,
       Predicate<String> issuer,
       Predicate<java.util.List<String>> audience,
       String nonce) {}
@@ -155,6 +157,7 @@ public class ProviderTokenVerifier {
     try {
       OutboundResponse response =
           outbound.get(
+              expected.keysCall(),
               expected.jwksUrl(),
               expected.policy(),
               new OutboundLimits(Duration.ofSeconds(10), MAX_JWKS_BYTES, 2),

@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.control;
 
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -45,10 +46,11 @@ public class TokenEndpoint {
 
   Clock clock = Clock.systemUTC();
 
-  /** POSTs the form and reads a token answer. */
-  public TokenGrant requestTokens(URI endpoint, Map<String, String> form, OutboundPolicy policy)
+  /** POSTs the form and reads a token answer; {@code call} labels it in the metrics. */
+  public TokenGrant requestTokens(
+      OutboundCall call, URI endpoint, Map<String, String> form, OutboundPolicy policy)
       throws TokenEndpointError, OutboundFailure {
-    OutboundResponse response = postForm(endpoint, form, Map.of(), policy);
+    OutboundResponse response = postForm(call, endpoint, form, Map.of(), policy);
     JsonObject json = jsonOrNull(response.body());
     if (response.status() != 200 || json == null || text(json, "access_token") == null) {
       throw errorOf(response, json);
@@ -69,22 +71,31 @@ public class TokenEndpoint {
 
   /** POSTs a form whose answer carries no tokens (revocation); any 2xx is success. */
   public void post(
-      URI endpoint, Map<String, String> form, Map<String, String> headers, OutboundPolicy policy)
+      OutboundCall call,
+      URI endpoint,
+      Map<String, String> form,
+      Map<String, String> headers,
+      OutboundPolicy policy)
       throws TokenEndpointError, OutboundFailure {
-    OutboundResponse response = postForm(endpoint, form, headers, policy);
+    OutboundResponse response = postForm(call, endpoint, form, headers, policy);
     if (response.status() / 100 != 2) {
       throw errorOf(response, jsonOrNull(response.body()));
     }
   }
 
   private OutboundResponse postForm(
-      URI endpoint, Map<String, String> form, Map<String, String> headers, OutboundPolicy policy)
+      OutboundCall call,
+      URI endpoint,
+      Map<String, String> form,
+      Map<String, String> headers,
+      OutboundPolicy policy)
       throws OutboundFailure {
     String body = formEncoded(form);
     Map<String, String> all = new LinkedHashMap<>(headers);
     all.put("Content-Type", "application/x-www-form-urlencoded");
     all.put("Accept", "application/json");
     return outbound.post(
+        call,
         endpoint,
         policy,
         new OutboundLimits(timeout, MAX_BYTES, 0),

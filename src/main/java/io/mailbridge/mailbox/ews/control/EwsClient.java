@@ -28,6 +28,7 @@ import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,11 @@ public class EwsClient {
 
   private static final Logger LOG = Logger.getLogger(EwsClient.class.getName());
   static final ExchangeVersionType REQUEST_VERSION = ExchangeVersionType.EXCHANGE_2013_SP_1;
+
+  // Busy answers come inside the SOAP message (HTTP 200 or 500), so in the metrics they are what
+  // their HTTP status says; each retry is a call of its own.
+  private static final OutboundCall GET_ITEM = new OutboundCall("ews", "get_item");
+  private static final OutboundCall GET_ATTACHMENT = new OutboundCall("ews", "get_attachment");
 
   @Inject OutboundHttp outbound;
 
@@ -110,7 +116,7 @@ public class EwsClient {
             () -> {
               Holder<GetItemResponseType> result = new Holder<>();
               Holder<ServerVersionInfo> version = new Holder<>();
-              port(call).getItem(request, null, requestVersion(), result, version);
+              port(call, GET_ITEM).getItem(request, null, requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
             });
@@ -145,7 +151,8 @@ public class EwsClient {
             () -> {
               Holder<GetAttachmentResponseType> result = new Holder<>();
               Holder<ServerVersionInfo> version = new Holder<>();
-              port(call).getAttachment(request, null, requestVersion(), result, version);
+              port(call, GET_ATTACHMENT)
+                  .getAttachment(request, null, requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
             });
@@ -310,7 +317,7 @@ public class EwsClient {
     return found.getLength() == 0 ? null : found.item(0).getTextContent().strip();
   }
 
-  private ExchangeServicePortType port(EwsCall call) {
+  private ExchangeServicePortType port(EwsCall call, OutboundCall operation) {
     ExchangeServices services = service;
     if (services == null) {
       synchronized (this) {
@@ -331,6 +338,7 @@ public class EwsClient {
             EwsHttpLeg.PROPERTY,
             new EwsHttpLeg(
                 outbound,
+                operation,
                 call.endpoint(),
                 call.policy(),
                 new OutboundLimits(timeout, maxResponseBytes, 0),

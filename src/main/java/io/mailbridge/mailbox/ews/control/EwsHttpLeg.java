@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
@@ -7,10 +8,12 @@ import java.net.URI;
 
 /**
  * The HTTP side of one EWS call, handed to {@link OutboundTransportTube} through the port's request
- * context so that every EWS request goes through the platform's outbound client.
+ * context so that every EWS request goes through the platform's outbound client, labelled with its
+ * operation in the metrics.
  */
 record EwsHttpLeg(
     OutboundHttp outbound,
+    OutboundCall operation,
     URI endpoint,
     OutboundPolicy policy,
     OutboundLimits limits,

@@ -68,7 +68,13 @@ class OutboundTransportTube extends AbstractTubeImpl {
       }
       OutboundResponse response =
           leg.outbound()
-              .post(leg.endpoint(), leg.policy(), leg.limits(), headers, body.toByteArray());
+              .post(
+                  leg.operation(),
+                  leg.endpoint(),
+                  leg.policy(),
+                  leg.limits(),
+                  headers,
+                  body.toByteArray());
       return doReturnWith(decode(request, response));
     } catch (OutboundFailure failure) {
       return doThrow(new EwsTransportFailure(failure.reason(), 0, failure.getMessage()));

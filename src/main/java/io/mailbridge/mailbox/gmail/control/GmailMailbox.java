@@ -13,6 +13,7 @@ import io.mailbridge.mailbox.MimeMail;
 import io.mailbridge.mailbox.control.ProviderOutbound;
 import io.mailbridge.mailbox.gmail.control.OutboundGoogleTransport.OutboundIOException;
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,13 @@ public class GmailMailbox {
 
   private static final String ME = "me";
 
+  private static final OutboundCall READ_MESSAGE = new OutboundCall("gmail", "read_message");
+  private static final OutboundCall READ_PARTICIPANTS =
+      new OutboundCall("gmail", "read_participants");
+  private static final OutboundCall LIST_LABELS = new OutboundCall("gmail", "list_labels");
+  private static final OutboundCall CREATE_LABEL = new OutboundCall("gmail", "create_label");
+  private static final OutboundCall ADD_LABEL = new OutboundCall("gmail", "add_label");
+
   @Inject OutboundHttp outbound;
   @Inject ProviderOutbound providerOutbound;
 
@@ -58,11 +66,13 @@ public class GmailMailbox {
   @ConfigProperty(name = "mailbridge.gmail.max-response-bytes", defaultValue = "52428800")
   long maxResponseBytes;
 
-  private Gmail client(String accessToken) {
+  /** A client for one operation: its calls carry that operation's label in the metrics. */
+  private Gmail client(String accessToken, OutboundCall operation) {
     String root = gmailUrl.endsWith("/") ? gmailUrl : gmailUrl + "/";
     OutboundGoogleTransport transport =
         new OutboundGoogleTransport(
             outbound,
+            operation,
             providerOutbound.policyFor(root),
             new OutboundLimits(timeout, maxResponseBytes, 2));
     return new Gmail.Builder(
@@ -83,7 +93,7 @@ public class GmailMailbox {
     Message raw =
         call(
             () ->
-                client(accessToken)
+                client(accessToken, READ_MESSAGE)
                     .users()
                     .messages()
                     .get(ME, messageId)
@@ -106,7 +116,7 @@ public class GmailMailbox {
     Message meta =
         call(
             () ->
-                client(accessToken)
+                client(accessToken, READ_PARTICIPANTS)
                     .users()
                     .messages()
                     .get(ME, messageId)
@@ -127,11 +137,10 @@ public class GmailMailbox {
 
   /** Adds the "Logged to CRM" label, creating it first when the mailbox has none. */
   public String addLoggedLabel(String accessToken, String messageId) {
-    Gmail gmail = client(accessToken);
-    String labelId = loggedLabelId(gmail);
+    String labelId = loggedLabelId(accessToken);
     call(
         () ->
-            gmail
+            client(accessToken, ADD_LABEL)
                 .users()
                 .messages()
                 .modify(ME, messageId, new ModifyMessageRequest().setAddLabelIds(List.of(labelId)))
@@ -139,8 +148,10 @@ public class GmailMailbox {
     return labelId;
   }
 
-  private String loggedLabelId(Gmail gmail) {
-    List<Label> labels = call(() -> gmail.users().labels().list(ME).execute()).getLabels();
+  private String loggedLabelId(String accessToken) {
+    List<Label> labels =
+        call(() -> client(accessToken, LIST_LABELS).users().labels().list(ME).execute())
+            .getLabels();
     if (labels != null) {
       for (Label label : labels) {
         if (LOGGED_LABEL.equalsIgnoreCase(label.getName())) {
@@ -151,7 +162,7 @@ public class GmailMailbox {
     Label created =
         call(
             () ->
-                gmail
+                client(accessToken, CREATE_LABEL)
                     .users()
                     .labels()
                     .create(

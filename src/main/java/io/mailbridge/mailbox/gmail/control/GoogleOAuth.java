@@ -13,6 +13,7 @@ import io.mailbridge.mailbox.control.TokenGrant;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,14 @@ public class GoogleOAuth implements OAuthProvider {
       Pattern.compile(
           "^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$");
   private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,255}$");
+
+  /** The labels of Mailbridge's calls to Google's OAuth endpoints, in the metrics. */
+  private static final String PROVIDER = "google_oauth";
+
+  private static final OutboundCall CODE_EXCHANGE = new OutboundCall(PROVIDER, "code_exchange");
+  private static final OutboundCall REFRESH = new OutboundCall(PROVIDER, "refresh");
+  private static final OutboundCall REVOKE = new OutboundCall(PROVIDER, "revoke");
+  private static final OutboundCall SIGNING_KEYS = new OutboundCall(PROVIDER, "signing_keys");
 
   @Inject TokenEndpoint tokens;
   @Inject ProviderOutbound outbound;
@@ -131,7 +140,7 @@ public class GoogleOAuth implements OAuthProvider {
     form.put("code", code);
     form.put("code_verifier", codeVerifier);
     form.put("redirect_uri", redirectUri);
-    return tokens.requestTokens(URI.create(tokenUrl), form, policy());
+    return tokens.requestTokens(CODE_EXCHANGE, URI.create(tokenUrl), form, policy());
   }
 
   @Override
@@ -143,7 +152,7 @@ public class GoogleOAuth implements OAuthProvider {
     Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, tokenUrl));
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
-    return tokens.requestTokens(URI.create(tokenUrl), form, policy());
+    return tokens.requestTokens(REFRESH, URI.create(tokenUrl), form, policy());
   }
 
   @Override
@@ -159,6 +168,7 @@ public class GoogleOAuth implements OAuthProvider {
             new ProviderTokenVerifier.Expectations(
                 URI.create(jwksUrl),
                 policy(),
+                SIGNING_KEYS,
                 ISSUERS::contains,
                 audience -> audience.contains(app.clientId()),
                 nonce));
@@ -197,7 +207,7 @@ public class GoogleOAuth implements OAuthProvider {
     if (token == null) {
       return;
     }
-    tokens.post(URI.create(revocationUrl), Map.of("token", token), Map.of(), policy());
+    tokens.post(REVOKE, URI.create(revocationUrl), Map.of("token", token), Map.of(), policy());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.mailbridge.mailbox.gmail.control;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -24,7 +25,8 @@ import java.util.Set;
  * A transport for Google's API client that sends every request through Mailbridge's outbound
  * client, so Gmail calls get the same host policy, time limit and size cap as every other call.
  * Methods other than GET and POST go as POST with {@code X-HTTP-Method-Override}, which the client
- * library adds itself when a transport does not support them.
+ * library adds itself when a transport does not support them. A transport serves one operation,
+ * whose label its calls carry in the metrics.
  */
 final class OutboundGoogleTransport extends HttpTransport {
 
@@ -33,11 +35,14 @@ final class OutboundGoogleTransport extends HttpTransport {
       Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final OutboundHttp outbound;
+  private final OutboundCall call;
   private final OutboundPolicy policy;
   private final OutboundLimits limits;
 
-  OutboundGoogleTransport(OutboundHttp outbound, OutboundPolicy policy, OutboundLimits limits) {
+  OutboundGoogleTransport(
+      OutboundHttp outbound, OutboundCall call, OutboundPolicy policy, OutboundLimits limits) {
     this.outbound = outbound;
+    this.call = call;
     this.policy = policy;
     this.limits = limits;
   }
@@ -94,13 +99,13 @@ final class OutboundGoogleTransport extends HttpTransport {
       try {
         OutboundResponse response;
         if ("GET".equals(method)) {
-          response = outbound.get(uri, policy, limits, headers);
+          response = outbound.get(call, uri, policy, limits, headers);
         } else {
           ByteArrayOutputStream body = new ByteArrayOutputStream();
           if (getStreamingContent() != null) {
             getStreamingContent().writeTo(body);
           }
-          response = outbound.post(uri, policy, limits, headers, body.toByteArray());
+          response = outbound.post(call, uri, policy, limits, headers, body.toByteArray());
         }
         return new Response(response);
       } catch (OutboundFailure failure) {

@@ -130,7 +130,12 @@ public class EntraAccessTokens {
           verifier.verify(
               token.strip(),
               new ProviderTokenVerifier.Expectations(
-                  keys, microsoft.policy(), issuer::equals, auds -> !auds.isEmpty(), null));
+                  keys,
+                  microsoft.policy(),
+                  MicrosoftOAuth.SIGNING_KEYS,
+                  issuer::equals,
+                  auds -> !auds.isEmpty(),
+                  null));
     } catch (AccountRefused e) {
       throw new ApiProblem(401, "invalid_access_token", e.getMessage());
     }

@@ -9,6 +9,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
@@ -120,6 +121,11 @@ public class GraphMailbox {
     return graph;
   }
 
+  /** The operation's label for the metrics, and the retries. */
+  private List<RequestOption> options(GraphOperation operation) {
+    return List.of(operation, retries());
+  }
+
   /** Retries throttling only when Graph asks for a wait Mailbridge is willing to make. */
   private RetryHandlerOption retries() {
     return new RetryHandlerOption(
@@ -150,7 +156,7 @@ public class GraphMailbox {
                       .messages()
                       .byMessageId(messageId)
                       .content()
-                      .get(c -> c.options.add(retries()))) {
+                      .get(c -> c.options.addAll(options(GraphOperation.READ_MESSAGE)))) {
                 return in == null ? new byte[0] : in.readAllBytes();
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -174,7 +180,7 @@ public class GraphMailbox {
                         c -> {
                           c.queryParameters.select =
                               new String[] {"id", "name", "contentType", "size", "isInline"};
-                          c.options.add(retries());
+                          c.options.addAll(options(GraphOperation.LIST_ATTACHMENTS));
                         }));
     Map<String, MailAttachment> attachments = new LinkedHashMap<>();
     List<Attachment> values =
@@ -204,7 +210,7 @@ public class GraphMailbox {
                     .byMessageId(messageId)
                     .attachments()
                     .byAttachmentId(attachmentId)
-                    .get(c -> c.options.add(retries())));
+                    .get(c -> c.options.addAll(options(GraphOperation.READ_ATTACHMENT))));
     if (attachment instanceof FileAttachment file && file.getContentBytes() != null) {
       return file.getContentBytes();
     }
@@ -214,7 +220,7 @@ public class GraphMailbox {
             HttpMethod.GET,
             "{+baseurl}/me/messages/{messageId}/attachments/{attachmentId}/$value",
             new HashMap<>(Map.of("messageId", messageId, "attachmentId", attachmentId)));
-    raw.addRequestOptions(List.of(retries()));
+    raw.addRequestOptions(options(GraphOperation.READ_ATTACHMENT));
     return call(
         () -> {
           try (InputStream in =
@@ -239,7 +245,7 @@ public class GraphMailbox {
                 .me()
                 .messages()
                 .byMessageId(messageId)
-                .patch(patch, c -> c.options.add(retries())));
+                .patch(patch, c -> c.options.addAll(options(GraphOperation.MARK_LOGGED))));
   }
 
   /** The activity id written into the message, if it was logged. */
@@ -260,7 +266,7 @@ public class GraphMailbox {
                                     + LOGGED_PROPERTY_ID
                                     + "')"
                               };
-                          c.options.add(retries());
+                          c.options.addAll(options(GraphOperation.READ_LOGGED_MARK));
                         }));
     if (message == null || message.getSingleValueExtendedProperties() == null) {
       return null;

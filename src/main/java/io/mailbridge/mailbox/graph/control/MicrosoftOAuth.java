@@ -13,6 +13,7 @@ import io.mailbridge.mailbox.control.TokenGrant;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,15 @@ public class MicrosoftOAuth implements OAuthProvider {
       List.of("openid", "email", "profile", "offline_access");
   private static final Pattern GUID =
       Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+  /** The labels of Mailbridge's calls to Microsoft's identity platform, in the metrics. */
+  static final String PROVIDER = "microsoft_oauth";
+
+  private static final OutboundCall CODE_EXCHANGE = new OutboundCall(PROVIDER, "code_exchange");
+  private static final OutboundCall REFRESH = new OutboundCall(PROVIDER, "refresh");
+  private static final OutboundCall ON_BEHALF_OF = new OutboundCall(PROVIDER, "on_behalf_of");
+  private static final OutboundCall REVOKE = new OutboundCall(PROVIDER, "revoke");
+  static final OutboundCall SIGNING_KEYS = new OutboundCall(PROVIDER, "signing_keys");
 
   @Inject TokenEndpoint tokens;
   @Inject ProviderOutbound outbound;
@@ -142,7 +152,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     form.put("code_verifier", codeVerifier);
     form.put("redirect_uri", redirectUri);
     form.put("scope", String.join(" ", requestedScopes()));
-    return tokens.requestTokens(URI.create(url), form, policy());
+    return tokens.requestTokens(CODE_EXCHANGE, URI.create(url), form, policy());
   }
 
   @Override
@@ -156,7 +166,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
     form.put("scope", String.join(" ", requestedScopes()));
-    return tokens.requestTokens(URI.create(url), form, policy());
+    return tokens.requestTokens(REFRESH, URI.create(url), form, policy());
   }
 
   /**
@@ -173,7 +183,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     List<String> scopes = new java.util.ArrayList<>(DATA_SCOPES);
     scopes.add("offline_access");
     form.put("scope", String.join(" ", scopes));
-    return tokens.requestTokens(URI.create(url), form, policy());
+    return tokens.requestTokens(ON_BEHALF_OF, URI.create(url), form, policy());
   }
 
   @Override
@@ -189,6 +199,7 @@ public class MicrosoftOAuth implements OAuthProvider {
             new ProviderTokenVerifier.Expectations(
                 URI.create(base() + "/" + tenant + "/discovery/v2.0/keys"),
                 policy(),
+                SIGNING_KEYS,
                 issuer -> issuer.equals(base() + "/" + tenant + "/v2.0"),
                 audience -> audience.contains(app.clientId()),
                 nonce));
@@ -238,6 +249,7 @@ public class MicrosoftOAuth implements OAuthProvider {
       return;
     }
     tokens.post(
+        REVOKE,
         URI.create(revocationUrl),
         Map.of(),
         Map.of("Authorization", "Bearer " + accessToken),

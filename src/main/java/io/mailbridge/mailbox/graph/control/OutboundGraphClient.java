@@ -1,10 +1,12 @@
 package io.mailbridge.mailbox.graph.control;
 
 import com.microsoft.graph.core.requests.GraphClientFactory;
+import io.mailbridge.platform.outbound.control.CallOutcome;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.time.Duration;
 import okhttp3.Interceptor;
@@ -16,7 +18,8 @@ import okhttp3.ResponseBody;
  * The OkHttp client under the Graph SDK, held to the platform's outbound rules: every request and
  * every redirect the SDK's middleware makes is checked against the policy (host, scheme,
  * addresses), the whole call including the SDK's throttling retries has a time limit, and an answer
- * larger than the cap is refused.
+ * larger than the cap is refused. Every request, each retry of the SDK's included, is reported to
+ * the metrics under the {@link GraphOperation} it carries.
  */
 final class OutboundGraphClient {
 
@@ -36,16 +39,39 @@ final class OutboundGraphClient {
     }
   }
 
+  /** Times one request from the interceptor's start; the body is read after it, by the SDK. */
+  private record Timing(OutboundHttp outbound, GraphOperation operation, long start) {
+    Timing(OutboundHttp outbound, GraphOperation operation) {
+      this(outbound, operation, System.nanoTime());
+    }
+
+    void done(CallOutcome outcome) {
+      outbound.record(operation.call(), outcome, System.nanoTime() - start);
+    }
+  }
+
   static OkHttpClient create(
       OutboundHttp outbound, OutboundPolicy policy, Duration timeout, long maxBytes) {
     Interceptor checked =
         chain -> {
+          GraphOperation operation = chain.request().tag(GraphOperation.class);
+          Timing timing =
+              new Timing(outbound, operation == null ? GraphOperation.UNNAMED : operation);
           try {
             outbound.checkDestination(chain.request().url().uri(), policy);
           } catch (OutboundFailure refused) {
+            timing.done(CallOutcome.REFUSED);
             throw new OutboundIOException(refused);
           }
-          Response response = chain.proceed(chain.request());
+          Response response;
+          try {
+            response = chain.proceed(chain.request());
+          } catch (IOException e) {
+            // Only the call's time limit cancels a call; a connect timeout is interrupted I/O.
+            boolean late = chain.call().isCanceled() || e instanceof InterruptedIOException;
+            timing.done(late ? CallOutcome.TIMEOUT : CallOutcome.UNREACHABLE);
+            throw e;
+          }
           ResponseBody body = response.body();
           long declared = body == null ? 0 : body.contentLength();
           boolean tooLarge =
@@ -54,6 +80,7 @@ final class OutboundGraphClient {
                       && body != null
                       && response.peekBody(maxBytes + 1).contentLength() > maxBytes);
           if (tooLarge) {
+            timing.done(CallOutcome.TOO_LARGE);
             response.close();
             throw new OutboundIOException(
                 new OutboundFailure(
@@ -64,6 +91,7 @@ final class OutboundGraphClient {
                         + maxBytes
                         + " bytes"));
           }
+          timing.done(CallOutcome.of(response.code(), response.header("Retry-After") != null));
           return response;
         };
     // The interceptor refuses early; the resolver makes the connection go only to addresses that

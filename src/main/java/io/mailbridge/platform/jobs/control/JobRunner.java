@@ -7,10 +7,14 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Runs claimed jobs through the handler of their kind and records the outcome. */
+/**
+ * Runs claimed jobs through the handler of their kind and records the outcome, in the metrics too.
+ */
 @ApplicationScoped
 public class JobRunner {
 
@@ -19,6 +23,7 @@ public class JobRunner {
   @Inject @Any Instance<JobHandler> handlers;
   @Inject JobExecution execution;
   @Inject JobStore store;
+  @Inject JobMetrics metrics;
 
   private final Map<String, JobHandler> byKind = new HashMap<>();
 
@@ -32,6 +37,11 @@ public class JobRunner {
     }
   }
 
+  /** The kinds this node has a handler for. */
+  public Set<String> kinds() {
+    return Set.copyOf(byKind.keySet());
+  }
+
   public void run(ClaimedJob job) {
     JobHandler handler = byKind.get(job.kind());
     try {
@@ -40,17 +50,31 @@ public class JobRunner {
       }
       JobOutcome outcome = execution.execute(handler, job);
       if (!store.finish(job, outcome)) {
+        metrics.ran(job.kind(), JobMetrics.RunOutcome.LEASE_LOST);
         LOG.warning(() -> "Job " + job.id() + " finished after its lease passed to another node");
+      } else {
+        metrics.ran(
+            job.kind(),
+            outcome.finished() ? JobMetrics.RunOutcome.SUCCEEDED : JobMetrics.RunOutcome.CONTINUED);
       }
     } catch (RetryLater later) {
-      store.fail(job, later, later.after());
+      metrics.ran(job.kind(), failed(store.fail(job, later, later.after())));
       LOG.info(() -> "Job " + job.id() + " (" + job.kind() + ") will retry in " + later.after());
     } catch (Exception e) {
-      store.fail(job, e, null);
+      metrics.ran(job.kind(), failed(store.fail(job, e, null)));
       LOG.log(
           Level.WARNING,
           "Job " + job.id() + " (" + job.kind() + ") failed on attempt " + job.attempt(),
           e);
     }
+  }
+
+  private static JobMetrics.RunOutcome failed(Optional<JobState> now) {
+    if (now.isEmpty()) {
+      return JobMetrics.RunOutcome.LEASE_LOST;
+    }
+    return now.get() == JobState.PARKED
+        ? JobMetrics.RunOutcome.PARKED
+        : JobMetrics.RunOutcome.RETRIED;
   }
 }

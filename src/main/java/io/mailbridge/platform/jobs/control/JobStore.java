@@ -187,10 +187,11 @@ public class JobStore {
 
   /**
    * Records a failed run: retried after exponential backoff (or the handler's own delay), parked
-   * once its attempts are used up. False if the lease was lost meanwhile.
+   * once its attempts are used up. Answers the state the job is in now ({@code READY} to retry, or
+   * {@code PARKED}), or empty if the lease was lost meanwhile.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public boolean fail(ClaimedJob job, Throwable error, Duration retryAfter) {
+  public Optional<JobState> fail(ClaimedJob job, Throwable error, Duration retryAfter) {
     Instant now = clock.instant();
     try (Connection c = dataSource.getConnection()) {
       int attempts;
@@ -203,7 +204,7 @@ public class JobStore {
         select.setString(2, job.leaseOwner());
         try (ResultSet rs = select.executeQuery()) {
           if (!rs.next()) {
-            return false;
+            return Optional.empty();
           }
           attempts = rs.getInt(1);
           maxAttempts = rs.getInt(2);
@@ -227,9 +228,40 @@ public class JobStore {
         update.setString(i, job.id());
         update.executeUpdate();
       }
-      return true;
+      return Optional.of(park ? JobState.PARKED : JobState.READY);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record a failed job", e);
+    }
+  }
+
+  /**
+   * How many unfinished jobs there are of each kind, by where they are: due and {@code queued},
+   * {@code scheduled} for later (retries after backoff included), {@code running} (leases that
+   * expired included, until a pump takes them over) and {@code parked}. One grouped read over the
+   * {@code (state, run_at)} index; finished jobs are not read.
+   */
+  public List<JobCount> countUnfinished() {
+    Instant now = clock.instant();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT kind, queue_state, COUNT(*) FROM (SELECT kind, CASE"
+                    + " WHEN state = 'READY' AND run_at > ? THEN 'scheduled'"
+                    + " WHEN state = 'READY' THEN 'queued'"
+                    + " WHEN state = 'RUNNING' THEN 'running'"
+                    + " ELSE 'parked' END AS queue_state"
+                    + " FROM job WHERE state IN ('READY', 'RUNNING', 'PARKED')) unfinished"
+                    + " GROUP BY kind, queue_state")) {
+      select.setObject(1, SqlTime.utc(now));
+      List<JobCount> counts = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          counts.add(new JobCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+      return counts;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot count the jobs", e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.mailbridge.platform.outbound.control;
 
 import io.mailbridge.platform.outbound.control.OutboundFailure.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,8 @@ import okhttp3.ResponseBody;
  * redirect it checks the scheme and the host against the caller's policy; the connection itself
  * resolves the host once and connects only to addresses that passed the address check, so a DNS
  * answer that changes between check and connection cannot lead to a private address. It reads at
- * most the allowed number of bytes within the allowed time.
+ * most the allowed number of bytes within the allowed time. Every call is reported, with its
+ * caller's provider and operation labels, to the metrics.
  */
 @ApplicationScoped
 public class OutboundHttp {
@@ -44,6 +46,9 @@ public class OutboundHttp {
   // One resolver per rule, not per call: pooled connections are kept per resolver.
   private final Dns publicOnly;
   private final Dns anyAddress;
+
+  // Replaced by the server's metrics when the container creates the client.
+  @Inject OutboundMeter meter = OutboundMeter.NONE;
 
   public OutboundHttp() {
     this(new DestinationAddresses());
@@ -69,6 +74,16 @@ public class OutboundHttp {
 
   /** GETs a document, following redirects that the policy allows too. */
   public OutboundResponse get(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers)
+      throws OutboundFailure {
+    return measured(call, () -> follow(uri, policy, limits, headers));
+  }
+
+  private OutboundResponse follow(
       URI uri, OutboundPolicy policy, OutboundLimits limits, Map<String, String> headers)
       throws OutboundFailure {
     long deadline = System.nanoTime() + limits.timeout().toNanos();
@@ -95,16 +110,50 @@ public class OutboundHttp {
 
   /** POSTs a body; redirects are not followed (a POST is never re-sent elsewhere). */
   public OutboundResponse post(
+      OutboundCall call,
       URI uri,
       OutboundPolicy policy,
       OutboundLimits limits,
       Map<String, String> headers,
       byte[] body)
       throws OutboundFailure {
-    long deadline = System.nanoTime() + limits.timeout().toNanos();
-    HostRule rule = admit(uri, policy);
-    Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
-    return send(request, uri, rule, limits, deadline);
+    return measured(
+        call,
+        () -> {
+          long deadline = System.nanoTime() + limits.timeout().toNanos();
+          HostRule rule = admit(uri, policy);
+          Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
+          return send(request, uri, rule, limits, deadline);
+        });
+  }
+
+  /**
+   * Reports a call made by a client built elsewhere (the Graph SDK's, which resolves through {@link
+   * #dnsFor}) to the same metrics as the calls made here.
+   */
+  public void record(OutboundCall call, CallOutcome outcome, long nanos) {
+    meter.record(call, outcome, nanos);
+  }
+
+  /** One exchange with a server: redirects followed, the whole answer read. */
+  @FunctionalInterface
+  private interface Exchange {
+    OutboundResponse run() throws OutboundFailure;
+  }
+
+  private OutboundResponse measured(OutboundCall call, Exchange exchange) throws OutboundFailure {
+    long start = System.nanoTime();
+    try {
+      OutboundResponse response = exchange.run();
+      meter.record(
+          call,
+          CallOutcome.of(response.status(), response.header("Retry-After") != null),
+          System.nanoTime() - start);
+      return response;
+    } catch (OutboundFailure failure) {
+      meter.record(call, CallOutcome.of(failure.reason()), System.nanoTime() - start);
+      throw failure;
+    }
   }
 
   /**

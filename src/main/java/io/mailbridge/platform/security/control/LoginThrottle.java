@@ -15,13 +15,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Slows password guessing: too many failed logins for one account, or from one client address,
  * within the window answer 429 until the oldest failure leaves the window. Kept per node, in
- * memory; a cluster of N nodes allows at most N times the limit.
+ * memory; a cluster of N nodes allows at most N times the limit. Failures and refusals are counted
+ * in the metrics.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
   private static final int MAX_TRACKED = 100_000;
   private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+
+  /** The limits a refusal is counted under in the metrics. */
+  static final String ACCOUNT_LIMIT = "account";
+
+  static final String ADDRESS_LIMIT = "address";
 
   @Inject
   @ConfigProperty(name = "mailbridge.login.max-failures-per-account", defaultValue = "5")
@@ -35,6 +41,8 @@ public class LoginThrottle {
   @ConfigProperty(name = "mailbridge.login.failure-window", defaultValue = "PT15M")
   Duration window;
 
+  @Inject LoginMetrics metrics;
+
   Clock clock = Clock.systemUTC();
 
   private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
@@ -44,10 +52,13 @@ public class LoginThrottle {
     long now = clock.millis();
     Duration wait = waitFor("account:" + accountKey, maxPerAccount, now);
     Duration addressWait = waitFor("address:" + address, maxPerAddress, now);
+    String limit = ACCOUNT_LIMIT;
     if (addressWait.compareTo(wait) > 0) {
       wait = addressWait;
+      limit = ADDRESS_LIMIT;
     }
     if (!wait.isZero()) {
+      metrics.throttled(limit);
       throw ApiProblem.tooManyRequests(
           "Too many failed sign-in attempts; try again in "
               + Math.max(1, wait.toMinutes())
@@ -57,6 +68,7 @@ public class LoginThrottle {
   }
 
   public void recordFailure(String accountKey, String address) {
+    metrics.failed();
     long now = clock.millis();
     if (failures.size() > MAX_TRACKED) {
       failures.entrySet().removeIf(e -> expired(e.getValue(), now));

@@ -33,6 +33,10 @@ class OutboundHttpTest {
   private static final OutboundLimits LIMITS = new OutboundLimits(Duration.ofSeconds(5), 1000, 3);
   private static final HostRule PUBLIC_ONLY = new HostRule(true, false);
   private static final HostRule PRIVATE_TOO = new HostRule(true, true);
+  private static final OutboundCall CALL = new OutboundCall("exchange", "test_call");
+
+  /** What the client reported to the metrics: provider, operation and outcome of each call. */
+  private final List<String> metered = new CopyOnWriteArrayList<>();
 
   private HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -51,6 +55,15 @@ class OutboundHttpTest {
                 .getResponseHeaders()
                 .add("Location", "http://elsewhere.test:" + port() + "/document");
             exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+            return;
+          }
+          if (exchange.getRequestURI().getPath().startsWith("/status/")) {
+            String[] answer = exchange.getRequestURI().getPath().substring(8).split("-");
+            if (answer.length > 1) {
+              exchange.getResponseHeaders().add("Retry-After", answer[1]);
+            }
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), -1);
             exchange.close();
             return;
           }
@@ -77,16 +90,23 @@ class OutboundHttpTest {
 
   /** A client whose resolver knows *.test names as loopback, counting its lookups. */
   private OutboundHttp client() {
-    return new OutboundHttp(
-        new DestinationAddresses(
-            host -> {
-              lookups.incrementAndGet();
-              if (!host.endsWith(".test")) {
-                throw new java.net.UnknownHostException(host);
-              }
-              return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
-            },
-            Set::of));
+    OutboundHttp outbound =
+        new OutboundHttp(
+            new DestinationAddresses(
+                host -> {
+                  lookups.incrementAndGet();
+                  if (!host.endsWith(".test")) {
+                    throw new java.net.UnknownHostException(host);
+                  }
+                  return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+                },
+                Set::of));
+    outbound.meter =
+        (call, outcome, nanos) -> {
+          assertTrue(nanos >= 0, "a duration");
+          metered.add(call.provider() + " " + call.operation() + " " + call.outcomeLabel(outcome));
+        };
+    return outbound;
   }
 
   private static OutboundPolicy listing(Map<String, HostRule> rules) {
@@ -100,6 +120,7 @@ class OutboundHttpTest {
     OutboundResponse response =
         client()
             .get(
+                CALL,
                 URI.create("http://exchange.test:" + port() + "/document"),
                 listing(Map.of("exchange.test", PRIVATE_TOO)),
                 LIMITS,
@@ -118,6 +139,7 @@ class OutboundHttpTest {
             () ->
                 client()
                     .get(
+                        CALL,
                         URI.create("http://exchange.test:" + port() + "/document"),
                         listing(Map.of("exchange.test", PUBLIC_ONLY)),
                         LIMITS,
@@ -135,6 +157,7 @@ class OutboundHttpTest {
             () ->
                 client()
                     .post(
+                        CALL,
                         URI.create("http://exchange.test:" + port() + "/ews"),
                         listing(Map.of("exchange.test", PUBLIC_ONLY)),
                         LIMITS,
@@ -154,6 +177,7 @@ class OutboundHttpTest {
               () ->
                   client()
                       .get(
+                          CALL,
                           URI.create("http://" + host + ":" + port() + "/document"),
                           listing(Map.of(listed, PUBLIC_ONLY)),
                           LIMITS,
@@ -173,6 +197,7 @@ class OutboundHttpTest {
             () ->
                 client()
                     .get(
+                        CALL,
                         URI.create("http://127.0.0.1:" + port() + "/redirect"),
                         listing(Map.of("127.0.0.1", PRIVATE_TOO, "elsewhere.test", PUBLIC_ONLY)),
                         LIMITS,
@@ -216,10 +241,86 @@ class OutboundHttpTest {
             () ->
                 client()
                     .get(
+                        CALL,
                         URI.create("http://127.0.0.1:" + port() + "/large"),
                         listing(Map.of("127.0.0.1", PRIVATE_TOO)),
                         LIMITS,
                         Map.of()));
     assertEquals(Reason.TOO_LARGE, tooLarge.reason());
+  }
+
+  @Test
+  void everyCallIsMeteredWithItsCallersLabelsAndHowItEnded() throws Exception {
+    OutboundHttp outbound = client();
+    OutboundPolicy loopback = listing(Map.of("127.0.0.1", PRIVATE_TOO));
+    String base = "http://127.0.0.1:" + port();
+    outbound.get(CALL, URI.create(base + "/document"), loopback, LIMITS, Map.of());
+    outbound.post(CALL, URI.create(base + "/status/404"), loopback, LIMITS, Map.of(), new byte[0]);
+    outbound.get(CALL, URI.create(base + "/status/429"), loopback, LIMITS, Map.of());
+    outbound.get(CALL, URI.create(base + "/status/503-10"), loopback, LIMITS, Map.of());
+    outbound.get(CALL, URI.create(base + "/status/503"), loopback, LIMITS, Map.of());
+    assertThrows(
+        OutboundFailure.class,
+        () -> outbound.get(CALL, URI.create(base + "/large"), loopback, LIMITS, Map.of()));
+    assertThrows(
+        OutboundFailure.class,
+        () ->
+            outbound.get(
+                CALL,
+                URI.create("http://exchange.test:" + port() + "/document"),
+                listing(Map.of("exchange.test", PUBLIC_ONLY)),
+                LIMITS,
+                Map.of()));
+    assertEquals(
+        List.of(
+            "exchange test_call success",
+            "exchange test_call client_error",
+            "exchange test_call throttled",
+            "exchange test_call throttled",
+            "exchange test_call server_error",
+            "exchange test_call too_large",
+            "exchange test_call refused"),
+        metered);
+  }
+
+  @Test
+  void aRedirectedGetIsOneCallInTheMetrics() throws Exception {
+    client()
+        .get(
+            CALL,
+            URI.create("http://127.0.0.1:" + port() + "/redirect"),
+            listing(Map.of("127.0.0.1", PRIVATE_TOO, "elsewhere.test", PRIVATE_TOO)),
+            LIMITS,
+            Map.of());
+    assertEquals(List.of("/redirect", "/document"), requests);
+    assertEquals(List.of("exchange test_call success"), metered);
+  }
+
+  @Test
+  void aCallToAnOutsidersUrlTellsTheMetricsOnlyThatItFailed() {
+    OutboundCall outsider = new OutboundCall("exchange_metadata", "auth_metadata", true);
+    OutboundHttp outbound = client();
+    String base = "http://127.0.0.1:" + port();
+    assertThrows(
+        OutboundFailure.class,
+        () ->
+            outbound.get(
+                outsider,
+                URI.create(base + "/large"),
+                listing(Map.of("127.0.0.1", PRIVATE_TOO)),
+                LIMITS,
+                Map.of()));
+    assertThrows(
+        OutboundFailure.class,
+        () ->
+            outbound.get(
+                outsider,
+                URI.create(base + "/document"),
+                listing(Map.of("127.0.0.1", PUBLIC_ONLY)),
+                LIMITS,
+                Map.of()));
+    assertEquals(
+        List.of("exchange_metadata auth_metadata failed", "exchange_metadata auth_metadata failed"),
+        metered);
   }
 }

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,9 @@ class LoginThrottleTest {
   private final MutableClock clock = new MutableClock();
   private LoginThrottle throttle;
 
+  /** What the throttle counted in the metrics. */
+  private final List<String> counted = new ArrayList<>();
+
   @BeforeEach
   void setUp() {
     throttle = new LoginThrottle();
@@ -25,6 +30,40 @@ class LoginThrottleTest {
     throttle.maxPerAddress = 5;
     throttle.window = Duration.ofMinutes(15);
     throttle.clock = clock;
+    throttle.metrics =
+        new LoginMetrics() {
+          @Override
+          void failed() {
+            counted.add("failure");
+          }
+
+          @Override
+          void throttled(String limit) {
+            counted.add("throttled by " + limit);
+          }
+        };
+  }
+
+  @Test
+  void failuresAndRefusalsAreCountedWithTheLimitThatWasReached() {
+    for (int i = 0; i < 3; i++) {
+      throttle.recordFailure("a@x.com", "10.0.0.1");
+    }
+    assertThrows(ApiProblem.class, () -> throttle.check("a@x.com", "10.0.0.2"));
+    throttle.recordFailure("b@x.com", "10.0.0.1");
+    throttle.recordFailure("c@x.com", "10.0.0.1");
+    assertThrows(ApiProblem.class, () -> throttle.check("d@x.com", "10.0.0.1"));
+    assertDoesNotThrow(() -> throttle.check("d@x.com", "10.0.0.2"));
+    assertEquals(
+        List.of(
+            "failure",
+            "failure",
+            "failure",
+            "throttled by account",
+            "failure",
+            "failure",
+            "throttled by address"),
+        counted);
   }
 
   @Test

@@ -1,0 +1,32 @@
+package io.mailbridge.mailbox.graph.control;
+
+import com.microsoft.kiota.RequestOption;
+import io.mailbridge.platform.outbound.control.OutboundCall;
+
+/**
+ * The operation a Graph request performs, handed through the SDK as a request option (which becomes
+ * a tag of the OkHttp request) so that the outbound client can label the call in the metrics.
+ */
+record GraphOperation(OutboundCall call) implements RequestOption {
+
+  static final String PROVIDER = "graph";
+
+  static final GraphOperation READ_MESSAGE = of("read_message");
+  static final GraphOperation LIST_ATTACHMENTS = of("list_attachments");
+  static final GraphOperation READ_ATTACHMENT = of("read_attachment");
+  static final GraphOperation MARK_LOGGED = of("mark_logged");
+  static final GraphOperation READ_LOGGED_MARK = of("read_logged_mark");
+
+  /** For a request that carries no operation: none should, but the call is still counted. */
+  static final GraphOperation UNNAMED = of("unnamed");
+
+  private static GraphOperation of(String operation) {
+    return new GraphOperation(new OutboundCall(PROVIDER, operation));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends RequestOption> Class<T> getType() {
+    return (Class<T>) GraphOperation.class;
+  }
+}
