@@ -1,4 +1,4 @@
-package io.mailbridge.mailbox;
+package io.mailbridge.message;
 
 import java.util.Locale;
 

@@ -11,7 +11,7 @@ import io.mailbridge.crm.control.Activities;
 import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.crypto.control.UnreadableValueException;

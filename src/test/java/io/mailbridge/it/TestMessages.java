@@ -1,8 +1,8 @@
 package io.mailbridge.it;
 
-import io.mailbridge.mailbox.MailAddress;
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.mailbridge.mailbox;
+package io.mailbridge.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

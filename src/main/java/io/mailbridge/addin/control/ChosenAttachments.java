@@ -1,6 +1,6 @@
 package io.mailbridge.addin.control;
 
-import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,10 +1,10 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.crm.control.ParticipantContext;
-import io.mailbridge.mailbox.MailAddress;
 import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.gmail.control.GmailMailbox;
+import io.mailbridge.message.MailAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.mailbridge.crm.control;
 
-import io.mailbridge.mailbox.CalendarEvent;
-import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,14 +1,14 @@
 package io.mailbridge.mailbox.ews.control;
 
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.mailbox.MimeMail;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

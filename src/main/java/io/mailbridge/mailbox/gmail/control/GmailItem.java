@@ -1,7 +1,7 @@
 package io.mailbridge.mailbox.gmail.control;
 
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
 import java.util.Map;
 
 /**

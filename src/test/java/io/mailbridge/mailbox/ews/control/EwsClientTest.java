@@ -10,7 +10,7 @@ import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
 import io.mailbridge.it.exchange.FakeExchange.FakeItem;
 import io.mailbridge.it.exchange.TestMime;
-import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
