@@ -17,8 +17,10 @@ import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.AttachmentTooLarge;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -248,11 +250,11 @@ class ActivitiesIT {
                   }
                 });
     MailMessage message = TestMessages.email("Huge", Instant.now(), liar);
-    ApiProblem refused =
+    AttachmentTooLarge refused =
         assertThrows(
-            ApiProblem.class,
+            AttachmentTooLarge.class,
             () -> store.storeEmail(org.rep().orgId(), message, List.of(org.contactA()), null));
-    assertEquals(413, refused.status());
+    assertEquals(413, ErrorAnswer.status(refused));
     assertEquals("attachment_too_large", refused.code());
     assertEquals(
         0,
@@ -402,16 +404,16 @@ class ActivitiesIT {
         404, api().getBytes("/api/activities/" + id + "/attachments/1", b.token()).statusCode());
     assertEquals(
         404, api().get("/api/records/contacts/" + a.contactA() + "/timeline", b.token()).status());
-    ApiProblem foreignRecord =
+    NotFound foreignRecord =
         assertThrows(
-            ApiProblem.class,
+            NotFound.class,
             () ->
                 store.storeEmail(
                     b.rep().orgId(),
                     TestMessages.email("Sneaky", Instant.now()),
                     List.of(a.contactA()),
                     null));
-    assertEquals(404, foreignRecord.status());
+    assertEquals(404, ErrorAnswer.status(foreignRecord));
     // The same Message-ID in another org is that org's own activity.
     MailMessage shared = TestMessages.email("Shared thread", Instant.now());
     assertNotEquals(

@@ -2,7 +2,8 @@ package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.LogExchangeEmail;
 import io.mailbridge.addin.control.LogGraphEmail;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -51,7 +52,7 @@ public class AddinLogResource {
   @Path("graph")
   public LoggedMark loggedOverGraph(@QueryParam("itemId") String itemId) {
     if (itemId == null || itemId.isBlank() || itemId.length() > RequestFields.MAX_ID_LENGTH) {
-      throw ApiProblem.invalidField("itemId", "is required");
+      throw new InvalidField("itemId", "is required");
     }
     return new LoggedMark(
         graphLogging.loggedActivity(
@@ -61,7 +62,7 @@ public class AddinLogResource {
   @POST
   public LogResult log(JsonObject body) {
     if (body == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
+      throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
     String provider = RequestFields.text(body, "provider", 20, false);
     if ("graph".equals(provider)) {
@@ -82,7 +83,7 @@ public class AddinLogResource {
           true);
     }
     if (provider != null && !provider.equals("ews")) {
-      throw ApiProblem.invalidField("provider", "must be \"ews\" or \"graph\"");
+      throw new InvalidField("provider", "must be \"ews\" or \"graph\"");
     }
     LogExchangeEmail.Request request =
         new LogExchangeEmail.Request(

@@ -2,7 +2,8 @@ package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.GmailParticipants;
 import io.mailbridge.addin.control.LogGmailEmail;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -39,7 +40,7 @@ public class GmailResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public LogResult log(JsonObject body) {
     if (body == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
+      throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
     LogGmailEmail.Logged logged =
         logging.log(
@@ -61,7 +62,7 @@ public class GmailResource {
   public JsonObject context(
       @QueryParam("messageId") String messageId, @QueryParam("mailboxId") String mailboxId) {
     if (messageId == null || messageId.isBlank()) {
-      throw ApiProblem.invalidField("messageId", "is required");
+      throw new InvalidField("messageId", "is required");
     }
     return participants.of(
         caller.orgId(), caller.userId(), mailboxId, gmailId(messageId, "messageId"));
@@ -70,7 +71,7 @@ public class GmailResource {
   /** Gmail ids are hexadecimal; anything else would only be sent to Google to be refused. */
   private static String gmailId(String id, String field) {
     if (id.length() > MAX_ID_LENGTH || !id.matches("[A-Za-z0-9_-]+")) {
-      throw ApiProblem.invalidField(field, "is not a Gmail message id");
+      throw new InvalidField(field, "is not a Gmail message id");
     }
     return id;
   }

@@ -1,9 +1,10 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -20,7 +21,7 @@ public class GmailMailboxOfCaller {
     if (mailboxId != null) {
       MailboxConnection named = connections.ownedBy(orgId, userId, mailboxId);
       if (named.provider() != MailProvider.GOOGLE) {
-        throw ApiProblem.invalidField("mailboxId", "is not a Gmail mailbox");
+        throw new InvalidField("mailboxId", "is not a Gmail mailbox");
       }
       return named;
     }
@@ -29,15 +30,13 @@ public class GmailMailboxOfCaller {
             .filter(c -> c.provider() == MailProvider.GOOGLE)
             .count();
     if (google > 1) {
-      throw ApiProblem.invalidField(
-          "mailboxId", "is required: more than one Gmail mailbox is connected");
+      throw new InvalidField("mailboxId", "is required: more than one Gmail mailbox is connected");
     }
     return connections
         .onlyOneOf(orgId, userId, MailProvider.GOOGLE)
         .orElseThrow(
             () ->
-                ApiProblem.conflict(
-                    "mailbox_not_connected",
+                new MailboxNotConnected(
                     "Connect your Gmail mailbox first (GET /api/oauth/google/start)"));
   }
 }

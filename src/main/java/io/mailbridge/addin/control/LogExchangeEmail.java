@@ -8,10 +8,12 @@ import io.mailbridge.mailbox.ews.control.ExchangeHosts;
 import io.mailbridge.mailbox.ews.control.ExchangeItem;
 import io.mailbridge.mailbox.ews.control.ExchangeMailbox;
 import io.mailbridge.message.MailAttachment;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -52,12 +54,12 @@ public class LogExchangeEmail {
     try {
       outbound.checkDestination(endpoint, policy);
     } catch (OutboundFailure refused) {
-      throw ApiProblem.badRequest(
+      throw new InvalidRequest(
           "exchange_host_not_allowed",
           refused.getMessage() + "; an admin manages the Exchange allow-list");
     }
     for (String id : request.recordIds()) {
-      records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
+      records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id));
     }
     EwsCall call = new EwsCall(endpoint, request.callbackToken(), policy);
     ExchangeItem item = mailbox.read(call, request.itemId());
@@ -77,11 +79,11 @@ public class LogExchangeEmail {
     try {
       URI uri = new URI(ewsUrl.strip());
       if (!uri.isAbsolute() || uri.getHost() == null) {
-        throw ApiProblem.invalidField("ewsUrl", "must be an absolute URL");
+        throw new InvalidField("ewsUrl", "must be an absolute URL");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw ApiProblem.invalidField("ewsUrl", "is not a URL");
+      throw new InvalidField("ewsUrl", "is not a URL");
     }
   }
 }

@@ -4,11 +4,15 @@ import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.control.StoredActivity;
 import io.mailbridge.mailbox.control.ConnectionTokens;
+import io.mailbridge.mailbox.control.ProviderBusy;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.gmail.control.GmailItem;
 import io.mailbridge.mailbox.gmail.control.GmailMailbox;
 import io.mailbridge.message.MailAttachment;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -44,7 +48,7 @@ public class LogGmailEmail {
   public Logged log(String orgId, String userId, Request request) {
     MailboxConnection mailbox = mailboxes.resolve(orgId, userId, request.mailboxId());
     for (String id : request.recordIds()) {
-      records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
+      records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id));
     }
     String token = tokens.accessToken(orgId, mailbox.id());
     GmailItem item = gmail.read(token, request.messageId());
@@ -59,7 +63,11 @@ public class LogGmailEmail {
     try {
       gmail.addLoggedLabel(token, request.messageId());
       labelled = true;
-    } catch (ApiProblem labelFailed) {
+    } catch (ProviderRefused
+        | ProviderBusy
+        | ProviderUnreachable
+        | ProviderTimeout
+        | NotFound labelFailed) {
       // The email is stored; a missing label only costs the rep a visual hint.
       LOG.log(Level.INFO, "Gmail label not added: {0}", labelFailed.code());
       labelled = false;

@@ -5,12 +5,14 @@ import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.control.StoredActivity;
 import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.graph.control.GraphItem;
 import io.mailbridge.mailbox.graph.control.GraphMailbox;
 import io.mailbridge.message.MailAttachment;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotAuthenticated;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -44,7 +46,7 @@ public class LogGraphEmail {
   public Logged log(String orgId, String userId, String sessionMailbox, Request request) {
     MailboxConnection mailbox = mailboxOf(orgId, userId, sessionMailbox);
     for (String id : request.recordIds()) {
-      records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id));
+      records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id));
     }
     String token = tokens.accessToken(orgId, mailbox.id());
     GraphItem item = graph.read(token, request.itemId());
@@ -87,8 +89,7 @@ public class LogGraphEmail {
             .filter(c -> c.provider() == MailProvider.MICROSOFT)
             .toList();
     if (microsoft.isEmpty()) {
-      throw ApiProblem.conflict(
-          "mailbox_not_connected",
+      throw new MailboxNotConnected(
           "Mailbridge has no Microsoft 365 access for you yet; sign in to the add-in again");
     }
     if (microsoft.size() > 1) {
@@ -98,8 +99,8 @@ public class LogGraphEmail {
   }
 
   // 401 makes the task pane sign in again by itself, which records the mailbox on the new session.
-  private static ApiProblem signInAgain() {
-    return ApiProblem.unauthorized(
+  private static NotAuthenticated signInAgain() {
+    return new NotAuthenticated(
         "graph_sign_in_again",
         "This add-in session no longer knows which Microsoft 365 mailbox is yours; sign in to the"
             + " add-in again");

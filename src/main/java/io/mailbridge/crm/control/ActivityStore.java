@@ -2,7 +2,7 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -57,7 +57,7 @@ public class ActivityStore {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         return attemptOnce.get();
-      } catch (ApiProblem problem) {
+      } catch (DomainProblem problem) {
         throw problem;
       } catch (RuntimeException e) {
         // Another thread or node stored the same message (or attachment) first: go again and

@@ -9,8 +9,11 @@ import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.AttachmentTooLarge;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotFound;
+import io.mailbridge.platform.problem.UpstreamFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -57,8 +60,7 @@ public class ActivityWriter {
       String orgId, MailMessage message, List<String> recordIds, String storedBy) {
     List<CrmRecord> targets = new ArrayList<>();
     for (String id : recordIds) {
-      targets.add(
-          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
+      targets.add(records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id)));
     }
     String messageKey = blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity());
     Activity activity =
@@ -134,7 +136,7 @@ public class ActivityWriter {
       List<String> recordIds,
       String createdBy) {
     if (subject == null || subject.isBlank()) {
-      throw ApiProblem.invalidField("subject", "is required");
+      throw new InvalidField("subject", "is required");
     }
     List<CrmRecord> targets = targets(orgId, recordIds);
     JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
@@ -158,8 +160,7 @@ public class ActivityWriter {
   private List<CrmRecord> targets(String orgId, List<String> recordIds) {
     List<CrmRecord> targets = new ArrayList<>();
     for (String id : recordIds) {
-      targets.add(
-          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
+      targets.add(records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id)));
     }
     return targets;
   }
@@ -238,14 +239,13 @@ public class ActivityWriter {
       }
       return content;
     } catch (IOException e) {
-      throw new ApiProblem(
-          502, "attachment_unreadable", "An attachment could not be read from the mailbox");
+      throw new UpstreamFailure(
+          "attachment_unreadable", "An attachment could not be read from the mailbox");
     }
   }
 
-  private ApiProblem tooLarge(MailAttachment attachment) {
-    return new ApiProblem(
-        413,
+  private AttachmentTooLarge tooLarge(MailAttachment attachment) {
+    return new AttachmentTooLarge(
         "attachment_too_large",
         "The attachment \""
             + safeName(attachment.name(), 0)

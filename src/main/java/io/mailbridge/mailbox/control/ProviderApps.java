@@ -3,7 +3,7 @@ package io.mailbridge.mailbox.control;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -54,8 +54,7 @@ public class ProviderApps {
     return find(orgId, provider)
         .orElseThrow(
             () ->
-                ApiProblem.conflict(
-                    "provider_not_configured",
+                new ProviderNotConfigured(
                     provider.displayName()
                         + " is not set up for this organisation yet; an admin sets it under"
                         + " /api/admin/providers/"
@@ -71,15 +70,15 @@ public class ProviderApps {
     List<String> allowed = normalizedAllowed(oauth, settings.allowed());
     String secret = settings.clientSecret();
     if (secret != null && (secret.isBlank() || secret.length() > MAX_SECRET_LENGTH)) {
-      throw ApiProblem.invalidField("clientSecret", "must be a non-empty string");
+      throw new InvalidField("clientSecret", "must be a non-empty string");
     }
     if (settings.privateKeyPem() != null || settings.certificatePem() != null) {
       if (provider != MailProvider.MICROSOFT) {
-        throw ApiProblem.invalidField(
+        throw new InvalidField(
             "certificate", "only Microsoft apps can use a certificate instead of a secret");
       }
       if (secret != null) {
-        throw ApiProblem.invalidField("certificate", "give a client secret or a certificate");
+        throw new InvalidField("certificate", "give a client secret or a certificate");
       }
       credentials.checkCertificate(settings.privateKeyPem(), settings.certificatePem());
     }
@@ -89,7 +88,7 @@ public class ProviderApps {
             || settings.privateKeyPem() != null
             || existing.map(a -> a.hasClientSecret() || a.hasCertificate()).orElse(false);
     if (!hasCredential) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "clientSecret",
           "is required the first time"
               + (provider == MailProvider.MICROSOFT ? " (or a certificate)" : ""));
@@ -124,7 +123,7 @@ public class ProviderApps {
       return List.of();
     }
     if (raw.size() > MAX_ALLOWED) {
-      throw ApiProblem.invalidField("allowed", "at most " + MAX_ALLOWED + " entries");
+      throw new InvalidField("allowed", "at most " + MAX_ALLOWED + " entries");
     }
     LinkedHashSet<String> entries = new LinkedHashSet<>();
     for (int i = 0; i < raw.size(); i++) {

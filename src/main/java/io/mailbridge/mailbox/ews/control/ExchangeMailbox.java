@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
@@ -9,7 +10,6 @@ import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MimeMail;
-import io.mailbridge.platform.config.control.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -40,7 +40,7 @@ public class ExchangeMailbox {
             List.of(EwsClient.stringProperty(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME)));
     MimeContentType mime = item.getMimeContent();
     if (mime == null || mime.getValue() == null) {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent the email without its content");
+      throw new ProviderRefused("exchange_error", "Exchange sent the email without its content");
     }
     MailMessage message;
     try {
@@ -49,7 +49,7 @@ public class ExchangeMailbox {
           MimeMail.read(
               "ews", item.getItemId() == null ? itemId : item.getItemId().getId(), rfc822, false);
     } catch (IllegalArgumentException | MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent content that is not an email");
+      throw new ProviderRefused("exchange_error", "Exchange sent content that is not an email");
     }
     Map<String, MailAttachment> attachments = new LinkedHashMap<>();
     if (item.getAttachments() != null) {
@@ -96,12 +96,12 @@ public class ExchangeMailbox {
       if (item == null
           || item.getMimeContent() == null
           || item.getMimeContent().getValue() == null) {
-        throw new ApiProblem(
-            502, "exchange_error", "Exchange sent an attached email without content");
+        throw new ProviderRefused(
+            "exchange_error", "Exchange sent an attached email without content");
       }
       content = Base64.getMimeDecoder().decode(item.getMimeContent().getValue());
     } else {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent an attachment of an unknown kind");
+      throw new ProviderRefused("exchange_error", "Exchange sent an attachment of an unknown kind");
     }
     return new MailAttachment(
         nameOf(attachment),

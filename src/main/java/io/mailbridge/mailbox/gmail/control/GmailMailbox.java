@@ -8,13 +8,19 @@ import com.google.api.services.gmail.model.Label;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.gmail.model.ModifyMessageRequest;
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.gmail.control.OutboundGoogleTransport.OutboundIOException;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MimeMail;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -90,14 +96,14 @@ public class GmailMailbox {
                     .setFormat("raw")
                     .execute());
     if (raw.getRaw() == null) {
-      throw new ApiProblem(502, "gmail_error", "Gmail answered without the message's content");
+      throw new ProviderRefused("gmail_error", "Gmail answered without the message's content");
     }
     boolean ownerSent = raw.getLabelIds() != null && raw.getLabelIds().contains("SENT");
     try {
       MimeMail.Parsed parsed = MimeMail.parse("gmail", messageId, raw.decodeRaw(), ownerSent);
       return new GmailItem(parsed.message(), parsed.attachmentsByPart());
     } catch (MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "gmail_error", "Gmail sent a message that is not readable MIME");
+      throw new ProviderRefused("gmail_error", "Gmail sent a message that is not readable MIME");
     }
   }
 
@@ -174,14 +180,12 @@ public class GmailMailbox {
       return call.run();
     } catch (OutboundIOException e) {
       throw switch (e.failure().reason()) {
-        case TIMEOUT -> new ApiProblem(504, "gmail_timeout", "Gmail did not answer in time");
+        case TIMEOUT -> new ProviderTimeout("gmail_timeout", "Gmail did not answer in time");
         case TOO_LARGE ->
-            new ApiProblem(
-                413, "too_large", "The message is larger than Mailbridge reads from Gmail");
-        case REFUSED -> new ApiProblem(502, "gmail_error", e.getMessage());
+            new ProviderAnswerTooLarge("The message is larger than Mailbridge reads from Gmail");
+        case REFUSED -> new ProviderRefused("gmail_error", e.getMessage());
         case FAILED ->
-            new ApiProblem(
-                503,
+            new ProviderUnreachable(
                 "gmail_unavailable",
                 "Gmail could not be reached; try again",
                 Duration.ofSeconds(30));
@@ -190,33 +194,29 @@ public class GmailMailbox {
       throw problemOf(e);
     } catch (IOException e) {
       LOG.log(Level.FINE, "Gmail call failed", e);
-      throw new ApiProblem(503, "gmail_unavailable", "Gmail could not be reached; try again");
+      throw new ProviderUnreachable("gmail_unavailable", "Gmail could not be reached; try again");
     }
   }
 
-  private static ApiProblem problemOf(HttpResponseException e) {
+  private static DomainProblem problemOf(HttpResponseException e) {
     String reason =
         e instanceof GoogleJsonResponseException json && json.getDetails() != null
             ? json.getDetails().getMessage()
             : null;
     return switch (e.getStatusCode()) {
-      case 404 -> ApiProblem.notFound("Gmail message");
+      case 404 -> new NotFound("Gmail message");
       case 401 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_unauthorized",
               "Gmail did not accept Mailbridge's access; reconnect the mailbox");
       case 403 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_forbidden",
               "Gmail refused the request" + (reason == null ? "" : ": " + reason));
       case 429, 500, 502, 503, 504 ->
-          new ApiProblem(
-              503, "gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(e));
+          new ProviderBusy("gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(e));
       default ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_error",
               "Gmail answered " + e.getStatusCode() + (reason == null ? "" : ": " + reason));
     };

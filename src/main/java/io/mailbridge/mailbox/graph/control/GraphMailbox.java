@@ -13,13 +13,19 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.graph.control.OutboundGraphClient.OutboundIOException;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MimeMail;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -160,7 +166,7 @@ public class GraphMailbox {
     try {
       message = MimeMail.read("graph", messageId, mime, false);
     } catch (MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "graph_error", "Graph sent a message that is not readable MIME");
+      throw new ProviderRefused("graph_error", "Graph sent a message that is not readable MIME");
     }
     AttachmentCollectionResponse listed =
         call(
@@ -282,24 +288,20 @@ public class GraphMailbox {
       if (refused != null) {
         throw switch (refused.failure().reason()) {
           case TIMEOUT ->
-              new ApiProblem(504, "graph_timeout", "Microsoft Graph did not answer in time");
+              new ProviderTimeout("graph_timeout", "Microsoft Graph did not answer in time");
           case TOO_LARGE ->
-              new ApiProblem(
-                  413,
-                  "too_large",
+              new ProviderAnswerTooLarge(
                   "The answer of Microsoft Graph is larger than Mailbridge reads");
-          case REFUSED -> new ApiProblem(502, "graph_error", refused.getMessage());
+          case REFUSED -> new ProviderRefused("graph_error", refused.getMessage());
           case FAILED ->
-              new ApiProblem(
-                  503,
+              new ProviderUnreachable(
                   "graph_unavailable",
                   "Microsoft Graph could not be reached; try again",
                   Duration.ofSeconds(30));
         };
       }
       if (find(e, java.io.InterruptedIOException.class) != null) {
-        throw new ApiProblem(
-            503,
+        throw new ProviderBusy(
             "graph_busy",
             "Microsoft Graph kept asking to wait; try again shortly",
             Duration.ofSeconds(30));
@@ -308,33 +310,30 @@ public class GraphMailbox {
           Level.WARNING,
           "Graph call failed: {0}",
           String.valueOf(e.getCause() == null ? e : e.getCause()));
-      throw new ApiProblem(
-          503,
+      throw new ProviderUnreachable(
           "graph_unavailable",
           "Microsoft Graph could not be reached; try again",
           Duration.ofSeconds(30));
     }
   }
 
-  private static ApiProblem problemOf(ApiException e) {
+  private static DomainProblem problemOf(ApiException e) {
     return switch (e.getResponseStatusCode()) {
-      case 404 -> ApiProblem.notFound("Message in Microsoft 365");
+      case 404 -> new NotFound("Message in Microsoft 365");
       case 401 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "graph_unauthorized",
               "Microsoft Graph did not accept Mailbridge's access; sign in to the add-in again");
       case 403 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "graph_forbidden",
               "Microsoft Graph refused: an admin may need to grant Mailbridge's permissions (/api/admin/microsoft/consent)");
       case 429, 503, 504 ->
-          new ApiProblem(
-              503, "graph_busy", "Microsoft Graph is busy; try again shortly", retryAfter(e));
+          new ProviderBusy(
+              "graph_busy", "Microsoft Graph is busy; try again shortly", retryAfter(e));
       default ->
-          new ApiProblem(
-              502, "graph_error", "Microsoft Graph answered " + e.getResponseStatusCode());
+          new ProviderRefused(
+              "graph_error", "Microsoft Graph answered " + e.getResponseStatusCode());
     };
   }
 

@@ -189,8 +189,21 @@ public class JobStore {
    * Records a failed run: retried after exponential backoff (or the handler's own delay), parked
    * once its attempts are used up. False if the lease was lost meanwhile.
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean fail(ClaimedJob job, Throwable error, Duration retryAfter) {
+    return fail(
+        job,
+        error,
+        retryAfter == null
+            ? new RetryDecision(RetryDecision.Next.BACK_OFF, null)
+            : new RetryDecision(RetryDecision.Next.RETRY_AFTER, retryAfter));
+  }
+
+  /**
+   * Records a failed run as {@code decision} says: after its wait or after backoff, or parked at
+   * once; parked in any case once its attempts are used up. False if the lease was lost meanwhile.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean fail(ClaimedJob job, Throwable error, RetryDecision decision) {
     Instant now = clock.instant();
     try (Connection c = dataSource.getConnection()) {
       int attempts;
@@ -209,8 +222,8 @@ public class JobStore {
           maxAttempts = rs.getInt(2);
         }
       }
-      boolean park = attempts >= maxAttempts;
-      Duration delay = retryAfter != null ? retryAfter : backoff(attempts);
+      boolean park = attempts >= maxAttempts || decision.parks();
+      Duration delay = decision.after() != null ? decision.after() : backoff(attempts);
       try (PreparedStatement update =
           c.prepareStatement(
               park

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.BodyTooLarge;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -44,11 +44,8 @@ public class RequestBodyLimit extends HttpFilter {
     }
     try {
       chain.doFilter(request, response);
-    } catch (ApiProblem problem) {
+    } catch (BodyTooLarge problem) {
       // Thrown by a counting stream read outside JAX-RS, whose mapper would otherwise answer it.
-      if (problem.status() != 413) {
-        throw problem;
-      }
       response.setHeader("Connection", "close");
       ErrorBody.write(response, 413, TOO_LARGE, problem.getMessage());
     }
@@ -109,7 +106,7 @@ public class RequestBodyLimit extends HttpFilter {
     private void count(int n) {
       read += n;
       if (read > limit) {
-        throw new ApiProblem(413, TOO_LARGE, message(limit));
+        throw new BodyTooLarge(message(limit));
       }
     }
 
