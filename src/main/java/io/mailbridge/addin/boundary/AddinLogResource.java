@@ -1,7 +1,7 @@
 package io.mailbridge.addin.boundary;
 
-import io.mailbridge.addin.control.LogExchangeEmail;
-import io.mailbridge.addin.control.LogGraphEmail;
+import io.mailbridge.addin.control.LogEmail;
+import io.mailbridge.mailbox.control.MailboxChoice;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
@@ -28,8 +28,7 @@ public class AddinLogResource {
   static final int MAX_ATTACHMENTS = 50;
   private static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
-  @Inject LogExchangeEmail logging;
-  @Inject LogGraphEmail graphLogging;
+  @Inject LogEmail logging;
   @Inject Caller caller;
 
   /** The property the task pane writes into the item so it shows "Logged" later. */
@@ -55,8 +54,11 @@ public class AddinLogResource {
       throw new InvalidField("itemId", "is required");
     }
     return new LoggedMark(
-        graphLogging.loggedActivity(
-            caller.orgId(), caller.userId(), caller.addinMailbox(), itemId));
+        logging.loggedActivity(
+            caller.orgId(),
+            caller.userId(),
+            new MailboxChoice.OutlookOnMicrosoft365(caller.addinMailbox()),
+            itemId));
   }
 
   @POST
@@ -65,38 +67,32 @@ public class AddinLogResource {
       throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
     String provider = RequestFields.text(body, "provider", 20, false);
+    MailboxChoice mailbox;
     if ("graph".equals(provider)) {
-      LogGraphEmail.Logged logged =
-          graphLogging.log(
-              caller.orgId(),
-              caller.userId(),
-              caller.addinMailbox(),
-              new LogGraphEmail.Request(
-                  RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
-                  RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
-                  RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS)));
-      // Graph's property is written by the server already: nothing is left for the pane to do.
-      return new LogResult(
-          logged.activityId(),
-          logged.alreadyLogged(),
-          new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
-          true);
-    }
-    if (provider != null && !provider.equals("ews")) {
+      mailbox = new MailboxChoice.OutlookOnMicrosoft365(caller.addinMailbox());
+    } else if (provider == null || provider.equals("ews")) {
+      mailbox =
+          new MailboxChoice.OutlookOnExchange(
+              RequestFields.text(body, "ewsUrl", 2048, true),
+              RequestFields.text(body, "callbackToken", MAX_TOKEN_LENGTH, true));
+    } else {
       throw new InvalidField("provider", "must be \"ews\" or \"graph\"");
     }
-    LogExchangeEmail.Request request =
-        new LogExchangeEmail.Request(
-            RequestFields.text(body, "ewsUrl", 2048, true),
-            RequestFields.text(body, "callbackToken", MAX_TOKEN_LENGTH, true),
-            RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
-            RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
-            RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS));
-    LogExchangeEmail.Logged logged = logging.log(caller.orgId(), caller.userId(), request);
+    LogEmail.Logged logged =
+        logging.log(
+            caller.orgId(),
+            caller.userId(),
+            new LogEmail.Request(
+                mailbox,
+                RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
+                RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
+                RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS)));
+    // Over Graph the server wrote the property already; over EWS the pane writes it (UpdateItem).
     return new LogResult(
         logged.activityId(),
         logged.alreadyLogged(),
-        new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
-        false);
+        new ExtendedProperty(
+            logged.mark().propertySetId(), logged.mark().name(), logged.activityId()),
+        logged.mark().written());
   }
 }

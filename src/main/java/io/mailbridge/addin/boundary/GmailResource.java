@@ -1,7 +1,8 @@
 package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.GmailParticipants;
-import io.mailbridge.addin.control.LogGmailEmail;
+import io.mailbridge.addin.control.LogEmail;
+import io.mailbridge.mailbox.control.MailboxChoice;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
@@ -25,7 +26,7 @@ public class GmailResource {
 
   private static final int MAX_ID_LENGTH = 256;
 
-  @Inject LogGmailEmail logging;
+  @Inject LogEmail logging;
   @Inject GmailParticipants participants;
   @Inject Caller caller;
 
@@ -42,19 +43,19 @@ public class GmailResource {
     if (body == null) {
       throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
-    LogGmailEmail.Logged logged =
+    LogEmail.Logged logged =
         logging.log(
             caller.orgId(),
             caller.userId(),
-            new LogGmailEmail.Request(
-                RequestFields.text(body, "mailboxId", 64, false),
+            new LogEmail.Request(
+                new MailboxChoice.Gmail(RequestFields.text(body, "mailboxId", 64, false)),
                 gmailId(RequestFields.text(body, "messageId", MAX_ID_LENGTH, true), "messageId"),
                 RequestFields.ids(body, "recordIds", 1, AddinLogResource.MAX_RECORDS),
                 RequestFields.ids(body, "attachmentIds", 0, AddinLogResource.MAX_ATTACHMENTS)));
     return new LogResult(
         logged.activityId(),
         logged.alreadyLogged(),
-        new Label(logged.labelName(), logged.labelAdded()));
+        new Label(logged.mark().name(), logged.mark().written()));
   }
 
   @GET

@@ -29,6 +29,21 @@ public class ActivityStore {
     return retryingRaces(() -> writer.storeEmail(orgId, message, ids, storedBy));
   }
 
+  /**
+   * The org's records with these ids, each checked once; a missing one (or another org's) is a
+   * {@code NotFound}. For a use case that must know before it reads a mailbox.
+   */
+  public LinkTargets linkTargets(String orgId, Collection<String> recordIds) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    writer.checked(orgId, ids);
+    return new LinkTargets(orgId, ids);
+  }
+
+  /** Stores an email linked to records {@link #linkTargets} checked before. */
+  public StoredActivity storeEmail(LinkTargets targets, MailMessage message, String storedBy) {
+    return retryingRaces(() -> writer.storeEmail(targets, message, storedBy));
+  }
+
   /** Events are stored the same way: once per org per meeting, links added, details updated. */
   public StoredActivity storeEvent(
       String orgId, CalendarEvent event, Collection<String> recordIds, String storedBy) {

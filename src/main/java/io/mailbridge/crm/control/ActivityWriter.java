@@ -58,10 +58,34 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEmail(
       String orgId, MailMessage message, List<String> recordIds, String storedBy) {
+    return storeLinked(orgId, message, checked(orgId, recordIds), storedBy);
+  }
+
+  /** Links to records checked before: they are only loaded (one of them may be gone since). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeEmail(LinkTargets checked, MailMessage message, String storedBy) {
+    List<CrmRecord> targets = new ArrayList<>();
+    for (String id : checked.recordIds()) {
+      CrmRecord record = em.find(CrmRecord.class, id);
+      if (record == null) {
+        throw new NotFound("Record " + id);
+      }
+      targets.add(record);
+    }
+    return storeLinked(checked.orgId(), message, targets, storedBy);
+  }
+
+  /** The org's records with these ids, in order; another org's id is as unknown as a wrong one. */
+  public List<CrmRecord> checked(String orgId, List<String> recordIds) {
     List<CrmRecord> targets = new ArrayList<>();
     for (String id : recordIds) {
       targets.add(records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id)));
     }
+    return targets;
+  }
+
+  private StoredActivity storeLinked(
+      String orgId, MailMessage message, List<CrmRecord> targets, String storedBy) {
     String messageKey = blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity());
     Activity activity =
         em.createQuery(
@@ -102,7 +126,7 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEvent(
       String orgId, CalendarEvent event, List<String> recordIds, String storedBy) {
-    List<CrmRecord> targets = targets(orgId, recordIds);
+    List<CrmRecord> targets = checked(orgId, recordIds);
     String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
     Activity activity = findByKey(orgId, key);
     boolean created = activity == null;
@@ -138,7 +162,7 @@ public class ActivityWriter {
     if (subject == null || subject.isBlank()) {
       throw new InvalidField("subject", "is required");
     }
-    List<CrmRecord> targets = targets(orgId, recordIds);
+    List<CrmRecord> targets = checked(orgId, recordIds);
     JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
     CrmJson.addNullable(json, "dueDate", due == null ? null : due.toString());
     CrmJson.addNullable(json, "status", status == null ? "OPEN" : status);
@@ -155,14 +179,6 @@ public class ActivityWriter {
     em.flush();
     links.add(orgId, task.id(), task.occurredAt(), targets);
     return new StoredActivity(task.id(), true);
-  }
-
-  private List<CrmRecord> targets(String orgId, List<String> recordIds) {
-    List<CrmRecord> targets = new ArrayList<>();
-    for (String id : recordIds) {
-      targets.add(records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id)));
-    }
-    return targets;
   }
 
   private Activity findByKey(String orgId, String key) {

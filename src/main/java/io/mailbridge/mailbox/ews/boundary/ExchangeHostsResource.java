@@ -1,6 +1,6 @@
 package io.mailbridge.mailbox.ews.boundary;
 
-import io.mailbridge.mailbox.ews.control.ExchangeHostEntry;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.mailbox.ews.control.ExchangeHosts;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;

@@ -1,5 +1,7 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ExchangeAllowList;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.mailbox.ews.entity.ExchangeHost;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
@@ -24,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * private addresses only where the operator lets admins allow them at all.
  */
 @ApplicationScoped
-public class ExchangeHosts {
+public class ExchangeHosts implements ExchangeAllowList {
 
   /** The operator's server-wide switch without which no org's {@code privateAddress} counts. */
   static final String ALLOW_PRIVATE_ADDRESSES = "mailbridge.outbound.allow-private-addresses";
@@ -52,6 +54,7 @@ public class ExchangeHosts {
   }
 
   /** Every org's hosts, for what the server as a whole must trust (the task pane's framers). */
+  @Override
   public List<ExchangeHostEntry> ofEveryOrg() {
     return em.createQuery("SELECT h FROM ExchangeHost h ORDER BY h.host", ExchangeHost.class)
         .getResultStream()
@@ -106,6 +109,7 @@ public class ExchangeHosts {
   /**
    * Every org that lists this host, with its rule: identity tokens arrive before the org is known.
    */
+  @Override
   public Map<String, HostRule> orgsListing(String host) {
     boolean privateAllowed = privateAddressesAllowed.get();
     Map<String, HostRule> orgs = new LinkedHashMap<>();

@@ -8,14 +8,20 @@ import com.google.api.services.gmail.model.Label;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.gmail.model.ModifyMessageRequest;
+import io.mailbridge.mailbox.control.LoggedMark;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MessageSource;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.control.ProviderUnreachable;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.gmail.control.OutboundGoogleTransport.OutboundIOException;
 import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -37,7 +43,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with Angus Mail, participants from {@code format=metadata}, and the "Logged to CRM" label.
  */
 @ApplicationScoped
-public class GmailMailbox {
+public class GmailMailbox implements MessageSource {
 
   private static final Logger LOG = Logger.getLogger(GmailMailbox.class.getName());
 
@@ -84,41 +90,101 @@ public class GmailMailbox {
         .build();
   }
 
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GMAIL;
+  }
+
+  @Override
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    return read(mailbox.credential(), messageId);
+  }
+
+  /** The raw message carried every attachment already: nothing more is fetched. */
+  @Override
+  public List<MailAttachment> open(
+      MailboxAccess mailbox, ReadMessage read, List<String> attachmentIds) {
+    return attachmentIds.stream().map(read.attachments()::get).toList();
+  }
+
+  /**
+   * Labels the message "Logged to CRM". The email is stored by then and the label is only a hint
+   * for the rep, so a provider that refuses it leaves the mark unwritten instead of failing.
+   */
+  @Override
+  public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
+    try {
+      addLoggedLabel(mailbox.credential(), messageId);
+      return new LoggedMark(null, LOGGED_LABEL, true);
+    } catch (ProviderRefused
+        | ProviderBusy
+        | ProviderUnreachable
+        | ProviderTimeout
+        | NotFound labelFailed) {
+      LOG.log(Level.INFO, "Gmail label not added: {0}", labelFailed.code());
+      return new LoggedMark(null, LOGGED_LABEL, false);
+    }
+  }
+
+  /** Gmail keeps a label, not the activity id. */
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
+    return null;
+  }
+
+  @Override
+  public List<MailAddress> participants(MailboxAccess mailbox, String messageId) {
+    return participants(mailbox.credential(), messageId);
+  }
+
   /** The whole message, parsed; attachments are described by part id with their bytes. */
-  public GmailItem read(String accessToken, String messageId) {
-    Message raw =
-        call(
-            () ->
-                client(accessToken)
-                    .users()
-                    .messages()
-                    .get(ME, messageId)
-                    .setFormat("raw")
-                    .execute());
+  ReadMessage read(String accessToken, String messageId) {
+    return readRaw(messageId, raw(accessToken, messageId));
+  }
+
+  /** {@code GET users/me/messages/{id}?format=raw}. */
+  Message raw(String accessToken, String messageId) {
+    return call(
+        () -> client(accessToken).users().messages().get(ME, messageId).setFormat("raw").execute());
+  }
+
+  /**
+   * A {@code format=raw} answer in the normalized model: the owner sent it when Gmail labels it
+   * SENT; attachments by MIME part id (stable across reads, unlike Gmail's attachment ids).
+   */
+  static ReadMessage readRaw(String messageId, Message raw) {
     if (raw.getRaw() == null) {
       throw new ProviderRefused("gmail_error", "Gmail answered without the message's content");
     }
     boolean ownerSent = raw.getLabelIds() != null && raw.getLabelIds().contains("SENT");
     try {
       MimeMail.Parsed parsed = MimeMail.parse("gmail", messageId, raw.decodeRaw(), ownerSent);
-      return new GmailItem(parsed.message(), parsed.attachmentsByPart());
+      return new ReadMessage(parsed.message(), parsed.attachmentsByPart(), null);
     } catch (MimeMail.UnreadableMessage e) {
       throw new ProviderRefused("gmail_error", "Gmail sent a message that is not readable MIME");
     }
   }
 
   /** From, To and Cc of a message, without downloading it. */
-  public List<MailAddress> participants(String accessToken, String messageId) {
-    Message meta =
-        call(
-            () ->
-                client(accessToken)
-                    .users()
-                    .messages()
-                    .get(ME, messageId)
-                    .setFormat("metadata")
-                    .setMetadataHeaders(List.of("From", "To", "Cc"))
-                    .execute());
+  List<MailAddress> participants(String accessToken, String messageId) {
+    return participantsOf(metadata(accessToken, messageId));
+  }
+
+  /** {@code GET users/me/messages/{id}?format=metadata} with From, To and Cc only. */
+  Message metadata(String accessToken, String messageId) {
+    return call(
+        () ->
+            client(accessToken)
+                .users()
+                .messages()
+                .get(ME, messageId)
+                .setFormat("metadata")
+                .setMetadataHeaders(List.of("From", "To", "Cc"))
+                .execute());
+  }
+
+  /** The addresses of a metadata answer's From, To and Cc headers, in the headers' order. */
+  static List<MailAddress> participantsOf(Message meta) {
     List<MailAddress> participants = new ArrayList<>();
     if (meta.getPayload() != null && meta.getPayload().getHeaders() != null) {
       for (MessagePartHeader header : meta.getPayload().getHeaders()) {
@@ -132,7 +198,7 @@ public class GmailMailbox {
   }
 
   /** Adds the "Logged to CRM" label, creating it first when the mailbox has none. */
-  public String addLoggedLabel(String accessToken, String messageId) {
+  String addLoggedLabel(String accessToken, String messageId) {
     Gmail gmail = client(accessToken);
     String labelId = loggedLabelId(gmail);
     call(
@@ -198,7 +264,7 @@ public class GmailMailbox {
     }
   }
 
-  private static DomainProblem problemOf(HttpResponseException e) {
+  static DomainProblem problemOf(HttpResponseException e) {
     String reason =
         e instanceof GoogleJsonResponseException json && json.getDetails() != null
             ? json.getDetails().getMessage()

@@ -5,6 +5,7 @@ import com.nimbusds.jwt.JWTParser;
 import io.mailbridge.mailbox.control.AccountRefused;
 import io.mailbridge.mailbox.control.ProviderApps;
 import io.mailbridge.mailbox.control.ProviderTokenVerifier;
+import io.mailbridge.mailbox.control.VerifiedEntraToken;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.problem.NotAuthenticated;

@@ -13,12 +13,17 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import io.mailbridge.mailbox.control.LoggedMark;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MessageSource;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.control.ProviderUnreachable;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.graph.control.OutboundGraphClient.OutboundIOException;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
@@ -37,6 +42,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,7 +56,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Retry-After) is retried by the SDK within a bounded time, then answered as 503.
  */
 @ApplicationScoped
-public class GraphMailbox {
+public class GraphMailbox implements MessageSource {
 
   private static final Logger LOG = Logger.getLogger(GraphMailbox.class.getName());
 
@@ -144,34 +150,76 @@ public class GraphMailbox {
     }
   }
 
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GRAPH;
+  }
+
+  @Override
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    return read(mailbox.credential(), messageId);
+  }
+
+  /** Graph attachments are described lazily: their bytes are fetched when the store reads them. */
+  @Override
+  public List<MailAttachment> open(
+      MailboxAccess mailbox, ReadMessage read, List<String> attachmentIds) {
+    return attachmentIds.stream().map(read.attachments()::get).toList();
+  }
+
+  @Override
+  public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
+    markLogged(mailbox.credential(), messageId, activityId);
+    return new LoggedMark(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME, true);
+  }
+
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
+    return loggedActivity(mailbox.credential(), messageId);
+  }
+
   /** The message (MIME) and its attachments' descriptions; no attachment bytes yet. */
-  public GraphItem read(String accessToken, String messageId) {
-    GraphServiceClient graph = client(accessToken);
-    byte[] mime =
-        call(
-            () -> {
-              try (InputStream in =
-                  graph
-                      .me()
-                      .messages()
-                      .byMessageId(messageId)
-                      .content()
-                      .get(c -> c.options.add(retries()))) {
-                return in == null ? new byte[0] : in.readAllBytes();
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
+  ReadMessage read(String accessToken, String messageId) {
+    byte[] mime = mime(accessToken, messageId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", messageId, mime, false);
     } catch (MimeMail.UnreadableMessage e) {
       throw new ProviderRefused("graph_error", "Graph sent a message that is not readable MIME");
     }
+    return new ReadMessage(
+        message,
+        described(
+            attachmentList(accessToken, messageId),
+            id -> () -> new ByteArrayInputStream(attachmentBytes(accessToken, messageId, id))),
+        null);
+  }
+
+  /** {@code GET /me/messages/{id}/$value}: the message as MIME. */
+  byte[] mime(String accessToken, String messageId) {
+    GraphServiceClient graph = client(accessToken);
+    return call(
+        () -> {
+          try (InputStream in =
+              graph
+                  .me()
+                  .messages()
+                  .byMessageId(messageId)
+                  .content()
+                  .get(c -> c.options.add(retries()))) {
+            return in == null ? new byte[0] : in.readAllBytes();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** {@code GET /me/messages/{id}/attachments}: the descriptions only, no bytes. */
+  List<Attachment> attachmentList(String accessToken, String messageId) {
     AttachmentCollectionResponse listed =
         call(
             () ->
-                graph
+                client(accessToken)
                     .me()
                     .messages()
                     .byMessageId(messageId)
@@ -182,10 +230,17 @@ public class GraphMailbox {
                               new String[] {"id", "name", "contentType", "size", "isInline"};
                           c.options.add(retries());
                         }));
+    return listed == null || listed.getValue() == null ? List.of() : listed.getValue();
+  }
+
+  /**
+   * Graph's attachment list as descriptors by Graph attachment id, in Graph's order; the bytes come
+   * from {@code content} when someone opens one.
+   */
+  static Map<String, MailAttachment> described(
+      List<Attachment> listed, Function<String, MailAttachment.Content> content) {
     Map<String, MailAttachment> attachments = new LinkedHashMap<>();
-    List<Attachment> values =
-        listed == null || listed.getValue() == null ? List.of() : listed.getValue();
-    for (Attachment attachment : values) {
+    for (Attachment attachment : listed) {
       String id = attachment.getId();
       attachments.put(
           id,
@@ -195,12 +250,14 @@ public class GraphMailbox {
                   ? "application/octet-stream"
                   : attachment.getContentType(),
               attachment.getSize() == null ? 0 : attachment.getSize(),
-              () -> new ByteArrayInputStream(attachmentBytes(graph, messageId, id))));
+              content.apply(id)));
     }
-    return new GraphItem(message, attachments);
+    return attachments;
   }
 
-  private byte[] attachmentBytes(GraphServiceClient graph, String messageId, String attachmentId) {
+  /** One attachment's bytes: its {@code contentBytes}, or the raw {@code $value} of the others. */
+  byte[] attachmentBytes(String accessToken, String messageId, String attachmentId) {
+    GraphServiceClient graph = client(accessToken);
     Attachment attachment =
         call(
             () ->
@@ -233,7 +290,7 @@ public class GraphMailbox {
   }
 
   /** Writes the activity id into the message, so Outlook shows it as logged. */
-  public void markLogged(String accessToken, String messageId, String activityId) {
+  void markLogged(String accessToken, String messageId, String activityId) {
     SingleValueLegacyExtendedProperty property = new SingleValueLegacyExtendedProperty();
     property.setId(LOGGED_PROPERTY_ID);
     property.setValue(activityId);
@@ -249,7 +306,7 @@ public class GraphMailbox {
   }
 
   /** The activity id written into the message, if it was logged. */
-  public String loggedActivity(String accessToken, String messageId) {
+  String loggedActivity(String accessToken, String messageId) {
     Message message =
         call(
             () ->
@@ -317,7 +374,7 @@ public class GraphMailbox {
     }
   }
 
-  private static DomainProblem problemOf(ApiException e) {
+  static DomainProblem problemOf(ApiException e) {
     return switch (e.getResponseStatusCode()) {
       case 404 -> new NotFound("Message in Microsoft 365");
       case 401 ->

@@ -7,6 +7,7 @@ import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.control.TokenEndpointError;
 import io.mailbridge.mailbox.control.TokenGrant;
+import io.mailbridge.mailbox.control.VerifiedEntraToken;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.entity.ProviderApp;

@@ -13,6 +13,7 @@ import io.mailbridge.it.exchange.TestMime;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -121,7 +122,7 @@ class EwsClientTest {
 
   @Test
   void mapsTheItemIntoTheNormalizedMessage() throws Exception {
-    ExchangeItem item = mailbox.read(call, ITEM_ID);
+    ReadMessage item = mailbox.read(call, ITEM_ID);
     assertEquals("Site visit notes", item.message().subject());
     assertEquals("nora.field@fabrikam.example", item.message().from().email());
     assertEquals(2, item.message().to().size());

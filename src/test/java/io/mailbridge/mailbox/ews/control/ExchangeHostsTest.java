@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.mailbridge.mailbox.graph.control;
+package io.mailbridge.mailbox.control;
 
 import java.util.Set;
 
