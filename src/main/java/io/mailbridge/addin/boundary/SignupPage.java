@@ -2,10 +2,10 @@ package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.LinkExchangeIdentity;
 import io.mailbridge.addin.control.PendingSignup;
-import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
+import io.mailbridge.platform.web.boundary.PageHtml;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.Cookie;

@@ -2,11 +2,11 @@ package io.mailbridge.mailbox.boundary;
 
 import io.mailbridge.mailbox.control.ConnectMailbox;
 import io.mailbridge.mailbox.control.OAuthStates;
-import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.problem.ActionRequired;
 import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
+import io.mailbridge.platform.web.boundary.PageHtml;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;

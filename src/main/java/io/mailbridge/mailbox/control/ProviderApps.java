@@ -49,6 +49,18 @@ public class ProviderApps {
         .getResultList();
   }
 
+  /**
+   * The Microsoft app the Outlook task pane signs in with on Exchange Online: that of the org, or
+   * with no org named the only one on this server. Client ids are not secret.
+   */
+  public Optional<String> addinClientId(String orgId) {
+    if (orgId != null && !orgId.isBlank()) {
+      return find(orgId.strip(), MailProvider.MICROSOFT).map(ProviderApp::clientId);
+    }
+    List<ProviderApp> all = allAt(MailProvider.MICROSOFT);
+    return all.size() == 1 ? Optional.of(all.get(0).clientId()) : Optional.empty();
+  }
+
   /** The app users of this org connect through; 409 when an admin has not set it up. */
   public ProviderApp required(String orgId, MailProvider provider) {
     return find(orgId, provider)

@@ -1,11 +1,11 @@
 package io.mailbridge.platform.security.boundary;
 
-import io.mailbridge.platform.config.boundary.Page;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.base.OpaqueId;
 import io.mailbridge.platform.problem.NotAuthenticated;
 import io.mailbridge.platform.security.entity.RefreshToken;
 import jakarta.enterprise.context.ApplicationScoped;

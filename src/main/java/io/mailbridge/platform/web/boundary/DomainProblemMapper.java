@@ -1,6 +1,5 @@
 package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.boundary.ApiError;
 import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,7 +1,7 @@
-package io.mailbridge.platform.config.boundary;
+package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.control.SchemaMigration;
-import io.mailbridge.platform.config.control.StartupState;
+import io.mailbridge.platform.database.control.SchemaMigration;
+import io.mailbridge.platform.startup.control.StartupState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,6 +1,5 @@
-package io.mailbridge.platform.config.boundary;
+package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.web.boundary.ErrorBody;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

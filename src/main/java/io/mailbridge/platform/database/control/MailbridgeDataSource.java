@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.database.control;
 
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /** Declares the application's one data source; {@link ConfiguredDataSource} supplies the URL. */
 @DataSourceDefinition(
     name = MailbridgeDataSource.JNDI_NAME,
-    className = "io.mailbridge.platform.config.control.ConfiguredDataSource",
+    className = "io.mailbridge.platform.database.control.ConfiguredDataSource",
     minPoolSize = 2,
     maxPoolSize = 32,
     isolationLevel = java.sql.Connection.TRANSACTION_READ_COMMITTED)

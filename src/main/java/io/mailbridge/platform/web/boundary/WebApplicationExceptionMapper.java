@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.boundary;
+package io.mailbridge.platform.web.boundary;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

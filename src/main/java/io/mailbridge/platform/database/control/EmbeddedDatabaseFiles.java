@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.database.control;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.base;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

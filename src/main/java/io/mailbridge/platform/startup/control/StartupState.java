@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.startup.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.boundary;
+package io.mailbridge.platform.web.boundary;
 
 /** Escaping for the few server-rendered pages, which put user-supplied text into HTML. */
 public final class PageHtml {

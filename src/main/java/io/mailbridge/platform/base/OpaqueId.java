@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.base;
 
 import java.security.SecureRandom;
 import java.util.Base64;

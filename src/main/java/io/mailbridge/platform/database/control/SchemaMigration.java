@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.database.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;

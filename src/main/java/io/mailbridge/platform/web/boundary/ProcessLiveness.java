@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.boundary;
+package io.mailbridge.platform.web.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

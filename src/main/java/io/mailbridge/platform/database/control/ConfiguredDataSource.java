@@ -1,5 +1,6 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.database.control;
 
+import io.mailbridge.platform.config.control.MailbridgeSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

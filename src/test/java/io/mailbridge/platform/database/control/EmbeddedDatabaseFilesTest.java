@@ -1,4 +1,4 @@
-package io.mailbridge.platform.config.control;
+package io.mailbridge.platform.database.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
