@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mailbridge.crm.control.ActivityStore;
-import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.control.StoredActivity;
-import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.ApiClient.Reply;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.TestMessages;
 import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;
@@ -22,7 +22,6 @@ import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.entity.AppUser;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.InputStream;
@@ -56,7 +55,6 @@ class ActivitiesIT {
 
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
-  @Inject Records records;
   @Inject ActivityStore store;
   @Inject RawDatabase raw;
 
@@ -68,18 +66,12 @@ class ActivitiesIT {
   private record Org(AppUser rep, String token, String contactA, String contactB) {}
 
   private Org org(String label) {
-    AppUser admin = testOrgs.orgWithAdmin(label);
-    AppUser rep = testOrgs.user(admin.orgId(), "USER", label + " rep");
-    String a = contact(admin.orgId(), "Alice " + label);
-    String b = contact(admin.orgId(), "Bob " + label);
-    return new Org(rep, api().accessToken(rep.email(), TestOrgs.PASSWORD), a, b);
-  }
-
-  private String contact(String orgId, String name) {
-    return records
-        .create(
-            orgId, RecordType.CONTACTS, Json.createObjectBuilder().add("lastName", name).build())
-        .getString("id");
+    TestOrgs.SignedInOrg org = testOrgs.signedIn(label, api());
+    return new Org(
+        org.rep(),
+        org.repToken(),
+        testOrgs.contact(org.orgId(), null, "Alice " + label, null),
+        testOrgs.contact(org.orgId(), null, "Bob " + label, null));
   }
 
   @Test

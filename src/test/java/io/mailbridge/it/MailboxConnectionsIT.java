@@ -12,6 +12,8 @@ import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.OAuthBrowser;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.RotationJobs;
 import io.mailbridge.mailbox.control.ConnectionRefresh;
 import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;

@@ -1,4 +1,4 @@
-package io.mailbridge.it;
+package io.mailbridge.it.support;
 
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;

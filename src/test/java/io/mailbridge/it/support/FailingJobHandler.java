@@ -1,4 +1,4 @@
-package io.mailbridge.it;
+package io.mailbridge.it.support;
 
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;

@@ -1,4 +1,4 @@
-package io.mailbridge.it;
+package io.mailbridge.it.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package io.mailbridge.it;
+package io.mailbridge.it.support;
 
 import java.net.URI;
 import java.net.URLEncoder;
