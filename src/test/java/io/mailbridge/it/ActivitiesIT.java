@@ -9,18 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mailbridge.crm.control.ActivityStore;
-import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.control.StoredActivity;
-import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.ApiClient.Reply;
-import io.mailbridge.mailbox.CalendarEvent;
-import io.mailbridge.mailbox.MailAddress;
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.TestMessages;
+import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.platform.problem.AttachmentTooLarge;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.InputStream;
@@ -54,7 +55,6 @@ class ActivitiesIT {
 
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
-  @Inject Records records;
   @Inject ActivityStore store;
   @Inject RawDatabase raw;
 
@@ -66,18 +66,12 @@ class ActivitiesIT {
   private record Org(AppUser rep, String token, String contactA, String contactB) {}
 
   private Org org(String label) {
-    AppUser admin = testOrgs.orgWithAdmin(label);
-    AppUser rep = testOrgs.user(admin.orgId(), "USER", label + " rep");
-    String a = contact(admin.orgId(), "Alice " + label);
-    String b = contact(admin.orgId(), "Bob " + label);
-    return new Org(rep, api().accessToken(rep.email(), TestOrgs.PASSWORD), a, b);
-  }
-
-  private String contact(String orgId, String name) {
-    return records
-        .create(
-            orgId, RecordType.CONTACTS, Json.createObjectBuilder().add("lastName", name).build())
-        .getString("id");
+    TestOrgs.SignedInOrg org = testOrgs.signedIn(label, api());
+    return new Org(
+        org.rep(),
+        org.repToken(),
+        testOrgs.contact(org.orgId(), null, "Alice " + label, null),
+        testOrgs.contact(org.orgId(), null, "Bob " + label, null));
   }
 
   @Test
@@ -248,11 +242,11 @@ class ActivitiesIT {
                   }
                 });
     MailMessage message = TestMessages.email("Huge", Instant.now(), liar);
-    ApiProblem refused =
+    AttachmentTooLarge refused =
         assertThrows(
-            ApiProblem.class,
+            AttachmentTooLarge.class,
             () -> store.storeEmail(org.rep().orgId(), message, List.of(org.contactA()), null));
-    assertEquals(413, refused.status());
+    assertEquals(413, ErrorAnswer.status(refused));
     assertEquals("attachment_too_large", refused.code());
     assertEquals(
         0,
@@ -402,16 +396,16 @@ class ActivitiesIT {
         404, api().getBytes("/api/activities/" + id + "/attachments/1", b.token()).statusCode());
     assertEquals(
         404, api().get("/api/records/contacts/" + a.contactA() + "/timeline", b.token()).status());
-    ApiProblem foreignRecord =
+    NotFound foreignRecord =
         assertThrows(
-            ApiProblem.class,
+            NotFound.class,
             () ->
                 store.storeEmail(
                     b.rep().orgId(),
                     TestMessages.email("Sneaky", Instant.now()),
                     List.of(a.contactA()),
                     null));
-    assertEquals(404, foreignRecord.status());
+    assertEquals(404, ErrorAnswer.status(foreignRecord));
     // The same Message-ID in another org is that org's own activity.
     MailMessage shared = TestMessages.email("Shared thread", Instant.now());
     assertNotEquals(

@@ -11,7 +11,10 @@ import io.mailbridge.crm.control.Activities;
 import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.mailbox.MailAttachment;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.RotationJobs;
+import io.mailbridge.it.support.TestMessages;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.crypto.control.UnreadableValueException;
@@ -29,6 +32,7 @@ import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +104,7 @@ class EncryptionIT {
     byte[] wrapped =
         raw.bytesOf("SELECT wrapped_secret FROM server_key WHERE kind = ?", "jwt-signing");
     assertThrows(
-        Exception.class,
+        InvalidKeySpecException.class,
         () -> KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapped)));
   }
 

@@ -10,6 +10,8 @@ import io.mailbridge.it.providers.FakeProviders.EntraClaims;
 import io.mailbridge.it.providers.OAuthBrowser;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.SignupPageClient;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mailbridge.crm.control.Records;
-import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
 import io.mailbridge.it.exchange.FakeExchange.FakeItem;
@@ -16,6 +14,7 @@ import io.mailbridge.it.exchange.IdentityTokens;
 import io.mailbridge.it.exchange.TestCertificates;
 import io.mailbridge.it.exchange.TestCertificates.SigningKey;
 import io.mailbridge.it.exchange.TestMime;
+import io.mailbridge.it.support.SignupPageClient;
 import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -64,7 +63,6 @@ class ExchangeAddinIT {
 
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
-  @Inject Records records;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -94,12 +92,10 @@ class ExchangeAddinIT {
   }
 
   private Setup orgListing(String hosts) {
-    AppUser admin = testOrgs.orgWithAdmin("exchange");
-    AppUser rep = testOrgs.user(admin.orgId(), "USER", "rep");
-    String adminToken = api().accessToken(admin.email(), TestOrgs.PASSWORD);
-    ApiClient.Reply put = api().put("/api/admin/exchange/hosts", adminToken, hosts);
+    TestOrgs.SignedInOrg org = testOrgs.signedIn("exchange", api());
+    ApiClient.Reply put = api().put("/api/admin/exchange/hosts", org.adminToken(), hosts);
     assertEquals(200, put.status(), put.body());
-    return new Setup(admin, rep, adminToken);
+    return new Setup(org.admin(), org.rep(), org.adminToken());
   }
 
   /** What a sign-in answers for every way the metadata document cannot be fetched or read. */
@@ -791,7 +787,10 @@ class ExchangeAddinIT {
 
   @Test
   void theManifestPointsAtThePublicUrl() throws Exception {
-    HttpResponse<String> response = getPage("/addin/manifest.xml");
+    // Its own org, without a Microsoft app: what other tests set up for theirs does not count.
+    AppUser admin = testOrgs.orgWithAdmin("manifest");
+    String manifestPath = "/addin/manifest.xml?org=" + admin.orgId();
+    HttpResponse<String> response = getPage(manifestPath);
     assertEquals(200, response.statusCode());
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
@@ -812,27 +811,15 @@ class ExchangeAddinIT {
     assertEquals("1.5", set.getAttribute("MinVersion"));
     org.w3c.dom.Element source =
         (org.w3c.dom.Element) manifest.getElementsByTagNameNS(ns, "SourceLocation").item(0);
-    // Other tests may have given an org a Microsoft app: then the pane's URL names it.
-    assertTrue(
-        source.getAttribute("DefaultValue").equals(AUDIENCE)
-            || source.getAttribute("DefaultValue").startsWith(AUDIENCE + "?app="),
-        "the identity token's audience is this URL");
+    assertEquals(
+        AUDIENCE, source.getAttribute("DefaultValue"), "the identity token's audience is this URL");
     assertNotNull(
         UUID.fromString(manifest.getElementsByTagNameNS(ns, "Id").item(0).getTextContent()));
-    assertEquals(response.body(), getPage("/addin/manifest.xml").body(), "the id is stable");
+    assertEquals(response.body(), getPage(manifestPath).body(), "the id is stable");
   }
 
   private String contact(String orgId, String email) {
-    return records
-        .create(
-            orgId,
-            RecordType.CONTACTS,
-            Json.createObjectBuilder()
-                .add("firstName", "Test")
-                .add("lastName", email.substring(0, email.indexOf('@')))
-                .add("emails", Json.createArrayBuilder().add(email))
-                .build())
-        .getString("id");
+    return testOrgs.contact(orgId, "Test", email.substring(0, email.indexOf('@')), email);
   }
 
   private static String logBody(

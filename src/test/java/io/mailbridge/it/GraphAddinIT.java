@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.crm.control.Records;
-import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.it.exchange.TestMime;
 import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.FakeProviders.EntraClaims;
 import io.mailbridge.it.providers.FakeProviders.GraphAttachment;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.SignupPageClient;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -50,7 +49,6 @@ class GraphAddinIT {
 
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
-  @Inject Records records;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -161,16 +159,7 @@ class GraphAddinIT {
 
   /** Nora Field, the sender of the test messages, as a contact of this org. */
   private String nora(String orgId) {
-    return records
-        .create(
-            orgId,
-            RecordType.CONTACTS,
-            Json.createObjectBuilder()
-                .add("firstName", "Nora")
-                .add("lastName", "Field")
-                .add("emails", Json.createArrayBuilder().add("nora.field@fabrikam.example"))
-                .build())
-        .getString("id");
+    return testOrgs.contact(orgId, "Nora", "Field", "nora.field@fabrikam.example");
   }
 
   private HttpResponse<String> withCookie(String method, String path, String cookie, String json)

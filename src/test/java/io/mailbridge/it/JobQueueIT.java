@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailbridge.it.support.CountingJobHandler;
+import io.mailbridge.it.support.FailingJobHandler;
+import io.mailbridge.it.support.RawDatabase;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobOutcome;
 import io.mailbridge.platform.jobs.control.JobPump;

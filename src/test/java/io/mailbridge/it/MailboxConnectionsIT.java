@@ -12,12 +12,15 @@ import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.OAuthBrowser;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.it.support.RotationJobs;
 import io.mailbridge.mailbox.control.ConnectionRefresh;
 import io.mailbridge.mailbox.control.ConnectionTokens;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -501,9 +504,11 @@ class MailboxConnectionsIT {
 
     fake().revokeAllOf(account); // the user removed the app in their Google account
     expireSoon(id);
-    ApiProblem problem =
-        assertThrows(ApiProblem.class, () -> connectionTokens.accessToken(org.rep().orgId(), id));
-    assertEquals(409, problem.status());
+    MailboxReauthRequired problem =
+        assertThrows(
+            MailboxReauthRequired.class, () -> connectionTokens.accessToken(org.rep().orgId(), id));
+    assertEquals(409, ErrorAnswer.status(problem));
+    assertEquals("/api/oauth/google/start", problem.reconnectPath());
     assertEquals("mailbox_reauth_required", problem.code());
     JsonObject mailbox = mailboxes(org.repToken()).get(0);
     assertEquals("reauth_required", mailbox.getString("state"));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.ApiClient.Reply;
+import io.mailbridge.it.support.CountingJobHandler;
+import io.mailbridge.it.support.FailingJobHandler;
 import io.mailbridge.platform.jobs.control.JobPump;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.NewJob;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.ApiClient.Reply;
-import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,9 +39,7 @@ class RecordsIT {
   }
 
   private String signIn(String label) {
-    AppUser admin = testOrgs.orgWithAdmin(label);
-    AppUser rep = testOrgs.user(admin.orgId(), "USER", label + " rep");
-    return api().accessToken(rep.email(), TestOrgs.PASSWORD);
+    return testOrgs.signedIn(label, api()).repToken();
   }
 
   @Test

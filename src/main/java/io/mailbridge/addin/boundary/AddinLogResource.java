@@ -1,8 +1,9 @@
 package io.mailbridge.addin.boundary;
 
-import io.mailbridge.addin.control.LogExchangeEmail;
-import io.mailbridge.addin.control.LogGraphEmail;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.addin.control.LogEmail;
+import io.mailbridge.mailbox.control.MailboxChoice;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -27,8 +28,7 @@ public class AddinLogResource {
   static final int MAX_ATTACHMENTS = 50;
   private static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
-  @Inject LogExchangeEmail logging;
-  @Inject LogGraphEmail graphLogging;
+  @Inject LogEmail logging;
   @Inject Caller caller;
 
   /** The property the task pane writes into the item so it shows "Logged" later. */
@@ -51,51 +51,48 @@ public class AddinLogResource {
   @Path("graph")
   public LoggedMark loggedOverGraph(@QueryParam("itemId") String itemId) {
     if (itemId == null || itemId.isBlank() || itemId.length() > RequestFields.MAX_ID_LENGTH) {
-      throw ApiProblem.invalidField("itemId", "is required");
+      throw new InvalidField("itemId", "is required");
     }
     return new LoggedMark(
-        graphLogging.loggedActivity(
-            caller.orgId(), caller.userId(), caller.addinMailbox(), itemId));
+        logging.loggedActivity(
+            caller.orgId(),
+            caller.userId(),
+            new MailboxChoice.OutlookOnMicrosoft365(caller.addinMailbox()),
+            itemId));
   }
 
   @POST
   public LogResult log(JsonObject body) {
     if (body == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
+      throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
     String provider = RequestFields.text(body, "provider", 20, false);
+    MailboxChoice mailbox;
     if ("graph".equals(provider)) {
-      LogGraphEmail.Logged logged =
-          graphLogging.log(
-              caller.orgId(),
-              caller.userId(),
-              caller.addinMailbox(),
-              new LogGraphEmail.Request(
-                  RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
-                  RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
-                  RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS)));
-      // Graph's property is written by the server already: nothing is left for the pane to do.
-      return new LogResult(
-          logged.activityId(),
-          logged.alreadyLogged(),
-          new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
-          true);
+      mailbox = new MailboxChoice.OutlookOnMicrosoft365(caller.addinMailbox());
+    } else if (provider == null || provider.equals("ews")) {
+      mailbox =
+          new MailboxChoice.OutlookOnExchange(
+              RequestFields.text(body, "ewsUrl", 2048, true),
+              RequestFields.text(body, "callbackToken", MAX_TOKEN_LENGTH, true));
+    } else {
+      throw new InvalidField("provider", "must be \"ews\" or \"graph\"");
     }
-    if (provider != null && !provider.equals("ews")) {
-      throw ApiProblem.invalidField("provider", "must be \"ews\" or \"graph\"");
-    }
-    LogExchangeEmail.Request request =
-        new LogExchangeEmail.Request(
-            RequestFields.text(body, "ewsUrl", 2048, true),
-            RequestFields.text(body, "callbackToken", MAX_TOKEN_LENGTH, true),
-            RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
-            RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
-            RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS));
-    LogExchangeEmail.Logged logged = logging.log(caller.orgId(), caller.userId(), request);
+    LogEmail.Logged logged =
+        logging.log(
+            caller.orgId(),
+            caller.userId(),
+            new LogEmail.Request(
+                mailbox,
+                RequestFields.text(body, "itemId", RequestFields.MAX_ID_LENGTH, true),
+                RequestFields.ids(body, "recordIds", 1, MAX_RECORDS),
+                RequestFields.ids(body, "attachmentIds", 0, MAX_ATTACHMENTS)));
+    // Over Graph the server wrote the property already; over EWS the pane writes it (UpdateItem).
     return new LogResult(
         logged.activityId(),
         logged.alreadyLogged(),
-        new ExtendedProperty(logged.propertySetId(), logged.propertyName(), logged.activityId()),
-        false);
+        new ExtendedProperty(
+            logged.mark().propertySetId(), logged.mark().name(), logged.activityId()),
+        logged.mark().written());
   }
 }

@@ -1,7 +1,7 @@
 package io.mailbridge.addin.boundary;
 
-import io.mailbridge.mailbox.ews.control.ExchangeHostEntry;
-import io.mailbridge.mailbox.ews.control.ExchangeHosts;
+import io.mailbridge.mailbox.control.ExchangeAllowList;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.platform.web.boundary.PagePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +28,7 @@ public class AddinPages implements PagePolicy {
           + " frame-src https://login.microsoftonline.com; form-action 'self'; base-uri 'none';"
           + " object-src 'none'; frame-ancestors ";
 
-  @Inject ExchangeHosts exchangeHosts;
+  @Inject ExchangeAllowList exchangeHosts;
 
   @Inject
   @ConfigProperty(

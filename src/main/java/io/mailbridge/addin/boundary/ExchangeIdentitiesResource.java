@@ -3,9 +3,9 @@ package io.mailbridge.addin.boundary;
 import io.mailbridge.addin.control.ExchangeIdentities;
 import io.mailbridge.addin.control.ExchangeIdentity;
 import io.mailbridge.addin.entity.ExchangeIdentityLink;
-import io.mailbridge.platform.config.boundary.Page;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -54,7 +54,7 @@ public class ExchangeIdentitiesResource {
   public Page<IdentityView> list(
       @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     List<ExchangeIdentityLink> rows = identities.page(caller.orgId(), cursor, limit + 1);
     boolean more = rows.size() > limit;

@@ -1,8 +1,10 @@
 package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.GmailParticipants;
-import io.mailbridge.addin.control.LogGmailEmail;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.addin.control.LogEmail;
+import io.mailbridge.mailbox.control.MailboxChoice;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -24,7 +26,7 @@ public class GmailResource {
 
   private static final int MAX_ID_LENGTH = 256;
 
-  @Inject LogGmailEmail logging;
+  @Inject LogEmail logging;
   @Inject GmailParticipants participants;
   @Inject Caller caller;
 
@@ -39,21 +41,21 @@ public class GmailResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public LogResult log(JsonObject body) {
     if (body == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
+      throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
-    LogGmailEmail.Logged logged =
+    LogEmail.Logged logged =
         logging.log(
             caller.orgId(),
             caller.userId(),
-            new LogGmailEmail.Request(
-                RequestFields.text(body, "mailboxId", 64, false),
+            new LogEmail.Request(
+                new MailboxChoice.Gmail(RequestFields.text(body, "mailboxId", 64, false)),
                 gmailId(RequestFields.text(body, "messageId", MAX_ID_LENGTH, true), "messageId"),
                 RequestFields.ids(body, "recordIds", 1, AddinLogResource.MAX_RECORDS),
                 RequestFields.ids(body, "attachmentIds", 0, AddinLogResource.MAX_ATTACHMENTS)));
     return new LogResult(
         logged.activityId(),
         logged.alreadyLogged(),
-        new Label(logged.labelName(), logged.labelAdded()));
+        new Label(logged.mark().name(), logged.mark().written()));
   }
 
   @GET
@@ -61,7 +63,7 @@ public class GmailResource {
   public JsonObject context(
       @QueryParam("messageId") String messageId, @QueryParam("mailboxId") String mailboxId) {
     if (messageId == null || messageId.isBlank()) {
-      throw ApiProblem.invalidField("messageId", "is required");
+      throw new InvalidField("messageId", "is required");
     }
     return participants.of(
         caller.orgId(), caller.userId(), mailboxId, gmailId(messageId, "messageId"));
@@ -70,7 +72,7 @@ public class GmailResource {
   /** Gmail ids are hexadecimal; anything else would only be sent to Google to be refused. */
   private static String gmailId(String id, String field) {
     if (id.length() > MAX_ID_LENGTH || !id.matches("[A-Za-z0-9_-]+")) {
-      throw ApiProblem.invalidField(field, "is not a Gmail message id");
+      throw new InvalidField(field, "is not a Gmail message id");
     }
     return id;
   }

@@ -1,10 +1,8 @@
 package io.mailbridge.addin.boundary;
 
 import io.mailbridge.mailbox.control.ProviderApps;
-import io.mailbridge.mailbox.entity.MailProvider;
-import io.mailbridge.mailbox.entity.ProviderApp;
-import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.web.boundary.PageHtml;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -63,11 +61,7 @@ public class ManifestServlet extends HttpServlet {
    * {@code ?org=}, or the only one on this server. Client ids are not secret.
    */
   private Optional<String> microsoftApp(String orgId) {
-    if (orgId != null && !orgId.isBlank()) {
-      return apps.find(orgId.strip(), MailProvider.MICROSOFT).map(ProviderApp::clientId);
-    }
-    List<ProviderApp> all = apps.allAt(MailProvider.MICROSOFT);
-    return all.size() == 1 ? Optional.of(all.get(0).clientId()) : Optional.empty();
+    return apps.addinClientId(orgId);
   }
 
   /**

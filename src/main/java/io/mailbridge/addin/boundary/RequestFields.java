@@ -1,6 +1,6 @@
 package io.mailbridge.addin.boundary;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -20,15 +20,15 @@ final class RequestFields {
     JsonValue value = body.get(field);
     if (value == null || value == JsonValue.NULL) {
       if (required) {
-        throw ApiProblem.invalidField(field, "is required");
+        throw new InvalidField(field, "is required");
       }
       return null;
     }
     if (!(value instanceof JsonString string) || string.getString().isBlank()) {
-      throw ApiProblem.invalidField(field, "must be a non-empty string");
+      throw new InvalidField(field, "must be a non-empty string");
     }
     if (string.getString().length() > maxLength) {
-      throw ApiProblem.invalidField(field, "is longer than " + maxLength + " characters");
+      throw new InvalidField(field, "is longer than " + maxLength + " characters");
     }
     return string.getString();
   }
@@ -37,27 +37,27 @@ final class RequestFields {
     JsonValue value = body.get(field);
     if (value == null || value == JsonValue.NULL) {
       if (min > 0) {
-        throw ApiProblem.invalidField(field, "is required");
+        throw new InvalidField(field, "is required");
       }
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
-      throw ApiProblem.invalidField(field, "must be an array of ids");
+      throw new InvalidField(field, "must be an array of ids");
     }
     LinkedHashSet<String> ids = new LinkedHashSet<>();
     for (JsonValue item : array) {
       if (!(item instanceof JsonString id)
           || id.getString().isBlank()
           || id.getString().length() > MAX_ID_LENGTH) {
-        throw ApiProblem.invalidField(field, "must hold non-empty string ids");
+        throw new InvalidField(field, "must hold non-empty string ids");
       }
       ids.add(id.getString());
     }
     if (ids.size() < min) {
-      throw ApiProblem.invalidField(field, "needs at least " + min + " id");
+      throw new InvalidField(field, "needs at least " + min + " id");
     }
     if (ids.size() > max) {
-      throw ApiProblem.invalidField(field, "may hold at most " + max + " ids");
+      throw new InvalidField(field, "may hold at most " + max + " ids");
     }
     return new ArrayList<>(ids);
   }

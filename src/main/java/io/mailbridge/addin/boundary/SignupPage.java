@@ -2,9 +2,10 @@ package io.mailbridge.addin.boundary;
 
 import io.mailbridge.addin.control.LinkExchangeIdentity;
 import io.mailbridge.addin.control.PendingSignup;
-import io.mailbridge.platform.config.boundary.PageHtml;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
+import io.mailbridge.platform.web.boundary.PageHtml;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.Cookie;
@@ -43,8 +44,8 @@ public class SignupPage extends HttpServlet {
     PendingSignup pending;
     try {
       pending = linking.pending(ticket);
-    } catch (ApiProblem problem) {
-      render(response, problem.status(), errorPage(problem.getMessage()));
+    } catch (DomainProblem problem) {
+      render(response, ErrorAnswer.status(problem), errorPage(problem.getMessage()));
       return;
     }
     response.addCookie(csrfCookie(pending.formToken(), https()));
@@ -57,7 +58,8 @@ public class SignupPage extends HttpServlet {
     request.setCharacterEncoding("UTF-8");
     String ticket = request.getParameter("ticket");
     if (!csrfMatches(request)) {
-      render(response, 403, errorPage(LinkExchangeIdentity.formExpired().getMessage()));
+      DomainProblem expired = LinkExchangeIdentity.formExpired();
+      render(response, ErrorAnswer.status(expired), errorPage(expired.getMessage()));
       return;
     }
     try {
@@ -69,19 +71,20 @@ public class SignupPage extends HttpServlet {
               request.getParameter("password"),
               request.getRemoteAddr());
       render(response, 200, linkedPage(linked));
-    } catch (ApiProblem problem) {
+    } catch (DomainProblem problem) {
       PendingSignup pending;
       try {
         pending = linking.pending(ticket);
-      } catch (ApiProblem gone) {
-        render(response, gone.status(), errorPage(gone.getMessage()));
+      } catch (DomainProblem gone) {
+        render(response, ErrorAnswer.status(gone), errorPage(gone.getMessage()));
         return;
       }
-      if (problem.retryAfter() != null) {
-        response.setHeader("Retry-After", String.valueOf(problem.retryAfter().toSeconds()));
+      ErrorAnswer answer = ErrorAnswer.of(problem);
+      if (answer.retryAfterSeconds() != null) {
+        response.setHeader("Retry-After", String.valueOf(answer.retryAfterSeconds()));
       }
       response.addCookie(csrfCookie(pending.formToken(), https()));
-      render(response, problem.status(), form(pending, ticket, problem.getMessage()));
+      render(response, answer.status(), form(pending, ticket, problem.getMessage()));
     }
   }
 

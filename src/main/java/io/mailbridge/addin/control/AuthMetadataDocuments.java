@@ -1,12 +1,12 @@
 package io.mailbridge.addin.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import io.mailbridge.platform.outbound.control.OutboundResponse;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -221,7 +221,7 @@ public class AuthMetadataDocuments {
     }
   }
 
-  static ApiProblem rejected(String message) {
-    return ApiProblem.unauthorized("invalid_identity_token", message);
+  static NotAuthenticated rejected(String message) {
+    return new NotAuthenticated("invalid_identity_token", message);
   }
 }

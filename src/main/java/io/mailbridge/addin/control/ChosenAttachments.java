@@ -1,7 +1,8 @@
 package io.mailbridge.addin.control;
 
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.platform.problem.AttachmentTooLarge;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -26,12 +27,11 @@ public class ChosenAttachments {
     for (String id : chosenIds) {
       MailAttachment attachment = described.get(id);
       if (attachment == null) {
-        throw ApiProblem.invalidField(
+        throw new InvalidField(
             "attachmentIds", "\"" + id + "\" is not an attachment of this email");
       }
       if (attachment.size() > maxAttachmentBytes) {
-        throw new ApiProblem(
-            413,
+        throw new AttachmentTooLarge(
             "too_large",
             "\""
                 + attachment.name()

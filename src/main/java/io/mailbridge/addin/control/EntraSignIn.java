@@ -1,9 +1,7 @@
 package io.mailbridge.addin.control;
 
-import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.mailbox.graph.control.EntraAccessTokens;
-import io.mailbridge.mailbox.graph.control.GraphOnBehalfOf;
-import io.mailbridge.mailbox.graph.control.VerifiedEntraToken;
+import io.mailbridge.mailbox.control.EntraMailAccess;
+import io.mailbridge.mailbox.control.VerifiedEntraToken;
 import io.mailbridge.platform.security.control.AddinSessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,9 +15,8 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class EntraSignIn {
 
-  @Inject EntraAccessTokens tokens;
+  @Inject EntraMailAccess microsoft;
   @Inject ExchangeSignIn signIn;
-  @Inject GraphOnBehalfOf graph;
   @Inject AddinSessions sessions;
 
   /**
@@ -30,7 +27,7 @@ public class EntraSignIn {
    */
   @Transactional
   public ExchangeSignIn.Outcome signIn(String accessToken, String mailbox) {
-    VerifiedEntraToken token = tokens.verify(accessToken);
+    VerifiedEntraToken token = microsoft.verify(accessToken);
     String shown = mailbox == null || mailbox.isBlank() ? token.username() : mailbox;
     ExchangeSignIn.Outcome outcome =
         signIn.signIn(
@@ -38,9 +35,10 @@ public class EntraSignIn {
                 new ExchangeIdentity(token.issuer(), token.objectId()), token.orgs()),
             shown);
     if (outcome instanceof ExchangeSignIn.SignedIn signedIn) {
-      MailboxConnection connection =
-          graph.connect(signedIn.user().orgId(), signedIn.user().id(), token, accessToken.strip());
-      sessions.useMailbox(signedIn.session(), connection.id());
+      String connectionId =
+          microsoft.connectOnBehalfOf(
+              signedIn.user().orgId(), signedIn.user().id(), token, accessToken.strip());
+      sessions.useMailbox(signedIn.session(), connectionId);
     }
     return outcome;
   }

@@ -1,8 +1,9 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.addin.entity.ExchangeIdentityLink;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.Conflict;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.control.AddinSessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,7 +48,7 @@ public class ExchangeIdentities {
       if (existing.get().orgId().equals(orgId) && existing.get().userId().equals(userId)) {
         return existing.get();
       }
-      throw ApiProblem.conflict(
+      throw new Conflict(
           "identity_taken",
           "This Exchange mailbox is already linked to another CRM user; an admin can remove that"
               + " link");
@@ -86,7 +87,7 @@ public class ExchangeIdentities {
   public void remove(String orgId, String id) {
     ExchangeIdentityLink link = em.find(ExchangeIdentityLink.class, id);
     if (link == null || !link.orgId().equals(orgId)) {
-      throw ApiProblem.notFound("Exchange identity " + id);
+      throw new NotFound("Exchange identity " + id);
     }
     sessions.revokeForIdentity(orgId, id);
     em.remove(link);

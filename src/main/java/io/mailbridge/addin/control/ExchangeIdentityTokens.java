@@ -8,7 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
-import io.mailbridge.mailbox.ews.control.ExchangeHosts;
+import io.mailbridge.mailbox.control.ExchangeAllowList;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -49,7 +49,7 @@ public class ExchangeIdentityTokens {
   static final String VERSION = "ExIdTok.V1";
   private static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
-  @Inject ExchangeHosts hosts;
+  @Inject ExchangeAllowList hosts;
   @Inject AuthMetadataDocuments metadata;
   @Inject MailbridgeSettings settings;
 

@@ -1,7 +1,7 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.addin.entity.ExchangeIdentityLink;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import io.mailbridge.platform.security.control.AddinSessions;
 import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AppUser;
@@ -54,7 +54,7 @@ public class ExchangeSignIn {
           "/addin/signup?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
     }
     if (!token.candidateOrgs().contains(link.get().orgId())) {
-      throw ApiProblem.unauthorized(
+      throw new NotAuthenticated(
           "invalid_identity_token",
           "Your organisation no longer trusts " + token.identity().host() + " for this mailbox");
     }
@@ -63,7 +63,7 @@ public class ExchangeSignIn {
             .findActive(link.get().orgId(), link.get().userId())
             .orElseThrow(
                 () ->
-                    ApiProblem.unauthorized(
+                    new NotAuthenticated(
                         "unauthorized", "The CRM account linked to this mailbox is disabled"));
     identities.markUsed(link.get());
     return new SignedIn(user, sessions.open(user.orgId(), user.id(), link.get().id()));

@@ -1,10 +1,11 @@
 package io.mailbridge.addin.control;
 
 import io.mailbridge.crm.control.ParticipantContext;
-import io.mailbridge.mailbox.MailAddress;
-import io.mailbridge.mailbox.control.ConnectionTokens;
-import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.mailbox.gmail.control.GmailMailbox;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxChoice;
+import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.mailbox.control.MessageSources;
+import io.mailbridge.message.MailAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -17,15 +18,13 @@ import java.util.List;
 @ApplicationScoped
 public class GmailParticipants {
 
-  @Inject GmailMailboxOfCaller mailboxes;
-  @Inject ConnectionTokens tokens;
-  @Inject GmailMailbox gmail;
+  @Inject MailboxOfCaller mailboxes;
+  @Inject MessageSources sources;
   @Inject ParticipantContext context;
 
   public JsonObject of(String orgId, String userId, String mailboxId, String messageId) {
-    MailboxConnection mailbox = mailboxes.resolve(orgId, userId, mailboxId);
-    List<MailAddress> participants =
-        gmail.participants(tokens.accessToken(orgId, mailbox.id()), messageId);
+    MailboxAccess mailbox = mailboxes.choose(orgId, userId, new MailboxChoice.Gmail(mailboxId));
+    List<MailAddress> participants = sources.of(mailbox.kind()).participants(mailbox, messageId);
     return context.ofMessage(orgId, participants.stream().map(MailAddress::email).toList());
   }
 }

@@ -1,6 +1,7 @@
 package io.mailbridge.addin.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.Expired;
+import io.mailbridge.platform.problem.NotAllowed;
 import io.mailbridge.platform.security.control.Authentication;
 import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +40,7 @@ public class LinkExchangeIdentity {
     AppUser user = authentication.verifyCredentials(email, password, clientAddress);
     PendingSignup signup = tickets.consume(ticket).orElseThrow(LinkExchangeIdentity::ticketGone);
     if (!signup.candidateOrgs().contains(user.orgId())) {
-      throw ApiProblem.forbidden(
+      throw new NotAllowed(
           "Your CRM org does not list the Exchange server "
               + signup.identity().host()
               + "; ask your admin to add it");
@@ -49,16 +50,14 @@ public class LinkExchangeIdentity {
   }
 
   /** The sign-up form was not the one this server issued for the ticket (CSRF). */
-  public static ApiProblem formExpired() {
-    return new ApiProblem(
-        403,
+  public static NotAllowed formExpired() {
+    return new NotAllowed(
         "signup_form_invalid",
         "This form has expired or was not sent from this page. Open it again.");
   }
 
-  private static ApiProblem ticketGone() {
-    return new ApiProblem(
-        410,
+  private static Expired ticketGone() {
+    return new Expired(
         "signup_ticket_invalid",
         "This sign-up link has expired or was already used; open the add-in again");
   }

@@ -1,6 +1,6 @@
 package io.mailbridge.addin.entity;
 
-import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.base.OpaqueId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,7 +1,7 @@
 package io.mailbridge.crm.boundary;
 
 import io.mailbridge.crm.control.ParticipantContext;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -24,7 +24,7 @@ public class AddinContextResource {
   @GET
   public JsonObject context(@QueryParam("emails") String emails) {
     if (emails == null || emails.isBlank()) {
-      throw ApiProblem.invalidField("emails", "is required: a comma-separated list of addresses");
+      throw new InvalidField("emails", "is required: a comma-separated list of addresses");
     }
     List<String> list =
         Arrays.stream(emails.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();

@@ -4,9 +4,9 @@ import io.mailbridge.crm.control.Activities;
 import io.mailbridge.crm.control.RecordImport;
 import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.boundary.Page;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
@@ -101,6 +101,6 @@ public class RecordsResource {
   }
 
   private static RecordType type(String path) {
-    return RecordType.fromPath(path).orElseThrow(() -> ApiProblem.notFound("Record type " + path));
+    return RecordType.fromPath(path).orElseThrow(() -> new NotFound("Record type " + path));
   }
 }

@@ -4,7 +4,8 @@ import io.mailbridge.crm.entity.Activity;
 import io.mailbridge.crm.entity.ActivityAttachment;
 import io.mailbridge.crm.entity.AttachmentBlob;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -49,7 +50,7 @@ public class Activities {
             .setParameter("n", n)
             .getResultStream()
             .findFirst()
-            .orElseThrow(() -> ApiProblem.notFound("Attachment"));
+            .orElseThrow(() -> new NotFound("Attachment"));
     AttachmentBlob blob = em.find(AttachmentBlob.class, attachment.blobId());
     JsonObject meta = parse(attachment.metaJson());
     return new Download(meta.getString("name"), meta.getString("contentType"), blob.content());
@@ -58,7 +59,7 @@ public class Activities {
   public TimelinePage timeline(
       String orgId, RecordType type, String recordId, String cursor, int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     records.find(orgId, type, recordId);
     List<ActivityLinks.TimelineEntry> entries =
@@ -78,7 +79,7 @@ public class Activities {
   Activity find(String orgId, String id) {
     Activity activity = id == null ? null : em.find(Activity.class, id);
     if (activity == null || !activity.orgId().equals(orgId)) {
-      throw ApiProblem.notFound("Activity");
+      throw new NotFound("Activity");
     }
     return activity;
   }
@@ -140,7 +141,7 @@ public class Activities {
       return new ActivityLinks.TimelineEntry(
           raw.substring(bar + 1), Instant.parse(raw.substring(0, bar)));
     } catch (RuntimeException e) {
-      throw ApiProblem.invalidField("cursor", "is not a cursor this API gave out");
+      throw new InvalidField("cursor", "is not a cursor this API gave out");
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.CrmRecord;
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
-import io.mailbridge.platform.config.control.SqlTime;
+import io.mailbridge.platform.base.SqlTime;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

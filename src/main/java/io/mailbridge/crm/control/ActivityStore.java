@@ -1,8 +1,8 @@
 package io.mailbridge.crm.control;
 
-import io.mailbridge.mailbox.CalendarEvent;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -27,6 +27,21 @@ public class ActivityStore {
       String orgId, MailMessage message, Collection<String> recordIds, String storedBy) {
     List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
     return retryingRaces(() -> writer.storeEmail(orgId, message, ids, storedBy));
+  }
+
+  /**
+   * The org's records with these ids, each checked once; a missing one (or another org's) is a
+   * {@code NotFound}. For a use case that must know before it reads a mailbox.
+   */
+  public LinkTargets linkTargets(String orgId, Collection<String> recordIds) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    writer.checked(orgId, ids);
+    return new LinkTargets(orgId, ids);
+  }
+
+  /** Stores an email linked to records {@link #linkTargets} checked before. */
+  public StoredActivity storeEmail(LinkTargets targets, MailMessage message, String storedBy) {
+    return retryingRaces(() -> writer.storeEmail(targets, message, storedBy));
   }
 
   /** Events are stored the same way: once per org per meeting, links added, details updated. */
@@ -57,7 +72,7 @@ public class ActivityStore {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         return attemptOnce.get();
-      } catch (ApiProblem problem) {
+      } catch (DomainProblem problem) {
         throw problem;
       } catch (RuntimeException e) {
         // Another thread or node stored the same message (or attachment) first: go again and

@@ -5,12 +5,15 @@ import io.mailbridge.crm.entity.ActivityAttachment;
 import io.mailbridge.crm.entity.ActivityType;
 import io.mailbridge.crm.entity.AttachmentBlob;
 import io.mailbridge.crm.entity.CrmRecord;
-import io.mailbridge.mailbox.CalendarEvent;
-import io.mailbridge.mailbox.MailAddress;
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.AttachmentTooLarge;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotFound;
+import io.mailbridge.platform.problem.UpstreamFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -55,11 +58,34 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEmail(
       String orgId, MailMessage message, List<String> recordIds, String storedBy) {
+    return storeLinked(orgId, message, checked(orgId, recordIds), storedBy);
+  }
+
+  /** Links to records checked before: they are only loaded (one of them may be gone since). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeEmail(LinkTargets checked, MailMessage message, String storedBy) {
+    List<CrmRecord> targets = new ArrayList<>();
+    for (String id : checked.recordIds()) {
+      CrmRecord record = em.find(CrmRecord.class, id);
+      if (record == null) {
+        throw new NotFound("Record " + id);
+      }
+      targets.add(record);
+    }
+    return storeLinked(checked.orgId(), message, targets, storedBy);
+  }
+
+  /** The org's records with these ids, in order; another org's id is as unknown as a wrong one. */
+  public List<CrmRecord> checked(String orgId, List<String> recordIds) {
     List<CrmRecord> targets = new ArrayList<>();
     for (String id : recordIds) {
-      targets.add(
-          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
+      targets.add(records.findAnyType(orgId, id).orElseThrow(() -> new NotFound("Record " + id)));
     }
+    return targets;
+  }
+
+  private StoredActivity storeLinked(
+      String orgId, MailMessage message, List<CrmRecord> targets, String storedBy) {
     String messageKey = blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity());
     Activity activity =
         em.createQuery(
@@ -100,7 +126,7 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEvent(
       String orgId, CalendarEvent event, List<String> recordIds, String storedBy) {
-    List<CrmRecord> targets = targets(orgId, recordIds);
+    List<CrmRecord> targets = checked(orgId, recordIds);
     String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
     Activity activity = findByKey(orgId, key);
     boolean created = activity == null;
@@ -134,9 +160,9 @@ public class ActivityWriter {
       List<String> recordIds,
       String createdBy) {
     if (subject == null || subject.isBlank()) {
-      throw ApiProblem.invalidField("subject", "is required");
+      throw new InvalidField("subject", "is required");
     }
-    List<CrmRecord> targets = targets(orgId, recordIds);
+    List<CrmRecord> targets = checked(orgId, recordIds);
     JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
     CrmJson.addNullable(json, "dueDate", due == null ? null : due.toString());
     CrmJson.addNullable(json, "status", status == null ? "OPEN" : status);
@@ -153,15 +179,6 @@ public class ActivityWriter {
     em.flush();
     links.add(orgId, task.id(), task.occurredAt(), targets);
     return new StoredActivity(task.id(), true);
-  }
-
-  private List<CrmRecord> targets(String orgId, List<String> recordIds) {
-    List<CrmRecord> targets = new ArrayList<>();
-    for (String id : recordIds) {
-      targets.add(
-          records.findAnyType(orgId, id).orElseThrow(() -> ApiProblem.notFound("Record " + id)));
-    }
-    return targets;
   }
 
   private Activity findByKey(String orgId, String key) {
@@ -238,14 +255,13 @@ public class ActivityWriter {
       }
       return content;
     } catch (IOException e) {
-      throw new ApiProblem(
-          502, "attachment_unreadable", "An attachment could not be read from the mailbox");
+      throw new UpstreamFailure(
+          "attachment_unreadable", "An attachment could not be read from the mailbox");
     }
   }
 
-  private ApiProblem tooLarge(MailAttachment attachment) {
-    return new ApiProblem(
-        413,
+  private AttachmentTooLarge tooLarge(MailAttachment attachment) {
+    return new AttachmentTooLarge(
         "attachment_too_large",
         "The attachment \""
             + safeName(attachment.name(), 0)

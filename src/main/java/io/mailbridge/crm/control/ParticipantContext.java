@@ -1,7 +1,7 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.CrmRecord;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -35,12 +35,12 @@ public class ParticipantContext {
 
   public JsonObject of(String orgId, List<String> emails) {
     if (emails.size() > ParticipantMatcher.MAX_PARTICIPANTS) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "emails", "at most " + ParticipantMatcher.MAX_PARTICIPANTS + " addresses at once");
     }
     for (String email : emails) {
       if (!RecordFields.EMAIL.matcher(email).matches()) {
-        throw ApiProblem.invalidField("emails", "\"" + email + "\" is not an email address");
+        throw new InvalidField("emails", "\"" + email + "\" is not an email address");
       }
     }
     List<ParticipantMatcher.Match> matches = matcher.match(orgId, emails);

@@ -1,7 +1,8 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -33,11 +34,11 @@ public final class RecordFields {
 
   public static ValidatedRecord validate(RecordType type, JsonObject body) {
     if (body == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send the record's fields as a JSON object");
+      throw new InvalidRequest("invalid_json", "Send the record's fields as a JSON object");
     }
     for (String key : body.keySet()) {
       if (!key.equals("id") && !type.fields().contains(key)) {
-        throw ApiProblem.invalidField(key, "is not a field of " + type.path());
+        throw new InvalidField(key, "is not a field of " + type.path());
       }
     }
     JsonObjectBuilder data = Json.createObjectBuilder();
@@ -56,7 +57,7 @@ public final class RecordFields {
         String first = text(body, "firstName", 100, false);
         String last = text(body, "lastName", 100, false);
         if (first == null && last == null) {
-          throw ApiProblem.invalidField("lastName", "a first or last name is required");
+          throw new InvalidField("lastName", "a first or last name is required");
         }
         CrmJson.addNullable(data, "firstName", first);
         CrmJson.addNullable(data, "lastName", last);
@@ -117,22 +118,22 @@ public final class RecordFields {
     JsonValue value = body.get(field);
     if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
       if (required) {
-        throw ApiProblem.invalidField(field, "is required");
+        throw new InvalidField(field, "is required");
       }
       return null;
     }
     if (!(value instanceof JsonString string)) {
-      throw ApiProblem.invalidField(field, "must be a string");
+      throw new InvalidField(field, "must be a string");
     }
     String text = string.getString().strip();
     if (text.isEmpty()) {
       if (required) {
-        throw ApiProblem.invalidField(field, "is required");
+        throw new InvalidField(field, "is required");
       }
       return null;
     }
     if (text.length() > max) {
-      throw ApiProblem.invalidField(field, "must have at most " + max + " characters");
+      throw new InvalidField(field, "must have at most " + max + " characters");
     }
     return text;
   }
@@ -143,15 +144,15 @@ public final class RecordFields {
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
-      throw ApiProblem.invalidField(field, "must be a list of strings");
+      throw new InvalidField(field, "must be a list of strings");
     }
     if (array.size() > MAX_LIST) {
-      throw ApiProblem.invalidField(field, "must have at most " + MAX_LIST + " entries");
+      throw new InvalidField(field, "must have at most " + MAX_LIST + " entries");
     }
     List<String> out = new ArrayList<>();
     for (JsonValue item : array) {
       if (!(item instanceof JsonString s)) {
-        throw ApiProblem.invalidField(field, "must be a list of strings");
+        throw new InvalidField(field, "must be a list of strings");
       }
       out.add(s.getString());
     }
@@ -163,7 +164,7 @@ public final class RecordFields {
     for (String raw : strings(body, "emails")) {
       String email = normalizeEmail(raw);
       if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-        throw ApiProblem.invalidField("emails", "\"" + raw.strip() + "\" is not an email address");
+        throw new InvalidField("emails", "\"" + raw.strip() + "\" is not an email address");
       }
       out.add(email);
     }
@@ -175,7 +176,7 @@ public final class RecordFields {
     for (String raw : strings(body, "domains")) {
       String domain = normalizeDomain(raw);
       if (!DOMAIN.matcher(domain).matches()) {
-        throw ApiProblem.invalidField("domains", "\"" + raw.strip() + "\" is not a domain");
+        throw new InvalidField("domains", "\"" + raw.strip() + "\" is not a domain");
       }
       out.add(domain);
     }
@@ -188,12 +189,11 @@ public final class RecordFields {
       return null;
     }
     if (!(value instanceof JsonNumber number)) {
-      throw ApiProblem.invalidField("amount", "must be a number");
+      throw new InvalidField("amount", "must be a number");
     }
     BigDecimal amount = number.bigDecimalValue();
     if (amount.signum() < 0 || amount.precision() - amount.scale() > 15 || amount.scale() > 4) {
-      throw ApiProblem.invalidField(
-          "amount", "must be a non-negative amount with at most 4 decimals");
+      throw new InvalidField("amount", "must be a non-negative amount with at most 4 decimals");
     }
     return amount;
   }
@@ -206,7 +206,7 @@ public final class RecordFields {
     try {
       return LocalDate.parse(text).toString();
     } catch (DateTimeParseException e) {
-      throw ApiProblem.invalidField(field, "must be a date like 2026-12-31");
+      throw new InvalidField(field, "must be a date like 2026-12-31");
     }
   }
 

@@ -1,7 +1,9 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -155,7 +157,7 @@ public class RecordImport {
             rowKey = writer.rowKey(orgId, content, occurrences.merge(content, 1, Integer::sum));
           }
           batch.add(new RecordImportWriter.Row(row, fields, cells, rowKey));
-        } catch (ApiProblem invalid) {
+        } catch (DomainProblem invalid) {
           results.add(RowResult.skipped(row, reason(row, invalid, columns)));
         }
         if (batch.size() == BATCH) {
@@ -235,7 +237,7 @@ public class RecordImport {
     if (stripped.isEmpty()
         || stripped.length() > MAX_KEY_LENGTH
         || !stripped.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
-      throw ApiProblem.badRequest(
+      throw new InvalidRequest(
           "invalid_idempotency_key",
           "The Idempotency-Key header must have 1 to "
               + MAX_KEY_LENGTH
@@ -288,8 +290,7 @@ public class RecordImport {
           .get()
           .parse(reader);
     } catch (IOException e) {
-      throw ApiProblem.badRequest(
-          "invalid_csv", "The upload could not be read; send the file again.");
+      throw new InvalidRequest("invalid_csv", "The upload could not be read; send the file again.");
     }
   }
 
@@ -299,10 +300,9 @@ public class RecordImport {
         return rows.next();
       }
     } catch (UncheckedIOException | IllegalStateException unreadable) {
-      throw ApiProblem.badRequest(
-          "invalid_csv", "The header row " + whyUnreadable(unreadable) + ".");
+      throw new InvalidRequest("invalid_csv", "The header row " + whyUnreadable(unreadable) + ".");
     }
-    throw ApiProblem.badRequest("invalid_csv", "The CSV needs a header row");
+    throw new InvalidRequest("invalid_csv", "The CSV needs a header row");
   }
 
   /**
@@ -330,16 +330,16 @@ public class RecordImport {
     for (int i = 0; i < header.size(); i++) {
       String name = header.get(i).strip();
       if (name.indexOf(NOT_UTF_8) >= 0) {
-        throw ApiProblem.badRequest("invalid_csv", "The header row " + NOT_UTF_8_TEXT + ".");
+        throw new InvalidRequest("invalid_csv", "The header row " + NOT_UTF_8_TEXT + ".");
       }
       if (name.isEmpty()) {
-        throw ApiProblem.badRequest(
+        throw new InvalidRequest(
             "invalid_csv",
             "Column " + (i + 1) + " of the header row has no name; name it or remove the column");
       }
       String field = fieldByName.get(name.toLowerCase(Locale.ROOT));
       if (field == null) {
-        throw ApiProblem.badRequest(
+        throw new InvalidRequest(
             "invalid_csv",
             "Unknown column \""
                 + name
@@ -350,7 +350,7 @@ public class RecordImport {
       }
       String earlier = headerByField.putIfAbsent(field, name);
       if (earlier != null) {
-        throw ApiProblem.badRequest(
+        throw new InvalidRequest(
             "invalid_csv",
             "The columns \""
                 + earlier
@@ -367,7 +367,7 @@ public class RecordImport {
 
   private static JsonObject toJson(CSVRecord record, Columns columns, long row) {
     if (record.size() != columns.fieldByIndex().size()) {
-      throw ApiProblem.badRequest(
+      throw new InvalidRequest(
           "invalid_row",
           "Row "
               + row
@@ -385,7 +385,7 @@ public class RecordImport {
       }
       String field = columns.fieldByIndex().get(i);
       if (cell.indexOf(NOT_UTF_8) >= 0) {
-        throw ApiProblem.badRequest(
+        throw new InvalidRequest(
             "invalid_row",
             "Row "
                 + row
@@ -407,7 +407,7 @@ public class RecordImport {
         try {
           json.add(field, new BigDecimal(cell.strip()));
         } catch (NumberFormatException e) {
-          throw ApiProblem.invalidField("amount", "\"" + cell.strip() + "\" is not a number");
+          throw new InvalidField("amount", "\"" + cell.strip() + "\" is not a number");
         }
       } else {
         json.add(field, cell);
@@ -417,7 +417,7 @@ public class RecordImport {
   }
 
   /** A row's problem as a sentence naming the row and, when there is one, the file's column. */
-  private static String reason(long row, ApiProblem problem, Columns columns) {
+  private static String reason(long row, DomainProblem problem, Columns columns) {
     String message = problem.getMessage();
     if (message.startsWith("Row ")) {
       return message;

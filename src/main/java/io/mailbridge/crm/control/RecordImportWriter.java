@@ -3,9 +3,9 @@ package io.mailbridge.crm.control;
 import io.mailbridge.crm.control.RecordImport.RowResult;
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
+import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -141,7 +141,7 @@ public class RecordImportWriter {
         record = written.containsKey(id) ? written.get(id) : em.find(CrmRecord.class, id);
         try {
           fields = merge(type, record, row, fileFields);
-        } catch (ApiProblem invalid) {
+        } catch (DomainProblem invalid) {
           results.add(
               RowResult.skipped(
                   row.number(),

@@ -1,8 +1,8 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

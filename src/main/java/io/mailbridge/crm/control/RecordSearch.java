@@ -1,8 +1,8 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,8 +44,7 @@ public class RecordSearch {
     List<Object> params = new ArrayList<>(List.of(orgId, type.name(), after));
     if (query != null && !query.isBlank()) {
       if (RecordIndexes.normalizeName(query).length() < RecordIndexes.MIN_PREFIX) {
-        throw ApiProblem.invalidField(
-            "q", "needs at least " + RecordIndexes.MIN_PREFIX + " characters");
+        throw new InvalidField("q", "needs at least " + RecordIndexes.MIN_PREFIX + " characters");
       }
       sql.append(" AND EXISTS (SELECT 1 FROM record_index i WHERE i.org_id = r.org_id")
           .append(" AND i.record_id = r.id AND i.kind = ? AND i.value_hash = ?)");
@@ -66,7 +65,7 @@ public class RecordSearch {
           return List.of();
         }
       } else {
-        throw ApiProblem.invalidField("email", type.path() + " cannot be searched by address");
+        throw new InvalidField("email", type.path() + " cannot be searched by address");
       }
       sql.append(" AND EXISTS (SELECT 1 FROM record_index i WHERE i.org_id = r.org_id")
           .append(" AND i.record_id = r.id AND i.kind = ? AND i.value_hash IN (")

@@ -2,7 +2,8 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -54,7 +55,7 @@ public class Records {
         && body.containsKey("id")
         && !JsonValue.NULL.equals(body.get("id"))
         && !id.equals(body.getString("id", ""))) {
-      throw ApiProblem.invalidField("id", "does not match the record in the path");
+      throw new InvalidField("id", "does not match the record in the path");
     }
     ValidatedRecord fields = RecordFields.validate(type, body);
     checkLinks(orgId, fields);
@@ -89,7 +90,7 @@ public class Records {
   public RecordPage page(
       String orgId, RecordType type, String query, String email, String cursor, int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     List<String> ids =
         search.ids(orgId, type, query, email, cursor == null ? "" : cursor, limit + 1);
@@ -146,7 +147,7 @@ public class Records {
   CrmRecord find(String orgId, RecordType type, String id) {
     return findAnyType(orgId, id)
         .filter(r -> r.type() == type)
-        .orElseThrow(() -> ApiProblem.notFound("Record"));
+        .orElseThrow(() -> new NotFound("Record"));
   }
 
   void checkLinks(String orgId, ValidatedRecord fields) {
@@ -154,13 +155,13 @@ public class Records {
         && findAnyType(orgId, fields.accountId())
             .filter(r -> r.type() == RecordType.ACCOUNTS)
             .isEmpty()) {
-      throw ApiProblem.invalidField("accountId", "no such account");
+      throw new InvalidField("accountId", "no such account");
     }
     if (fields.contactId() != null
         && findAnyType(orgId, fields.contactId())
             .filter(r -> r.type() == RecordType.CONTACTS)
             .isEmpty()) {
-      throw ApiProblem.invalidField("contactId", "no such contact");
+      throw new InvalidField("contactId", "no such contact");
     }
   }
 }

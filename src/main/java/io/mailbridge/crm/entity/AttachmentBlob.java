@@ -1,6 +1,6 @@
 package io.mailbridge.crm.entity;
 
-import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.base.OpaqueId;
 import io.mailbridge.platform.crypto.entity.RowBinding;
 import io.mailbridge.platform.crypto.entity.SealedValue;
 import io.mailbridge.platform.crypto.entity.SealedValueConverter;

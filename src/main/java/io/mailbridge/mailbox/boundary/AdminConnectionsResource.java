@@ -3,9 +3,9 @@ package io.mailbridge.mailbox.boundary;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.RevokeConnection;
 import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.platform.config.boundary.Page;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -32,7 +32,7 @@ public class AdminConnectionsResource {
   public Page<ConnectionView> list(
       @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     List<MailboxConnection> rows = connections.pageOfOrg(caller.orgId(), cursor, limit + 1);
     boolean more = rows.size() > limit;

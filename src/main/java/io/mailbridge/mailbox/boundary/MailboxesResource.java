@@ -2,8 +2,8 @@ package io.mailbridge.mailbox.boundary;
 
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.RevokeConnection;
-import io.mailbridge.platform.config.boundary.Page;
 import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -2,7 +2,9 @@ package io.mailbridge.mailbox.boundary;
 
 import io.mailbridge.mailbox.control.ConnectMailbox;
 import io.mailbridge.mailbox.control.OAuthProviders;
+import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -51,15 +53,20 @@ public class OAuthResource {
       @QueryParam("error") String error,
       @QueryParam("error_description") String errorDescription,
       @Context HttpHeaders headers) {
-    ConnectMailbox.Outcome outcome =
-        connect.complete(
-            providers.named(provider),
-            bounded(state),
-            bounded(code),
-            bounded(error),
-            bounded(errorDescription),
-            OutcomePage.cookies(headers));
-    return OutcomePage.response(outcome);
+    MailProvider named = providers.named(provider);
+    try {
+      return OutcomePage.response(
+          connect.complete(
+              named,
+              bounded(state),
+              bounded(code),
+              bounded(error),
+              bounded(errorDescription),
+              OutcomePage.cookies(headers)));
+    } catch (DomainProblem problem) {
+      // The person in front of the browser gets a page, with the status the API would answer.
+      return OutcomePage.response(OutcomePage.failed(problem));
+    }
   }
 
   static String bounded(String value) {

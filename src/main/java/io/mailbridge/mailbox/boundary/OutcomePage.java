@@ -2,8 +2,11 @@ package io.mailbridge.mailbox.boundary;
 
 import io.mailbridge.mailbox.control.ConnectMailbox;
 import io.mailbridge.mailbox.control.OAuthStates;
-import io.mailbridge.platform.config.boundary.PageHtml;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.problem.ActionRequired;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
+import io.mailbridge.platform.web.boundary.PageHtml;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -44,6 +47,19 @@ public final class OutcomePage {
       Cookie cookie = headers.getCookies().get(name);
       return cookie == null ? null : cookie.getValue();
     };
+  }
+
+  /**
+   * The page for a failure the callback could not turn into an outcome of its own, answered with
+   * the status the API gives the same problem.
+   */
+  static ConnectMailbox.Outcome failed(DomainProblem problem) {
+    return new ConnectMailbox.Outcome(
+        ErrorAnswer.status(problem),
+        problem.code(),
+        problem instanceof ActionRequired ? "Not set up" : "Not possible",
+        problem.getMessage(),
+        null);
   }
 
   static Response response(ConnectMailbox.Outcome outcome) {

@@ -7,7 +7,8 @@ import io.mailbridge.mailbox.control.ProviderApps;
 import io.mailbridge.mailbox.control.ProviderCredentials;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -64,15 +65,14 @@ public class ProviderAppsResource {
   public ProviderAppView put(@PathParam("provider") String name, JsonValue body) {
     MailProvider provider = providers.named(name);
     if (!(body instanceof JsonObject json)) {
-      throw ApiProblem.badRequest("invalid_json", "Send a JSON object");
+      throw new InvalidRequest("invalid_json", "Send a JSON object");
     }
     String allowedField = provider == MailProvider.GOOGLE ? "allowedDomains" : "allowedTenants";
     JsonObject certificate = json.get("certificate") instanceof JsonObject c ? c : null;
     if (json.containsKey("certificate")
         && certificate == null
         && json.get("certificate") != JsonValue.NULL) {
-      throw ApiProblem.invalidField(
-          "certificate", "must be {\"privateKeyPem\",\"certificatePem\"}");
+      throw new InvalidField("certificate", "must be {\"privateKeyPem\",\"certificatePem\"}");
     }
     ProviderAppSettings settings =
         new ProviderAppSettings(
@@ -108,7 +108,7 @@ public class ProviderAppsResource {
       return null;
     }
     if (!(value instanceof JsonString s)) {
-      throw ApiProblem.invalidField(field, "must be a string");
+      throw new InvalidField(field, "must be a string");
     }
     return s.getString();
   }
@@ -119,12 +119,12 @@ public class ProviderAppsResource {
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
-      throw ApiProblem.invalidField(field, "must be an array of strings");
+      throw new InvalidField(field, "must be an array of strings");
     }
     List<String> items = new ArrayList<>();
     for (JsonValue item : array) {
       if (!(item instanceof JsonString s)) {
-        throw ApiProblem.invalidField(field, "must be an array of strings");
+        throw new InvalidField(field, "must be an array of strings");
       }
       items.add(s.getString());
     }
@@ -139,6 +139,6 @@ public class ProviderAppsResource {
     if (value == JsonValue.TRUE) {
       return true;
     }
-    throw ApiProblem.invalidField(field, "must be true or false");
+    throw new InvalidField(field, "must be true or false");
   }
 }

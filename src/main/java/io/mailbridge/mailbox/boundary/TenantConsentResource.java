@@ -1,7 +1,7 @@
 package io.mailbridge.mailbox.boundary;
 
-import io.mailbridge.mailbox.graph.control.ConsentedTenants;
-import io.mailbridge.mailbox.graph.control.TenantConsent;
+import io.mailbridge.mailbox.control.TenantConsents;
+import io.mailbridge.mailbox.control.TenantConsents.ConsentedTenantView;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.annotation.security.PermitAll;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -27,13 +26,9 @@ import java.util.List;
 @RolesAllowed("ADMIN")
 public class TenantConsentResource {
 
-  @Inject TenantConsent consent;
-  @Inject ConsentedTenants tenants;
+  @Inject TenantConsents consent;
   @Inject MailbridgeSettings settings;
   @Inject Caller caller;
-
-  /** A consented tenant as admins see it. */
-  public record TenantView(String tenantId, String consentedBy, Instant consentedAt) {}
 
   @GET
   @Path("consent")
@@ -66,9 +61,7 @@ public class TenantConsentResource {
   @GET
   @Path("tenants")
   @Produces(MediaType.APPLICATION_JSON)
-  public List<TenantView> consented() {
-    return tenants.ofOrg(caller.orgId()).stream()
-        .map(t -> new TenantView(t.tenantId(), t.consentedBy(), t.consentedAt()))
-        .toList();
+  public List<ConsentedTenantView> consented() {
+    return consent.consented(caller.orgId());
   }
 }

@@ -7,9 +7,9 @@ import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.OAuthState;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.problem.NotAllowed;
 import io.mailbridge.platform.security.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,8 +63,7 @@ public class ConnectMailbox {
   public Started start(String orgId, String userId, MailProvider provider) {
     ProviderApp app = apps.required(orgId, provider);
     if (app.connectionsBlocked()) {
-      throw new ApiProblem(
-          403,
+      throw new NotAllowed(
           "provider_blocked",
           "An admin has blocked new " + provider.displayName() + " connections");
     }
@@ -92,8 +91,9 @@ public class ConnectMailbox {
   }
 
   /**
-   * Completes a callback. Every refusal is an outcome (the browser shows a page), never an
-   * exception, and nothing is stored unless every check passed.
+   * Completes a callback. Every refusal of the provider or the browser is an outcome (the browser
+   * shows a page); a provider the org has not set up is a {@link ProviderNotConfigured}. Nothing is
+   * stored unless every check passed.
    */
   public Outcome complete(
       MailProvider provider,
@@ -126,12 +126,8 @@ public class ConnectMailbox {
           "The account is disabled",
           "This CRM account can no longer sign in.");
     }
-    ProviderApp app;
-    try {
-      app = apps.required(row.orgId(), provider);
-    } catch (ApiProblem notConfigured) {
-      return Outcome.refused(409, notConfigured.code(), "Not set up", notConfigured.getMessage());
-    }
+    // Not set up (any more): ProviderNotConfigured, which the callback page shows like a refusal.
+    ProviderApp app = apps.required(row.orgId(), provider);
     if (app.connectionsBlocked()) {
       return Outcome.refused(
           403,

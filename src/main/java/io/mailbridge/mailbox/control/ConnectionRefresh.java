@@ -4,8 +4,8 @@ import io.mailbridge.mailbox.control.ConnectionTokenStore.Snapshot;
 import io.mailbridge.mailbox.entity.ConnectionState;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.problem.Unavailable;
 import io.mailbridge.platform.security.control.OpaqueTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,8 +74,7 @@ public class ConnectionRefresh {
         return refreshHolding(seen, owner);
       }
       if (now.isAfter(giveUp)) {
-        throw new ApiProblem(
-            503,
+        throw new Unavailable(
             "refresh_in_progress",
             "Access to the mailbox is being renewed and that is taking long; try again shortly",
             Duration.ofSeconds(5));
@@ -121,8 +120,7 @@ public class ConnectionRefresh {
                 + seen.address()
                 + ": "
                 + refused.getMessage());
-        throw new ApiProblem(
-            502,
+        throw new ProviderRefused(
             "provider_refused",
             seen.provider().displayName()
                 + " refused to renew access ("
@@ -131,8 +129,7 @@ public class ConnectionRefresh {
                 + seen.provider().pathName());
       } catch (OutboundFailure unreachable) {
         LOG.log(Level.WARNING, "Token refresh failed: {0}", unreachable.getMessage());
-        throw new ApiProblem(
-            503,
+        throw new ProviderUnreachable(
             "provider_unavailable",
             seen.provider().displayName() + " could not be reached to renew access; try again",
             Duration.ofSeconds(30));
@@ -150,17 +147,17 @@ public class ConnectionRefresh {
     }
   }
 
-  private static ApiProblem reauthRequired(Snapshot seen) {
-    return new ApiProblem(
-        409,
-        "mailbox_reauth_required",
+  private static MailboxReauthRequired reauthRequired(Snapshot seen) {
+    String reconnectPath = "/api/oauth/" + seen.provider().pathName() + "/start";
+    return new MailboxReauthRequired(
         "Access to the "
             + seen.provider().displayName()
             + " mailbox "
             + seen.address()
-            + " has ended; connect it again (GET /api/oauth/"
-            + seen.provider().pathName()
-            + "/start)");
+            + " has ended; connect it again (GET "
+            + reconnectPath
+            + ")",
+        reconnectPath);
   }
 
   private static void pause() {
@@ -168,7 +165,7 @@ public class ConnectionRefresh {
       Thread.sleep(POLL.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiProblem(503, "interrupted", "The server is shutting down; try again");
+      throw new Unavailable("interrupted", "The server is shutting down; try again");
     }
   }
 }

@@ -3,7 +3,7 @@ package io.mailbridge.mailbox.control;
 import io.mailbridge.mailbox.entity.ConnectionState;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -45,7 +45,7 @@ public class ConnectionTokenStore {
   public Snapshot read(String orgId, String id) {
     MailboxConnection c = em.find(MailboxConnection.class, id);
     if (c == null || !c.orgId().equals(orgId)) {
-      throw ApiProblem.notFound("Mailbox " + id);
+      throw new NotFound("Mailbox " + id);
     }
     return new Snapshot(
         c.id(),

@@ -1,6 +1,6 @@
 package io.mailbridge.mailbox.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.Unavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
@@ -52,10 +52,10 @@ public class ConnectionTokens {
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new ApiProblem(503, "refresh_in_progress", "Renewing mailbox access takes too long");
+      throw new Unavailable("refresh_in_progress", "Renewing mailbox access takes too long");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiProblem(503, "interrupted", "The server is shutting down; try again");
+      throw new Unavailable("interrupted", "The server is shutting down; try again");
     }
   }
 }

@@ -2,8 +2,8 @@ package io.mailbridge.mailbox.control;
 
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -28,7 +28,7 @@ public class MailboxConnections {
   public MailboxConnection inOrg(String orgId, String id) {
     MailboxConnection connection = id == null ? null : em.find(MailboxConnection.class, id);
     if (connection == null || !connection.orgId().equals(orgId)) {
-      throw ApiProblem.notFound("Mailbox " + id);
+      throw new NotFound("Mailbox " + id);
     }
     return connection;
   }
@@ -37,7 +37,7 @@ public class MailboxConnections {
   public MailboxConnection ownedBy(String orgId, String userId, String id) {
     MailboxConnection connection = inOrg(orgId, id);
     if (!connection.userId().equals(userId)) {
-      throw ApiProblem.notFound("Mailbox " + id);
+      throw new NotFound("Mailbox " + id);
     }
     return connection;
   }

@@ -52,10 +52,10 @@ public interface OAuthProvider {
 
   /**
    * Checks and normalizes one entry of the org's allowed list (a Workspace domain for Google, a
-   * tenant id for Microsoft); throws an {@code ApiProblem} naming the field when it is not one.
+   * tenant id for Microsoft); throws an {@code InvalidField} naming the field when it is not one.
    */
   String allowedEntry(String raw, String field);
 
-  /** Checks the client id's shape; throws an {@code ApiProblem} when it cannot be one. */
+  /** Checks the client id's shape; throws an {@code InvalidField} when it cannot be one. */
   String clientId(String raw);
 }

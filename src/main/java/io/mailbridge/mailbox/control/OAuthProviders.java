@@ -1,7 +1,7 @@
 package io.mailbridge.mailbox.control;
 
 import io.mailbridge.mailbox.entity.MailProvider;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -25,6 +25,6 @@ public class OAuthProviders {
   /** The provider named in a path ({@code google}, {@code microsoft}); 404 for any other. */
   public MailProvider named(String pathName) {
     return MailProvider.fromPath(pathName)
-        .orElseThrow(() -> ApiProblem.notFound("Provider \"" + pathName + "\""));
+        .orElseThrow(() -> new NotFound("Provider \"" + pathName + "\""));
   }
 }

@@ -3,7 +3,7 @@ package io.mailbridge.mailbox.control;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -49,13 +49,24 @@ public class ProviderApps {
         .getResultList();
   }
 
+  /**
+   * The Microsoft app the Outlook task pane signs in with on Exchange Online: that of the org, or
+   * with no org named the only one on this server. Client ids are not secret.
+   */
+  public Optional<String> addinClientId(String orgId) {
+    if (orgId != null && !orgId.isBlank()) {
+      return find(orgId.strip(), MailProvider.MICROSOFT).map(ProviderApp::clientId);
+    }
+    List<ProviderApp> all = allAt(MailProvider.MICROSOFT);
+    return all.size() == 1 ? Optional.of(all.get(0).clientId()) : Optional.empty();
+  }
+
   /** The app users of this org connect through; 409 when an admin has not set it up. */
   public ProviderApp required(String orgId, MailProvider provider) {
     return find(orgId, provider)
         .orElseThrow(
             () ->
-                ApiProblem.conflict(
-                    "provider_not_configured",
+                new ProviderNotConfigured(
                     provider.displayName()
                         + " is not set up for this organisation yet; an admin sets it under"
                         + " /api/admin/providers/"
@@ -71,15 +82,15 @@ public class ProviderApps {
     List<String> allowed = normalizedAllowed(oauth, settings.allowed());
     String secret = settings.clientSecret();
     if (secret != null && (secret.isBlank() || secret.length() > MAX_SECRET_LENGTH)) {
-      throw ApiProblem.invalidField("clientSecret", "must be a non-empty string");
+      throw new InvalidField("clientSecret", "must be a non-empty string");
     }
     if (settings.privateKeyPem() != null || settings.certificatePem() != null) {
       if (provider != MailProvider.MICROSOFT) {
-        throw ApiProblem.invalidField(
+        throw new InvalidField(
             "certificate", "only Microsoft apps can use a certificate instead of a secret");
       }
       if (secret != null) {
-        throw ApiProblem.invalidField("certificate", "give a client secret or a certificate");
+        throw new InvalidField("certificate", "give a client secret or a certificate");
       }
       credentials.checkCertificate(settings.privateKeyPem(), settings.certificatePem());
     }
@@ -89,7 +100,7 @@ public class ProviderApps {
             || settings.privateKeyPem() != null
             || existing.map(a -> a.hasClientSecret() || a.hasCertificate()).orElse(false);
     if (!hasCredential) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "clientSecret",
           "is required the first time"
               + (provider == MailProvider.MICROSOFT ? " (or a certificate)" : ""));
@@ -124,7 +135,7 @@ public class ProviderApps {
       return List.of();
     }
     if (raw.size() > MAX_ALLOWED) {
-      throw ApiProblem.invalidField("allowed", "at most " + MAX_ALLOWED + " entries");
+      throw new InvalidField("allowed", "at most " + MAX_ALLOWED + " entries");
     }
     LinkedHashSet<String> entries = new LinkedHashSet<>();
     for (int i = 0; i < raw.size(); i++) {

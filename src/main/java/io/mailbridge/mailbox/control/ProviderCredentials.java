@@ -8,7 +8,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.mailbridge.mailbox.entity.ProviderApp;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.OpaqueTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
@@ -59,20 +59,20 @@ public class ProviderCredentials {
   /** Checks that the key and certificate belong together and the certificate is valid now. */
   public void checkCertificate(String privateKeyPem, String certificatePem) {
     if (privateKeyPem == null || certificatePem == null) {
-      throw ApiProblem.invalidField("certificate", "needs both privateKeyPem and certificatePem");
+      throw new InvalidField("certificate", "needs both privateKeyPem and certificatePem");
     }
     X509Certificate certificate = certificate(certificatePem);
     PrivateKey key = privateKey(privateKeyPem);
     if (!(key instanceof RSAPrivateCrtKey rsa)
         || !(certificate.getPublicKey() instanceof RSAPublicKey pub)
         || !rsa.getModulus().equals(pub.getModulus())) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "certificate", "the private key does not belong to the certificate (RSA keys only)");
     }
     try {
       certificate.checkValidity(Date.from(clock.instant()));
     } catch (GeneralSecurityException e) {
-      throw ApiProblem.invalidField("certificate", "the certificate is expired or not yet valid");
+      throw new InvalidField("certificate", "the certificate is expired or not yet valid");
     }
   }
 
@@ -126,7 +126,7 @@ public class ProviderCredentials {
               .generateCertificate(
                   new ByteArrayInputStream(pem.strip().getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw ApiProblem.invalidField("certificatePem", "is not a PEM X.509 certificate");
+      throw new InvalidField("certificatePem", "is not a PEM X.509 certificate");
     }
   }
 
@@ -139,7 +139,7 @@ public class ProviderCredentials {
       return KeyFactory.getInstance("RSA")
           .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "privateKeyPem", "is not an unencrypted PKCS#8 RSA key (BEGIN PRIVATE KEY)");
     }
   }

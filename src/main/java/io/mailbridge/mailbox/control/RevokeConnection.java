@@ -6,8 +6,8 @@ import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -67,7 +67,7 @@ public class RevokeConnection {
       LOG.log(Level.WARNING, "Revocation not confirmed: {0}", unreachable.getMessage());
       outcome = "provider_unreachable";
       message = who + " could not be reached to revoke access";
-    } catch (ApiProblem noToken) {
+    } catch (DomainProblem noToken) {
       outcome = "provider_unreachable";
       message = who + " access could not be renewed to revoke it (" + noToken.code() + ")";
     }

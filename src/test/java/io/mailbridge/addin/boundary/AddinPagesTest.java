@@ -3,7 +3,7 @@ package io.mailbridge.addin.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.mailbox.ews.control.ExchangeHostEntry;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

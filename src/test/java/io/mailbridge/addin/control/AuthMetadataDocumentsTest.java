@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.exchange.TestCertificates;
 import io.mailbridge.it.exchange.TestCertificates.SigningKey;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.problem.NotAuthenticated;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -113,12 +114,12 @@ class AuthMetadataDocumentsTest {
             exchange.metadataVariant(
                 "large", ("{\"keys\":[],\"p\":\"" + "x".repeat(70_000) + "\"}").getBytes()));
     for (String amurl : amurls) {
-      ApiProblem problem =
+      NotAuthenticated problem =
           assertThrows(
-              ApiProblem.class,
+              NotAuthenticated.class,
               () -> documents.signingCertificate(URI.create(amurl), x5t, LOOPBACK),
               amurl);
-      assertEquals(401, problem.status(), amurl);
+      assertEquals(401, ErrorAnswer.status(problem), amurl);
       assertEquals("invalid_identity_token", problem.code(), amurl);
       assertEquals(AuthMetadataDocuments.UNUSABLE, problem.getMessage(), amurl);
     }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.crm.entity.RecordType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -37,17 +38,17 @@ class RecordFieldsTest {
 
   @Test
   void errorsNameTheField() {
-    ApiProblem problem =
+    InvalidField problem =
         assertThrows(
-            ApiProblem.class,
+            InvalidField.class,
             () ->
                 RecordFields.validate(
                     RecordType.OPPORTUNITIES, json("{\"name\":\"N\",\"amount\":1.23456}")));
-    assertEquals(400, problem.status());
+    assertEquals(400, ErrorAnswer.status(problem));
     assertTrue(problem.getMessage().startsWith("amount:"), problem.getMessage());
     assertTrue(
         assertThrows(
-                ApiProblem.class,
+                InvalidField.class,
                 () ->
                     RecordFields.validate(
                         RecordType.LEADS, json("{\"lastName\":\"L\",\"accountId\":\"x\"}")))

@@ -26,20 +26,14 @@ public final class OAuthOrgs {
       String microsoftClient) {}
 
   public static Org create(TestOrgs testOrgs, ApiClient api, FakeProviders fake) {
-    AppUser admin = testOrgs.orgWithAdmin("oauth");
-    AppUser rep = testOrgs.user(admin.orgId(), "USER", "rep");
-    String adminToken = api.accessToken(admin.email(), TestOrgs.PASSWORD);
+    TestOrgs.SignedInOrg org = testOrgs.signedIn("oauth", api);
+    String adminToken = org.adminToken();
     String googleClient = "it-" + UUID.randomUUID() + ".apps.googleusercontent.com";
     String microsoftClient = UUID.randomUUID().toString();
     register(api, adminToken, fake, "google", googleClient);
     register(api, adminToken, fake, "microsoft", microsoftClient);
     return new Org(
-        admin,
-        adminToken,
-        rep,
-        api.accessToken(rep.email(), TestOrgs.PASSWORD),
-        googleClient,
-        microsoftClient);
+        org.admin(), adminToken, org.rep(), org.repToken(), googleClient, microsoftClient);
   }
 
   private static void register(

@@ -1,8 +1,9 @@
 package io.mailbridge.mailbox.ews.boundary;
 
-import io.mailbridge.mailbox.ews.control.ExchangeHostEntry;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.mailbox.ews.control.ExchangeHosts;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -36,13 +37,13 @@ public class ExchangeHostsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public List<ExchangeHostEntry> replace(JsonValue body) {
     if (!(body instanceof JsonArray array)) {
-      throw ApiProblem.badRequest(
+      throw new InvalidRequest(
           "invalid_json", "Send a JSON array of {\"host\",\"plainHttp\",\"privateAddress\"}");
     }
     List<ExchangeHostEntry> entries = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       if (!(array.get(i) instanceof JsonObject entry)) {
-        throw ApiProblem.invalidField("[" + i + "]", "must be an object");
+        throw new InvalidField("[" + i + "]", "must be an object");
       }
       entries.add(
           new ExchangeHostEntry(
@@ -61,6 +62,6 @@ public class ExchangeHostsResource {
     if (value == JsonValue.TRUE) {
       return true;
     }
-    throw ApiProblem.invalidField("[" + index + "]." + name, "must be true or false");
+    throw new InvalidField("[" + index + "]." + name, "must be true or false");
   }
 }

@@ -1,5 +1,9 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
@@ -27,10 +31,11 @@ import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.xml.soap.SOAPFault;
@@ -127,7 +132,7 @@ public class EwsClient {
                     .getResponseMessages()
                     .getGetItemResponseMessageOrGetAttachmentResponseMessage());
     if (message.getItems() == null || message.getItems().getItemOrMessage().isEmpty()) {
-      throw ApiProblem.notFound("The email");
+      throw new NotFound("The email");
     }
     return message.getItems().getItemOrMessage().get(0);
   }
@@ -176,8 +181,7 @@ public class EwsClient {
         return response;
       } catch (ServerBusy busy) {
         if (n >= busyAttempts || busy.backoff.compareTo(maxBackoff) > 0) {
-          throw new ApiProblem(
-              503,
+          throw new ProviderBusy(
               "exchange_busy",
               "Exchange is busy; try again in a moment",
               busy.backoff.isZero() ? Duration.ofSeconds(5) : busy.backoff);
@@ -190,8 +194,8 @@ public class EwsClient {
         if ("ErrorServerBusy".equals(code)) {
           Duration backoff = backoffOf(fault.getFault().getDetail());
           if (n >= busyAttempts || backoff.compareTo(maxBackoff) > 0) {
-            throw new ApiProblem(
-                503, "exchange_busy", "Exchange is busy; try again in a moment", backoff);
+            throw new ProviderBusy(
+                "exchange_busy", "Exchange is busy; try again in a moment", backoff);
           }
           sleep(backoff);
           continue;
@@ -201,7 +205,7 @@ public class EwsClient {
         throw transportProblem(failure);
       } catch (WebServiceException e) {
         LOG.log(Level.INFO, "EWS call to " + call.endpoint().getHost() + " failed", e);
-        throw new ApiProblem(502, "exchange_error", "Exchange's answer could not be understood");
+        throw new ProviderRefused("exchange_error", "Exchange's answer could not be understood");
       }
     }
   }
@@ -232,7 +236,7 @@ public class EwsClient {
 
   private static ResponseMessageType single(List<ResponseMessageType> messages) {
     if (messages.isEmpty()) {
-      throw new ApiProblem(502, "exchange_error", "Exchange answered without a response message");
+      throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
     }
     ResponseMessageType message = messages.get(0);
     check(message);
@@ -245,32 +249,29 @@ public class EwsClient {
     }
     String code = message.getResponseCode();
     if ("ErrorItemNotFound".equals(code) || "ErrorInvalidIdMalformed".equals(code)) {
-      throw ApiProblem.notFound("The email (Exchange: " + code + ")");
+      throw new NotFound("The email (Exchange: " + code + ")");
     }
     throw exchangeError(code);
   }
 
-  private static ApiProblem exchangeError(String code) {
-    return new ApiProblem(
-        502,
+  private static ProviderRefused exchangeError(String code) {
+    return new ProviderRefused(
         "exchange_error",
         "Exchange refused the request: " + (code == null ? "no error code" : code));
   }
 
-  private static ApiProblem transportProblem(EwsTransportFailure failure) {
+  private static DomainProblem transportProblem(EwsTransportFailure failure) {
     return switch (failure.reason()) {
       case TOO_LARGE ->
-          new ApiProblem(
-              413, "too_large", "The email is larger than Mailbridge accepts from Exchange");
-      case TIMEOUT -> new ApiProblem(504, "exchange_timeout", "Exchange did not answer in time");
-      case REFUSED -> new ApiProblem(502, "exchange_error", failure.getMessage());
+          new ProviderAnswerTooLarge("The email is larger than Mailbridge accepts from Exchange");
+      case TIMEOUT -> new ProviderTimeout("exchange_timeout", "Exchange did not answer in time");
+      case REFUSED -> new ProviderRefused("exchange_error", failure.getMessage());
       case FAILED ->
           failure.httpStatus() == 401 || failure.httpStatus() == 403
-              ? new ApiProblem(
-                  502,
+              ? new ProviderRefused(
                   "exchange_unauthorized",
                   "Exchange refused the callback token; reopen the email and try again")
-              : new ApiProblem(502, "exchange_error", failure.getMessage());
+              : new ProviderRefused("exchange_error", failure.getMessage());
     };
   }
 
@@ -389,7 +390,7 @@ public class EwsClient {
       Thread.sleep(Math.max(0, backoff.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiProblem(503, "exchange_busy", "Interrupted while Exchange was busy");
+      throw new ProviderBusy("exchange_busy", "Interrupted while Exchange was busy", null);
     }
   }
 

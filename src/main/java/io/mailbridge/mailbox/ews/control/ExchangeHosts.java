@@ -1,9 +1,11 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ExchangeAllowList;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
 import io.mailbridge.mailbox.ews.entity.ExchangeHost;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -24,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * private addresses only where the operator lets admins allow them at all.
  */
 @ApplicationScoped
-public class ExchangeHosts {
+public class ExchangeHosts implements ExchangeAllowList {
 
   /** The operator's server-wide switch without which no org's {@code privateAddress} counts. */
   static final String ALLOW_PRIVATE_ADDRESSES = "mailbridge.outbound.allow-private-addresses";
@@ -52,6 +54,7 @@ public class ExchangeHosts {
   }
 
   /** Every org's hosts, for what the server as a whole must trust (the task pane's framers). */
+  @Override
   public List<ExchangeHostEntry> ofEveryOrg() {
     return em.createQuery("SELECT h FROM ExchangeHost h ORDER BY h.host", ExchangeHost.class)
         .getResultStream()
@@ -64,14 +67,14 @@ public class ExchangeHosts {
   @Transactional
   public List<ExchangeHostEntry> replace(String orgId, List<ExchangeHostEntry> entries) {
     if (entries.size() > MAX_ENTRIES) {
-      throw ApiProblem.invalidField("hosts", "at most " + MAX_ENTRIES + " entries");
+      throw new InvalidField("hosts", "at most " + MAX_ENTRIES + " entries");
     }
     Map<String, ExchangeHostEntry> byHost = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       ExchangeHostEntry entry = entries.get(i);
       String host = normalizeHost(entry.host(), "[" + i + "].host");
       if (entry.privateAddress() && !privateAddressesAllowed.get()) {
-        throw ApiProblem.invalidField(
+        throw new InvalidField(
             "[" + i + "].privateAddress",
             "this server does not let admins allow private addresses; its operator can, with the"
                 + " setting "
@@ -80,7 +83,7 @@ public class ExchangeHosts {
       if (byHost.putIfAbsent(
               host, new ExchangeHostEntry(host, entry.plainHttp(), entry.privateAddress()))
           != null) {
-        throw ApiProblem.invalidField("[" + i + "].host", host + " is listed twice");
+        throw new InvalidField("[" + i + "].host", host + " is listed twice");
       }
     }
     em.createQuery("DELETE FROM ExchangeHost h WHERE h.orgId = :org")
@@ -106,6 +109,7 @@ public class ExchangeHosts {
   /**
    * Every org that lists this host, with its rule: identity tokens arrive before the org is known.
    */
+  @Override
   public Map<String, HostRule> orgsListing(String host) {
     boolean privateAllowed = privateAddressesAllowed.get();
     Map<String, HostRule> orgs = new LinkedHashMap<>();
@@ -123,7 +127,7 @@ public class ExchangeHosts {
 
   static String normalizeHost(String raw, String field) {
     if (raw == null || raw.isBlank()) {
-      throw ApiProblem.invalidField(field, "is required");
+      throw new InvalidField(field, "is required");
     }
     String host = raw.strip().toLowerCase(Locale.ROOT);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -134,7 +138,7 @@ public class ExchangeHosts {
     }
     boolean ipv6 = host.contains(":") && IPV6.matcher(host).matches();
     if (!ipv6 && !HOST_NAME.matcher(host).matches()) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           field,
           "\""
               + raw.strip()

@@ -1,15 +1,23 @@
 package io.mailbridge.mailbox.ews.control;
 
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.mailbox.MimeMail;
+import io.mailbridge.mailbox.control.LoggedMark;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MessageSource;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.message.MimeMail;
+import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -19,11 +27,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads Exchange emails over EWS into the normalized model. Nothing EWS-specific leaves this
- * package: callers get {@link MailMessage}s and {@link MailAttachment}s.
+ * Exchange on-premises as a {@link MessageSource}: reads emails over EWS with the item's callback
+ * token into the normalized model, fetches only the chosen attachments, and calls only endpoints on
+ * the org's allow-list. Nothing EWS-specific leaves this package.
  */
 @ApplicationScoped
-public class ExchangeMailbox {
+public class ExchangeMailbox implements MessageSource {
 
   /** The named property that marks an item as logged (the task pane writes it with UpdateItem). */
   public static final String LOGGED_PROPERTY_SET = "c5d3f6a2-8b1e-4f7a-9d20-6e4b1a7c3f58";
@@ -31,8 +40,53 @@ public class ExchangeMailbox {
   public static final String LOGGED_PROPERTY_NAME = "MailbridgeActivityId";
 
   @Inject EwsClient ews;
+  @Inject ExchangeHosts hosts;
+  @Inject OutboundHttp outbound;
 
-  public ExchangeItem read(EwsCall call, String itemId) {
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.EXCHANGE;
+  }
+
+  /** The endpoint Outlook named must be on the org's allow-list, before anything else is done. */
+  @Override
+  public void admit(MailboxAccess mailbox) {
+    try {
+      outbound.checkDestination(mailbox.endpoint(), hosts.policyFor(mailbox.orgId()));
+    } catch (OutboundFailure refused) {
+      throw new InvalidRequest(
+          "exchange_host_not_allowed",
+          refused.getMessage() + "; an admin manages the Exchange allow-list");
+    }
+  }
+
+  @Override
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    return read(call(mailbox), messageId);
+  }
+
+  @Override
+  public List<MailAttachment> open(
+      MailboxAccess mailbox, ReadMessage read, List<String> attachmentIds) {
+    return download(call(mailbox), attachmentIds);
+  }
+
+  /** The task pane writes the property with UpdateItem: the callback token may only read. */
+  @Override
+  public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
+    return new LoggedMark(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME, false);
+  }
+
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
+    return read(mailbox, messageId).loggedActivityId();
+  }
+
+  private EwsCall call(MailboxAccess mailbox) {
+    return new EwsCall(mailbox.endpoint(), mailbox.credential(), hosts.policyFor(mailbox.orgId()));
+  }
+
+  ReadMessage read(EwsCall call, String itemId) {
     ItemType item =
         ews.getItem(
             call,
@@ -40,7 +94,7 @@ public class ExchangeMailbox {
             List.of(EwsClient.stringProperty(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME)));
     MimeContentType mime = item.getMimeContent();
     if (mime == null || mime.getValue() == null) {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent the email without its content");
+      throw new ProviderRefused("exchange_error", "Exchange sent the email without its content");
     }
     MailMessage message;
     try {
@@ -49,7 +103,7 @@ public class ExchangeMailbox {
           MimeMail.read(
               "ews", item.getItemId() == null ? itemId : item.getItemId().getId(), rfc822, false);
     } catch (IllegalArgumentException | MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent content that is not an email");
+      throw new ProviderRefused("exchange_error", "Exchange sent content that is not an email");
     }
     Map<String, MailAttachment> attachments = new LinkedHashMap<>();
     if (item.getAttachments() != null) {
@@ -70,12 +124,11 @@ public class ExchangeMailbox {
       }
     }
     // The MIME copy of the attachments is dropped: only the ones the rep chose are fetched.
-    return new ExchangeItem(
-        message.withAttachments(List.of()), attachments, loggedActivityId(item));
+    return new ReadMessage(message.withAttachments(List.of()), attachments, loggedActivityId(item));
   }
 
   /** The chosen attachments with their bytes, in one GetAttachment call. */
-  public List<MailAttachment> download(EwsCall call, List<String> attachmentIds) {
+  List<MailAttachment> download(EwsCall call, List<String> attachmentIds) {
     if (attachmentIds.isEmpty()) {
       return List.of();
     }
@@ -96,12 +149,12 @@ public class ExchangeMailbox {
       if (item == null
           || item.getMimeContent() == null
           || item.getMimeContent().getValue() == null) {
-        throw new ApiProblem(
-            502, "exchange_error", "Exchange sent an attached email without content");
+        throw new ProviderRefused(
+            "exchange_error", "Exchange sent an attached email without content");
       }
       content = Base64.getMimeDecoder().decode(item.getMimeContent().getValue());
     } else {
-      throw new ApiProblem(502, "exchange_error", "Exchange sent an attachment of an unknown kind");
+      throw new ProviderRefused("exchange_error", "Exchange sent an attachment of an unknown kind");
     }
     return new MailAttachment(
         nameOf(attachment),

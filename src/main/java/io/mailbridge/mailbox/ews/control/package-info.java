@@ -1,2 +1,6 @@
-/** Exchange Web Services: the allow-list of Exchange hosts, the EWS client and its mapping. */
+/**
+ * Exchange Web Services: the allow-list of Exchange hosts ({@code ExchangeAllowList}), the EWS
+ * client and {@code ExchangeMailbox}, the {@code MessageSource} for Exchange on-premises. Nothing
+ * EWS-specific leaves this package.
+ */
 package io.mailbridge.mailbox.ews.control;

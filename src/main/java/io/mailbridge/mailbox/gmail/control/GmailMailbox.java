@@ -8,14 +8,26 @@ import com.google.api.services.gmail.model.Label;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.gmail.model.ModifyMessageRequest;
-import io.mailbridge.mailbox.MailAddress;
-import io.mailbridge.mailbox.MimeMail;
+import io.mailbridge.mailbox.control.LoggedMark;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MessageSource;
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.gmail.control.OutboundGoogleTransport.OutboundIOException;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -32,7 +44,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with Angus Mail, participants from {@code format=metadata}, and the "Logged to CRM" label.
  */
 @ApplicationScoped
-public class GmailMailbox {
+public class GmailMailbox implements MessageSource {
 
   private static final Logger LOG = Logger.getLogger(GmailMailbox.class.getName());
 
@@ -88,41 +100,107 @@ public class GmailMailbox {
         .build();
   }
 
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GMAIL;
+  }
+
+  @Override
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    return read(mailbox.credential(), messageId);
+  }
+
+  /** The raw message carried every attachment already: nothing more is fetched. */
+  @Override
+  public List<MailAttachment> open(
+      MailboxAccess mailbox, ReadMessage read, List<String> attachmentIds) {
+    return attachmentIds.stream().map(read.attachments()::get).toList();
+  }
+
+  /**
+   * Labels the message "Logged to CRM". The email is stored by then and the label is only a hint
+   * for the rep, so a provider that refuses it leaves the mark unwritten instead of failing.
+   */
+  @Override
+  public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
+    try {
+      addLoggedLabel(mailbox.credential(), messageId);
+      return new LoggedMark(null, LOGGED_LABEL, true);
+    } catch (ProviderRefused
+        | ProviderBusy
+        | ProviderUnreachable
+        | ProviderTimeout
+        | NotFound labelFailed) {
+      LOG.log(Level.INFO, "Gmail label not added: {0}", labelFailed.code());
+      return new LoggedMark(null, LOGGED_LABEL, false);
+    }
+  }
+
+  /** Gmail keeps a label, not the activity id. */
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
+    return null;
+  }
+
+  @Override
+  public List<MailAddress> participants(MailboxAccess mailbox, String messageId) {
+    return participants(mailbox.credential(), messageId);
+  }
+
   /** The whole message, parsed; attachments are described by part id with their bytes. */
-  public GmailItem read(String accessToken, String messageId) {
-    Message raw =
-        call(
-            () ->
-                client(accessToken, READ_MESSAGE)
-                    .users()
-                    .messages()
-                    .get(ME, messageId)
-                    .setFormat("raw")
-                    .execute());
+  ReadMessage read(String accessToken, String messageId) {
+    return readRaw(messageId, raw(accessToken, messageId));
+  }
+
+  /** {@code GET users/me/messages/{id}?format=raw}. */
+  Message raw(String accessToken, String messageId) {
+    return call(
+        () ->
+            client(accessToken, READ_MESSAGE)
+                .users()
+                .messages()
+                .get(ME, messageId)
+                .setFormat("raw")
+                .execute());
+  }
+
+  /**
+   * A {@code format=raw} answer in the normalized model: the owner sent it when Gmail labels it
+   * SENT; attachments by MIME part id (stable across reads, unlike Gmail's attachment ids).
+   */
+  static ReadMessage readRaw(String messageId, Message raw) {
     if (raw.getRaw() == null) {
-      throw new ApiProblem(502, "gmail_error", "Gmail answered without the message's content");
+      throw new ProviderRefused("gmail_error", "Gmail answered without the message's content");
     }
     boolean ownerSent = raw.getLabelIds() != null && raw.getLabelIds().contains("SENT");
     try {
       MimeMail.Parsed parsed = MimeMail.parse("gmail", messageId, raw.decodeRaw(), ownerSent);
-      return new GmailItem(parsed.message(), parsed.attachmentsByPart());
+      return new ReadMessage(parsed.message(), parsed.attachmentsByPart(), null);
     } catch (MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "gmail_error", "Gmail sent a message that is not readable MIME");
+      throw new ProviderRefused("gmail_error", "Gmail sent a message that is not readable MIME");
     }
   }
 
   /** From, To and Cc of a message, without downloading it. */
-  public List<MailAddress> participants(String accessToken, String messageId) {
-    Message meta =
-        call(
-            () ->
-                client(accessToken, READ_PARTICIPANTS)
-                    .users()
-                    .messages()
-                    .get(ME, messageId)
-                    .setFormat("metadata")
-                    .setMetadataHeaders(List.of("From", "To", "Cc"))
-                    .execute());
+  List<MailAddress> participants(String accessToken, String messageId) {
+    return participantsOf(metadata(accessToken, messageId));
+  }
+
+  /** {@code GET users/me/messages/{id}?format=metadata} with From, To and Cc only. */
+  Message metadata(String accessToken, String messageId) {
+    return call(
+        () ->
+            client(accessToken, READ_PARTICIPANTS)
+                .users()
+                .messages()
+                .get(ME, messageId)
+                .setFormat("metadata")
+                .setMetadataHeaders(List.of("From", "To", "Cc"))
+                .execute());
+  }
+
+  /** The addresses of a metadata answer's From, To and Cc headers, in the headers' order. */
+  static List<MailAddress> participantsOf(Message meta) {
     List<MailAddress> participants = new ArrayList<>();
     if (meta.getPayload() != null && meta.getPayload().getHeaders() != null) {
       for (MessagePartHeader header : meta.getPayload().getHeaders()) {
@@ -136,7 +214,7 @@ public class GmailMailbox {
   }
 
   /** Adds the "Logged to CRM" label, creating it first when the mailbox has none. */
-  public String addLoggedLabel(String accessToken, String messageId) {
+  String addLoggedLabel(String accessToken, String messageId) {
     String labelId = loggedLabelId(accessToken);
     call(
         () ->
@@ -185,14 +263,12 @@ public class GmailMailbox {
       return call.run();
     } catch (OutboundIOException e) {
       throw switch (e.failure().reason()) {
-        case TIMEOUT -> new ApiProblem(504, "gmail_timeout", "Gmail did not answer in time");
+        case TIMEOUT -> new ProviderTimeout("gmail_timeout", "Gmail did not answer in time");
         case TOO_LARGE ->
-            new ApiProblem(
-                413, "too_large", "The message is larger than Mailbridge reads from Gmail");
-        case REFUSED -> new ApiProblem(502, "gmail_error", e.getMessage());
+            new ProviderAnswerTooLarge("The message is larger than Mailbridge reads from Gmail");
+        case REFUSED -> new ProviderRefused("gmail_error", e.getMessage());
         case FAILED ->
-            new ApiProblem(
-                503,
+            new ProviderUnreachable(
                 "gmail_unavailable",
                 "Gmail could not be reached; try again",
                 Duration.ofSeconds(30));
@@ -201,33 +277,29 @@ public class GmailMailbox {
       throw problemOf(e);
     } catch (IOException e) {
       LOG.log(Level.FINE, "Gmail call failed", e);
-      throw new ApiProblem(503, "gmail_unavailable", "Gmail could not be reached; try again");
+      throw new ProviderUnreachable("gmail_unavailable", "Gmail could not be reached; try again");
     }
   }
 
-  private static ApiProblem problemOf(HttpResponseException e) {
+  static DomainProblem problemOf(HttpResponseException e) {
     String reason =
         e instanceof GoogleJsonResponseException json && json.getDetails() != null
             ? json.getDetails().getMessage()
             : null;
     return switch (e.getStatusCode()) {
-      case 404 -> ApiProblem.notFound("Gmail message");
+      case 404 -> new NotFound("Gmail message");
       case 401 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_unauthorized",
               "Gmail did not accept Mailbridge's access; reconnect the mailbox");
       case 403 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_forbidden",
               "Gmail refused the request" + (reason == null ? "" : ": " + reason));
       case 429, 500, 502, 503, 504 ->
-          new ApiProblem(
-              503, "gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(e));
+          new ProviderBusy("gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(e));
       default ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "gmail_error",
               "Gmail answered " + e.getStatusCode() + (reason == null ? "" : ": " + reason));
     };

@@ -12,10 +12,10 @@ import io.mailbridge.mailbox.control.TokenEndpointError;
 import io.mailbridge.mailbox.control.TokenGrant;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -214,7 +214,7 @@ public class GoogleOAuth implements OAuthProvider {
   public String allowedEntry(String raw, String field) {
     String domain = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
     if (!DOMAIN.matcher(domain).matches()) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "allowedDomains" + field, "\"" + raw + "\" is not a domain name such as example.com");
     }
     return domain;
@@ -223,7 +223,7 @@ public class GoogleOAuth implements OAuthProvider {
   @Override
   public String clientId(String raw) {
     if (raw == null || !CLIENT_ID.matcher(raw.strip()).matches()) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "clientId", "must be the OAuth client id from the Google Cloud console");
     }
     return raw.strip();

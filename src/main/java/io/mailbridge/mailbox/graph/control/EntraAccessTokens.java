@@ -5,9 +5,10 @@ import com.nimbusds.jwt.JWTParser;
 import io.mailbridge.mailbox.control.AccountRefused;
 import io.mailbridge.mailbox.control.ProviderApps;
 import io.mailbridge.mailbox.control.ProviderTokenVerifier;
+import io.mailbridge.mailbox.control.VerifiedEntraToken;
 import io.mailbridge.mailbox.entity.MailProvider;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -99,8 +100,7 @@ public class EntraAccessTokens {
     }
     Set<String> orgs = tenants.orgsConsenting(tid);
     if (orgs.isEmpty()) {
-      throw new ApiProblem(
-          401,
+      throw new NotAuthenticated(
           "tenant_not_consented",
           "No admin of your Microsoft 365 tenant has consented to Mailbridge yet; a Mailbridge"
               + " admin opens /api/admin/microsoft/consent to ask for it");
@@ -137,7 +137,7 @@ public class EntraAccessTokens {
                   auds -> !auds.isEmpty(),
                   null));
     } catch (AccountRefused e) {
-      throw new ApiProblem(401, "invalid_access_token", e.getMessage());
+      throw new NotAuthenticated("invalid_access_token", e.getMessage());
     }
     Object scp = claims.getClaim("scp");
     if (!(scp instanceof String scopes) || !Arrays.asList(scopes.split(" ")).contains(apiScope)) {
@@ -198,7 +198,7 @@ public class EntraAccessTokens {
     return aud.equals(GRAPH_APP_ID) || aud.startsWith("https://graph.microsoft.com");
   }
 
-  private static ApiProblem refused(String reason) {
-    return new ApiProblem(401, "invalid_access_token", "The access token was refused: " + reason);
+  private static NotAuthenticated refused(String reason) {
+    return new NotAuthenticated("invalid_access_token", "The access token was refused: " + reason);
   }
 }

@@ -14,13 +14,24 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.mailbox.MailMessage;
-import io.mailbridge.mailbox.MimeMail;
+import io.mailbridge.mailbox.control.LoggedMark;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MessageSource;
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
+import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.graph.control.OutboundGraphClient.OutboundIOException;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.message.MailAttachment;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -32,6 +43,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,7 +57,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Retry-After) is retried by the SDK within a bounded time, then answered as 503.
  */
 @ApplicationScoped
-public class GraphMailbox {
+public class GraphMailbox implements MessageSource {
 
   private static final Logger LOG = Logger.getLogger(GraphMailbox.class.getName());
 
@@ -144,34 +156,76 @@ public class GraphMailbox {
     }
   }
 
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GRAPH;
+  }
+
+  @Override
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    return read(mailbox.credential(), messageId);
+  }
+
+  /** Graph attachments are described lazily: their bytes are fetched when the store reads them. */
+  @Override
+  public List<MailAttachment> open(
+      MailboxAccess mailbox, ReadMessage read, List<String> attachmentIds) {
+    return attachmentIds.stream().map(read.attachments()::get).toList();
+  }
+
+  @Override
+  public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
+    markLogged(mailbox.credential(), messageId, activityId);
+    return new LoggedMark(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME, true);
+  }
+
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
+    return loggedActivity(mailbox.credential(), messageId);
+  }
+
   /** The message (MIME) and its attachments' descriptions; no attachment bytes yet. */
-  public GraphItem read(String accessToken, String messageId) {
-    GraphServiceClient graph = client(accessToken);
-    byte[] mime =
-        call(
-            () -> {
-              try (InputStream in =
-                  graph
-                      .me()
-                      .messages()
-                      .byMessageId(messageId)
-                      .content()
-                      .get(c -> c.options.addAll(options(GraphOperation.READ_MESSAGE)))) {
-                return in == null ? new byte[0] : in.readAllBytes();
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
+  ReadMessage read(String accessToken, String messageId) {
+    byte[] mime = mime(accessToken, messageId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", messageId, mime, false);
     } catch (MimeMail.UnreadableMessage e) {
-      throw new ApiProblem(502, "graph_error", "Graph sent a message that is not readable MIME");
+      throw new ProviderRefused("graph_error", "Graph sent a message that is not readable MIME");
     }
+    return new ReadMessage(
+        message,
+        described(
+            attachmentList(accessToken, messageId),
+            id -> () -> new ByteArrayInputStream(attachmentBytes(accessToken, messageId, id))),
+        null);
+  }
+
+  /** {@code GET /me/messages/{id}/$value}: the message as MIME. */
+  byte[] mime(String accessToken, String messageId) {
+    GraphServiceClient graph = client(accessToken);
+    return call(
+        () -> {
+          try (InputStream in =
+              graph
+                  .me()
+                  .messages()
+                  .byMessageId(messageId)
+                  .content()
+                  .get(c -> c.options.addAll(options(GraphOperation.READ_MESSAGE)))) {
+            return in == null ? new byte[0] : in.readAllBytes();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** {@code GET /me/messages/{id}/attachments}: the descriptions only, no bytes. */
+  List<Attachment> attachmentList(String accessToken, String messageId) {
     AttachmentCollectionResponse listed =
         call(
             () ->
-                graph
+                client(accessToken)
                     .me()
                     .messages()
                     .byMessageId(messageId)
@@ -182,10 +236,17 @@ public class GraphMailbox {
                               new String[] {"id", "name", "contentType", "size", "isInline"};
                           c.options.addAll(options(GraphOperation.LIST_ATTACHMENTS));
                         }));
+    return listed == null || listed.getValue() == null ? List.of() : listed.getValue();
+  }
+
+  /**
+   * Graph's attachment list as descriptors by Graph attachment id, in Graph's order; the bytes come
+   * from {@code content} when someone opens one.
+   */
+  static Map<String, MailAttachment> described(
+      List<Attachment> listed, Function<String, MailAttachment.Content> content) {
     Map<String, MailAttachment> attachments = new LinkedHashMap<>();
-    List<Attachment> values =
-        listed == null || listed.getValue() == null ? List.of() : listed.getValue();
-    for (Attachment attachment : values) {
+    for (Attachment attachment : listed) {
       String id = attachment.getId();
       attachments.put(
           id,
@@ -195,12 +256,14 @@ public class GraphMailbox {
                   ? "application/octet-stream"
                   : attachment.getContentType(),
               attachment.getSize() == null ? 0 : attachment.getSize(),
-              () -> new ByteArrayInputStream(attachmentBytes(graph, messageId, id))));
+              content.apply(id)));
     }
-    return new GraphItem(message, attachments);
+    return attachments;
   }
 
-  private byte[] attachmentBytes(GraphServiceClient graph, String messageId, String attachmentId) {
+  /** One attachment's bytes: its {@code contentBytes}, or the raw {@code $value} of the others. */
+  byte[] attachmentBytes(String accessToken, String messageId, String attachmentId) {
+    GraphServiceClient graph = client(accessToken);
     Attachment attachment =
         call(
             () ->
@@ -233,7 +296,7 @@ public class GraphMailbox {
   }
 
   /** Writes the activity id into the message, so Outlook shows it as logged. */
-  public void markLogged(String accessToken, String messageId, String activityId) {
+  void markLogged(String accessToken, String messageId, String activityId) {
     SingleValueLegacyExtendedProperty property = new SingleValueLegacyExtendedProperty();
     property.setId(LOGGED_PROPERTY_ID);
     property.setValue(activityId);
@@ -249,7 +312,7 @@ public class GraphMailbox {
   }
 
   /** The activity id written into the message, if it was logged. */
-  public String loggedActivity(String accessToken, String messageId) {
+  String loggedActivity(String accessToken, String messageId) {
     Message message =
         call(
             () ->
@@ -288,24 +351,20 @@ public class GraphMailbox {
       if (refused != null) {
         throw switch (refused.failure().reason()) {
           case TIMEOUT ->
-              new ApiProblem(504, "graph_timeout", "Microsoft Graph did not answer in time");
+              new ProviderTimeout("graph_timeout", "Microsoft Graph did not answer in time");
           case TOO_LARGE ->
-              new ApiProblem(
-                  413,
-                  "too_large",
+              new ProviderAnswerTooLarge(
                   "The answer of Microsoft Graph is larger than Mailbridge reads");
-          case REFUSED -> new ApiProblem(502, "graph_error", refused.getMessage());
+          case REFUSED -> new ProviderRefused("graph_error", refused.getMessage());
           case FAILED ->
-              new ApiProblem(
-                  503,
+              new ProviderUnreachable(
                   "graph_unavailable",
                   "Microsoft Graph could not be reached; try again",
                   Duration.ofSeconds(30));
         };
       }
       if (find(e, java.io.InterruptedIOException.class) != null) {
-        throw new ApiProblem(
-            503,
+        throw new ProviderBusy(
             "graph_busy",
             "Microsoft Graph kept asking to wait; try again shortly",
             Duration.ofSeconds(30));
@@ -314,33 +373,30 @@ public class GraphMailbox {
           Level.WARNING,
           "Graph call failed: {0}",
           String.valueOf(e.getCause() == null ? e : e.getCause()));
-      throw new ApiProblem(
-          503,
+      throw new ProviderUnreachable(
           "graph_unavailable",
           "Microsoft Graph could not be reached; try again",
           Duration.ofSeconds(30));
     }
   }
 
-  private static ApiProblem problemOf(ApiException e) {
+  static DomainProblem problemOf(ApiException e) {
     return switch (e.getResponseStatusCode()) {
-      case 404 -> ApiProblem.notFound("Message in Microsoft 365");
+      case 404 -> new NotFound("Message in Microsoft 365");
       case 401 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "graph_unauthorized",
               "Microsoft Graph did not accept Mailbridge's access; sign in to the add-in again");
       case 403 ->
-          new ApiProblem(
-              502,
+          new ProviderRefused(
               "graph_forbidden",
               "Microsoft Graph refused: an admin may need to grant Mailbridge's permissions (/api/admin/microsoft/consent)");
       case 429, 503, 504 ->
-          new ApiProblem(
-              503, "graph_busy", "Microsoft Graph is busy; try again shortly", retryAfter(e));
+          new ProviderBusy(
+              "graph_busy", "Microsoft Graph is busy; try again shortly", retryAfter(e));
       default ->
-          new ApiProblem(
-              502, "graph_error", "Microsoft Graph answered " + e.getResponseStatusCode());
+          new ProviderRefused(
+              "graph_error", "Microsoft Graph answered " + e.getResponseStatusCode());
     };
   }
 

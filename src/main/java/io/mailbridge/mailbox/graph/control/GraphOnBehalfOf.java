@@ -3,14 +3,19 @@ package io.mailbridge.mailbox.graph.control;
 import io.mailbridge.mailbox.control.ConnectedAccount;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.ProviderApps;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.control.TokenEndpointError;
 import io.mailbridge.mailbox.control.TokenGrant;
+import io.mailbridge.mailbox.control.VerifiedEntraToken;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.MailboxConnection;
 import io.mailbridge.mailbox.entity.ProviderApp;
 import io.mailbridge.platform.audit.control.AuditLog;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotAllowed;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -43,8 +48,7 @@ public class GraphOnBehalfOf {
       LOG.log(Level.INFO, "On-behalf-of refused: {0}", refused.error());
       String text = refused.getMessage() == null ? "" : refused.getMessage();
       if (text.contains("AADSTS65001") || "consent_required".equals(refused.error())) {
-        throw new ApiProblem(
-            403,
+        throw new NotAllowed(
             "graph_consent_required",
             "Microsoft 365 has not granted Mailbridge access to mail for your tenant: an admin of"
                 + " the tenant must consent to Mail.ReadWrite.Shared and User.Read (a Mailbridge"
@@ -54,9 +58,8 @@ public class GraphOnBehalfOf {
       // Access; it also answers invalid_grant (AADSTS50076/50079) carrying one. Either way only
       // the user can satisfy it, in the task pane, so the challenge goes back there.
       if ("interaction_required".equals(refused.error()) || refused.claims() != null) {
-        ApiProblem problem =
-            new ApiProblem(
-                401,
+        DomainProblem problem =
+            new NotAuthenticated(
                 "interaction_required",
                 "Microsoft 365 wants you to sign in again (multi-factor authentication or a"
                     + " Conditional Access policy of your organisation) before Mailbridge may read"
@@ -65,23 +68,20 @@ public class GraphOnBehalfOf {
         throw refused.claims() == null ? problem : problem.with("claims", refused.claims());
       }
       if (refused.invalidGrant()) {
-        throw new ApiProblem(
-            401,
+        throw new NotAuthenticated(
             "graph_sign_in_again",
             "Microsoft 365 did not accept the sign-in for mail access ("
                 + refused.error()
                 + "); sign in to the add-in again");
       }
-      throw new ApiProblem(
-          502,
+      throw new ProviderRefused(
           "graph_refused",
           "Microsoft 365 refused mail access ("
               + refused.error()
               + "); an admin should check the app"
               + " registration under /api/admin/providers/microsoft");
     } catch (OutboundFailure unreachable) {
-      throw new ApiProblem(
-          503,
+      throw new ProviderUnreachable(
           "provider_unavailable",
           "Microsoft 365 could not be reached; try again",
           Duration.ofSeconds(30));

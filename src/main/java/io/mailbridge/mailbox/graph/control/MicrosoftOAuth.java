@@ -12,10 +12,10 @@ import io.mailbridge.mailbox.control.TokenEndpointError;
 import io.mailbridge.mailbox.control.TokenGrant;
 import io.mailbridge.mailbox.entity.MailProvider;
 import io.mailbridge.mailbox.entity.ProviderApp;
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -260,7 +260,7 @@ public class MicrosoftOAuth implements OAuthProvider {
   public String allowedEntry(String raw, String field) {
     String tenant = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
     if (!GUID.matcher(tenant).matches()) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "allowedTenants" + field, "\"" + raw + "\" is not a tenant id (a GUID)");
     }
     return tenant;
@@ -270,7 +270,7 @@ public class MicrosoftOAuth implements OAuthProvider {
   public String clientId(String raw) {
     String id = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
     if (!GUID.matcher(id).matches()) {
-      throw ApiProblem.invalidField(
+      throw new InvalidField(
           "clientId", "must be the application (client) id of the app registration, a GUID");
     }
     return id;

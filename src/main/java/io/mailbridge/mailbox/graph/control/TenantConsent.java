@@ -5,6 +5,7 @@ import io.mailbridge.mailbox.control.OAuthStates;
 import io.mailbridge.mailbox.control.OAuthStates.CookieLookup;
 import io.mailbridge.mailbox.control.OAuthStates.Presented;
 import io.mailbridge.mailbox.control.ProviderApps;
+import io.mailbridge.mailbox.control.TenantConsents;
 import io.mailbridge.mailbox.control.TokenEndpoint;
 import io.mailbridge.mailbox.entity.AuthorizationPurpose;
 import io.mailbridge.mailbox.entity.MailProvider;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  * the Outlook add-in in with Entra ID.
  */
 @ApplicationScoped
-public class TenantConsent {
+public class TenantConsent implements TenantConsents {
 
   static final String CALLBACK_PATH = "/api/admin/microsoft/consent/callback";
   private static final Pattern GUID =
@@ -39,6 +41,7 @@ public class TenantConsent {
   @Inject AuditLog audit;
 
   /** The URL to send the admin to, the state's expiry, and the browser-binding cookie. */
+  @Override
   public ConnectMailbox.Started start(String orgId, String adminId) {
     ProviderApp app = apps.required(orgId, MailProvider.MICROSOFT);
     OAuthStates.Started started =
@@ -73,6 +76,7 @@ public class TenantConsent {
   }
 
   /** Records the consent, or says in plain words why there is none. */
+  @Override
   public ConnectMailbox.Outcome complete(
       String state,
       String adminConsent,
@@ -133,6 +137,13 @@ public class TenantConsent {
             + " now trusts Mailbridge: its users can sign the Outlook add-in in. You can close"
             + " this window.",
         null);
+  }
+
+  @Override
+  public List<ConsentedTenantView> consented(String orgId) {
+    return tenants.ofOrg(orgId).stream()
+        .map(t -> new ConsentedTenantView(t.tenantId(), t.consentedBy(), t.consentedAt()))
+        .toList();
   }
 
   private static String abbreviate(String text) {

@@ -3,9 +3,9 @@ package io.mailbridge.platform.audit.boundary;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.audit.control.AuditLog.AuditPosition;
 import io.mailbridge.platform.audit.entity.AuditEvent;
-import io.mailbridge.platform.config.boundary.Page;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.Caller;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -54,7 +54,7 @@ public class AuditResource {
   public Page<AuditEventView> list(
       @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     List<AuditEvent> rows = audit.page(caller.orgId(), position(cursor), limit + 1);
     boolean more = rows.size() > limit;
@@ -86,7 +86,7 @@ public class AuditResource {
       }
       return new AuditPosition(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
     } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw ApiProblem.invalidField("cursor", "is not a cursor this list gave out");
+      throw new InvalidField("cursor", "is not a cursor this list gave out");
     }
   }
 }

@@ -24,7 +24,7 @@ public class MailbridgeSettings {
   static final String HTTP_PORT = "mailbridge.http-port";
 
   /** The embedded database's name: its files are {@code <data-dir>/mailbridge.*}. */
-  static final String EMBEDDED_DATABASE = "mailbridge";
+  public static final String EMBEDDED_DATABASE = "mailbridge";
 
   private final Config config;
 

@@ -1,6 +1,7 @@
 package io.mailbridge.platform.crypto.control;
 
 import io.mailbridge.platform.crypto.entity.RowBinding;
+import io.mailbridge.platform.crypto.entity.ValueCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -8,10 +9,11 @@ import java.security.GeneralSecurityException;
 
 /** Encrypts and decrypts one field under its org's data keys, bound to its row. */
 @ApplicationScoped
-public class FieldCipher {
+public class FieldCipher implements ValueCipher {
 
   @Inject OrgKeysets keysets;
 
+  @Override
   public byte[] encrypt(RowBinding binding, byte[] plaintext) {
     try {
       return keysets.dataAead(binding.orgId()).encrypt(plaintext, binding.associatedData());
@@ -21,6 +23,7 @@ public class FieldCipher {
     }
   }
 
+  @Override
   public byte[] decrypt(RowBinding binding, byte[] ciphertext) {
     try {
       return keysets.dataAead(binding.orgId()).decrypt(ciphertext, binding.associatedData());

@@ -1,7 +1,7 @@
 package io.mailbridge.platform.crypto.control;
 
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
 import io.mailbridge.platform.crypto.entity.RowBinding;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;

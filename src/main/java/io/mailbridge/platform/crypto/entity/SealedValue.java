@@ -1,25 +1,26 @@
 package io.mailbridge.platform.crypto.entity;
 
-import io.mailbridge.platform.crypto.control.FieldCipher;
-import jakarta.enterprise.inject.spi.CDI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A field that is stored encrypted. New values are sealed by {@link SealedValueConverter} when the
  * row is written; loaded values stay ciphertext until the owning entity opens them with its own
- * {@link RowBinding}, which is what ties a ciphertext to its row.
+ * {@link RowBinding}, which is what ties a ciphertext to its row. The converter hands over the
+ * {@link ValueCipher} either way, so a value never looks for one itself.
  */
 public final class SealedValue {
 
   private final byte[] plaintext;
   private final RowBinding binding;
+  private final ValueCipher cipher;
   private volatile byte[] ciphertext;
 
-  private SealedValue(byte[] plaintext, RowBinding binding, byte[] ciphertext) {
+  private SealedValue(byte[] plaintext, RowBinding binding, byte[] ciphertext, ValueCipher cipher) {
     this.plaintext = plaintext;
     this.binding = binding;
     this.ciphertext = ciphertext;
+    this.cipher = cipher;
   }
 
   public static SealedValue of(String text, RowBinding binding) {
@@ -27,20 +28,21 @@ public final class SealedValue {
   }
 
   public static SealedValue of(byte[] bytes, RowBinding binding) {
-    return bytes == null ? null : new SealedValue(bytes.clone(), binding, null);
+    return bytes == null ? null : new SealedValue(bytes.clone(), binding, null, null);
   }
 
-  static SealedValue fromDatabase(byte[] ciphertext) {
-    return ciphertext == null ? null : new SealedValue(null, null, ciphertext);
+  /** A stored value, opened later with {@code cipher} when its entity reads it. */
+  static SealedValue fromDatabase(byte[] ciphertext, ValueCipher cipher) {
+    return ciphertext == null ? null : new SealedValue(null, null, ciphertext, cipher);
   }
 
   /** The stored form; a new value is encrypted once and the result kept. */
-  byte[] ciphertext() {
+  byte[] ciphertext(ValueCipher cipher) {
     byte[] sealed = ciphertext;
     if (sealed == null) {
       synchronized (this) {
         if (ciphertext == null) {
-          ciphertext = cipher().encrypt(binding, plaintext);
+          ciphertext = cipher.encrypt(binding, plaintext);
         }
         sealed = ciphertext;
       }
@@ -55,7 +57,7 @@ public final class SealedValue {
       }
       return plaintext.clone();
     }
-    return cipher().decrypt(expected, ciphertext);
+    return cipher.decrypt(expected, ciphertext);
   }
 
   public String openText(RowBinding expected) {
@@ -64,10 +66,6 @@ public final class SealedValue {
 
   public static String openText(SealedValue value, RowBinding expected) {
     return value == null ? null : value.openText(expected);
-  }
-
-  private static FieldCipher cipher() {
-    return CDI.current().select(FieldCipher.class).get();
   }
 
   @Override

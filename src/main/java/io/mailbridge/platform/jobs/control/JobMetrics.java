@@ -1,6 +1,6 @@
 package io.mailbridge.platform.jobs.control;
 
-import io.mailbridge.platform.config.control.StartupState;
+import io.mailbridge.platform.startup.control.StartupState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.jobs.control;
 
-import io.mailbridge.platform.config.control.StartupState;
+import io.mailbridge.platform.startup.control.StartupState;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;

@@ -61,10 +61,17 @@ public class JobRunner {
       metrics.ran(job.kind(), failed(store.fail(job, later, later.after())));
       LOG.info(() -> "Job " + job.id() + " (" + job.kind() + ") will retry in " + later.after());
     } catch (Exception e) {
-      metrics.ran(job.kind(), failed(store.fail(job, e, null)));
+      RetryDecision decision = RetryDecision.of(e);
+      metrics.ran(job.kind(), failed(store.fail(job, e, decision)));
       LOG.log(
-          Level.WARNING,
-          "Job " + job.id() + " (" + job.kind() + ") failed on attempt " + job.attempt(),
+          decision.parks() ? Level.INFO : Level.WARNING,
+          "Job "
+              + job.id()
+              + " ("
+              + job.kind()
+              + ") failed on attempt "
+              + job.attempt()
+              + (decision.parks() ? "; parked: it needs a person to act" : ""),
           e);
     }
   }

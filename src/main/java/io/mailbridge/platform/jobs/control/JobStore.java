@@ -1,8 +1,8 @@
 package io.mailbridge.platform.jobs.control;
 
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
-import io.mailbridge.platform.config.control.OpaqueId;
-import io.mailbridge.platform.config.control.SqlTime;
+import io.mailbridge.platform.base.OpaqueId;
+import io.mailbridge.platform.base.SqlTime;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -190,8 +190,22 @@ public class JobStore {
    * once its attempts are used up. Answers the state the job is in now ({@code READY} to retry, or
    * {@code PARKED}), or empty if the lease was lost meanwhile.
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Optional<JobState> fail(ClaimedJob job, Throwable error, Duration retryAfter) {
+    return fail(
+        job,
+        error,
+        retryAfter == null
+            ? new RetryDecision(RetryDecision.Next.BACK_OFF, null)
+            : new RetryDecision(RetryDecision.Next.RETRY_AFTER, retryAfter));
+  }
+
+  /**
+   * Records a failed run as {@code decision} says: after its wait or after backoff, or parked at
+   * once; parked in any case once its attempts are used up. Answers the state the job is in now, or
+   * empty if the lease was lost meanwhile.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<JobState> fail(ClaimedJob job, Throwable error, RetryDecision decision) {
     Instant now = clock.instant();
     try (Connection c = dataSource.getConnection()) {
       int attempts;
@@ -210,8 +224,8 @@ public class JobStore {
           maxAttempts = rs.getInt(2);
         }
       }
-      boolean park = attempts >= maxAttempts;
-      Duration delay = retryAfter != null ? retryAfter : backoff(attempts);
+      boolean park = attempts >= maxAttempts || decision.parks();
+      Duration delay = decision.after() != null ? decision.after() : backoff(attempts);
       try (PreparedStatement update =
           c.prepareStatement(
               park

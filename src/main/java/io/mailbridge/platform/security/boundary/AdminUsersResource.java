@@ -1,10 +1,11 @@
 package io.mailbridge.platform.security.boundary;
 
-import io.mailbridge.platform.config.boundary.Page;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.security.control.Caller;
 import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -35,7 +36,7 @@ public class AdminUsersResource {
   public Page<UserView> list(
       @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
     if (limit < 1 || limit > 200) {
-      throw ApiProblem.invalidField("limit", "must be between 1 and 200");
+      throw new InvalidField("limit", "must be between 1 and 200");
     }
     List<AppUser> found = users.page(caller.orgId(), cursor, limit + 1);
     boolean more = found.size() > limit;
@@ -53,7 +54,7 @@ public class AdminUsersResource {
   @POST
   public Response create(Users.NewUser request) {
     if (request == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send {email, displayName, role, password}");
+      throw new InvalidRequest("invalid_json", "Send {email, displayName, role, password}");
     }
     AppUser created = users.create(caller.orgId(), request);
     return Response.created(URI.create("/api/admin/users/" + created.id()))
@@ -65,7 +66,7 @@ public class AdminUsersResource {
   @Path("{id}")
   public UserView change(@PathParam("id") String id, Users.UserChange change) {
     if (change == null) {
-      throw ApiProblem.badRequest("invalid_json", "Send the fields to change");
+      throw new InvalidRequest("invalid_json", "Send the fields to change");
     }
     return UserView.of(users.change(caller.orgId(), caller.userId(), id, change));
   }

@@ -1,12 +1,12 @@
 package io.mailbridge.platform.security.boundary;
 
-import io.mailbridge.platform.config.boundary.ApiError;
 import io.mailbridge.platform.security.control.AccessTokens;
 import io.mailbridge.platform.security.control.AddinSessions;
 import io.mailbridge.platform.security.control.Caller;
 import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AddinSession;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.platform.web.boundary.ApiError;
 import jakarta.annotation.Priority;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;

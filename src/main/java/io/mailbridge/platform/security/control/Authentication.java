@@ -1,7 +1,9 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,10 +35,10 @@ public class Authentication {
    */
   public AppUser verifyCredentials(String email, String password, String clientAddress) {
     if (email == null || email.isBlank()) {
-      throw ApiProblem.invalidField("email", "is required");
+      throw new InvalidField("email", "is required");
     }
     if (password == null || password.isEmpty()) {
-      throw ApiProblem.invalidField("password", "is required");
+      throw new InvalidField("password", "is required");
     }
     String accountKey = BlindIndex.normalize(email);
     throttle.check(accountKey, clientAddress);
@@ -50,7 +52,7 @@ public class Authentication {
     }
     if (!matches || found.get().isDisabled()) {
       throttle.recordFailure(accountKey, clientAddress);
-      throw ApiProblem.unauthorized(
+      throw new NotAuthenticated(
           "invalid_credentials", "Email or password is wrong, or the account is disabled");
     }
     throttle.recordSuccess(accountKey);
@@ -58,17 +60,17 @@ public class Authentication {
   }
 
   // A reused token must leave its family revoked even though the call fails.
-  @Transactional(dontRollbackOn = ApiProblem.class)
+  @Transactional(dontRollbackOn = DomainProblem.class)
   public TokenPair refresh(String refreshToken) {
     if (refreshToken == null || refreshToken.isBlank()) {
-      throw ApiProblem.invalidField("refreshToken", "is required");
+      throw new InvalidField("refreshToken", "is required");
     }
     RefreshTokens.Rotation rotation = refreshTokens.rotate(refreshToken);
     AppUser user =
         users
             .findActive(rotation.orgId(), rotation.userId())
             .orElseThrow(
-                () -> ApiProblem.unauthorized("invalid_refresh_token", "The account is disabled"));
+                () -> new NotAuthenticated("invalid_refresh_token", "The account is disabled"));
     return new TokenPair(
         accessTokens.issue(user), rotation.refreshToken(), accessTokens.lifetime().toSeconds());
   }
@@ -76,7 +78,7 @@ public class Authentication {
   @Transactional
   public void logout(String refreshToken) {
     if (refreshToken == null || refreshToken.isBlank()) {
-      throw ApiProblem.invalidField("refreshToken", "is required");
+      throw new InvalidField("refreshToken", "is required");
     }
     refreshTokens.revokeFamilyOf(refreshToken);
   }

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import io.mailbridge.platform.security.entity.Role;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -52,7 +52,7 @@ public class Caller {
 
   private static String required(String value) {
     if (value == null) {
-      throw ApiProblem.unauthorized("unauthorized", "Sign in first");
+      throw new NotAuthenticated("unauthorized", "Sign in first");
     }
     return value;
   }

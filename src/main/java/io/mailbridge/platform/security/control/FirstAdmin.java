@@ -1,7 +1,7 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.security.entity.Org;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,7 +41,7 @@ public class FirstAdmin {
       users.create(
           org.id(), new Users.NewUser(email.get(), "Administrator", "ADMIN", password.get()));
       LOG.info("Created the first org and its admin account from the bootstrap settings");
-    } catch (ApiProblem invalid) {
+    } catch (DomainProblem invalid) {
       throw new IllegalStateException(
           "The bootstrap admin settings are not usable: " + invalid.getMessage());
     }

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.TooManyRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -59,7 +59,7 @@ public class LoginThrottle {
     }
     if (!wait.isZero()) {
       metrics.throttled(limit);
-      throw ApiProblem.tooManyRequests(
+      throw new TooManyRequests(
           "Too many failed sign-in attempts; try again in "
               + Math.max(1, wait.toMinutes())
               + " minute(s)",

@@ -1,7 +1,7 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
-import io.mailbridge.platform.config.control.OpaqueId;
+import io.mailbridge.platform.base.OpaqueId;
+import io.mailbridge.platform.problem.NotAuthenticated;
 import io.mailbridge.platform.security.entity.RefreshToken;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ public class RefreshTokens {
   public Rotation rotate(String presented) {
     RefreshToken token = findByHash(hash(presented));
     if (token == null) {
-      throw ApiProblem.unauthorized("invalid_refresh_token", "The refresh token is not valid");
+      throw new NotAuthenticated("invalid_refresh_token", "The refresh token is not valid");
     }
     Instant now = clock.instant();
     int retired =
@@ -56,11 +56,11 @@ public class RefreshTokens {
           "A retired refresh token was presented again; its family is revoked (user "
               + token.userId()
               + ")");
-      throw ApiProblem.unauthorized(
+      throw new NotAuthenticated(
           "refresh_token_reused", "This refresh token was already used; sign in again");
     }
     if (!token.expiresAt().isAfter(now)) {
-      throw ApiProblem.unauthorized(
+      throw new NotAuthenticated(
           "refresh_token_expired", "The refresh token expired; sign in again");
     }
     return new Rotation(

@@ -1,7 +1,10 @@
 package io.mailbridge.platform.security.control;
 
-import io.mailbridge.platform.config.control.ApiProblem;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.problem.Conflict;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.entity.AppUser;
 import io.mailbridge.platform.security.entity.Role;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,25 +36,25 @@ public class Users {
   public AppUser create(String orgId, NewUser request) {
     String email = request.email() == null ? null : request.email().strip();
     if (email == null || email.isEmpty()) {
-      throw ApiProblem.invalidField("email", "is required");
+      throw new InvalidField("email", "is required");
     }
     if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-      throw ApiProblem.invalidField("email", "is not an email address");
+      throw new InvalidField("email", "is not an email address");
     }
     if (request.displayName() == null || request.displayName().isBlank()) {
-      throw ApiProblem.invalidField("displayName", "is required");
+      throw new InvalidField("displayName", "is required");
     }
     if (request.displayName().length() > 200) {
-      throw ApiProblem.invalidField("displayName", "must have at most 200 characters");
+      throw new InvalidField("displayName", "must have at most 200 characters");
     }
     Role role = parseRole(request.role() == null ? "USER" : request.role());
     String weakness = Passwords.weakness(request.password());
     if (weakness != null) {
-      throw ApiProblem.invalidField("password", weakness);
+      throw new InvalidField("password", weakness);
     }
     String index = loginIndex(email);
     if (findByEmailIndex(index).isPresent()) {
-      throw ApiProblem.conflict("email_taken", "A user with this email address already exists");
+      throw new Conflict("email_taken", "A user with this email address already exists");
     }
     AppUser user =
         new AppUser(
@@ -78,14 +81,14 @@ public class Users {
     AppUser user = find(orgId, userId);
     if (change.displayName() != null) {
       if (change.displayName().isBlank() || change.displayName().length() > 200) {
-        throw ApiProblem.invalidField("displayName", "must have 1 to 200 characters");
+        throw new InvalidField("displayName", "must have 1 to 200 characters");
       }
       user.rename(change.displayName());
     }
     if (change.role() != null) {
       Role role = parseRole(change.role());
       if (user.id().equals(callerId) && role != Role.ADMIN) {
-        throw ApiProblem.badRequest(
+        throw new InvalidRequest(
             "cannot_demote_self", "An admin cannot take away its own admin role");
       }
       user.changeRole(role);
@@ -93,7 +96,7 @@ public class Users {
     if (change.disabled() != null) {
       if (change.disabled()) {
         if (user.id().equals(callerId)) {
-          throw ApiProblem.badRequest(
+          throw new InvalidRequest(
               "cannot_disable_self", "An admin cannot disable its own account");
         }
         user.disable();
@@ -109,7 +112,7 @@ public class Users {
   public AppUser find(String orgId, String userId) {
     AppUser user = userId == null ? null : em.find(AppUser.class, userId);
     if (user == null || !user.orgId().equals(orgId)) {
-      throw ApiProblem.notFound("User");
+      throw new NotFound("User");
     }
     return user;
   }
@@ -155,7 +158,7 @@ public class Users {
     try {
       return Role.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalidField("role", "must be ADMIN or USER");
+      throw new InvalidField("role", "must be ADMIN or USER");
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.control.MailbridgeDataSource;
+import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.BodyTooLarge;
+import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -99,7 +100,7 @@ public class JsonBodyGuard implements ReaderInterceptor {
     int cap = (int) Math.min(Integer.MAX_VALUE - 8, limit + 1);
     byte[] body = in.readNBytes(cap);
     if (body.length > limit) {
-      throw new ApiProblem(413, RequestBodyLimit.TOO_LARGE, RequestBodyLimit.message(limit));
+      throw new BodyTooLarge(RequestBodyLimit.message(limit));
     }
     return body;
   }
@@ -201,11 +202,11 @@ public class JsonBodyGuard implements ReaderInterceptor {
     return Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 
-  private static ApiProblem trailing() {
+  private static InvalidRequest trailing() {
     return invalid("The request body has more data after its JSON value");
   }
 
-  private static ApiProblem invalid(String message) {
-    return ApiProblem.badRequest("invalid_json", message);
+  private static InvalidRequest invalid(String message) {
+    return new InvalidRequest("invalid_json", message);
   }
 }

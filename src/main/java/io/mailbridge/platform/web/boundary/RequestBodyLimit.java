@@ -1,6 +1,6 @@
 package io.mailbridge.platform.web.boundary;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.BodyTooLarge;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -43,11 +43,8 @@ public class RequestBodyLimit extends HttpFilter {
     }
     try {
       chain.doFilter(request, response);
-    } catch (ApiProblem problem) {
+    } catch (BodyTooLarge problem) {
       // Thrown by a counting stream read outside JAX-RS, whose mapper would otherwise answer it.
-      if (problem.status() != 413) {
-        throw problem;
-      }
       ErrorBody.write(response, 413, TOO_LARGE, problem.getMessage());
     }
   }
@@ -107,7 +104,7 @@ public class RequestBodyLimit extends HttpFilter {
     private void count(int n) {
       read += n;
       if (read > limit) {
-        throw new ApiProblem(413, TOO_LARGE, message(limit));
+        throw new BodyTooLarge(message(limit));
       }
     }
 

@@ -10,10 +10,15 @@ import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
 import io.mailbridge.it.exchange.FakeExchange.FakeItem;
 import io.mailbridge.it.exchange.TestMime;
-import io.mailbridge.mailbox.MailAttachment;
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
+import io.mailbridge.mailbox.control.ProviderBusy;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.ReadMessage;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.problem.NotFound;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +122,7 @@ class EwsClientTest {
 
   @Test
   void mapsTheItemIntoTheNormalizedMessage() throws Exception {
-    ExchangeItem item = mailbox.read(call, ITEM_ID);
+    ReadMessage item = mailbox.read(call, ITEM_ID);
     assertEquals("Site visit notes", item.message().subject());
     assertEquals("nora.field@fabrikam.example", item.message().from().email());
     assertEquals(2, item.message().to().size());
@@ -161,18 +166,19 @@ class EwsClientTest {
     for (int i = 0; i < 3; i++) {
       exchange.answerNextWith(500, FakeExchange.fixture("serverbusy-fault.xml"));
     }
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
-    assertEquals(503, problem.status());
+    ProviderBusy problem = assertThrows(ProviderBusy.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(503, ErrorAnswer.status(problem));
     assertEquals("exchange_busy", problem.code());
     assertEquals(Duration.ofMillis(50), problem.retryAfter());
   }
 
   @Test
   void itemNotFoundIs404() {
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, "no-such-item"));
-    assertEquals(404, problem.status());
+    NotFound problem = assertThrows(NotFound.class, () -> mailbox.read(call, "no-such-item"));
+    assertEquals(404, ErrorAnswer.status(problem));
     exchange.answerNextWith(200, FakeExchange.fixture("getitem-itemnotfound.xml"));
-    assertEquals(404, assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID)).status());
+    assertEquals(
+        404, ErrorAnswer.status(assertThrows(NotFound.class, () -> mailbox.read(call, ITEM_ID))));
   }
 
   @Test
@@ -181,8 +187,9 @@ class EwsClientTest {
         FakeExchange.fixture("getitem-xxe.xml")
             .replace("http://127.0.0.1:9/xxe", exchange.base() + "/xxe");
     exchange.answerNextWith(200, hostile);
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
-    assertEquals(502, problem.status());
+    ProviderRefused problem =
+        assertThrows(ProviderRefused.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(502, ErrorAnswer.status(problem));
     assertTrue(problem.getMessage().contains("DTD"), problem.getMessage());
     assertEquals(0, exchange.otherHits.get(), "the external entity was fetched");
   }
@@ -198,23 +205,26 @@ class EwsClientTest {
             TestMime.message("big@x.example", "Big", "a@x.example", "b@x.example", "big", 5_000),
             List.of(),
             Map.of()));
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, "big"));
-    assertEquals(413, problem.status());
+    ProviderAnswerTooLarge problem =
+        assertThrows(ProviderAnswerTooLarge.class, () -> mailbox.read(call, "big"));
+    assertEquals(413, ErrorAnswer.status(problem));
   }
 
   @Test
   void aRefusedTokenIsAClear502() {
     exchange.answerNextWith(401, "<html>Unauthorized</html>");
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(call, ITEM_ID));
-    assertEquals(502, problem.status());
+    ProviderRefused problem =
+        assertThrows(ProviderRefused.class, () -> mailbox.read(call, ITEM_ID));
+    assertEquals(502, ErrorAnswer.status(problem));
     assertEquals("exchange_unauthorized", problem.code());
   }
 
   @Test
   void aHostOutsideThePolicyIsNeverCalled() {
     EwsCall refused = new EwsCall(URI.create(exchange.ewsUrl()), "t", host -> Optional.empty());
-    ApiProblem problem = assertThrows(ApiProblem.class, () -> mailbox.read(refused, ITEM_ID));
-    assertEquals(502, problem.status());
+    ProviderRefused problem =
+        assertThrows(ProviderRefused.class, () -> mailbox.read(refused, ITEM_ID));
+    assertEquals(502, ErrorAnswer.status(problem));
     assertEquals(0, exchange.ewsRequests.size());
   }
 

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.mailbox.control.ExchangeHostEntry;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,16 +18,16 @@ class ExchangeHostsTest {
     ExchangeHosts hosts = new ExchangeHosts();
     hosts.privateAddressesAllowed = () -> false;
     // No database: the list must be refused before anything is written.
-    ApiProblem refused =
+    InvalidField refused =
         assertThrows(
-            ApiProblem.class,
+            InvalidField.class,
             () ->
                 hosts.replace(
                     "org-1",
                     List.of(
                         new ExchangeHostEntry("mail.example.com", false, false),
                         new ExchangeHostEntry("exchange.corp.example", false, true))));
-    assertEquals(400, refused.status());
+    assertEquals(400, ErrorAnswer.status(refused));
     assertEquals("invalid_field", refused.code());
     assertTrue(refused.getMessage().startsWith("[1].privateAddress: "), refused.getMessage());
     assertTrue(

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.TooManyRequests;
+import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,10 +50,10 @@ class LoginThrottleTest {
     for (int i = 0; i < 3; i++) {
       throttle.recordFailure("a@x.com", "10.0.0.1");
     }
-    assertThrows(ApiProblem.class, () -> throttle.check("a@x.com", "10.0.0.2"));
+    assertThrows(TooManyRequests.class, () -> throttle.check("a@x.com", "10.0.0.2"));
     throttle.recordFailure("b@x.com", "10.0.0.1");
     throttle.recordFailure("c@x.com", "10.0.0.1");
-    assertThrows(ApiProblem.class, () -> throttle.check("d@x.com", "10.0.0.1"));
+    assertThrows(TooManyRequests.class, () -> throttle.check("d@x.com", "10.0.0.1"));
     assertDoesNotThrow(() -> throttle.check("d@x.com", "10.0.0.2"));
     assertEquals(
         List.of(
@@ -73,9 +74,9 @@ class LoginThrottleTest {
       throttle.recordFailure("a@x.com", "10.0.0." + i);
       clock.advance(Duration.ofMinutes(1));
     }
-    ApiProblem refused =
-        assertThrows(ApiProblem.class, () -> throttle.check("a@x.com", "10.0.0.9"));
-    assertEquals(429, refused.status());
+    TooManyRequests refused =
+        assertThrows(TooManyRequests.class, () -> throttle.check("a@x.com", "10.0.0.9"));
+    assertEquals(429, ErrorAnswer.status(refused));
     // First failure at t=0, now t=3 min: it leaves the window at t=15 min.
     assertEquals(Duration.ofMinutes(12), refused.retryAfter());
     assertDoesNotThrow(
@@ -90,8 +91,8 @@ class LoginThrottleTest {
     for (int i = 0; i < 5; i++) {
       throttle.recordFailure("user" + i + "@x.com", "192.0.2.7");
     }
-    ApiProblem refused =
-        assertThrows(ApiProblem.class, () -> throttle.check("fresh@x.com", "192.0.2.7"));
+    TooManyRequests refused =
+        assertThrows(TooManyRequests.class, () -> throttle.check("fresh@x.com", "192.0.2.7"));
     assertTrue(refused.retryAfter().toMinutes() >= 14);
     assertDoesNotThrow(() -> throttle.check("fresh@x.com", "192.0.2.8"));
   }
@@ -107,7 +108,7 @@ class LoginThrottleTest {
         () -> throttle.check("a@x.com", "192.0.2.2"), "2 failures since the success");
     throttle.recordFailure("c@x.com", "192.0.2.1");
     assertThrows(
-        ApiProblem.class, () -> throttle.check("d@x.com", "192.0.2.1"), "5 from this address");
+        TooManyRequests.class, () -> throttle.check("d@x.com", "192.0.2.1"), "5 from this address");
   }
 
   private static final class MutableClock extends Clock {

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.platform.config.control.ApiProblem;
+import io.mailbridge.platform.problem.BodyTooLarge;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.web.boundary.JsonBodyGuard.Shape;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -20,9 +21,10 @@ class JsonBodyGuardTest {
 
   record Credentials(String email, String password) {}
 
-  private static ApiProblem refused(String body, Shape shape) {
+  private static InvalidRequest refused(String body, Shape shape) {
     return assertThrows(
-        ApiProblem.class, () -> JsonBodyGuard.check(body.getBytes(StandardCharsets.UTF_8), shape));
+        InvalidRequest.class,
+        () -> JsonBodyGuard.check(body.getBytes(StandardCharsets.UTF_8), shape));
   }
 
   @Test
@@ -51,8 +53,8 @@ class JsonBodyGuardTest {
     assertEquals("Send a JSON array, not an object", refused("{}", Shape.ARRAY).getMessage());
     assertEquals(
         "Send a JSON object or array, not null", refused("null", Shape.STRUCTURE).getMessage());
-    ApiProblem empty = refused("   ", Shape.OBJECT);
-    assertEquals(400, empty.status());
+    InvalidRequest empty = refused("   ", Shape.OBJECT);
+    assertEquals(400, ErrorAnswer.status(empty));
     assertEquals("invalid_json", empty.code());
   }
 
@@ -77,7 +79,7 @@ class JsonBodyGuardTest {
 
   @Test
   void malformedJsonSaysWhereButNotWhat() {
-    ApiProblem problem = refused("{\"password\": secret-value}", Shape.OBJECT);
+    InvalidRequest problem = refused("{\"password\": secret-value}", Shape.OBJECT);
     assertTrue(problem.getMessage().startsWith("The request body is not valid JSON"));
     assertTrue(!problem.getMessage().contains("secret"), problem.getMessage());
   }
@@ -86,11 +88,11 @@ class JsonBodyGuardTest {
   void aBodyIsReadUpToItsLimitAndNoFurther() throws Exception {
     byte[] body = "{\"a\":\"bcd\"}".getBytes();
     assertArrayEquals(body, JsonBodyGuard.readAtMost(new ByteArrayInputStream(body), body.length));
-    ApiProblem tooLarge =
+    BodyTooLarge tooLarge =
         assertThrows(
-            ApiProblem.class,
+            BodyTooLarge.class,
             () -> JsonBodyGuard.readAtMost(new ByteArrayInputStream(body), body.length - 1));
-    assertEquals(413, tooLarge.status());
+    assertEquals(413, ErrorAnswer.status(tooLarge));
     assertEquals("body_too_large", tooLarge.code());
   }
 }

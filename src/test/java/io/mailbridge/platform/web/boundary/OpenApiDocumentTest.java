@@ -3,7 +3,6 @@ package io.mailbridge.platform.web.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.platform.config.boundary.MailbridgeApplication;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.ApplicationPath;

@@ -1,0 +1,66 @@
+package io.mailbridge.mailbox.control;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * One mailbox as a read reaches it, chosen for the caller by {@link MailboxOfCaller}: its kind, its
+ * org, the connection it belongs to (none for Exchange, which Outlook's callback token opens) and
+ * the EWS endpoint (Exchange only). The credential is fetched on first use, so choosing a mailbox
+ * never renews a token for a request that fails before it reads.
+ */
+public final class MailboxAccess {
+
+  private final MailboxKind kind;
+  private final String orgId;
+  private final String connectionId;
+  private final URI endpoint;
+  private final Supplier<String> credential;
+  private String fetched;
+
+  public MailboxAccess(
+      MailboxKind kind,
+      String orgId,
+      String connectionId,
+      URI endpoint,
+      Supplier<String> credential) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.orgId = Objects.requireNonNull(orgId, "orgId");
+    this.connectionId = connectionId;
+    this.endpoint = endpoint;
+    this.credential = Objects.requireNonNull(credential, "credential");
+  }
+
+  public MailboxKind kind() {
+    return kind;
+  }
+
+  public String orgId() {
+    return orgId;
+  }
+
+  /** The mailbox connection, or null for a mailbox opened by a callback token (Exchange). */
+  public String connectionId() {
+    return connectionId;
+  }
+
+  /** The EWS endpoint Outlook named; null for the other kinds. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The bearer credential for the provider, fetched (and renewed if need be) on first use. */
+  public synchronized String credential() {
+    if (fetched == null) {
+      fetched = credential.get();
+    }
+    return fetched;
+  }
+
+  @Override
+  public String toString() {
+    // Never the credential.
+    return "MailboxAccess[" + kind + ", " + (connectionId != null ? connectionId : endpoint) + "]";
+  }
+}

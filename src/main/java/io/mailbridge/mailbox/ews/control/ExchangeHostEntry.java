@@ -1,4 +1,0 @@
-package io.mailbridge.mailbox.ews.control;
-
-/** One allow-list entry as the admin API shows and takes it. */
-public record ExchangeHostEntry(String host, boolean plainHttp, boolean privateAddress) {}

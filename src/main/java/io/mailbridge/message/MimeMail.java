@@ -1,0 +1,211 @@
+package io.mailbridge.message;
+
+import jakarta.mail.Address;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads an RFC 822 message (EWS MimeContent, Gmail {@code format=raw}) into the normalized model:
+ * headers, participants and the first text and HTML bodies. Attachments found in the MIME are
+ * described with their bytes; providers that fetch attachments on their own replace them.
+ */
+public final class MimeMail {
+
+  private static final int MAX_DEPTH = 20;
+  private static final Session SESSION = Session.getInstance(lenientParsing());
+
+  private MimeMail() {}
+
+  /** Thrown for bytes that are not a readable message. */
+  public static class UnreadableMessage extends Exception {
+    public UnreadableMessage(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public static MailMessage read(
+      String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
+      throws UnreadableMessage {
+    return parse(provider, providerItemId, rfc822, ownerSent).message();
+  }
+
+  /**
+   * The message and its attachments by MIME part id, numbered as Gmail numbers {@code partId}s:
+   * children of the top multipart are {@code 0, 1, …}, their children {@code 1.0, 1.1, …}.
+   */
+  public record Parsed(MailMessage message, Map<String, MailAttachment> attachmentsByPart) {}
+
+  public static Parsed parse(
+      String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
+      throws UnreadableMessage {
+    try {
+      MimeMessage mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
+      Bodies bodies = new Bodies();
+      collect(mime, bodies, 0, "");
+      MailMessage message =
+          new MailMessage(
+              provider,
+              providerItemId,
+              header(mime, "Message-ID"),
+              threadOf(mime),
+              decoded(mime.getSubject()),
+              first(addresses(mime, "From")),
+              addresses(mime, "To"),
+              addresses(mime, "Cc"),
+              addresses(mime, "Bcc"),
+              ownerSent,
+              mime.getSentDate() == null ? null : mime.getSentDate().toInstant(),
+              null,
+              bodies.text,
+              bodies.html,
+              rfc822.length,
+              bodies.attachments);
+      return new Parsed(message, Collections.unmodifiableMap(bodies.byPart));
+    } catch (MessagingException | IOException | RuntimeException e) {
+      throw new UnreadableMessage(
+          "The message is not readable MIME: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static final class Bodies {
+    String text;
+    String html;
+    final List<MailAttachment> attachments = new ArrayList<>();
+    final Map<String, MailAttachment> byPart = new LinkedHashMap<>();
+  }
+
+  private static void collect(Part part, Bodies bodies, int depth, String partId)
+      throws MessagingException, IOException {
+    if (depth > MAX_DEPTH) {
+      return;
+    }
+    if (part.isMimeType("multipart/*")) {
+      Multipart multipart = (Multipart) part.getContent();
+      for (int i = 0; i < multipart.getCount(); i++) {
+        BodyPart child = multipart.getBodyPart(i);
+        collect(child, bodies, depth + 1, partId.isEmpty() ? "" + i : partId + "." + i);
+      }
+      return;
+    }
+    boolean attachment =
+        Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
+    if (!attachment && part.isMimeType("text/plain") && bodies.text == null) {
+      bodies.text = textOf(part);
+    } else if (!attachment && part.isMimeType("text/html") && bodies.html == null) {
+      bodies.html = textOf(part);
+    } else if (attachment || !part.isMimeType("text/*")) {
+      byte[] content;
+      try (InputStream in = part.getInputStream()) {
+        content = in.readAllBytes();
+      }
+      String name = part.getFileName() == null ? "attachment" : decoded(part.getFileName());
+      String type = baseType(part.getContentType());
+      MailAttachment described =
+          new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content));
+      bodies.attachments.add(described);
+      bodies.byPart.put(partId, described);
+    }
+  }
+
+  private static String textOf(Part part) throws MessagingException, IOException {
+    Object content = part.getContent();
+    if (content instanceof String text) {
+      return text;
+    }
+    try (InputStream in = part.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String baseType(String contentType) {
+    if (contentType == null) {
+      return "application/octet-stream";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .strip()
+        .toLowerCase();
+  }
+
+  private static String threadOf(MimeMessage mime) throws MessagingException {
+    String references = header(mime, "References");
+    if (references != null && !references.isBlank()) {
+      String first = references.strip().split("\\s+")[0];
+      return first;
+    }
+    return header(mime, "In-Reply-To");
+  }
+
+  private static String header(Message message, String name) throws MessagingException {
+    String[] values = message.getHeader(name);
+    return values == null || values.length == 0 ? null : values[0].strip();
+  }
+
+  private static List<MailAddress> addresses(MimeMessage mime, String header)
+      throws MessagingException {
+    return addresses(mime.getHeader(header, ","));
+  }
+
+  /** The addresses of one address header's value (From, To, Cc); unparseable ones are skipped. */
+  public static List<MailAddress> addresses(String raw) {
+    List<MailAddress> result = new ArrayList<>();
+    if (raw == null || raw.isBlank()) {
+      return result;
+    }
+    Address[] parsed;
+    try {
+      parsed = InternetAddress.parseHeader(raw, false);
+    } catch (AddressException e) {
+      return result;
+    }
+    for (Address address : parsed) {
+      if (address instanceof InternetAddress internet
+          && internet.getAddress() != null
+          && !internet.getAddress().isBlank()) {
+        result.add(new MailAddress(internet.getAddress(), internet.getPersonal()));
+      }
+    }
+    return result;
+  }
+
+  private static MailAddress first(List<MailAddress> addresses) {
+    return addresses.isEmpty() ? null : addresses.get(0);
+  }
+
+  private static String decoded(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return MimeUtility.decodeText(text);
+    } catch (java.io.UnsupportedEncodingException e) {
+      return text;
+    }
+  }
+
+  private static Properties lenientParsing() {
+    Properties properties = new Properties();
+    properties.setProperty("mail.mime.address.strict", "false");
+    properties.setProperty("mail.mime.decodetext.strict", "false");
+    properties.setProperty("mail.mime.decodefilename", "true");
+    return properties;
+  }
+}

@@ -1,6 +1,0 @@
-package io.mailbridge.platform.config.boundary;
-
-import java.util.List;
-
-/** A page of a list: {@code {"items": [...], "next": cursor|null}}. */
-public record Page<T>(List<T> items, String next) {}

@@ -1,0 +1,133 @@
+package io.mailbridge.it.providers;
+
+import static io.mailbridge.it.providers.FakeHttp.error;
+import static io.mailbridge.it.providers.FakeHttp.graphError;
+import static io.mailbridge.it.providers.FakeHttp.requestBody;
+import static io.mailbridge.it.providers.FakeHttp.send;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mailbridge.it.providers.FakeProviders.GraphAttachment;
+import io.mailbridge.it.providers.FakeProviders.GraphMessage;
+import io.mailbridge.it.providers.FakeProviders.Token;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Microsoft Graph as Mailbridge calls it: a mailbox's messages ({@code $value}, attachments,
+ * single-value extended properties), with throttling, and {@code revokeSignInSessions}.
+ */
+final class GraphApi {
+
+  private final FakeProviders fake;
+
+  GraphApi(FakeProviders fake) {
+    this.fake = fake;
+  }
+
+  void graphMessage(HttpExchange exchange, String rest) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(
+          exchange,
+          401,
+          graphError("InvalidAuthenticationToken", "Access token validation failure."));
+      return;
+    }
+    if (fake.graphThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      exchange.getResponseHeaders().set("Retry-After", String.valueOf(fake.graphRetryAfterSeconds));
+      send(
+          exchange,
+          429,
+          graphError("TooManyRequests", "Application is over its MailboxConcurrency limit."));
+      return;
+    }
+    String[] parts = rest.split("/");
+    GraphMessage message = fake.graphMessages.getOrDefault(token.account(), Map.of()).get(parts[0]);
+    if (message == null) {
+      send(
+          exchange,
+          404,
+          graphError("ErrorItemNotFound", "The specified object was not found in the store."));
+      return;
+    }
+    String method = exchange.getRequestMethod();
+    if (parts.length == 1 && method.equals("PATCH")) {
+      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      body.getJsonArray("singleValueExtendedProperties")
+          .getValuesAs(JsonObject.class)
+          .forEach(p -> message.properties().put(p.getString("id"), p.getString("value")));
+      send(exchange, 200, Json.createObjectBuilder().add("id", parts[0]).build().toString());
+    } else if (parts.length == 1) {
+      JsonArrayBuilder properties = Json.createArrayBuilder();
+      message
+          .properties()
+          .forEach(
+              (id, value) ->
+                  properties.add(Json.createObjectBuilder().add("id", id).add("value", value)));
+      send(
+          exchange,
+          200,
+          Json.createObjectBuilder()
+              .add("id", parts[0])
+              .add("singleValueExtendedProperties", properties)
+              .build()
+              .toString());
+    } else if (parts.length == 2 && parts[1].equals("$value")) {
+      exchange.getResponseHeaders().set("Content-Type", "message/rfc822");
+      exchange.sendResponseHeaders(200, message.mime().length);
+      exchange.getResponseBody().write(message.mime());
+    } else if (parts.length == 2 && parts[1].equals("attachments")) {
+      JsonArrayBuilder list = Json.createArrayBuilder();
+      message.attachments().forEach((id, a) -> list.add(attachmentJson(id, a, false)));
+      send(exchange, 200, Json.createObjectBuilder().add("value", list).build().toString());
+    } else if (parts.length == 3
+        && parts[1].equals("attachments")
+        && message.attachments().containsKey(parts[2])) {
+      send(
+          exchange,
+          200,
+          attachmentJson(parts[2], message.attachments().get(parts[2]), true).build().toString());
+    } else {
+      send(exchange, 404, graphError("ErrorItemNotFound", "Not found: " + rest));
+    }
+  }
+
+  static JsonObjectBuilder attachmentJson(String id, GraphAttachment a, boolean withBytes) {
+    JsonObjectBuilder json =
+        Json.createObjectBuilder()
+            .add("@odata.type", "#microsoft.graph.fileAttachment")
+            .add("id", id)
+            .add("name", a.name())
+            .add("contentType", a.contentType())
+            .add("size", a.bytes().length)
+            .add("isInline", false);
+    if (withBytes) {
+      json.add("contentBytes", Base64.getEncoder().encodeToString(a.bytes()));
+    }
+    return json;
+  }
+
+  void graphRevoke(HttpExchange exchange) throws IOException {
+    if (fake.revocationDown) {
+      send(exchange, 503, error("serviceNotAvailable", null));
+      return;
+    }
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null || !"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    fake.revokedGrants.add(token.grantId());
+    fake.graphRevocations.add(token.account());
+    send(
+        exchange,
+        200,
+        "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\",\"value\":true}");
+  }
+}
