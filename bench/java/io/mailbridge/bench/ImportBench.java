@@ -99,6 +99,8 @@ public final class ImportBench {
                 target.resolve("payara-micro.jar").toString(),
                 "--postbootcommandfile",
                 Path.of("server-config", "payara-micro.asadmin").toString(),
+                "--logproperties",
+                Path.of("server-config", "logging.properties").toString(),
                 "--deploy",
                 target.resolve("mailbridge.war").toString(),
                 "--port",

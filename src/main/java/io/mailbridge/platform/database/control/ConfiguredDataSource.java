@@ -6,10 +6,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Collections;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -19,6 +22,8 @@ import javax.sql.DataSource;
  * the server's pool wraps it.
  */
 public class ConfiguredDataSource implements DataSource {
+
+  private static final Logger LOG = Logger.getLogger(ConfiguredDataSource.class.getName());
 
   private volatile Driver driver;
   private volatile String url;
@@ -70,15 +75,39 @@ public class ConfiguredDataSource implements DataSource {
     }
   }
 
-  private static Driver findDriver(String url) throws SQLException {
+  static Driver findDriver(String url) throws SQLException {
     ClassLoader loader = ConfiguredDataSource.class.getClassLoader();
+    Driver found = null;
     for (Driver candidate : ServiceLoader.load(Driver.class, loader)) {
-      if (candidate.acceptsURL(url)) {
-        return candidate;
+      if (found == null && candidate.acceptsURL(url)) {
+        found = candidate;
       }
     }
-    // Never echo the URL: it may carry a password.
-    throw new SQLException("No JDBC driver on the class path accepts mailbridge.db.url");
+    forgetRegistrations(loader);
+    if (found == null) {
+      // Never echo the URL: it may carry a password.
+      throw new SQLException("No JDBC driver on the class path accepts mailbridge.db.url");
+    }
+    return found;
+  }
+
+  /**
+   * Loading a driver registers it with DriverManager, which Mailbridge never uses (the pool calls
+   * the driver above). Such a registration from the application's class loader outlives the
+   * deployment: Payara warns at every start ("registered the JDBC driver [org.postgresql.Driver]
+   * but failed to unregister it") when it drops the class loader the data source was first made
+   * with.
+   */
+  private static void forgetRegistrations(ClassLoader loader) {
+    for (Driver registered : Collections.list(DriverManager.getDrivers())) {
+      if (registered.getClass().getClassLoader() == loader) {
+        try {
+          DriverManager.deregisterDriver(registered);
+        } catch (SQLException e) {
+          LOG.log(Level.FINE, "Could not deregister a JDBC driver", e);
+        }
+      }
+    }
   }
 
   @Override
