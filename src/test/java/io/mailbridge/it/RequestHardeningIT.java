@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.ApiClient.Reply;
 import io.mailbridge.platform.security.entity.AppUser;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BeanParam;
@@ -34,6 +31,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -67,7 +64,6 @@ class RequestHardeningIT {
 
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
-  @Inject BeanManager beanManager;
 
   // HTTP/1.1 as browsers and SDKs speak it: the JDK client's default cleartext HTTP/2 upgrade
   // fails on its own side when the server answers a chunked upload before reading it all.
@@ -251,7 +247,9 @@ class RequestHardeningIT {
     String document = openapi.body();
     assertTrue(document.contains("\nopenapi: 3.0"), "an OpenAPI 3.0 document");
     Set<String> missing = new TreeSet<>();
-    for (Operation operation : operations()) {
+    List<Operation> operations = operations();
+    assertTrue(operations.size() > 30, "operations found: " + operations.size());
+    for (Operation operation : operations) {
       if (!document.contains("\n  " + operation.path() + ":")) {
         missing.add(operation.path());
       }
@@ -265,13 +263,7 @@ class RequestHardeningIT {
 
   private List<Operation> operations() {
     List<Operation> operations = new ArrayList<>();
-    Set<Class<?>> resources =
-        beanManager.getBeans(Object.class, Any.Literal.INSTANCE).stream()
-            .map(Bean::getBeanClass)
-            .filter(type -> type.isAnnotationPresent(Path.class))
-            .filter(type -> !type.getPackageName().startsWith("io.mailbridge.it"))
-            .filter(type -> type.getPackageName().startsWith("io.mailbridge"))
-            .collect(Collectors.toSet());
+    Set<Class<?>> resources = resourceClasses();
     for (Class<?> resource : resources) {
       String root = "/api/" + trim(resource.getAnnotation(Path.class).value());
       for (Method method : resource.getMethods()) {
@@ -285,6 +277,45 @@ class RequestHardeningIT {
       }
     }
     return operations;
+  }
+
+  /**
+   * The application's JAX-RS resource classes, read from its deployed classes (they are not all CDI
+   * beans, so the bean manager does not know them).
+   */
+  private static Set<Class<?>> resourceClasses() {
+    Set<Class<?>> resources = new java.util.HashSet<>();
+    ClassLoader loader = RequestHardeningIT.class.getClassLoader();
+    try {
+      java.util.Enumeration<URL> roots = loader.getResources("io/mailbridge");
+      while (roots.hasMoreElements()) {
+        URL root = roots.nextElement();
+        if (!"file".equals(root.getProtocol())) {
+          continue;
+        }
+        java.nio.file.Path base = java.nio.file.Path.of(root.toURI()).getParent().getParent();
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(root.toURI()))) {
+          for (java.nio.file.Path file : files.toList()) {
+            String name = base.relativize(file).toString();
+            if (!name.endsWith(".class")
+                || name.contains("$")
+                || name.startsWith("io/mailbridge/it/")) {
+              continue;
+            }
+            Class<?> type =
+                Class.forName(
+                    name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+            if (type.isAnnotationPresent(Path.class)) {
+              resources.add(type);
+            }
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new AssertionError("Cannot list the deployed classes", e);
+    }
+    assertFalse(resources.isEmpty(), "no JAX-RS resource classes found in the deployment");
+    return resources;
   }
 
   private List<Operation> jsonBodyOperations() {
