@@ -97,7 +97,7 @@ public final class ImportBench {
                 "-Xmx512m",
                 "-jar",
                 target.resolve("payara-micro.jar").toString(),
-                "--postbootcommandfile",
+                "--prebootcommandfile",
                 Path.of("server-config", "payara-micro.asadmin").toString(),
                 "--logproperties",
                 Path.of("server-config", "logging.properties").toString(),
