@@ -100,7 +100,8 @@ public final class GraphLogBench {
       String signup = graphSession(http, base, entra).body();
       String ticketPath =
           Json.createReader(new StringReader(signup)).readObject().getString("signup");
-      io.mailbridge.it.support.SignupPageClient pages = new io.mailbridge.it.support.SignupPageClient(base);
+      io.mailbridge.it.support.SignupPageClient pages =
+          new io.mailbridge.it.support.SignupPageClient(base);
       pages.submit(pages.open(ticketPath), ImportBench.ADMIN, ImportBench.PASSWORD);
       HttpResponse<String> session = graphSession(http, base, entra);
       if (session.statusCode() != 200) {
