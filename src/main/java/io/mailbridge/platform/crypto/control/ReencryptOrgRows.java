@@ -60,6 +60,21 @@ public class ReencryptOrgRows implements JobHandler {
     }
   }
 
+  /** How far a re-encryption job got: tables passed of all sealed tables in the current pass. */
+  public record Progress(int tablesDone, int tableCount) {}
+
+  /** Where the job stored in {@code payload} stands. */
+  public Progress progress(String payload) {
+    int count = tables().size();
+    int done;
+    try {
+      done = Math.min(Cursor.parse(payload).table(), count);
+    } catch (RuntimeException e) {
+      done = 0; // not a cursor of ours: say nothing was done rather than fail the status page
+    }
+    return new Progress(done, count);
+  }
+
   @Override
   public String kind() {
     return KIND;
