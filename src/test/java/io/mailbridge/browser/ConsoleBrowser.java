@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -69,10 +69,22 @@ public final class ConsoleBrowser implements AutoCloseable {
             .usingDriverExecutable(TaskPaneBrowser.CHROMEDRIVER.toFile())
             .build();
     driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1280, 800));
+    viewport(1280, 800);
     driver.executeCdpCommand(
         "Browser.setDownloadBehavior",
         Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+  }
+
+  /** The page's viewport in CSS pixels (the window around it does not count). */
+  public void viewport(int width, int height) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+  }
+
+  /** Empties the HTTP cache, so the next load fetches everything as a first visit does. */
+  public void forgetCache() {
+    driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
   }
 
   public WebDriver driver() {
@@ -120,8 +132,19 @@ public final class ConsoleBrowser implements AutoCloseable {
                 .anyMatch(e -> e.isDisplayed() && e.getText().contains(text)));
   }
 
+  /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
   public <T> T until(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition::apply);
+    try {
+      return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition::apply);
+    } catch (TimeoutException e) {
+      String page = driver.getPageSource();
+      throw new AssertionError(
+          "Timed out at "
+              + driver.getCurrentUrl()
+              + " showing: "
+              + (page.length() > 3000 ? page.substring(0, 3000) + "…" : page),
+          e);
+    }
   }
 
   /** A PNG of the viewport, written to {@code file}. */
