@@ -42,7 +42,7 @@ export async function render(view, params, { api }) {
     bar.value = job.tablesDone;
     progress.dataset.state = job.state;
     progress.textContent = STATES[job.state] + (job.state === 'done' || job.state === 'failed' ? '.' :
-      ' (' + job.tablesDone + ' of ' + job.tableCount + ' tables' + (job.attempts ? ', ' + job.attempts + ' failed attempts' : '') + ').');
+      ' (' + job.tablesDone + ' of ' + job.tableCount + ' tables' + (job.failedAttempts ? ', ' + job.failedAttempts + ' failed, retrying' : '') + ').');
     if ((job.state === 'queued' || job.state === 'running') && view.isConnected) {
       timer = setTimeout(() => refresh().catch((e) => {
         line.textContent = e.message;

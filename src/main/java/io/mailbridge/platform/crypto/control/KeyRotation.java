@@ -35,12 +35,12 @@ public class KeyRotation {
 
   /**
    * The re-encryption after a rotation: {@code queued} (waiting for the nodes' key caches to
-   * expire, or between batches), {@code running}, {@code done} (old keys dropped) or {@code failed}
-   * (parked after its attempts); {@code tablesDone} of {@code tableCount} in the current pass (a
-   * pass that changed rows is followed by one that checks nothing is left).
+   * expire), {@code running} (also between batches), {@code done} (old keys dropped) or {@code
+   * failed} (parked after its attempts); {@code tablesDone} of {@code tableCount} in the current
+   * pass (a pass that changed rows is followed by one that checks nothing is left).
    */
   public record Reencryption(
-      String jobId, String state, int tablesDone, int tableCount, int attempts) {}
+      String jobId, String state, int tablesDone, int tableCount, int failedAttempts) {}
 
   @Transactional
   public Started rotate(String orgId) {
@@ -68,13 +68,18 @@ public class KeyRotation {
     return new Reencryption(
         job.id(),
         switch (job.state()) {
-          case READY -> "queued";
+          case READY -> progress.begun() || job.attempts() > 0 ? "running" : "queued";
           case RUNNING -> "running";
           case DONE -> "done";
           case PARKED -> "failed";
         },
         done ? progress.tableCount() : progress.tablesDone(),
         progress.tableCount(),
-        job.attempts());
+        // A claim counts as an attempt; the run in progress has not failed (yet).
+        switch (job.state()) {
+          case RUNNING -> Math.max(0, job.attempts() - 1);
+          case DONE -> 0;
+          default -> job.attempts();
+        });
   }
 }

@@ -60,19 +60,22 @@ public class ReencryptOrgRows implements JobHandler {
     }
   }
 
-  /** How far a re-encryption job got: tables passed of all sealed tables in the current pass. */
-  public record Progress(int tablesDone, int tableCount) {}
+  /**
+   * How far a re-encryption job got: tables passed of all sealed tables in the current pass, and
+   * whether it has begun (a pass that changed rows starts over to check, and looks unbegun then).
+   */
+  public record Progress(int tablesDone, int tableCount, boolean begun) {}
 
   /** Where the job stored in {@code payload} stands. */
   public Progress progress(String payload) {
     int count = tables().size();
-    int done;
     try {
-      done = Math.min(Cursor.parse(payload).table(), count);
+      Cursor cursor = Cursor.parse(payload);
+      return new Progress(Math.min(cursor.table(), count), count, !cursor.equals(Cursor.start()));
     } catch (RuntimeException e) {
-      done = 0; // not a cursor of ours: say nothing was done rather than fail the status page
+      // Not a cursor of ours: say nothing was done rather than fail the status page.
+      return new Progress(0, count, false);
     }
-    return new Progress(done, count);
   }
 
   @Override
