@@ -14,6 +14,7 @@ export const routes = [
   { path: 'connections', menu: 'Mailbox connections', admin: true, load: () => import('./pages/connections.js') },
   { path: 'audit', menu: 'Audit log', admin: true, load: () => import('./pages/audit.js') },
   { path: 'keys', menu: 'Encryption keys', admin: true, load: () => import('./pages/keys.js') },
+  { path: 'org', menu: 'Organisation', admin: true, load: () => import('./pages/org.js') },
 ];
 
 export const home = 'mailboxes';

@@ -118,5 +118,5 @@ function importForm(api, type) {
       }
     });
   });
-  return h('details', { class: 'panel' }, h('summary', {}, 'Import ' + type + ' from CSV'), form);
+  return h('details', { class: 'panel', id: 'import-panel' }, h('summary', {}, 'Import ' + type + ' from CSV'), form);
 }

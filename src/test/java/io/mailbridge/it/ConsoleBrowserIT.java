@@ -200,14 +200,16 @@ class ConsoleBrowserIT {
             .toList();
     assertTrue(
         menu.containsAll(List.of("mailboxes", "activity", "records", "setup")), menu.toString());
-    for (String admin : List.of("users", "providers", "exchange", "connections", "audit", "keys")) {
+    for (String admin :
+        List.of("users", "providers", "exchange", "connections", "audit", "keys", "org")) {
       assertFalse(menu.contains(admin), admin + " is in a user's menu: " + menu);
     }
     browser().script("location.hash = '#/users';");
     browser().visible("#admin-only");
     // The API refuses them anyway.
     String userToken = api().accessToken(email, TestOrgs.PASSWORD);
-    for (String path : List.of("/api/admin/users", "/api/admin/audit", "/api/admin/keys")) {
+    for (String path :
+        List.of("/api/admin/users", "/api/admin/audit", "/api/admin/keys", "/api/admin/org")) {
       assertEquals(403, api().get(path, userToken).status(), path);
     }
 
@@ -375,6 +377,22 @@ class ConsoleBrowserIT {
                     && !d.findElements(By.cssSelector("[data-record-id='" + contactId + "']"))
                         .isEmpty());
     shot("records");
+
+    // A CSV import shows its progress and then its report.
+    Path csv = Files.createTempFile(Path.of("target"), "console-import", ".csv");
+    Files.writeString(
+        csv, "firstName,lastName,email\nIda" + tag + ",Import,ida." + tag + "@fabrikam.example\n");
+    browser().click("#import-panel summary");
+    browser()
+        .driver()
+        .findElement(By.cssSelector("#import-form input[type=file]"))
+        .sendKeys(csv.toAbsolutePath().toString());
+    browser().click("#import-form button[type=submit]");
+    browser().untilText("#import-form .status", "Created 1, updated 0");
+    assertEquals(
+        "100", browser().visible("#import-form progress").getAttribute("value"), "upload done");
+    Files.delete(csv);
+
     browser().click("[data-record-id='" + contactId + "']");
     // The name is shown as the text it is.
     browser().untilText("#page-title", "Nora" + tag + " " + hostileName);
@@ -454,6 +472,18 @@ class ConsoleBrowserIT {
     }
     go("audit");
     browser().visible("#audit-list table");
+
+    // Org settings: the name is changed through the API and audited.
+    go("org");
+    String name = "Console suite org " + UUID.randomUUID().toString().substring(0, 6);
+    browser().type("#org-settings input[name=name]", name);
+    browser().click("#org-settings button[type=submit]");
+    browser().untilText("#org-settings .status", "Saved");
+    shot("org");
+    String adminToken = api().accessToken(ADMIN, ADMIN_PASSWORD);
+    assertEquals(name, api().get("/api/admin/org", adminToken).json().getString("name"));
+    go("audit");
+    browser().untilText("#audit-list", "org.rename");
 
     // A phone-width screen: the menu stacks above the page, nothing overflows sideways.
     browser().viewport(390, 800);
