@@ -213,7 +213,18 @@ class ConsoleBrowserIT {
       assertEquals(403, api().get(path, userToken).status(), path);
     }
 
-    // Disabled by the admin, the user can no longer sign in, and is told so.
+    // The session ends under the page (the account is disabled elsewhere): the next call says so.
+    String adminToken = api().accessToken(ADMIN, ADMIN_PASSWORD);
+    String userId = api().get("/api/auth/me", userToken).json().getString("id");
+    assertEquals(
+        200, api().patch("/api/admin/users/" + userId, adminToken, "{\"disabled\":true}").status());
+    browser().script("location.hash = '#/activity';");
+    browser().untilText("#signin-notice", "session has ended");
+    assertEquals(
+        200,
+        api().patch("/api/admin/users/" + userId, adminToken, "{\"disabled\":false}").status());
+
+    // Disabled by the admin in the console, the user can no longer sign in, and is told so.
     signIn(ADMIN, ADMIN_PASSWORD);
     signedInAs(ADMIN);
     go("users");
