@@ -258,6 +258,53 @@ class ActivitiesIT {
   }
 
   @Test
+  void myActivityListsWhatTheCallerLoggedNewestFirstInPages() {
+    Org org = org("Mine");
+    TestOrgs.SignedInOrg other = testOrgs.signedIn("Mine elsewhere", api());
+    Instant base = Instant.parse("2026-07-01T12:00:00Z");
+    for (int i = 0; i < 3; i++) {
+      store.storeEmail(
+          org.rep().orgId(),
+          TestMessages.email("Mine " + i, base.plusSeconds(60L * i)),
+          List.of(org.contactA()),
+          org.rep().id());
+    }
+    // Captured by the server, and logged by someone else: not "mine".
+    store.storeEmail(
+        org.rep().orgId(), TestMessages.email("Captured", base), List.of(org.contactA()), null);
+    AppUser colleague = testOrgs.user(org.rep().orgId(), "USER", "colleague");
+    store.storeEmail(
+        org.rep().orgId(),
+        TestMessages.email("Colleague's", base),
+        List.of(org.contactB()),
+        colleague.id());
+
+    List<String> subjects = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      Reply page =
+          api()
+              .get(
+                  "/api/activities?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                  org.token());
+      assertEquals(200, page.status(), page.body());
+      for (JsonObject a : page.json().getJsonArray("items").getValuesAs(JsonObject.class)) {
+        subjects.add(a.getString("subject"));
+        assertEquals(org.rep().id(), a.getString("loggedBy"));
+        assertEquals("contacts", a.getJsonArray("links").getJsonObject(0).getString("type"));
+      }
+      cursor = page.json().isNull("next") ? null : page.json().getString("next");
+    } while (cursor != null);
+    assertEquals(List.of("Mine 2", "Mine 1", "Mine 0"), subjects);
+    assertEquals(
+        0,
+        api().get("/api/activities", other.repToken()).json().getJsonArray("items").size(),
+        "another org's person logged nothing");
+    assertEquals(400, api().get("/api/activities?cursor=@@@", org.token()).status());
+    assertEquals(400, api().get("/api/activities?limit=0", org.token()).status());
+  }
+
+  @Test
   void aTimelineListsNewestFirstInPages() {
     Org org = org("Timeline");
     Instant base = Instant.parse("2026-06-01T12:00:00Z");

@@ -3,6 +3,7 @@ package io.mailbridge.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -158,9 +159,15 @@ class EncryptionIT {
     long oldKey = rotation.status(orgId).primaryKeyId();
     assertEquals(Set.of(oldKey), keyIdsOf(orgId));
 
+    assertNull(rotation.status(orgId).reencryption(), "never rotated: no job to show");
     KeyRotation.Started started = rotation.rotate(orgId);
     assertNotEquals(oldKey, started.primaryKeyId());
     assertEquals(2, rotation.status(orgId).keyCount());
+    KeyRotation.Reencryption queued = rotation.status(orgId).reencryption();
+    assertEquals(started.jobId(), queued.jobId());
+    assertEquals("queued", queued.state());
+    assertEquals(0, queued.tablesDone());
+    assertTrue(queued.tableCount() > 0);
     assertEquals(before, readAll(members), "reads work right after rotation");
 
     AppUser newcomer = testOrgs.user(orgId, "USER", "after rotation");
@@ -178,6 +185,7 @@ class EncryptionIT {
         JobState.READY, jobStore.find(started.jobId()).orElseThrow().state(), "more batches to go");
     assertEquals(
         Set.of(oldKey, started.primaryKeyId()), keyIdsOf(orgId), "half way: both keys in use");
+    assertEquals("running", rotation.status(orgId).reencryption().state(), "between batches");
     assertEquals(before, readAll(members), "reads work during re-encryption");
 
     rotationJobs.waitUntilDone(started.jobId());
@@ -186,6 +194,9 @@ class EncryptionIT {
         keyIdsOf(orgId),
         "every sealed value of the org now uses the new key");
     assertEquals(1, rotation.status(orgId).keyCount(), "the old key was dropped once unused");
+    KeyRotation.Reencryption done = rotation.status(orgId).reencryption();
+    assertEquals("done", done.state());
+    assertEquals(done.tableCount(), done.tablesDone());
     assertEquals(before, readAll(members), "reads work after rotation");
     assertEquals(
         admin.orgId(),

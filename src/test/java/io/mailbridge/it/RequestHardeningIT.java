@@ -188,12 +188,17 @@ class RequestHardeningIT {
 
   @Test
   void theDirectoryRedirectDoesNotFollowTheHostHeader() throws Exception {
-    for (String path : List.of("/addin", "/addin/lib")) {
+    for (String path : List.of("/addin", "/addin/lib", "/console")) {
       String head = rawGet(path, "evil.test");
       assertTrue(head.startsWith("HTTP/1.1 301"), head);
       assertFalse(head.toLowerCase().contains("evil.test"), head);
       assertTrue(head.contains("Location: " + path + "/\r\n"), head);
     }
+    // The root leads to the web console, also without the Host header's help.
+    String root = rawGet("/", "evil.test");
+    assertTrue(root.startsWith("HTTP/1.1 301"), root);
+    assertFalse(root.toLowerCase().contains("evil.test"), root);
+    assertTrue(root.contains("Location: /console/\r\n"), root);
   }
 
   @Test

@@ -76,6 +76,35 @@ public class Activities {
     return new TimelinePage(items, more ? encodeCursor(page.get(page.size() - 1)) : null);
   }
 
+  /** The activities a person logged (emails, meetings, tasks), newest first, in pages. */
+  public TimelinePage loggedBy(String orgId, String userId, String cursor, int limit) {
+    if (limit < 1 || limit > 200) {
+      throw new InvalidField("limit", "must be between 1 and 200");
+    }
+    ActivityLinks.TimelineEntry after = decodeCursor(cursor);
+    var query =
+        em.createQuery(
+                "SELECT a FROM Activity a WHERE a.orgId = :org AND a.createdBy = :user"
+                    + (after == null
+                        ? ""
+                        : " AND (a.occurredAt < :at OR (a.occurredAt = :at AND a.id < :id))")
+                    + " ORDER BY a.occurredAt DESC, a.id DESC",
+                Activity.class)
+            .setParameter("org", orgId)
+            .setParameter("user", userId)
+            .setMaxResults(limit + 1);
+    if (after != null) {
+      query.setParameter("at", after.occurredAt()).setParameter("id", after.activityId());
+    }
+    List<Activity> found = query.getResultList();
+    boolean more = found.size() > limit;
+    List<Activity> page = more ? found.subList(0, limit) : found;
+    Activity last = page.isEmpty() ? null : page.get(page.size() - 1);
+    return new TimelinePage(
+        page.stream().map(this::view).toList(),
+        more ? encodeCursor(new ActivityLinks.TimelineEntry(last.id(), last.occurredAt())) : null);
+  }
+
   Activity find(String orgId, String id) {
     Activity activity = id == null ? null : em.find(Activity.class, id);
     if (activity == null || !activity.orgId().equals(orgId)) {

@@ -62,10 +62,11 @@ public class OAuthResource {
               bounded(code),
               bounded(error),
               bounded(errorDescription),
-              OutcomePage.cookies(headers)));
+              OutcomePage.cookies(headers)),
+          OutcomePage.MAILBOXES_PAGE);
     } catch (DomainProblem problem) {
       // The person in front of the browser gets a page, with the status the API would answer.
-      return OutcomePage.response(OutcomePage.failed(problem));
+      return OutcomePage.response(OutcomePage.failed(problem), OutcomePage.MAILBOXES_PAGE);
     }
   }
 

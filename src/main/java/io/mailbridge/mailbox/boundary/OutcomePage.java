@@ -62,7 +62,12 @@ public final class OutcomePage {
         null);
   }
 
-  static Response response(ConnectMailbox.Outcome outcome) {
+  /** Where the web console lists a person's mailboxes, and where an admin consents for a tenant. */
+  static final String MAILBOXES_PAGE = "/console/#/mailboxes";
+
+  static final String PROVIDERS_PAGE = "/console/#/providers";
+
+  static Response response(ConnectMailbox.Outcome outcome, String back) {
     return Response.status(outcome.status())
         .type("text/html; charset=UTF-8")
         .header("Cache-Control", "no-store")
@@ -73,11 +78,11 @@ public final class OutcomePage {
         .header(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'")
-        .entity(page(outcome))
+        .entity(page(outcome, back))
         .build();
   }
 
-  private static String page(ConnectMailbox.Outcome outcome) {
+  private static String page(ConnectMailbox.Outcome outcome, String back) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<title>"
         + PageHtml.escape(outcome.title())
@@ -89,6 +94,9 @@ public final class OutcomePage {
         + PageHtml.escape(outcome.title())
         + "</h1>\n<p>"
         + PageHtml.escape(outcome.message())
-        + "</p></main></body></html>\n";
+        // The console keeps its session in the tab, so coming back there finds it signed in.
+        + "</p>\n<p><a id=\"back\" href=\""
+        + PageHtml.escape(back)
+        + "\">Back to Mailbridge</a></p></main></body></html>\n";
   }
 }

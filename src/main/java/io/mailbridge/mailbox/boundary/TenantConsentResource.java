@@ -55,7 +55,8 @@ public class TenantConsentResource {
             OAuthResource.bounded(tenant),
             OAuthResource.bounded(error),
             OAuthResource.bounded(errorDescription),
-            OutcomePage.cookies(headers)));
+            OutcomePage.cookies(headers)),
+        OutcomePage.PROVIDERS_PAGE);
   }
 
   @GET

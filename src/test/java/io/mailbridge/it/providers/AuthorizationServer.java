@@ -71,7 +71,9 @@ final class AuthorizationServer {
       redirect(exchange, redirect, Map.of("error", "invalid_request", "state", state));
       return;
     }
-    String account = q.getOrDefault("login_hint", "someone@example.com");
+    String account =
+        q.getOrDefault(
+            "login_hint", fake.signedInAccounts.getOrDefault(clientId, "someone@example.com"));
     if (account.startsWith("deny:")) {
       redirect(
           exchange,

@@ -128,7 +128,9 @@ final class EntraEndpoints {
       send(exchange, 400, "<html><body>AADSTS900144: missing parameter</body></html>");
       return;
     }
-    String admin = q.getOrDefault("login_hint", "admin@example.com");
+    String admin =
+        q.getOrDefault(
+            "login_hint", fake.signedInAccounts.getOrDefault(clientId, "admin@example.com"));
     if (admin.startsWith("deny:")) {
       redirect(
           exchange,

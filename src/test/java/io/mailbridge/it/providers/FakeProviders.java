@@ -71,6 +71,12 @@ public final class FakeProviders {
   /** Scopes an account grants on the consent screen, when not everything that was asked. */
   public final Map<String, String> grantedScopes = new ConcurrentHashMap<>();
 
+  /**
+   * Who signs in on the consent screen of an app (by client id) when the request names nobody
+   * ({@code login_hint}): a real browser cannot add the hint the HTTP tests add.
+   */
+  public final Map<String, String> signedInAccounts = new ConcurrentHashMap<>();
+
   /** The Entra tenant of an account. */
   public final Map<String, String> tenants = new ConcurrentHashMap<>();
 

@@ -30,7 +30,8 @@ final class TestControl {
 
   /**
    * What a test in the client JVM (the browser tests) may ask of the fake, which lives in the
-   * server: register an app, a tenant, mint an Entra token, put a Graph message, read it back.
+   * server: register an app, who signs in at its consent screen, a tenant, mint an Entra token, put
+   * a Gmail or Graph message, read a Graph message back.
    */
   void control(HttpExchange exchange, String what) throws IOException, JOSEException {
     JsonObject body =
@@ -41,6 +42,20 @@ final class TestControl {
     switch (what) {
       case "clients" -> {
         fake.clientSecrets.put(body.getString("clientId"), body.getString("secret"));
+        send(exchange, 200, "{}");
+      }
+      case "signed-in-accounts" -> {
+        fake.signedInAccounts.put(body.getString("clientId"), body.getString("account"));
+        send(exchange, 200, "{}");
+      }
+      case "gmail-messages" -> {
+        fake.addGmailMessage(
+            body.getString("account"),
+            body.getString("id"),
+            Base64.getDecoder().decode(body.getString("raw")),
+            body.getJsonArray("labels").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString)
+                .toArray(String[]::new));
         send(exchange, 200, "{}");
       }
       case "tenants" -> {

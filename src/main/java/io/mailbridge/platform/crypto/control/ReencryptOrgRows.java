@@ -60,6 +60,24 @@ public class ReencryptOrgRows implements JobHandler {
     }
   }
 
+  /**
+   * How far a re-encryption job got: tables passed of all sealed tables in the current pass, and
+   * whether it has begun (a pass that changed rows starts over to check, and looks unbegun then).
+   */
+  public record Progress(int tablesDone, int tableCount, boolean begun) {}
+
+  /** Where the job stored in {@code payload} stands. */
+  public Progress progress(String payload) {
+    int count = tables().size();
+    try {
+      Cursor cursor = Cursor.parse(payload);
+      return new Progress(Math.min(cursor.table(), count), count, !cursor.equals(Cursor.start()));
+    } catch (RuntimeException e) {
+      // Not a cursor of ours: say nothing was done rather than fail the status page.
+      return new Progress(0, count, false);
+    }
+  }
+
   @Override
   public String kind() {
     return KIND;

@@ -63,10 +63,13 @@ public class SchemaMigration {
    * every update (a call out, and a wait where the network drops it) and may send usage data.
    */
   static String update(Connection connection) throws Exception {
-    return Scope.child(Map.of("liquibase.analytics.enabled", false), () -> migrate(connection));
+    return Scope.child(
+        Map.of("liquibase.analytics.enabled", false), () -> applyChangelogs(connection));
   }
 
-  private static String migrate(Connection connection) throws Exception {
+  // Not an overload of migrate(): the EJB container finds the @PostConstruct method by its name
+  // and, with two methods of that name, sometimes invoked this one ("wrong number of arguments").
+  private static String applyChangelogs(Connection connection) throws Exception {
     Database database =
         DatabaseFactory.getInstance()
             .findCorrectDatabaseImplementation(new JdbcConnection(connection));

@@ -288,13 +288,30 @@ public class JobStore {
     return Duration.ofMillis(capped + jitter);
   }
 
+  private static final String VIEW_COLUMNS =
+      "SELECT id, kind, org_id, payload, state, attempts, max_attempts, run_at,"
+          + " lease_owner, lease_expires_at, last_error FROM job";
+
   public Optional<JobView> find(String id) {
+    return one(VIEW_COLUMNS + " WHERE id = ?", id);
+  }
+
+  /** The org's most recently queued job of this kind, whatever its state: what a page shows. */
+  public Optional<JobView> latest(String kind, String orgId) {
+    return one(
+        VIEW_COLUMNS
+            + " WHERE kind = ? AND org_id = ? ORDER BY created_at DESC, id DESC FETCH FIRST 1 ROWS"
+            + " ONLY",
+        kind,
+        orgId);
+  }
+
+  private Optional<JobView> one(String sql, String... parameters) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement select =
-            c.prepareStatement(
-                "SELECT id, kind, org_id, payload, state, attempts, max_attempts, run_at,"
-                    + " lease_owner, lease_expires_at, last_error FROM job WHERE id = ?")) {
-      select.setString(1, id);
+        PreparedStatement select = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        select.setString(i + 1, parameters[i]);
+      }
       try (ResultSet rs = select.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
