@@ -84,6 +84,7 @@ public final class StartupBench {
             .findFirst()
             .orElseThrow();
     printTrace(median.data().resolve("server.log"));
+    printWarnings(median.data().resolve("server.log"));
     // One more start, kept running, for the heap after every GET operation.
     start(http, true, RUNS + 1, true);
   }
@@ -275,6 +276,22 @@ public final class StartupBench {
         System.out.println("  Payara Micro's own \"ready in\": " + r.group(1) + " ms");
       }
     }
+  }
+
+  /** WARNING and SEVERE records of a start, by message id and logger (README, "Start-up"). */
+  private static void printWarnings(Path serverLog) throws IOException {
+    Pattern record =
+        Pattern.compile(
+            "(WARNING|SEVERE)\\S*\\] \\[([^\\]]*)\\] \\[(?:\\u001b\\[[0-9;]*m)?([\\w.$]+)");
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String line : Files.readAllLines(serverLog)) {
+      Matcher m = record.matcher(line);
+      if (m.find()) {
+        counts.merge(m.group(1) + " " + m.group(2) + " " + m.group(3), 1, Integer::sum);
+      }
+    }
+    System.out.println("warnings of the median Mailbridge start:");
+    counts.forEach((what, count) -> System.out.printf("  %3d  %s%n", count, what));
   }
 
   private static void printWar(Path war) throws IOException {
