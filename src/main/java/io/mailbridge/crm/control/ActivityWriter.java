@@ -48,6 +48,7 @@ public class ActivityWriter {
   @Inject BlindIndex blindIndex;
   @Inject Records records;
   @Inject ActivityLinks links;
+  @Inject ActivityOwners owners;
 
   @Inject
   @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
@@ -59,6 +60,22 @@ public class ActivityWriter {
   public StoredActivity storeEmail(
       String orgId, MailMessage message, List<String> recordIds, String storedBy) {
     return storeLinked(orgId, message, checked(orgId, recordIds), storedBy);
+  }
+
+  /**
+   * Stores a captured email the same way, with no person as its logger, and records the mailbox it
+   * was captured from as one of its owners.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeCapturedEmail(
+      String orgId,
+      MailMessage message,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId) {
+    StoredActivity stored = storeLinked(orgId, message, checked(orgId, recordIds), null);
+    owners.add(orgId, stored.id(), ownerUserId, mailboxId, clock.instant());
+    return stored;
   }
 
   /** Links to records checked before: they are only loaded (one of them may be gone since). */
