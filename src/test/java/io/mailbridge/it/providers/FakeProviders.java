@@ -189,6 +189,7 @@ public final class FakeProviders {
   private final JwksEndpoints keys = new JwksEndpoints(this);
   private final GmailApi gmailApi = new GmailApi(this);
   private final GraphApi graphApi = new GraphApi(this);
+  private final GraphDelta graphDelta = new GraphDelta(this);
   private final TestControl control = new TestControl(this);
 
   /** Each request to the vendor and API its path names; the paths are the vendors' own. */
@@ -197,6 +198,7 @@ public final class FakeProviders {
       String path = exchange.getRequestURI().getPath();
       Matcher ms = MS_PATH.matcher(path);
       Matcher message = GMAIL_MESSAGE.matcher(path);
+      Matcher delta = GraphDelta.DELTA.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
@@ -216,6 +218,10 @@ public final class FakeProviders {
         }
       } else if (path.equals("/graph/v1.0/me/revokeSignInSessions")) {
         graphApi.graphRevoke(exchange);
+      } else if (delta.matches()) {
+        graphDelta.delta(exchange, delta.group(1));
+      } else if (path.equals("/graph/v1.0/subscriptions")) {
+        graphDelta.subscribe(exchange);
       } else if (path.startsWith("/graph/v1.0/me/messages/")) {
         graphApi.graphMessage(exchange, path.substring("/graph/v1.0/me/messages/".length()));
       } else if (message.matches()) {
@@ -408,6 +414,138 @@ public final class FakeProviders {
         .put(
             id,
             new GraphMessage(mime, new LinkedHashMap<>(attachments), new ConcurrentHashMap<>()));
+  }
+
+  /**
+   * A message as Graph's delta describes it, at one point of the mailbox's change log: its folder
+   * (well-known name), participants, received time and categories, or its removal.
+   */
+  public record GraphItem(
+      long seq,
+      String id,
+      String folder,
+      boolean removed,
+      String internetMessageId,
+      String subject,
+      String from,
+      List<String> to,
+      Instant receivedAt,
+      List<String> categories) {}
+
+  /** A change-notification subscription Mailbridge opened. */
+  public record GraphSubscription(
+      String id,
+      String account,
+      String resource,
+      String changeType,
+      String notificationUrl,
+      String clientState,
+      String expirationDateTime) {}
+
+  private final java.util.concurrent.atomic.AtomicLong graphLog =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Per account, every change in order (the latest entry of an id is its state). */
+  public final Map<String, List<GraphItem>> graphChanges = new ConcurrentHashMap<>();
+
+  public final Map<String, GraphSubscription> graphSubscriptions = new ConcurrentHashMap<>();
+
+  /** Skip and delta tokens that answer 410, as Graph does when it dropped the sync state. */
+  public final Set<String> expiredGraphTokens = ConcurrentHashMap.newKeySet();
+
+  /** The Prefer headers of every delta request, in order. */
+  public final List<String> graphPreferHeaders = new CopyOnWriteArrayList<>();
+
+  /** At most this many messages per delta page, whatever Mailbridge prefers. */
+  public volatile int graphDeltaMaxPage = 1000;
+
+  /** Graph forgets every sync state it handed out so far (their links answer 410). */
+  public void expireAllGraphTokens() {
+    graphDelta.expireAll();
+  }
+
+  long graphSeq() {
+    return graphLog.get();
+  }
+
+  /**
+   * Puts a message into an account's mailbox folder ({@code inbox}, {@code sentitems}): its MIME
+   * for {@code $value}, and an entry in the change log for the delta.
+   */
+  public void putGraphItem(
+      String account,
+      String id,
+      String folder,
+      String internetMessageId,
+      String subject,
+      String from,
+      List<String> to,
+      Instant receivedAt,
+      List<String> categories,
+      byte[] mime) {
+    addGraphMessage(account, id, mime, Map.of());
+    graphChanges
+        .computeIfAbsent(account, k -> new CopyOnWriteArrayList<>())
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                folder,
+                false,
+                internetMessageId,
+                subject,
+                from,
+                List.copyOf(to),
+                receivedAt,
+                List.copyOf(categories)));
+  }
+
+  /** Deletes a message: the next delta reports it removed. */
+  public void removeGraphItem(String account, String id) {
+    GraphItem last = latest(account, id);
+    graphChanges
+        .get(account)
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                last.folder(),
+                true,
+                null,
+                null,
+                null,
+                List.of(),
+                last.receivedAt(),
+                List.of()));
+  }
+
+  private GraphItem latest(String account, String id) {
+    List<GraphItem> log = graphChanges.getOrDefault(account, List.of());
+    for (int i = log.size() - 1; i >= 0; i--) {
+      if (log.get(i).id().equals(id)) {
+        return log.get(i);
+      }
+    }
+    throw new IllegalArgumentException("No Graph item " + id);
+  }
+
+  /**
+   * The latest state of each item of the folder changed in (after, upTo], in change order; a full
+   * round ({@code after} < 0) skips removed items and items received before {@code since}.
+   */
+  List<GraphItem> graphChangesIn(
+      String account, String folder, long after, long upTo, Instant since) {
+    Map<String, GraphItem> latest = new LinkedHashMap<>();
+    for (GraphItem item : graphChanges.getOrDefault(account, List.of())) {
+      if (item.seq() > after && item.seq() <= upTo && item.folder().equals(folder)) {
+        latest.remove(item.id());
+        latest.put(item.id(), item);
+      }
+    }
+    return latest.values().stream()
+        .filter(i -> after >= 0 || !i.removed())
+        .filter(i -> after >= 0 || since == null || !i.receivedAt().isBefore(since))
+        .toList();
   }
 
   // ---------------------------------------------------------------- Gmail
