@@ -55,6 +55,7 @@ class CaptureIT {
   @Inject TestOrgs testOrgs;
   @Inject JobStore jobs;
   @Inject JobRunner runner;
+  @Inject io.mailbridge.capture.control.CapturePolling polling;
 
   private static final String NORA = "nora.field@fabrikam.example";
 
@@ -614,10 +615,13 @@ class CaptureIT {
       fake().graphRetryAfterSeconds = 1;
     }
     JsonObject throttled = health(s);
+    // the job waits for Graph's two minutes; switched off, it ends at once when it runs then
+    // (in another test class's pump, maybe)
     assertEquals("throttled", throttled.getString("state"), throttled.toString());
     Instant until = Instant.parse(throttled.getString("throttledUntil"));
     assertTrue(until.isAfter(Instant.now().plusSeconds(100)), until.toString());
     assertEquals(Set.of("First contact"), subjects(timeline(s, s.nora())));
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), false).status());
   }
 
   // ------------------------------------------------------------------------------ two owners
@@ -660,5 +664,134 @@ class CaptureIT {
             .map(o -> o.getString("mailboxId"))
             .collect(Collectors.toSet());
     assertEquals(Set.of(s.mailboxId(), secondMailbox), owners);
+
+    // purging the first mailbox deletes what only it brought in; the shared one keeps its other
+    // owner
+    customerMail(s.account(), "Only mine", 1);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals(2, timeline(s, s.nora()).size());
+    String purgePath = "/api/admin/capture/mailboxes/" + s.mailboxId() + "/purge";
+    assertEquals(403, api().post(purgePath, s.org().repToken(), null).status());
+    AppUser stranger = testOrgs.orgWithAdmin("stranger");
+    assertEquals(
+        404,
+        api()
+            .post(purgePath, api().accessToken(stranger.email(), TestOrgs.PASSWORD), null)
+            .status());
+    ApiClient.Reply purged = api().post(purgePath, s.org().adminToken(), null);
+    assertEquals(200, purged.status(), purged.body());
+    assertEquals(1, purged.json().getInt("activitiesDeleted"));
+    List<JsonObject> left = timeline(s, s.nora());
+    assertEquals(Set.of("To both of you"), subjects(left));
+    assertEquals(
+        Set.of(secondMailbox),
+        left.get(0).getJsonArray("owners").getValuesAs(JsonObject.class).stream()
+            .map(o -> o.getString("mailboxId"))
+            .collect(Collectors.toSet()));
+    JsonObject afterPurge = health(s);
+    assertEquals("off", afterPurge.getString("state"));
+    assertEquals(0, afterPurge.getInt("captured"));
+  }
+
+  // ------------------------------------------------------------------------------ Gmail
+
+  private void gmailMessage(
+      String account,
+      String subject,
+      String from,
+      List<String> to,
+      int daysAgo,
+      String extra,
+      String... labels) {
+    String id = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+    String mid = UUID.randomUUID() + "@mail.example";
+    fake()
+        .addGmailMessageAt(
+            account,
+            id,
+            mime(mid, subject, from, to, extra),
+            Instant.now().minus(daysAgo, ChronoUnit.DAYS),
+            labels);
+  }
+
+  private long gmailCalls(String path) {
+    return fake().gmailRequests.stream().filter(r -> r.contains(path)).count();
+  }
+
+  @Test
+  void gmailBackfillsPageByPageThenFollowsItsHistoryAndReListsWhenTheHistoryIsGone() {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gcapture");
+    fake()
+        .gmailLabels
+        .put(
+            account,
+            new java.util.concurrent.ConcurrentHashMap<>(
+                java.util.Map.of("INBOX", "INBOX", "SENT", "SENT", "Private", "Label_9")));
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    for (int i = 1; i <= 5; i++) {
+      gmailMessage(account, "Gmail quote " + i, NORA, List.of(account), i, "", "INBOX");
+    }
+    gmailMessage(account, "Gmail too old", NORA, List.of(account), 200, "", "INBOX");
+    gmailMessage(account, "Gmail offer", account, List.of(NORA), 2, "", "SENT");
+    gmailMessage(account, "Gmail private", NORA, List.of(account), 2, "", "INBOX", "Label_9");
+    gmailMessage(
+        account,
+        "Gmail news",
+        NORA,
+        List.of(account),
+        2,
+        "List-Unsubscribe: <mailto:u@fabrikam.example>\r\n",
+        "INBOX");
+    fake().gmailListMaxPage = 3;
+    try {
+      assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+      drain();
+    } finally {
+      fake().gmailListMaxPage = 500;
+    }
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    assertEquals("gmail", live.getString("provider"));
+    assertEquals(8, live.getInt("seen"));
+    assertEquals(6, live.getInt("captured"));
+    assertEquals(2, live.getInt("skipped"));
+    assertTrue(live.getString("reason").contains("push"), live.toString());
+    assertEquals(
+        Set.of(
+            "Gmail quote 1",
+            "Gmail quote 2",
+            "Gmail quote 3",
+            "Gmail quote 4",
+            "Gmail quote 5",
+            "Gmail offer"),
+        subjects(timeline(s, s.nora())));
+
+    // a new message: the poll queues a sync, which reads the history, not the whole mailbox
+    long lists = gmailCalls("/users/me/messages?");
+    gmailMessage(account, "Gmail follow-up", NORA, List.of(account), 0, "", "INBOX");
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    assertEquals(lists, gmailCalls("/users/me/messages?"), "no new listing");
+    assertTrue(
+        subjects(timeline(s, s.nora())).contains("Gmail follow-up"),
+        () ->
+            health(s)
+                + " "
+                + fake().gmailRequests.stream().filter(r -> r.contains("/history")).toList());
+
+    // Gmail dropped the history: the window is listed again, nothing stored twice
+    fake().forgetGmailHistory(account);
+    gmailMessage(account, "Gmail after the gap", NORA, List.of(account), 0, "", "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    List<JsonObject> items = timeline(s, s.nora());
+    assertEquals(8, items.size(), subjects(items).toString());
+    assertTrue(subjects(items).contains("Gmail after the gap"));
+    assertEquals("live", health(s).getString("state"));
   }
 }

@@ -146,6 +146,25 @@ public class CaptureCursor {
     updatedAt = now;
   }
 
+  /**
+   * Everything captured from the mailbox was deleted: capture is off and starts from scratch (a new
+   * backfill) when switched on again.
+   */
+  public void purged(Instant now) {
+    enabled = false;
+    state = CaptureState.OFF;
+    phase = CapturePhase.BACKFILLING;
+    positions = null;
+    backfillSince = null;
+    seen = 0;
+    captured = 0;
+    skipped = 0;
+    reason = "Everything captured from this mailbox was purged";
+    subscriptionId = null;
+    subscriptionExpiresAt = null;
+    updatedAt = now;
+  }
+
   /** One page read: counters, positions and phase move on; the health says it works. */
   public void advanced(
       String positionsJson,

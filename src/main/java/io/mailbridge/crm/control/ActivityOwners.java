@@ -54,6 +54,46 @@ public class ActivityOwners {
     }
   }
 
+  /**
+   * Forgets everything captured from one mailbox: its owner rows go, and each activity left with no
+   * owner that no person logged is deleted (its links and attachment rows with it). Answers how
+   * many activities were deleted. Runs in the caller's transaction.
+   */
+  public int purgeMailbox(String orgId, String mailboxId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement owned =
+            c.prepareStatement(
+                "SELECT activity_id FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
+        PreparedStatement forget =
+            c.prepareStatement("DELETE FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
+        PreparedStatement orphan =
+            c.prepareStatement(
+                "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
+                    + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
+      List<String> ids = new ArrayList<>();
+      owned.setString(1, orgId);
+      owned.setString(2, mailboxId);
+      try (ResultSet rs = owned.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      forget.setString(1, orgId);
+      forget.setString(2, mailboxId);
+      forget.executeUpdate();
+      int deleted = 0;
+      for (String id : ids) {
+        orphan.setString(1, id);
+        orphan.setString(2, orgId);
+        orphan.setString(3, id);
+        deleted += orphan.executeUpdate();
+      }
+      return deleted;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot purge the mailbox's captured activities", e);
+    }
+  }
+
   public List<Owner> of(String activityId) {
     List<Owner> owners = new ArrayList<>();
     try (Connection c = dataSource.getConnection();

@@ -226,6 +226,12 @@ public final class FakeProviders {
         graphApi.graphMessage(exchange, path.substring("/graph/v1.0/me/messages/".length()));
       } else if (message.matches()) {
         gmailApi.gmailMessage(exchange, message.group(1), message.group(2) != null);
+      } else if (path.equals("/google/gmail/v1/users/me/messages")) {
+        gmailApi.list(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/history")) {
+        gmailApi.history(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/profile")) {
+        gmailApi.profile(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/labels")) {
         gmailApi.labelList(exchange);
       } else {
@@ -549,6 +555,42 @@ public final class FakeProviders {
   }
 
   // ---------------------------------------------------------------- Gmail
+
+  /** A {@code messageAdded} record of an account's Gmail history. */
+  public record GmailHistory(long historyId, String messageId) {}
+
+  private final java.util.concurrent.atomic.AtomicLong gmailHistoryIds =
+      new java.util.concurrent.atomic.AtomicLong(5000);
+
+  /** When each message arrived ({@code internalDate}), per account. */
+  public final Map<String, Map<String, Instant>> gmailDates = new ConcurrentHashMap<>();
+
+  public final Map<String, List<GmailHistory>> gmailHistory = new ConcurrentHashMap<>();
+
+  /** History ids below this answer 404, as when Gmail no longer keeps them. */
+  public final Map<String, Long> gmailHistoryFloor = new ConcurrentHashMap<>();
+
+  /** At most this many ids per {@code messages.list} page. */
+  public volatile int gmailListMaxPage = 500;
+
+  long gmailHistoryId() {
+    return gmailHistoryIds.get();
+  }
+
+  /** Adds a message that arrived at {@code internalDate}, recorded in the account's history. */
+  public void addGmailMessageAt(
+      String account, String id, byte[] raw, Instant internalDate, String... labels) {
+    addGmailMessage(account, id, raw, labels);
+    gmailDates.computeIfAbsent(account, k -> new ConcurrentHashMap<>()).put(id, internalDate);
+    gmailHistory
+        .computeIfAbsent(account, k -> new CopyOnWriteArrayList<>())
+        .add(new GmailHistory(gmailHistoryIds.incrementAndGet(), id));
+  }
+
+  /** Gmail forgets the account's history up to now: older start ids answer 404. */
+  public void forgetGmailHistory(String account) {
+    gmailHistoryFloor.put(account, gmailHistoryIds.get() + 1);
+  }
 
   // ---------------------------------------------------------------- helpers
 
