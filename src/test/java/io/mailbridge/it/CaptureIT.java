@@ -577,6 +577,25 @@ class CaptureIT {
   }
 
   @Test
+  void anItemMarkedPrivateAfterItWasCapturedIsTakenBackAndADeletedOneIsKept() {
+    Setup s = setup();
+    String kept = customerMail(s.account(), "Will be deleted in Outlook", 2);
+    String marked = customerMail(s.account(), "Will be marked private", 1);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals(2, timeline(s, s.nora()).size());
+
+    fake().categorizeGraphItem(s.account(), marked, List.of("Blue", "Private"));
+    fake().removeGraphItem(s.account(), kept);
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    assertEquals(
+        Set.of("Will be deleted in Outlook"),
+        subjects(timeline(s, s.nora())),
+        "the private one is gone, the deleted one stays");
+  }
+
+  @Test
   void anExpiredDeltaLinkReadsTheFolderAgainWithoutDuplicates() throws Exception {
     Setup s = liveMailbox();
     // Graph drops every sync state it handed out so far

@@ -23,8 +23,8 @@ import java.util.logging.Logger;
  * One page of a mailbox's changes into the CRM, the same way for every provider: participants
  * matched against the CRM in one batch per page, the capture policy decided on what the page
  * already says, then each message that passes read in full, decided again on its own headers, and
- * stored through the CRM's one storage path with this mailbox as an owner. Deleted and moved items
- * leave captured activities alone.
+ * stored through the CRM's one storage path with this mailbox as an owner. An item that became
+ * private is taken back from this mailbox. Deleted and moved items leave captured activities alone.
  */
 @ApplicationScoped
 public class CapturePipeline {
@@ -56,6 +56,7 @@ public class CapturePipeline {
           policy.decide(rules, summary, change.marks(), mailbox.address(), !records.isEmpty());
       if (!first.captured()) {
         skipped++;
+        takeBackIfPrivate(mailbox, summary, first);
         continue;
       }
       CapturedItem item;
@@ -75,6 +76,7 @@ public class CapturePipeline {
               !records.isEmpty());
       if (!second.captured()) {
         skipped++;
+        takeBackIfPrivate(mailbox, full, second);
         continue;
       }
       activities.storeCapturedEmail(
@@ -84,6 +86,24 @@ public class CapturePipeline {
     LOG.fine(
         () -> "Capture of mailbox " + mailbox.id() + ": " + present.size() + " seen on this page");
     return new PageResult(present.size(), captured, skipped);
+  }
+
+  /**
+   * An item that is private now (or carries the "do not capture" category) may have been captured
+   * from this mailbox before it was marked: take it back.
+   */
+  private void takeBackIfPrivate(
+      ConnectedMailbox mailbox, MailMessage message, CapturePolicy.Decision decision) {
+    if (decision.skip() == CapturePolicy.Skip.PRIVATE
+        || decision.skip() == CapturePolicy.Skip.DO_NOT_CAPTURE_CATEGORY) {
+      if (activities.releaseCapturedEmail(mailbox.orgId(), message, mailbox.id())) {
+        LOG.info(
+            () ->
+                "Capture of mailbox "
+                    + mailbox.id()
+                    + ": an item marked private since was taken back");
+      }
+    }
   }
 
   /** One batched CRM lookup for every external participant of the page. */

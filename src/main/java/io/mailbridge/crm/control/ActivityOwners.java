@@ -55,6 +55,34 @@ public class ActivityOwners {
   }
 
   /**
+   * Takes one mailbox off an activity's owners; deletes the activity when no owner is left and no
+   * person logged it. Answers whether the activity was deleted. Runs in the caller's transaction.
+   */
+  public boolean release(String orgId, String activityId, String mailboxId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement forget =
+            c.prepareStatement(
+                "DELETE FROM activity_owner WHERE org_id = ? AND activity_id = ? AND mailbox_id = ?");
+        PreparedStatement orphan =
+            c.prepareStatement(
+                "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
+                    + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
+      forget.setString(1, orgId);
+      forget.setString(2, activityId);
+      forget.setString(3, mailboxId);
+      if (forget.executeUpdate() == 0) {
+        return false; // never captured from this mailbox: nothing of it to take back
+      }
+      orphan.setString(1, activityId);
+      orphan.setString(2, orgId);
+      orphan.setString(3, activityId);
+      return orphan.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot release the activity", e);
+    }
+  }
+
+  /**
    * Forgets everything captured from one mailbox: its owner rows go, and each activity left with no
    * owner that no person logged is deleted (its links and attachment rows with it). Answers how
    * many activities were deleted. Runs in the caller's transaction.

@@ -46,6 +46,15 @@ public class ActivityStore {
   }
 
   /**
+   * Takes a captured email back from one mailbox (it became private there): that mailbox is no
+   * longer an owner, and the activity is deleted when no other mailbox has it and no person logged
+   * it. Answers whether it was deleted.
+   */
+  public boolean releaseCapturedEmail(String orgId, MailMessage message, String mailboxId) {
+    return writer.releaseCapturedEmail(orgId, message, mailboxId);
+  }
+
+  /**
    * The org's records with these ids, each checked once; a missing one (or another org's) is a
    * {@code NotFound}. For a use case that must know before it reads a mailbox.
    */

@@ -78,6 +78,20 @@ public class ActivityWriter {
     return stored;
   }
 
+  /**
+   * Takes back what capture took from one mailbox for this message (it became private there): the
+   * mailbox stops being an owner, and the activity goes when nobody else has it.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean releaseCapturedEmail(String orgId, MailMessage message, String mailboxId) {
+    Activity activity = findByKey(orgId, blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity()));
+    if (activity == null) {
+      return false;
+    }
+    em.detach(activity); // deleted below by SQL, with its links, attachments and owners
+    return owners.release(orgId, activity.id(), mailboxId);
+  }
+
   /** Links to records checked before: they are only loaded (one of them may be gone since). */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEmail(LinkTargets checked, MailMessage message, String storedBy) {

@@ -506,6 +506,25 @@ public final class FakeProviders {
                 List.copyOf(categories)));
   }
 
+  /** The user puts categories on a message: the next delta reports it updated. */
+  public void categorizeGraphItem(String account, String id, List<String> categories) {
+    GraphItem last = latest(account, id);
+    graphChanges
+        .get(account)
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                last.folder(),
+                false,
+                last.internetMessageId(),
+                last.subject(),
+                last.from(),
+                last.to(),
+                last.receivedAt(),
+                List.copyOf(categories)));
+  }
+
   /** Deletes a message: the next delta reports it removed. */
   public void removeGraphItem(String account, String id) {
     GraphItem last = latest(account, id);
