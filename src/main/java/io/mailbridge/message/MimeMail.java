@@ -9,6 +9,7 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
@@ -82,6 +83,26 @@ public final class MimeMail {
     } catch (MessagingException | IOException | RuntimeException e) {
       throw new UnreadableMessage(
           "The message is not readable MIME: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * The marks a message's own headers carry (automation headers, RFC 2156 {@code Sensitivity}):
+   * reads the header block only, not the body.
+   */
+  public static MessageMarks marks(byte[] rfc822) {
+    try {
+      InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(rfc822));
+      Map<String, String> kept = new LinkedHashMap<>();
+      for (String name : MessageMarks.HEADERS) {
+        String value = headers.getHeader(name, ",");
+        if (value != null) {
+          kept.put(name, value);
+        }
+      }
+      return new MessageMarks(kept.get("sensitivity"), List.of(), kept);
+    } catch (MessagingException | RuntimeException e) {
+      return MessageMarks.NONE;
     }
   }
 

@@ -28,6 +28,7 @@ public class Activities {
 
   @PersistenceContext EntityManager em;
   @Inject ActivityLinks links;
+  @Inject ActivityOwners owners;
   @Inject Records records;
 
   /** An attachment ready to be sent. */
@@ -138,6 +139,14 @@ public class Activities {
       linkArray.add(Json.createObjectBuilder().add("type", link.type()).add("id", link.id()));
     }
     view.add("links", linkArray);
+    JsonArrayBuilder ownerArray = Json.createArrayBuilder();
+    for (ActivityOwners.Owner owner : owners.of(activity.id())) {
+      ownerArray.add(
+          Json.createObjectBuilder()
+              .add("userId", owner.userId())
+              .add("mailboxId", owner.mailboxId()));
+    }
+    view.add("owners", ownerArray);
     view.add("occurredAt", activity.occurredAt().toString());
     if (activity.createdBy() == null) {
       view.addNull("loggedBy"); // captured by the server, not logged by a person

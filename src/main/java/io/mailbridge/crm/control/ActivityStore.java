@@ -30,6 +30,31 @@ public class ActivityStore {
   }
 
   /**
+   * Stores an email that capture found in a mailbox: the same path, so a message already logged or
+   * captured from another mailbox gains the new links and this mailbox as another owner instead of
+   * becoming a second activity.
+   */
+  public StoredActivity storeCapturedEmail(
+      String orgId,
+      MailMessage message,
+      Collection<String> recordIds,
+      String ownerUserId,
+      String mailboxId) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    return retryingRaces(
+        () -> writer.storeCapturedEmail(orgId, message, ids, ownerUserId, mailboxId));
+  }
+
+  /**
+   * Takes a captured email back from one mailbox (it became private there): that mailbox is no
+   * longer an owner, and the activity is deleted when no other mailbox has it and no person logged
+   * it. Answers whether it was deleted.
+   */
+  public boolean releaseCapturedEmail(String orgId, MailMessage message, String mailboxId) {
+    return writer.releaseCapturedEmail(orgId, message, mailboxId);
+  }
+
+  /**
    * The org's records with these ids, each checked once; a missing one (or another org's) is a
    * {@code NotFound}. For a use case that must know before it reads a mailbox.
    */

@@ -48,6 +48,7 @@ public class ActivityWriter {
   @Inject BlindIndex blindIndex;
   @Inject Records records;
   @Inject ActivityLinks links;
+  @Inject ActivityOwners owners;
 
   @Inject
   @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
@@ -59,6 +60,36 @@ public class ActivityWriter {
   public StoredActivity storeEmail(
       String orgId, MailMessage message, List<String> recordIds, String storedBy) {
     return storeLinked(orgId, message, checked(orgId, recordIds), storedBy);
+  }
+
+  /**
+   * Stores a captured email the same way, with no person as its logger, and records the mailbox it
+   * was captured from as one of its owners.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeCapturedEmail(
+      String orgId,
+      MailMessage message,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId) {
+    StoredActivity stored = storeLinked(orgId, message, checked(orgId, recordIds), null);
+    owners.add(orgId, stored.id(), ownerUserId, mailboxId, clock.instant());
+    return stored;
+  }
+
+  /**
+   * Takes back what capture took from one mailbox for this message (it became private there): the
+   * mailbox stops being an owner, and the activity goes when nobody else has it.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean releaseCapturedEmail(String orgId, MailMessage message, String mailboxId) {
+    Activity activity = findByKey(orgId, blindIndex.forOrg(orgId, MESSAGE_KEY, message.identity()));
+    if (activity == null) {
+      return false;
+    }
+    em.detach(activity); // deleted below by SQL, with its links, attachments and owners
+    return owners.release(orgId, activity.id(), mailboxId);
   }
 
   /** Links to records checked before: they are only loaded (one of them may be gone since). */

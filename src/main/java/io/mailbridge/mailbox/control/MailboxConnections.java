@@ -42,6 +42,29 @@ public class MailboxConnections {
     return connection;
   }
 
+  /** A connection of the org without its tokens; 404 for another org's id. */
+  public ConnectedMailbox describe(String orgId, String id) {
+    return described(inOrg(orgId, id));
+  }
+
+  /** The connection without its tokens, if it still exists (capture checks before each run). */
+  public Optional<ConnectedMailbox> stillConnected(String orgId, String id) {
+    MailboxConnection connection = id == null ? null : em.find(MailboxConnection.class, id);
+    return connection == null || !connection.orgId().equals(orgId)
+        ? Optional.empty()
+        : Optional.of(described(connection));
+  }
+
+  static ConnectedMailbox described(MailboxConnection c) {
+    return new ConnectedMailbox(
+        c.id(),
+        c.orgId(),
+        c.userId(),
+        c.provider() == MailProvider.MICROSOFT ? MailboxKind.GRAPH : MailboxKind.GMAIL,
+        c.address(),
+        c.state() == io.mailbridge.mailbox.entity.ConnectionState.REAUTH_REQUIRED);
+  }
+
   public List<MailboxConnection> ofUser(String orgId, String userId) {
     return em.createQuery(
             "SELECT c FROM MailboxConnection c WHERE c.orgId = :org AND c.userId = :user"

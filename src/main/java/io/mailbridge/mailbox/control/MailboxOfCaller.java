@@ -34,6 +34,16 @@ public class MailboxOfCaller {
     return connected(MailboxKind.GMAIL, gmail(orgId, userId, gmail.mailboxId()));
   }
 
+  /**
+   * A connected mailbox the server reads on its owner's behalf (capture), by connection id; 404 for
+   * another org's id.
+   */
+  public MailboxAccess connection(String orgId, String mailboxId) {
+    ConnectedMailbox mailbox = connections.describe(orgId, mailboxId);
+    return new MailboxAccess(
+        mailbox.kind(), orgId, mailbox.id(), null, () -> tokens.accessToken(orgId, mailbox.id()));
+  }
+
   private MailboxAccess exchange(String orgId, MailboxChoice.OutlookOnExchange choice) {
     URI endpoint = ewsEndpoint(choice.ewsUrl());
     String callbackToken = choice.callbackToken();

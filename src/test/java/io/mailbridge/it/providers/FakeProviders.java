@@ -195,6 +195,7 @@ public final class FakeProviders {
   private final JwksEndpoints keys = new JwksEndpoints(this);
   private final GmailApi gmailApi = new GmailApi(this);
   private final GraphApi graphApi = new GraphApi(this);
+  private final GraphDelta graphDelta = new GraphDelta(this);
   private final TestControl control = new TestControl(this);
 
   /** Each request to the vendor and API its path names; the paths are the vendors' own. */
@@ -203,6 +204,7 @@ public final class FakeProviders {
       String path = exchange.getRequestURI().getPath();
       Matcher ms = MS_PATH.matcher(path);
       Matcher message = GMAIL_MESSAGE.matcher(path);
+      Matcher delta = GraphDelta.DELTA.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
@@ -222,10 +224,20 @@ public final class FakeProviders {
         }
       } else if (path.equals("/graph/v1.0/me/revokeSignInSessions")) {
         graphApi.graphRevoke(exchange);
+      } else if (delta.matches()) {
+        graphDelta.delta(exchange, delta.group(1));
+      } else if (path.equals("/graph/v1.0/subscriptions")) {
+        graphDelta.subscribe(exchange);
       } else if (path.startsWith("/graph/v1.0/me/messages/")) {
         graphApi.graphMessage(exchange, path.substring("/graph/v1.0/me/messages/".length()));
       } else if (message.matches()) {
         gmailApi.gmailMessage(exchange, message.group(1), message.group(2) != null);
+      } else if (path.equals("/google/gmail/v1/users/me/messages")) {
+        gmailApi.list(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/history")) {
+        gmailApi.history(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/profile")) {
+        gmailApi.profile(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/labels")) {
         gmailApi.labelList(exchange);
       } else {
@@ -416,7 +428,194 @@ public final class FakeProviders {
             new GraphMessage(mime, new LinkedHashMap<>(attachments), new ConcurrentHashMap<>()));
   }
 
+  /**
+   * A message as Graph's delta describes it, at one point of the mailbox's change log: its folder
+   * (well-known name), participants, received time and categories, or its removal.
+   */
+  public record GraphItem(
+      long seq,
+      String id,
+      String folder,
+      boolean removed,
+      String internetMessageId,
+      String subject,
+      String from,
+      List<String> to,
+      Instant receivedAt,
+      List<String> categories) {}
+
+  /** A change-notification subscription Mailbridge opened. */
+  public record GraphSubscription(
+      String id,
+      String account,
+      String resource,
+      String changeType,
+      String notificationUrl,
+      String clientState,
+      String expirationDateTime) {}
+
+  private final java.util.concurrent.atomic.AtomicLong graphLog =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Per account, every change in order (the latest entry of an id is its state). */
+  public final Map<String, List<GraphItem>> graphChanges = new ConcurrentHashMap<>();
+
+  public final Map<String, GraphSubscription> graphSubscriptions = new ConcurrentHashMap<>();
+
+  /** Skip and delta tokens that answer 410, as Graph does when it dropped the sync state. */
+  public final Set<String> expiredGraphTokens = ConcurrentHashMap.newKeySet();
+
+  /** The Prefer headers of every delta request, in order. */
+  public final List<String> graphPreferHeaders = new CopyOnWriteArrayList<>();
+
+  /** At most this many messages per delta page, whatever Mailbridge prefers. */
+  public volatile int graphDeltaMaxPage = 1000;
+
+  /** Graph forgets every sync state it handed out so far (their links answer 410). */
+  public void expireAllGraphTokens() {
+    graphDelta.expireAll();
+  }
+
+  long graphSeq() {
+    return graphLog.get();
+  }
+
+  /**
+   * Puts a message into an account's mailbox folder ({@code inbox}, {@code sentitems}): its MIME
+   * for {@code $value}, and an entry in the change log for the delta.
+   */
+  public void putGraphItem(
+      String account,
+      String id,
+      String folder,
+      String internetMessageId,
+      String subject,
+      String from,
+      List<String> to,
+      Instant receivedAt,
+      List<String> categories,
+      byte[] mime) {
+    addGraphMessage(account, id, mime, Map.of());
+    graphChanges
+        .computeIfAbsent(account, k -> new CopyOnWriteArrayList<>())
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                folder,
+                false,
+                internetMessageId,
+                subject,
+                from,
+                List.copyOf(to),
+                receivedAt,
+                List.copyOf(categories)));
+  }
+
+  /** The user puts categories on a message: the next delta reports it updated. */
+  public void categorizeGraphItem(String account, String id, List<String> categories) {
+    GraphItem last = latest(account, id);
+    graphChanges
+        .get(account)
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                last.folder(),
+                false,
+                last.internetMessageId(),
+                last.subject(),
+                last.from(),
+                last.to(),
+                last.receivedAt(),
+                List.copyOf(categories)));
+  }
+
+  /** Deletes a message: the next delta reports it removed. */
+  public void removeGraphItem(String account, String id) {
+    GraphItem last = latest(account, id);
+    graphChanges
+        .get(account)
+        .add(
+            new GraphItem(
+                graphLog.incrementAndGet(),
+                id,
+                last.folder(),
+                true,
+                null,
+                null,
+                null,
+                List.of(),
+                last.receivedAt(),
+                List.of()));
+  }
+
+  private GraphItem latest(String account, String id) {
+    List<GraphItem> log = graphChanges.getOrDefault(account, List.of());
+    for (int i = log.size() - 1; i >= 0; i--) {
+      if (log.get(i).id().equals(id)) {
+        return log.get(i);
+      }
+    }
+    throw new IllegalArgumentException("No Graph item " + id);
+  }
+
+  /**
+   * The latest state of each item of the folder changed in (after, upTo], in change order; a full
+   * round ({@code after} < 0) skips removed items and items received before {@code since}.
+   */
+  List<GraphItem> graphChangesIn(
+      String account, String folder, long after, long upTo, Instant since) {
+    Map<String, GraphItem> latest = new LinkedHashMap<>();
+    for (GraphItem item : graphChanges.getOrDefault(account, List.of())) {
+      if (item.seq() > after && item.seq() <= upTo && item.folder().equals(folder)) {
+        latest.remove(item.id());
+        latest.put(item.id(), item);
+      }
+    }
+    return latest.values().stream()
+        .filter(i -> after >= 0 || !i.removed())
+        .filter(i -> after >= 0 || since == null || !i.receivedAt().isBefore(since))
+        .toList();
+  }
+
   // ---------------------------------------------------------------- Gmail
+
+  /** A {@code messageAdded} record of an account's Gmail history. */
+  public record GmailHistory(long historyId, String messageId) {}
+
+  private final java.util.concurrent.atomic.AtomicLong gmailHistoryIds =
+      new java.util.concurrent.atomic.AtomicLong(5000);
+
+  /** When each message arrived ({@code internalDate}), per account. */
+  public final Map<String, Map<String, Instant>> gmailDates = new ConcurrentHashMap<>();
+
+  public final Map<String, List<GmailHistory>> gmailHistory = new ConcurrentHashMap<>();
+
+  /** History ids below this answer 404, as when Gmail no longer keeps them. */
+  public final Map<String, Long> gmailHistoryFloor = new ConcurrentHashMap<>();
+
+  /** At most this many ids per {@code messages.list} page. */
+  public volatile int gmailListMaxPage = 500;
+
+  long gmailHistoryId() {
+    return gmailHistoryIds.get();
+  }
+
+  /** Adds a message that arrived at {@code internalDate}, recorded in the account's history. */
+  public void addGmailMessageAt(
+      String account, String id, byte[] raw, Instant internalDate, String... labels) {
+    addGmailMessage(account, id, raw, labels);
+    gmailDates.computeIfAbsent(account, k -> new ConcurrentHashMap<>()).put(id, internalDate);
+    gmailHistory
+        .computeIfAbsent(account, k -> new CopyOnWriteArrayList<>())
+        .add(new GmailHistory(gmailHistoryIds.incrementAndGet(), id));
+  }
+
+  /** Gmail forgets the account's history up to now: older start ids answer 404. */
+  public void forgetGmailHistory(String account) {
+    gmailHistoryFloor.put(account, gmailHistoryIds.get() + 1);
+  }
 
   // ---------------------------------------------------------------- helpers
 

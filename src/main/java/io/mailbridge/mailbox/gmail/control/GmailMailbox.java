@@ -51,7 +51,7 @@ public class GmailMailbox implements MessageSource {
   /** The label a logged message gets, created in the mailbox when it is missing. */
   public static final String LOGGED_LABEL = "Logged to CRM";
 
-  private static final String ME = "me";
+  static final String ME = "me";
 
   private static final OutboundCall READ_MESSAGE = new OutboundCall("gmail", "read_message");
   private static final OutboundCall READ_PARTICIPANTS =
@@ -79,7 +79,7 @@ public class GmailMailbox implements MessageSource {
   long maxResponseBytes;
 
   /** A client for one operation: its calls carry that operation's label in the metrics. */
-  private Gmail client(String accessToken, OutboundCall operation) {
+  Gmail client(String accessToken, OutboundCall operation) {
     String root = gmailUrl.endsWith("/") ? gmailUrl : gmailUrl + "/";
     OutboundGoogleTransport transport =
         new OutboundGoogleTransport(
@@ -254,11 +254,11 @@ public class GmailMailbox implements MessageSource {
   }
 
   @FunctionalInterface
-  private interface GmailCall<T> {
+  interface GmailCall<T> {
     T run() throws IOException;
   }
 
-  private static <T> T call(GmailCall<T> call) {
+  static <T> T call(GmailCall<T> call) {
     try {
       return call.run();
     } catch (OutboundIOException e) {

@@ -110,7 +110,7 @@ public class GraphMailbox implements MessageSource {
     return client;
   }
 
-  private GraphServiceClient client(String accessToken) {
+  GraphServiceClient client(String accessToken) {
     String host = URI.create(graphUrl).getHost();
     AccessTokenProvider tokens =
         new AccessTokenProvider() {
@@ -134,7 +134,7 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** The operation's label for the metrics, and the retries. */
-  private List<RequestOption> options(GraphOperation operation) {
+  List<RequestOption> options(GraphOperation operation) {
     return List.of(operation, retries());
   }
 
@@ -341,7 +341,7 @@ public class GraphMailbox implements MessageSource {
         .orElse(null);
   }
 
-  private <T> T call(Supplier<T> call) {
+  <T> T call(Supplier<T> call) {
     try {
       return call.get();
     } catch (ApiException e) {
@@ -383,6 +383,10 @@ public class GraphMailbox implements MessageSource {
   static DomainProblem problemOf(ApiException e) {
     return switch (e.getResponseStatusCode()) {
       case 404 -> new NotFound("Message in Microsoft 365");
+      // Only delta links expire this way (sync state gone): the folder is read again.
+      case 410 ->
+          new io.mailbridge.mailbox.control.ChangePositionExpired(
+              "Microsoft Graph no longer knows this mailbox's sync state; it is read again");
       case 401 ->
           new ProviderRefused(
               "graph_unauthorized",

@@ -16,6 +16,8 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation READ_ATTACHMENT = of("read_attachment");
   static final GraphOperation MARK_LOGGED = of("mark_logged");
   static final GraphOperation READ_LOGGED_MARK = of("read_logged_mark");
+  static final GraphOperation MESSAGES_DELTA = of("messages_delta");
+  static final GraphOperation SUBSCRIBE = of("subscribe");
 
   /** For a request that carries no operation: none should, but the call is still counted. */
   static final GraphOperation UNNAMED = of("unnamed");

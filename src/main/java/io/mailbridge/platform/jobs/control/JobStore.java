@@ -94,6 +94,24 @@ public class JobStore {
     }
   }
 
+  /**
+   * Lets new work with this running job's dedup key queue a job of its own from now on (in the
+   * caller's transaction): for work that coalesces requests until it starts, such as "sync this
+   * mailbox", where a request that arrives while the job runs must not be swallowed by it.
+   */
+  @Transactional
+  public void releaseDedupKey(String jobId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE job SET dedup_key = NULL WHERE id = ? AND state = 'RUNNING'")) {
+      update.setString(1, jobId);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot release a job's dedup key", e);
+    }
+  }
+
   /** Takes up to {@code limit} due jobs (or jobs whose lease expired) for {@code owner}. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<ClaimedJob> claim(String owner, int limit, Duration lease) {

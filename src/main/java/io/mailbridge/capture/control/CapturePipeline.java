@@ -1,0 +1,161 @@
+package io.mailbridge.capture.control;
+
+import io.mailbridge.crm.control.ActivityStore;
+import io.mailbridge.crm.control.ParticipantMatcher;
+import io.mailbridge.mailbox.control.CapturedItem;
+import io.mailbridge.mailbox.control.ChangeFeed;
+import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.platform.problem.NotFound;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One page of a mailbox's changes into the CRM, the same way for every provider: participants
+ * matched against the CRM in one batch per page, the capture policy decided on what the page
+ * already says, then each message that passes read in full, decided again on its own headers, and
+ * stored through the CRM's one storage path with this mailbox as an owner. An item that became
+ * private is taken back from this mailbox. Deleted and moved items leave captured activities alone.
+ */
+@ApplicationScoped
+public class CapturePipeline {
+
+  private static final Logger LOG = Logger.getLogger(CapturePipeline.class.getName());
+
+  @Inject ParticipantMatcher matcher;
+  @Inject CapturePolicy policy;
+  @Inject ActivityStore activities;
+
+  /** What a page came to; {@code skipped} counts items the policy left out. */
+  public record PageResult(long seen, long captured, long skipped) {}
+
+  public PageResult capture(
+      ConnectedMailbox mailbox,
+      MailboxAccess access,
+      ChangeFeed feed,
+      CaptureRules rules,
+      List<ItemChange> changes) {
+    List<ItemChange> present = changes.stream().filter(c -> !c.removed()).toList();
+    Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
+    long captured = 0;
+    long skipped = 0;
+    for (ItemChange change : present) {
+      MailMessage summary = change.summary();
+      List<String> records =
+          records(recordsByAddress, policy.external(rules, summary, mailbox.address()));
+      CapturePolicy.Decision first =
+          policy.decide(rules, summary, change.marks(), mailbox.address(), !records.isEmpty());
+      if (!first.captured()) {
+        skipped++;
+        takeBackIfPrivate(mailbox, summary, first);
+        continue;
+      }
+      CapturedItem item;
+      try {
+        item = feed.read(access, change.itemId(), rules.storeAttachments());
+      } catch (NotFound gone) {
+        // Deleted between the change feed and the read: nothing left to capture.
+        continue;
+      }
+      MailMessage full = item.read().message();
+      CapturePolicy.Decision second =
+          policy.decide(
+              rules,
+              full,
+              item.marks().with(change.marks()),
+              mailbox.address(),
+              !records.isEmpty());
+      if (!second.captured()) {
+        skipped++;
+        takeBackIfPrivate(mailbox, full, second);
+        continue;
+      }
+      activities.storeCapturedEmail(
+          mailbox.orgId(), withFeedTimes(full, summary), records, mailbox.userId(), mailbox.id());
+      captured++;
+    }
+    LOG.fine(
+        () -> "Capture of mailbox " + mailbox.id() + ": " + present.size() + " seen on this page");
+    return new PageResult(present.size(), captured, skipped);
+  }
+
+  /**
+   * An item that is private now (or carries the "do not capture" category) may have been captured
+   * from this mailbox before it was marked: take it back.
+   */
+  private void takeBackIfPrivate(
+      ConnectedMailbox mailbox, MailMessage message, CapturePolicy.Decision decision) {
+    if (decision.skip() == CapturePolicy.Skip.PRIVATE
+        || decision.skip() == CapturePolicy.Skip.DO_NOT_CAPTURE_CATEGORY) {
+      if (activities.releaseCapturedEmail(mailbox.orgId(), message, mailbox.id())) {
+        LOG.info(
+            () ->
+                "Capture of mailbox "
+                    + mailbox.id()
+                    + ": an item marked private since was taken back");
+      }
+    }
+  }
+
+  /** One batched CRM lookup for every external participant of the page. */
+  private Map<String, List<String>> match(
+      ConnectedMailbox mailbox, CaptureRules rules, List<ItemChange> present) {
+    Set<String> addresses = new LinkedHashSet<>();
+    for (ItemChange change : present) {
+      addresses.addAll(policy.external(rules, change.summary(), mailbox.address()));
+    }
+    Map<String, List<String>> byAddress = new HashMap<>();
+    if (addresses.isEmpty()) {
+      return byAddress;
+    }
+    for (ParticipantMatcher.Match match : matcher.match(mailbox.orgId(), List.copyOf(addresses))) {
+      List<String> ids = new ArrayList<>();
+      ids.addAll(match.contactIds());
+      ids.addAll(match.leadIds());
+      ids.addAll(match.accountIds());
+      byAddress.put(match.email(), ids);
+    }
+    return byAddress;
+  }
+
+  private static List<String> records(Map<String, List<String>> byAddress, List<String> addresses) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (String address : addresses) {
+      ids.addAll(byAddress.getOrDefault(address, List.of()));
+    }
+    return List.copyOf(ids);
+  }
+
+  /** The MIME has no received time and may lack a sent time: the feed's fill the gaps. */
+  private static MailMessage withFeedTimes(MailMessage full, MailMessage summary) {
+    if (full.receivedAt() != null && full.sentAt() != null) {
+      return full;
+    }
+    return new MailMessage(
+        full.provider(),
+        full.providerItemId(),
+        full.internetMessageId() != null ? full.internetMessageId() : summary.internetMessageId(),
+        full.threadId(),
+        full.subject(),
+        full.from(),
+        full.to(),
+        full.cc(),
+        full.bcc(),
+        full.ownerSent(),
+        full.sentAt() != null ? full.sentAt() : summary.sentAt(),
+        full.receivedAt() != null ? full.receivedAt() : summary.receivedAt(),
+        full.textBody(),
+        full.htmlBody(),
+        full.size(),
+        full.attachments());
+  }
+}

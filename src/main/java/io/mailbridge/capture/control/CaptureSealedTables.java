@@ -1,0 +1,19 @@
+package io.mailbridge.capture.control;
+
+import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.CaptureSettings;
+import io.mailbridge.platform.crypto.control.SealedTable;
+import io.mailbridge.platform.crypto.control.SealedTables;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/** The sealed columns of capture's tables, for key rotation. */
+@ApplicationScoped
+public class CaptureSealedTables implements SealedTables {
+  @Override
+  public List<SealedTable> sealedTables() {
+    return List.of(
+        new SealedTable(CaptureSettings.TABLE, "org_id", List.of("lists")),
+        new SealedTable(CaptureCursor.TABLE, "org_id", List.of("positions", "client_state")));
+  }
+}

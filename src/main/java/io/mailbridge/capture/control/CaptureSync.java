@@ -1,0 +1,197 @@
+package io.mailbridge.capture.control;
+
+import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.CaptureState;
+import io.mailbridge.mailbox.control.ChangeFeed;
+import io.mailbridge.mailbox.control.ChangeFeeds;
+import io.mailbridge.mailbox.control.ChangePage;
+import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.mailbox.control.PushChannel;
+import io.mailbridge.platform.config.control.MailbridgeSettings;
+import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.JobHandler;
+import io.mailbridge.platform.jobs.control.JobOutcome;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.jobs.control.RetryLater;
+import io.mailbridge.platform.problem.Busy;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.TooManyRequests;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The "sync this mailbox" job: one page of one folder per run, read from the position stored in the
+ * mailbox's {@link CaptureCursor} and written back with it in the run's transaction, so a restart
+ * resumes exactly where the last committed page ended and a repeated or late request changes
+ * nothing. A new job marks every folder due (the backfill's first round, or the changes since the
+ * last round); the job continues with a run per page until no folder is due.
+ */
+@ApplicationScoped
+public class CaptureSync implements JobHandler {
+
+  private static final Logger LOG = Logger.getLogger(CaptureSync.class.getName());
+  static final String CONTINUING = "|round";
+  private static final String RECONNECT =
+      "The provider ended Mailbridge's access to this mailbox; its owner must connect it again"
+          + " and switch capture on again";
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+  @PersistenceContext EntityManager em;
+  @Inject JobStore jobs;
+  @Inject MailboxConnections connections;
+  @Inject MailboxOfCaller mailboxes;
+  @Inject ChangeFeeds feeds;
+  @Inject OrgCaptureSettings settings;
+  @Inject CapturePipeline pipeline;
+  @Inject CaptureTroubles troubles;
+
+  @Inject MailbridgeSettings publicUrl;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.push.enabled", defaultValue = "true")
+  boolean pushEnabled;
+
+  // Graph allows up to 10 080 minutes for Outlook messages without resource data.
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.push.lifetime", defaultValue = "PT72H")
+  Duration pushLifetime;
+
+  static final String NOTIFICATION_PATH = "/api/notify/graph";
+  private static final Duration RENEW_BEFORE = Duration.ofHours(12);
+
+  Clock clock = Clock.systemUTC();
+
+  @Override
+  public String kind() {
+    return CaptureJobs.SYNC;
+  }
+
+  @Override
+  public JobOutcome run(ClaimedJob job) throws Exception {
+    boolean continuing = job.payload().endsWith(CONTINUING);
+    String mailboxId =
+        continuing
+            ? job.payload().substring(0, job.payload().length() - CONTINUING.length())
+            : job.payload();
+    if (!continuing) {
+      // From here on a new request for this mailbox queues a job of its own instead of being
+      // swallowed by this one, which may already have read past the change it announces.
+      jobs.releaseDedupKey(job.id());
+    }
+    CaptureCursor cursor = em.find(CaptureCursor.class, mailboxId);
+    if (cursor == null || !cursor.enabled()) {
+      return JobOutcome.done(); // switched off since: stop at once
+    }
+    Instant now = clock.instant();
+    Optional<ConnectedMailbox> connected = connections.stillConnected(cursor.orgId(), mailboxId);
+    if (connected.isEmpty()) {
+      cursor.switchOff(now);
+      cursor.stopped(CaptureState.OFF, "The mailbox was disconnected", now);
+      return JobOutcome.done();
+    }
+    ConnectedMailbox mailbox = connected.get();
+    if (mailbox.reauthRequired()) {
+      cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, now);
+      return JobOutcome.done();
+    }
+    Optional<ChangeFeed> found = feeds.of(mailbox.kind());
+    if (found.isEmpty()) {
+      cursor.stopped(CaptureState.ERROR, "Capture cannot follow this kind of mailbox yet", now);
+      return JobOutcome.done();
+    }
+    ChangeFeed feed = found.get();
+    CursorPositions positions = CursorPositions.parse(cursor.positionsJson(), feed.folders());
+    if (!continuing) {
+      positions.startRound();
+    }
+    Optional<String> due = positions.nextDue();
+    if (due.isEmpty()) {
+      return JobOutcome.done();
+    }
+    String folder = due.get();
+    CaptureRules rules = settings.of(cursor.orgId());
+    try {
+      var access = mailboxes.connection(cursor.orgId(), mailboxId);
+      ChangePage page =
+          feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
+      CapturePipeline.PageResult result =
+          pipeline.capture(mailbox, access, feed, rules, page.changes());
+      positions.advance(folder, page.next(), page.roundComplete());
+      cursor.advanced(
+          positions.toJson(),
+          positions.allBackfilled(),
+          result.seen(),
+          result.captured(),
+          result.skipped(),
+          !page.changes().isEmpty(),
+          clock.instant());
+    } catch (ChangePositionExpired expired) {
+      // The window is read again; the store finds what it already has, so no duplicates.
+      LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + expired.getMessage());
+      positions.restart(folder);
+      cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
+    } catch (MailboxReauthRequired reauth) {
+      cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, clock.instant());
+      return JobOutcome.done();
+    } catch (Busy | TooManyRequests busy) {
+      Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
+      troubles.throttled(mailboxId, clock.instant().plus(wait));
+      throw new RetryLater("The provider asked capture of this mailbox to wait", wait);
+    } catch (DomainProblem problem) {
+      troubles.failed(mailboxId, problem.getMessage());
+      throw problem;
+    } catch (RuntimeException e) {
+      troubles.failed(mailboxId, "Reading the mailbox failed unexpectedly; capture tries again");
+      throw e;
+    }
+    if (positions.allBackfilled()) {
+      keepPushOpen(cursor, feed);
+    }
+    return positions.anyDue() ? JobOutcome.continueWith(mailboxId + CONTINUING) : JobOutcome.done();
+  }
+
+  /**
+   * Once live, asks the provider to push changes, and again when the subscription is about to end
+   * (no separate renewal yet: the next sync does it). A provider that cannot reach Mailbridge
+   * leaves capture live without push; health says why.
+   */
+  private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed) {
+    Instant now = clock.instant();
+    if (!pushEnabled
+        || (cursor.subscriptionId() != null
+            && cursor.subscriptionExpiresAt() != null
+            && cursor.subscriptionExpiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
+      return;
+    }
+    try {
+      PushChannel channel =
+          feed.subscribe(
+              mailboxes.connection(cursor.orgId(), cursor.mailboxId()),
+              publicUrl.publicUrl() + NOTIFICATION_PATH,
+              cursor.clientState(),
+              now.plus(pushLifetime));
+      cursor.subscribed(channel.id(), channel.expiresAt(), now);
+    } catch (DomainProblem problem) {
+      LOG.info(
+          () ->
+              "Capture of mailbox "
+                  + cursor.mailboxId()
+                  + " has no push subscription: "
+                  + problem.getMessage());
+      cursor.noPush(
+          "The provider would not push changes to Mailbridge (" + problem.getMessage() + ")", now);
+    }
+  }
+}

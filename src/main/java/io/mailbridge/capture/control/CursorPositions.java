@@ -1,0 +1,105 @@
+package io.mailbridge.capture.control;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where each folder of a mailbox's change feed stands, as stored (sealed) in the capture cursor:
+ * the provider's position (null before the first page, a next-page link inside a round, the start
+ * of the next round once a round is complete), whether the folder still has a round to read ({@code
+ * due}) and whether its first round, the backfill, is complete ({@code backfilled}).
+ */
+public final class CursorPositions {
+
+  /** One folder's standing. */
+  public record Folder(String position, boolean due, boolean backfilled) {}
+
+  private final Map<String, Folder> folders = new LinkedHashMap<>();
+
+  private CursorPositions() {}
+
+  /** The stored document (null before the first page) for a feed with these folders. */
+  public static CursorPositions parse(String json, List<String> feedFolders) {
+    CursorPositions positions = new CursorPositions();
+    JsonObject stored =
+        json == null
+            ? JsonObject.EMPTY_JSON_OBJECT
+            : Json.createReader(new StringReader(json)).readObject();
+    for (String name : feedFolders) {
+      JsonObject folder = stored.getJsonObject(name);
+      positions.folders.put(
+          name,
+          folder == null
+              // A folder never read yet: its first round is the backfill, and it is due.
+              ? new Folder(null, true, false)
+              : new Folder(
+                  folder.isNull("position") ? null : folder.getString("position"),
+                  folder.getBoolean("due", true),
+                  folder.getBoolean("backfilled", false)));
+    }
+    return positions;
+  }
+
+  /** Marks every folder due: a new sync reads each folder's changes since its last round. */
+  public void startRound() {
+    folders.replaceAll((name, f) -> new Folder(f.position(), true, f.backfilled()));
+  }
+
+  /** The first folder that still has something to read. */
+  public Optional<String> nextDue() {
+    return folders.entrySet().stream()
+        .filter(e -> e.getValue().due())
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public Folder folder(String name) {
+    Folder folder = folders.get(name);
+    if (folder == null) {
+      throw new IllegalArgumentException("No folder " + name);
+    }
+    return folder;
+  }
+
+  /** A page was read: the folder goes on from {@code next}; a complete round ends its turn. */
+  public void advance(String name, String next, boolean roundComplete) {
+    Folder f = folder(name);
+    folders.put(name, new Folder(next, !roundComplete, f.backfilled() || roundComplete));
+  }
+
+  /** The provider forgot the folder's position: read it again from the start of its window. */
+  public void restart(String name) {
+    Folder f = folder(name);
+    folders.put(name, new Folder(null, true, f.backfilled()));
+  }
+
+  public boolean anyDue() {
+    return folders.values().stream().anyMatch(Folder::due);
+  }
+
+  /** Whether every folder finished its first round: the mailbox is live. */
+  public boolean allBackfilled() {
+    return folders.values().stream().allMatch(Folder::backfilled);
+  }
+
+  public String toJson() {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    folders.forEach(
+        (name, f) -> {
+          JsonObjectBuilder folder = Json.createObjectBuilder();
+          if (f.position() == null) {
+            folder.addNull("position");
+          } else {
+            folder.add("position", f.position());
+          }
+          json.add(name, folder.add("due", f.due()).add("backfilled", f.backfilled()));
+        });
+    return json.build().toString();
+  }
+}

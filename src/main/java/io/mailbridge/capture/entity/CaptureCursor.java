@@ -1,0 +1,302 @@
+package io.mailbridge.capture.entity;
+
+import io.mailbridge.platform.crypto.entity.RowBinding;
+import io.mailbridge.platform.crypto.entity.SealedValue;
+import io.mailbridge.platform.crypto.entity.SealedValueConverter;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Where capture of one mailbox stands: switched on or off, backfilling or live, the provider's
+ * positions (page tokens and delta links, one set per folder, as a sealed document), how many items
+ * it has seen, captured and skipped, and the health shown to people. Every capture run reads from
+ * and writes back to this row, so a restart resumes exactly where the last run stopped.
+ */
+@Entity
+@Table(name = "capture_cursor")
+public class CaptureCursor {
+
+  public static final String TABLE = "capture_cursor";
+  private static final int MAX_REASON = 500;
+
+  /** The mailbox connection's id. */
+  @Id
+  @Column(name = "id", length = 32)
+  private String mailboxId;
+
+  @Version
+  @Column(name = "version", nullable = false)
+  private long version;
+
+  @Column(name = "org_id", nullable = false, length = 32)
+  private String orgId;
+
+  @Column(name = "user_id", nullable = false, length = 32)
+  private String userId;
+
+  @Column(name = "provider", nullable = false, length = 16)
+  private String provider;
+
+  @Column(name = "enabled", nullable = false)
+  private boolean enabled;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "phase", nullable = false, length = 16)
+  private CapturePhase phase;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "state", nullable = false, length = 24)
+  private CaptureState state;
+
+  @Column(name = "reason", length = MAX_REASON)
+  private String reason;
+
+  @Convert(converter = SealedValueConverter.class)
+  @Column(name = "positions")
+  private SealedValue positions;
+
+  @Column(name = "backfill_since")
+  private Instant backfillSince;
+
+  @Column(name = "seen", nullable = false)
+  private long seen;
+
+  @Column(name = "captured", nullable = false)
+  private long captured;
+
+  @Column(name = "skipped", nullable = false)
+  private long skipped;
+
+  @Column(name = "last_progress_at")
+  private Instant lastProgressAt;
+
+  @Column(name = "last_change_at")
+  private Instant lastChangeAt;
+
+  @Column(name = "throttled_until")
+  private Instant throttledUntil;
+
+  /** The secret Graph echoes in each notification for this mailbox (random, per cursor). */
+  @Convert(converter = SealedValueConverter.class)
+  @Column(name = "client_state", nullable = false)
+  private SealedValue clientState;
+
+  /** The provider's push subscription for this mailbox, when one is open. */
+  @Column(name = "subscription_id", length = 200)
+  private String subscriptionId;
+
+  @Column(name = "subscription_expires_at")
+  private Instant subscriptionExpiresAt;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  private Instant updatedAt;
+
+  protected CaptureCursor() {}
+
+  public CaptureCursor(
+      String mailboxId,
+      String orgId,
+      String userId,
+      String provider,
+      String clientState,
+      Instant now) {
+    this.mailboxId = Objects.requireNonNull(mailboxId, "mailboxId");
+    this.orgId = Objects.requireNonNull(orgId, "orgId");
+    this.userId = Objects.requireNonNull(userId, "userId");
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.clientState =
+        SealedValue.of(
+            Objects.requireNonNull(clientState, "clientState"),
+            new RowBinding(TABLE, "client_state", orgId, mailboxId));
+    this.phase = CapturePhase.BACKFILLING;
+    this.state = CaptureState.OFF;
+    this.createdAt = now;
+    this.updatedAt = now;
+  }
+
+  /** Switches capture on: a fresh cursor starts its backfill from {@code since}. */
+  public void switchOn(Instant since, Instant now) {
+    if (!enabled && phase == CapturePhase.BACKFILLING && positions == null) {
+      backfillSince = since;
+    }
+    enabled = true;
+    state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
+    reason = null;
+    throttledUntil = null;
+    updatedAt = now;
+  }
+
+  /** Switches capture off; positions and counters stay, so switching on again resumes. */
+  public void switchOff(Instant now) {
+    enabled = false;
+    state = CaptureState.OFF;
+    reason = null;
+    throttledUntil = null;
+    updatedAt = now;
+  }
+
+  /**
+   * Everything captured from the mailbox was deleted: capture is off and starts from scratch (a new
+   * backfill) when switched on again.
+   */
+  public void purged(Instant now) {
+    enabled = false;
+    state = CaptureState.OFF;
+    phase = CapturePhase.BACKFILLING;
+    positions = null;
+    backfillSince = null;
+    seen = 0;
+    captured = 0;
+    skipped = 0;
+    reason = "Everything captured from this mailbox was purged";
+    subscriptionId = null;
+    subscriptionExpiresAt = null;
+    updatedAt = now;
+  }
+
+  /** One page read: counters, positions and phase move on; the health says it works. */
+  public void advanced(
+      String positionsJson,
+      boolean live,
+      long seenNow,
+      long capturedNow,
+      long skippedNow,
+      boolean changed,
+      Instant now) {
+    this.positions = SealedValue.of(positionsJson, binding());
+    if (live) {
+      phase = CapturePhase.LIVE;
+    }
+    seen += seenNow;
+    captured += capturedNow;
+    skipped += skippedNow;
+    lastProgressAt = now;
+    if (changed) {
+      lastChangeAt = now;
+    }
+    state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
+    reason = null;
+    throttledUntil = null;
+    updatedAt = now;
+  }
+
+  /** Live without push: the reason says why; state stays as it is. */
+  public void noPush(String why, Instant now) {
+    reason = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    updatedAt = now;
+  }
+
+  /** The provider asked to wait until {@code until}. */
+  public void throttled(Instant until, Instant now) {
+    state = CaptureState.THROTTLED;
+    throttledUntil = until;
+    updatedAt = now;
+  }
+
+  /** Capture cannot go on until a person acts; {@code why} says what happened and what to do. */
+  public void stopped(CaptureState stoppedState, String why, Instant now) {
+    state = stoppedState;
+    reason = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    updatedAt = now;
+  }
+
+  public String mailboxId() {
+    return mailboxId;
+  }
+
+  public String orgId() {
+    return orgId;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public String provider() {
+    return provider;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public CapturePhase phase() {
+    return phase;
+  }
+
+  public CaptureState state() {
+    return state;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  /** The positions document, or null before the first page. */
+  public String positionsJson() {
+    return SealedValue.openText(positions, binding());
+  }
+
+  public Instant backfillSince() {
+    return backfillSince;
+  }
+
+  public long seen() {
+    return seen;
+  }
+
+  public long captured() {
+    return captured;
+  }
+
+  public long skipped() {
+    return skipped;
+  }
+
+  public Instant lastProgressAt() {
+    return lastProgressAt;
+  }
+
+  public Instant lastChangeAt() {
+    return lastChangeAt;
+  }
+
+  public Instant throttledUntil() {
+    return throttledUntil;
+  }
+
+  public String clientState() {
+    return SealedValue.openText(
+        clientState, new RowBinding(TABLE, "client_state", orgId, mailboxId));
+  }
+
+  public String subscriptionId() {
+    return subscriptionId;
+  }
+
+  public Instant subscriptionExpiresAt() {
+    return subscriptionExpiresAt;
+  }
+
+  /** The push subscription the provider opened for this mailbox (null: none any more). */
+  public void subscribed(String id, Instant expiresAt, Instant now) {
+    subscriptionId = id;
+    subscriptionExpiresAt = expiresAt;
+    updatedAt = now;
+  }
+
+  private RowBinding binding() {
+    return new RowBinding(TABLE, "positions", orgId, mailboxId);
+  }
+}

@@ -1,0 +1,17 @@
+package io.mailbridge.capture.entity;
+
+/** The health of one mailbox's capture, as its owner and admins see it. */
+public enum CaptureState {
+  /** Capture is switched off for this mailbox. */
+  OFF,
+  /** Reading the backfill window; counters say how far. */
+  BACKFILLING,
+  /** Following changes. */
+  LIVE,
+  /** The provider asked to wait; {@code throttledUntil} says until when. */
+  THROTTLED,
+  /** The mailbox's owner must connect it again before capture can go on. */
+  REAUTH_REQUIRED,
+  /** Capture stopped on a failure a person must look at; {@code reason} says which. */
+  ERROR
+}

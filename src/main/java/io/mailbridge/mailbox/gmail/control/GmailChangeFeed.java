@@ -1,0 +1,282 @@
+package io.mailbridge.mailbox.gmail.control;
+
+import com.google.api.services.gmail.model.History;
+import com.google.api.services.gmail.model.HistoryMessageAdded;
+import com.google.api.services.gmail.model.Label;
+import com.google.api.services.gmail.model.ListHistoryResponse;
+import com.google.api.services.gmail.model.ListMessagesResponse;
+import com.google.api.services.gmail.model.Message;
+import com.google.api.services.gmail.model.MessagePartHeader;
+import io.mailbridge.mailbox.control.CapturedItem;
+import io.mailbridge.mailbox.control.ChangeFeed;
+import io.mailbridge.mailbox.control.ChangePage;
+import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.PushChannel;
+import io.mailbridge.mailbox.control.ReadMessage;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.message.MessageMarks;
+import io.mailbridge.message.MimeMail;
+import io.mailbridge.platform.outbound.control.OutboundCall;
+import io.mailbridge.platform.problem.NotFound;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A Gmail mailbox's changes (Inbox and Sent) through the Gmail API (developers.google.com/gmail/api
+ * /guides/sync): a full round notes the mailbox's current {@code historyId}, then pages through
+ * {@code messages.list} with {@code q=after:<epoch> (in:inbox OR in:sent)}; later rounds read
+ * {@code history.list} from the stored history id ({@code messageAdded}). Each page's messages are
+ * described from {@code format=metadata}; a 404 on an old history id is {@link
+ * ChangePositionExpired}. Positions: {@code list|<historyId>|<pageToken>} and {@code
+ * history|<historyId>|<pageToken>}.
+ */
+@ApplicationScoped
+public class GmailChangeFeed implements ChangeFeed {
+
+  private static final OutboundCall PROFILE = new OutboundCall("gmail", "profile");
+  private static final OutboundCall LIST = new OutboundCall("gmail", "list_messages");
+  private static final OutboundCall HISTORY = new OutboundCall("gmail", "history");
+  private static final OutboundCall METADATA = new OutboundCall("gmail", "read_metadata");
+  private static final OutboundCall LABELS = new OutboundCall("gmail", "list_labels");
+  static final List<String> HEADERS =
+      List.of(
+          "From",
+          "To",
+          "Cc",
+          "Subject",
+          "Date",
+          "Message-ID",
+          "List-Unsubscribe",
+          "List-Id",
+          "Precedence",
+          "Auto-Submitted",
+          "Sensitivity");
+  private static final Set<String> CAPTURED_LABELS = Set.of("INBOX", "SENT");
+
+  @Inject GmailMailbox gmail;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.gmail.page-size", defaultValue = "100")
+  long pageSize;
+
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GMAIL;
+  }
+
+  /** One feed for Inbox and Sent: Gmail's history is per mailbox, not per label. */
+  @Override
+  public List<String> folders() {
+    return List.of("mail");
+  }
+
+  @Override
+  public ChangePage page(MailboxAccess mailbox, String folder, String position, Instant since) {
+    String token = mailbox.credential();
+    String[] at = (position == null ? "list||" : position).split("\\|", -1);
+    String historyId = at.length > 1 && !at[1].isEmpty() ? at[1] : null;
+    String pageToken = at.length > 2 && !at[2].isEmpty() ? at[2] : null;
+    if (at[0].equals("list")) {
+      if (historyId == null) {
+        // Noted before listing, so nothing that arrives during the full round is missed.
+        historyId =
+            GmailMailbox.call(
+                    () ->
+                        gmail.client(token, PROFILE).users().getProfile(GmailMailbox.ME).execute())
+                .getHistoryId()
+                .toString();
+      }
+      String start = historyId;
+      ListMessagesResponse listed =
+          GmailMailbox.call(
+              () ->
+                  gmail
+                      .client(token, LIST)
+                      .users()
+                      .messages()
+                      .list(GmailMailbox.ME)
+                      .setQ(
+                          (since == null ? "" : "after:" + since.getEpochSecond() + " ")
+                              + "(in:inbox OR in:sent)")
+                      .setMaxResults(pageSize)
+                      .setPageToken(pageToken)
+                      .execute());
+      List<String> ids = new ArrayList<>();
+      if (listed.getMessages() != null) {
+        listed.getMessages().forEach(m -> ids.add(m.getId()));
+      }
+      List<ItemChange> changes = describe(token, ids);
+      return listed.getNextPageToken() == null
+          ? new ChangePage(changes, "history|" + start + "|", true)
+          : new ChangePage(changes, "list|" + start + "|" + listed.getNextPageToken(), false);
+    }
+    String start = historyId;
+    ListHistoryResponse history;
+    try {
+      history =
+          GmailMailbox.call(
+              () ->
+                  gmail
+                      .client(token, HISTORY)
+                      .users()
+                      .history()
+                      .list(GmailMailbox.ME)
+                      .setStartHistoryId(new BigInteger(start))
+                      .setHistoryTypes(List.of("messageAdded"))
+                      .setPageToken(pageToken)
+                      .execute());
+    } catch (NotFound tooOld) {
+      throw new ChangePositionExpired(
+          "Gmail no longer keeps this mailbox's history from the stored point; it is read again");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    if (history.getHistory() != null) {
+      for (History h : history.getHistory()) {
+        if (h.getMessagesAdded() == null) {
+          continue;
+        }
+        for (HistoryMessageAdded added : h.getMessagesAdded()) {
+          Message m = added.getMessage();
+          if (m != null
+              && m.getLabelIds() != null
+              && m.getLabelIds().stream().anyMatch(CAPTURED_LABELS::contains)) {
+            ids.add(m.getId());
+          }
+        }
+      }
+    }
+    List<ItemChange> changes = describe(token, List.copyOf(ids));
+    return history.getNextPageToken() == null
+        ? new ChangePage(
+            changes,
+            "history|" + (history.getHistoryId() == null ? start : history.getHistoryId()) + "|",
+            true)
+        : new ChangePage(changes, "history|" + start + "|" + history.getNextPageToken(), false);
+  }
+
+  /** Each message's participants, marking headers and label names, from its metadata. */
+  private List<ItemChange> describe(String token, List<String> ids) {
+    List<ItemChange> changes = new ArrayList<>();
+    if (ids.isEmpty()) {
+      return changes;
+    }
+    Map<String, String> labelNames = labelNames(token);
+    for (String id : ids) {
+      Message meta;
+      try {
+        meta =
+            GmailMailbox.call(
+                () ->
+                    gmail
+                        .client(token, METADATA)
+                        .users()
+                        .messages()
+                        .get(GmailMailbox.ME, id)
+                        .setFormat("metadata")
+                        .setMetadataHeaders(HEADERS)
+                        .execute());
+      } catch (NotFound gone) {
+        changes.add(ItemChange.removed(id));
+        continue;
+      }
+      changes.add(change(meta, labelNames));
+    }
+    return changes;
+  }
+
+  private Map<String, String> labelNames(String token) {
+    Map<String, String> names = new HashMap<>();
+    List<Label> labels =
+        GmailMailbox.call(
+                () -> gmail.client(token, LABELS).users().labels().list(GmailMailbox.ME).execute())
+            .getLabels();
+    if (labels != null) {
+      labels.forEach(l -> names.put(l.getId(), l.getName()));
+    }
+    return names;
+  }
+
+  /** A metadata answer as a change: participants, times, marking headers and label names. */
+  static ItemChange change(Message meta, Map<String, String> labelNames) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (meta.getPayload() != null && meta.getPayload().getHeaders() != null) {
+      for (MessagePartHeader h : meta.getPayload().getHeaders()) {
+        if (h.getName() != null && h.getValue() != null) {
+          headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
+        }
+      }
+    }
+    List<String> labels = meta.getLabelIds() == null ? List.of() : meta.getLabelIds();
+    List<MailAddress> from = MimeMail.addresses(headers.get("from"));
+    Instant received =
+        meta.getInternalDate() == null ? null : Instant.ofEpochMilli(meta.getInternalDate());
+    MailMessage summary =
+        new MailMessage(
+            "gmail",
+            meta.getId(),
+            headers.get("message-id"),
+            meta.getThreadId(),
+            headers.get("subject"),
+            from.isEmpty() ? null : from.get(0),
+            MimeMail.addresses(headers.get("to")),
+            MimeMail.addresses(headers.get("cc")),
+            List.of(),
+            labels.contains("SENT"),
+            null,
+            received,
+            null,
+            null,
+            0,
+            List.of());
+    Map<String, String> marking = new LinkedHashMap<>();
+    for (String name : MessageMarks.HEADERS) {
+      if (headers.containsKey(name)) {
+        marking.put(name, headers.get(name));
+      }
+    }
+    List<String> categories = labels.stream().map(id -> labelNames.getOrDefault(id, id)).toList();
+    return new ItemChange(
+        meta.getId(),
+        false,
+        summary,
+        new MessageMarks(marking.get("sensitivity"), categories, marking));
+  }
+
+  /**
+   * Gmail pushes through Cloud Pub/Sub ({@code users.watch}), which Mailbridge does not set up yet:
+   * capture reads a Gmail mailbox's changes whenever a sync runs.
+   */
+  @Override
+  public PushChannel subscribe(
+      MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
+    throw new ProviderRefused(
+        "gmail_push_unavailable", "Gmail push (users.watch through Cloud Pub/Sub) is not set up");
+  }
+
+  @Override
+  public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
+    Message raw = gmail.raw(mailbox.credential(), itemId);
+    ReadMessage read = GmailMailbox.readRaw(itemId, raw);
+    MessageMarks marks = MimeMail.marks(raw.decodeRaw());
+    if (!withAttachments) {
+      read = new ReadMessage(read.message().withAttachments(List.of()), Map.of(), null);
+    }
+    return new CapturedItem(read, marks);
+  }
+}

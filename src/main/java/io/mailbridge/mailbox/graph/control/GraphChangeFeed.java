@@ -1,0 +1,221 @@
+package io.mailbridge.mailbox.graph.control;
+
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.models.Recipient;
+import com.microsoft.graph.models.Subscription;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaGetResponse;
+import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder;
+import io.mailbridge.mailbox.control.CapturedItem;
+import io.mailbridge.mailbox.control.ChangeFeed;
+import io.mailbridge.mailbox.control.ChangePage;
+import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.mailbox.control.PushChannel;
+import io.mailbridge.mailbox.control.ReadMessage;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailMessage;
+import io.mailbridge.message.MessageMarks;
+import io.mailbridge.message.MimeMail;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A Microsoft 365 mailbox's changes over Graph's message delta, per folder (Inbox, Sent Items),
+ * with immutable ids: a full round is filtered to the backfill window and followed through {@code
+ * @odata.nextLink} page by page; its last page's {@code @odata.deltaLink} is where the next round
+ * starts. Graph's 410 (sync state gone) is {@code ChangePositionExpired}.
+ */
+@ApplicationScoped
+public class GraphChangeFeed implements ChangeFeed {
+
+  static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
+  static final String[] SELECT = {
+    "id",
+    "internetMessageId",
+    "conversationId",
+    "subject",
+    "from",
+    "toRecipients",
+    "ccRecipients",
+    "sentDateTime",
+    "receivedDateTime",
+    "categories",
+    "isDraft"
+  };
+
+  @Inject GraphMailbox graph;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.graph.page-size", defaultValue = "50")
+  int pageSize;
+
+  @Override
+  public MailboxKind kind() {
+    return MailboxKind.GRAPH;
+  }
+
+  /** Graph's well-known folder names. */
+  @Override
+  public List<String> folders() {
+    return List.of("inbox", "sentitems");
+  }
+
+  @Override
+  public ChangePage page(MailboxAccess mailbox, String folder, String position, Instant since) {
+    GraphServiceClient client = graph.client(mailbox.credential());
+    DeltaRequestBuilder delta =
+        position == null
+            ? client.me().mailFolders().byMailFolderId(folder).messages().delta()
+            : client.me().mailFolders().byMailFolderId(folder).messages().delta().withUrl(position);
+    DeltaGetResponse answer =
+        graph.call(
+            () ->
+                delta.get(
+                    c -> {
+                      // The links carry the query of the first call; only that one sets it.
+                      if (position == null) {
+                        c.queryParameters.select = SELECT;
+                        if (since != null) {
+                          c.queryParameters.filter =
+                              "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(since);
+                        }
+                      }
+                      c.headers.add("Prefer", IMMUTABLE_IDS);
+                      c.headers.add("Prefer", "odata.maxpagesize=" + pageSize);
+                      c.options.addAll(graph.options(GraphOperation.MESSAGES_DELTA));
+                    }));
+    if (answer == null) {
+      throw new ProviderRefused("graph_error", "Microsoft Graph sent an empty delta page");
+    }
+    List<ItemChange> changes = new ArrayList<>();
+    for (Message message : answer.getValue() == null ? List.<Message>of() : answer.getValue()) {
+      changes.add(change(message, folder));
+    }
+    if (answer.getOdataNextLink() != null) {
+      return new ChangePage(changes, answer.getOdataNextLink(), false);
+    }
+    if (answer.getOdataDeltaLink() != null) {
+      return new ChangePage(changes, answer.getOdataDeltaLink(), true);
+    }
+    throw new ProviderRefused(
+        "graph_error", "Microsoft Graph sent a delta page with neither a next nor a delta link");
+  }
+
+  /**
+   * {@code POST /subscriptions} on the mailbox's messages (all folders: a notification only makes
+   * capture read its delta), lifecycle events to the same URL.
+   */
+  @Override
+  public PushChannel subscribe(
+      MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
+    Subscription wanted = new Subscription();
+    wanted.setChangeType("created,updated");
+    wanted.setNotificationUrl(notificationUrl);
+    wanted.setLifecycleNotificationUrl(notificationUrl);
+    wanted.setResource("me/messages");
+    wanted.setExpirationDateTime(expiresAt.atOffset(ZoneOffset.UTC));
+    wanted.setClientState(clientState);
+    Subscription made =
+        graph.call(
+            () ->
+                graph
+                    .client(mailbox.credential())
+                    .subscriptions()
+                    .post(wanted, c -> c.options.addAll(graph.options(GraphOperation.SUBSCRIBE))));
+    if (made == null || made.getId() == null) {
+      throw new ProviderRefused("graph_error", "Microsoft Graph opened no subscription");
+    }
+    return new PushChannel(
+        made.getId(),
+        made.getExpirationDateTime() == null ? expiresAt : instant(made.getExpirationDateTime()));
+  }
+
+  @Override
+  public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
+    String token = mailbox.credential();
+    byte[] mime = graph.mime(token, itemId);
+    MailMessage message;
+    try {
+      message = MimeMail.read("graph", itemId, mime, false);
+    } catch (MimeMail.UnreadableMessage e) {
+      throw new ProviderRefused("graph_error", "Graph sent a message that is not readable MIME");
+    }
+    ReadMessage read =
+        withAttachments
+            ? graph.read(token, itemId)
+            : new ReadMessage(message.withAttachments(List.of()), Map.of(), null);
+    return new CapturedItem(read, MimeMail.marks(mime));
+  }
+
+  /** A delta entry as a change: gone ({@code @removed}), or its participants and categories. */
+  static ItemChange change(Message m, String folder) {
+    if (m.getAdditionalData() != null && m.getAdditionalData().containsKey("@removed")) {
+      return ItemChange.removed(m.getId());
+    }
+    Object sensitivity =
+        m.getAdditionalData() == null ? null : m.getAdditionalData().get("sensitivity");
+    MailMessage summary =
+        new MailMessage(
+            "graph",
+            m.getId(),
+            m.getInternetMessageId(),
+            m.getConversationId(),
+            m.getSubject(),
+            address(m.getFrom()),
+            addresses(m.getToRecipients()),
+            addresses(m.getCcRecipients()),
+            List.of(),
+            "sentitems".equals(folder),
+            instant(m.getSentDateTime()),
+            instant(m.getReceivedDateTime()),
+            null,
+            null,
+            0,
+            List.of());
+    return new ItemChange(
+        m.getId(),
+        false,
+        summary,
+        new MessageMarks(
+            sensitivity == null ? null : sensitivity.toString(), m.getCategories(), Map.of()));
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).toInstant();
+  }
+
+  private static MailAddress address(Recipient recipient) {
+    if (recipient == null
+        || recipient.getEmailAddress() == null
+        || recipient.getEmailAddress().getAddress() == null
+        || recipient.getEmailAddress().getAddress().isBlank()) {
+      return null;
+    }
+    return new MailAddress(
+        recipient.getEmailAddress().getAddress(), recipient.getEmailAddress().getName());
+  }
+
+  private static List<MailAddress> addresses(List<Recipient> recipients) {
+    List<MailAddress> out = new ArrayList<>();
+    if (recipients != null) {
+      for (Recipient r : recipients) {
+        MailAddress a = address(r);
+        if (a != null) {
+          out.add(a);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,251 @@
+package io.mailbridge.it.providers;
+
+import static io.mailbridge.it.providers.FakeHttp.graphError;
+import static io.mailbridge.it.providers.FakeHttp.query;
+import static io.mailbridge.it.providers.FakeHttp.requestBody;
+import static io.mailbridge.it.providers.FakeHttp.send;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mailbridge.it.providers.FakeProviders.GraphItem;
+import io.mailbridge.it.providers.FakeProviders.Token;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Graph's message delta per mail folder and change-notification subscriptions, in Graph's wire
+ * format (learn.microsoft.com/graph/delta-query-messages, /graph/api/message-delta,
+ * /graph/api/subscription-post-subscriptions): the first call (with {@code $select} and {@code
+ * $filter=receivedDateTime ge …}) pages through the folder with {@code @odata.nextLink}s carrying
+ * an opaque {@code $skiptoken}; the last page carries an {@code @odata.deltaLink} ({@code
+ * $deltatoken}) from which a later call returns only what changed since, removed items as {@code
+ * {"id", "@removed": {"reason"}}}. Page size follows {@code Prefer: odata.maxpagesize}, capped by
+ * the test. A token the test expired answers 410 {@code SyncStateNotFound}.
+ */
+final class GraphDelta {
+
+  static final Pattern DELTA =
+      Pattern.compile("^/graph/v1\\.0/me/mailFolders/([^/]+)/messages/delta(\\(\\))?$");
+
+  /** What a skip or delta token stands for: the folder, the window, and the log position. */
+  private record State(
+      String account, String folder, Instant since, long afterSeq, long snapshotSeq, int offset) {}
+
+  private final FakeProviders fake;
+  private final Map<String, State> tokens = new ConcurrentHashMap<>();
+
+  GraphDelta(FakeProviders fake) {
+    this.fake = fake;
+  }
+
+  /** Every token handed out so far answers 410 from now on. */
+  void expireAll() {
+    fake.expiredGraphTokens.addAll(tokens.keySet());
+  }
+
+  void delta(HttpExchange exchange, String folder) throws IOException {
+    List<String> prefer = exchange.getRequestHeaders().get("Prefer");
+    fake.graphPreferHeaders.add(prefer == null ? "" : String.join(", ", prefer));
+    Token token = fake.authorization.bearer(exchange);
+    // The account ends the entry, so tests count their own mailbox's requests.
+    fake.graphRequests.add(
+        exchange.getRequestMethod()
+            + " "
+            + exchange.getRequestURI()
+            + " #"
+            + (token == null ? "-" : token.account()));
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    if (fake.graphThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      exchange.getResponseHeaders().set("Retry-After", String.valueOf(fake.graphRetryAfterSeconds));
+      send(
+          exchange,
+          429,
+          graphError("TooManyRequests", "Application is over its MailboxConcurrency limit."));
+      return;
+    }
+    String wellKnown = folder.toLowerCase(Locale.ROOT);
+    Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    State state;
+    String skip = q.get("$skiptoken");
+    String delta = q.get("$deltatoken");
+    String presented = skip != null ? skip : delta;
+    if (presented != null) {
+      if (fake.expiredGraphTokens.contains(presented)) {
+        send(
+            exchange,
+            410,
+            graphError("SyncStateNotFound", "The sync state generation is not found."));
+        return;
+      }
+      state = tokens.get(presented);
+      if (state == null || !state.account().equals(token.account())) {
+        send(exchange, 400, graphError("ErrorInvalidUrlQuery", "The skip token is not valid."));
+        return;
+      }
+      if (delta != null) {
+        // A new round: everything that changed after the round that handed out this link.
+        state =
+            new State(
+                state.account(), wellKnown, state.since(), state.snapshotSeq(), fake.graphSeq(), 0);
+      }
+    } else {
+      Instant since = null;
+      String filter = q.get("$filter");
+      if (filter != null) {
+        Matcher m = Pattern.compile("receivedDateTime ge (\\S+)").matcher(filter);
+        if (!m.find()) {
+          send(exchange, 400, graphError("ErrorInvalidUrlQuery", "Unsupported filter."));
+          return;
+        }
+        since = Instant.parse(m.group(1));
+      }
+      state = new State(token.account(), wellKnown, since, -1, fake.graphSeq(), 0);
+    }
+    int pageSize = Math.min(pageSize(prefer), fake.graphDeltaMaxPage);
+    List<GraphItem> changed =
+        fake.graphChangesIn(
+            state.account(), state.folder(), state.afterSeq(), state.snapshotSeq(), state.since());
+    int end = Math.min(changed.size(), state.offset() + pageSize);
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    for (GraphItem item : changed.subList(state.offset(), end)) {
+      value.add(json(item));
+    }
+    String base = fake.base + "/graph/v1.0/me/mailFolders/" + folder + "/messages/delta";
+    JsonObjectBuilder page =
+        Json.createObjectBuilder()
+            .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)")
+            .add("value", value);
+    String next = UUID.randomUUID().toString().replace("-", "");
+    if (end < changed.size()) {
+      tokens.put(
+          next,
+          new State(
+              state.account(),
+              state.folder(),
+              state.since(),
+              state.afterSeq(),
+              state.snapshotSeq(),
+              end));
+      page.add("@odata.nextLink", base + "?$skiptoken=" + enc(next));
+    } else {
+      tokens.put(
+          next,
+          new State(
+              state.account(),
+              state.folder(),
+              state.since(),
+              state.afterSeq(),
+              state.snapshotSeq(),
+              0));
+      page.add("@odata.deltaLink", base + "?$deltatoken=" + enc(next));
+    }
+    send(exchange, 200, page.build().toString());
+  }
+
+  private static int pageSize(List<String> prefer) {
+    if (prefer != null) {
+      for (String header : prefer) {
+        for (String part : header.split(",")) {
+          String p = part.strip();
+          if (p.startsWith("odata.maxpagesize=")) {
+            return Integer.parseInt(p.substring("odata.maxpagesize=".length()));
+          }
+        }
+      }
+    }
+    return 10;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject json(GraphItem item) {
+    JsonObjectBuilder json =
+        Json.createObjectBuilder()
+            .add("@odata.type", "#microsoft.graph.message")
+            .add("@odata.etag", "W/\"CQAAABYAAAD" + item.seq() + "\"")
+            .add("id", item.id());
+    if (item.removed()) {
+      return json.add("@removed", Json.createObjectBuilder().add("reason", "deleted")).build();
+    }
+    JsonArrayBuilder categories = Json.createArrayBuilder();
+    item.categories().forEach(categories::add);
+    return json.add("internetMessageId", "<" + item.internetMessageId() + ">")
+        .add("conversationId", "AAQkAD" + item.internetMessageId().hashCode())
+        .add("subject", item.subject())
+        .add("from", recipient(item.from()))
+        .add("toRecipients", recipients(item.to()))
+        .add("ccRecipients", Json.createArrayBuilder())
+        .add("sentDateTime", item.receivedAt().minusSeconds(5).toString())
+        .add("receivedDateTime", item.receivedAt().toString())
+        .add("categories", categories)
+        .add("isDraft", false)
+        .build();
+  }
+
+  private static JsonObjectBuilder recipient(String address) {
+    return Json.createObjectBuilder()
+        .add(
+            "emailAddress",
+            Json.createObjectBuilder().add("name", address).add("address", address));
+  }
+
+  private static JsonArrayBuilder recipients(List<String> addresses) {
+    JsonArrayBuilder list = Json.createArrayBuilder();
+    addresses.forEach(a -> list.add(recipient(a)));
+    return list;
+  }
+
+  /** {@code POST /subscriptions}: records it and answers it as Graph does (201). */
+  void subscribe(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    String id = UUID.randomUUID().toString();
+    fake.graphSubscriptions.put(
+        id,
+        new FakeProviders.GraphSubscription(
+            id,
+            token.account(),
+            body.getString("resource"),
+            body.getString("changeType"),
+            body.getString("notificationUrl"),
+            body.getString("clientState", null),
+            body.getString("expirationDateTime")));
+    send(
+        exchange,
+        201,
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity")
+            .add("id", id)
+            .add("resource", body.getString("resource"))
+            .add("changeType", body.getString("changeType"))
+            .add("clientState", body.getString("clientState", ""))
+            .add("notificationUrl", body.getString("notificationUrl"))
+            .add("expirationDateTime", body.getString("expirationDateTime"))
+            .build()
+            .toString());
+  }
+}

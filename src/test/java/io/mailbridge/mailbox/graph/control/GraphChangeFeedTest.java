@@ -1,0 +1,60 @@
+package io.mailbridge.mailbox.graph.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.models.Recipient;
+import io.mailbridge.mailbox.control.ItemChange;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GraphChangeFeedTest {
+
+  private static Recipient recipient(String address) {
+    EmailAddress email = new EmailAddress();
+    email.setAddress(address);
+    email.setName("Name of " + address);
+    Recipient r = new Recipient();
+    r.setEmailAddress(email);
+    return r;
+  }
+
+  @Test
+  void aDeltaEntryBecomesASummaryWithItsCategories() {
+    Message m = new Message();
+    m.setId("AAkALgAAA=");
+    m.setInternetMessageId("<q1@fabrikam.example>");
+    m.setSubject("Quote");
+    m.setFrom(recipient("nora@fabrikam.example"));
+    m.setToRecipients(List.of(recipient("rep@ourco.example"), recipient(" ")));
+    m.setReceivedDateTime(OffsetDateTime.parse("2026-11-02T10:00:00+02:00"));
+    m.setCategories(List.of("Private"));
+    ItemChange change = GraphChangeFeed.change(m, "sentitems");
+    assertFalse(change.removed());
+    assertEquals("<q1@fabrikam.example>", change.summary().internetMessageId());
+    assertEquals("nora@fabrikam.example", change.summary().from().email());
+    assertEquals(1, change.summary().to().size(), "a recipient without an address is dropped");
+    assertEquals(Instant.parse("2026-11-02T08:00:00Z"), change.summary().receivedAt());
+    assertTrue(change.summary().ownerSent(), "Sent Items holds what the owner sent");
+    assertEquals(List.of("Private"), change.marks().categories());
+  }
+
+  @Test
+  void aRemovedEntryCarriesOnlyItsId() {
+    Message m = new Message();
+    m.setId("gone");
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("@removed", Map.of("reason", "deleted"));
+    m.setAdditionalData(extra);
+    ItemChange change = GraphChangeFeed.change(m, "inbox");
+    assertTrue(change.removed());
+    assertEquals("gone", change.itemId());
+  }
+}
