@@ -1,7 +1,9 @@
 package io.mailbridge.platform.audit.boundary;
 
 import io.mailbridge.platform.audit.control.AuditLog;
+import io.mailbridge.platform.audit.control.AuditLog.AuditChoices;
 import io.mailbridge.platform.audit.control.AuditLog.AuditPosition;
+import io.mailbridge.platform.audit.control.AuditLog.AuditQuery;
 import io.mailbridge.platform.audit.entity.AuditEvent;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.security.control.Caller;
@@ -20,7 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 
-/** The org's audit trail, newest first: {@code GET /api/admin/audit}. */
+/** The org's audit trail, newest first and optionally filtered: {@code GET /api/admin/audit}. */
 @Path("admin/audit")
 @RolesAllowed("ADMIN")
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,11 +54,17 @@ public class AuditResource {
 
   @GET
   public Page<AuditEventView> list(
-      @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("50") int limit,
+      @QueryParam("action") String action,
+      @QueryParam("outcome") String outcome,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
     if (limit < 1 || limit > 200) {
       throw new InvalidField("limit", "must be between 1 and 200");
     }
-    List<AuditEvent> rows = audit.page(caller.orgId(), position(cursor), limit + 1);
+    AuditQuery query = query(action, outcome, from, to);
+    List<AuditEvent> rows = audit.page(caller.orgId(), query, position(cursor), limit + 1);
     boolean more = rows.size() > limit;
     List<AuditEvent> shown = rows.subList(0, Math.min(limit, rows.size()));
     String next = null;
@@ -65,6 +73,45 @@ public class AuditResource {
       next = cursorOf(last);
     }
     return new Page<>(shown.stream().map(AuditEventView::of).toList(), next);
+  }
+
+  /** The actions and outcomes recorded in the org, so a filter can offer all of them. */
+  @GET
+  @Path("actions")
+  public AuditChoices actions() {
+    return audit.choices(caller.orgId());
+  }
+
+  /** The filter of a list request; blank parameters mean any. */
+  static AuditQuery query(String action, String outcome, String from, String to) {
+    Instant start = instant("from", from);
+    Instant end = instant("to", to);
+    if (start != null && end != null && !start.isBefore(end)) {
+      throw new InvalidField("to", "must be later than from");
+    }
+    return new AuditQuery(name("action", action, 64), name("outcome", outcome, 32), start, end);
+  }
+
+  private static String name(String parameter, String value, int maxLength) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String name = value.strip();
+    if (name.length() > maxLength) {
+      throw new InvalidField(parameter, "must have at most " + maxLength + " characters");
+    }
+    return name;
+  }
+
+  private static Instant instant(String parameter, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.strip());
+    } catch (DateTimeParseException e) {
+      throw new InvalidField(parameter, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+    }
   }
 
   private static String cursorOf(AuditEvent event) {

@@ -4,6 +4,7 @@ import io.mailbridge.platform.audit.entity.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,27 +49,76 @@ public class AuditLog {
     record(orgId, actorUserId, action, subjectId, outcome, detail);
   }
 
-  /** Newest first; {@code before} is the position of the last event of the previous page. */
-  public List<AuditEvent> page(String orgId, AuditPosition before, int limit) {
-    if (before == null) {
-      return em.createQuery(
-              "SELECT e FROM AuditEvent e WHERE e.orgId = :org"
-                  + " ORDER BY e.occurredAt DESC, e.id DESC",
-              AuditEvent.class)
-          .setParameter("org", orgId)
-          .setMaxResults(limit)
-          .getResultList();
+  /**
+   * Newest first, only the events the query admits; {@code before} is the position of the last
+   * event of the previous page. The position does not depend on the query, so a cursor stays valid
+   * on every page of a filtered list.
+   */
+  public List<AuditEvent> page(String orgId, AuditQuery query, AuditPosition before, int limit) {
+    // Only plain columns are compared here: detail is sealed, the database cannot read it.
+    StringBuilder jpql = new StringBuilder("SELECT e FROM AuditEvent e WHERE e.orgId = :org");
+    if (query.action() != null) {
+      jpql.append(" AND e.action = :action");
     }
+    if (query.outcome() != null) {
+      jpql.append(" AND e.outcome = :outcome");
+    }
+    if (query.from() != null) {
+      jpql.append(" AND e.occurredAt >= :from");
+    }
+    if (query.to() != null) {
+      jpql.append(" AND e.occurredAt < :to");
+    }
+    if (before != null) {
+      jpql.append(" AND (e.occurredAt < :at OR (e.occurredAt = :at AND e.id < :id))");
+    }
+    jpql.append(" ORDER BY e.occurredAt DESC, e.id DESC");
+    TypedQuery<AuditEvent> select =
+        em.createQuery(jpql.toString(), AuditEvent.class).setParameter("org", orgId);
+    if (query.action() != null) {
+      select.setParameter("action", query.action());
+    }
+    if (query.outcome() != null) {
+      select.setParameter("outcome", query.outcome());
+    }
+    if (query.from() != null) {
+      select.setParameter("from", query.from());
+    }
+    if (query.to() != null) {
+      select.setParameter("to", query.to());
+    }
+    if (before != null) {
+      select.setParameter("at", before.occurredAt()).setParameter("id", before.id());
+    }
+    return select.setMaxResults(limit).getResultList();
+  }
+
+  /** The actions and outcomes the org's trail holds, sorted, for choosing a filter. */
+  public AuditChoices choices(String orgId) {
+    return new AuditChoices(distinct("action", orgId), distinct("outcome", orgId));
+  }
+
+  private List<String> distinct(String column, String orgId) {
     return em.createQuery(
-            "SELECT e FROM AuditEvent e WHERE e.orgId = :org AND (e.occurredAt < :at"
-                + " OR (e.occurredAt = :at AND e.id < :id)) ORDER BY e.occurredAt DESC, e.id DESC",
-            AuditEvent.class)
+            "SELECT DISTINCT e."
+                + column
+                + " FROM AuditEvent e WHERE e.orgId = :org ORDER BY e."
+                + column,
+            String.class)
         .setParameter("org", orgId)
-        .setParameter("at", before.occurredAt())
-        .setParameter("id", before.id())
-        .setMaxResults(limit)
         .getResultList();
   }
+
+  /**
+   * Which events a page holds: exact action and outcome, {@code from} inclusive, {@code to}
+   * exclusive; null means any.
+   */
+  public record AuditQuery(String action, String outcome, Instant from, Instant to) {
+    public static final AuditQuery ALL = new AuditQuery(null, null, null, null);
+  }
+
+  /** The distinct actions and outcomes of an org's trail. */
+  public record AuditChoices(List<String> actions, List<String> outcomes) {}
 
   /** Where a page ended: the time and id of its last event. */
   public record AuditPosition(Instant occurredAt, String id) {}

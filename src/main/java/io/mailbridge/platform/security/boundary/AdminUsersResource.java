@@ -34,9 +34,19 @@ public class AdminUsersResource {
 
   @GET
   public Page<UserView> list(
-      @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("50") int limit,
+      @QueryParam("email") String email) {
     if (limit < 1 || limit > 200) {
       throw new InvalidField("limit", "must be between 1 and 200");
+    }
+    if (email != null && !email.isBlank()) {
+      if (email.length() > 320) {
+        throw new InvalidField("email", "must have at most 320 characters");
+      }
+      // An exact lookup: one page with the one user, or none.
+      return new Page<>(
+          users.findByEmail(caller.orgId(), email).map(UserView::of).stream().toList(), null);
     }
     List<AppUser> found = users.page(caller.orgId(), cursor, limit + 1);
     boolean more = found.size() > limit;

@@ -132,6 +132,14 @@ public class Users {
     return findByEmailIndex(loginIndex(email));
   }
 
+  /**
+   * The org's user with this address, case and surrounding spaces ignored, found through the blind
+   * index because the stored address is sealed; a user of another org is not found.
+   */
+  public Optional<AppUser> findByEmail(String orgId, String email) {
+    return findByLoginEmail(email).filter(user -> user.orgId().equals(orgId));
+  }
+
   /** One page of the org's users in id order; {@code after} is the last id of the previous page. */
   public List<AppUser> page(String orgId, String after, int limit) {
     return em.createQuery(
