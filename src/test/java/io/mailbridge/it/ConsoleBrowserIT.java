@@ -187,6 +187,11 @@ class ConsoleBrowserIT {
     browser().untilText("section.page .status", email);
     browser().visible("[data-user-toggle='" + email + "']");
     shot("users");
+    // A complete address is looked up on the server (case ignored): only that user is listed.
+    browser().type("section.page input[name=filter]", email.toUpperCase(java.util.Locale.ROOT));
+    browser()
+        .until(d -> d.findElements(By.cssSelector("#user-list [data-user-toggle]")).size() == 1);
+    browser().visible("[data-user-toggle='" + email + "']");
 
     browser().click("#signout");
     browser().untilText("#signin-notice", "signed out");
@@ -495,6 +500,20 @@ class ConsoleBrowserIT {
     assertEquals(name, api().get("/api/admin/org", adminToken).json().getString("name"));
     go("audit");
     browser().untilText("#audit-list", "org.rename");
+    // The Action filter offers what the server knows and asks the server for only those events.
+    browser()
+        .script(
+            "const s = document.querySelector('#audit-filters select[name=action]');"
+                + " s.value = 'org.rename'; s.dispatchEvent(new Event('change', {bubbles: true}));");
+    browser()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser()
+                        .script(
+                            "const cells = [...document.querySelectorAll('#audit-list tbody td:nth-child(2)')];"
+                                + " return cells.length > 0"
+                                + " && cells.every(c => c.textContent === 'org.rename');")));
 
     // A phone-width screen: the menu stacks above the page, nothing overflows sideways.
     browser().viewport(390, 800);

@@ -17,6 +17,7 @@ import io.mailbridge.it.support.RotationJobs;
 import io.mailbridge.mailbox.control.ConnectionRefresh;
 import io.mailbridge.mailbox.control.ConnectionTokens;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.crypto.control.FieldCipher;
 import io.mailbridge.platform.crypto.control.KeyRotation;
 import io.mailbridge.platform.security.entity.AppUser;
@@ -68,6 +69,7 @@ class MailboxConnectionsIT {
   @Inject ConnectionRefresh connectionRefresh;
   @Inject KeyRotation rotation;
   @Inject RotationJobs rotationJobs;
+  @Inject AuditLog auditLog;
 
   // Started on first use inside the server: JUnit also makes instances in the client JVM.
   private static FakeProviders fake() {
@@ -640,6 +642,117 @@ class MailboxConnectionsIT {
     assertFalse(all.contains("ya29."), all);
     assertEquals(400, api().get("/api/admin/audit?cursor=garbage", org.adminToken()).status());
     assertEquals(403, api().get("/api/admin/audit", org.repToken()).status());
+  }
+
+  @Test
+  void theAuditLogIsFilteredInTheDatabaseAcrossPages() throws Exception {
+    AppUser admin = testOrgs.orgWithAdmin("audit filters");
+    String token = api().accessToken(admin.email(), TestOrgs.PASSWORD);
+    String orgId = admin.orgId();
+    // Seven events a day apart, newest last: five connects (two refused) among two others.
+    String[][] events = {
+      {"mailbox.connect", "connected"},
+      {"org.rename", "changed"},
+      {"mailbox.connect", "refused"},
+      {"mailbox.connect", "connected"},
+      {"tenant.consent", "refused"},
+      {"mailbox.connect", "refused"},
+      {"mailbox.connect", "connected"},
+    };
+    for (int i = 0; i < events.length; i++) {
+      auditLog.record(orgId, admin.id(), events[i][0], "subject" + i, events[i][1], "event " + i);
+      assertEquals(
+          1,
+          db.update(
+              "UPDATE audit_event SET occurred_at = ? WHERE org_id = ? AND subject_id = ?",
+              java.sql.Timestamp.from(day(i)),
+              orgId,
+              "subject" + i));
+    }
+    AppUser stranger = testOrgs.orgWithAdmin("audit filters elsewhere");
+    auditLog.record(stranger.orgId(), stranger.id(), "mailbox.connect", "x", "connected", "x");
+
+    // five connects in pages of two: 2 + 2 + 1, newest first, each once
+    List<String> subjects = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      ApiClient.Reply page =
+          api()
+              .get(
+                  "/api/admin/audit?action=mailbox.connect&limit=2"
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  token);
+      assertEquals(200, page.status(), page.body());
+      for (JsonObject event : page.json().getJsonArray("items").getValuesAs(JsonObject.class)) {
+        assertEquals("mailbox.connect", event.getString("action"));
+        subjects.add(event.getString("subjectId"));
+      }
+      cursor = page.json().isNull("next") ? null : page.json().getString("next");
+      pages++;
+    } while (cursor != null);
+    assertEquals(3, pages);
+    assertEquals(List.of("subject6", "subject5", "subject3", "subject2", "subject0"), subjects);
+
+    // action and outcome together, over two pages
+    ApiClient.Reply refused =
+        api().get("/api/admin/audit?action=mailbox.connect&outcome=refused&limit=1", token);
+    assertEquals("subject5", subjectsOf(refused).get(0));
+    ApiClient.Reply refusedNext =
+        api()
+            .get(
+                "/api/admin/audit?action=mailbox.connect&outcome=refused&limit=1&cursor="
+                    + refused.json().getString("next"),
+                token);
+    assertEquals(List.of("subject2"), subjectsOf(refusedNext));
+    assertTrue(refusedNext.json().isNull("next"));
+
+    // from inclusive, to exclusive
+    ApiClient.Reply period = api().get("/api/admin/audit?from=" + day(2) + "&to=" + day(5), token);
+    assertEquals(200, period.status(), period.body());
+    assertEquals(List.of("subject4", "subject3", "subject2"), subjectsOf(period));
+    assertEquals(
+        List.of("subject6", "subject5"),
+        subjectsOf(api().get("/api/admin/audit?outcome=&from=" + day(5), token)));
+
+    // every action and outcome of the org, and only of this org
+    JsonObject choices = api().get("/api/admin/audit/actions", token).json();
+    assertEquals(
+        List.of("mailbox.connect", "org.rename", "tenant.consent"),
+        choices.getJsonArray("actions").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList());
+    assertEquals(
+        List.of("changed", "connected", "refused"),
+        choices.getJsonArray("outcomes").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList());
+
+    ApiClient.Reply badFrom = api().get("/api/admin/audit?from=yesterday", token);
+    assertEquals(400, badFrom.status());
+    assertEquals("invalid_field", badFrom.error());
+    assertTrue(badFrom.json().getString("message").startsWith("from:"), badFrom.body());
+    ApiClient.Reply reversed =
+        api().get("/api/admin/audit?from=" + day(3) + "&to=" + day(1), token);
+    assertEquals(400, reversed.status());
+    assertTrue(reversed.json().getString("message").startsWith("to:"), reversed.body());
+    assertEquals(403, api().get("/api/admin/audit/actions", testOrgRepToken(admin)).status());
+  }
+
+  private static Instant day(int i) {
+    return Instant.parse("2020-03-01T12:00:00Z").plus(java.time.Duration.ofDays(i));
+  }
+
+  private static List<String> subjectsOf(ApiClient.Reply reply) {
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .map(e -> e.getString("subjectId"))
+        .toList();
+  }
+
+  private String testOrgRepToken(AppUser admin) {
+    AppUser rep = testOrgs.user(admin.orgId(), "USER", "audit reader");
+    return api().accessToken(rep.email(), TestOrgs.PASSWORD);
   }
 
   @Test

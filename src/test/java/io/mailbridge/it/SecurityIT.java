@@ -269,6 +269,27 @@ class SecurityIT {
         page2.json().getJsonArray("items").getJsonObject(0).getString("id"));
     assertEquals(400, api().get("/api/admin/users?limit=0", token).status());
 
+    // exact lookup through the blind index: case and spaces ignored, other orgs not found
+    Reply byEmail =
+        api()
+            .get(
+                "/api/admin/users?limit=1&email="
+                    + java.net.URLEncoder.encode(
+                        " " + email.toUpperCase(java.util.Locale.ROOT) + " ",
+                        java.nio.charset.StandardCharsets.UTF_8),
+                token);
+    assertEquals(200, byEmail.status(), byEmail.body());
+    assertEquals(1, byEmail.json().getJsonArray("items").size());
+    assertEquals(
+        rep.getString("id"), byEmail.json().getJsonArray("items").getJsonObject(0).getString("id"));
+    assertTrue(byEmail.json().isNull("next"));
+    Reply partial = api().get("/api/admin/users?email=" + email.substring(1), token);
+    assertEquals(0, partial.json().getJsonArray("items").size(), "no partial match");
+    AppUser foreign = testOrgs.orgWithAdmin("Other org users");
+    Reply elsewhere = api().get("/api/admin/users?email=" + foreign.email(), token);
+    assertEquals(0, elsewhere.json().getJsonArray("items").size(), "another org's user is unseen");
+    assertInvalidField(api().get("/api/admin/users?email=" + "a".repeat(321), token), "email");
+
     String repId = rep.getString("id");
     Reply renamed =
         api()

@@ -64,10 +64,10 @@ public class AuditLog {
       jpql.append(" AND e.outcome = :outcome");
     }
     if (query.from() != null) {
-      jpql.append(" AND e.occurredAt >= :from");
+      jpql.append(" AND e.occurredAt >= :since");
     }
     if (query.to() != null) {
-      jpql.append(" AND e.occurredAt < :to");
+      jpql.append(" AND e.occurredAt < :until");
     }
     if (before != null) {
       jpql.append(" AND (e.occurredAt < :at OR (e.occurredAt = :at AND e.id < :id))");
@@ -82,10 +82,10 @@ public class AuditLog {
       select.setParameter("outcome", query.outcome());
     }
     if (query.from() != null) {
-      select.setParameter("from", query.from());
+      select.setParameter("since", query.from());
     }
     if (query.to() != null) {
-      select.setParameter("to", query.to());
+      select.setParameter("until", query.to());
     }
     if (before != null) {
       select.setParameter("at", before.occurredAt()).setParameter("id", before.id());
