@@ -30,6 +30,7 @@ public final class MachineOpens {
           "wget/",
           "go-http-client",
           "java/",
+          "java-http-client",
           "okhttp",
           "headlesschrome",
           "phantomjs",
