@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailbridge.it.ApiClient.Reply;
 import io.mailbridge.it.TestOrgs.SignedInOrg;
 import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.platform.security.control.AddinSessions;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -55,6 +56,7 @@ class ProductivityIT {
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
   @Inject RawDatabase raw;
+  @Inject AddinSessions addinSessions;
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -123,7 +125,7 @@ class ProductivityIT {
   }
 
   @Test
-  void shortcutsAreSeenByTheirOwnerOrTheWholeOrgAndNobodyElse() {
+  void shortcutsAreSeenByTheirOwnerOrTheWholeOrgAndNobodyElse() throws Exception {
     SignedInOrg org = testOrgs.signedIn("Shortcuts", api());
     String colleagueToken =
         api()
@@ -176,6 +178,19 @@ class ProductivityIT {
             .put("/api/shortcuts/" + orgId, org.repToken(), "{\"name\":\"n\",\"text\":\"t\"}")
             .status());
     assertEquals(403, api().delete("/api/shortcuts/" + orgId, org.repToken()).status());
+
+    // From the task pane (the add-in's cookie) an admin is a user here: no org shortcuts.
+    String cookie = addinSessions.open(org.orgId(), org.admin().id(), null).cookieValue();
+    HttpResponse<String> fromPane =
+        addinPost("/api/shortcuts", cookie, "{\"name\":\"Pane\",\"text\":\"x\",\"scope\":\"ORG\"}");
+    assertEquals(403, fromPane.statusCode(), fromPane.body());
+    HttpResponse<String> ownFromPane =
+        addinPost("/api/shortcuts", cookie, "{\"name\":\"Pane\",\"text\":\"x\"}");
+    assertEquals(201, ownFromPane.statusCode(), ownFromPane.body());
+    HttpResponse<String> renderFromPane =
+        addinPost("/api/shortcuts/" + orgId + "/render", cookie, "{}");
+    assertEquals(200, renderFromPane.statusCode(), renderFromPane.body());
+    assertTrue(renderFromPane.body().contains("Hi there"), renderFromPane.body());
 
     // Another org sees none of them.
     SignedInOrg stranger = testOrgs.signedIn("Shortcuts stranger", api());
@@ -413,6 +428,17 @@ class ProductivityIT {
     JsonObject after = summary(org, id);
     assertEquals(seen.getJsonObject("opens"), after.getJsonObject("opens"));
     assertEquals(seen.getJsonArray("links"), after.getJsonArray("links"));
+  }
+
+  private HttpResponse<String> addinPost(String path, String cookie, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("Cookie", AddinSessions.COOKIE + "=" + cookie)
+            .header(AddinSessions.CSRF_HEADER, "1")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private String prepareTracked(SignedInOrg org, String url) {

@@ -71,8 +71,12 @@ public class ShortcutsResource {
     return shortcuts.render(asker(), id, optionalText(body, "recordId"));
   }
 
+  /**
+   * The caller; writing the org's shortcuts is administration, which the add-in's cookie does not
+   * open (as for {@code /api/admin}), so an admin in the task pane acts as a user there.
+   */
   private Asker asker() {
-    return new Asker(caller.orgId(), caller.userId(), caller.isAdmin());
+    return new Asker(caller.orgId(), caller.userId(), caller.isAdmin() && !caller.isThroughAddin());
   }
 
   private static Scope scope(JsonObject body) {

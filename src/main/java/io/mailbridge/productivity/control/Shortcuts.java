@@ -147,12 +147,14 @@ public class Shortcuts {
       objects.putAll(mergeObjects(asker.orgId(), record));
     }
     AppUser me = users.find(asker.orgId(), asker.userId());
-    objects.put(
-        "me",
-        Json.createObjectBuilder()
-            .add("displayName", me.displayName())
-            .add("email", me.email())
-            .build());
+    var sender = Json.createObjectBuilder();
+    if (me.displayName() != null) {
+      sender.add("displayName", me.displayName());
+    }
+    if (me.email() != null) {
+      sender.add("email", me.email());
+    }
+    objects.put("me", sender.build());
     return MergeFields.render(shortcut.text(), objects);
   }
 
