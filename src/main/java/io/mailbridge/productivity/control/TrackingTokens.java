@@ -71,14 +71,14 @@ public class TrackingTokens {
     return Optional.empty();
   }
 
+  /**
+   * Compares the text of the MAC, not its decoded bytes: 16 bytes leave 4 unused bits in the last
+   * base64 character, which a lenient decoder ignores, so one MAC would have several spellings.
+   */
   private boolean macMatches(String payload, String sent) {
-    byte[] given;
-    try {
-      given = Base64.getUrlDecoder().decode(sent);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return MessageDigest.isEqual(mac(payload), given);
+    return MessageDigest.isEqual(
+        B64.encodeToString(mac(payload)).getBytes(StandardCharsets.US_ASCII),
+        sent.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The MAC of a token's payload; the domain prefix keeps it apart from other uses of MACs. */
