@@ -7,6 +7,7 @@ export const routes = [
   { path: 'records', menu: 'Records', load: () => import('./pages/records.js') },
   { path: 'records/:type', load: () => import('./pages/records.js') },
   { path: 'records/:type/:id', load: () => import('./pages/record.js') },
+  { path: 'shortcuts', menu: 'Text shortcuts', load: () => import('./pages/shortcuts.js') },
   { path: 'setup', menu: 'Outlook and Gmail', load: () => import('./pages/setup.js') },
   { path: 'users', menu: 'Users', admin: true, load: () => import('./pages/users.js') },
   { path: 'providers', menu: 'Provider apps', admin: true, load: () => import('./pages/providers.js') },
@@ -14,6 +15,7 @@ export const routes = [
   { path: 'connections', menu: 'Mailbox connections', admin: true, load: () => import('./pages/connections.js') },
   { path: 'audit', menu: 'Audit log', admin: true, load: () => import('./pages/audit.js') },
   { path: 'keys', menu: 'Encryption keys', admin: true, load: () => import('./pages/keys.js') },
+  { path: 'productivity', menu: 'Productivity', admin: true, load: () => import('./pages/productivity.js') },
   { path: 'org', menu: 'Organisation', admin: true, load: () => import('./pages/org.js') },
 ];
 

@@ -12,6 +12,7 @@ import io.mailbridge.itsupport.MachineRequirement;
 import io.mailbridge.itsupport.Needs;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -206,7 +207,15 @@ class ConsoleBrowserIT {
     assertTrue(
         menu.containsAll(List.of("mailboxes", "activity", "records", "setup")), menu.toString());
     for (String admin :
-        List.of("users", "providers", "exchange", "connections", "audit", "keys", "org")) {
+        List.of(
+            "users",
+            "providers",
+            "exchange",
+            "connections",
+            "audit",
+            "keys",
+            "productivity",
+            "org")) {
       assertFalse(menu.contains(admin), admin + " is in a user's menu: " + menu);
     }
     browser().script("location.hash = '#/users';");
@@ -214,7 +223,12 @@ class ConsoleBrowserIT {
     // The API refuses them anyway.
     String userToken = api().accessToken(email, TestOrgs.PASSWORD);
     for (String path :
-        List.of("/api/admin/users", "/api/admin/audit", "/api/admin/keys", "/api/admin/org")) {
+        List.of(
+            "/api/admin/users",
+            "/api/admin/audit",
+            "/api/admin/keys",
+            "/api/admin/org",
+            "/api/admin/productivity/settings")) {
       assertEquals(403, api().get(path, userToken).status(), path);
     }
 
@@ -526,6 +540,64 @@ class ConsoleBrowserIT {
     assertTrue(overflow.intValue() <= 0, "the page scrolls sideways by " + overflow);
     shot("mailboxes-phone");
     browser().viewport(1280, 800);
+  }
+
+  @Test
+  void anAdminWritesAnOrgShortcutAndPreviewsItWithARecordWhoseNameIsMarkup() {
+    String adminToken = api().accessToken(ADMIN, ADMIN_PASSWORD);
+    ApiClient.Reply contact =
+        api()
+            .post(
+                "/api/records/contacts",
+                adminToken,
+                Json.createObjectBuilder()
+                    .add("firstName", "<img src=x onerror=\"" + INJECTED + "=7\">")
+                    .add("lastName", "Shortcut")
+                    .build()
+                    .toString());
+    assertEquals(201, contact.status(), contact.body());
+    signIn(ADMIN, ADMIN_PASSWORD);
+    signedInAs(ADMIN);
+
+    go("productivity");
+    browser()
+        .script(
+            "document.querySelector('#productivity-settings input[name=trackingEnabled]').checked = true;");
+    browser().type("#productivity-settings textarea[name=internalDomains]", "it.example");
+    browser().click("#productivity-settings button[type=submit]");
+    browser().untilText("#productivity-settings .status", "Saved");
+    shot("productivity");
+    JsonObject settings = api().get("/api/admin/productivity/settings", adminToken).json();
+    assertTrue(settings.getBoolean("trackingEnabled"), settings.toString());
+
+    go("shortcuts");
+    String name = "Intro " + UUID.randomUUID().toString().substring(0, 6);
+    browser().type("#shortcut-form input[name=name]", name);
+    browser().type("#shortcut-form textarea[name=text]", "Hi {{contact.fistName}}");
+    browser().script("document.querySelector('#shortcut-form select[name=scope]').value = 'ORG';");
+    browser().click("#shortcut-form button[type=submit]");
+    // The API's sentence about the misspelt merge field shows next to the text.
+    browser().untilText("#shortcut-form [data-error-for='text']", "firstName");
+    browser().type("#shortcut-form textarea[name=text]", "Hi {{contact.firstName|there}}!");
+    browser().click("#shortcut-form button[type=submit]");
+    browser().untilText("#shortcut-form .status", "Added");
+    JsonObject created =
+        api().get("/api/shortcuts", adminToken).json().getJsonArray("items").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(s -> s.getString("name").equals(name))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("ORG", created.getString("scope"));
+
+    browser().click("[data-preview='" + created.getString("id") + "']");
+    browser().type("#shortcut-try input[name=recordId]", contact.json().getString("id"));
+    browser().click("#shortcut-try button[type=submit]");
+    browser().untilText("#shortcut-preview", "Hi <img src=x onerror=");
+    assertTrue(
+        browser().driver().findElements(By.cssSelector("#shortcut-preview img")).isEmpty(),
+        "the record's markup is shown as text");
+    assertNothingInjected();
+    shot("shortcuts");
   }
 
   /**

@@ -109,6 +109,17 @@ public class Records {
     return record == null || !record.orgId().equals(orgId) ? Optional.empty() : Optional.of(record);
   }
 
+  /** A record as the API shows it, with its kind as named in the API path ("contacts", …). */
+  public record TypedView(String type, JsonObject fields) {}
+
+  /**
+   * The record with this id in this org as the API shows it, whatever its type; for other parts
+   * (merge fields in text shortcuts) that must not see the record entity.
+   */
+  public Optional<TypedView> viewAnyType(String orgId, String id) {
+    return findAnyType(orgId, id).map(r -> new TypedView(r.type().path(), view(r)));
+  }
+
   /** Records by id in the given order; ids that are gone are left out. */
   public List<CrmRecord> load(List<String> ids) {
     if (ids.isEmpty()) {

@@ -12,6 +12,7 @@ public class Caller {
   private String orgId;
   private Role role;
   private String addinMailbox;
+  private boolean throughAddin;
 
   public void signedIn(String userId, String orgId, Role role) {
     this.userId = userId;
@@ -24,6 +25,12 @@ public class Caller {
    */
   public void signedInThroughAddin(String mailboxId) {
     this.addinMailbox = mailboxId;
+    this.throughAddin = true;
+  }
+
+  /** Whether the caller came with the add-in's session cookie rather than a bearer token. */
+  public boolean isThroughAddin() {
+    return throughAddin;
   }
 
   /**

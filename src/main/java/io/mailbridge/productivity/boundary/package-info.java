@@ -1,0 +1,5 @@
+/**
+ * The productivity API (settings, shortcuts, tracking preparation and read-out) and the public
+ * tracking pixel and click redirect.
+ */
+package io.mailbridge.productivity.boundary;

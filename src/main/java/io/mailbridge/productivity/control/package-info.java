@@ -1,0 +1,5 @@
+/**
+ * Productivity services: the org's switches, shortcuts and their merge fields, tracking tokens,
+ * link rewriting and the machine-open rules.
+ */
+package io.mailbridge.productivity.control;

@@ -1,0 +1,2 @@
+/** Productivity in the compose window: org switches, text shortcuts and open/click tracking. */
+package io.mailbridge.productivity;
