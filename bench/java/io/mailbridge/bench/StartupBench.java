@@ -36,6 +36,8 @@ public final class StartupBench {
 
   private static final int RUNS = Integer.getInteger("bench.runs", 5);
   private static final int PORT = Integer.getInteger("bench.port", 18182);
+  // An older build of the WAR started in the same rounds, for a before/after in one run.
+  private static final String BASELINE_WAR = System.getProperty("bench.baseline-war", "");
   private static final Pattern GC_PAUSE = Pattern.compile("Pause .*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
   private static final Pattern TRACE_SPAN =
       Pattern.compile(
@@ -57,9 +59,16 @@ public final class StartupBench {
             .build();
     List<Start> bare = new ArrayList<>();
     List<Start> mailbridge = new ArrayList<>();
+    List<Start> baseline = new ArrayList<>();
     for (int run = 1; run <= RUNS; run++) {
-      bare.add(start(http, false, run, false));
-      mailbridge.add(start(http, true, run, false));
+      bare.add(start(http, null, run, false));
+      mailbridge.add(start(http, war, run, false));
+      if (!BASELINE_WAR.isEmpty()) {
+        baseline.add(start(http, Path.of(BASELINE_WAR), run, false));
+        System.out.printf(
+            "run %d: baseline WAR %,d ms (%.1f s CPU)%n",
+            run, baseline.get(run - 1).wallMillis(), baseline.get(run - 1).cpuSeconds());
+      }
       System.out.printf(
           "run %d: bare Payara Micro %,d ms (%.1f s CPU), Mailbridge %,d ms (%.1f s CPU)%n",
           run,
@@ -83,14 +92,26 @@ public final class StartupBench {
             .filter(s -> s.wallMillis() == mailbridgeMedian)
             .findFirst()
             .orElseThrow();
+    if (!baseline.isEmpty()) {
+      long baselineMedian = median(baseline.stream().mapToLong(Start::wallMillis).toArray());
+      System.out.printf(
+          "median to ready: baseline WAR %s %,d ms (%.1f s CPU), ratio to bare %.2f%n",
+          BASELINE_WAR,
+          baselineMedian,
+          medianOf(baseline.stream().mapToDouble(Start::cpuSeconds).toArray()),
+          (double) baselineMedian / bareMedian);
+      printWar(Path.of(BASELINE_WAR));
+    }
     printTrace(median.data().resolve("server.log"));
     printWarnings(median.data().resolve("server.log"));
     // One more start, kept running, for the heap after every GET operation.
-    start(http, true, RUNS + 1, true);
+    start(http, war, RUNS + 1, true);
   }
 
-  private static Start start(HttpClient http, boolean withMailbridge, int run, boolean sweep)
+  /** Starts bare Payara Micro ({@code deployed} null) or Payara Micro with that WAR. */
+  private static Start start(HttpClient http, Path deployed, int run, boolean sweep)
       throws Exception {
+    boolean withMailbridge = deployed != null;
     Path data =
         Files.createTempDirectory(
             Path.of("target"), (withMailbridge ? "startup-mailbridge-" : "startup-bare-") + run);
@@ -114,7 +135,7 @@ public final class StartupBench {
               "--logproperties",
               Path.of("server-config", "logging.properties").toString(),
               "--deploy",
-              Path.of("target", "mailbridge.war").toString()));
+              deployed.toString()));
     }
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -127,7 +148,18 @@ public final class StartupBench {
     Process server = builder.start();
     try {
       String base = "http://127.0.0.1:" + PORT;
-      waitFor(http, server, base + (withMailbridge ? "/health/ready" : "/"), withMailbridge);
+      if (!waitFor(
+          http,
+          server,
+          data.resolve("server.log"),
+          base + (withMailbridge ? "/health/ready" : "/"),
+          withMailbridge)) {
+        // Payara Micro's own boot sometimes fails (a ConcurrentModificationException in its
+        // Hazelcast store) and then neither exits nor listens: report it and start again.
+        System.out.printf("run %d: Payara Micro failed to start (%s); starting again%n", run, data);
+        server.destroyForcibly().waitFor();
+        return start(http, deployed, run, sweep);
+      }
       long wall = (System.nanoTime() - begin) / 1_000_000;
       double cpu =
           server.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
@@ -154,7 +186,8 @@ public final class StartupBench {
    * Bare Payara Micro has nothing deployed, so its first HTTP answer (a 404) is its readiness;
    * Mailbridge's listener answers before the application is deployed, so it must be a 200.
    */
-  private static void waitFor(HttpClient http, Process server, String url, boolean needs200)
+  private static boolean waitFor(
+      HttpClient http, Process server, Path serverLog, String url, boolean needs200)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (System.nanoTime() < deadline) {
@@ -167,10 +200,13 @@ public final class StartupBench {
                 HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (answer.statusCode() == 200 || !needs200) {
-          return;
+          return true;
         }
       } catch (IOException notYet) {
         // not listening yet
+      }
+      if (Files.readString(serverLog).contains("Failed to start, exiting")) {
+        return false;
       }
       Thread.sleep(50);
     }
