@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.gmail.control;
 
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
@@ -42,15 +43,7 @@ public class GmailMessageSender implements MessageSender {
                 .send(GmailMailbox.ME, message)
                 .execute();
           } catch (HttpResponseException e) {
-            int status = e.getStatusCode();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
-              throw new SendRefused(
-                  status == 401 ? "gmail_unauthorized" : "gmail_send_refused",
-                  status == 401
-                      ? "Gmail did not accept Mailbridge's access to the mailbox; connect it again"
-                      : "Gmail refused the message (answer " + status + ")");
-            }
-            throw e;
+            throw refusedForGood(e);
           }
         });
   }
@@ -60,15 +53,49 @@ public class GmailMessageSender implements MessageSender {
     String bare = internetMessageId.replaceAll("^<|>$", "");
     ListMessagesResponse found =
         GmailMailbox.call(
-            () ->
-                gmail
+            () -> {
+              try {
+                return gmail
                     .client(mailbox.credential(), FIND_SENT)
                     .users()
                     .messages()
                     .list(GmailMailbox.ME)
                     .setQ("in:sent rfc822msgid:" + bare)
                     .setMaxResults(1L)
-                    .execute());
+                    .execute();
+              } catch (HttpResponseException e) {
+                // Asked before every send: its refusals mean the same as the send's.
+                throw refusedForGood(e);
+              }
+            });
     return found != null && found.getMessages() != null && !found.getMessages().isEmpty();
+  }
+
+  /**
+   * A 4xx other than throttling and time-outs will come again: refused for good; anything else goes
+   * back to the general mapping (busy, unreachable).
+   */
+  private static HttpResponseException refusedForGood(HttpResponseException e) {
+    int status = e.getStatusCode();
+    if (status >= 400 && status < 500 && status != 408 && status != 429 && !isRateLimit(e)) {
+      throw new SendRefused(
+          status == 401 ? "gmail_unauthorized" : "gmail_send_refused",
+          status == 401
+              ? "Gmail did not accept Mailbridge's access to the mailbox; connect it again"
+              : "Gmail refused the message (answer " + status + ")");
+    }
+    return e;
+  }
+
+  // Gmail answers 403 for its per-user rate limits too: those pass.
+  private static boolean isRateLimit(HttpResponseException e) {
+    return e instanceof GoogleJsonResponseException json
+        && json.getDetails() != null
+        && json.getDetails().getErrors() != null
+        && json.getDetails().getErrors().stream()
+            .anyMatch(
+                error ->
+                    "rateLimitExceeded".equals(error.getReason())
+                        || "userRateLimitExceeded".equals(error.getReason()));
   }
 }

@@ -53,11 +53,12 @@ public class GraphMessageSender implements MessageSender {
   @Override
   public boolean sentItemWith(MailboxAccess mailbox, String internetMessageId) {
     String quoted = internetMessageId.replace("'", "''");
+    GraphServiceClient client = graph.client(mailbox.credential());
     MessageCollectionResponse found =
         graph.call(
-            () ->
-                graph
-                    .client(mailbox.credential())
+            () -> {
+              try {
+                return client
                     .me()
                     .mailFolders()
                     .byMailFolderId("sentitems")
@@ -68,7 +69,12 @@ public class GraphMessageSender implements MessageSender {
                           c.queryParameters.select = new String[] {"id"};
                           c.queryParameters.top = 1;
                           c.options.addAll(graph.options(GraphOperation.FIND_SENT));
-                        }));
+                        });
+              } catch (ApiException e) {
+                // Asked before every send: its refusals mean the same as the send's.
+                throw sendProblem(e);
+              }
+            });
     return found != null && found.getValue() != null && !found.getValue().isEmpty();
   }
 
