@@ -13,6 +13,7 @@ import io.mailbridge.platform.base.SqlTime;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.productivity.control.SendProgress;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -52,6 +53,9 @@ class SendLaterIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject RawDatabase raw;
+  @Inject SendProgress progress;
+  @Inject io.mailbridge.mailbox.control.MessageSenders senders;
+  @Inject io.mailbridge.mailbox.control.MailboxOfCaller mailboxes;
 
   private static FakeProviders fake() {
     return FakeProviders.get();
@@ -347,6 +351,35 @@ class SendLaterIT {
     assertEquals("SENT", sent.getString("state"), sent.toString());
     assertEquals(2, sent.getInt("attempts"));
     assertEquals(List.of(messageId), fake().graphSentMessageIds(s.account()), "sent once");
+  }
+
+  @Test
+  void aNodeKilledAfterTheProviderTookTheMessageDoesNotMakeItGoTwice() throws Exception {
+    Setup s = setup("microsoft");
+    String id = schedule(s, Instant.now(), draft(s.account(), "Killed", "")).json().getString("id");
+    // A node takes the job with a short lease, records SENDING, hands the message to Graph, and
+    // dies before it records anything else.
+    List<ClaimedJob> claimed = jobs.claim("it-dying-node", 1, Duration.ofSeconds(1));
+    assertEquals(1, claimed.size());
+    assertEquals(id + ":0", claimed.get(0).payload());
+    SendProgress.Taken taken = progress.take(s.org().rep().orgId(), id, 0);
+    assertNotNull(taken);
+    senders
+        .of(io.mailbridge.mailbox.control.MailboxKind.GRAPH)
+        .orElseThrow()
+        .send(mailboxes.connection(taken.orgId(), taken.mailboxId()), taken.mime());
+    assertEquals("SENDING", get(s, id).getString("state"));
+    assertEquals(
+        409,
+        api().delete("/api/scheduled-sends/" + id, s.org().repToken()).status(),
+        "not cancelled while it may be going out");
+
+    Thread.sleep(1_500); // the dead node's lease runs out; another pump takes the job over
+    drain();
+    JsonObject sent = get(s, id);
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertEquals(
+        List.of(sent.getString("messageId")), fake().graphSentMessageIds(s.account()), "once");
   }
 
   @Test
