@@ -84,6 +84,18 @@ public class SendLaterJob implements JobHandler {
       progress.willRetry(taken.orgId(), id, reasonOf(problem));
       // The queue waits (the provider's Retry-After, or its back-off) and runs the job again.
       throw problem;
+    } catch (RuntimeException unexpected) {
+      // Not a mailbox problem (a bug, the database): may pass, and must not leave the send
+      // SENDING for ever. Its message may hold anything, so the rep sees only its kind.
+      String reason =
+          "Mailbridge could not send it (" + unexpected.getClass().getSimpleName() + ")";
+      if (taken.attempts() >= maxAttempts) {
+        progress.failed(
+            taken.orgId(), id, "Not sent after " + taken.attempts() + " attempts: " + reason);
+        return JobOutcome.done();
+      }
+      progress.willRetry(taken.orgId(), id, reason);
+      throw unexpected;
     }
     log(taken, mailbox.kind().name().toLowerCase(Locale.ROOT));
     return JobOutcome.done();

@@ -190,6 +190,27 @@ class SendLaterJobTest {
   }
 
   @Test
+  void anUnexpectedFailureIsRetriedAndNeverLeavesTheSendSending() {
+    lookupFailure = null;
+    SendLaterJob job = job();
+    job.senders =
+        new MessageSenders() {
+          @Override
+          public Optional<MessageSender> of(MailboxKind kind) {
+            throw new IllegalStateException("secret detail");
+          }
+        };
+    assertThrows(IllegalStateException.class, () -> job.run(claimed()));
+    assertEquals(List.of("retry: Mailbridge could not send it (IllegalStateException)"), steps);
+    steps.clear();
+    attempts = 3;
+    assertTrue(job.run(claimed()).finished());
+    assertEquals(1, steps.size());
+    assertTrue(steps.get(0).startsWith("failed: Not sent after 3 attempts"), steps.toString());
+    assertFalse(steps.get(0).contains("secret"), "only the failure's kind is shown");
+  }
+
+  @Test
   void whatIsPermanent() {
     assertTrue(SendLaterJob.isPermanent(new SendRefused("a", "b")));
     assertTrue(SendLaterJob.isPermanent(new MailboxReauthRequired("a", "/x")));
