@@ -65,6 +65,11 @@ public class MailboxConnections {
         c.state() == io.mailbridge.mailbox.entity.ConnectionState.REAUTH_REQUIRED);
   }
 
+  /** The user's connections without their tokens, oldest first. */
+  public List<ConnectedMailbox> describedOfUser(String orgId, String userId) {
+    return ofUser(orgId, userId).stream().map(MailboxConnections::described).toList();
+  }
+
   public List<MailboxConnection> ofUser(String orgId, String userId) {
     return em.createQuery(
             "SELECT c FROM MailboxConnection c WHERE c.orgId = :org AND c.userId = :user"

@@ -104,6 +104,15 @@ public final class FakeProviders {
   public final Map<String, Map<String, GmailMessage>> gmail = new ConcurrentHashMap<>();
   public final Map<String, Map<String, String>> gmailLabels = new ConcurrentHashMap<>();
 
+  /**
+   * How many of the next {@code messages.send} calls Gmail takes (sent, labelled SENT) while the
+   * caller sees 503, as when the answer is lost on the way back.
+   */
+  public final AtomicInteger gmailSendAnswersLost = new AtomicInteger();
+
+  /** The Message-IDs of the messages an account sent through {@code messages.send}, in order. */
+  public final Map<String, List<String>> gmailSent = new ConcurrentHashMap<>();
+
   private FakeProviders(HttpServer server) {
     this.server = server;
     this.base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -228,6 +237,12 @@ public final class FakeProviders {
         graphDelta.delta(exchange, delta.group(1));
       } else if (path.equals("/graph/v1.0/subscriptions")) {
         graphDelta.subscribe(exchange);
+      } else if (path.equals("/graph/v1.0/me/sendMail")) {
+        graphApi.sendMail(exchange);
+      } else if (path.equals("/graph/v1.0/me/mailFolders/sentitems/messages")) {
+        graphApi.sentItems(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/messages/send")) {
+        gmailApi.sendMessage(exchange);
       } else if (path.startsWith("/graph/v1.0/me/messages/")) {
         graphApi.graphMessage(exchange, path.substring("/graph/v1.0/me/messages/".length()));
       } else if (message.matches()) {
@@ -412,6 +427,39 @@ public final class FakeProviders {
       byte[] mime, Map<String, GraphAttachment> attachments, Map<String, String> properties) {}
 
   public final Map<String, Map<String, GraphMessage>> graphMessages = new ConcurrentHashMap<>();
+
+  /** The MIME of each message an account sent through {@code sendMail}: its Sent Items. */
+  public final Map<String, List<byte[]>> graphSentItems = new ConcurrentHashMap<>();
+
+  /**
+   * How many of the next {@code sendMail} calls Graph takes (the message is sent and in Sent Items)
+   * while the caller sees 504, as when the answer is lost on the way back.
+   */
+  public final AtomicInteger graphSendAnswersLost = new AtomicInteger();
+
+  /**
+   * How many of the next {@code sendMail} calls fail before Graph takes the message (503 with
+   * Retry-After), as a brief outage would.
+   */
+  public final AtomicInteger graphSendOutages = new AtomicInteger();
+
+  /** The Message-IDs of an account's Sent Items, in the order sent (duplicates show twice). */
+  public List<String> graphSentMessageIds(String account) {
+    return graphSentItems.getOrDefault(account, List.of()).stream()
+        .map(FakeProviders::messageIdOf)
+        .toList();
+  }
+
+  /** The Message-ID header of a MIME message (with its angle brackets), or null. */
+  public static String messageIdOf(byte[] mime) {
+    String text = new String(mime, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    String head = end < 0 ? text : text.substring(0, end);
+    Matcher m =
+        Pattern.compile("(?im)^Message-ID:[ \\t]*(\\S+)").matcher(head.replace("\r\n ", " "));
+    return m.find() ? m.group(1) : null;
+  }
+
   public final List<String> graphRequests = new CopyOnWriteArrayList<>();
 
   /** How many of the next Graph calls answer 429, and with which Retry-After. */

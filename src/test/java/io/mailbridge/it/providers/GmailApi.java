@@ -131,6 +131,47 @@ final class GmailApi {
     return token;
   }
 
+  /**
+   * {@code users.messages.send} with {@code raw} (base64url): the message is stored labelled SENT
+   * and answered with its id, thread and labels.
+   */
+  void sendMessage(HttpExchange exchange) throws IOException {
+    Token token = authorized(exchange);
+    if (token == null) {
+      return;
+    }
+    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    if (!"POST".equals(exchange.getRequestMethod()) || !body.containsKey("raw")) {
+      send(
+          exchange,
+          400,
+          googleError(
+              400,
+              "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+              "INVALID_ARGUMENT"));
+      return;
+    }
+    byte[] raw = Base64.getUrlDecoder().decode(body.getString("raw"));
+    String id = Long.toHexString(System.nanoTime());
+    fake.addGmailMessage(token.account(), id, raw, "SENT");
+    fake.gmailSent
+        .computeIfAbsent(token.account(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add(FakeProviders.messageIdOf(raw));
+    if (fake.gmailSendAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 503, googleError(503, "The service is currently unavailable.", "UNAVAILABLE"));
+      return;
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("id", id)
+            .add("threadId", id)
+            .add("labelIds", Json.createArrayBuilder().add("SENT"))
+            .build()
+            .toString());
+  }
+
   /** {@code users.getProfile}: the mailbox's current history id. */
   void profile(HttpExchange exchange) throws IOException {
     Token token = authorized(exchange);
@@ -164,6 +205,9 @@ final class GmailApi {
     Instant since = after.find() ? Instant.ofEpochSecond(Long.parseLong(after.group(1))) : null;
     boolean inbox = search.contains("in:inbox");
     boolean sent = search.contains("in:sent");
+    java.util.regex.Matcher msgid =
+        java.util.regex.Pattern.compile("rfc822msgid:(\\S+)").matcher(search);
+    String wantedId = msgid.find() ? "<" + msgid.group(1).replaceAll("^<|>$", "") + ">" : null;
     Map<String, GmailMessage> all = fake.gmail.getOrDefault(token.account(), Map.of());
     Map<String, Instant> dates = fake.gmailDates.getOrDefault(token.account(), Map.of());
     List<String> ids =
@@ -171,6 +215,10 @@ final class GmailApi {
             .filter(
                 e ->
                     since == null || !dates.getOrDefault(e.getKey(), Instant.now()).isBefore(since))
+            .filter(
+                e ->
+                    wantedId == null
+                        || wantedId.equals(FakeProviders.messageIdOf(e.getValue().raw())))
             .filter(
                 e ->
                     (!inbox && !sent)

@@ -14,12 +14,15 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Microsoft Graph as Mailbridge calls it: a mailbox's messages ({@code $value}, attachments,
- * single-value extended properties), with throttling, and {@code revokeSignInSessions}.
+ * single-value extended properties), with throttling, {@code sendMail} with MIME and Sent Items by
+ * Message-ID, and {@code revokeSignInSessions}.
  */
 final class GraphApi {
 
@@ -96,6 +99,95 @@ final class GraphApi {
     } else {
       send(exchange, 404, graphError("ErrorItemNotFound", "Not found: " + rest));
     }
+  }
+
+  /**
+   * {@code POST /me/sendMail} with a MIME body: base64 text ({@code Content-Type: text/plain}),
+   * answered 202 without a body; the message goes to the account's Sent Items.
+   */
+  void sendMail(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(
+          exchange,
+          401,
+          graphError("InvalidAuthenticationToken", "Access token validation failure."));
+      return;
+    }
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (!"POST".equals(exchange.getRequestMethod())
+        || type == null
+        || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/plain")) {
+      send(exchange, 400, graphError("RequestBodyRead", "Expected a MIME message as base64 text."));
+      return;
+    }
+    byte[] mime;
+    try {
+      mime =
+          Base64.getMimeDecoder()
+              .decode(new String(requestBody(exchange).readAllBytes(), StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      send(exchange, 400, graphError("ErrorMimeContentInvalidBase64String", "Invalid base64."));
+      return;
+    }
+    if (fake.graphSendOutages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(exchange, 503, graphError("ServiceUnavailable", "Service temporarily unavailable."));
+      return;
+    }
+    fake.graphSentItems
+        .computeIfAbsent(token.account(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add(mime);
+    if (fake.graphSendAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 504, graphError("UnknownError", "Gateway timeout."));
+      return;
+    }
+    exchange.sendResponseHeaders(202, -1);
+  }
+
+  /**
+   * {@code GET /me/mailFolders/sentitems/messages?$filter=internetMessageId eq '…'}: the account's
+   * sent messages with that Message-ID ({@code $select=id}).
+   */
+  void sentItems(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(
+          exchange,
+          401,
+          graphError("InvalidAuthenticationToken", "Access token validation failure."));
+      return;
+    }
+    String filter = FakeHttp.query(exchange.getRequestURI().getRawQuery()).get("$filter");
+    java.util.regex.Matcher m =
+        filter == null
+            ? null
+            : java.util.regex.Pattern.compile("^internetMessageId eq '((?:[^']|'')*)'$")
+                .matcher(filter);
+    if (m == null || !m.matches()) {
+      send(exchange, 400, graphError("BadRequest", "Invalid filter clause"));
+      return;
+    }
+    String wanted = m.group(1).replace("''", "'");
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    List<byte[]> sent = fake.graphSentItems.getOrDefault(token.account(), List.of());
+    for (int i = 0; i < sent.size(); i++) {
+      if (wanted.equals(FakeProviders.messageIdOf(sent.get(i)))) {
+        value.add(Json.createObjectBuilder().add("id", "AAMkSent" + i));
+      }
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#users('me')/mailFolders('sentitems')/messages(id)")
+            .add("value", value)
+            .build()
+            .toString());
   }
 
   static JsonObjectBuilder attachmentJson(String id, GraphAttachment a, boolean withBytes) {

@@ -138,6 +138,15 @@ public class GraphMailbox implements MessageSource {
     return List.of(operation, retries());
   }
 
+  /**
+   * The operation's label and no retries by the SDK: for a request that must not be repeated
+   * blindly (a send whose 503 or 504 may come after Graph took the message).
+   */
+  List<RequestOption> onceOnly(GraphOperation operation) {
+    return List.of(
+        operation, new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0));
+  }
+
   /** Retries throttling only when Graph asks for a wait Mailbridge is willing to make. */
   private RetryHandlerOption retries() {
     return new RetryHandlerOption(
@@ -346,6 +355,9 @@ public class GraphMailbox implements MessageSource {
       return call.get();
     } catch (ApiException e) {
       throw problemOf(e);
+    } catch (DomainProblem mapped) {
+      // A caller that mapped the answer itself (sending has its own meaning of a 4xx).
+      throw mapped;
     } catch (RuntimeException e) {
       OutboundIOException refused = find(e);
       if (refused != null) {

@@ -79,7 +79,7 @@ public class JsonBodyGuard implements ReaderInterceptor {
     if (!isJson(context.getMediaType())) {
       return context.proceed();
     }
-    byte[] body = readAtMost(context.getInputStream(), limits.json());
+    byte[] body = readAtMost(context.getInputStream(), limits.largestJson());
     check(body, Shape.of(context.getType()));
     context.setInputStream(new ByteArrayInputStream(body));
     try {

@@ -1,0 +1,493 @@
+package io.mailbridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailbridge.it.providers.FakeProviders;
+import io.mailbridge.it.providers.OAuthOrgs;
+import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.platform.base.SqlTime;
+import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.JobRunner;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.productivity.control.SendProgress;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Send later against the fake Graph and Gmail in their wire formats: a message sent once at its
+ * time, in Sent Items and logged to the chosen record; cancel and reschedule; a permanent failure
+ * shown with its reason; a retry after an answer that was lost (the provider took the message) that
+ * does not send twice, and one after an outage that does send; requests that are refused. The
+ * suite's timer pump is off: each test runs the due jobs itself.
+ */
+@ExtendWith(ArquillianExtension.class)
+class SendLaterIT {
+
+  @Deployment
+  static WebArchive deployment() {
+    return MailbridgeArchive.withTests();
+  }
+
+  private static final String NORA = "nora.field@fabrikam.example";
+
+  @Inject HttpServletRequest request;
+  @Inject TestOrgs testOrgs;
+  @Inject JobStore jobs;
+  @Inject JobRunner runner;
+  @Inject RawDatabase raw;
+  @Inject SendProgress progress;
+  @Inject io.mailbridge.mailbox.control.MessageSenders senders;
+  @Inject io.mailbridge.mailbox.control.MailboxOfCaller mailboxes;
+
+  private static FakeProviders fake() {
+    return FakeProviders.get();
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + request.getLocalPort();
+  }
+
+  private ApiClient api() {
+    return new ApiClient(base());
+  }
+
+  private record Setup(Org org, String account, String mailboxId, String nora) {}
+
+  private Setup setup(String provider) {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("later");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), provider, account);
+    String nora = testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA);
+    return new Setup(org, account, mailboxId, nora);
+  }
+
+  private static String draft(String from, String subject, String messageIdHeader) {
+    String mime =
+        "MIME-Version: 1.0\r\nFrom: "
+            + from
+            + "\r\nTo: "
+            + NORA
+            + "\r\nSubject: "
+            + subject
+            + "\r\n"
+            + messageIdHeader
+            + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello Nora, about "
+            + subject
+            + "\r\n";
+    return Base64.getEncoder().encodeToString(mime.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private ApiClient.Reply schedule(Setup s, Instant at, String mime, String... records) {
+    JsonObjectBuilder body =
+        Json.createObjectBuilder()
+            .add("mailboxId", s.mailboxId())
+            .add("sendAt", at.toString())
+            .add("mime", mime);
+    var ids = Json.createArrayBuilder();
+    for (String r : records) {
+      ids.add(r);
+    }
+    body.add("recordIds", ids);
+    return api().post("/api/scheduled-sends", s.org().repToken(), body.build().toString());
+  }
+
+  private JsonObject get(Setup s, String id) {
+    ApiClient.Reply reply = api().get("/api/scheduled-sends/" + id, s.org().repToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json();
+  }
+
+  /** Claims and runs one due job, as one tick of one pump would; false when none was due. */
+  private boolean step() {
+    List<ClaimedJob> claimed = jobs.claim("it-send-later", 1, Duration.ofMinutes(5));
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    runner.run(claimed.get(0));
+    return true;
+  }
+
+  private int drain() {
+    int ran = 0;
+    while (step()) {
+      ran++;
+    }
+    return ran;
+  }
+
+  /** Makes the send's waiting jobs (a retry after back-off) due now. */
+  private void dueNow(String sendId) throws Exception {
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'productivity.send-later' AND payload LIKE ?"
+            + " AND state = 'READY'",
+        SqlTime.utc(Instant.now().minusSeconds(1)),
+        sendId + ":%");
+  }
+
+  private List<String> timelineSubjects(Setup s) {
+    ApiClient.Reply reply =
+        api()
+            .get("/api/records/contacts/" + s.nora() + "/timeline?limit=200", s.org().adminToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .map(i -> i.getString("subject", ""))
+        .toList();
+  }
+
+  @Test
+  void graphSendsOnceAtItsTimeIntoSentItemsAndLogsIt() {
+    Setup s = setup("microsoft");
+    String subject = "Offer " + UUID.randomUUID();
+    ApiClient.Reply created = schedule(s, Instant.now(), draft(s.account(), subject, ""), s.nora());
+    assertEquals(201, created.status(), created.body());
+    JsonObject send = created.json();
+    String id = send.getString("id");
+    String messageId = send.getString("messageId");
+    assertTrue(messageId.matches("<[0-9a-f]{32}\\.sendlater@customer\\.example>"), messageId);
+    assertEquals("SCHEDULED", send.getString("state"));
+    assertEquals(subject, send.getString("subject"));
+
+    drain();
+    JsonObject sent = get(s, id);
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertNotNull(sent.getString("sentAt"));
+    assertFalse(sent.isNull("activityId"), sent.toString());
+    assertEquals(List.of(messageId), fake().graphSentMessageIds(s.account()));
+    assertTrue(timelineSubjects(s).contains(subject));
+
+    // Nothing is left to do: a second pass sends nothing.
+    drain();
+    assertEquals(List.of(messageId), fake().graphSentMessageIds(s.account()));
+
+    // The list is the caller's own; another user of the org and another org see nothing.
+    ApiClient.Reply list = api().get("/api/scheduled-sends", s.org().repToken());
+    assertEquals(200, list.status(), list.body());
+    assertEquals(1, list.json().getJsonArray("items").size());
+    assertEquals(
+        0,
+        api()
+            .get("/api/scheduled-sends", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .size());
+    assertEquals(404, api().get("/api/scheduled-sends/" + id, s.org().adminToken()).status());
+    Org other = OAuthOrgs.create(testOrgs, api(), fake());
+    assertEquals(404, api().get("/api/scheduled-sends/" + id, other.repToken()).status());
+    assertEquals(404, api().delete("/api/scheduled-sends/" + id, other.repToken()).status());
+    assertEquals(
+        404,
+        api()
+            .patch(
+                "/api/scheduled-sends/" + id,
+                other.repToken(),
+                "{\"sendAt\":\"" + Instant.now() + "\"}")
+            .status());
+    // A sent message is neither cancelled nor moved.
+    assertEquals(409, api().delete("/api/scheduled-sends/" + id, s.org().repToken()).status());
+  }
+
+  @Test
+  void gmailSendsComposedMessageWithAttachmentOnceAndLogsIt() {
+    Setup s = setup("google");
+    String subject = "Contract " + UUID.randomUUID();
+    String body =
+        Json.createObjectBuilder()
+            .add("sendAt", Instant.now().toString())
+            .add(
+                "message",
+                Json.createObjectBuilder()
+                    .add("to", Json.createArrayBuilder().add(NORA))
+                    .add("subject", subject)
+                    .add("text", "Please find the contract attached.")
+                    .add(
+                        "attachments",
+                        Json.createArrayBuilder()
+                            .add(
+                                Json.createObjectBuilder()
+                                    .add("name", "contract.pdf")
+                                    .add("contentType", "application/pdf")
+                                    .add(
+                                        "content",
+                                        Base64.getEncoder()
+                                            .encodeToString(
+                                                "%PDF-1.4 contract"
+                                                    .getBytes(StandardCharsets.UTF_8))))))
+            .add("recordIds", Json.createArrayBuilder().add(s.nora()))
+            .build()
+            .toString();
+    // Without mailboxId: the rep's only mailbox that can send.
+    ApiClient.Reply created = api().post("/api/scheduled-sends", s.org().repToken(), body);
+    assertEquals(201, created.status(), created.body());
+    String id = created.json().getString("id");
+    String messageId = created.json().getString("messageId");
+    assertEquals(s.mailboxId(), created.json().getString("mailboxId"));
+
+    drain();
+    JsonObject sent = get(s, id);
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertEquals(List.of(messageId), fake().gmailSent.get(s.account()));
+    byte[] rawSent =
+        fake().gmail.get(s.account()).values().stream()
+            .filter(m -> messageId.equals(FakeProviders.messageIdOf(m.raw())))
+            .findFirst()
+            .orElseThrow()
+            .raw();
+    String text = new String(rawSent, StandardCharsets.UTF_8);
+    assertTrue(text.contains("contract.pdf"), "the attachment went out with the message");
+    assertTrue(timelineSubjects(s).contains(subject));
+    drain();
+    assertEquals(List.of(messageId), fake().gmailSent.get(s.account()));
+  }
+
+  @Test
+  void cancelledSendsAreNotSentAndRescheduledOnesGoAtTheirNewTime() throws Exception {
+    Setup s = setup("microsoft");
+    // Cancelled before its time: its job finds nothing to do.
+    String cancelled =
+        schedule(s, Instant.now(), draft(s.account(), "Cancelled", "")).json().getString("id");
+    ApiClient.Reply cancel = api().delete("/api/scheduled-sends/" + cancelled, s.org().repToken());
+    assertEquals(200, cancel.status(), cancel.body());
+    assertEquals("CANCELLED", cancel.json().getString("state"));
+    assertEquals(
+        409, api().delete("/api/scheduled-sends/" + cancelled, s.org().repToken()).status());
+    assertEquals(
+        409,
+        api()
+            .patch(
+                "/api/scheduled-sends/" + cancelled,
+                s.org().repToken(),
+                "{\"sendAt\":\"" + Instant.now() + "\"}")
+            .status());
+
+    // Moved an hour ahead: the job of the first time sends nothing.
+    String later =
+        schedule(s, Instant.now(), draft(s.account(), "Later", "")).json().getString("id");
+    ApiClient.Reply moved =
+        api()
+            .patch(
+                "/api/scheduled-sends/" + later,
+                s.org().repToken(),
+                "{\"sendAt\":\"" + Instant.now().plusSeconds(3600) + "\"}");
+    assertEquals(200, moved.status(), moved.body());
+
+    // Moved from tomorrow to now: sent now, once.
+    String sooner =
+        schedule(s, Instant.now().plusSeconds(86_400), draft(s.account(), "Sooner", ""))
+            .json()
+            .getString("id");
+    drain();
+    assertEquals(List.of(), fake().graphSentMessageIds(s.account()), "nothing was due");
+    ApiClient.Reply now =
+        api()
+            .patch(
+                "/api/scheduled-sends/" + sooner,
+                s.org().repToken(),
+                "{\"sendAt\":\"" + Instant.now() + "\"}");
+    assertEquals(200, now.status(), now.body());
+    drain();
+    assertEquals(
+        List.of(get(s, sooner).getString("messageId")), fake().graphSentMessageIds(s.account()));
+    assertEquals("SENT", get(s, sooner).getString("state"));
+    assertEquals("CANCELLED", get(s, cancelled).getString("state"));
+    assertEquals("SCHEDULED", get(s, later).getString("state"));
+  }
+
+  @Test
+  void aPermanentFailureReachesTheRepWithAReason() {
+    Setup s = setup("microsoft");
+    String id =
+        schedule(s, Instant.now(), draft(s.account(), "Refused", "")).json().getString("id");
+    // The rep removed Mailbridge's access at Microsoft: every call is refused from now on.
+    fake().revokeAllOf(s.account());
+    drain();
+    JsonObject failed = get(s, id);
+    assertEquals("FAILED", failed.getString("state"), failed.toString());
+    assertTrue(failed.getString("problem").contains("connect it again"), failed.toString());
+    assertEquals(1, failed.getInt("attempts"), "not retried");
+    assertEquals(List.of(), fake().graphSentMessageIds(s.account()));
+    // A failed send may be cancelled (or scheduled again).
+    assertEquals(200, api().delete("/api/scheduled-sends/" + id, s.org().repToken()).status());
+  }
+
+  @Test
+  void aRetryAfterALostAnswerDoesNotSendTwice() throws Exception {
+    Setup s = setup("microsoft");
+    String messageId = "<" + UUID.randomUUID() + "@customer.example>";
+    String id =
+        schedule(s, Instant.now(), draft(s.account(), "Lost", "Message-ID: " + messageId + "\r\n"))
+            .json()
+            .getString("id");
+    fake().graphSendAnswersLost.set(1);
+    drain();
+    JsonObject retrying = get(s, id);
+    assertEquals("SCHEDULED", retrying.getString("state"), retrying.toString());
+    assertEquals(1, retrying.getInt("attempts"));
+    assertFalse(retrying.isNull("problem"), "the rep sees why it waits");
+    assertEquals(messageId, retrying.getString("messageId"), "the draft's Message-ID is kept");
+    // Graph took the message although Mailbridge saw 504.
+    assertEquals(List.of(messageId), fake().graphSentMessageIds(s.account()));
+
+    dueNow(id);
+    drain();
+    JsonObject sent = get(s, id);
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertEquals(2, sent.getInt("attempts"));
+    assertEquals(List.of(messageId), fake().graphSentMessageIds(s.account()), "sent once");
+  }
+
+  @Test
+  void aNodeKilledAfterTheProviderTookTheMessageDoesNotMakeItGoTwice() throws Exception {
+    Setup s = setup("microsoft");
+    String id = schedule(s, Instant.now(), draft(s.account(), "Killed", "")).json().getString("id");
+    // A node takes the job with a short lease, records SENDING, hands the message to Graph, and
+    // dies before it records anything else.
+    List<ClaimedJob> claimed = jobs.claim("it-dying-node", 1, Duration.ofSeconds(1));
+    assertEquals(1, claimed.size());
+    assertEquals(id + ":0", claimed.get(0).payload());
+    SendProgress.Taken taken = progress.take(s.org().rep().orgId(), id, 0);
+    assertNotNull(taken);
+    senders
+        .of(io.mailbridge.mailbox.control.MailboxKind.GRAPH)
+        .orElseThrow()
+        .send(mailboxes.connection(taken.orgId(), taken.mailboxId()), taken.mime());
+    assertEquals("SENDING", get(s, id).getString("state"));
+    assertEquals(
+        409,
+        api().delete("/api/scheduled-sends/" + id, s.org().repToken()).status(),
+        "not cancelled while it may be going out");
+
+    Thread.sleep(1_500); // the dead node's lease runs out; another pump takes the job over
+    drain();
+    JsonObject sent = get(s, id);
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertEquals(
+        List.of(sent.getString("messageId")), fake().graphSentMessageIds(s.account()), "once");
+  }
+
+  @Test
+  void gmailRetryAfterALostAnswerDoesNotSendTwice() throws Exception {
+    Setup s = setup("google");
+    String id =
+        schedule(s, Instant.now(), draft(s.account(), "Lost in Gmail", "")).json().getString("id");
+    fake().gmailSendAnswersLost.set(1);
+    drain();
+    assertEquals("SCHEDULED", get(s, id).getString("state"));
+    assertEquals(1, fake().gmailSent.get(s.account()).size());
+    dueNow(id);
+    drain();
+    assertEquals("SENT", get(s, id).getString("state"));
+    assertEquals(
+        List.of(get(s, id).getString("messageId")), fake().gmailSent.get(s.account()), "sent once");
+  }
+
+  @Test
+  void aRetryAfterAnOutageSends() throws Exception {
+    Setup s = setup("microsoft");
+    String id = schedule(s, Instant.now(), draft(s.account(), "Outage", "")).json().getString("id");
+    fake().graphSendOutages.set(1);
+    drain();
+    assertEquals("SCHEDULED", get(s, id).getString("state"));
+    assertEquals(List.of(), fake().graphSentMessageIds(s.account()));
+    dueNow(id);
+    drain();
+    assertEquals("SENT", get(s, id).getString("state"));
+    assertEquals(
+        List.of(get(s, id).getString("messageId")), fake().graphSentMessageIds(s.account()));
+  }
+
+  @Test
+  void requestsThatCannotBeScheduledAreRefused() {
+    Setup s = setup("microsoft");
+    String token = s.org().repToken();
+    String mime = draft(s.account(), "x", "");
+    assertEquals(
+        400, api().post("/api/scheduled-sends", token, "{\"mime\":\"" + mime + "\"}").status());
+    assertEquals(
+        400,
+        api()
+            .post(
+                "/api/scheduled-sends",
+                token,
+                "{\"sendAt\":\""
+                    + Instant.now().minusSeconds(3600)
+                    + "\",\"mime\":\""
+                    + mime
+                    + "\"}")
+            .status(),
+        "in the past");
+    assertEquals(
+        400,
+        api()
+            .post(
+                "/api/scheduled-sends",
+                token,
+                "{\"sendAt\":\"tomorrow\",\"mime\":\"" + mime + "\"}")
+            .status());
+    assertEquals(
+        400,
+        api()
+            .post(
+                "/api/scheduled-sends",
+                token,
+                "{\"sendAt\":\"" + Instant.now() + "\",\"mime\":\"%%%\"}")
+            .status(),
+        "not base64");
+    assertEquals(
+        400,
+        api()
+            .post(
+                "/api/scheduled-sends",
+                token,
+                "{\"sendAt\":\""
+                    + Instant.now()
+                    + "\",\"mime\":\""
+                    + mime
+                    + "\",\"message\":{\"to\":[\"a@b.example\"]}}")
+            .status(),
+        "both mime and fields");
+    ApiClient.Reply badId =
+        schedule(s, Instant.now(), draft(s.account(), "x", "Message-ID: <a b@c>\r\n"));
+    assertEquals(400, badId.status(), badId.body());
+    assertEquals(404, schedule(s, Instant.now(), mime, "nosuchrecord").status());
+    ApiClient.Reply notMine =
+        api()
+            .post(
+                "/api/scheduled-sends",
+                s.org().adminToken(),
+                "{\"mailboxId\":\""
+                    + s.mailboxId()
+                    + "\",\"sendAt\":\""
+                    + Instant.now()
+                    + "\",\"mime\":\""
+                    + mime
+                    + "\"}");
+    assertEquals(404, notMine.status(), "another user's mailbox");
+    ApiClient.Reply noMailbox =
+        api()
+            .post(
+                "/api/scheduled-sends",
+                s.org().adminToken(),
+                "{\"sendAt\":\"" + Instant.now() + "\",\"mime\":\"" + mime + "\"}");
+    assertEquals(409, noMailbox.status(), noMailbox.body());
+    assertEquals("mailbox_not_connected", noMailbox.error());
+    assertEquals(List.of(), fake().graphSentMessageIds(s.account()));
+  }
+}
