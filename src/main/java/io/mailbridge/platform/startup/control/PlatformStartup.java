@@ -29,6 +29,7 @@ public class PlatformStartup {
     if (!migration.isComplete()) {
       return;
     }
+    state.markMigrated();
     started.fire(new PlatformStarted());
     state.markReady();
   }
