@@ -56,6 +56,9 @@ class CaptureIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject io.mailbridge.capture.control.CapturePolling polling;
+  @Inject io.mailbridge.capture.control.CaptureRetention retention;
+  @Inject io.mailbridge.crm.control.ActivityStore store;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static final String NORA = "nora.field@fabrikam.example";
 
@@ -812,5 +815,95 @@ class CaptureIT {
     assertEquals(8, items.size(), subjects(items).toString());
     assertTrue(subjects(items).contains("Gmail after the gap"));
     assertEquals("live", health(s).getString("state"));
+  }
+
+  // ------------------------------------------------------------------------------ Retention
+
+  @Test
+  void retentionDeletesOldCapturedActivitiesWithTheirFilesKeepsLoggedOnesAndAudits()
+      throws Exception {
+    Setup s = setup();
+    String orgId = s.org().admin().orgId();
+    String rep = s.org().rep().id();
+    Instant old = Instant.now().minus(100, ChronoUnit.DAYS);
+    var file =
+        io.mailbridge.it.support.TestMessages.attachment(
+            "quote.txt", "text/plain", "only in the old captured mail " + UUID.randomUUID());
+    String oldCaptured =
+        store
+            .storeCapturedEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email("Old captured", old, file),
+                List.of(s.nora()),
+                rep,
+                s.mailboxId())
+            .id();
+    String oldLogged =
+        store
+            .storeEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email("Old logged", old),
+                List.of(s.nora()),
+                rep)
+            .id();
+    String recentCaptured =
+        store
+            .storeCapturedEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email(
+                    "Recent captured", Instant.now().minus(5, ChronoUnit.DAYS)),
+                List.of(s.nora()),
+                rep,
+                s.mailboxId())
+            .id();
+    String blob =
+        raw.strings("SELECT blob_id FROM activity_attachment WHERE activity_id = ?", oldCaptured)
+            .get(0);
+    assertEquals(
+        200,
+        api()
+            .put("/api/admin/capture/settings", s.org().adminToken(), "{\"retentionDays\":30}")
+            .status());
+
+    // judged two hours ahead, so the blob stored just now is past the grace for fresh blobs
+    retention.requestFor(orgId, Instant.now().plus(2, ChronoUnit.HOURS));
+    drain();
+    assertEquals(404, api().get("/api/activities/" + oldCaptured, s.org().adminToken()).status());
+    assertEquals(200, api().get("/api/activities/" + oldLogged, s.org().adminToken()).status());
+    assertEquals(
+        200, api().get("/api/activities/" + recentCaptured, s.org().adminToken()).status());
+    assertTrue(
+        raw.strings("SELECT id FROM attachment_blob WHERE id = ?", blob).isEmpty(),
+        "the file only the deleted activity had is gone");
+    JsonObject audit =
+        api()
+            .get("/api/admin/audit?action=capture.retention", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .getJsonObject(0);
+    assertEquals("capture.retention", audit.getString("action"));
+    assertTrue(
+        audit.getString("detail").startsWith("1 activities older than 30 days"), audit.toString());
+    assertTrue(audit.getString("detail").contains("1 attachment files"), audit.toString());
+
+    // an org that does not retain logged activities loses the old logged one too
+    assertEquals(
+        200,
+        api()
+            .put(
+                "/api/admin/capture/settings",
+                s.org().adminToken(),
+                "{\"retentionDays\":30,\"retainLoggedActivities\":false}")
+            .status());
+    assertFalse(
+        api()
+            .get("/api/admin/capture/settings", s.org().adminToken())
+            .json()
+            .getBoolean("retainLoggedActivities"));
+    retention.requestFor(orgId, Instant.now());
+    drain();
+    assertEquals(404, api().get("/api/activities/" + oldLogged, s.org().adminToken()).status());
+    assertEquals(
+        200, api().get("/api/activities/" + recentCaptured, s.org().adminToken()).status());
   }
 }
