@@ -782,7 +782,16 @@ class CaptureIT {
     assertEquals(8, live.getInt("seen"));
     assertEquals(6, live.getInt("captured"));
     assertEquals(2, live.getInt("skipped"));
-    assertTrue(live.getString("reason").contains("push"), live.toString());
+    // push is set up once live: users.watch on Inbox and Sent with the configured topic
+    assertFalse(live.isNull("pushExpiresAt"), live.toString());
+    JsonObject watch = fake().gmailWatches.get(account);
+    assertEquals("projects/mailbridge-it/topics/gmail", watch.getString("topicName"));
+    assertEquals(
+        List.of("INBOX", "SENT"),
+        watch.getJsonArray("labelIds").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList());
+    assertEquals("include", watch.getString("labelFilterBehavior"));
     assertEquals(
         Set.of(
             "Gmail quote 1",
@@ -815,6 +824,121 @@ class CaptureIT {
     assertEquals(8, items.size(), subjects(items).toString());
     assertTrue(subjects(items).contains("Gmail after the gap"));
     assertEquals("live", health(s).getString("state"));
+  }
+
+  // ------------------------------------------------------------------------------ Gmail push
+
+  private static final String PUSH_AUDIENCE = "http://mailbridge.it.example/api/notify/gmail";
+  private static final String PUSH_SENDER = "pubsub-push@mailbridge-it.iam.gserviceaccount.com";
+
+  private static String pushBody(String emailAddress, long historyId) {
+    String data =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                Json.createObjectBuilder()
+                    .add("emailAddress", emailAddress)
+                    .add("historyId", historyId)
+                    .build()
+                    .toString()
+                    .getBytes(StandardCharsets.UTF_8));
+    return Json.createObjectBuilder()
+        .add(
+            "message",
+            Json.createObjectBuilder()
+                .add("data", data)
+                .add("messageId", String.valueOf(System.nanoTime()))
+                .add("publishTime", Instant.now().toString()))
+        .add("subscription", "projects/mailbridge-it/subscriptions/gmail-push")
+        .build()
+        .toString();
+  }
+
+  private ApiClient.Reply push(String token, String body) {
+    return api().post("/api/notify/gmail", token, body);
+  }
+
+  private List<String> queuedSyncs(String mailboxId) throws Exception {
+    return raw.strings(
+        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
+        "capture.sync",
+        mailboxId);
+  }
+
+  @Test
+  void gmailPushWithAValidGoogleTokenQueuesOneSyncAndForgedOrMissingTokensAreRefused()
+      throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gpush");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    gmailMessage(account, "Before push", NORA, List.of(account), 1, "", "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    assertFalse(live.isNull("pushExpiresAt"), "the watch is open: " + live);
+    assertTrue(fake().gmailWatches.containsKey(account));
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
+
+    Instant inAnHour = Instant.now().plusSeconds(3600);
+    String valid = fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, true, inAnHour, false);
+    String body = pushBody(account.toUpperCase(java.util.Locale.ROOT), 99999);
+
+    // refused, and nothing queued: no token, forged signature, wrong audience, another sender,
+    // unverified sender, expired
+    ApiClient.Reply missing = push(null, body);
+    assertEquals(401, missing.status(), missing.body());
+    assertEquals("invalid_push_token", missing.json().getString("error"));
+    List<String> refusedTokens =
+        List.of(
+            fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, true, inAnHour, true),
+            fake()
+                .googlePushToken(
+                    "https://elsewhere.example/api/notify/gmail",
+                    PUSH_SENDER,
+                    true,
+                    inAnHour,
+                    false),
+            fake()
+                .googlePushToken(
+                    PUSH_AUDIENCE, "someone@evil.iam.gserviceaccount.com", true, inAnHour, false),
+            fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, false, inAnHour, false),
+            fake()
+                .googlePushToken(
+                    PUSH_AUDIENCE, PUSH_SENDER, true, Instant.now().minusSeconds(3600), false),
+            "not-a-jwt");
+    for (String token : refusedTokens) {
+      ApiClient.Reply refused = push(token, body);
+      // refused by the server's bearer-token check before the receiver runs
+      assertEquals(401, refused.status(), refused.body());
+      assertTrue(refused.json().containsKey("error"), refused.body());
+    }
+    assertTrue(queuedSyncs(mailboxId).isEmpty(), "no refused push queued anything");
+
+    // a valid push queues one sync; repeated pushes coalesce into it
+    assertEquals(202, push(valid, body).status());
+    assertEquals(202, push(valid, body).status());
+    assertEquals(202, push(valid, pushBody(account, 100000)).status());
+    assertEquals(1, queuedSyncs(mailboxId).size());
+
+    // an address capture does not follow, or an envelope without one: acknowledged, nothing queued
+    assertEquals(204, push(valid, pushBody("stranger@gmail.example", 5)).status());
+    assertEquals(204, push(valid, "{\"message\":{\"data\":\"%%%\"}}").status());
+    assertEquals(400, push(valid, "{not json").status());
+    assertEquals(1, queuedSyncs(mailboxId).size());
+
+    // the queued sync reads the history from the stored cursor
+    gmailMessage(account, "After push", NORA, List.of(account), 0, "", "INBOX");
+    drain();
+    assertTrue(subjects(timeline(s, s.nora())).contains("After push"));
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
+
+    // switched off: a push for it queues nothing
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), false).status());
+    assertEquals(204, push(valid, body).status());
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
   }
 
   // ------------------------------------------------------------------------------ Retention

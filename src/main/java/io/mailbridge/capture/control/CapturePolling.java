@@ -22,9 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The safety net under push: every minute, queues "sync this mailbox" for each captured mailbox
  * that has not read a page for {@code mailbridge.capture.poll-interval}, so lost notifications,
- * mailboxes without push (Gmail for now, or a Mailbridge the provider cannot reach) and push
- * subscriptions near their end are taken care of. The queue's dedup key makes the timers of several
- * nodes queue one job per mailbox.
+ * mailboxes without push (Gmail without a Pub/Sub topic, or a Mailbridge the provider cannot reach)
+ * and push subscriptions near their end are taken care of. The queue's dedup key makes the timers
+ * of several nodes queue one job per mailbox.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)

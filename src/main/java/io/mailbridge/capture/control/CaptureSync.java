@@ -69,7 +69,6 @@ public class CaptureSync implements JobHandler {
   Duration pushLifetime;
 
   static final String NOTIFICATION_PATH = "/api/notify/graph";
-  private static final Duration RENEW_BEFORE = Duration.ofHours(12);
 
   Clock clock = Clock.systemUTC();
 
@@ -164,15 +163,16 @@ public class CaptureSync implements JobHandler {
 
   /**
    * Once live, asks the provider to push changes, and again when the subscription is about to end
-   * (no separate renewal yet: the next sync does it). A provider that cannot reach Mailbridge
-   * leaves capture live without push; health says why.
+   * ({@link ChangeFeed#renewBefore}: Graph half a day ahead, Gmail daily; no separate renewal job:
+   * the next sync does it, and the poll makes sure one runs). A provider that cannot reach
+   * Mailbridge leaves capture live without push; health says why.
    */
   private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed) {
     Instant now = clock.instant();
     if (!pushEnabled
         || (cursor.subscriptionId() != null
             && cursor.subscriptionExpiresAt() != null
-            && cursor.subscriptionExpiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
+            && cursor.subscriptionExpiresAt().isAfter(now.plus(feed.renewBefore())))) {
       return;
     }
     try {
