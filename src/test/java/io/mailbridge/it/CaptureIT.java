@@ -941,6 +941,93 @@ class CaptureIT {
     assertTrue(queuedSyncs(mailboxId).isEmpty());
   }
 
+  // ------------------------------------------------------------------------------ Stalled
+
+  /** Makes the mailbox's waiting sync job due now (the queue's back-off would wait minutes). */
+  private void dueNow(String mailboxId) throws Exception {
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'capture.sync' AND payload LIKE ?"
+            + " AND state = 'READY'",
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1),
+        mailboxId + "%");
+  }
+
+  private JsonObject latestAudit(Setup s, String action) {
+    return api()
+        .get("/api/admin/audit?action=" + action, s.org().adminToken())
+        .json()
+        .getJsonArray("items")
+        .getJsonObject(0);
+  }
+
+  @Test
+  void aMailboxWhoseRequestsWaitOrWhoseRunsKeepFailingIsStalledAndResumesByItself()
+      throws Exception {
+    Setup s = setup();
+    customerMail(s.account(), "Stall check", 1);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+
+    // a poll asks for a sync, and no page is read (no job runs) for longer than the limit
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    // (the database may hold other tests' mailboxes: only this one's health is asserted)
+    polling.flagStalled(Instant.now());
+    assertEquals("live", health(s).getString("state"), "within the limit it is not stalled");
+    assertTrue(polling.flagStalled(Instant.now().plus(2, ChronoUnit.HOURS)) >= 1);
+    JsonObject waiting = health(s);
+    assertEquals("stalled", waiting.getString("state"), waiting.toString());
+    assertTrue(waiting.getString("reason").startsWith("Sync requests"), waiting.toString());
+    JsonObject stalledAudit = latestAudit(s, "capture.stalled");
+    assertEquals(s.mailboxId(), stalledAudit.getString("subjectId"));
+    assertEquals(waiting.getString("reason"), stalledAudit.getString("detail"));
+    assertEquals(
+        List.of(s.mailboxId()),
+        api()
+            .get("/api/admin/capture/mailboxes?state=stalled", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .map(m -> m.getString("mailboxId"))
+            .filter(s.mailboxId()::equals)
+            .toList());
+
+    // the sync runs: a page is read, and the mailbox is live again by itself
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    JsonObject resumed = latestAudit(s, "capture.resumed");
+    assertEquals(s.mailboxId(), resumed.getString("subjectId"));
+    polling.flagStalled(Instant.now().plus(2, ChronoUnit.HOURS));
+    assertEquals("live", health(s).getString("state"), "the page read cleared the waiting request");
+
+    // runs that keep failing: error at first, stalled at the fifth in a row
+    fake().graphFailures.set(1000);
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      for (int run = 1; run <= 5; run++) {
+        dueNow(s.mailboxId());
+        assertTrue(step(), "run " + run);
+        JsonObject h = health(s);
+        assertEquals(run < 5 ? "error" : "stalled", h.getString("state"), run + ": " + h);
+      }
+      JsonObject failing = health(s);
+      assertTrue(
+          failing.getString("reason").startsWith("The last 5 runs failed in a row"),
+          failing.toString());
+      assertEquals(
+          failing.getString("reason"), latestAudit(s, "capture.stalled").getString("detail"));
+    } finally {
+      fake().graphFailures.set(0);
+    }
+    customerMail(s.account(), "After the failures", 0);
+    dueNow(s.mailboxId());
+    drain();
+    JsonObject back = health(s);
+    assertEquals("live", back.getString("state"), back.toString());
+    assertTrue(subjects(timeline(s, s.nora())).contains("After the failures"));
+  }
+
   // ------------------------------------------------------------------------------ Retention
 
   @Test

@@ -35,6 +35,8 @@ public class CapturePolling {
 
   @PersistenceContext EntityManager em;
   @Inject CaptureJobs jobs;
+  @Inject CaptureStalls stalls;
+  @Inject CaptureTroubles troubles;
   @Inject StartupState startup;
 
   // Read at every tick: a node whose job pump is off does not poll either.
@@ -59,6 +61,30 @@ public class CapturePolling {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Capture polling failed; it tries again in a minute", e);
     }
+    try {
+      flagStalled(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Looking for stalled capture failed; it looks again in a minute", e);
+    }
+  }
+
+  /**
+   * Flags {@code stalled} each captured mailbox whose sync requests have waited too long at {@code
+   * now} without a page read; answers how many (the timer's work, callable by tests).
+   */
+  public int flagStalled(Instant now) {
+    int flagged = 0;
+    for (String mailboxId : stalls.waitingTooLong(now)) {
+      try {
+        if (troubles.waitedTooLong(mailboxId, now)) {
+          flagged++;
+        }
+      } catch (RuntimeException raced) {
+        // A sync changed the cursor at the same moment: it made progress, or the next tick sees.
+        LOG.log(Level.FINE, "Stall check of mailbox " + mailboxId + " skipped", raced);
+      }
+    }
+    return flagged;
   }
 
   /**

@@ -56,6 +56,7 @@ public class CaptureSync implements JobHandler {
   @Inject OrgCaptureSettings settings;
   @Inject CapturePipeline pipeline;
   @Inject CaptureTroubles troubles;
+  @Inject CaptureStalls stalls;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -128,6 +129,7 @@ public class CaptureSync implements JobHandler {
       CapturePipeline.PageResult result =
           pipeline.capture(mailbox, access, feed, rules, page.changes());
       positions.advance(folder, page.next(), page.roundComplete());
+      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(
           positions.toJson(),
           positions.allBackfilled(),
@@ -136,11 +138,18 @@ public class CaptureSync implements JobHandler {
           result.skipped(),
           !page.changes().isEmpty(),
           clock.instant());
+      if (wasStalled) {
+        stalls.resumed(cursor);
+      }
     } catch (ChangePositionExpired expired) {
       // The window is read again; the store finds what it already has, so no duplicates.
       LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + expired.getMessage());
       positions.restart(folder);
+      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
+      if (wasStalled) {
+        stalls.resumed(cursor);
+      }
     } catch (MailboxReauthRequired reauth) {
       cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, clock.instant());
       return JobOutcome.done();

@@ -421,6 +421,9 @@ public final class FakeProviders {
 
   public volatile int graphRetryAfterSeconds = 1;
 
+  /** How many of the next Graph delta calls fail with Graph's 500 {@code generalException}. */
+  public final AtomicInteger graphFailures = new AtomicInteger();
+
   public void addGraphMessage(
       String account, String id, byte[] mime, Map<String, GraphAttachment> attachments) {
     graphMessages
