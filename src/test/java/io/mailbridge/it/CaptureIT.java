@@ -40,8 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Activity capture of Microsoft 365 mailboxes against the fake Graph in its wire format: settings,
  * the switch, backfill across delta pages one job run per page, a restart mid-backfill, every
  * policy rule end to end, live sync through change notifications (duplicates, out-of-order ones and
- * a forged client state), an expired delta link, throttling, and one activity with two owners. The
- * suite's timer pump is off, so each test runs the job queue itself, step by step where it matters.
+ * a forged client state), an expired delta link, throttling, and one activity with two owners;
+ * Gmail's backfill, history, users.watch and Pub/Sub push (valid, repeated, forged, wrong audience
+ * or sender, missing token); stalled health and its recovery; retention. The suite's timer pump is
+ * off, so each test runs the job queue itself, step by step where it matters.
  */
 @ExtendWith(ArquillianExtension.class)
 class CaptureIT {
