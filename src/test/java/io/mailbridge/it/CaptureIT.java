@@ -929,6 +929,8 @@ class CaptureIT {
     assertEquals(204, push(valid, pushBody("stranger@gmail.example", 5)).status());
     assertEquals(204, push(valid, "{\"message\":{\"data\":\"%%%\"}}").status());
     assertEquals(400, push(valid, "{not json").status());
+    assertEquals(
+        400, push(null, "[]").status(), "a body that is no envelope: 400 before the token");
     assertEquals(1, queuedSyncs(mailboxId).size());
 
     // the queued sync reads the history from the stored cursor

@@ -2,7 +2,6 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.mailbox.control.GooglePushSenders;
-import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -46,9 +45,9 @@ public class GmailNotifications {
    *     is queued then
    */
   @Transactional
-  public int receive(String authorization, String body) {
+  public int receive(String authorization, JsonObject envelope) {
     senders.verify(authorization);
-    String address = addressOf(body);
+    String address = addressOf(envelope);
     if (address == null) {
       LOG.warning("A Gmail push without a usable emailAddress was acknowledged and ignored");
       return 0;
@@ -72,16 +71,9 @@ public class GmailNotifications {
 
   /**
    * The lower-cased {@code emailAddress} of the Pub/Sub envelope's {@code message.data} (base64 of
-   * {@code {"emailAddress","historyId"}}), or null when the body is not such an envelope.
+   * {@code {"emailAddress","historyId"}}), or null when the envelope carries no usable one.
    */
-  static String addressOf(String body) {
-    JsonValue envelope;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-      envelope = reader.readValue();
-    } catch (JsonException e) {
-      // Pub/Sub always sends JSON: this is no push, so no retry loop can follow from a 400.
-      throw new InvalidRequest("invalid_json", "Send Pub/Sub's push envelope as JSON");
-    }
+  static String addressOf(JsonObject envelope) {
     JsonObject message = objectAt(envelope, "message");
     if (message == null || !(message.get("data") instanceof JsonString data)) {
       return null;
