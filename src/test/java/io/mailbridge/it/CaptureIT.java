@@ -40,8 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Activity capture of Microsoft 365 mailboxes against the fake Graph in its wire format: settings,
  * the switch, backfill across delta pages one job run per page, a restart mid-backfill, every
  * policy rule end to end, live sync through change notifications (duplicates, out-of-order ones and
- * a forged client state), an expired delta link, throttling, and one activity with two owners. The
- * suite's timer pump is off, so each test runs the job queue itself, step by step where it matters.
+ * a forged client state), an expired delta link, throttling, and one activity with two owners;
+ * Gmail's backfill, history, users.watch and Pub/Sub push (valid, repeated, forged, wrong audience
+ * or sender, missing token); stalled health and its recovery; retention. The suite's timer pump is
+ * off, so each test runs the job queue itself, step by step where it matters.
  */
 @ExtendWith(ArquillianExtension.class)
 class CaptureIT {
@@ -56,6 +58,9 @@ class CaptureIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject io.mailbridge.capture.control.CapturePolling polling;
+  @Inject io.mailbridge.capture.control.CaptureRetention retention;
+  @Inject io.mailbridge.crm.control.ActivityStore store;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static final String NORA = "nora.field@fabrikam.example";
 
@@ -779,7 +784,16 @@ class CaptureIT {
     assertEquals(8, live.getInt("seen"));
     assertEquals(6, live.getInt("captured"));
     assertEquals(2, live.getInt("skipped"));
-    assertTrue(live.getString("reason").contains("push"), live.toString());
+    // push is set up once live: users.watch on Inbox and Sent with the configured topic
+    assertFalse(live.isNull("pushExpiresAt"), live.toString());
+    JsonObject watch = fake().gmailWatches.get(account);
+    assertEquals("projects/mailbridge-it/topics/gmail", watch.getString("topicName"));
+    assertEquals(
+        List.of("INBOX", "SENT"),
+        watch.getJsonArray("labelIds").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList());
+    assertEquals("include", watch.getString("labelFilterBehavior"));
     assertEquals(
         Set.of(
             "Gmail quote 1",
@@ -812,5 +826,299 @@ class CaptureIT {
     assertEquals(8, items.size(), subjects(items).toString());
     assertTrue(subjects(items).contains("Gmail after the gap"));
     assertEquals("live", health(s).getString("state"));
+  }
+
+  // ------------------------------------------------------------------------------ Gmail push
+
+  private static final String PUSH_AUDIENCE = "http://mailbridge.it.example/api/notify/gmail";
+  private static final String PUSH_SENDER = "pubsub-push@mailbridge-it.iam.gserviceaccount.com";
+
+  private static String pushBody(String emailAddress, long historyId) {
+    String data =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                Json.createObjectBuilder()
+                    .add("emailAddress", emailAddress)
+                    .add("historyId", historyId)
+                    .build()
+                    .toString()
+                    .getBytes(StandardCharsets.UTF_8));
+    return Json.createObjectBuilder()
+        .add(
+            "message",
+            Json.createObjectBuilder()
+                .add("data", data)
+                .add("messageId", String.valueOf(System.nanoTime()))
+                .add("publishTime", Instant.now().toString()))
+        .add("subscription", "projects/mailbridge-it/subscriptions/gmail-push")
+        .build()
+        .toString();
+  }
+
+  private ApiClient.Reply push(String token, String body) {
+    return api().post("/api/notify/gmail", token, body);
+  }
+
+  private List<String> queuedSyncs(String mailboxId) throws Exception {
+    return raw.strings(
+        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
+        "capture.sync",
+        mailboxId);
+  }
+
+  @Test
+  void gmailPushWithAValidGoogleTokenQueuesOneSyncAndForgedOrMissingTokensAreRefused()
+      throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gpush");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    gmailMessage(account, "Before push", NORA, List.of(account), 1, "", "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    assertFalse(live.isNull("pushExpiresAt"), "the watch is open: " + live);
+    assertTrue(fake().gmailWatches.containsKey(account));
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
+
+    Instant inAnHour = Instant.now().plusSeconds(3600);
+    String valid = fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, true, inAnHour, false);
+    String body = pushBody(account.toUpperCase(java.util.Locale.ROOT), 99999);
+
+    // refused, and nothing queued: no token, forged signature, wrong audience, another sender,
+    // unverified sender, expired
+    ApiClient.Reply missing = push(null, body);
+    assertEquals(401, missing.status(), missing.body());
+    assertEquals("invalid_push_token", missing.json().getString("error"));
+    List<String> refusedTokens =
+        List.of(
+            fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, true, inAnHour, true),
+            fake()
+                .googlePushToken(
+                    "https://elsewhere.example/api/notify/gmail",
+                    PUSH_SENDER,
+                    true,
+                    inAnHour,
+                    false),
+            fake()
+                .googlePushToken(
+                    PUSH_AUDIENCE, "someone@evil.iam.gserviceaccount.com", true, inAnHour, false),
+            fake().googlePushToken(PUSH_AUDIENCE, PUSH_SENDER, false, inAnHour, false),
+            fake()
+                .googlePushToken(
+                    PUSH_AUDIENCE, PUSH_SENDER, true, Instant.now().minusSeconds(3600), false),
+            "not-a-jwt");
+    for (String token : refusedTokens) {
+      ApiClient.Reply refused = push(token, body);
+      // refused by the server's bearer-token check before the receiver runs
+      assertEquals(401, refused.status(), refused.body());
+      assertTrue(refused.json().containsKey("error"), refused.body());
+    }
+    assertTrue(queuedSyncs(mailboxId).isEmpty(), "no refused push queued anything");
+
+    // a valid push queues one sync; repeated pushes coalesce into it
+    assertEquals(202, push(valid, body).status());
+    assertEquals(202, push(valid, body).status());
+    assertEquals(202, push(valid, pushBody(account, 100000)).status());
+    assertEquals(1, queuedSyncs(mailboxId).size());
+
+    // an address capture does not follow, or an envelope without one: acknowledged, nothing queued
+    assertEquals(204, push(valid, pushBody("stranger@gmail.example", 5)).status());
+    assertEquals(204, push(valid, "{\"message\":{\"data\":\"%%%\"}}").status());
+    assertEquals(400, push(valid, "{not json").status());
+    assertEquals(
+        400, push(null, "[]").status(), "a body that is no envelope: 400 before the token");
+    assertEquals(1, queuedSyncs(mailboxId).size());
+
+    // the queued sync reads the history from the stored cursor
+    gmailMessage(account, "After push", NORA, List.of(account), 0, "", "INBOX");
+    drain();
+    assertTrue(subjects(timeline(s, s.nora())).contains("After push"));
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
+
+    // switched off: a push for it queues nothing
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), false).status());
+    assertEquals(204, push(valid, body).status());
+    assertTrue(queuedSyncs(mailboxId).isEmpty());
+  }
+
+  // ------------------------------------------------------------------------------ Stalled
+
+  /** Makes the mailbox's waiting sync job due now (the queue's back-off would wait minutes). */
+  private void dueNow(String mailboxId) throws Exception {
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'capture.sync' AND payload LIKE ?"
+            + " AND state = 'READY'",
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1),
+        mailboxId + "%");
+  }
+
+  private JsonObject latestAudit(Setup s, String action) {
+    return api()
+        .get("/api/admin/audit?action=" + action, s.org().adminToken())
+        .json()
+        .getJsonArray("items")
+        .getJsonObject(0);
+  }
+
+  @Test
+  void aMailboxWhoseRequestsWaitOrWhoseRunsKeepFailingIsStalledAndResumesByItself()
+      throws Exception {
+    Setup s = setup();
+    customerMail(s.account(), "Stall check", 1);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+
+    // a poll asks for a sync, and no page is read (no job runs) for longer than the limit
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    // (the database may hold other tests' mailboxes: only this one's health is asserted)
+    polling.flagStalled(Instant.now());
+    assertEquals("live", health(s).getString("state"), "within the limit it is not stalled");
+    assertTrue(polling.flagStalled(Instant.now().plus(2, ChronoUnit.HOURS)) >= 1);
+    JsonObject waiting = health(s);
+    assertEquals("stalled", waiting.getString("state"), waiting.toString());
+    assertTrue(waiting.getString("reason").startsWith("Sync requests"), waiting.toString());
+    JsonObject stalledAudit = latestAudit(s, "capture.stalled");
+    assertEquals(s.mailboxId(), stalledAudit.getString("subjectId"));
+    assertEquals(waiting.getString("reason"), stalledAudit.getString("detail"));
+    assertEquals(
+        List.of(s.mailboxId()),
+        api()
+            .get("/api/admin/capture/mailboxes?state=stalled", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .map(m -> m.getString("mailboxId"))
+            .filter(s.mailboxId()::equals)
+            .toList());
+
+    // the sync runs: a page is read, and the mailbox is live again by itself
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    JsonObject resumed = latestAudit(s, "capture.resumed");
+    assertEquals(s.mailboxId(), resumed.getString("subjectId"));
+    polling.flagStalled(Instant.now().plus(2, ChronoUnit.HOURS));
+    assertEquals("live", health(s).getString("state"), "the page read cleared the waiting request");
+
+    // runs that keep failing: error at first, stalled at the fifth in a row
+    fake().graphFailures.set(1000);
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      for (int run = 1; run <= 5; run++) {
+        dueNow(s.mailboxId());
+        assertTrue(step(), "run " + run);
+        JsonObject h = health(s);
+        assertEquals(run < 5 ? "error" : "stalled", h.getString("state"), run + ": " + h);
+      }
+      JsonObject failing = health(s);
+      assertTrue(
+          failing.getString("reason").startsWith("The last 5 runs failed in a row"),
+          failing.toString());
+      assertEquals(
+          failing.getString("reason"), latestAudit(s, "capture.stalled").getString("detail"));
+    } finally {
+      fake().graphFailures.set(0);
+    }
+    customerMail(s.account(), "After the failures", 0);
+    dueNow(s.mailboxId());
+    drain();
+    JsonObject back = health(s);
+    assertEquals("live", back.getString("state"), back.toString());
+    assertTrue(subjects(timeline(s, s.nora())).contains("After the failures"));
+  }
+
+  // ------------------------------------------------------------------------------ Retention
+
+  @Test
+  void retentionDeletesOldCapturedActivitiesWithTheirFilesKeepsLoggedOnesAndAudits()
+      throws Exception {
+    Setup s = setup();
+    String orgId = s.org().admin().orgId();
+    String rep = s.org().rep().id();
+    Instant old = Instant.now().minus(100, ChronoUnit.DAYS);
+    var file =
+        io.mailbridge.it.support.TestMessages.attachment(
+            "quote.txt", "text/plain", "only in the old captured mail " + UUID.randomUUID());
+    String oldCaptured =
+        store
+            .storeCapturedEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email("Old captured", old, file),
+                List.of(s.nora()),
+                rep,
+                s.mailboxId())
+            .id();
+    String oldLogged =
+        store
+            .storeEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email("Old logged", old),
+                List.of(s.nora()),
+                rep)
+            .id();
+    String recentCaptured =
+        store
+            .storeCapturedEmail(
+                orgId,
+                io.mailbridge.it.support.TestMessages.email(
+                    "Recent captured", Instant.now().minus(5, ChronoUnit.DAYS)),
+                List.of(s.nora()),
+                rep,
+                s.mailboxId())
+            .id();
+    String blob =
+        raw.strings("SELECT blob_id FROM activity_attachment WHERE activity_id = ?", oldCaptured)
+            .get(0);
+    assertEquals(
+        200,
+        api()
+            .put("/api/admin/capture/settings", s.org().adminToken(), "{\"retentionDays\":30}")
+            .status());
+
+    // judged two hours ahead, so the blob stored just now is past the grace for fresh blobs
+    retention.requestFor(orgId, Instant.now().plus(2, ChronoUnit.HOURS));
+    drain();
+    assertEquals(404, api().get("/api/activities/" + oldCaptured, s.org().adminToken()).status());
+    assertEquals(200, api().get("/api/activities/" + oldLogged, s.org().adminToken()).status());
+    assertEquals(
+        200, api().get("/api/activities/" + recentCaptured, s.org().adminToken()).status());
+    assertTrue(
+        raw.strings("SELECT id FROM attachment_blob WHERE id = ?", blob).isEmpty(),
+        "the file only the deleted activity had is gone");
+    JsonObject audit =
+        api()
+            .get("/api/admin/audit?action=capture.retention", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .getJsonObject(0);
+    assertEquals("capture.retention", audit.getString("action"));
+    assertTrue(
+        audit.getString("detail").startsWith("1 activities older than 30 days"), audit.toString());
+    assertTrue(audit.getString("detail").contains("1 attachment files"), audit.toString());
+
+    // an org that does not retain logged activities loses the old logged one too
+    assertEquals(
+        200,
+        api()
+            .put(
+                "/api/admin/capture/settings",
+                s.org().adminToken(),
+                "{\"retentionDays\":30,\"retainLoggedActivities\":false}")
+            .status());
+    assertFalse(
+        api()
+            .get("/api/admin/capture/settings", s.org().adminToken())
+            .json()
+            .getBoolean("retainLoggedActivities"));
+    retention.requestFor(orgId, Instant.now());
+    drain();
+    assertEquals(404, api().get("/api/activities/" + oldLogged, s.org().adminToken()).status());
+    assertEquals(
+        200, api().get("/api/activities/" + recentCaptured, s.org().adminToken()).status());
   }
 }

@@ -35,7 +35,8 @@ public class CaptureSettingsResource {
       List<String> internalDomains,
       List<String> excludedAddresses,
       List<String> excludedDomains,
-      String privateCategory) {
+      String privateCategory,
+      Boolean retainLoggedActivities) {
 
     CaptureRules rules() {
       CaptureRules d = CaptureRules.DEFAULTS;
@@ -49,7 +50,8 @@ public class CaptureSettingsResource {
           internalDomains,
           excludedAddresses,
           excludedDomains,
-          privateCategory == null ? d.privateCategory() : privateCategory);
+          privateCategory == null ? d.privateCategory() : privateCategory,
+          retainLoggedActivities == null ? d.retainLoggedActivities() : retainLoggedActivities);
     }
   }
 

@@ -15,8 +15,11 @@ public class CaptureJobs {
   public static final String SYNC = "capture.sync";
 
   @Inject JobStore jobs;
+  @Inject CaptureStalls stalls;
 
   public String requestSync(String orgId, String mailboxId) {
+    // Remembered for health: requests that keep waiting without a page read mean "stalled".
+    stalls.requested(mailboxId);
     return jobs.enqueue(NewJob.of(SYNC, orgId, mailboxId).dedupedBy(SYNC + ":" + mailboxId));
   }
 }

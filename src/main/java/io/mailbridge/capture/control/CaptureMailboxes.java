@@ -50,7 +50,8 @@ public class CaptureMailboxes implements MailboxStatus {
         wanted = CaptureState.valueOf(state.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new InvalidField(
-            "state", "must be one of off, backfilling, live, throttled, reauth_required, error");
+            "state",
+            "must be one of off, backfilling, live, throttled, reauth_required, error, stalled");
       }
     }
     TypedQuery<CaptureCursor> query =

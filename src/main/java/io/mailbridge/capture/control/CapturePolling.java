@@ -22,9 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The safety net under push: every minute, queues "sync this mailbox" for each captured mailbox
  * that has not read a page for {@code mailbridge.capture.poll-interval}, so lost notifications,
- * mailboxes without push (Gmail for now, or a Mailbridge the provider cannot reach) and push
- * subscriptions near their end are taken care of. The queue's dedup key makes the timers of several
- * nodes queue one job per mailbox.
+ * mailboxes without push (Gmail without a Pub/Sub topic, or a Mailbridge the provider cannot reach)
+ * and push subscriptions near their end are taken care of. The queue's dedup key makes the timers
+ * of several nodes queue one job per mailbox.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -35,6 +35,8 @@ public class CapturePolling {
 
   @PersistenceContext EntityManager em;
   @Inject CaptureJobs jobs;
+  @Inject CaptureStalls stalls;
+  @Inject CaptureTroubles troubles;
   @Inject StartupState startup;
 
   // Read at every tick: a node whose job pump is off does not poll either.
@@ -59,6 +61,30 @@ public class CapturePolling {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Capture polling failed; it tries again in a minute", e);
     }
+    try {
+      flagStalled(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Looking for stalled capture failed; it looks again in a minute", e);
+    }
+  }
+
+  /**
+   * Flags {@code stalled} each captured mailbox whose sync requests have waited too long at {@code
+   * now} without a page read; answers how many (the timer's work, callable by tests).
+   */
+  public int flagStalled(Instant now) {
+    int flagged = 0;
+    for (String mailboxId : stalls.waitingTooLong(now)) {
+      try {
+        if (troubles.waitedTooLong(mailboxId, now)) {
+          flagged++;
+        }
+      } catch (RuntimeException raced) {
+        // A sync changed the cursor at the same moment: it made progress, or the next tick sees.
+        LOG.log(Level.FINE, "Stall check of mailbox " + mailboxId + " skipped", raced);
+      }
+    }
+    return flagged;
   }
 
   /**

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * An org's capture settings as capture uses them, checked: the backfill window, retention, which
  * kinds of mail are captured, the address and domain lists and the "do not capture" category.
- * Addresses and domains are kept trimmed and lower-cased, without duplicates.
+ * Addresses and domains are kept trimmed and lower-cased, without duplicates. Retention deletes
+ * captured activities older than {@code retentionDays}, and manually logged ones too unless {@code
+ * retainLoggedActivities}.
  */
 public record CaptureRules(
     int backfillDays,
@@ -22,7 +24,8 @@ public record CaptureRules(
     List<String> internalDomains,
     List<String> excludedAddresses,
     List<String> excludedDomains,
-    String privateCategory) {
+    String privateCategory,
+    boolean retainLoggedActivities) {
 
   public static final int DEFAULT_BACKFILL_DAYS = 180;
   public static final int DEFAULT_RETENTION_DAYS = 730;
@@ -41,7 +44,34 @@ public record CaptureRules(
           List.of(),
           List.of(),
           List.of(),
-          DEFAULT_PRIVATE_CATEGORY);
+          DEFAULT_PRIVATE_CATEGORY,
+          true);
+
+  /** The settings with manually logged activities kept beyond retention (the default). */
+  public CaptureRules(
+      int backfillDays,
+      int retentionDays,
+      boolean captureInternal,
+      boolean captureAutomated,
+      boolean captureUnmatched,
+      boolean storeAttachments,
+      List<String> internalDomains,
+      List<String> excludedAddresses,
+      List<String> excludedDomains,
+      String privateCategory) {
+    this(
+        backfillDays,
+        retentionDays,
+        captureInternal,
+        captureAutomated,
+        captureUnmatched,
+        storeAttachments,
+        internalDomains,
+        excludedAddresses,
+        excludedDomains,
+        privateCategory,
+        true);
+  }
 
   /** Checks every field; the first one out of range is an {@link InvalidField} naming it. */
   public CaptureRules {

@@ -56,6 +56,7 @@ public class CaptureSync implements JobHandler {
   @Inject OrgCaptureSettings settings;
   @Inject CapturePipeline pipeline;
   @Inject CaptureTroubles troubles;
+  @Inject CaptureStalls stalls;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -69,7 +70,6 @@ public class CaptureSync implements JobHandler {
   Duration pushLifetime;
 
   static final String NOTIFICATION_PATH = "/api/notify/graph";
-  private static final Duration RENEW_BEFORE = Duration.ofHours(12);
 
   Clock clock = Clock.systemUTC();
 
@@ -129,6 +129,7 @@ public class CaptureSync implements JobHandler {
       CapturePipeline.PageResult result =
           pipeline.capture(mailbox, access, feed, rules, page.changes());
       positions.advance(folder, page.next(), page.roundComplete());
+      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(
           positions.toJson(),
           positions.allBackfilled(),
@@ -137,11 +138,18 @@ public class CaptureSync implements JobHandler {
           result.skipped(),
           !page.changes().isEmpty(),
           clock.instant());
+      if (wasStalled) {
+        stalls.resumed(cursor);
+      }
     } catch (ChangePositionExpired expired) {
       // The window is read again; the store finds what it already has, so no duplicates.
       LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + expired.getMessage());
       positions.restart(folder);
+      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
+      if (wasStalled) {
+        stalls.resumed(cursor);
+      }
     } catch (MailboxReauthRequired reauth) {
       cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, clock.instant());
       return JobOutcome.done();
@@ -164,15 +172,16 @@ public class CaptureSync implements JobHandler {
 
   /**
    * Once live, asks the provider to push changes, and again when the subscription is about to end
-   * (no separate renewal yet: the next sync does it). A provider that cannot reach Mailbridge
-   * leaves capture live without push; health says why.
+   * ({@link ChangeFeed#renewBefore}: Graph half a day ahead, Gmail daily; no separate renewal job:
+   * the next sync does it, and the poll makes sure one runs). A provider that cannot reach
+   * Mailbridge leaves capture live without push; health says why.
    */
   private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed) {
     Instant now = clock.instant();
     if (!pushEnabled
         || (cursor.subscriptionId() != null
             && cursor.subscriptionExpiresAt() != null
-            && cursor.subscriptionExpiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
+            && cursor.subscriptionExpiresAt().isAfter(now.plus(feed.renewBefore())))) {
       return;
     }
     try {

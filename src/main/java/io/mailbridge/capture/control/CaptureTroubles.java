@@ -1,8 +1,8 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
-import io.mailbridge.capture.entity.CaptureState;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -11,12 +11,14 @@ import java.time.Instant;
 
 /**
  * Writes a failed capture run's health in a transaction of its own, so it stays when the run's own
- * transaction rolls back (the job is then retried from the unchanged cursor).
+ * transaction rolls back (the job is then retried from the unchanged cursor); so does flagging a
+ * mailbox whose requests wait too long, so one conflict does not undo the others.
  */
 @ApplicationScoped
 public class CaptureTroubles {
 
   @PersistenceContext EntityManager em;
+  @Inject CaptureStalls stalls;
 
   Clock clock = Clock.systemUTC();
 
@@ -32,7 +34,14 @@ public class CaptureTroubles {
   public void failed(String mailboxId, String reason) {
     CaptureCursor cursor = em.find(CaptureCursor.class, mailboxId);
     if (cursor != null) {
-      cursor.stopped(CaptureState.ERROR, reason, clock.instant());
+      stalls.failed(cursor, reason, clock.instant());
     }
+  }
+
+  /** Flags the mailbox stalled if its sync requests still wait at {@code now}; answers whether. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean waitedTooLong(String mailboxId, Instant now) {
+    CaptureCursor cursor = em.find(CaptureCursor.class, mailboxId);
+    return cursor != null && cursor.enabled() && stalls.checkWaiting(cursor, now);
   }
 }

@@ -40,7 +40,8 @@ public class OrgCaptureSettings {
         strings(lists, "internalDomains"),
         strings(lists, "excludedAddresses"),
         strings(lists, "excludedDomains"),
-        lists.getString("privateCategory", CaptureRules.DEFAULT_PRIVATE_CATEGORY));
+        lists.getString("privateCategory", CaptureRules.DEFAULT_PRIVATE_CATEGORY),
+        stored.retainLogged());
   }
 
   /** Replaces the org's settings with these (already checked by {@link CaptureRules}). */
@@ -65,6 +66,7 @@ public class OrgCaptureSettings {
         rules.captureAutomated(),
         rules.captureUnmatched(),
         rules.storeAttachments(),
+        rules.retainLoggedActivities(),
         lists.toString(),
         clock.instant());
     if (created) {

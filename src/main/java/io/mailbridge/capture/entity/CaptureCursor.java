@@ -96,6 +96,14 @@ public class CaptureCursor {
   @Column(name = "subscription_expires_at")
   private Instant subscriptionExpiresAt;
 
+  /** Failed runs since the last page read. */
+  @Column(name = "failures", nullable = false)
+  private int failures;
+
+  /** The first sync request (notification, poll, switch) not followed by a page read yet. */
+  @Column(name = "requested_since")
+  private Instant requestedSince;
+
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
@@ -129,6 +137,10 @@ public class CaptureCursor {
   public void switchOn(Instant since, Instant now) {
     if (!enabled && phase == CapturePhase.BACKFILLING && positions == null) {
       backfillSince = since;
+    }
+    if (!enabled) {
+      failures = 0; // a new start: failures and waits from before are no longer evidence
+      requestedSince = null;
     }
     enabled = true;
     state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
@@ -188,7 +200,31 @@ public class CaptureCursor {
     state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
     reason = null;
     throttledUntil = null;
+    failures = 0;
+    requestedSince = null;
     updatedAt = now;
+  }
+
+  /** A run failed: answers how many failed in a row since the last page read. */
+  public int failedOnce(Instant now) {
+    failures++;
+    updatedAt = now;
+    return failures;
+  }
+
+  /** A sync was asked for; the first request since the last page read is remembered. */
+  public void requested(Instant now) {
+    if (requestedSince == null) {
+      requestedSince = now;
+    }
+  }
+
+  public int failures() {
+    return failures;
+  }
+
+  public Instant requestedSince() {
+    return requestedSince;
   }
 
   /** Live without push: the reason says why; state stays as it is. */

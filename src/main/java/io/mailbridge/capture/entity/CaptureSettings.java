@@ -47,6 +47,10 @@ public class CaptureSettings {
   @Column(name = "store_attachments", nullable = false)
   private boolean storeAttachments;
 
+  /** Whether retention keeps manually logged activities (it deletes captured ones). */
+  @Column(name = "retain_logged", nullable = false)
+  private boolean retainLogged = true;
+
   @Convert(converter = SealedValueConverter.class)
   @Column(name = "lists", nullable = false)
   private SealedValue lists;
@@ -69,6 +73,7 @@ public class CaptureSettings {
       boolean captureAutomated,
       boolean captureUnmatched,
       boolean storeAttachments,
+      boolean retainLogged,
       String listsJson,
       Instant now) {
     this.backfillDays = backfillDays;
@@ -77,6 +82,7 @@ public class CaptureSettings {
     this.captureAutomated = captureAutomated;
     this.captureUnmatched = captureUnmatched;
     this.storeAttachments = storeAttachments;
+    this.retainLogged = retainLogged;
     this.lists = SealedValue.of(Objects.requireNonNull(listsJson, "listsJson"), binding());
     this.updatedAt = now;
   }
@@ -107,6 +113,10 @@ public class CaptureSettings {
 
   public boolean storeAttachments() {
     return storeAttachments;
+  }
+
+  public boolean retainLogged() {
+    return retainLogged;
   }
 
   public String listsJson() {

@@ -13,5 +13,10 @@ public enum CaptureState {
   /** The mailbox's owner must connect it again before capture can go on. */
   REAUTH_REQUIRED,
   /** Capture stopped on a failure a person must look at; {@code reason} says which. */
-  ERROR
+  ERROR,
+  /**
+   * Its runs keep failing, or sync requests keep arriving while no page is read; {@code reason}
+   * says which. Leaves this state by itself with the next page read.
+   */
+  STALLED
 }

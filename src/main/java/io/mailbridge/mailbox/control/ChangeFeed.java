@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.control;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,6 +33,14 @@ public interface ChangeFeed {
    */
   PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt);
+
+  /**
+   * How long before its end a push subscription is renewed: Graph's lasts days and is renewed half
+   * a day ahead; a feed whose provider asks for a daily renewal (Gmail's watch) says more.
+   */
+  default Duration renewBefore() {
+    return Duration.ofHours(12);
+  }
 
   /** One message in full, with the marks its headers carry, for storing. */
   CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments);

@@ -253,6 +253,8 @@ public final class FakeProviders {
         gmailApi.history(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/profile")) {
         gmailApi.profile(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/watch")) {
+        gmailApi.watch(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/labels")) {
         gmailApi.labelList(exchange);
       } else {
@@ -467,6 +469,9 @@ public final class FakeProviders {
 
   public volatile int graphRetryAfterSeconds = 1;
 
+  /** How many of the next Graph delta calls fail with Graph's 500 {@code generalException}. */
+  public final AtomicInteger graphFailures = new AtomicInteger();
+
   public void addGraphMessage(
       String account, String id, byte[] mime, Map<String, GraphAttachment> attachments) {
     graphMessages
@@ -658,6 +663,39 @@ public final class FakeProviders {
     gmailHistory
         .computeIfAbsent(account, k -> new CopyOnWriteArrayList<>())
         .add(new GmailHistory(gmailHistoryIds.incrementAndGet(), id));
+  }
+
+  /** The last {@code users.watch} request body of each account. */
+  public final Map<String, JsonObject> gmailWatches = new ConcurrentHashMap<>();
+
+  private final RSAKey forgerKey = FakeHttp.newKey("google-1");
+
+  /**
+   * An OIDC token as Cloud Pub/Sub's authenticated push sends it (Google-signed, {@code iss}
+   * accounts.google.com, {@code email} the push subscription's service account); {@code forged}
+   * signs it with another key under Google's key id.
+   */
+  public String googlePushToken(
+      String audience, String email, boolean emailVerified, Instant expires, boolean forged)
+      throws JOSEException {
+    Instant issued = expires.minusSeconds(3600);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer("https://accounts.google.com")
+            .audience(audience)
+            .subject("1" + Math.abs(email.hashCode()))
+            .issueTime(java.util.Date.from(issued))
+            .expirationTime(java.util.Date.from(expires))
+            .claim("azp", "1" + Math.abs(email.hashCode()))
+            .claim("email", email)
+            .claim("email_verified", emailVerified)
+            .build();
+    RSAKey key = forged ? forgerKey : googleKey;
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
   }
 
   /** Gmail forgets the account's history up to now: older start ids answer 404. */

@@ -339,6 +339,40 @@ final class GmailApi {
     send(exchange, 200, Json.createObjectBuilder().add("labels", list).build().toString());
   }
 
+  /**
+   * {@code users.watch}: {@code {topicName, labelIds, labelFilterBehavior}} → {@code {historyId,
+   * expiration}} (int64 values as JSON strings, epoch milliseconds, seven days ahead). A topic that
+   * is not {@code projects/<p>/topics/<t>} is Gmail's 400.
+   */
+  void watch(HttpExchange exchange) throws IOException {
+    Token token = authorized(exchange);
+    if (token == null) {
+      return;
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, googleError(405, "Method not allowed", "METHOD_NOT_ALLOWED"));
+      return;
+    }
+    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    String topic = body.getString("topicName", "");
+    if (!topic.matches("projects/[^/]+/topics/[^/]+")) {
+      send(exchange, 400, googleError(400, "Invalid topicName", "INVALID_ARGUMENT"));
+      return;
+    }
+    fake.gmailWatches.put(token.account(), body);
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("historyId", String.valueOf(fake.gmailHistoryId()))
+            .add(
+                "expiration",
+                String.valueOf(
+                    java.time.Instant.now().plus(java.time.Duration.ofDays(7)).toEpochMilli()))
+            .build()
+            .toString());
+  }
+
   static JsonArrayBuilder labels(GmailMessage message) {
     JsonArrayBuilder labels = Json.createArrayBuilder();
     message.labelIds().forEach(labels::add);

@@ -78,6 +78,10 @@ final class GraphDelta {
           graphError("TooManyRequests", "Application is over its MailboxConcurrency limit."));
       return;
     }
+    if (fake.graphFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 500, graphError("generalException", "An internal server error occurred."));
+      return;
+    }
     String wellKnown = folder.toLowerCase(Locale.ROOT);
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     State state;

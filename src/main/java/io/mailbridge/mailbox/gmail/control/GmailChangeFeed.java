@@ -7,10 +7,13 @@ import com.google.api.services.gmail.model.ListHistoryResponse;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
+import com.google.api.services.gmail.model.WatchRequest;
+import com.google.api.services.gmail.model.WatchResponse;
 import io.mailbridge.mailbox.control.CapturedItem;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangePage;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.GooglePushSenders;
 import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -26,6 +29,7 @@ import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,6 +59,7 @@ public class GmailChangeFeed implements ChangeFeed {
   private static final OutboundCall HISTORY = new OutboundCall("gmail", "history");
   private static final OutboundCall METADATA = new OutboundCall("gmail", "read_metadata");
   private static final OutboundCall LABELS = new OutboundCall("gmail", "list_labels");
+  private static final OutboundCall WATCH = new OutboundCall("gmail", "watch");
   static final List<String> HEADERS =
       List.of(
           "From",
@@ -70,6 +76,11 @@ public class GmailChangeFeed implements ChangeFeed {
   private static final Set<String> CAPTURED_LABELS = Set.of("INBOX", "SENT");
 
   @Inject GmailMailbox gmail;
+
+  /** The Pub/Sub topic Gmail publishes to, {@code projects/<project>/topics/<topic>}. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.gmail.topic")
+  Optional<String> topic;
 
   @Inject
   @ConfigProperty(name = "mailbridge.capture.gmail.page-size", defaultValue = "100")
@@ -259,14 +270,49 @@ public class GmailChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Gmail pushes through Cloud Pub/Sub ({@code users.watch}), which Mailbridge does not set up yet:
-   * capture reads a Gmail mailbox's changes whenever a sync runs.
+   * Gmail pushes through Cloud Pub/Sub: {@code users.watch} on Inbox and Sent publishes to the
+   * configured topic (which must let {@code gmail-api-push@system.gserviceaccount.com} publish),
+   * whose push subscription calls Mailbridge. Without a topic there is no push and capture relies
+   * on polling. The channel is named by the mailbox's address, which is all a push carries.
    */
   @Override
   public PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
-    throw new ProviderRefused(
-        "gmail_push_unavailable", "Gmail push (users.watch through Cloud Pub/Sub) is not set up");
+    if (topic.isEmpty() || topic.get().isBlank()) {
+      throw new ProviderRefused(
+          "gmail_push_unavailable",
+          "Gmail push is not set up (mailbridge.capture.gmail.topic names no Pub/Sub topic)");
+    }
+    String token = mailbox.credential();
+    String address =
+        GmailMailbox.call(
+                () -> gmail.client(token, PROFILE).users().getProfile(GmailMailbox.ME).execute())
+            .getEmailAddress();
+    WatchResponse watch =
+        GmailMailbox.call(
+            () ->
+                gmail
+                    .client(token, WATCH)
+                    .users()
+                    .watch(
+                        GmailMailbox.ME,
+                        new WatchRequest()
+                            .setTopicName(topic.get().strip())
+                            .setLabelIds(List.of("INBOX", "SENT"))
+                            .setLabelFilterBehavior("include"))
+                    .execute());
+    if (address == null || watch.getExpiration() == null) {
+      throw new ProviderRefused(
+          "gmail_push_unavailable", "Gmail answered the watch without an address or an end");
+    }
+    return new PushChannel(
+        GooglePushSenders.channelOf(address), Instant.ofEpochMilli(watch.getExpiration()));
+  }
+
+  /** Google asks for the watch to be renewed daily; it lasts about seven days. */
+  @Override
+  public Duration renewBefore() {
+    return Duration.ofDays(6);
   }
 
   @Override
