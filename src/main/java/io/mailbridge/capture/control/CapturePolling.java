@@ -37,6 +37,7 @@ public class CapturePolling {
   @Inject CaptureJobs jobs;
   @Inject CaptureStalls stalls;
   @Inject CaptureTroubles troubles;
+  @Inject OrgWideCapture orgWide;
   @Inject StartupState startup;
 
   // Read at every tick: a node whose job pump is off does not poll either.
@@ -60,6 +61,13 @@ public class CapturePolling {
       pollReadNothingSince(clock.instant().minus(every));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Capture polling failed; it tries again in a minute", e);
+    }
+    try {
+      for (String orgId : orgWide.membersDue(clock.instant())) {
+        orgWide.requestMembers(orgId);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Queuing org-wide group reads failed; it tries again in a minute", e);
     }
     try {
       flagStalled(clock.instant());

@@ -2,6 +2,8 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.CaptureSettings;
+import io.mailbridge.capture.entity.OrgCaptureScope;
+import io.mailbridge.capture.entity.OrgMailbox;
 import io.mailbridge.platform.crypto.control.SealedTable;
 import io.mailbridge.platform.crypto.control.SealedTables;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,8 @@ public class CaptureSealedTables implements SealedTables {
   public List<SealedTable> sealedTables() {
     return List.of(
         new SealedTable(CaptureSettings.TABLE, "org_id", List.of("lists")),
-        new SealedTable(CaptureCursor.TABLE, "org_id", List.of("positions", "client_state")));
+        new SealedTable(CaptureCursor.TABLE, "org_id", List.of("positions", "client_state")),
+        new SealedTable(OrgCaptureScope.TABLE, "org_id", List.of("chosen")),
+        new SealedTable(OrgMailbox.TABLE, "org_id", List.of("address", "graph_user")));
   }
 }

@@ -86,7 +86,7 @@ public class CaptureSwitch {
   }
 
   /** The secret Graph echoes in each notification: random per mailbox. */
-  private static String clientState() {
+  static String clientState() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

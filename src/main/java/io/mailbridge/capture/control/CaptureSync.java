@@ -2,13 +2,13 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.CaptureState;
+import io.mailbridge.mailbox.control.AppAccessRefused;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangeFeeds;
 import io.mailbridge.mailbox.control.ChangePage;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
-import io.mailbridge.mailbox.control.MailboxConnections;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
@@ -50,8 +50,7 @@ public class CaptureSync implements JobHandler {
 
   @PersistenceContext EntityManager em;
   @Inject JobStore jobs;
-  @Inject MailboxConnections connections;
-  @Inject MailboxOfCaller mailboxes;
+  @Inject CaptureTargets targets;
   @Inject ChangeFeeds feeds;
   @Inject OrgCaptureSettings settings;
   @Inject CapturePipeline pipeline;
@@ -95,13 +94,13 @@ public class CaptureSync implements JobHandler {
       return JobOutcome.done(); // switched off since: stop at once
     }
     Instant now = clock.instant();
-    Optional<ConnectedMailbox> connected = connections.stillConnected(cursor.orgId(), mailboxId);
-    if (connected.isEmpty()) {
+    CaptureTargets.Target target = targets.of(cursor);
+    if (target.gone() != null) {
       cursor.switchOff(now);
-      cursor.stopped(CaptureState.OFF, "The mailbox was disconnected", now);
+      cursor.stopped(CaptureState.OFF, target.gone(), now);
       return JobOutcome.done();
     }
-    ConnectedMailbox mailbox = connected.get();
+    ConnectedMailbox mailbox = target.mailbox();
     if (mailbox.reauthRequired()) {
       cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, now);
       return JobOutcome.done();
@@ -122,8 +121,9 @@ public class CaptureSync implements JobHandler {
     }
     String folder = due.get();
     CaptureRules rules = settings.of(cursor.orgId());
+    MailboxAccess access = null;
     try {
-      var access = mailboxes.connection(cursor.orgId(), mailboxId);
+      access = targets.access(target);
       ChangePage page =
           feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
       CapturePipeline.PageResult result =
@@ -150,6 +150,11 @@ public class CaptureSync implements JobHandler {
       if (wasStalled) {
         stalls.resumed(cursor);
       }
+    } catch (AppAccessRefused refused) {
+      // Org-wide capture: the app's token was refused. Said in health; the poll looks again
+      // after its interval, and the refusal is held meanwhile, so there is no storm at Entra.
+      cursor.stopped(CaptureState.ERROR, refused.getMessage(), clock.instant());
+      return JobOutcome.done();
     } catch (MailboxReauthRequired reauth) {
       cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, clock.instant());
       return JobOutcome.done();
@@ -165,7 +170,7 @@ public class CaptureSync implements JobHandler {
       throw e;
     }
     if (positions.allBackfilled()) {
-      keepPushOpen(cursor, feed);
+      keepPushOpen(cursor, feed, access);
     }
     return positions.anyDue() ? JobOutcome.continueWith(mailboxId + CONTINUING) : JobOutcome.done();
   }
@@ -176,7 +181,7 @@ public class CaptureSync implements JobHandler {
    * the next sync does it, and the poll makes sure one runs). A provider that cannot reach
    * Mailbridge leaves capture live without push; health says why.
    */
-  private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed) {
+  private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed, MailboxAccess access) {
     Instant now = clock.instant();
     if (!pushEnabled
         || (cursor.subscriptionId() != null
@@ -187,7 +192,7 @@ public class CaptureSync implements JobHandler {
     try {
       PushChannel channel =
           feed.subscribe(
-              mailboxes.connection(cursor.orgId(), cursor.mailboxId()),
+              access,
               publicUrl.publicUrl() + NOTIFICATION_PATH,
               cursor.clientState(),
               now.plus(pushLifetime));

@@ -17,6 +17,7 @@ public final class MailboxAccess {
   private final String connectionId;
   private final URI endpoint;
   private final Supplier<String> credential;
+  private final String appUser;
   private String fetched;
 
   public MailboxAccess(
@@ -25,6 +26,21 @@ public final class MailboxAccess {
       String connectionId,
       URI endpoint,
       Supplier<String> credential) {
+    this(kind, orgId, connectionId, endpoint, credential, null);
+  }
+
+  /**
+   * A mailbox the org's app reads with an app-only credential: {@code appUser} names the mailbox
+   * (Graph's {@code /users/{id | userPrincipalName}}), since the token belongs to no user.
+   */
+  public MailboxAccess(
+      MailboxKind kind,
+      String orgId,
+      String connectionId,
+      URI endpoint,
+      Supplier<String> credential,
+      String appUser) {
+    this.appUser = appUser;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.orgId = Objects.requireNonNull(orgId, "orgId");
     this.connectionId = connectionId;
@@ -48,6 +64,14 @@ public final class MailboxAccess {
   /** The EWS endpoint Outlook named; null for the other kinds. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The user whose mailbox an app-only credential reads, or null when the credential is the mailbox
+   * user's own ({@code /me}).
+   */
+  public String appUser() {
+    return appUser;
   }
 
   /** The bearer credential for the provider, fetched (and renewed if need be) on first use. */

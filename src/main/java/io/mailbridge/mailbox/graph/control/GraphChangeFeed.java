@@ -76,8 +76,17 @@ public class GraphChangeFeed implements ChangeFeed {
     GraphServiceClient client = graph.client(mailbox.credential());
     DeltaRequestBuilder delta =
         position == null
-            ? client.me().mailFolders().byMailFolderId(folder).messages().delta()
-            : client.me().mailFolders().byMailFolderId(folder).messages().delta().withUrl(position);
+            ? GraphMailbox.mailboxOf(client, mailbox.appUser())
+                .mailFolders()
+                .byMailFolderId(folder)
+                .messages()
+                .delta()
+            : GraphMailbox.mailboxOf(client, mailbox.appUser())
+                .mailFolders()
+                .byMailFolderId(folder)
+                .messages()
+                .delta()
+                .withUrl(position);
     DeltaGetResponse answer =
         graph.call(
             () ->
@@ -123,7 +132,8 @@ public class GraphChangeFeed implements ChangeFeed {
     wanted.setChangeType("created,updated");
     wanted.setNotificationUrl(notificationUrl);
     wanted.setLifecycleNotificationUrl(notificationUrl);
-    wanted.setResource("me/messages");
+    wanted.setResource(
+        mailbox.appUser() == null ? "me/messages" : "users/" + mailbox.appUser() + "/messages");
     wanted.setExpirationDateTime(expiresAt.atOffset(ZoneOffset.UTC));
     wanted.setClientState(clientState);
     Subscription made =
@@ -144,7 +154,7 @@ public class GraphChangeFeed implements ChangeFeed {
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
     String token = mailbox.credential();
-    byte[] mime = graph.mime(token, itemId);
+    byte[] mime = graph.mime(token, mailbox.appUser(), itemId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", itemId, mime, false);
@@ -153,7 +163,7 @@ public class GraphChangeFeed implements ChangeFeed {
     }
     ReadMessage read =
         withAttachments
-            ? graph.read(token, itemId)
+            ? graph.read(token, mailbox.appUser(), itemId)
             : new ReadMessage(message.withAttachments(List.of()), Map.of(), null);
     return new CapturedItem(read, MimeMail.marks(mime));
   }

@@ -6,6 +6,7 @@ import com.microsoft.graph.models.FileAttachment;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.SingleValueLegacyExtendedProperty;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.UserItemRequestBuilder;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
@@ -195,7 +196,12 @@ public class GraphMailbox implements MessageSource {
 
   /** The message (MIME) and its attachments' descriptions; no attachment bytes yet. */
   ReadMessage read(String accessToken, String messageId) {
-    byte[] mime = mime(accessToken, messageId);
+    return read(accessToken, null, messageId);
+  }
+
+  /** The same in {@code user}'s mailbox with an app-only token (null: the token's own, /me). */
+  ReadMessage read(String accessToken, String user, String messageId) {
+    byte[] mime = mime(accessToken, user, messageId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", messageId, mime, false);
@@ -205,19 +211,24 @@ public class GraphMailbox implements MessageSource {
     return new ReadMessage(
         message,
         described(
-            attachmentList(accessToken, messageId),
-            id -> () -> new ByteArrayInputStream(attachmentBytes(accessToken, messageId, id))),
+            attachmentList(accessToken, user, messageId),
+            id ->
+                () -> new ByteArrayInputStream(attachmentBytes(accessToken, user, messageId, id))),
         null);
   }
 
   /** {@code GET /me/messages/{id}/$value}: the message as MIME. */
   byte[] mime(String accessToken, String messageId) {
+    return mime(accessToken, null, messageId);
+  }
+
+  /** {@code GET /users/{user}/messages/{id}/$value} with an app-only token; null user: /me. */
+  byte[] mime(String accessToken, String user, String messageId) {
     GraphServiceClient graph = client(accessToken);
     return call(
         () -> {
           try (InputStream in =
-              graph
-                  .me()
+              mailboxOf(graph, user)
                   .messages()
                   .byMessageId(messageId)
                   .content()
@@ -230,12 +241,11 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** {@code GET /me/messages/{id}/attachments}: the descriptions only, no bytes. */
-  List<Attachment> attachmentList(String accessToken, String messageId) {
+  List<Attachment> attachmentList(String accessToken, String user, String messageId) {
     AttachmentCollectionResponse listed =
         call(
             () ->
-                client(accessToken)
-                    .me()
+                mailboxOf(client(accessToken), user)
                     .messages()
                     .byMessageId(messageId)
                     .attachments()
@@ -271,13 +281,12 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** One attachment's bytes: its {@code contentBytes}, or the raw {@code $value} of the others. */
-  byte[] attachmentBytes(String accessToken, String messageId, String attachmentId) {
+  byte[] attachmentBytes(String accessToken, String user, String messageId, String attachmentId) {
     GraphServiceClient graph = client(accessToken);
     Attachment attachment =
         call(
             () ->
-                graph
-                    .me()
+                mailboxOf(graph, user)
                     .messages()
                     .byMessageId(messageId)
                     .attachments()
@@ -287,11 +296,17 @@ public class GraphMailbox implements MessageSource {
       return file.getContentBytes();
     }
     // Item and reference attachments have no contentBytes: their raw form is the $value.
+    Map<String, Object> parameters =
+        new HashMap<>(Map.of("messageId", messageId, "attachmentId", attachmentId));
+    if (user != null) {
+      parameters.put("userId", user);
+    }
     RequestInformation raw =
         new RequestInformation(
             HttpMethod.GET,
-            "{+baseurl}/me/messages/{messageId}/attachments/{attachmentId}/$value",
-            new HashMap<>(Map.of("messageId", messageId, "attachmentId", attachmentId)));
+            (user == null ? "{+baseurl}/me" : "{+baseurl}/users/{userId}")
+                + "/messages/{messageId}/attachments/{attachmentId}/$value",
+            parameters);
     raw.addRequestOptions(options(GraphOperation.READ_ATTACHMENT));
     return call(
         () -> {
@@ -302,6 +317,11 @@ public class GraphMailbox implements MessageSource {
             throw new java.io.UncheckedIOException(e);
           }
         });
+  }
+
+  /** The mailbox a request goes to: the token's own user, or {@code user} for app-only access. */
+  static UserItemRequestBuilder mailboxOf(GraphServiceClient graph, String user) {
+    return user == null ? graph.me() : graph.users().byUserId(user);
   }
 
   /** Writes the activity id into the message, so Outlook shows it as logged. */

@@ -20,6 +20,8 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation SUBSCRIBE = of("subscribe");
   static final GraphOperation SEND_MAIL = of("send_mail");
   static final GraphOperation FIND_SENT = of("find_sent");
+  static final GraphOperation FIND_GROUP = of("find_group");
+  static final GraphOperation GROUP_MEMBERS = of("group_members");
 
   /** For a request that carries no operation: none should, but the call is still counted. */
   static final GraphOperation UNNAMED = of("unnamed");

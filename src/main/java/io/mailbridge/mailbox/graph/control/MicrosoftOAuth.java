@@ -53,6 +53,7 @@ public class MicrosoftOAuth implements OAuthProvider {
   private static final OutboundCall CODE_EXCHANGE = new OutboundCall(PROVIDER, "code_exchange");
   private static final OutboundCall REFRESH = new OutboundCall(PROVIDER, "refresh");
   private static final OutboundCall ON_BEHALF_OF = new OutboundCall(PROVIDER, "on_behalf_of");
+  private static final OutboundCall APP_TOKEN = new OutboundCall(PROVIDER, "client_credentials");
   private static final OutboundCall REVOKE = new OutboundCall(PROVIDER, "revoke");
   static final OutboundCall SIGNING_KEYS = new OutboundCall(PROVIDER, "signing_keys");
 
@@ -184,6 +185,20 @@ public class MicrosoftOAuth implements OAuthProvider {
     scopes.add("offline_access");
     form.put("scope", String.join(" ", scopes));
     return tokens.requestTokens(ON_BEHALF_OF, URI.create(url), form, policy());
+  }
+
+  /**
+   * An app-only Graph token for the tenant that consented (client-credentials grant, {@code
+   * .default}: the application permissions the tenant's admin granted); authenticated with the
+   * app's secret or certificate assertion like every other grant. No refresh token comes with it.
+   */
+  public TokenGrant appToken(ProviderApp app, String tenantId)
+      throws TokenEndpointError, OutboundFailure {
+    String url = tokenUrl(tenantId);
+    Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, url));
+    form.put("grant_type", "client_credentials");
+    form.put("scope", GRAPH + ".default");
+    return tokens.requestTokens(APP_TOKEN, URI.create(url), form, policy());
   }
 
   @Override

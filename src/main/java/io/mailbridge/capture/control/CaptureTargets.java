@@ -1,0 +1,65 @@
+package io.mailbridge.capture.control;
+
+import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.OrgMailbox;
+import io.mailbridge.mailbox.control.AppOnlyMailboxes;
+import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxOfCaller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.Optional;
+
+/**
+ * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token),
+ * or a mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}). The
+ * sync job asks here before each run, so a disconnected mailbox or a user taken off the org-wide
+ * list stops at once.
+ */
+@ApplicationScoped
+public class CaptureTargets {
+
+  @PersistenceContext EntityManager em;
+  @Inject MailboxConnections connections;
+  @Inject MailboxOfCaller mailboxes;
+  @Inject AppOnlyMailboxes appOnly;
+
+  /** A mailbox to read and how; {@code gone} says why there is none any more. */
+  public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {}
+
+  public Target of(CaptureCursor cursor) {
+    OrgMailbox orgWide = em.find(OrgMailbox.class, cursor.mailboxId());
+    if (orgWide != null && orgWide.orgId().equals(cursor.orgId())) {
+      if (!orgWide.active()) {
+        return new Target(null, null, OrgWideCapture.UNLISTED);
+      }
+      return new Target(
+          new ConnectedMailbox(
+              orgWide.id(),
+              orgWide.orgId(),
+              orgWide.ownerUserId(),
+              MailboxKind.GRAPH,
+              orgWide.address(),
+              false),
+          appOnly.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser()),
+          null);
+    }
+    Optional<ConnectedMailbox> connected =
+        connections.stillConnected(cursor.orgId(), cursor.mailboxId());
+    if (connected.isEmpty()) {
+      return new Target(null, null, "The mailbox was disconnected");
+    }
+    return new Target(connected.get(), null, null);
+  }
+
+  /** The access to a connected mailbox, made when the run reads (its token may be renewed). */
+  public MailboxAccess access(Target target) {
+    return target.access() != null
+        ? target.access()
+        : mailboxes.connection(target.mailbox().orgId(), target.mailbox().id());
+  }
+}

@@ -1,0 +1,307 @@
+package io.mailbridge.capture.control;
+
+import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.CaptureState;
+import io.mailbridge.capture.entity.OrgCaptureScope;
+import io.mailbridge.capture.entity.OrgMailbox;
+import io.mailbridge.mailbox.control.AppOnlyMailboxes;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.platform.audit.control.AuditLog;
+import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.jobs.control.NewJob;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.InvalidField;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Org-wide capture of Microsoft 365 with the org's app (app-only, no rep consenting): the admin
+ * lists users or names a group; each user becomes a captured mailbox with a cursor of its own, read
+ * through the same sync job as connected mailboxes. Taking a user off the list stops its capture in
+ * the same transaction; a group's members are read again by a job, at each change of the choice and
+ * then every {@code mailbridge.capture.org-wide.members-interval}.
+ */
+@ApplicationScoped
+public class OrgWideCapture {
+
+  public static final String MEMBERS = "capture.org-members";
+  static final String INDEX_KIND = "capture-org-mailbox";
+  static final String UNLISTED = "Taken off the org-wide capture list";
+  private static final Pattern ADDRESS = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
+  private static final Pattern GUID =
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  @PersistenceContext EntityManager em;
+  @Inject AppOnlyMailboxes appOnly;
+  @Inject BlindIndex blindIndex;
+  @Inject OrgCaptureSettings settings;
+  @Inject CaptureJobs captureJobs;
+  @Inject JobStore jobs;
+  @Inject AuditLog audit;
+
+  /** At most this many users are captured org-wide per org (a list, or a group's members). */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.org-wide.max-users", defaultValue = "1000")
+  int maxUsers;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.org-wide.members-interval", defaultValue = "PT1H")
+  Duration membersInterval;
+
+  Clock clock = Clock.systemUTC();
+
+  /** One captured user as the admin sees it, with its capture health. */
+  public record Captured(
+      String mailboxId, String address, boolean viaGroup, CaptureHealth capture) {}
+
+  /** The org's choice, the tenant read, and the users captured now. */
+  public record Scope(
+      List<String> users,
+      String group,
+      String tenantId,
+      Instant membersReadAt,
+      String problem,
+      List<Captured> mailboxes) {}
+
+  /** What the admin chose: a list of addresses, or a group, or nothing (nobody is captured). */
+  public record Choice(List<String> users, String group) {}
+
+  public Scope view(String orgId) {
+    OrgCaptureScope scope = em.find(OrgCaptureScope.class, orgId);
+    Choice choice = scope == null ? new Choice(List.of(), null) : parse(scope.chosenJson());
+    String tenant;
+    try {
+      tenant = appOnly.tenant(orgId);
+    } catch (DomainProblem notYet) {
+      tenant = null;
+    }
+    List<Captured> captured = new ArrayList<>();
+    for (OrgMailbox m : active(orgId)) {
+      CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
+      captured.add(
+          new Captured(
+              m.id(),
+              m.address(),
+              m.viaGroup(),
+              cursor == null
+                  ? CaptureHealth.never(m.id(), m.ownerUserId(), MailboxKind.GRAPH.provider())
+                  : CaptureHealth.of(cursor)));
+    }
+    return new Scope(
+        choice.group() == null ? choice.users() : null,
+        choice.group(),
+        tenant,
+        scope == null ? null : scope.membersReadAt(),
+        scope == null ? null : scope.problem(),
+        captured);
+  }
+
+  /**
+   * Replaces the org's choice. Listed users are captured from now on (backfill first), users no
+   * longer listed stop at once; a group is read by a job queued here.
+   */
+  @Transactional
+  public Scope replace(String orgId, String adminId, Choice wanted) {
+    Choice choice = validated(wanted);
+    if (choice.group() != null || !choice.users().isEmpty()) {
+      appOnly.tenant(orgId); // 409 in words without a Microsoft app or a consented tenant
+    }
+    Instant now = clock.instant();
+    OrgCaptureScope scope = em.find(OrgCaptureScope.class, orgId);
+    if (scope == null) {
+      scope = new OrgCaptureScope(orgId);
+      scope.chosen(json(choice), adminId, now);
+      em.persist(scope);
+    } else {
+      scope.chosen(json(choice), adminId, now);
+    }
+    if (choice.group() == null) {
+      Map<String, String> listed = new LinkedHashMap<>();
+      choice.users().forEach(u -> listed.put(u, u));
+      reconcile(orgId, adminId, listed, false, now);
+    } else {
+      // Listed users not in the group stop now; the group's members come with the job.
+      for (OrgMailbox m : active(orgId)) {
+        if (!m.viaGroup()) {
+          unlist(m, now);
+        }
+      }
+      requestMembers(orgId);
+    }
+    em.flush();
+    audit.record(
+        orgId,
+        adminId,
+        "capture.org_wide_changed",
+        null,
+        "ok",
+        choice.group() != null
+            ? "Microsoft 365: a group"
+            : "Microsoft 365: " + choice.users().size() + " users");
+    return view(orgId);
+  }
+
+  /** Queues a read of the org's group (one job per org however often asked). */
+  public void requestMembers(String orgId) {
+    jobs.enqueue(NewJob.of(MEMBERS, orgId, orgId).dedupedBy(MEMBERS + ":" + orgId));
+  }
+
+  /** Orgs whose choice was last read before {@code now} minus the members interval. */
+  public List<String> membersDue(Instant now) {
+    return em.createQuery(
+            "SELECT s.orgId FROM OrgCaptureScope s WHERE s.membersReadAt IS NULL"
+                + " OR s.membersReadAt < :before",
+            String.class)
+        .setParameter("before", now.minus(membersInterval))
+        .setMaxResults(500)
+        .getResultList();
+  }
+
+  /**
+   * Makes the org's captured users exactly {@code wanted} (address → the user Graph reads) among
+   * those a group brought in ({@code viaGroup}) or those listed: new ones start their backfill,
+   * missing ones stop at once.
+   */
+  void reconcile(
+      String orgId, String adminId, Map<String, String> wanted, boolean viaGroup, Instant now) {
+    Map<String, String> byIndex = new LinkedHashMap<>();
+    wanted.forEach((address, user) -> byIndex.put(index(orgId, address), address));
+    for (OrgMailbox m : active(orgId)) {
+      if (!byIndex.containsKey(indexOf(m)) || m.viaGroup() != viaGroup) {
+        unlist(m, now);
+      }
+    }
+    Instant since = now.minus(Duration.ofDays(settings.of(orgId).backfillDays()));
+    for (Map.Entry<String, String> e : byIndex.entrySet()) {
+      String address = e.getValue();
+      OrgMailbox m =
+          em.createQuery(
+                  "SELECT m FROM OrgMailbox m WHERE m.orgId = :org AND m.addressIndex = :index",
+                  OrgMailbox.class)
+              .setParameter("org", orgId)
+              .setParameter("index", e.getKey())
+              .getResultStream()
+              .findFirst()
+              .orElse(null);
+      if (m == null) {
+        m = new OrgMailbox(orgId, e.getKey(), address, now);
+        m.listed(wanted.get(address), viaGroup, adminId, now);
+        em.persist(m);
+      } else {
+        m.listed(wanted.get(address), viaGroup, m.active() ? m.ownerUserId() : adminId, now);
+      }
+      CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
+      if (cursor == null) {
+        cursor =
+            new CaptureCursor(
+                m.id(),
+                orgId,
+                m.ownerUserId(),
+                MailboxKind.GRAPH.provider(),
+                CaptureSwitch.clientState(),
+                now);
+        em.persist(cursor);
+      }
+      if (!cursor.enabled()) {
+        cursor.switchOn(since, now);
+        em.flush();
+        captureJobs.requestSync(orgId, m.id());
+      }
+    }
+  }
+
+  private void unlist(OrgMailbox m, Instant now) {
+    m.unlisted(now);
+    CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
+    if (cursor != null) {
+      cursor.switchOff(now);
+      cursor.stopped(CaptureState.OFF, UNLISTED, now);
+    }
+  }
+
+  private String indexOf(OrgMailbox m) {
+    return index(m.orgId(), m.address());
+  }
+
+  private String index(String orgId, String address) {
+    return blindIndex.forOrg(orgId, INDEX_KIND, BlindIndex.normalize(address));
+  }
+
+  List<OrgMailbox> active(String orgId) {
+    return em.createQuery(
+            "SELECT m FROM OrgMailbox m WHERE m.orgId = :org AND m.active = true ORDER BY m.id",
+            OrgMailbox.class)
+        .setParameter("org", orgId)
+        .getResultList();
+  }
+
+  /** The admin's choice checked: addresses, or a group id or mail; fields named in 400s. */
+  Choice validated(Choice wanted) {
+    if (wanted.group() != null && wanted.users() != null) {
+      throw new InvalidField("group", "send either users or group, not both");
+    }
+    if (wanted.group() != null) {
+      String group = wanted.group().strip();
+      if (!GUID.matcher(group).matches() && !ADDRESS.matcher(group).matches()) {
+        throw new InvalidField("group", "must be a group's object id (a GUID) or its mail address");
+      }
+      return new Choice(List.of(), group.toLowerCase(Locale.ROOT));
+    }
+    Set<String> users = new LinkedHashSet<>();
+    List<String> given = wanted.users() == null ? List.of() : wanted.users();
+    for (int i = 0; i < given.size(); i++) {
+      String u = given.get(i) == null ? "" : given.get(i).strip().toLowerCase(Locale.ROOT);
+      if (!ADDRESS.matcher(u).matches()) {
+        throw new InvalidField("users[" + i + "]", "is not a mail address");
+      }
+      users.add(u);
+    }
+    if (users.size() > maxUsers) {
+      throw new InvalidField("users", "at most " + maxUsers + " users are captured org-wide");
+    }
+    return new Choice(List.copyOf(users), null);
+  }
+
+  static String json(Choice choice) {
+    if (choice.group() != null) {
+      return Json.createObjectBuilder().add("group", choice.group()).build().toString();
+    }
+    JsonArrayBuilder users = Json.createArrayBuilder();
+    choice.users().forEach(users::add);
+    return Json.createObjectBuilder().add("users", users).build().toString();
+  }
+
+  static Choice parse(String json) {
+    JsonObject o = Json.createReader(new StringReader(json)).readObject();
+    if (o.containsKey("group")) {
+      return new Choice(List.of(), o.getString("group"));
+    }
+    return new Choice(
+        o.getJsonArray("users").getValuesAs(JsonString.class).stream()
+            .map(JsonString::getString)
+            .toList(),
+        null);
+  }
+}
