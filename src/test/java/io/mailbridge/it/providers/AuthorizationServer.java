@@ -113,6 +113,8 @@ final class AuthorizationServer {
     switch (String.valueOf(form.get("grant_type"))) {
       case "authorization_code" -> codeGrant(exchange, provider, clientId, form);
       case "refresh_token" -> refreshGrant(exchange, provider, clientId, form);
+      case "client_credentials" ->
+          fake.entra.clientCredentials(exchange, tenantSegment, clientId, form);
       case "urn:ietf:params:oauth:grant-type:jwt-bearer" ->
           fake.entra.onBehalfOf(exchange, clientId, form);
       default -> send(exchange, 400, error("unsupported_grant_type", null));

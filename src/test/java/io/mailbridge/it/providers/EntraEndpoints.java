@@ -119,6 +119,61 @@ final class EntraEndpoints {
     send(exchange, 200, answer.build().toString());
   }
 
+  /**
+   * The client-credentials grant (learn.microsoft.com/entra/identity-platform/
+   * v2-oauth2-client-creds-grant-flow): a tenant id in the path, scope {@code
+   * https://graph.microsoft.com/.default}; an app token without refresh token; a tenant whose admin
+   * revoked the consent answers as Entra does when the app is not in the tenant.
+   */
+  void clientCredentials(
+      HttpExchange exchange, String tenant, String clientId, Map<String, String> form)
+      throws IOException {
+    if (!"https://graph.microsoft.com/.default".equals(form.get("scope"))) {
+      send(
+          exchange,
+          400,
+          error(
+              "invalid_scope",
+              "AADSTS1002012: The provided value for scope is not valid. Client credential flows"
+                  + " must have a scope value with /.default suffixed to the resource identifier."));
+      return;
+    }
+    if (tenant.equals("common") || tenant.equals("organizations")) {
+      send(
+          exchange,
+          400,
+          error(
+              "invalid_request",
+              "AADSTS90133: This application does not support the client credentials flow with"
+                  + " the /common or /organizations endpoint; use a tenant-specific endpoint."));
+      return;
+    }
+    if (fake.tenantsWithoutAppConsent.contains(tenant)) {
+      send(
+          exchange,
+          400,
+          error(
+              "unauthorized_client",
+              "AADSTS700016: Application with identifier '"
+                  + clientId
+                  + "' was not found in the directory '"
+                  + tenant
+                  + "'. This can happen if the application has not been installed by the"
+                  + " administrator of the tenant or consented to by any user in the tenant."
+                  + "\r\nTrace ID: "
+                  + UUID.randomUUID()));
+      return;
+    }
+    fake.appTokenGrants
+        .computeIfAbsent(tenant, t -> new java.util.concurrent.atomic.AtomicInteger())
+        .incrementAndGet();
+    JsonObjectBuilder answer =
+        fake.authorization.tokens(
+            "microsoft", clientId, "app:" + tenant, UUID.randomUUID().toString(), false);
+    answer.add("ext_expires_in", fake.accessTokenSeconds);
+    send(exchange, 200, answer.build().toString());
+  }
+
   /** Microsoft's admin-consent page: the admin (login_hint) consents for their tenant at once. */
   void adminConsent(HttpExchange exchange) throws IOException {
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());

@@ -19,6 +19,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -205,6 +206,7 @@ public final class FakeProviders {
   private final GmailApi gmailApi = new GmailApi(this);
   private final GraphApi graphApi = new GraphApi(this);
   private final GraphDelta graphDelta = new GraphDelta(this);
+  private final GraphDirectory directory = new GraphDirectory(this);
   private final TestControl control = new TestControl(this);
 
   /** Each request to the vendor and API its path names; the paths are the vendors' own. */
@@ -214,6 +216,9 @@ public final class FakeProviders {
       Matcher ms = MS_PATH.matcher(path);
       Matcher message = GMAIL_MESSAGE.matcher(path);
       Matcher delta = GraphDelta.DELTA.matcher(path);
+      Matcher userDelta = GraphDelta.USER_DELTA.matcher(path);
+      Matcher userMessage = USER_MESSAGE.matcher(path);
+      Matcher members = GraphDirectory.MEMBERS.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
@@ -235,6 +240,14 @@ public final class FakeProviders {
         graphApi.graphRevoke(exchange);
       } else if (delta.matches()) {
         graphDelta.delta(exchange, delta.group(1));
+      } else if (userDelta.matches()) {
+        graphDelta.delta(exchange, userDelta.group(2), userDelta.group(1));
+      } else if (userMessage.matches()) {
+        graphApi.graphMessage(exchange, userMessage.group(2), userMessage.group(1));
+      } else if (members.matches()) {
+        directory.members(exchange, members.group(1));
+      } else if (path.equals("/graph/v1.0/groups")) {
+        directory.groups(exchange);
       } else if (path.equals("/graph/v1.0/subscriptions")) {
         graphDelta.subscribe(exchange);
       } else if (path.equals("/graph/v1.0/me/sendMail")) {
@@ -263,6 +276,63 @@ public final class FakeProviders {
     } catch (RuntimeException | JOSEException e) {
       FakeHttp.send(exchange, 500, FakeHttp.error("server_error", e.toString()));
     }
+  }
+
+  private static final Pattern USER_MESSAGE =
+      Pattern.compile("^/graph/v1\\.0/users/([^/]+)/messages/(.+)$");
+
+  // ---------------------------------------------------------------- app-only access
+
+  /** The tenant's directory: user object id → mail address. */
+  public final Map<String, String> directoryUsers = new ConcurrentHashMap<>();
+
+  /** Groups: object id → member object ids (a user's, or a nested group's). */
+  public final Map<String, List<String>> groupMembers = new ConcurrentHashMap<>();
+
+  /** Groups by mail address. */
+  public final Map<String, String> groupMails = new ConcurrentHashMap<>();
+
+  /** Members per page of {@code /groups/{id}/members}, small so tests page. */
+  public volatile int groupMembersPageSize = 2;
+
+  /** Tenants whose admin revoked the consent: client-credentials grants fail (AADSTS700016). */
+  public final Set<String> tenantsWithoutAppConsent = ConcurrentHashMap.newKeySet();
+
+  /** Client-credentials grants handed out, per tenant. */
+  public final Map<String, AtomicInteger> appTokenGrants = new ConcurrentHashMap<>();
+
+  /** A user in the directory; answers its object id. */
+  public String addDirectoryUser(String address) {
+    String id = UUID.randomUUID().toString();
+    directoryUsers.put(id, address);
+    return id;
+  }
+
+  /** A group with these members (object ids) and a mail address; answers its object id. */
+  public String addGroup(String mail, List<String> memberIds) {
+    String id = UUID.randomUUID().toString();
+    groupMembers.put(id, new CopyOnWriteArrayList<>(memberIds));
+    groupMails.put(mail.toLowerCase(Locale.ROOT), id);
+    return id;
+  }
+
+  /**
+   * The mailbox a Graph request reads: the token's own account for {@code /me}; for {@code
+   * /users/{id | address}} with an app token, that user (by object id or address); null when the
+   * token may not read it (a user's token for another mailbox).
+   */
+  String mailboxOf(Token token, String user) {
+    if (token == null) {
+      return null;
+    }
+    if (user == null) {
+      return token.account();
+    }
+    if (!token.account().startsWith("app:")) {
+      return user.equalsIgnoreCase(token.account()) ? token.account() : null;
+    }
+    String byId = directoryUsers.get(user);
+    return byId != null ? byId : user.toLowerCase(Locale.ROOT);
   }
 
   /** Tenants whose admin never granted the Graph permissions: on-behalf-of fails with 65001. */

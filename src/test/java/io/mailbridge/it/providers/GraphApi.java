@@ -33,8 +33,27 @@ final class GraphApi {
   }
 
   void graphMessage(HttpExchange exchange, String rest) throws IOException {
+    graphMessage(exchange, rest, null);
+  }
+
+  /** {@code user}: the {@code /users/{id | userPrincipalName}} segment, or null for {@code /me}. */
+  void graphMessage(HttpExchange exchange, String rest, String user) throws IOException {
     fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-    Token token = fake.authorization.bearer(exchange);
+    Token bearer = fake.authorization.bearer(exchange);
+    String mailbox = fake.mailboxOf(bearer, user);
+    if (bearer != null && mailbox == null) {
+      send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
+      return;
+    }
+    Token token =
+        bearer == null
+            ? null
+            : new Token(
+                bearer.provider(),
+                bearer.clientId(),
+                mailbox,
+                bearer.grantId(),
+                bearer.expiresAt());
     if (token == null) {
       send(
           exchange,

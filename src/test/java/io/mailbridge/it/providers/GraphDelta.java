@@ -39,6 +39,10 @@ final class GraphDelta {
   static final Pattern DELTA =
       Pattern.compile("^/graph/v1\\.0/me/mailFolders/([^/]+)/messages/delta(\\(\\))?$");
 
+  /** The same delta of one user's mailbox, as the app reads it app-only. */
+  static final Pattern USER_DELTA =
+      Pattern.compile("^/graph/v1\\.0/users/([^/]+)/mailFolders/([^/]+)/messages/delta(\\(\\))?$");
+
   /** What a skip or delta token stands for: the folder, the window, and the log position. */
   private record State(
       String account, String folder, Instant since, long afterSeq, long snapshotSeq, int offset) {}
@@ -56,20 +60,33 @@ final class GraphDelta {
   }
 
   void delta(HttpExchange exchange, String folder) throws IOException {
+    delta(exchange, folder, null);
+  }
+
+  /** {@code user}: the {@code /users/{id | userPrincipalName}} segment, or null for {@code /me}. */
+  void delta(HttpExchange exchange, String folder, String user) throws IOException {
     List<String> prefer = exchange.getRequestHeaders().get("Prefer");
     fake.graphPreferHeaders.add(prefer == null ? "" : String.join(", ", prefer));
-    Token token = fake.authorization.bearer(exchange);
+    Token bearer = fake.authorization.bearer(exchange);
+    String mailbox = fake.mailboxOf(bearer, user);
     // The account ends the entry, so tests count their own mailbox's requests.
     fake.graphRequests.add(
         exchange.getRequestMethod()
             + " "
             + exchange.getRequestURI()
             + " #"
-            + (token == null ? "-" : token.account()));
-    if (token == null) {
+            + (mailbox == null ? "-" : mailbox));
+    if (bearer == null) {
       send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
       return;
     }
+    if (mailbox == null) {
+      send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
+      return;
+    }
+    Token token =
+        new Token(
+            bearer.provider(), bearer.clientId(), mailbox, bearer.grantId(), bearer.expiresAt());
     if (fake.graphThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       exchange.getResponseHeaders().set("Retry-After", String.valueOf(fake.graphRetryAfterSeconds));
       send(
@@ -129,7 +146,13 @@ final class GraphDelta {
     for (GraphItem item : changed.subList(state.offset(), end)) {
       value.add(json(item));
     }
-    String base = fake.base + "/graph/v1.0/me/mailFolders/" + folder + "/messages/delta";
+    String base =
+        fake.base
+            + "/graph/v1.0/"
+            + (user == null ? "me" : "users/" + enc(user))
+            + "/mailFolders/"
+            + folder
+            + "/messages/delta";
     JsonObjectBuilder page =
         Json.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)")
@@ -226,11 +249,19 @@ final class GraphDelta {
     }
     JsonObject body = Json.createReader(requestBody(exchange)).readObject();
     String id = UUID.randomUUID().toString();
+    Matcher appResource =
+        Pattern.compile("^users/([^/]+)/messages$").matcher(body.getString("resource"));
+    String account =
+        appResource.matches() ? fake.mailboxOf(token, appResource.group(1)) : token.account();
+    if (account == null) {
+      send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
+      return;
+    }
     fake.graphSubscriptions.put(
         id,
         new FakeProviders.GraphSubscription(
             id,
-            token.account(),
+            account,
             body.getString("resource"),
             body.getString("changeType"),
             body.getString("notificationUrl"),

@@ -93,7 +93,19 @@ public class GraphAppAccess implements AppOnlyMailboxes {
   String token(String orgId) {
     ProviderApp app = apps.required(orgId, MailProvider.MICROSOFT);
     String tenant = tenant(orgId);
-    String key = orgId + "|" + app.clientId() + "|" + tenant;
+    return held(orgId + "|" + app.clientId() + "|" + tenant, () -> microsoft.appToken(app, tenant));
+  }
+
+  /** A request to Entra's token endpoint. */
+  interface TokenRequest {
+    TokenGrant get() throws TokenEndpointError, OutboundFailure;
+  }
+
+  /**
+   * The token held under {@code key} while it lasts, else a new one from {@code request}; a refusal
+   * is held (and thrown again) for the refusal pause without asking Entra.
+   */
+  String held(String key, TokenRequest request) {
     Instant now = clock.instant();
     Held h = held.get(key);
     if (h != null && h.until().isAfter(now)) {
@@ -103,13 +115,13 @@ public class GraphAppAccess implements AppOnlyMailboxes {
       return h.token();
     }
     try {
-      TokenGrant grant = microsoft.appToken(app, tenant);
+      TokenGrant grant = request.get();
       Instant until = grant.expiresAt().minus(renewBefore);
       held.put(key, new Held(grant.accessToken(), null, until.isAfter(now) ? until : now));
       return grant.accessToken();
     } catch (TokenEndpointError e) {
       AppAccessRefused refusal = refusal(e);
-      LOG.info(() -> "App-only token for org " + orgId + " refused: " + refusal.getMessage());
+      LOG.info(() -> "App-only token refused: " + refusal.getMessage());
       held.put(key, new Held(null, refusal, now.plus(refusalPause)));
       throw refusal;
     } catch (OutboundFailure e) {

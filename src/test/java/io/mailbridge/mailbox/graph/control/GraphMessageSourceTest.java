@@ -36,19 +36,19 @@ class GraphMessageSourceTest extends MessageSourceContract {
     final List<String> written = new ArrayList<>();
 
     @Override
-    byte[] mime(String accessToken, String messageId) {
+    byte[] mime(String accessToken, String user, String messageId) {
       known(messageId);
       return MIME.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    List<Attachment> attachmentList(String accessToken, String messageId) {
+    List<Attachment> attachmentList(String accessToken, String user, String messageId) {
       known(messageId);
       return List.of(file("AAMkAtt1", "contract.pdf", 9), file("AAMkAtt2", "annex.txt", 5));
     }
 
     @Override
-    byte[] attachmentBytes(String accessToken, String messageId, String attachmentId) {
+    byte[] attachmentBytes(String accessToken, String user, String messageId, String attachmentId) {
       downloads.add(attachmentId);
       return (attachmentId.equals("AAMkAtt1") ? "%PDF-1.7\n" : "annex").getBytes();
     }

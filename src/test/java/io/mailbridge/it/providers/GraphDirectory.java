@@ -1,0 +1,129 @@
+package io.mailbridge.it.providers;
+
+import static io.mailbridge.it.providers.FakeHttp.graphError;
+import static io.mailbridge.it.providers.FakeHttp.query;
+import static io.mailbridge.it.providers.FakeHttp.send;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mailbridge.it.providers.FakeProviders.Token;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Graph's directory as the app reads it app-only (learn.microsoft.com/graph/api/group-list-members,
+ * /graph/api/group-list): {@code GET /groups/{id}/members} as a {@code directoryObject} collection
+ * of {@code #microsoft.graph.user} (and nested {@code #microsoft.graph.group}) entries, paged with
+ * {@code @odata.nextLink} ({@code $skiptoken}); {@code GET /groups?$filter=mail eq '…'}.
+ */
+final class GraphDirectory {
+
+  static final Pattern MEMBERS = Pattern.compile("^/graph/v1\\.0/groups/([^/]+)/members$");
+
+  private final FakeProviders fake;
+
+  GraphDirectory(FakeProviders fake) {
+    this.fake = fake;
+  }
+
+  private boolean appOnly(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return false;
+    }
+    if (!token.account().startsWith("app:")) {
+      send(
+          exchange,
+          403,
+          graphError(
+              "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
+      return false;
+    }
+    return true;
+  }
+
+  void members(HttpExchange exchange, String groupId) throws IOException {
+    if (!appOnly(exchange)) {
+      return;
+    }
+    List<String> members = fake.groupMembers.get(groupId);
+    if (members == null) {
+      send(
+          exchange,
+          404,
+          graphError(
+              "Request_ResourceNotFound",
+              "Resource '"
+                  + groupId
+                  + "' does not exist or one of its queried reference-property"
+                  + " objects are not present."));
+      return;
+    }
+    Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    int offset = q.containsKey("$skiptoken") ? Integer.parseInt(q.get("$skiptoken")) : 0;
+    int end = Math.min(members.size(), offset + fake.groupMembersPageSize);
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    for (String id : members.subList(offset, end)) {
+      String address = fake.directoryUsers.get(id);
+      if (address == null) {
+        // A nested group: Graph lists it as a member of its own type.
+        value.add(
+            Json.createObjectBuilder()
+                .add("@odata.type", "#microsoft.graph.group")
+                .add("id", id)
+                .add("mail", "nested-" + id.substring(0, 8) + "@tenant.example"));
+      } else {
+        value.add(
+            Json.createObjectBuilder()
+                .add("@odata.type", "#microsoft.graph.user")
+                .add("id", id)
+                .add("mail", address)
+                .add("userPrincipalName", address));
+      }
+    }
+    JsonObjectBuilder page =
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,mail,userPrincipalName)")
+            .add("value", value);
+    if (end < members.size()) {
+      page.add(
+          "@odata.nextLink",
+          fake.base + "/graph/v1.0/groups/" + groupId + "/members?$skiptoken=" + end);
+    }
+    send(exchange, 200, page.build().toString());
+  }
+
+  void groups(HttpExchange exchange) throws IOException {
+    if (!appOnly(exchange)) {
+      return;
+    }
+    String filter = query(exchange.getRequestURI().getRawQuery()).getOrDefault("$filter", "");
+    Matcher m = Pattern.compile("^mail eq '(.*)'$").matcher(filter);
+    if (!m.matches()) {
+      send(exchange, 400, graphError("Request_UnsupportedQuery", "Unsupported query."));
+      return;
+    }
+    String id = fake.groupMails.get(m.group(1).replace("''", "'").toLowerCase());
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    if (id != null) {
+      value.add(Json.createObjectBuilder().add("id", id));
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#groups(id)")
+            .add("value", value)
+            .build()
+            .toString());
+  }
+}
