@@ -72,6 +72,11 @@ public class OrgWideCapture {
 
   Clock clock = Clock.systemUTC();
 
+  /** At most this many users are captured org-wide per org. */
+  public int maxUsers() {
+    return maxUsers;
+  }
+
   /** One captured user as the admin sees it, with its capture health. */
   public record Captured(
       String mailboxId, String address, boolean viaGroup, CaptureHealth capture) {}

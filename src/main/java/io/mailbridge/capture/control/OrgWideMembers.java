@@ -63,12 +63,12 @@ public class OrgWideMembers implements JobHandler {
       scope.membersRead("The group could not be read: " + refused.getMessage(), now);
       return JobOutcome.done();
     }
-    if (members.size() > orgWide.maxUsers) {
+    if (members.size() > orgWide.maxUsers()) {
       scope.membersRead(
           "The group has "
               + members.size()
               + " users, more than the "
-              + orgWide.maxUsers
+              + orgWide.maxUsers()
               + " captured org-wide (mailbridge.capture.org-wide.max-users); nothing changed",
           now);
       return JobOutcome.done();

@@ -149,6 +149,7 @@ final class EntraEndpoints {
       return;
     }
     if (fake.tenantsWithoutAppConsent.contains(tenant)) {
+      fake.appTokenRefusals.incrementAndGet();
       send(
           exchange,
           400,

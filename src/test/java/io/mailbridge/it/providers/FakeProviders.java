@@ -298,6 +298,9 @@ public final class FakeProviders {
   /** Tenants whose admin revoked the consent: client-credentials grants fail (AADSTS700016). */
   public final Set<String> tenantsWithoutAppConsent = ConcurrentHashMap.newKeySet();
 
+  /** Client-credentials requests refused, all tenants. */
+  public final AtomicInteger appTokenRefusals = new AtomicInteger();
+
   /** Client-credentials grants handed out, per tenant. */
   public final Map<String, AtomicInteger> appTokenGrants = new ConcurrentHashMap<>();
 

@@ -87,6 +87,14 @@ public class JsonBodyGuard implements ReaderInterceptor {
     } catch (jakarta.json.bind.JsonbException | JsonException e) {
       // Well-formed but not what the call takes (a list where a text belongs): still the caller's.
       throw invalid("The request body does not fit this call: check the fields' types");
+    } catch (jakarta.ws.rs.ProcessingException e) {
+      // Jersey wraps JSON-B's refusal of a text where a list belongs; the caller's mistake too.
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof jakarta.json.bind.JsonbException || t instanceof JsonException) {
+          throw invalid("The request body does not fit this call: check the fields' types");
+        }
+      }
+      throw e;
     }
   }
 
