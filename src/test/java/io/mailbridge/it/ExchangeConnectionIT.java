@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.it.exchange.IdentityTokens;
 import io.mailbridge.it.exchange.TestCertificates;
 import io.mailbridge.it.exchange.TestCertificates.SigningKey;
 import jakarta.inject.Inject;
@@ -47,10 +48,12 @@ class ExchangeConnectionIT {
   /** One TLS key and one fake for the class (keytool takes a second per key). */
   static final class Shared {
     static final SigningKey TLS = TestCertificates.createServer("Fake Exchange", "IP:127.0.0.1");
+    static final SigningKey AUTH = TestCertificates.create("Exchange Auth", 1, 30);
     static final FakeExchange FAKE = start();
 
     private static FakeExchange start() {
       FakeExchange fake = FakeExchange.startTls(TLS);
+      fake.serveKeys(AUTH.certificate());
       fake.requireBasic(DOMAIN + "\\" + USER, PASSWORD);
       fake.impersonable.add(ALICE);
       return fake;
@@ -179,6 +182,61 @@ class ExchangeConnectionIT {
     assertEquals(ALICE, asAlice.anchorMailbox());
     assertTrue(asAlice.body().contains("ExchangeImpersonation"), asAlice.body());
     assertTrue(asAlice.body().contains("PrimarySmtpAddress>" + ALICE + "<"), asAlice.body());
+  }
+
+  private static String identityToken(String amurl, SigningKey key) {
+    return IdentityTokens.sign(
+        IdentityTokens.claims("https://mailbridge.example/addin/taskpane.html", amurl, "u-1"), key);
+  }
+
+  @Test
+  void anIdentityTokensMetadataIsCheckedThroughTheOrgsPolicyAndTrust() {
+    TestOrgs.SignedInOrg org = org(LOOPBACK_LISTED);
+    assertEquals(200, putConnection(org, connection(PASSWORD, pem())).status());
+    int hits = Shared.FAKE.metadataHits.get();
+
+    JsonArray good =
+        diagnose(
+            org,
+            Json.createObjectBuilder()
+                .add("identityToken", identityToken(Shared.FAKE.metadataUrl(), Shared.AUTH)));
+    JsonObject metadata = step(good, "auth metadata");
+    assertTrue(metadata.getBoolean("ok"), metadata.toString());
+    assertTrue(metadata.getString("detail").contains("CN=Exchange Auth"), metadata.toString());
+    assertTrue(step(good, "ews").getBoolean("ok"), good.toString());
+    assertEquals(hits + 1, Shared.FAKE.metadataHits.get(), "fetched over the org's TLS trust");
+
+    SigningKey stranger = TestCertificates.create("Someone Else", 1, 30);
+    JsonObject foreign =
+        step(
+            diagnose(
+                org,
+                Json.createObjectBuilder()
+                    .add("identityToken", identityToken(Shared.FAKE.metadataUrl(), stranger))),
+            "auth metadata");
+    assertFalse(foreign.getBoolean("ok"));
+    assertTrue(foreign.getString("detail").contains("x5t"), foreign.toString());
+
+    JsonObject ssrf =
+        step(
+            diagnose(
+                org,
+                Json.createObjectBuilder()
+                    .add(
+                        "identityToken",
+                        identityToken(
+                            "https://169.254.169.254/autodiscover/metadata/json/1", Shared.AUTH))),
+            "auth metadata");
+    assertFalse(ssrf.getBoolean("ok"));
+    assertTrue(ssrf.getString("detail").contains("not on the allow-list"), ssrf.toString());
+    assertTrue(ssrf.getString("fix").contains("allow-list"), ssrf.toString());
+
+    JsonObject garbage =
+        step(
+            diagnose(org, Json.createObjectBuilder().add("identityToken", "not.a.token")),
+            "auth metadata");
+    assertFalse(garbage.getBoolean("ok"));
+    assertEquals(hits + 2, Shared.FAKE.metadataHits.get());
   }
 
   @Test

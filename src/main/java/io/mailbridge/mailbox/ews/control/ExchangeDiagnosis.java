@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ExchangeTokenMetadata;
 import io.mailbridge.mailbox.ews.entity.ExchangeConnection;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundCall;
@@ -34,8 +35,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The Exchange connectivity debug tool: checks, step by step, what a connection to an org's
  * Exchange server needs (allow-list, DNS, TCP, TLS, EWS as the service account, impersonation,
  * server version, throttling) and says for each red step what to fix. Every request goes through
- * the outbound policy of the org, so the tool cannot be pointed anywhere the org may not reach; a
- * step that fails ends the report, as the ones after it depend on it.
+ * the outbound policy of the org (with an identity token, its metadata URL too), so the tool cannot
+ * be pointed anywhere the org may not reach; a step that fails ends the report, as the ones after
+ * it depend on it.
  */
 @ApplicationScoped
 public class ExchangeDiagnosis {
@@ -48,6 +50,7 @@ public class ExchangeDiagnosis {
   @Inject ExchangeConnections connections;
   @Inject OutboundHttp outbound;
   @Inject EwsClient ews;
+  @Inject ExchangeTokenMetadata tokenMetadata;
 
   @Inject
   @ConfigProperty(name = "mailbridge.ews.diagnose-timeout", defaultValue = "PT10S")
@@ -58,10 +61,6 @@ public class ExchangeDiagnosis {
   /** Runs the diagnosis for the org; {@code host} may be {@code name} or {@code name:port}. */
   public List<DiagnosisStep> diagnose(
       String orgId, String host, String email, String identityToken, String impersonate) {
-    if (identityToken != null) {
-      throw new InvalidField(
-          "identityToken", "checking an identity token's metadata is not in this version yet");
-    }
     Optional<ExchangeConnection> connection = connections.find(orgId);
     URI ewsUrl = target(host, email, connection);
     OutboundPolicy policy = hosts.policyFor(orgId);
@@ -123,6 +122,13 @@ public class ExchangeDiagnosis {
     steps.add(tls);
     if (!tls.ok()) {
       return steps;
+    }
+
+    if (identityToken != null) {
+      // Not a prerequisite of EWS: the report goes on whatever it finds.
+      ExchangeTokenMetadata.Finding finding =
+          tokenMetadata.check(identityToken, policy, trust.orElse(null));
+      steps.add(new DiagnosisStep("auth metadata", finding.ok(), finding.detail(), finding.fix()));
     }
 
     if (connection.isEmpty()) {
