@@ -178,7 +178,7 @@ public class ExchangeIdentityTokens {
     return null;
   }
 
-  private static JsonObject appContext(Map<String, Object> claims) {
+  static JsonObject appContext(Map<String, Object> claims) {
     Object raw = claims.get("appctx");
     if (raw instanceof Map<?, ?> map) {
       raw = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(castMap(map));

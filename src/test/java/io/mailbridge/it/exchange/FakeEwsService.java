@@ -1,17 +1,26 @@
 package io.mailbridge.it.exchange;
 
 import io.mailbridge.mailbox.ews.stubs.ArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRealItemsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
+import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.FolderIdType;
+import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FolderType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetItemType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
@@ -147,6 +156,60 @@ public class FakeEwsService implements ExchangeServicePortType {
           .getGetItemResponseMessageOrGetAttachmentResponseMessage()
           .add(message);
     }
+    result.value = response;
+  }
+
+  /**
+   * GetFolder of the Inbox. An impersonated request must carry {@code X-AnchorMailbox} with the
+   * same address as its {@code ExchangeImpersonation} header (Exchange routes by it), and the
+   * address must be one the service account may impersonate.
+   */
+  @Override
+  public void getFolder(
+      GetFolderType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<GetFolderResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    FolderInfoResponseMessageType message = new FolderInfoResponseMessageType();
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    FakeExchange.Received current = FakeExchange.CURRENT.get();
+    boolean inbox =
+        request.getFolderIds().getFolderIdOrDistinguishedFolderId().get(0)
+                instanceof DistinguishedFolderIdType id
+            && id.getId() == DistinguishedFolderIdNameType.INBOX;
+    if (requestVersion == null || !inbox) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+    } else if (impersonated != null
+        && (current == null || !impersonated.equals(current.anchorMailbox()))) {
+      error(
+          message,
+          "ErrorImpersonationFailed",
+          "X-AnchorMailbox does not name the impersonated mailbox.");
+    } else if (impersonated != null && !exchange.impersonable.contains(impersonated)) {
+      error(
+          message,
+          "ErrorImpersonateUserDenied",
+          "The account does not have permission to impersonate the requested user.");
+    } else {
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      FolderType folder = new FolderType();
+      FolderIdType folderId = new FolderIdType();
+      folderId.setId("inbox-" + (impersonated == null ? "service" : impersonated));
+      folder.setFolderId(folderId);
+      folder.setDisplayName("Inbox");
+      folder.setTotalCount(exchange.items.size());
+      folder.setChildFolderCount(0);
+      folder.setUnreadCount(0);
+      message.setFolders(new ArrayOfFoldersType());
+      message.getFolders().getFolder().add(folder);
+    }
+    GetFolderResponseType response = new GetFolderResponseType();
+    response.setResponseMessages(new ArrayOfFolderResponseMessagesType());
+    response.getResponseMessages().getGetFolderResponseMessage().add(message);
     result.value = response;
   }
 

@@ -51,7 +51,8 @@ public final class FakeExchange implements AutoCloseable {
   }
 
   /** A request EWS received. */
-  public record Received(String body, String authorization, String soapAction) {}
+  public record Received(
+      String body, String authorization, String soapAction, String anchorMailbox) {}
 
   private record Scripted(int status, byte[] body) {}
 
@@ -60,6 +61,13 @@ public final class FakeExchange implements AutoCloseable {
   public final AtomicInteger metadataHits = new AtomicInteger();
   public final AtomicInteger otherHits = new AtomicInteger();
 
+  /** The users the service account may impersonate (GetFolder answers others with an error). */
+  public final java.util.Set<String> impersonable = ConcurrentHashMap.newKeySet();
+
+  /** The request being served, for the service implementation (same thread). */
+  static final ThreadLocal<Received> CURRENT = new ThreadLocal<>();
+
+  private volatile String basicCredential;
   private final HttpServer server;
   private final Endpoint endpoint;
   private final ConcurrentLinkedDeque<Scripted> scripted = new ConcurrentLinkedDeque<>();
@@ -88,6 +96,48 @@ public final class FakeExchange implements AutoCloseable {
         });
   }
 
+  /**
+   * The fake over HTTPS with this key's certificate (self-signed: clients refuse it until they
+   * trust it).
+   */
+  public static FakeExchange startTls(TestCertificates.SigningKey tls) {
+    try {
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      char[] password = "fake".toCharArray();
+      keys.setKeyEntry(
+          "tls",
+          tls.privateKey(),
+          password,
+          new java.security.cert.Certificate[] {tls.certificate()});
+      javax.net.ssl.KeyManagerFactory factory =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keys, password);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(factory.getKeyManagers(), null, null);
+      com.sun.net.httpserver.HttpsServer server =
+          com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
+      server.setExecutor(Executors.newFixedThreadPool(8));
+      FakeExchange fake = new FakeExchange(server);
+      server.start();
+      return fake;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** From now on EWS answers 401 unless a request carries exactly these Basic credentials. */
+  public void requireBasic(String user, String password) {
+    basicCredential =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
   public static FakeExchange start(X509Certificate... signingCertificates) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -102,7 +152,12 @@ public final class FakeExchange implements AutoCloseable {
   }
 
   public String base() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public String ewsUrl() {
@@ -192,18 +247,38 @@ public final class FakeExchange implements AutoCloseable {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
       byte[] body = exchange.getRequestBody().readAllBytes();
-      ewsRequests.add(
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        // A browser or a TLS check: not an EWS request, never given a scripted answer.
+        otherHits.incrementAndGet();
+        respond(exchange, 405, "text/plain", new byte[0]);
+        return;
+      }
+      Received received =
           new Received(
               new String(body, StandardCharsets.UTF_8),
               exchange.getRequestHeaders().getFirst("Authorization"),
-              exchange.getRequestHeaders().getFirst("SOAPAction")));
+              exchange.getRequestHeaders().getFirst("SOAPAction"),
+              exchange.getRequestHeaders().getFirst("X-AnchorMailbox"));
+      ewsRequests.add(received);
+      String required = basicCredential;
+      if (required != null && !required.equals(received.authorization())) {
+        // As IIS answers: no SOAP, just a challenge.
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"127.0.0.1\"");
+        respond(exchange, 401, "text/html", "401 - Unauthorized".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       Scripted next = scripted.poll();
       if (next != null) {
         respond(exchange, next.status(), "text/xml; charset=utf-8", next.body());
         return;
       }
       exchange.setStreams(new ByteArrayInputStream(body), exchange.getResponseBody());
-      chain.doFilter(exchange);
+      CURRENT.set(received);
+      try {
+        chain.doFilter(exchange);
+      } finally {
+        CURRENT.remove();
+      }
     }
 
     @Override

@@ -27,13 +27,39 @@ public final class TestCertificates {
    * validityDays} days (so 10 and 1 gives an expired one).
    */
   public static SigningKey create(String name, int startDaysAgo, int validityDays) {
+    return generate(name, startDaysAgo, validityDays, List.of());
+  }
+
+  /**
+   * A TLS server key for loopback: self-signed, with {@code IP:127.0.0.1} as its subject
+   * alternative name so that host-name checks pass (the test of a wrong name uses another).
+   */
+  public static SigningKey createServer(String name, String subjectAlternativeName) {
+    return generate(
+        name, 1, 30, List.of("-ext", "SAN=" + subjectAlternativeName, "-ext", "BC:c=ca:true"));
+  }
+
+  /** The certificate in PEM, as an admin pastes it. */
+  public static String pem(X509Certificate certificate) {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static SigningKey generate(
+      String name, int startDaysAgo, int validityDays, List<String> extensions) {
     try {
       Path dir = Files.createTempDirectory("mailbridge-test-cert");
       Path store = dir.resolve("key.p12");
       String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
       Process process =
           new ProcessBuilder(
-                  List.of(
+                  concat(
+                      extensions,
                       keytool,
                       "-genkeypair",
                       "-alias",
@@ -80,6 +106,12 @@ public final class TestCertificates {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static List<String> concat(List<String> extensions, String... arguments) {
+    List<String> all = new java.util.ArrayList<>(List.of(arguments));
+    all.addAll(extensions);
+    return all;
   }
 
   public static String thumbprint(X509Certificate certificate) {

@@ -1,16 +1,30 @@
 package io.mailbridge.mailbox.ews.control;
 
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.outbound.control.OutboundTrust;
 import java.net.URI;
 
 /**
- * Where and as whom one EWS request goes: the endpoint, the credential and the org's outbound
- * policy. Only the Bearer form (an Exchange callback token) exists so far.
+ * Where and as whom one EWS request goes: the endpoint, the {@code Authorization} header (an
+ * Exchange callback token as Bearer, or the org's service account as Basic), the org's outbound
+ * policy, the CAs trusted besides the JVM's (null: the JVM's only) and, for a request on behalf of
+ * a user, the address impersonated ({@code ExchangeImpersonation} and {@code X-AnchorMailbox}).
  */
-public record EwsCall(URI endpoint, String bearerToken, OutboundPolicy policy) {
+public record EwsCall(
+    URI endpoint,
+    String authorization,
+    OutboundPolicy policy,
+    OutboundTrust trust,
+    String impersonate) {
+
+  /** A call with an Exchange callback token, as the add-in makes it. */
+  public EwsCall(URI endpoint, String bearerToken, OutboundPolicy policy) {
+    this(endpoint, "Bearer " + bearerToken, policy, null, null);
+  }
 
   @Override
   public String toString() {
+    // Never print the authorization header.
     return "EwsCall[" + endpoint + "]";
   }
 }

@@ -7,12 +7,20 @@ import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
 import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
+import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
+import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
+import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServices;
 import io.mailbridge.mailbox.ews.stubs.ExchangeVersionType;
+import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FolderResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetItemType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
@@ -20,6 +28,7 @@ import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
 import io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseItemIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfRequestAttachmentIdsType;
@@ -69,6 +78,7 @@ public class EwsClient {
   // their HTTP status says; each retry is a call of its own.
   private static final OutboundCall GET_ITEM = new OutboundCall("ews", "get_item");
   private static final OutboundCall GET_ATTACHMENT = new OutboundCall("ews", "get_attachment");
+  private static final OutboundCall GET_FOLDER = new OutboundCall("ews", "get_folder");
 
   @Inject OutboundHttp outbound;
 
@@ -171,6 +181,88 @@ public class EwsClient {
       }
     }
     return attachments;
+  }
+
+  /**
+   * GetFolder Inbox once, impersonating {@code call.impersonate()} when given, without retrying a
+   * busy answer: what a connectivity diagnosis reports.
+   */
+  InboxProbe probeInbox(EwsCall call) {
+    GetFolderType request = new GetFolderType();
+    FolderResponseShapeType shape = new FolderResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.DEFAULT);
+    request.setFolderShape(shape);
+    NonEmptyArrayOfBaseFolderIdsType ids = new NonEmptyArrayOfBaseFolderIdsType();
+    DistinguishedFolderIdType inbox = new DistinguishedFolderIdType();
+    inbox.setId(DistinguishedFolderIdNameType.INBOX);
+    ids.getFolderIdOrDistinguishedFolderId().add(inbox);
+    request.setFolderIds(ids);
+    ExchangeImpersonationType impersonation = null;
+    if (call.impersonate() != null) {
+      impersonation = new ExchangeImpersonationType();
+      ConnectingSIDType sid = new ConnectingSIDType();
+      sid.setPrimarySmtpAddress(call.impersonate());
+      impersonation.setConnectingSID(sid);
+    }
+    Holder<GetFolderResponseType> result = new Holder<>();
+    Holder<ServerVersionInfo> version = new Holder<>();
+    try {
+      port(call, GET_FOLDER).getFolder(request, impersonation, requestVersion(), result, version);
+    } catch (SOAPFaultException fault) {
+      String code = faultCode(fault.getFault());
+      Duration backoff =
+          "ErrorServerBusy".equals(code) ? backoffOf(fault.getFault().getDetail()) : null;
+      return InboxProbe.failed(code, backoff, fault.getFault().getFaultString(), 500);
+    } catch (EwsTransportFailure failure) {
+      return InboxProbe.transport(failure);
+    } catch (WebServiceException e) {
+      LOG.log(Level.INFO, "EWS call to " + call.endpoint().getHost() + " failed", e);
+      return InboxProbe.failed(null, null, "Exchange's answer could not be understood", 0);
+    }
+    String serverVersion = describe(version.value);
+    if (result.value == null
+        || result.value.getResponseMessages() == null
+        || result.value.getResponseMessages().getGetFolderResponseMessage().isEmpty()) {
+      return InboxProbe.failed(null, null, "Exchange answered without a response message", 200)
+          .withVersion(serverVersion);
+    }
+    FolderInfoResponseMessageType message =
+        result.value.getResponseMessages().getGetFolderResponseMessage().get(0);
+    if (message.getResponseClass() == ResponseClassType.ERROR) {
+      Duration backoff = null;
+      if ("ErrorServerBusy".equals(message.getResponseCode())) {
+        backoff = Duration.ZERO;
+        if (message.getMessageXml() != null) {
+          for (Object any : message.getMessageXml().getAny()) {
+            if (any instanceof Element element && !backoffOf(element).isZero()) {
+              backoff = backoffOf(element);
+            }
+          }
+        }
+      }
+      return InboxProbe.failed(message.getResponseCode(), backoff, message.getMessageText(), 200)
+          .withVersion(serverVersion);
+    }
+    Integer total = null;
+    if (message.getFolders() != null && !message.getFolders().getFolder().isEmpty()) {
+      total = message.getFolders().getFolder().get(0).getTotalCount();
+    }
+    return InboxProbe.succeeded(serverVersion, total);
+  }
+
+  /** The server's version as EWS names it, e.g. {@code 15.2.1544.4 (V2017_07_11)}; or null. */
+  static String describe(ServerVersionInfo version) {
+    if (version == null || version.getMajorVersion() == null) {
+      return null;
+    }
+    return version.getMajorVersion()
+        + "."
+        + version.getMinorVersion()
+        + "."
+        + version.getMajorBuildNumber()
+        + "."
+        + version.getMinorBuildNumber()
+        + (version.getVersion() == null ? "" : " (" + version.getVersion() + ")");
   }
 
   private <T> T withRetries(EwsCall call, Supplier<T> attempt) {
@@ -343,7 +435,9 @@ public class EwsClient {
                 call.endpoint(),
                 call.policy(),
                 new OutboundLimits(timeout, maxResponseBytes, 0),
-                "Bearer " + call.bearerToken()));
+                call.authorization(),
+                call.trust(),
+                call.impersonate()));
     return port;
   }
 

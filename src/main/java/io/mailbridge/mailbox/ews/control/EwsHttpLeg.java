@@ -4,12 +4,14 @@ import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
+import io.mailbridge.platform.outbound.control.OutboundTrust;
 import java.net.URI;
 
 /**
  * The HTTP side of one EWS call, handed to {@link OutboundTransportTube} through the port's request
  * context so that every EWS request goes through the platform's outbound client, labelled with its
- * operation in the metrics.
+ * operation in the metrics. {@code anchorMailbox} routes an impersonated request to the user's
+ * mailbox server ({@code X-AnchorMailbox}).
  */
 record EwsHttpLeg(
     OutboundHttp outbound,
@@ -17,7 +19,9 @@ record EwsHttpLeg(
     URI endpoint,
     OutboundPolicy policy,
     OutboundLimits limits,
-    String authorization) {
+    String authorization,
+    OutboundTrust trust,
+    String anchorMailbox) {
 
   static final String PROPERTY = "io.mailbridge.ews.http-leg";
 

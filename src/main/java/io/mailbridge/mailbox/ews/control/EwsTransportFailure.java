@@ -10,11 +10,26 @@ class EwsTransportFailure extends WebServiceException {
 
   private final int httpStatus;
   private final OutboundFailure.Reason reason;
+  private final OutboundFailure.CertificateProblem certificateProblem;
 
   EwsTransportFailure(OutboundFailure.Reason reason, int httpStatus, String message) {
+    this(reason, httpStatus, message, null);
+  }
+
+  EwsTransportFailure(
+      OutboundFailure.Reason reason,
+      int httpStatus,
+      String message,
+      OutboundFailure.CertificateProblem certificateProblem) {
     super(message);
     this.reason = reason;
     this.httpStatus = httpStatus;
+    this.certificateProblem = certificateProblem;
+  }
+
+  /** The certificate problem that failed the TLS handshake, or null. */
+  OutboundFailure.CertificateProblem certificateProblem() {
+    return certificateProblem;
   }
 
   /** The HTTP status Exchange answered, or 0 when no answer was read. */

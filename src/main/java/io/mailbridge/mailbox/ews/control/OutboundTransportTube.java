@@ -66,6 +66,9 @@ class OutboundTransportTube extends AbstractTubeImpl {
       if (leg.authorization() != null) {
         headers.put("Authorization", leg.authorization());
       }
+      if (leg.anchorMailbox() != null) {
+        headers.put("X-AnchorMailbox", leg.anchorMailbox());
+      }
       OutboundResponse response =
           leg.outbound()
               .post(
@@ -74,10 +77,13 @@ class OutboundTransportTube extends AbstractTubeImpl {
                   leg.policy(),
                   leg.limits(),
                   headers,
-                  body.toByteArray());
+                  body.toByteArray(),
+                  leg.trust());
       return doReturnWith(decode(request, response));
     } catch (OutboundFailure failure) {
-      return doThrow(new EwsTransportFailure(failure.reason(), 0, failure.getMessage()));
+      return doThrow(
+          new EwsTransportFailure(
+              failure.reason(), 0, failure.getMessage(), failure.certificateProblem()));
     } catch (IOException e) {
       return doThrow(
           new EwsTransportFailure(
@@ -106,7 +112,7 @@ class OutboundTransportTube extends AbstractTubeImpl {
       throw new EwsTransportFailure(
           OutboundFailure.Reason.FAILED,
           status,
-          "Exchange refused the token (HTTP " + status + ")");
+          "Exchange refused the credentials (HTTP " + status + ")");
     }
     boolean xml = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("xml");
     if (!xml || response.body().length == 0) {

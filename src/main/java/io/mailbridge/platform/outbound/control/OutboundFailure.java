@@ -18,14 +18,34 @@ public class OutboundFailure extends Exception {
     FAILED
   }
 
+  /** What was wrong with a server's certificate, when that is why the call failed. */
+  public enum CertificateProblem {
+    EXPIRED,
+    NOT_YET_VALID,
+    WRONG_HOST,
+    UNKNOWN_ISSUER,
+    OTHER
+  }
+
   private final Reason reason;
+  private final CertificateProblem certificateProblem;
 
   public OutboundFailure(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  public OutboundFailure(Reason reason, String message, CertificateProblem certificateProblem) {
     super(message, null, false, false);
     this.reason = reason;
+    this.certificateProblem = certificateProblem;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /** The certificate problem that failed the TLS handshake, or null. */
+  public CertificateProblem certificateProblem() {
+    return certificateProblem;
   }
 }

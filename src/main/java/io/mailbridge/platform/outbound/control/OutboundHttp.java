@@ -12,7 +12,10 @@ import java.net.Proxy;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpHeaders;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,18 +83,34 @@ public class OutboundHttp {
       OutboundLimits limits,
       Map<String, String> headers)
       throws OutboundFailure {
-    return measured(call, () -> follow(uri, policy, limits, headers));
+    return measured(call, () -> follow(uri, policy, limits, headers, null));
+  }
+
+  /** GETs a document trusting these certificate authorities besides the JVM's. */
+  public OutboundResponse get(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers,
+      OutboundTrust trust)
+      throws OutboundFailure {
+    return measured(call, () -> follow(uri, policy, limits, headers, trust));
   }
 
   private OutboundResponse follow(
-      URI uri, OutboundPolicy policy, OutboundLimits limits, Map<String, String> headers)
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers,
+      OutboundTrust trust)
       throws OutboundFailure {
     long deadline = System.nanoTime() + limits.timeout().toNanos();
     URI current = uri;
     for (int hop = 0; ; hop++) {
       HostRule rule = admit(current, policy);
       Request.Builder request = request(current, headers).get();
-      OutboundResponse response = send(request, current, rule, limits, deadline);
+      OutboundResponse response = send(request, current, rule, limits, deadline, trust);
       if (!isRedirect(response.status())) {
         return response;
       }
@@ -117,13 +136,26 @@ public class OutboundHttp {
       Map<String, String> headers,
       byte[] body)
       throws OutboundFailure {
+    return post(call, uri, policy, limits, headers, body, null);
+  }
+
+  /** POSTs a body trusting these certificate authorities besides the JVM's (null: the JVM's). */
+  public OutboundResponse post(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers,
+      byte[] body,
+      OutboundTrust trust)
+      throws OutboundFailure {
     return measured(
         call,
         () -> {
           long deadline = System.nanoTime() + limits.timeout().toNanos();
           HostRule rule = admit(uri, policy);
           Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
-          return send(request, uri, rule, limits, deadline);
+          return send(request, uri, rule, limits, deadline, trust);
         });
   }
 
@@ -162,8 +194,16 @@ public class OutboundHttp {
    * addresses it actually uses.
    */
   public void checkDestination(URI uri, OutboundPolicy policy) throws OutboundFailure {
+    addressesOf(uri, policy);
+  }
+
+  /**
+   * The addresses a call to this URL would connect to, after the same checks (scheme, allow-list,
+   * address rule): for a diagnosis that reports resolution and connection as steps of their own.
+   */
+  public List<InetAddress> addressesOf(URI uri, OutboundPolicy policy) throws OutboundFailure {
     HostRule rule = admit(uri, policy);
-    addresses.resolve(hostOf(uri), rule.privateAddress());
+    return addresses.resolve(hostOf(uri), rule.privateAddress());
   }
 
   /**
@@ -236,29 +276,49 @@ public class OutboundHttp {
   }
 
   private OutboundResponse send(
-      Request.Builder request, URI uri, HostRule rule, OutboundLimits limits, long deadline)
+      Request.Builder request,
+      URI uri,
+      HostRule rule,
+      OutboundLimits limits,
+      long deadline,
+      OutboundTrust trust)
       throws OutboundFailure {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw timedOut(uri);
     }
-    Call call =
+    OkHttpClient.Builder builder =
         client
             .newBuilder()
             .dns(rule.privateAddress() ? anyAddress : publicOnly)
-            .callTimeout(Duration.ofMillis(Math.max(1, left / 1_000_000)))
-            .build()
-            .newCall(request.build());
+            .callTimeout(Duration.ofMillis(Math.max(1, left / 1_000_000)));
+    if (trust != null) {
+      builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+    }
+    Call call = builder.build().newCall(request.build());
     try (Response response = call.execute()) {
+      List<X509Certificate> peer = new ArrayList<>();
+      if (response.handshake() != null) {
+        for (Certificate certificate : response.handshake().peerCertificates()) {
+          if (certificate instanceof X509Certificate x509) {
+            peer.add(x509);
+          }
+        }
+      }
       return new OutboundResponse(
           uri,
           response.code(),
           HttpHeaders.of(response.headers().toMultimap(), (name, value) -> true),
-          readCapped(response.body(), uri, limits));
+          readCapped(response.body(), uri, limits),
+          List.copyOf(peer));
     } catch (IOException e) {
       OutboundFailure refused = refusal(e);
       if (refused != null) {
         throw refused;
+      }
+      OutboundFailure tls = CertificateFailures.of(uri, e);
+      if (tls != null) {
+        throw tls;
       }
       if (Thread.currentThread().isInterrupted()) {
         throw new OutboundFailure(Reason.FAILED, "Interrupted while calling " + uri.getHost());
