@@ -36,7 +36,8 @@ public class AdminConnectionsResource {
     }
     List<MailboxConnection> rows = connections.pageOfOrg(caller.orgId(), cursor, limit + 1);
     boolean more = rows.size() > limit;
-    List<ConnectionView> items = rows.stream().limit(limit).map(ConnectionView::of).toList();
+    List<ConnectionView> items =
+        rows.stream().limit(limit).map(c -> ConnectionView.of(c, connections.canSend(c))).toList();
     return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
   }
 

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * A connected mailbox as its user or an admin sees it; never a token. {@code reconnect} is the
- * start path when the connection needs its user to consent again.
+ * start path when the connection needs its user to consent again, or when reconnecting would let
+ * Mailbridge send from it ({@code canSend} false: connected before sending was asked for).
  */
 public record ConnectionView(
     String id,
@@ -19,9 +20,10 @@ public record ConnectionView(
     String state,
     Instant createdAt,
     Instant lastUsedAt,
+    boolean canSend,
     String reconnect) {
 
-  static ConnectionView of(MailboxConnection c) {
+  static ConnectionView of(MailboxConnection c, boolean canSend) {
     return new ConnectionView(
         c.id(),
         c.userId(),
@@ -31,7 +33,8 @@ public record ConnectionView(
         c.state().name().toLowerCase(Locale.ROOT),
         c.createdAt(),
         c.lastUsedAt(),
-        c.state() == ConnectionState.REAUTH_REQUIRED
+        canSend,
+        c.state() == ConnectionState.REAUTH_REQUIRED || !canSend
             ? "/api/oauth/" + c.provider().pathName() + "/start"
             : null);
   }

@@ -91,7 +91,7 @@ public class ConnectionRefresh {
       providerRefreshes.incrementAndGet();
       TokenGrant grant;
       try {
-        grant = provider.refresh(app, seen.refreshToken(), seen.tenantId());
+        grant = provider.refresh(app, seen.refreshToken(), seen.tenantId(), seen.scopes());
       } catch (TokenEndpointError refused) {
         if (refused.invalidGrant() || seen.refreshToken() == null) {
           settled = store.markReauthRequired(seen.id(), owner);

@@ -33,7 +33,8 @@ public class ConnectionTokenStore {
       Instant accessExpiresAt,
       String refreshToken,
       long grantVersion,
-      Instant lastUsedAt) {
+      Instant lastUsedAt,
+      java.util.List<String> scopes) {
 
     @Override
     public String toString() {
@@ -59,7 +60,8 @@ public class ConnectionTokenStore {
         c.accessExpiresAt(),
         c.refreshToken(),
         c.grantVersion(),
-        c.lastUsedAt());
+        c.lastUsedAt(),
+        c.scopes());
   }
 
   /**

@@ -21,6 +21,7 @@ public class MailboxConnections {
 
   @PersistenceContext EntityManager em;
   @Inject BlindIndex blindIndex;
+  @Inject OAuthProviders providers;
 
   Clock clock = Clock.systemUTC();
 
@@ -40,6 +41,22 @@ public class MailboxConnections {
       throw new NotFound("Mailbox " + id);
     }
     return connection;
+  }
+
+  /** Whether the connection was granted what sending mail needs (older ones may lack it). */
+  public boolean canSend(MailboxConnection connection) {
+    return providers.of(connection.provider()).canSend(connection.scopes());
+  }
+
+  /**
+   * Refuses sending from a connection that lacks the permission, before any provider call; 404 for
+   * another org's id.
+   */
+  public void requireSending(String orgId, String id) {
+    MailboxConnection connection = inOrg(orgId, id);
+    if (!canSend(connection)) {
+      throw new MailboxCannotSend(connection.address());
+    }
   }
 
   /** A connection of the org without its tokens; 404 for another org's id. */

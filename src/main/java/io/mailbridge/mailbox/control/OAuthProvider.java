@@ -24,14 +24,30 @@ public interface OAuthProvider {
   /** Whether a granted scope string stands for this required scope (providers spell them apart). */
   boolean grants(List<String> granted, String required);
 
+  /**
+   * The scopes sending mail needs beyond {@link #requiredScopes()}: asked for, but a connection
+   * made before they were asked lacks them and must be connected again to send.
+   */
+  default List<String> sendingScopes() {
+    return List.of();
+  }
+
+  /** Whether a connection with these granted scopes may send mail. */
+  default boolean canSend(List<String> granted) {
+    return sendingScopes().stream().allMatch(s -> grants(granted, s));
+  }
+
   URI authorizationUrl(
       ProviderApp app, String redirectUri, String state, String codeChallenge, String nonce);
 
   TokenGrant exchangeCode(ProviderApp app, String code, String codeVerifier, String redirectUri)
       throws TokenEndpointError, OutboundFailure;
 
-  /** Refreshes; the tenant is the connection's (Microsoft), null for Google. */
-  TokenGrant refresh(ProviderApp app, String refreshToken, String tenantId)
+  /**
+   * Refreshes; the tenant is the connection's (Microsoft), null for Google. {@code granted} are the
+   * connection's granted scopes: a refresh must not ask for more than the user consented to.
+   */
+  TokenGrant refresh(ProviderApp app, String refreshToken, String tenantId, List<String> granted)
       throws TokenEndpointError, OutboundFailure;
 
   /** Verifies the ID token of a code exchange and checks the account against the org's rules. */

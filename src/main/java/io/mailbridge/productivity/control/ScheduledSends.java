@@ -112,6 +112,8 @@ public class ScheduledSends {
       throw new InvalidField("recordIds", "at most " + MAX_RECORDS + " records");
     }
     ConnectedMailbox mailbox = sendingMailbox(owner, draft.mailboxId());
+    // Refused now rather than failing at the send time: only the rep can give the permission.
+    connections.requireSending(owner.orgId(), mailbox.id());
     // Checked now, so a wrong record is the rep's answer here and not a surprise after sending.
     activities.linkTargets(owner.orgId(), records);
     OutgoingMessage message =

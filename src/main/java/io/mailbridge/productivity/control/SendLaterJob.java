@@ -68,6 +68,9 @@ public class SendLaterJob implements JobHandler {
     MailboxAccess mailbox;
     try {
       mailbox = mailboxes.connection(taken.orgId(), taken.mailboxId());
+      // A connection without the permission to send is refused by the provider every time; it
+      // fails at once (MailboxCannotSend parks) with the sentence that tells the rep what to do.
+      connections.requireSending(taken.orgId(), taken.mailboxId());
       send(mailbox, taken);
     } catch (DomainProblem problem) {
       if (isPermanent(problem)) {

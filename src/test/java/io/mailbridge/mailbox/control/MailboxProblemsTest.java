@@ -17,6 +17,7 @@ class MailboxProblemsTest {
     assertAnswer(
         409, "mailbox_reauth_required", new MailboxReauthRequired("ended", "/api/oauth/x/start"));
     assertAnswer(409, "mailbox_not_connected", new MailboxNotConnected("connect first"));
+    assertAnswer(409, "mailbox_cannot_send", new MailboxCannotSend("rep@contoso.example"));
     assertAnswer(409, "provider_not_configured", new ProviderNotConfigured("not set up"));
     assertAnswer(503, "graph_busy", new ProviderBusy("graph_busy", "busy", Duration.ofSeconds(7)));
     assertAnswer(503, "provider_unavailable", new ProviderUnreachable("provider_unavailable", "x"));
@@ -52,6 +53,7 @@ class MailboxProblemsTest {
     assertEquals(Next.BACK_OFF, RetryDecision.of(new ProviderTimeout("graph_timeout", "")).next());
     assertTrue(RetryDecision.of(new MailboxReauthRequired("ended", "/start")).parks());
     assertTrue(RetryDecision.of(new MailboxNotConnected("connect")).parks());
+    assertTrue(RetryDecision.of(new MailboxCannotSend("rep@contoso.example")).parks());
     assertEquals(
         Next.BACK_OFF, RetryDecision.of(new ProviderRefused("graph_error", "answered 500")).next());
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxCannotSend;
+import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
@@ -40,6 +42,7 @@ class SendLaterJobTest {
   private DomainProblem lookupFailure = null;
   private int attempts = 1;
   private boolean taken = true;
+  private boolean mayNotSend = false;
 
   private SendLaterJob job() {
     SendLaterJob job = new SendLaterJob();
@@ -78,6 +81,15 @@ class SendLaterJobTest {
           @Override
           public MailboxAccess connection(String orgId, String mailboxId) {
             return new MailboxAccess(MailboxKind.GRAPH, orgId, mailboxId, null, () -> "token");
+          }
+        };
+    job.connections =
+        new MailboxConnections() {
+          @Override
+          public void requireSending(String orgId, String id) {
+            if (mayNotSend) {
+              throw new MailboxCannotSend("rep@contoso.example");
+            }
           }
         };
     MessageSender sender =
@@ -125,6 +137,20 @@ class SendLaterJobTest {
     job().run(claimed());
     assertEquals(List.of(MID), sentItems);
     assertEquals(List.of("sent", "logged via graph"), steps);
+  }
+
+  @Test
+  void aConnectionWithoutPermissionToSendFailsAtOnceWithoutCallingTheProvider() {
+    mayNotSend = true;
+    lookupFailure = new SendRefused("x", "the provider was called");
+    sendFailure = () -> new SendRefused("x", "the provider was called");
+    assertTrue(job().run(claimed()).finished());
+    assertEquals(List.of(), sentItems);
+    assertEquals(
+        List.of(
+            "failed: Mailbridge may not send from rep@contoso.example yet: reconnect the mailbox"
+                + " to allow sending (My mailboxes → Reconnect)."),
+        steps);
   }
 
   @Test

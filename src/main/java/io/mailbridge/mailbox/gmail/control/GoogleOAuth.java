@@ -144,7 +144,8 @@ public class GoogleOAuth implements OAuthProvider {
   }
 
   @Override
-  public TokenGrant refresh(ProviderApp app, String refreshToken, String tenantId)
+  public TokenGrant refresh(
+      ProviderApp app, String refreshToken, String tenantId, List<String> granted)
       throws TokenEndpointError, OutboundFailure {
     if (refreshToken == null) {
       throw new TokenEndpointError(400, "invalid_grant", "no refresh token is stored");

@@ -42,6 +42,12 @@ public class MicrosoftOAuth implements OAuthProvider {
   static final List<String> DATA_SCOPES =
       List.of(GRAPH + "Mail.ReadWrite.Shared", GRAPH + "User.Read");
 
+  /**
+   * {@code sendMail} needs it (send later). Asked for but not required: connections made before it
+   * was asked lack it, and a refresh never asks for a scope the connection was not granted.
+   */
+  static final String SEND_SCOPE = GRAPH + "Mail.Send";
+
   private static final List<String> IDENTITY =
       List.of("openid", "email", "profile", "offline_access");
   private static final Pattern GUID =
@@ -83,12 +89,32 @@ public class MicrosoftOAuth implements OAuthProvider {
   public List<String> requestedScopes() {
     List<String> scopes = new java.util.ArrayList<>(IDENTITY);
     scopes.addAll(DATA_SCOPES);
+    scopes.add(SEND_SCOPE);
     return scopes;
   }
 
   @Override
   public List<String> requiredScopes() {
     return DATA_SCOPES;
+  }
+
+  @Override
+  public List<String> sendingScopes() {
+    return List.of(SEND_SCOPE);
+  }
+
+  /**
+   * What a refresh asks for: the identity and required scopes (every connection was granted them)
+   * and the optional ones only when this connection was granted them, since Entra refuses a refresh
+   * that asks for a scope the user never consented to.
+   */
+  List<String> refreshScopes(List<String> granted) {
+    List<String> scopes = new java.util.ArrayList<>(IDENTITY);
+    scopes.addAll(DATA_SCOPES);
+    if (grants(granted == null ? List.of() : granted, SEND_SCOPE)) {
+      scopes.add(SEND_SCOPE);
+    }
+    return scopes;
   }
 
   /** Entra answers Graph scopes with or without the resource prefix, in any case. */
@@ -157,7 +183,8 @@ public class MicrosoftOAuth implements OAuthProvider {
   }
 
   @Override
-  public TokenGrant refresh(ProviderApp app, String refreshToken, String tenantId)
+  public TokenGrant refresh(
+      ProviderApp app, String refreshToken, String tenantId, List<String> granted)
       throws TokenEndpointError, OutboundFailure {
     if (refreshToken == null) {
       throw new TokenEndpointError(400, "invalid_grant", "no refresh token is stored");
@@ -166,7 +193,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     Map<String, String> form = new LinkedHashMap<>(credentials.clientAuthentication(app, url));
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
-    form.put("scope", String.join(" ", requestedScopes()));
+    form.put("scope", String.join(" ", refreshScopes(granted)));
     return tokens.requestTokens(REFRESH, URI.create(url), form, policy());
   }
 
