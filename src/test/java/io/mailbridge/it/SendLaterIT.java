@@ -3,6 +3,7 @@ package io.mailbridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.providers.FakeProviders;
@@ -308,6 +309,115 @@ class SendLaterIT {
     assertEquals("SENT", get(s, sooner).getString("state"));
     assertEquals("CANCELLED", get(s, cancelled).getString("state"));
     assertEquals("SCHEDULED", get(s, later).getString("state"));
+  }
+
+  private static final String CANNOT_SEND =
+      " yet: reconnect the mailbox to allow sending (My mailboxes → Reconnect).";
+
+  @Test
+  void aMicrosoftConnectionMadeBeforeMailSendIsRefusedUntilReconnected() throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("before-send");
+    // Connected before Mailbridge asked for Mail.Send: the consent granted what was asked then.
+    fake()
+        .grantedScopes
+        .put(
+            account,
+            "openid email profile offline_access https://graph.microsoft.com/Mail.ReadWrite.Shared"
+                + " https://graph.microsoft.com/User.Read");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "microsoft", account);
+    String nora = testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA);
+    Setup s = new Setup(org, account, mailboxId, nora);
+    JsonObject listed = mailbox(s);
+    assertFalse(listed.getBoolean("canSend"), listed.toString());
+    assertEquals("/api/oauth/microsoft/start", listed.getString("reconnect"), listed.toString());
+
+    ApiClient.Reply refused = schedule(s, Instant.now(), draft(account, "Too early", ""), nora);
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("mailbox_cannot_send", refused.error());
+    assertEquals(
+        "Mailbridge may not send from " + account + CANNOT_SEND,
+        refused.json().getString("message"));
+    assertEquals(
+        0, api().get("/api/scheduled-sends", org.repToken()).json().getJsonArray("items").size());
+
+    // Its token runs out: the refresh asks only what was granted (the fake Entra, like Entra,
+    // refuses a refresh asking for more with invalid_grant, which would end the connection).
+    raw.update(
+        "UPDATE mailbox_connection SET access_expires_at = ? WHERE id = ?",
+        SqlTime.utc(Instant.now().minusSeconds(60)),
+        mailboxId);
+    // Were Mailbridge to call sendMail anyway, the fake Graph refuses the token without Mail.Send.
+    int denied = fake().graphSendsDenied.get();
+    io.mailbridge.mailbox.control.SendRefused byGraph =
+        assertThrows(
+            io.mailbridge.mailbox.control.SendRefused.class,
+            () ->
+                senders
+                    .of(io.mailbridge.mailbox.control.MailboxKind.GRAPH)
+                    .orElseThrow()
+                    .send(
+                        mailboxes.connection(org.rep().orgId(), mailboxId),
+                        "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(denied + 1, fake().graphSendsDenied.get(), byGraph.getMessage());
+    assertEquals("active", mailbox(s).getString("state"), "the refresh was not refused");
+    assertFalse(mailbox(s).getBoolean("canSend"));
+
+    // The rep reconnects (My mailboxes → Reconnect), now granting everything asked, Mail.Send too.
+    fake().grantedScopes.remove(account);
+    assertEquals(mailboxId, OAuthOrgs.connect(base(), org.repToken(), "microsoft", account));
+    listed = mailbox(s);
+    assertTrue(listed.getBoolean("canSend"), listed.toString());
+    assertTrue(listed.isNull("reconnect"), listed.toString());
+    int sendMailCalls = sendMailRequests();
+    String subject = "Now allowed " + UUID.randomUUID();
+    ApiClient.Reply created = schedule(s, Instant.now(), draft(account, subject, ""), nora);
+    assertEquals(201, created.status(), created.body());
+    drain();
+    JsonObject sent = get(s, created.json().getString("id"));
+    assertEquals("SENT", sent.getString("state"), sent.toString());
+    assertEquals(List.of(sent.getString("messageId")), fake().graphSentMessageIds(account), "once");
+    assertEquals(sendMailCalls + 1, sendMailRequests());
+  }
+
+  @Test
+  void aSendScheduledBeforeTheConnectionLostSendingFailsAtOnceWithoutCallingGraph()
+      throws Exception {
+    Setup s = setup("microsoft");
+    String id =
+        schedule(s, Instant.now(), draft(s.account(), "Scheduled earlier", ""))
+            .json()
+            .getString("id");
+    // As a send scheduled on a connection from before Mail.Send was asked for: its scopes lack it.
+    raw.update(
+        "UPDATE mailbox_connection SET scopes = ? WHERE id = ?",
+        "https://graph.microsoft.com/mail.readwrite.shared https://graph.microsoft.com/user.read",
+        s.mailboxId());
+    int sendMailCalls = sendMailRequests();
+    drain();
+    JsonObject failed = get(s, id);
+    assertEquals("FAILED", failed.getString("state"), failed.toString());
+    assertEquals(
+        "Mailbridge may not send from " + s.account() + CANNOT_SEND,
+        failed.getString("problem"),
+        failed.toString());
+    assertEquals(1, failed.getInt("attempts"), "not retried");
+    assertEquals(sendMailCalls, sendMailRequests(), "Graph was not called");
+    assertEquals(List.of(), fake().graphSentMessageIds(s.account()));
+  }
+
+  private JsonObject mailbox(Setup s) {
+    return OAuthOrgs.mailboxes(api(), s.org().repToken()).stream()
+        .filter(m -> m.getString("id").equals(s.mailboxId()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static int sendMailRequests() {
+    return (int)
+        fake().graphRequests.stream()
+            .filter(r -> r.startsWith("POST ") && r.contains("/sendMail"))
+            .count();
   }
 
   @Test

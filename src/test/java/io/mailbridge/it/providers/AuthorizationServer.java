@@ -174,8 +174,10 @@ final class AuthorizationServer {
       return;
     }
     String grantId = UUID.randomUUID().toString();
+    String granted = grantedScopeAnswer(provider, code.scopes());
+    fake.grantScopes.put(grantId, granted);
     JsonObjectBuilder answer = tokens(provider, clientId, code.account(), grantId, true);
-    answer.add("scope", grantedScopeAnswer(provider, code.scopes()));
+    answer.add("scope", granted);
     answer.add("id_token", idToken(provider, clientId, code));
     send(exchange, 200, answer.build().toString());
   }
@@ -200,6 +202,20 @@ final class AuthorizationServer {
       send(exchange, 400, error("invalid_grant", "Token has been expired or revoked."));
       return;
     }
+    String consented =
+        fake.grantScopes.getOrDefault(
+            token.grantId(),
+            "https://graph.microsoft.com/mail.readwrite.shared https://graph.microsoft.com/user.read");
+    if (provider.equals("microsoft") && !withinConsent(form.get("scope"), consented)) {
+      // Entra refuses a refresh that asks for a scope the user never consented to.
+      send(
+          exchange,
+          400,
+          error(
+              "invalid_grant",
+              "AADSTS65001: The user or administrator has not consented to use the application."));
+      return;
+    }
     boolean rotate = fake.rotateRefreshTokens;
     if (rotate) {
       fake.refreshTokens.remove(presented);
@@ -209,13 +225,40 @@ final class AuthorizationServer {
         "scope",
         provider.equals("google")
             ? "openid https://www.googleapis.com/auth/userinfo.email " + FakeProviders.GMAIL_MODIFY
-            : "https://graph.microsoft.com/mail.readwrite.shared https://graph.microsoft.com/user.read");
+            : consented);
     send(exchange, 200, answer.build().toString());
+  }
+
+  /** Whether every scope asked (identity scopes aside) is one the grant was consented. */
+  static boolean withinConsent(String asked, String consented) {
+    java.util.Set<String> given = new java.util.HashSet<>();
+    for (String scope : consented.split(" ")) {
+      given.add(bareGraphScope(scope));
+    }
+    for (String scope : String.valueOf(asked).split(" ")) {
+      String bare = bareGraphScope(scope);
+      if (!java.util.Set.of("openid", "email", "profile", "offline_access").contains(bare)
+          && !given.contains(bare)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String bareGraphScope(String scope) {
+    String lower = scope.toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("https://graph.microsoft.com/")
+        ? lower.substring("https://graph.microsoft.com/".length())
+        : lower;
   }
 
   JsonObjectBuilder tokens(
       String provider, String clientId, String account, String grantId, boolean withRefresh) {
     String access = "ya29." + UUID.randomUUID();
+    String scp = fake.grantScopes.get(grantId);
+    if (provider.equals("microsoft") && scp != null) {
+      fake.accessTokenScopes.put(access, scp);
+    }
     Instant expires = Instant.now().plusSeconds(fake.accessTokenSeconds);
     fake.accessTokens.put(access, new Token(provider, clientId, account, grantId, expires));
     JsonObjectBuilder answer =

@@ -110,12 +110,13 @@ final class EntraEndpoints {
     // fake.authorization.tokens in upn
     Object username = assertion.getClaim("preferred_username");
     String account = String.valueOf(username != null ? username : assertion.getClaim("upn"));
+    String grantId = UUID.randomUUID().toString();
+    String granted =
+        "https://graph.microsoft.com/Mail.ReadWrite.Shared https://graph.microsoft.com/User.Read";
+    fake.grantScopes.put(grantId, granted);
     JsonObjectBuilder answer =
-        fake.authorization.tokens(
-            "microsoft", clientId, account, UUID.randomUUID().toString(), true);
-    answer.add(
-        "scope",
-        "https://graph.microsoft.com/Mail.ReadWrite.Shared https://graph.microsoft.com/User.Read");
+        fake.authorization.tokens("microsoft", clientId, account, grantId, true);
+    answer.add("scope", granted);
     send(exchange, 200, answer.build().toString());
   }
 

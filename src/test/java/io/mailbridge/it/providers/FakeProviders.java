@@ -69,6 +69,16 @@ public final class FakeProviders {
   public final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
   public final Map<String, RSAPublicKey> clientCertificates = new ConcurrentHashMap<>();
 
+  /**
+   * Entra's {@code scp} of each Microsoft access token (lower-cased, space-separated): what its
+   * grant was consented; the fake Graph refuses {@code sendMail} without {@code mail.send}. The
+   * fake's tokens stay opaque, so the claim is kept here instead of inside the token.
+   */
+  public final Map<String, String> accessTokenScopes = new ConcurrentHashMap<>();
+
+  /** The scopes each grant (by grant id) was consented, as the token endpoint answered them. */
+  public final Map<String, String> grantScopes = new ConcurrentHashMap<>();
+
   /** Scopes an account grants on the consent screen, when not everything that was asked. */
   public final Map<String, String> grantedScopes = new ConcurrentHashMap<>();
 
@@ -517,6 +527,9 @@ public final class FakeProviders {
    * Retry-After), as a brief outage would.
    */
   public final AtomicInteger graphSendOutages = new AtomicInteger();
+
+  /** How many {@code sendMail} calls were refused for a token without {@code Mail.Send}. */
+  public final AtomicInteger graphSendsDenied = new AtomicInteger();
 
   /** The Message-IDs of an account's Sent Items, in the order sent (duplicates show twice). */
   public List<String> graphSentMessageIds(String account) {

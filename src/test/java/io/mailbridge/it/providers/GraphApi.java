@@ -134,6 +134,19 @@ final class GraphApi {
           graphError("InvalidAuthenticationToken", "Access token validation failure."));
       return;
     }
+    String scp =
+        fake.accessTokenScopes.getOrDefault(
+            exchange.getRequestHeaders().getFirst("Authorization").substring(7), "");
+    if (java.util.Arrays.stream(scp.split(" "))
+        .map(AuthorizationServer::bareGraphScope)
+        .noneMatch("mail.send"::equals)) {
+      fake.graphSendsDenied.incrementAndGet();
+      send(
+          exchange,
+          403,
+          graphError("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
+      return;
+    }
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     if (!"POST".equals(exchange.getRequestMethod())
         || type == null
