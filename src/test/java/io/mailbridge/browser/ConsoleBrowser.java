@@ -1,22 +1,18 @@
 package io.mailbridge.browser;
 
-import io.mailbridge.itsupport.MachineRequirement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -24,55 +20,36 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * server under test (so the OAuth callbacks, which name it, come back to this browser with its
  * cookies), downloads land in a directory of their own, and pages can be photographed.
  */
-public final class ConsoleBrowser implements AutoCloseable {
+public final class ConsoleBrowser extends HeadlessChromium {
 
-  private final ChromeDriver driver;
-  private final Path profile;
   private final Path downloads;
 
   /** A browser in which {@code publicHost} is the server at 127.0.0.1:{@code port}. */
   public ConsoleBrowser(String publicHost, int port) {
-    if (!MachineRequirement.CHROMIUM.isPresent()) {
-      throw new IllegalStateException(
-          "ConsoleBrowser needs " + MachineRequirement.CHROMIUM.need() + "; mark the test @Needs");
-    }
-    try {
-      profile = Files.createTempDirectory("mailbridge-console");
-      downloads = Files.createDirectories(profile.resolve("downloads"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(TaskPaneBrowser.CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,800",
-        "--host-resolver-rules=MAP " + publicHost + " 127.0.0.1:" + port,
-        "--user-data-dir=" + profile);
-    options.setExperimentalOption(
-        "prefs",
-        Map.of(
-            "download.default_directory",
-            downloads.toString(),
-            "download.prompt_for_download",
-            false));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(TaskPaneBrowser.CHROMEDRIVER.toFile())
-            .build();
-    driver = new ChromeDriver(service, options);
+    super(
+        "mailbridge-console",
+        List.of(
+            "--window-size=1280,800",
+            "--host-resolver-rules=MAP " + publicHost + " 127.0.0.1:" + port),
+        profile ->
+            Map.of(
+                "download.default_directory",
+                downloadsOf(profile).toString(),
+                "download.prompt_for_download",
+                false));
+    downloads = downloadsOf(profile);
     viewport(1280, 800);
     driver.executeCdpCommand(
         "Browser.setDownloadBehavior",
         Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+  }
+
+  private static Path downloadsOf(Path profile) {
+    try {
+      return Files.createDirectories(profile.resolve("downloads"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The page's viewport in CSS pixels (the window around it does not count). */
@@ -85,33 +62,6 @@ public final class ConsoleBrowser implements AutoCloseable {
   /** Empties the HTTP cache, so the next load fetches everything as a first visit does. */
   public void forgetCache() {
     driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
-  }
-
-  public WebDriver driver() {
-    return driver;
-  }
-
-  public void open(String url) {
-    driver.get(url);
-  }
-
-  public Object script(String source, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(source, args);
-  }
-
-  public WebElement visible(String css) {
-    return until(
-        d ->
-            d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed)
-                .findFirst()
-                .orElse(null));
-  }
-
-  public void click(String css) {
-    WebElement element = visible(css);
-    script("arguments[0].scrollIntoView({block: 'center'});", element);
-    element.click();
   }
 
   public void type(String css, String text) {
@@ -133,6 +83,7 @@ public final class ConsoleBrowser implements AutoCloseable {
   }
 
   /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
+  @Override
   public <T> T until(Function<WebDriver, T> condition) {
     try {
       return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition::apply);
@@ -168,18 +119,5 @@ public final class ConsoleBrowser implements AutoCloseable {
             return null;
           }
         });
-  }
-
-  @Override
-  public void close() {
-    try {
-      driver.quit();
-    } finally {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
-        // A temporary profile left behind is harmless.
-      }
-    }
   }
 }

@@ -1,36 +1,20 @@
 package io.mailbridge.browser;
 
-import io.mailbridge.itsupport.MachineRequirement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/**
- * Debian's Chromium through Debian's chromedriver (Selenium never downloads a driver), with the
- * test's fake Office.js injected into the task pane before any page script runs.
- */
-public final class TaskPaneBrowser implements AutoCloseable {
+/** The task pane's browser: the test's fake Office.js injected before any page script runs. */
+public final class TaskPaneBrowser extends HeadlessChromium {
 
-  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-  private final ChromeDriver driver;
-  private final Path profile;
   private final List<String> injected = new java.util.ArrayList<>();
 
   public TaskPaneBrowser() {
@@ -41,38 +25,16 @@ public final class TaskPaneBrowser implements AutoCloseable {
    * A browser in which each of {@code loopbackNames} resolves to 127.0.0.1 (a test's own sites).
    */
   public TaskPaneBrowser(List<String> loopbackNames) {
-    if (!MachineRequirement.CHROMIUM.isPresent()) {
-      // A test that opens a browser declares it with @Needs(CHROMIUM) and never gets here.
-      throw new IllegalStateException(
-          "TaskPaneBrowser needs " + MachineRequirement.CHROMIUM.need() + "; mark the test @Needs");
-    }
-    try {
-      profile = Files.createTempDirectory("mailbridge-chromium");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-popup-blocking",
-        // The real office.js must not load (and must not stall the page on a closed network).
-        "--host-resolver-rules=MAP appsforoffice.microsoft.com 127.0.0.1:9"
-            + loopbackNames.stream()
-                .map(name -> ", MAP " + name + " 127.0.0.1")
-                .reduce("", String::concat),
-        "--user-data-dir=" + profile);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    driver = new ChromeDriver(service, options);
+    super(
+        "mailbridge-chromium",
+        List.of(
+            "--disable-popup-blocking",
+            // The real office.js must not load (and must not stall the page on a closed network).
+            "--host-resolver-rules=MAP appsforoffice.microsoft.com 127.0.0.1:9"
+                + loopbackNames.stream()
+                    .map(name -> ", MAP " + name + " 127.0.0.1")
+                    .reduce("", String::concat)),
+        profile -> Map.of());
   }
 
   /**
@@ -96,38 +58,11 @@ public final class TaskPaneBrowser implements AutoCloseable {
             .get("identifier"));
   }
 
-  public void open(String url) {
-    driver.get(url);
-  }
-
-  public WebDriver driver() {
-    return driver;
-  }
-
-  public Object script(String source, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(source, args);
-  }
-
-  public WebElement visible(String css) {
-    return until(
-        d ->
-            d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed)
-                .findFirst()
-                .orElse(null));
-  }
-
-  /** Clicks like a person: the element scrolled to the middle of the pane first. */
-  public void click(String css) {
-    WebElement element = visible(css);
-    script("arguments[0].scrollIntoView({block: 'center'});", element);
-    element.click();
-  }
-
   public String textOf(String css) {
     return driver.findElement(By.cssSelector(css)).getText();
   }
 
+  @Override
   public <T> T until(Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
   }
@@ -151,19 +86,6 @@ public final class TaskPaneBrowser implements AutoCloseable {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      driver.quit();
-    } finally {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
-        // A temporary profile left behind is harmless.
-      }
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.mailbridge.itsupport;
 
-import io.mailbridge.browser.TaskPaneBrowser;
+import io.mailbridge.browser.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +17,7 @@ public enum MachineRequirement {
       "apt-get install chromium chromium-driver") {
     @Override
     Optional<String> absence() {
-      return notExecutable(TaskPaneBrowser.CHROMIUM, TaskPaneBrowser.CHROMEDRIVER);
+      return notExecutable(HeadlessChromium.CHROMIUM, HeadlessChromium.CHROMEDRIVER);
     }
   },
   POSTGRESQL(
