@@ -130,11 +130,13 @@ class JobQueueIT {
   @Test
   void anExpiredLeaseIsClaimedAgainAndTheLateOwnerCannotFinish() throws Exception {
     String id = store.enqueue(NewJob.of(CountingJobHandler.KIND, null, "lease"));
-    ClaimedJob dead = claimUntil(id, "it-dead-node", Duration.ofMillis(300));
+    // Long enough that the "too early" claim below never outlives it on a slow machine (a 300 ms
+    // lease once expired before that claim under CI load).
+    ClaimedJob dead = claimUntil(id, "it-dead-node", Duration.ofSeconds(3));
     assertEquals("it-dead-node", store.find(id).orElseThrow().leaseOwner());
     assertEquals(0, claimSpecific(id, "it-too-early"), "a live lease is respected");
 
-    Thread.sleep(600);
+    Thread.sleep(3_300);
     ClaimedJob rescued = claimUntil(id, "it-rescuer", Duration.ofMinutes(1));
     assertEquals(2, rescued.attempt());
     assertFalse(
