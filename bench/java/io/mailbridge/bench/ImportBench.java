@@ -117,7 +117,9 @@ public final class ImportBench {
   }
 
   static void waitUntilReady(HttpClient http, String base) throws Exception {
-    for (int i = 0; i < 240; i++) {
+    // Two minutes by default; a busy machine may need -Dbench.ready-seconds=600.
+    int tries = Integer.getInteger("bench.ready-seconds", 120) * 2;
+    for (int i = 0; i < tries; i++) {
       try {
         HttpResponse<String> ready =
             http.send(

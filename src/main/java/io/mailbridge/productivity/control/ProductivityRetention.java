@@ -1,0 +1,180 @@
+package io.mailbridge.productivity.control;
+
+import io.mailbridge.platform.audit.control.AuditLog;
+import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.JobHandler;
+import io.mailbridge.platform.jobs.control.JobOutcome;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.jobs.control.NewJob;
+import io.mailbridge.productivity.entity.ScheduledSendState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The daily clean-up of one org's productivity data: scheduled sends that ended (sent, failed or
+ * cancelled) longer than {@code mailbridge.scheduled-sends.keep-ended} ago go with their sealed
+ * MIME, and tracked emails prepared longer than {@code mailbridge.tracking.retention} ago go with
+ * their opens and clicks. One batch per job run; the payload carries the moment age is judged from
+ * and the counts so far, so a run that resumes after a restart goes on where it stopped.
+ */
+@ApplicationScoped
+public class ProductivityRetention implements JobHandler {
+
+  public static final String RETENTION = "productivity.retention";
+  static final int BATCH = 500;
+  private static final Logger LOG = Logger.getLogger(ProductivityRetention.class.getName());
+
+  @PersistenceContext EntityManager em;
+  @Inject JobStore jobs;
+  @Inject AuditLog audit;
+
+  // A sent message is in the mailbox's Sent Items and on the CRM's timeline by then; the copy
+  // here is only needed until it is sent and logged, or to send a failed one again.
+  @Inject
+  @ConfigProperty(name = "mailbridge.scheduled-sends.keep-ended", defaultValue = "P30D")
+  Duration keepEnded;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.tracking.retention", defaultValue = "P730D")
+  Duration trackingRetention;
+
+  @Override
+  public String kind() {
+    return RETENTION;
+  }
+
+  /** The orgs that have scheduled sends or tracked emails, for the daily run to visit. */
+  public List<String> orgsWithData() {
+    TreeSet<String> orgs = new TreeSet<>();
+    orgs.addAll(
+        em.createQuery("SELECT DISTINCT s.orgId FROM ScheduledSend s", String.class)
+            .getResultList());
+    orgs.addAll(
+        em.createQuery("SELECT DISTINCT t.orgId FROM TrackedEmail t", String.class)
+            .getResultList());
+    return List.copyOf(orgs);
+  }
+
+  /** Queues the org's run judging age as of {@code asOf}; one pending run per org. */
+  public String requestFor(String orgId, Instant asOf) {
+    return jobs.enqueue(
+        NewJob.of(RETENTION, orgId, Progress.start(asOf).toPayload())
+            .dedupedBy(RETENTION + ":" + orgId));
+  }
+
+  @Override
+  public JobOutcome run(ClaimedJob job) {
+    Progress progress = Progress.parse(job.payload());
+    if (!progress.trackingStage()) {
+      int deleted = deleteEndedSends(job.orgId(), progress.asOf().minus(keepEnded));
+      return JobOutcome.continueWith(progress.withSends(deleted, deleted < BATCH).toPayload());
+    }
+    int deleted = deleteTrackedEmails(job.orgId(), progress.asOf().minus(trackingRetention));
+    Progress next = progress.withTracked(deleted);
+    if (deleted == BATCH) {
+      return JobOutcome.continueWith(next.toPayload());
+    }
+    String what =
+        next.sends()
+            + " scheduled sends that ended before "
+            + progress.asOf().minus(keepEnded)
+            + " and "
+            + next.tracked()
+            + " tracked emails prepared before "
+            + progress.asOf().minus(trackingRetention)
+            + " deleted, with their opens and clicks";
+    audit.record(job.orgId(), null, RETENTION, job.orgId(), "ok", what);
+    LOG.info(() -> "Productivity retention of org " + job.orgId() + ": " + what);
+    return JobOutcome.done();
+  }
+
+  private int deleteEndedSends(String orgId, Instant cutoff) {
+    List<String> ids =
+        em.createQuery(
+                "SELECT s.id FROM ScheduledSend s WHERE s.orgId = :org AND ((s.state = :sent"
+                    + " AND s.sentAt < :cutoff) OR (s.state IN :ended AND s.updatedAt < :cutoff))"
+                    + " ORDER BY s.updatedAt, s.id",
+                String.class)
+            .setParameter("org", orgId)
+            .setParameter("sent", ScheduledSendState.SENT)
+            .setParameter("ended", List.of(ScheduledSendState.FAILED, ScheduledSendState.CANCELLED))
+            .setParameter("cutoff", cutoff)
+            .setMaxResults(BATCH)
+            .getResultList();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return em.createQuery("DELETE FROM ScheduledSend s WHERE s.orgId = :org AND s.id IN :ids")
+        .setParameter("org", orgId)
+        .setParameter("ids", ids)
+        .executeUpdate();
+  }
+
+  private int deleteTrackedEmails(String orgId, Instant cutoff) {
+    List<String> ids =
+        em.createQuery(
+                "SELECT t.id FROM TrackedEmail t WHERE t.orgId = :org AND t.preparedAt < :cutoff"
+                    + " ORDER BY t.preparedAt, t.id",
+                String.class)
+            .setParameter("org", orgId)
+            .setParameter("cutoff", cutoff)
+            .setMaxResults(BATCH)
+            .getResultList();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    // Explicitly, not only by the foreign key's cascade: the bulk delete bypasses the entities.
+    em.createQuery("DELETE FROM TrackingEvent e WHERE e.orgId = :org AND e.trackedEmailId IN :ids")
+        .setParameter("org", orgId)
+        .setParameter("ids", ids)
+        .executeUpdate();
+    return em.createQuery("DELETE FROM TrackedEmail t WHERE t.orgId = :org AND t.id IN :ids")
+        .setParameter("org", orgId)
+        .setParameter("ids", ids)
+        .executeUpdate();
+  }
+
+  /** Where one org's run stands: {@code asOf;sends;tracked;stage}. */
+  record Progress(Instant asOf, long sends, long tracked, boolean trackingStage) {
+
+    static Progress start(Instant asOf) {
+      return new Progress(asOf.truncatedTo(ChronoUnit.SECONDS), 0, 0, false);
+    }
+
+    static Progress parse(String payload) {
+      String[] parts = payload.split(";");
+      return new Progress(
+          Instant.ofEpochSecond(Long.parseLong(parts[0])),
+          Long.parseLong(parts[1]),
+          Long.parseLong(parts[2]),
+          "tracking".equals(parts[3]));
+    }
+
+    Progress withSends(int deleted, boolean lastBatch) {
+      return new Progress(asOf, sends + deleted, tracked, lastBatch);
+    }
+
+    Progress withTracked(int deleted) {
+      return new Progress(asOf, sends, tracked + deleted, true);
+    }
+
+    String toPayload() {
+      return asOf.getEpochSecond()
+          + ";"
+          + sends
+          + ";"
+          + tracked
+          + ";"
+          + (trackingStage ? "tracking" : "sends");
+    }
+  }
+}
