@@ -4,6 +4,7 @@ import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.OrgMailbox;
 import io.mailbridge.mailbox.control.AppOnlyMailboxes;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.ImpersonatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -15,10 +16,11 @@ import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
 
 /**
- * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token),
- * or a mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}). The
- * sync job asks here before each run, so a disconnected mailbox or a user taken off the org-wide
- * list stops at once.
+ * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token), a
+ * mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}), or a
+ * mailbox of the org's Exchange server (the service account impersonating its user). The sync job
+ * asks here before each run, so a disconnected mailbox or a user taken off the org-wide list stops
+ * at once.
  */
 @ApplicationScoped
 public class CaptureTargets {
@@ -27,6 +29,7 @@ public class CaptureTargets {
   @Inject MailboxConnections connections;
   @Inject MailboxOfCaller mailboxes;
   @Inject AppOnlyMailboxes appOnly;
+  @Inject ImpersonatedMailboxes exchange;
 
   /** A mailbox to read and how; {@code gone} says why there is none any more. */
   public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {}
@@ -37,15 +40,18 @@ public class CaptureTargets {
       if (!orgWide.active()) {
         return new Target(null, null, OrgWideCapture.UNLISTED);
       }
+      boolean ews = MailboxKind.EXCHANGE.provider().equals(orgWide.provider());
       return new Target(
           new ConnectedMailbox(
               orgWide.id(),
               orgWide.orgId(),
               orgWide.ownerUserId(),
-              MailboxKind.GRAPH,
+              ews ? MailboxKind.EXCHANGE : MailboxKind.GRAPH,
               orgWide.address(),
               false),
-          appOnly.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser()),
+          ews
+              ? exchange.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser())
+              : appOnly.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser()),
           null);
     }
     Optional<ConnectedMailbox> connected =

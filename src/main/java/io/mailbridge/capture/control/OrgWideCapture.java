@@ -40,13 +40,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * lists users or names a group; each user becomes a captured mailbox with a cursor of its own, read
  * through the same sync job as connected mailboxes. Taking a user off the list stops its capture in
  * the same transaction; a group's members are read again by a job, at each change of the choice and
- * then every {@code mailbridge.capture.org-wide.members-interval}.
+ * then every {@code mailbridge.capture.org-wide.members-interval}. The users of the org's Exchange
+ * server ({@link ExchangeUsers}) are captured org-wide the same way, each provider's apart.
  */
 @ApplicationScoped
 public class OrgWideCapture {
 
   public static final String MEMBERS = "capture.org-members";
   static final String INDEX_KIND = "capture-org-mailbox";
+  static final String EWS_INDEX_KIND = "capture-org-mailbox-ews";
   static final String UNLISTED = "Taken off the org-wide capture list";
   private static final Pattern ADDRESS = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
   private static final Pattern GUID =
@@ -103,7 +105,7 @@ public class OrgWideCapture {
       tenant = null;
     }
     List<Captured> captured = new ArrayList<>();
-    for (OrgMailbox m : active(orgId)) {
+    for (OrgMailbox m : active(orgId, MailboxKind.GRAPH)) {
       CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
       captured.add(
           new Captured(
@@ -148,7 +150,7 @@ public class OrgWideCapture {
       reconcile(orgId, adminId, listed, false, now);
     } else {
       // Listed users not in the group stop now; the group's members come with the job.
-      for (OrgMailbox m : active(orgId)) {
+      for (OrgMailbox m : active(orgId, MailboxKind.GRAPH)) {
         if (!m.viaGroup()) {
           unlist(m, now);
         }
@@ -191,16 +193,40 @@ public class OrgWideCapture {
    */
   void reconcile(
       String orgId, String adminId, Map<String, String> wanted, boolean viaGroup, Instant now) {
+    Map<String, Listed> listed = new LinkedHashMap<>();
+    wanted.forEach((address, user) -> listed.put(address, new Listed(user, null)));
+    reconcile(orgId, MailboxKind.GRAPH, adminId, listed, viaGroup, now);
+  }
+
+  /**
+   * A user to capture: whom the provider reads ({@code readAs}) and whom its activities name as
+   * owner (null: the admin who listed it, kept while it stays listed).
+   */
+  record Listed(String readAs, String ownerUserId) {}
+
+  /**
+   * Makes the org's users captured by {@code kind}'s provider exactly {@code wanted} (address → how
+   * it is read) among those a group brought in ({@code viaGroup}) or those listed: new ones start
+   * their backfill, missing ones stop at once.
+   */
+  void reconcile(
+      String orgId,
+      MailboxKind kind,
+      String adminId,
+      Map<String, Listed> wanted,
+      boolean viaGroup,
+      Instant now) {
     Map<String, String> byIndex = new LinkedHashMap<>();
-    wanted.forEach((address, user) -> byIndex.put(index(orgId, address), address));
-    for (OrgMailbox m : active(orgId)) {
-      if (!byIndex.containsKey(indexOf(m)) || m.viaGroup() != viaGroup) {
+    wanted.forEach((address, user) -> byIndex.put(index(orgId, kind, address), address));
+    for (OrgMailbox m : active(orgId, kind)) {
+      if (!byIndex.containsKey(index(orgId, kind, m.address())) || m.viaGroup() != viaGroup) {
         unlist(m, now);
       }
     }
     Instant since = now.minus(Duration.ofDays(settings.of(orgId).backfillDays()));
     for (Map.Entry<String, String> e : byIndex.entrySet()) {
       String address = e.getValue();
+      Listed how = wanted.get(address);
       OrgMailbox m =
           em.createQuery(
                   "SELECT m FROM OrgMailbox m WHERE m.orgId = :org AND m.addressIndex = :index",
@@ -211,22 +237,20 @@ public class OrgWideCapture {
               .findFirst()
               .orElse(null);
       if (m == null) {
-        m = new OrgMailbox(orgId, e.getKey(), address, now);
-        m.listed(wanted.get(address), viaGroup, adminId, now);
+        m = new OrgMailbox(orgId, kind.provider(), e.getKey(), address, now);
+        m.listed(
+            how.readAs(), viaGroup, how.ownerUserId() != null ? how.ownerUserId() : adminId, now);
         em.persist(m);
       } else {
-        m.listed(wanted.get(address), viaGroup, m.active() ? m.ownerUserId() : adminId, now);
+        String owner =
+            how.ownerUserId() != null ? how.ownerUserId() : m.active() ? m.ownerUserId() : adminId;
+        m.listed(how.readAs(), viaGroup, owner, now);
       }
       CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
       if (cursor == null) {
         cursor =
             new CaptureCursor(
-                m.id(),
-                orgId,
-                m.ownerUserId(),
-                MailboxKind.GRAPH.provider(),
-                CaptureSwitch.clientState(),
-                now);
+                m.id(), orgId, m.ownerUserId(), kind.provider(), CaptureSwitch.clientState(), now);
         em.persist(cursor);
       }
       if (!cursor.enabled()) {
@@ -246,19 +270,21 @@ public class OrgWideCapture {
     }
   }
 
-  private String indexOf(OrgMailbox m) {
-    return index(m.orgId(), m.address());
+  private String index(String orgId, MailboxKind kind, String address) {
+    return blindIndex.forOrg(
+        orgId,
+        kind == MailboxKind.GRAPH ? INDEX_KIND : EWS_INDEX_KIND,
+        BlindIndex.normalize(address));
   }
 
-  private String index(String orgId, String address) {
-    return blindIndex.forOrg(orgId, INDEX_KIND, BlindIndex.normalize(address));
-  }
-
-  List<OrgMailbox> active(String orgId) {
+  /** The org's users captured now by {@code kind}'s provider. */
+  List<OrgMailbox> active(String orgId, MailboxKind kind) {
     return em.createQuery(
-            "SELECT m FROM OrgMailbox m WHERE m.orgId = :org AND m.active = true ORDER BY m.id",
+            "SELECT m FROM OrgMailbox m WHERE m.orgId = :org AND m.provider = :provider"
+                + " AND m.active = true ORDER BY m.id",
             OrgMailbox.class)
         .setParameter("org", orgId)
+        .setParameter("provider", kind.provider())
         .getResultList();
   }
 

@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A mailbox of the org's tenant captured org-wide with the app's token, without its user connecting
- * it: its address, the user Graph reads ({@code /users/{graphUser}}), whether a group brought it
- * in, and whether it is still on the list. Its capture cursor has the same id.
+ * A mailbox of the org captured org-wide without its user connecting it: a user of the org's
+ * Microsoft 365 tenant read with the app's token ({@code provider} "graph", {@code
+ * /users/{graphUser}}), or a user of the org's Exchange server read by the service account
+ * impersonating the address ({@code provider} "ews"); whether a group brought it in, and whether it
+ * is still on the list. Its capture cursor has the same id.
  */
 @Entity
 @Table(name = "capture_org_mailbox")
@@ -42,6 +44,10 @@ public class OrgMailbox {
   @Column(name = "graph_user", nullable = false)
   private SealedValue graphUser;
 
+  /** {@code MailboxKind.provider()} of the reader: "graph" or "ews". */
+  @Column(name = "provider", nullable = false, length = 8)
+  private String provider;
+
   @Column(name = "via_group", nullable = false)
   private boolean viaGroup;
 
@@ -60,8 +66,10 @@ public class OrgMailbox {
 
   protected OrgMailbox() {}
 
-  public OrgMailbox(String orgId, String addressIndex, String address, Instant now) {
+  public OrgMailbox(
+      String orgId, String provider, String addressIndex, String address, Instant now) {
     this.id = OpaqueId.next();
+    this.provider = Objects.requireNonNull(provider, "provider");
     this.orgId = Objects.requireNonNull(orgId, "orgId");
     this.addressIndex = Objects.requireNonNull(addressIndex, "addressIndex");
     this.address = SealedValue.of(Objects.requireNonNull(address), binding("address"));
@@ -69,7 +77,10 @@ public class OrgMailbox {
     this.updatedAt = now;
   }
 
-  /** On the list (again): read as {@code graphUser}, brought in by a group or not. */
+  /**
+   * On the list (again): read as {@code graphUser} (Graph's user id or name; EWS: the address
+   * impersonated), brought in by a group or not.
+   */
   public void listed(String graphUser, boolean viaGroup, String ownerUserId, Instant now) {
     this.graphUser = SealedValue.of(Objects.requireNonNull(graphUser), binding("graph_user"));
     this.viaGroup = viaGroup;
@@ -98,6 +109,10 @@ public class OrgMailbox {
 
   public String graphUser() {
     return SealedValue.openText(graphUser, binding("graph_user"));
+  }
+
+  public String provider() {
+    return provider;
   }
 
   public boolean viaGroup() {

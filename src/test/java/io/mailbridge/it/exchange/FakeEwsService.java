@@ -4,12 +4,15 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfAttachmentsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRealItemsType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfRecipientsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
+import io.mailbridge.mailbox.ews.stubs.EmailAddressType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
@@ -26,18 +29,35 @@ import io.mailbridge.mailbox.ews.stubs.GetItemType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.ObjectFactory;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.SensitivityChoicesType;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
+import io.mailbridge.mailbox.ews.stubs.SingleRecipientType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.Holder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.GregorianCalendar;
+import java.util.List;
+import java.util.TimeZone;
+import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
 
 /** The fake Exchange's EWS service: the generated interface, answering from its item store. */
 @WebService(
@@ -54,6 +74,11 @@ public class FakeEwsService implements ExchangeServicePortType {
     this.exchange = exchange;
   }
 
+  /**
+   * GetItem of one or more items, one response message each. An email of an impersonated mailbox
+   * ({@link FakeExchange#deliver}) is found only by a request impersonating that mailbox with the
+   * same {@code X-AnchorMailbox}, and answers with its properties; MIME only when asked.
+   */
   @Override
   public void getItem(
       GetItemType request,
@@ -62,57 +87,223 @@ public class FakeEwsService implements ExchangeServicePortType {
       Holder<GetItemResponseType> result,
       Holder<ServerVersionInfo> serverVersion) {
     serverVersion.value = version();
-    ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
-    String id = request.getItemIds().getItemId().get(0).getId();
-    FakeExchange.FakeItem item = exchange.items.get(id);
-    if (item == null) {
-      error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
-    } else {
-      message.setResponseClass(ResponseClassType.SUCCESS);
-      message.setResponseCode("NoError");
-      MessageType found = new MessageType();
-      MimeContentType mime = new MimeContentType();
-      mime.setCharacterSet("UTF-8");
-      mime.setValue(Base64.getEncoder().encodeToString(item.mime()));
-      found.setMimeContent(mime);
-      ItemIdType itemId = new ItemIdType();
-      itemId.setId(item.id());
-      itemId.setChangeKey("CK" + item.id().length());
-      found.setItemId(itemId);
-      found.setSubject(item.subject());
-      if (!item.attachments().isEmpty()) {
-        NonEmptyArrayOfAttachmentsType attachments = new NonEmptyArrayOfAttachmentsType();
-        for (FakeExchange.FakeAttachment attachment : item.attachments()) {
-          AttachmentType summary =
-              attachment.item() ? new ItemAttachmentType() : new FileAttachmentType();
-          describe(summary, attachment);
-          attachments.getItemAttachmentOrFileAttachment().add(summary);
-        }
-        found.setAttachments(attachments);
-      }
-      item.extendedProperties()
-          .forEach(
-              (name, value) -> {
-                ExtendedPropertyType property = new ExtendedPropertyType();
-                PathToExtendedFieldType uri = new PathToExtendedFieldType();
-                uri.setPropertySetId(FakeExchange.LOGGED_PROPERTY_SET);
-                uri.setPropertyName(name);
-                uri.setPropertyType(io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType.STRING);
-                property.setExtendedFieldURI(uri);
-                property.setValue(value);
-                found.getExtendedProperty().add(property);
-              });
-      ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-      items.getItemOrMessage().add(found);
-      message.setItems(items);
-    }
     GetItemResponseType response = new GetItemResponseType();
     response.setResponseMessages(new ArrayOfResponseMessagesType());
-    response
-        .getResponseMessages()
-        .getGetItemResponseMessageOrGetAttachmentResponseMessage()
-        .add(message);
+    ItemResponseShapeType shape = request.getItemShape();
+    boolean withMime = Boolean.TRUE.equals(shape.isIncludeMimeContent());
+    for (ItemIdType requested : request.getItemIds().getItemId()) {
+      ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
+      String id = requested.getId();
+      FakeExchange.FakeItem item = exchange.items.get(id);
+      FakeExchange.MailDetails details = exchange.details.get(id);
+      String refused =
+          details == null ? null : impersonationProblem(impersonation, details.mailbox());
+      if (item == null || "ErrorItemNotFound".equals(refused)) {
+        error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
+      } else if (refused != null) {
+        error(message, refused, "The impersonation or X-AnchorMailbox header is wrong.");
+      } else {
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
+        MessageType found = new MessageType();
+        if (withMime || details == null) {
+          MimeContentType mime = new MimeContentType();
+          mime.setCharacterSet("UTF-8");
+          mime.setValue(Base64.getEncoder().encodeToString(item.mime()));
+          found.setMimeContent(mime);
+        }
+        ItemIdType itemId = new ItemIdType();
+        itemId.setId(item.id());
+        itemId.setChangeKey("CK" + item.id().length());
+        found.setItemId(itemId);
+        found.setSubject(item.subject());
+        if (details != null) {
+          describe(found, details);
+        }
+        if (!item.attachments().isEmpty()) {
+          NonEmptyArrayOfAttachmentsType attachments = new NonEmptyArrayOfAttachmentsType();
+          for (FakeExchange.FakeAttachment attachment : item.attachments()) {
+            AttachmentType summary =
+                attachment.item() ? new ItemAttachmentType() : new FileAttachmentType();
+            describe(summary, attachment);
+            attachments.getItemAttachmentOrFileAttachment().add(summary);
+          }
+          found.setAttachments(attachments);
+        }
+        item.extendedProperties()
+            .forEach(
+                (name, value) -> {
+                  ExtendedPropertyType property = new ExtendedPropertyType();
+                  PathToExtendedFieldType uri = new PathToExtendedFieldType();
+                  uri.setPropertySetId(FakeExchange.LOGGED_PROPERTY_SET);
+                  uri.setPropertyName(name);
+                  uri.setPropertyType(io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType.STRING);
+                  property.setExtendedFieldURI(uri);
+                  property.setValue(value);
+                  found.getExtendedProperty().add(property);
+                });
+        ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+        items.getItemOrMessage().add(found);
+        message.setItems(items);
+      }
+      response
+          .getResponseMessages()
+          .getGetItemResponseMessageOrGetAttachmentResponseMessage()
+          .add(message);
+    }
     result.value = response;
+  }
+
+  /**
+   * SyncFolderItems of an impersonated mailbox's folder: the creations after the sync state, at
+   * most {@code MaxChangesReturned} and {@link FakeExchange#maxChangesPerCall}; a state of an
+   * earlier generation ({@link FakeExchange#forgetSyncStates}) or not ours is
+   * ErrorInvalidSyncStateData.
+   */
+  @Override
+  public void syncFolderItems(
+      SyncFolderItemsType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<SyncFolderItemsResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    SyncFolderItemsResponseMessageType message = new SyncFolderItemsResponseMessageType();
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    String refused = impersonationProblem(impersonation, impersonated);
+    int max = request.getMaxChangesReturned();
+    if (requestVersion == null
+        || max < 1
+        || max > 512
+        || request.getSyncFolderId().getDistinguishedFolderId() == null) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+    } else if (refused != null) {
+      error(message, refused, "The impersonation or X-AnchorMailbox header is wrong.");
+    } else {
+      FakeExchange.FakeMailbox mailbox =
+          exchange.mailboxes.computeIfAbsent(impersonated, m -> new FakeExchange.FakeMailbox());
+      String folder = request.getSyncFolderId().getDistinguishedFolderId().getId().value();
+      Integer from = position(request.getSyncState(), mailbox.generation, folder);
+      if (from == null) {
+        error(
+            message,
+            "ErrorInvalidSyncStateData",
+            "Synchronization state data is corrupt or otherwise invalid.");
+        message.setIncludesLastItemInRange(true);
+      } else {
+        List<String> created = mailbox.created.getOrDefault(folder, List.of());
+        int to = Math.min(created.size(), from + Math.min(max, exchange.maxChangesPerCall));
+        SyncFolderItemsChangesType changes = new SyncFolderItemsChangesType();
+        ObjectFactory factory = new ObjectFactory();
+        for (String id : created.subList(from, to)) {
+          MessageType summary = new MessageType();
+          ItemIdType itemId = new ItemIdType();
+          itemId.setId(id);
+          itemId.setChangeKey("CK" + id.length());
+          summary.setItemId(itemId);
+          summary.setDateTimeReceived(time(exchange.details.get(id).received()));
+          SyncFolderItemsCreateOrUpdateType create = new SyncFolderItemsCreateOrUpdateType();
+          create.setMessage(summary);
+          changes
+              .getCreateOrUpdateOrDelete()
+              .add(factory.createSyncFolderItemsChangesTypeCreate(create));
+        }
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
+        message.setSyncState(state(mailbox.generation, folder, to));
+        message.setIncludesLastItemInRange(to == created.size());
+        message.setChanges(changes);
+      }
+    }
+    SyncFolderItemsResponseType response = new SyncFolderItemsResponseType();
+    response.setResponseMessages(new ArrayOfSyncFolderItemsResponseMessagesType());
+    response.getResponseMessages().getSyncFolderItemsResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /**
+   * Null when the request impersonates {@code mailbox} and anchors to it; otherwise the error code
+   * Exchange answers with (and the problem is recorded for the test to see).
+   */
+  private String impersonationProblem(ExchangeImpersonationType impersonation, String mailbox) {
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    FakeExchange.Received current = FakeExchange.CURRENT.get();
+    String anchor = current == null ? null : current.anchorMailbox();
+    if (impersonated == null) {
+      exchange.anchorProblems.add("no ExchangeImpersonation (X-AnchorMailbox " + anchor + ")");
+      return "ErrorItemNotFound"; // the service account's own mailbox holds none of these
+    }
+    if (!impersonated.equals(anchor)) {
+      exchange.anchorProblems.add("impersonating " + impersonated + " anchored to " + anchor);
+      return "ErrorImpersonationFailed";
+    }
+    if (!exchange.impersonable.contains(impersonated)) {
+      return "ErrorImpersonateUserDenied";
+    }
+    return mailbox == null || mailbox.equals(impersonated) ? null : "ErrorItemNotFound";
+  }
+
+  private static String state(int generation, String folder, int index) {
+    return Base64.getEncoder()
+        .encodeToString(
+            ("fake-sync|" + generation + "|" + folder + "|" + index)
+                .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Where a sync state points, 0 without one; null when it is not valid now. */
+  private static Integer position(String syncState, int generation, String folder) {
+    if (syncState == null) {
+      return 0;
+    }
+    try {
+      String[] parts =
+          new String(Base64.getDecoder().decode(syncState.strip()), StandardCharsets.UTF_8)
+              .split("\\|");
+      if (parts.length != 4
+          || !parts[0].equals("fake-sync")
+          || Integer.parseInt(parts[1]) != generation
+          || !parts[2].equals(folder)) {
+        return null;
+      }
+      return Integer.parseInt(parts[3]);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void describe(MessageType found, FakeExchange.MailDetails details) {
+    found.setItemClass("IPM.Note");
+    if (details.sensitivity() != null) {
+      found.setSensitivity(SensitivityChoicesType.fromValue(details.sensitivity()));
+    }
+    found.setDateTimeReceived(time(details.received()));
+    found.setDateTimeSent(time(details.received()));
+    found.setIsDraft(false);
+    found.setFrom(new SingleRecipientType());
+    found.getFrom().setMailbox(smtp(details.from()));
+    found.setToRecipients(new ArrayOfRecipientsType());
+    details.to().forEach(a -> found.getToRecipients().getMailbox().add(smtp(a)));
+    found.setInternetMessageId(details.internetMessageId());
+  }
+
+  private static EmailAddressType smtp(String address) {
+    EmailAddressType mailbox = new EmailAddressType();
+    mailbox.setEmailAddress(address);
+    mailbox.setRoutingType("SMTP");
+    mailbox.setMailboxType(io.mailbridge.mailbox.ews.stubs.MailboxTypeType.ONE_OFF);
+    return mailbox;
+  }
+
+  private static XMLGregorianCalendar time(Instant instant) {
+    GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+    calendar.setTimeInMillis(instant.toEpochMilli());
+    try {
+      return DatatypeFactory.newInstance().newXMLGregorianCalendar(calendar);
+    } catch (DatatypeConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

@@ -14,9 +14,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fake Exchange server on loopback: EWS published with {@link Endpoint} from the generated
  * interface, the authentication metadata document, and scripted raw SOAP answers (server busy,
- * DTDs) for the cases a well-behaved service implementation cannot produce.
+ * DTDs) for the cases a well-behaved service implementation cannot produce. Mailboxes read by a
+ * service account ({@link #deliver}) keep a change log per folder that {@code SyncFolderItems}
+ * pages through; requests for them must impersonate the mailbox and carry {@code X-AnchorMailbox}.
  */
 public final class FakeExchange implements AutoCloseable {
 
@@ -55,6 +59,40 @@ public final class FakeExchange implements AutoCloseable {
       String body, String authorization, String soapAction, String anchorMailbox) {}
 
   private record Scripted(int status, byte[] body) {}
+
+  /** The properties of an email in an impersonated mailbox that GetItem answers with. */
+  public record MailDetails(
+      String mailbox,
+      String folder,
+      String from,
+      List<String> to,
+      Instant received,
+      String sensitivity,
+      String internetMessageId) {}
+
+  /** A mailbox the service account reads: per folder, the ids created in order (the change log). */
+  public static final class FakeMailbox {
+    final Map<String, List<String>> created = new ConcurrentHashMap<>();
+    volatile int generation = 1;
+  }
+
+  /** Emails of impersonated mailboxes by item id. */
+  public final Map<String, MailDetails> details = new ConcurrentHashMap<>();
+
+  /** Impersonated mailboxes by primary SMTP address. */
+  public final Map<String, FakeMailbox> mailboxes = new ConcurrentHashMap<>();
+
+  /**
+   * At most this many changes per SyncFolderItems answer, whatever the request asks (Exchange may
+   * answer fewer than {@code MaxChangesReturned}).
+   */
+  public volatile int maxChangesPerCall = 512;
+
+  /** Impersonated requests whose {@code X-AnchorMailbox} was missing or named another mailbox. */
+  public final List<String> anchorProblems = new CopyOnWriteArrayList<>();
+
+  private final Map<String, ConcurrentLinkedDeque<Scripted>> scriptedFor =
+      new ConcurrentHashMap<>();
 
   public final Map<String, FakeItem> items = new ConcurrentHashMap<>();
   public final List<Received> ewsRequests = new CopyOnWriteArrayList<>();
@@ -176,6 +214,52 @@ public final class FakeExchange implements AutoCloseable {
         .orElse(null);
   }
 
+  /**
+   * Puts an email into {@code mailbox}'s {@code folder} ("inbox", "sentitems"), received at {@code
+   * received}; answers its item id. {@code sensitivity} is EWS's (Normal, Private, …) or null.
+   */
+  public String deliver(
+      String mailbox,
+      String folder,
+      String subject,
+      String from,
+      String to,
+      Instant received,
+      String sensitivity) {
+    String id = "AAMkAD" + UUID.randomUUID().toString().replace("-", "") + "=";
+    String messageId = UUID.randomUUID() + "@fabrikam.example";
+    items.put(
+        id,
+        new FakeItem(
+            id,
+            subject,
+            TestMime.message(messageId, subject, from, to, "About " + subject, 0),
+            List.of(),
+            Map.of()));
+    details.put(
+        id,
+        new MailDetails(
+            mailbox, folder, from, List.of(to), received, sensitivity, "<" + messageId + ">"));
+    mailboxes
+        .computeIfAbsent(mailbox, m -> new FakeMailbox())
+        .created
+        .computeIfAbsent(folder, f -> new CopyOnWriteArrayList<>())
+        .add(id);
+    return id;
+  }
+
+  /** Every sync state handed out for this mailbox is unknown from now on. */
+  public void forgetSyncStates(String mailbox) {
+    mailboxes.computeIfAbsent(mailbox, m -> new FakeMailbox()).generation++;
+  }
+
+  /** The next EWS request anchored to {@code mailbox} gets this raw answer. */
+  public void answerNextFor(String mailbox, int status, String document) {
+    scriptedFor
+        .computeIfAbsent(mailbox, m -> new ConcurrentLinkedDeque<>())
+        .add(new Scripted(status, document.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** The next EWS request gets this raw answer instead of the service's. */
   public void answerNextWith(int status, String document) {
     scripted.add(new Scripted(status, document.getBytes(StandardCharsets.UTF_8)));
@@ -268,6 +352,10 @@ public final class FakeExchange implements AutoCloseable {
         return;
       }
       Scripted next = scripted.poll();
+      if (next == null && received.anchorMailbox() != null) {
+        ConcurrentLinkedDeque<Scripted> forMailbox = scriptedFor.get(received.anchorMailbox());
+        next = forMailbox == null ? null : forMailbox.poll();
+      }
       if (next != null) {
         respond(exchange, next.status(), "text/xml; charset=utf-8", next.body());
         return;

@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
@@ -7,6 +8,7 @@ import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
 import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
 import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
@@ -39,6 +41,11 @@ import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsScopeType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
+import io.mailbridge.mailbox.ews.stubs.TargetFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -79,6 +86,8 @@ public class EwsClient {
   private static final OutboundCall GET_ITEM = new OutboundCall("ews", "get_item");
   private static final OutboundCall GET_ATTACHMENT = new OutboundCall("ews", "get_attachment");
   private static final OutboundCall GET_FOLDER = new OutboundCall("ews", "get_folder");
+  private static final OutboundCall SYNC_FOLDER_ITEMS =
+      new OutboundCall("ews", "sync_folder_items");
 
   @Inject OutboundHttp outbound;
 
@@ -131,7 +140,8 @@ public class EwsClient {
             () -> {
               Holder<GetItemResponseType> result = new Holder<>();
               Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, GET_ITEM).getItem(request, null, requestVersion(), result, version);
+              port(call, GET_ITEM)
+                  .getItem(request, impersonation(call), requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
             });
@@ -167,7 +177,7 @@ public class EwsClient {
               Holder<GetAttachmentResponseType> result = new Holder<>();
               Holder<ServerVersionInfo> version = new Holder<>();
               port(call, GET_ATTACHMENT)
-                  .getAttachment(request, null, requestVersion(), result, version);
+                  .getAttachment(request, impersonation(call), requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
             });
@@ -184,6 +194,117 @@ public class EwsClient {
   }
 
   /**
+   * GetItem for a batch of items with the given properties only (no MIME), impersonating {@code
+   * call.impersonate()}; items gone since (ErrorItemNotFound) are left out. A busy server is not
+   * waited for here: {@link ProviderBusy} carries its back-off to the caller at once.
+   */
+  List<ItemType> getItems(
+      EwsCall call, List<String> itemIds, List<BasePathToElementType> properties) {
+    if (itemIds.isEmpty()) {
+      return List.of();
+    }
+    GetItemType request = new GetItemType();
+    ItemResponseShapeType shape = new ItemResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    NonEmptyArrayOfPathsToElementType paths = new NonEmptyArrayOfPathsToElementType();
+    paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(properties);
+    shape.setAdditionalProperties(paths);
+    request.setItemShape(shape);
+    NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
+    for (String itemId : itemIds) {
+      ItemIdType id = new ItemIdType();
+      id.setId(itemId);
+      ids.getItemId().add(id);
+    }
+    request.setItemIds(ids);
+    GetItemResponseType response =
+        withRetries(
+            call,
+            1,
+            () -> {
+              Holder<GetItemResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, GET_ITEM)
+                  .getItem(request, impersonation(call), requestVersion(), result, version);
+              return result.value;
+            });
+    List<ItemType> items = new ArrayList<>();
+    for (ResponseMessageType message :
+        response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
+      try {
+        check(message);
+      } catch (NotFound gone) {
+        continue; // deleted between SyncFolderItems and GetItem
+      }
+      ItemInfoResponseMessageType info = (ItemInfoResponseMessageType) message;
+      if (info.getItems() != null) {
+        items.addAll(info.getItems().getItemOrMessage());
+      }
+    }
+    return items;
+  }
+
+  /**
+   * One SyncFolderItems call on a well-known folder, impersonating {@code call.impersonate()}: the
+   * changes after {@code syncState} (null: from the start), at most {@code maxChanges} (1–512).
+   * {@code ErrorInvalidSyncStateData} is {@link ChangePositionExpired}; a busy server is {@link
+   * ProviderBusy} with its back-off at once (capture waits in the job queue, not on a thread).
+   */
+  SyncFolderItemsResponseMessageType syncFolderItems(
+      EwsCall call,
+      DistinguishedFolderIdNameType folder,
+      String syncState,
+      int maxChanges,
+      List<BasePathToElementType> properties) {
+    SyncFolderItemsType request = new SyncFolderItemsType();
+    ItemResponseShapeType shape = new ItemResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    if (!properties.isEmpty()) {
+      NonEmptyArrayOfPathsToElementType paths = new NonEmptyArrayOfPathsToElementType();
+      paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(properties);
+      shape.setAdditionalProperties(paths);
+    }
+    request.setItemShape(shape);
+    TargetFolderIdType target = new TargetFolderIdType();
+    DistinguishedFolderIdType id = new DistinguishedFolderIdType();
+    id.setId(folder);
+    target.setDistinguishedFolderId(id);
+    request.setSyncFolderId(target);
+    request.setSyncState(syncState);
+    request.setMaxChangesReturned(Math.max(1, Math.min(512, maxChanges)));
+    request.setSyncScope(SyncFolderItemsScopeType.NORMAL_ITEMS);
+    SyncFolderItemsResponseType response =
+        withRetries(
+            call,
+            1,
+            () -> {
+              Holder<SyncFolderItemsResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, SYNC_FOLDER_ITEMS)
+                  .syncFolderItems(request, impersonation(call), requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            });
+    if (response == null
+        || response.getResponseMessages() == null
+        || response.getResponseMessages().getSyncFolderItemsResponseMessage().isEmpty()) {
+      throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
+    }
+    SyncFolderItemsResponseMessageType message =
+        response.getResponseMessages().getSyncFolderItemsResponseMessage().get(0);
+    if (message.getResponseClass() == ResponseClassType.ERROR
+        && "ErrorInvalidSyncStateData".equals(message.getResponseCode())) {
+      throw new ChangePositionExpired(
+          "Exchange no longer knows the stored sync state (ErrorInvalidSyncStateData)");
+    }
+    check(message);
+    if (message.getSyncState() == null) {
+      throw new ProviderRefused("exchange_error", "Exchange answered without a sync state");
+    }
+    return message;
+  }
+
+  /**
    * GetFolder Inbox once, impersonating {@code call.impersonate()} when given, without retrying a
    * busy answer: what a connectivity diagnosis reports.
    */
@@ -197,13 +318,7 @@ public class EwsClient {
     inbox.setId(DistinguishedFolderIdNameType.INBOX);
     ids.getFolderIdOrDistinguishedFolderId().add(inbox);
     request.setFolderIds(ids);
-    ExchangeImpersonationType impersonation = null;
-    if (call.impersonate() != null) {
-      impersonation = new ExchangeImpersonationType();
-      ConnectingSIDType sid = new ConnectingSIDType();
-      sid.setPrimarySmtpAddress(call.impersonate());
-      impersonation.setConnectingSID(sid);
-    }
+    ExchangeImpersonationType impersonation = impersonation(call);
     Holder<GetFolderResponseType> result = new Holder<>();
     Holder<ServerVersionInfo> version = new Holder<>();
     try {
@@ -266,13 +381,18 @@ public class EwsClient {
   }
 
   private <T> T withRetries(EwsCall call, Supplier<T> attempt) {
+    return withRetries(call, busyAttempts, attempt);
+  }
+
+  /** {@code attempts} 1: a busy answer is handed to the caller at once with its back-off. */
+  private <T> T withRetries(EwsCall call, int attempts, Supplier<T> attempt) {
     for (int n = 1; ; n++) {
       try {
         T response = attempt.get();
         checkBusy(response);
         return response;
       } catch (ServerBusy busy) {
-        if (n >= busyAttempts || busy.backoff.compareTo(maxBackoff) > 0) {
+        if (n >= attempts || busy.backoff.compareTo(maxBackoff) > 0) {
           throw new ProviderBusy(
               "exchange_busy",
               "Exchange is busy; try again in a moment",
@@ -285,9 +405,11 @@ public class EwsClient {
         String code = faultCode(fault.getFault());
         if ("ErrorServerBusy".equals(code)) {
           Duration backoff = backoffOf(fault.getFault().getDetail());
-          if (n >= busyAttempts || backoff.compareTo(maxBackoff) > 0) {
+          if (n >= attempts || backoff.compareTo(maxBackoff) > 0) {
             throw new ProviderBusy(
-                "exchange_busy", "Exchange is busy; try again in a moment", backoff);
+                "exchange_busy",
+                "Exchange is busy; try again in a moment",
+                backoff.isZero() ? Duration.ofSeconds(5) : backoff);
           }
           sleep(backoff);
           continue;
@@ -304,12 +426,21 @@ public class EwsClient {
 
   // A busy answer inside a response message (ResponseClass Error) rather than a SOAP fault.
   private static void checkBusy(Object response) {
-    List<ResponseMessageType> messages =
-        response instanceof GetItemResponseType item
-            ? item.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()
-            : ((GetAttachmentResponseType) response)
-                .getResponseMessages()
-                .getGetItemResponseMessageOrGetAttachmentResponseMessage();
+    List<? extends ResponseMessageType> messages;
+    if (response instanceof GetItemResponseType item) {
+      messages =
+          item.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage();
+    } else if (response instanceof SyncFolderItemsResponseType sync) {
+      messages =
+          sync.getResponseMessages() == null
+              ? List.of()
+              : sync.getResponseMessages().getSyncFolderItemsResponseMessage();
+    } else {
+      messages =
+          ((GetAttachmentResponseType) response)
+              .getResponseMessages()
+              .getGetItemResponseMessageOrGetAttachmentResponseMessage();
+    }
     for (ResponseMessageType message : messages) {
       if (message.getResponseClass() == ResponseClassType.ERROR
           && "ErrorServerBusy".equals(message.getResponseCode())) {
@@ -441,6 +572,21 @@ public class EwsClient {
     return port;
   }
 
+  /**
+   * The {@code ExchangeImpersonation} header for a call on behalf of a user (its primary SMTP
+   * address; the transport sends the same address as {@code X-AnchorMailbox}), or none.
+   */
+  private static ExchangeImpersonationType impersonation(EwsCall call) {
+    if (call.impersonate() == null) {
+      return null;
+    }
+    ExchangeImpersonationType impersonation = new ExchangeImpersonationType();
+    ConnectingSIDType sid = new ConnectingSIDType();
+    sid.setPrimarySmtpAddress(call.impersonate());
+    impersonation.setConnectingSID(sid);
+    return impersonation;
+  }
+
   private static RequestServerVersion requestVersion() {
     RequestServerVersion version = new RequestServerVersion();
     version.setVersion(REQUEST_VERSION);
@@ -465,7 +611,7 @@ public class EwsClient {
     }
   }
 
-  private static PathToUnindexedFieldType field(UnindexedFieldURIType uri) {
+  static PathToUnindexedFieldType field(UnindexedFieldURIType uri) {
     PathToUnindexedFieldType field = new PathToUnindexedFieldType();
     field.setFieldURI(uri);
     return field;

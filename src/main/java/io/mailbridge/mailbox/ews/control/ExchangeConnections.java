@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.control.ImpersonatedMailboxes;
 import io.mailbridge.mailbox.ews.entity.ExchangeConnection;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
@@ -7,6 +8,7 @@ import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundTrust;
 import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -42,6 +44,7 @@ public class ExchangeConnections {
   @Inject ExchangeHosts hosts;
   @Inject OutboundHttp outbound;
   @Inject AuditLog audit;
+  @Inject Event<ImpersonatedMailboxes.UsersChanged> usersChanged;
 
   Clock clock = Clock.systemUTC();
 
@@ -98,6 +101,8 @@ public class ExchangeConnections {
     if (existing.isEmpty()) {
       em.persist(connection);
     }
+    // Capture reads the choice again (and a changed account or URL) in this transaction's job.
+    usersChanged.fire(new ImpersonatedMailboxes.UsersChanged(orgId, actorUserId));
     audit.record(
         orgId,
         actorUserId,

@@ -1,0 +1,235 @@
+package io.mailbridge.mailbox.ews.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.mailbox.control.CapturedItem;
+import io.mailbridge.mailbox.control.ChangePage;
+import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.ProviderBusy;
+import io.mailbridge.platform.outbound.control.HostRule;
+import io.mailbridge.platform.outbound.control.OutboundHttp;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The EWS change feed against the fake Exchange on loopback: SyncFolderItems paging from the sync
+ * state in the shape of the fixture, the window, batched GetItem, sensitivity, impersonation and
+ * X-AnchorMailbox on every request, an invalid sync state, and busy answers handed back at once.
+ */
+class EwsChangeFeedTest {
+
+  static final String ADA = "ada@contoso.example";
+  static final String NORA = "nora.field@fabrikam.example";
+
+  private FakeExchange exchange;
+  private EwsChangeFeed feed;
+  private MailboxAccess ada;
+  private final Instant since = Instant.now().minus(180, ChronoUnit.DAYS);
+
+  @BeforeEach
+  void start() {
+    exchange = FakeExchange.start();
+    exchange.impersonable.add(ADA);
+    EwsClient ews = new EwsClient();
+    ews.outbound = new OutboundHttp();
+    ews.timeout = Duration.ofSeconds(20);
+    ews.maxResponseBytes = 10_000_000;
+    ews.busyAttempts = 3;
+    ews.maxBackoff = Duration.ofSeconds(60);
+    feed = new EwsChangeFeed();
+    feed.ews = ews;
+    feed.pageSize = 512;
+    feed.getItemBatch = 2;
+    feed.concurrency = concurrency(27, Duration.ofSeconds(5));
+    feed.account =
+        new ExchangeServiceAccount() {
+          @Override
+          ServiceCall call(MailboxAccess mailbox) {
+            return new ServiceCall(
+                "connection-1",
+                new EwsCall(
+                    URI.create(exchange.ewsUrl()),
+                    "Basic c3ZjOnB3",
+                    host -> Optional.of(new HostRule(true, true)),
+                    null,
+                    mailbox.appUser()));
+          }
+        };
+    ada = new MailboxAccess(MailboxKind.EXCHANGE, "org-1", null, null, () -> "", ADA);
+  }
+
+  @AfterEach
+  void stop() {
+    exchange.close();
+  }
+
+  private static EwsConcurrency concurrency(int max, Duration wait) {
+    EwsConcurrency concurrency = new EwsConcurrency();
+    concurrency.maxConcurrency = max;
+    concurrency.wait = wait;
+    return concurrency;
+  }
+
+  private String deliver(String subject, int daysAgo, String sensitivity) {
+    return exchange.deliver(
+        ADA,
+        "inbox",
+        subject,
+        NORA,
+        ADA,
+        Instant.now().minus(daysAgo, ChronoUnit.DAYS),
+        sensitivity);
+  }
+
+  @Test
+  void pagesThroughTheFolderFromTheSyncStateSkippingOldItemsAndMarkingPrivateOnes()
+      throws Exception {
+    String first = deliver("First", 1, null);
+    String old = deliver("Too old", 200, null);
+    String secret = deliver("Secret", 2, "Private");
+    String fourth = deliver("Fourth", 3, "Normal");
+    String fifth = deliver("Fifth", 4, null);
+    exchange.maxChangesPerCall = 2;
+
+    List<ItemChange> all = new ArrayList<>();
+    List<Boolean> complete = new ArrayList<>();
+    String position = null;
+    do {
+      ChangePage page = feed.page(ada, "inbox", position, since);
+      all.addAll(page.changes());
+      complete.add(page.roundComplete());
+      position = page.next();
+    } while (!complete.get(complete.size() - 1));
+
+    assertEquals(List.of(false, false, true), complete);
+    assertEquals(
+        List.of(first, secret, fourth, fifth), all.stream().map(ItemChange::itemId).toList());
+    assertFalse(all.stream().anyMatch(c -> c.itemId().equals(old)));
+    ItemChange firstChange = all.get(0);
+    assertEquals("First", firstChange.summary().subject());
+    assertEquals(NORA, firstChange.summary().from().email());
+    assertEquals(ADA, firstChange.summary().to().get(0).email());
+    assertEquals("private", all.get(1).marks().sensitivity());
+    assertEquals("normal", all.get(2).marks().sensitivity());
+
+    // the second page's request has the fixture's shape (impersonation, state, at most 512)
+    List<String> syncs =
+        exchange.ewsRequests.stream()
+            .filter(r -> r.soapAction().contains("SyncFolderItems"))
+            .map(FakeExchange.Received::body)
+            .toList();
+    assertEquals(3, syncs.size());
+    assertEquals(
+        EwsClientTest.shape(FakeExchange.fixture("syncfolderitems-request.xml")),
+        EwsClientTest.shape(syncs.get(1)));
+    // batched GetItem: 2 ids per call for the 4 items in the window, no MIME
+    List<String> gets =
+        exchange.ewsRequests.stream()
+            .filter(r -> r.soapAction().contains("GetItem"))
+            .map(FakeExchange.Received::body)
+            .toList();
+    assertEquals(3, gets.size(), "pages of 2, 1 (the old one left out) and 1 item");
+    assertTrue(gets.stream().noneMatch(b -> b.contains("IncludeMimeContent>true")));
+    for (FakeExchange.Received r : exchange.ewsRequests) {
+      assertEquals(ADA, r.anchorMailbox());
+      assertTrue(r.body().contains("PrimarySmtpAddress>" + ADA + "<"), r.body());
+      assertEquals("Basic c3ZjOnB3", r.authorization());
+    }
+    assertEquals(List.of(), exchange.anchorProblems);
+
+    // nothing new: one more call, no change, the same round is complete again
+    ChangePage next = feed.page(ada, "inbox", position, since);
+    assertTrue(next.roundComplete());
+    assertEquals(List.of(), next.changes());
+    String sixth = deliver("Sixth", 0, null);
+    ChangePage later = feed.page(ada, "inbox", next.next(), since);
+    assertEquals(List.of(sixth), later.changes().stream().map(ItemChange::itemId).toList());
+  }
+
+  @Test
+  void readsTheMimeOfOneItemImpersonating() {
+    String id = deliver("With body", 1, null);
+    CapturedItem item = feed.read(ada, id, false);
+    assertEquals("With body", item.read().message().subject());
+    assertTrue(item.read().message().textBody().contains("About With body"));
+    FakeExchange.Received sent = exchange.ewsRequests.get(exchange.ewsRequests.size() - 1);
+    assertEquals(ADA, sent.anchorMailbox());
+    assertTrue(sent.body().contains("IncludeMimeContent>true"));
+  }
+
+  @Test
+  void aForgottenSyncStateIsAnExpiredPosition() {
+    deliver("One", 1, null);
+    ChangePage page = feed.page(ada, "inbox", null, since);
+    exchange.forgetSyncStates(ADA);
+    assertThrows(ChangePositionExpired.class, () -> feed.page(ada, "inbox", page.next(), since));
+  }
+
+  @Test
+  void serverBusyAsAFaultOrInTheMessageIsHandedBackAtOnceWithItsBackOff() {
+    deliver("One", 1, null);
+    exchange.answerNextFor(ADA, 500, FakeExchange.fixture("serverbusy-fault-4500.xml"));
+    ProviderBusy fault =
+        assertThrows(ProviderBusy.class, () -> feed.page(ada, "inbox", null, since));
+    assertEquals(Duration.ofMillis(4500), fault.retryAfter());
+    assertEquals(1, exchange.ewsRequests.size(), "not retried on the job's thread");
+
+    exchange.answerNextFor(
+        ADA, 200, FakeExchange.fixture("syncfolderitems-serverbusy-in-response.xml"));
+    ProviderBusy inMessage =
+        assertThrows(ProviderBusy.class, () -> feed.page(ada, "inbox", null, since));
+    assertEquals(Duration.ofMillis(30_000), inMessage.retryAfter());
+    assertEquals(2, exchange.ewsRequests.size());
+  }
+
+  @Test
+  void requestsBeyondTheConnectionsConcurrencyWaitThenAreBusy() throws Exception {
+    EwsConcurrency two = concurrency(2, Duration.ofMillis(50));
+    CountDownLatch holding = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> holders = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Thread t =
+          new Thread(
+              () ->
+                  two.within(
+                      "connection-1",
+                      () -> {
+                        holding.countDown();
+                        try {
+                          return release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          return false;
+                        }
+                      }));
+      t.start();
+      holders.add(t);
+    }
+    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    assertEquals(2, two.inUse("connection-1"));
+    assertThrows(ProviderBusy.class, () -> two.within("connection-1", () -> "third"));
+    assertEquals("other", two.within("connection-2", () -> "other"), "another connection goes on");
+    release.countDown();
+    for (Thread t : holders) {
+      t.join();
+    }
+    assertEquals("third", two.within("connection-1", () -> "third"));
+  }
+}
