@@ -300,9 +300,10 @@ class ExchangeConnectionIT {
     assertEquals(400, notListed.status(), notListed.body());
     assertTrue(notListed.json().getString("message").startsWith("ewsUrl:"), notListed.body());
 
-    ApiClient.Reply ntlm = putConnection(org, connection(PASSWORD, null).add("auth", "ntlm"));
+    ApiClient.Reply ntlm =
+        putConnection(org, connection(PASSWORD, null).add("auth", "ntlm").add("domain", ""));
     assertEquals(400, ntlm.status(), ntlm.body());
-    assertTrue(ntlm.json().getString("message").startsWith("auth:"), ntlm.body());
+    assertTrue(ntlm.json().getString("message").startsWith("domain:"), ntlm.body());
 
     ApiClient.Reply noPassword = putConnection(org, connection(null, null));
     assertEquals(400, noPassword.status(), noPassword.body());

@@ -106,6 +106,11 @@ public final class FakeExchange implements AutoCloseable {
   static final ThreadLocal<Received> CURRENT = new ThreadLocal<>();
 
   private volatile String basicCredential;
+  private volatile FakeNtlm ntlm;
+
+  /** Autodiscover (SOAP and POX) of this server, answering as scripted per address. */
+  public final FakeAutodiscover autodiscover = new FakeAutodiscover();
+
   private final HttpServer server;
   private final Endpoint endpoint;
   private final ConcurrentLinkedDeque<Scripted> scripted = new ConcurrentLinkedDeque<>();
@@ -129,6 +134,15 @@ public final class FakeExchange implements AutoCloseable {
     server.createContext(
         "/",
         exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          if (path.endsWith(FakeAutodiscover.SOAP_PATH)
+              || path.endsWith(FakeAutodiscover.POX_PATH)) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (authenticated(exchange)) {
+              autodiscover.serve(exchange, body);
+            }
+            return;
+          }
           otherHits.incrementAndGet();
           respond(exchange, 404, "text/plain", "nothing here".getBytes(StandardCharsets.UTF_8));
         });
@@ -139,6 +153,11 @@ public final class FakeExchange implements AutoCloseable {
    * trust it).
    */
   public static FakeExchange startTls(TestCertificates.SigningKey tls) {
+    return startTls(tls, 0);
+  }
+
+  /** The fake over HTTPS on this port (0: any free one). */
+  public static FakeExchange startTls(TestCertificates.SigningKey tls, int port) {
     try {
       java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
       keys.load(null, null);
@@ -155,7 +174,7 @@ public final class FakeExchange implements AutoCloseable {
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
       context.init(factory.getKeyManagers(), null, null);
       com.sun.net.httpserver.HttpsServer server =
-          com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+          com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
       server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
       server.setExecutor(Executors.newFixedThreadPool(8));
       FakeExchange fake = new FakeExchange(server);
@@ -344,11 +363,7 @@ public final class FakeExchange implements AutoCloseable {
               exchange.getRequestHeaders().getFirst("SOAPAction"),
               exchange.getRequestHeaders().getFirst("X-AnchorMailbox"));
       ewsRequests.add(received);
-      String required = basicCredential;
-      if (required != null && !required.equals(received.authorization())) {
-        // As IIS answers: no SOAP, just a challenge.
-        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"127.0.0.1\"");
-        respond(exchange, 401, "text/html", "401 - Unauthorized".getBytes(StandardCharsets.UTF_8));
+      if (!authenticated(exchange)) {
         return;
       }
       Scripted next = scripted.poll();
@@ -375,7 +390,45 @@ public final class FakeExchange implements AutoCloseable {
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+  /**
+   * Whether the request may go on; if not, the 401 (a challenge, as IIS answers: no SOAP) has been
+   * sent.
+   */
+  private boolean authenticated(HttpExchange exchange) throws IOException {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    FakeNtlm ntlm = this.ntlm;
+    if (ntlm != null) {
+      FakeNtlm.Step step = ntlm.step(exchange.getRemoteAddress().toString(), authorization);
+      if (step.accepted()) {
+        return true;
+      }
+      exchange
+          .getResponseHeaders()
+          .add("WWW-Authenticate", step.challenge() == null ? "NTLM" : "NTLM " + step.challenge());
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Negotiate");
+      respond(exchange, 401, "text/html", "401 - Unauthorized".getBytes(StandardCharsets.UTF_8));
+      return false;
+    }
+    String required = basicCredential;
+    if (required != null && !required.equals(authorization)) {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"127.0.0.1\"");
+      respond(exchange, 401, "text/html", "401 - Unauthorized".getBytes(StandardCharsets.UTF_8));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * From now on EWS and autodiscover answer only after an NTLMv2 handshake (NEGOTIATE, CHALLENGE,
+   * AUTHENTICATE on one connection) that proves this password.
+   */
+  public FakeNtlm requireNtlm(String domain, String user, String password) {
+    ntlm = new FakeNtlm(domain, user, password);
+    basicCredential = null;
+    return ntlm;
+  }
+
+  static void respond(HttpExchange exchange, int status, String type, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -568,7 +568,8 @@ public class EwsClient {
                 new OutboundLimits(timeout, maxResponseBytes, 0),
                 call.authorization(),
                 call.trust(),
-                call.impersonate()));
+                call.impersonate(),
+                call.ntlm()));
     return port;
   }
 

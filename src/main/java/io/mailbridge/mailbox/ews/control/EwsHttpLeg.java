@@ -10,8 +10,9 @@ import java.net.URI;
 /**
  * The HTTP side of one EWS call, handed to {@link OutboundTransportTube} through the port's request
  * context so that every EWS request goes through the platform's outbound client, labelled with its
- * operation in the metrics. {@code anchorMailbox} routes an impersonated request to the user's
- * mailbox server ({@code X-AnchorMailbox}).
+ * operation in the metrics; {@code ntlm}, when set, authenticates by an NTLM handshake instead of
+ * {@code authorization}. {@code anchorMailbox} routes an impersonated request to the user's mailbox
+ * server ({@code X-AnchorMailbox}).
  */
 record EwsHttpLeg(
     OutboundHttp outbound,
@@ -21,7 +22,8 @@ record EwsHttpLeg(
     OutboundLimits limits,
     String authorization,
     OutboundTrust trust,
-    String anchorMailbox) {
+    String anchorMailbox,
+    NtlmAccount ntlm) {
 
   static final String PROPERTY = "io.mailbridge.ews.http-leg";
 

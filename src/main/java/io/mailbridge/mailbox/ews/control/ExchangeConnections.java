@@ -5,6 +5,7 @@ import io.mailbridge.mailbox.ews.entity.ExchangeConnection;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
+import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import io.mailbridge.platform.outbound.control.OutboundTrust;
 import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,7 @@ public class ExchangeConnections {
   @Inject OutboundHttp outbound;
   @Inject AuditLog audit;
   @Inject Event<ImpersonatedMailboxes.UsersChanged> usersChanged;
+  @Inject Autodiscover autodiscover;
 
   Clock clock = Clock.systemUTC();
 
@@ -56,22 +58,15 @@ public class ExchangeConnections {
         .findFirst();
   }
 
-  /** Validates everything first, so bad settings change nothing. */
+  /**
+   * Validates everything first, so bad settings change nothing. With {@code autodiscoverEmail} the
+   * EWS URL is found by autodiscover now, as the service account, and stored with the address.
+   */
   @Transactional
   public ExchangeConnection update(
       String orgId, String actorUserId, ExchangeConnectionSettings settings) {
-    if (settings.autodiscoverEmail() != null) {
-      throw new InvalidField(
-          "autodiscoverEmail",
-          "autodiscover is not supported by this version yet; give ewsUrl instead");
-    }
-    URI ewsUrl = ewsUrl(orgId, settings.ewsUrl());
     String auth = settings.auth() == null ? "basic" : settings.auth().toLowerCase(Locale.ROOT);
-    if (auth.equals("ntlm")) {
-      throw new InvalidField(
-          "auth", "NTLM is not supported by this version yet; use basic (over HTTPS)");
-    }
-    if (!auth.equals("basic")) {
+    if (!auth.equals("basic") && !auth.equals("ntlm")) {
       throw new InvalidField("auth", "must be \"basic\" or \"ntlm\"");
     }
     String username = required(settings.username(), "username", MAX_TEXT);
@@ -80,6 +75,9 @@ public class ExchangeConnections {
       throw new InvalidField("password", "must be a non-empty string");
     }
     String domain = optional(settings.domain(), "domain", MAX_TEXT);
+    if (auth.equals("ntlm") && domain == null) {
+      throw new InvalidField("domain", "is required for NTLM (the account's Windows domain)");
+    }
     List<X509Certificate> authorities =
         CaBundle.parse(settings.caBundlePem(), Date.from(clock.instant()));
     List<String> users = users(settings.users());
@@ -87,10 +85,38 @@ public class ExchangeConnections {
     if (password == null && existing.map(c -> !c.hasPassword()).orElse(true)) {
       throw new InvalidField("password", "is required the first time");
     }
+    String autodiscoverEmail = null;
+    URI ewsUrl;
+    if (settings.autodiscoverEmail() != null) {
+      if (settings.ewsUrl() != null) {
+        throw new InvalidField("ewsUrl", "give ewsUrl or autodiscoverEmail, not both");
+      }
+      autodiscoverEmail = settings.autodiscoverEmail().strip();
+      if (!ADDRESS.matcher(autodiscoverEmail).matches()) {
+        throw new InvalidField("autodiscoverEmail", "is not an email address");
+      }
+      String secret = password != null ? password : existing.get().password();
+      Autodiscover.Credential credential =
+          auth.equals("ntlm")
+              ? new Autodiscover.Credential(null, new NtlmAccount(domain, username, secret))
+              : new Autodiscover.Credential(basicAuthorization(domain, username, secret), null);
+      OutboundTrust trust =
+          authorities.isEmpty() ? null : OutboundTrust.withAuthorities(authorities);
+      AutodiscoverResult found;
+      try {
+        found = autodiscover.find(autodiscoverEmail, credential, hosts.policyFor(orgId), trust);
+      } catch (AutodiscoverFailed failed) {
+        throw new InvalidField(
+            "autodiscoverEmail", failed.getMessage() + ": " + summary(failed.attempts()));
+      }
+      ewsUrl = ewsUrl(orgId, found.ewsUrl().toString(), "autodiscoverEmail");
+    } else {
+      ewsUrl = ewsUrl(orgId, settings.ewsUrl(), "ewsUrl");
+    }
     ExchangeConnection connection = existing.orElseGet(() -> new ExchangeConnection(orgId));
     connection.update(
         ewsUrl.toString(),
-        null,
+        autodiscoverEmail,
         auth,
         username,
         password,
@@ -112,12 +138,21 @@ public class ExchangeConnections {
         "Exchange connection changed"
             + (password != null ? " (new password)" : "")
             + "; "
+            + auth
+            + (autodiscoverEmail != null ? "; EWS URL found by autodiscover" : "")
+            + "; "
             + authorities.size()
             + " CA certificate(s)");
     return connection;
   }
 
-  private URI ewsUrl(String orgId, String raw) {
+  /** The attempts of a failed autodiscover, short enough for an error message. */
+  static String summary(List<String> attempts) {
+    String joined = String.join("; ", attempts);
+    return joined.length() <= 2000 ? joined : joined.substring(0, 2000) + "…";
+  }
+
+  private URI ewsUrl(String orgId, String raw, String field) {
     if (raw == null || raw.isBlank()) {
       throw new InvalidField("ewsUrl", "is required (or autodiscoverEmail)");
     }
@@ -125,10 +160,10 @@ public class ExchangeConnections {
     try {
       uri = new URI(raw.strip());
     } catch (URISyntaxException e) {
-      throw new InvalidField("ewsUrl", "is not a URL");
+      throw new InvalidField(field, "is not a URL");
     }
     if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw new InvalidField("ewsUrl", "must be an absolute https:// URL without credentials");
+      throw new InvalidField(field, "must be an absolute https:// URL without credentials");
     }
     try {
       outbound.checkDestination(uri, hosts.policyFor(orgId));
@@ -136,8 +171,9 @@ public class ExchangeConnections {
       // A name that does not resolve yet may be fixed in DNS later; a refused one may not be saved.
       if (failure.reason() == OutboundFailure.Reason.REFUSED) {
         throw new InvalidField(
-            "ewsUrl",
-            failure.getMessage()
+            field,
+            (field.equals("ewsUrl") ? "" : "the EWS URL autodiscover found, " + uri + ": ")
+                + failure.getMessage()
                 + "; an admin manages the Exchange allow-list (PUT /api/admin/exchange/hosts)");
       }
     }
@@ -190,14 +226,30 @@ public class ExchangeConnections {
     return authorities.isEmpty() ? null : OutboundTrust.withAuthorities(authorities);
   }
 
+  /** How the saved service account signs in: Basic, or NTLM. */
+  static Autodiscover.Credential credentialOf(ExchangeConnection connection) {
+    return "ntlm".equals(connection.auth())
+        ? new Autodiscover.Credential(
+            null,
+            new NtlmAccount(connection.domain(), connection.username(), connection.password()))
+        : new Autodiscover.Credential(
+            basicAuthorization(connection.domain(), connection.username(), connection.password()),
+            null);
+  }
+
+  /** An EWS call to this endpoint as the saved service account (Basic or NTLM). */
+  EwsCall callAs(
+      ExchangeConnection connection, URI endpoint, OutboundPolicy policy, OutboundTrust trust) {
+    Autodiscover.Credential credential = credentialOf(connection);
+    return new EwsCall(
+        endpoint, credential.authorization(), policy, trust, null, credential.ntlm());
+  }
+
   /** The service account's Basic credential: {@code DOMAIN\\user:password}. */
-  static String basicAuthorization(ExchangeConnection connection) {
-    String user =
-        connection.domain() == null
-            ? connection.username()
-            : connection.domain() + "\\" + connection.username();
+  static String basicAuthorization(String domain, String username, String password) {
+    String user = domain == null ? username : domain + "\\" + username;
     return "Basic "
         + Base64.getEncoder()
-            .encodeToString((user + ":" + connection.password()).getBytes(StandardCharsets.UTF_8));
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

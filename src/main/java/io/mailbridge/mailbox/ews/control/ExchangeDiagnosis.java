@@ -34,10 +34,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The Exchange connectivity debug tool: checks, step by step, what a connection to an org's
  * Exchange server needs (allow-list, DNS, TCP, TLS, EWS as the service account, impersonation,
- * server version, throttling) and says for each red step what to fix. Every request goes through
- * the outbound policy of the org (with an identity token, its metadata URL too), so the tool cannot
- * be pointed anywhere the org may not reach; a step that fails ends the report, as the ones after
- * it depend on it.
+ * server version, throttling), from a host or, by autodiscover, from an email address, and says for
+ * each red step what to fix. Every request goes through the outbound policy of the org (with an
+ * identity token, its metadata URL too), so the tool cannot be pointed anywhere the org may not
+ * reach; a step that fails ends the report, as the ones after it depend on it.
  */
 @ApplicationScoped
 public class ExchangeDiagnosis {
@@ -50,6 +50,7 @@ public class ExchangeDiagnosis {
   @Inject ExchangeConnections connections;
   @Inject OutboundHttp outbound;
   @Inject EwsClient ews;
+  @Inject Autodiscover autodiscovery;
   @Inject ExchangeTokenMetadata tokenMetadata;
 
   @Inject
@@ -62,9 +63,19 @@ public class ExchangeDiagnosis {
   public List<DiagnosisStep> diagnose(
       String orgId, String host, String email, String identityToken, String impersonate) {
     Optional<ExchangeConnection> connection = connections.find(orgId);
-    URI ewsUrl = target(host, email, connection);
     OutboundPolicy policy = hosts.policyFor(orgId);
     List<DiagnosisStep> steps = new ArrayList<>();
+    Optional<OutboundTrust> trust = connection.map(connections::trustOf);
+    URI ewsUrl;
+    if ((host == null || host.isBlank()) && email != null) {
+      Optional<URI> found = autodiscover(email, connection, policy, trust.orElse(null), steps);
+      if (found.isEmpty()) {
+        return steps;
+      }
+      ewsUrl = found.get();
+    } else {
+      ewsUrl = target(host, connection);
+    }
     String name = OutboundHttp.hostOf(ewsUrl);
     int port = ewsUrl.getPort() != -1 ? ewsUrl.getPort() : isHttps(ewsUrl) ? 443 : 80;
 
@@ -117,7 +128,6 @@ public class ExchangeDiagnosis {
       return steps;
     }
 
-    Optional<OutboundTrust> trust = connection.map(connections::trustOf);
     DiagnosisStep tls = tls(ewsUrl, policy, trust.orElse(null));
     steps.add(tls);
     if (!tls.ok()) {
@@ -139,17 +149,15 @@ public class ExchangeDiagnosis {
               "Save one with PUT /api/admin/exchange/connection"));
       return steps;
     }
-    String authorization = ExchangeConnections.basicAuthorization(connection.get());
+    EwsCall asService = connections.callAs(connection.get(), ewsUrl, policy, trust.orElse(null));
     String username = connection.get().username();
-    InboxProbe asAccount =
-        ews.probeInbox(new EwsCall(ewsUrl, authorization, policy, trust.orElse(null), null));
-    steps.add(ewsStep("ews", asAccount, username, null));
+    boolean ntlm = asService.ntlm() != null;
+    InboxProbe asAccount = ews.probeInbox(asService);
+    steps.add(ewsStep("ews", asAccount, username, null, ntlm));
     InboxProbe asUser = null;
     if (asAccount.ok() && impersonate != null) {
-      asUser =
-          ews.probeInbox(
-              new EwsCall(ewsUrl, authorization, policy, trust.orElse(null), impersonate));
-      steps.add(ewsStep("impersonation", asUser, username, impersonate));
+      asUser = ews.probeInbox(asService.impersonating(impersonate));
+      steps.add(ewsStep("impersonation", asUser, username, impersonate, ntlm));
     }
     String version =
         asUser != null && asUser.serverVersion() != null
@@ -183,12 +191,59 @@ public class ExchangeDiagnosis {
     return steps;
   }
 
-  private URI target(String host, String email, Optional<ExchangeConnection> connection) {
+  /** The autodiscover step: the EWS URL found for this address as the service account. */
+  private Optional<URI> autodiscover(
+      String email,
+      Optional<ExchangeConnection> connection,
+      OutboundPolicy policy,
+      OutboundTrust trust,
+      List<DiagnosisStep> steps) {
+    if (!Autodiscover.isAddress(email) || email.length() > 320) {
+      throw new InvalidField("email", "is not an email address");
+    }
+    if (connection.isEmpty()) {
+      steps.add(
+          DiagnosisStep.red(
+              "autodiscover",
+              "No Exchange connection is saved, so there is no service account to ask"
+                  + " autodiscover as",
+              "Save one with PUT /api/admin/exchange/connection, or give host instead of email"));
+      return Optional.empty();
+    }
+    try {
+      AutodiscoverResult found =
+          autodiscovery.find(
+              email, ExchangeConnections.credentialOf(connection.get()), policy, trust);
+      steps.add(
+          DiagnosisStep.green(
+              "autodiscover",
+              found.answeredBy()
+                  + " answered with the EWS URL "
+                  + found.ewsUrl()
+                  + "; attempts: "
+                  + ExchangeConnections.summary(found.attempts())));
+      return Optional.of(found.ewsUrl());
+    } catch (AutodiscoverFailed failed) {
+      String domain = Autodiscover.domainOf(email);
+      steps.add(
+          DiagnosisStep.red(
+              "autodiscover",
+              failed.getMessage() + ": " + ExchangeConnections.summary(failed.attempts()),
+              "Autodiscover is asked at https://"
+                  + domain
+                  + " and https://autodiscover."
+                  + domain
+                  + " (and by the HTTP redirect method at http://autodiscover."
+                  + domain
+                  + "): put the host that serves it on the Exchange allow-list, check its"
+                  + " certificate and the service account, or give host (the EWS server)"
+                  + " instead of email"));
+      return Optional.empty();
+    }
+  }
+
+  private URI target(String host, Optional<ExchangeConnection> connection) {
     if (host == null || host.isBlank()) {
-      if (email != null) {
-        throw new InvalidField(
-            "email", "autodiscover is not in this version yet; give host (the EWS server's name)");
-      }
       return connection
           .map(c -> URI.create(c.ewsUrl()))
           .orElseThrow(() -> new InvalidField("host", "is required (no connection is saved)"));
@@ -320,7 +375,7 @@ public class ExchangeDiagnosis {
   }
 
   static DiagnosisStep ewsStep(
-      String step, InboxProbe probe, String username, String impersonated) {
+      String step, InboxProbe probe, String username, String impersonated, boolean ntlm) {
     String as = impersonated == null ? "as " + username : "as " + username + " for " + impersonated;
     if (probe.ok()) {
       return DiagnosisStep.green(
@@ -333,9 +388,13 @@ public class ExchangeDiagnosis {
       return DiagnosisStep.red(
           step,
           "Exchange refused the service account's credentials (HTTP " + probe.httpStatus() + ")",
-          "Check username, password and domain of the Exchange connection, and that Basic"
-              + " authentication is enabled on the EWS virtual directory"
-              + " (Set-WebServicesVirtualDirectory -BasicAuthentication $true)");
+          ntlm
+              ? "Check username, password and domain of the Exchange connection, and that"
+                  + " Windows authentication is enabled on the EWS virtual directory"
+                  + " (Set-WebServicesVirtualDirectory -WindowsAuthentication $true)"
+              : "Check username, password and domain of the Exchange connection, and that Basic"
+                  + " authentication is enabled on the EWS virtual directory"
+                  + " (Set-WebServicesVirtualDirectory -BasicAuthentication $true)");
     }
     if (probe.busy()) {
       return DiagnosisStep.red(

@@ -63,22 +63,33 @@ class OutboundTransportTube extends AbstractTubeImpl {
       if (soapAction != null) {
         headers.put("SOAPAction", soapAction);
       }
-      if (leg.authorization() != null) {
+      if (leg.authorization() != null && leg.ntlm() == null) {
         headers.put("Authorization", leg.authorization());
       }
       if (leg.anchorMailbox() != null) {
         headers.put("X-AnchorMailbox", leg.anchorMailbox());
       }
       OutboundResponse response =
-          leg.outbound()
-              .post(
-                  leg.operation(),
-                  leg.endpoint(),
-                  leg.policy(),
-                  leg.limits(),
-                  headers,
-                  body.toByteArray(),
-                  leg.trust());
+          leg.ntlm() == null
+              ? leg.outbound()
+                  .post(
+                      leg.operation(),
+                      leg.endpoint(),
+                      leg.policy(),
+                      leg.limits(),
+                      headers,
+                      body.toByteArray(),
+                      leg.trust())
+              : leg.outbound()
+                  .post(
+                      leg.operation(),
+                      leg.endpoint(),
+                      leg.policy(),
+                      leg.limits(),
+                      headers,
+                      body.toByteArray(),
+                      leg.trust(),
+                      new NtlmHandshake(leg.ntlm()));
       return doReturnWith(decode(request, response));
     } catch (OutboundFailure failure) {
       return doThrow(

@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -98,6 +100,26 @@ public class OutboundHttp {
     return measured(call, () -> follow(uri, policy, limits, headers, trust));
   }
 
+  /**
+   * GETs once without following a redirect: the caller decides about the {@code Location} (and
+   * checks it against a policy before going there).
+   */
+  public OutboundResponse getOnce(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers)
+      throws OutboundFailure {
+    return measured(
+        call,
+        () -> {
+          long deadline = System.nanoTime() + limits.timeout().toNanos();
+          HostRule rule = admit(uri, policy);
+          return send(request(uri, headers).get(), uri, rule, limits, deadline, null, null);
+        });
+  }
+
   private OutboundResponse follow(
       URI uri,
       OutboundPolicy policy,
@@ -110,7 +132,7 @@ public class OutboundHttp {
     for (int hop = 0; ; hop++) {
       HostRule rule = admit(current, policy);
       Request.Builder request = request(current, headers).get();
-      OutboundResponse response = send(request, current, rule, limits, deadline, trust);
+      OutboundResponse response = send(request, current, rule, limits, deadline, trust, null);
       if (!isRedirect(response.status())) {
         return response;
       }
@@ -155,7 +177,35 @@ public class OutboundHttp {
           long deadline = System.nanoTime() + limits.timeout().toNanos();
           HostRule rule = admit(uri, policy);
           Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
-          return send(request, uri, rule, limits, deadline, trust);
+          return send(request, uri, rule, limits, deadline, trust, null);
+        });
+  }
+
+  /**
+   * POSTs a body authenticating with a handshake bound to the connection (NTLM): its messages go
+   * over one connection of this call's own, which is closed afterwards, so no other request is ever
+   * sent on a connection the server has authenticated as this account.
+   */
+  public OutboundResponse post(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers,
+      byte[] body,
+      OutboundTrust trust,
+      ConnectionHandshake handshake)
+      throws OutboundFailure {
+    return measured(
+        call,
+        () -> {
+          long deadline = System.nanoTime() + limits.timeout().toNanos();
+          HostRule rule = admit(uri, policy);
+          Request.Builder request =
+              request(uri, headers)
+                  .header("Authorization", handshake.opening())
+                  .post(RequestBody.create(body, null));
+          return send(request, uri, rule, limits, deadline, trust, handshake);
         });
   }
 
@@ -281,7 +331,8 @@ public class OutboundHttp {
       HostRule rule,
       OutboundLimits limits,
       long deadline,
-      OutboundTrust trust)
+      OutboundTrust trust,
+      ConnectionHandshake handshake)
       throws OutboundFailure {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
@@ -294,6 +345,19 @@ public class OutboundHttp {
             .callTimeout(Duration.ofMillis(Math.max(1, left / 1_000_000)));
     if (trust != null) {
       builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+    }
+    if (handshake != null) {
+      // OkHttp sends an answer to a challenge on the connection the challenge came over; a pool
+      // of its own that keeps nothing idle closes that connection when the call ends.
+      builder
+          .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+          .authenticator(
+              (route, response) -> {
+                String answer = handshake.answer(response.headers("WWW-Authenticate"));
+                return answer == null
+                    ? null
+                    : response.request().newBuilder().header("Authorization", answer).build();
+              });
     }
     Call call = builder.build().newCall(request.build());
     try (Response response = call.execute()) {

@@ -77,7 +77,7 @@ class ExchangeDiagnosisTest {
   }
 
   @Test
-  void aHostWithAPathOrAutodiscoverIsRefusedAsARequestError() {
+  void aHostWithAPathOrAnEmailThatIsNoAddressIsRefusedAsARequestError() {
     ExchangeDiagnosis diagnosis = diagnosis(Map.of());
     assertEquals(
         "host",
@@ -89,25 +89,41 @@ class ExchangeDiagnosisTest {
         "email",
         assertThrows(
                 InvalidField.class,
-                () -> diagnosis.diagnose("org", null, "a@contoso.example", null, null))
+                () -> diagnosis.diagnose("org", null, "not an address", null, null))
             .field());
+  }
+
+  @Test
+  void autodiscoverWithoutASavedConnectionIsARedStep() {
+    List<DiagnosisStep> steps =
+        diagnosis(Map.of()).diagnose("org", null, "a@contoso.example", null, null);
+    assertEquals(1, steps.size());
+    assertEquals("autodiscover", steps.get(0).name());
+    assertFalse(steps.get(0).ok());
+    assertTrue(steps.get(0).detail().contains("service account"), steps.get(0).detail());
   }
 
   @Test
   void ewsAnswersBecomeStepsWithFixes() {
     DiagnosisStep unauthorized =
         ExchangeDiagnosis.ewsStep(
-            "ews", InboxProbe.failed(null, null, "refused", 401), "svc", null);
+            "ews", InboxProbe.failed(null, null, "refused", 401), "svc", null, false);
     assertFalse(unauthorized.ok());
     assertTrue(unauthorized.detail().contains("HTTP 401"));
     assertTrue(unauthorized.fix().contains("password"));
+    assertTrue(unauthorized.fix().contains("BasicAuthentication"));
+    DiagnosisStep ntlmRefused =
+        ExchangeDiagnosis.ewsStep(
+            "ews", InboxProbe.failed(null, null, "refused", 401), "svc", null, true);
+    assertTrue(ntlmRefused.fix().contains("WindowsAuthentication"));
 
     DiagnosisStep denied =
         ExchangeDiagnosis.ewsStep(
             "impersonation",
             InboxProbe.failed("ErrorImpersonateUserDenied", null, "no", 200),
             "svc",
-            "alice@contoso.example");
+            "alice@contoso.example",
+            false);
     assertTrue(denied.detail().contains("ErrorImpersonateUserDenied"));
     assertTrue(denied.fix().contains("ApplicationImpersonation"));
 
@@ -116,11 +132,13 @@ class ExchangeDiagnosisTest {
             "ews",
             InboxProbe.failed("ErrorServerBusy", Duration.ofMillis(50), "busy", 500),
             "svc",
-            null);
+            null,
+            false);
     assertTrue(busy.detail().contains("ErrorServerBusy"));
 
     DiagnosisStep fine =
-        ExchangeDiagnosis.ewsStep("ews", InboxProbe.succeeded("15.2.1544.4", 3), "svc", null);
+        ExchangeDiagnosis.ewsStep(
+            "ews", InboxProbe.succeeded("15.2.1544.4", 3), "svc", null, false);
     assertTrue(fine.ok());
     assertTrue(fine.detail().contains("3 items"));
   }
