@@ -82,6 +82,13 @@ public final class FreeSlots {
       for (LocalTime at = hours.start(); slots.size() < max; at = at.plus(length)) {
         ZonedDateTime start = ZonedDateTime.of(day, at, zone);
         ZonedDateTime end = start.plus(length);
+        if (!start.toLocalTime().equals(at)) {
+          // The clock skipped this time (spring forward): no meeting starts at an hour that is not.
+          if (at.plus(length).isBefore(at)) {
+            break;
+          }
+          continue;
+        }
         if (end.isAfter(dayEnd) || !end.toLocalDate().equals(day)) {
           break;
         }
