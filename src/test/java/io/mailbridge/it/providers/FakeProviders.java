@@ -218,6 +218,7 @@ public final class FakeProviders {
   private final GraphDelta graphDelta = new GraphDelta(this);
   private final GraphDirectory directory = new GraphDirectory(this);
   private final TestControl control = new TestControl(this);
+  private final CalendarApis calendarApis = new CalendarApis(this);
 
   /** Each request to the vendor and API its path names; the paths are the vendors' own. */
   private void handle(HttpExchange exchange) throws IOException {
@@ -260,6 +261,14 @@ public final class FakeProviders {
         directory.groups(exchange);
       } else if (path.equals("/graph/v1.0/subscriptions")) {
         graphDelta.subscribe(exchange);
+      } else if (path.equals("/graph/v1.0/me/calendar/getSchedule")) {
+        calendarApis.graphSchedule(exchange);
+      } else if (path.equals("/graph/v1.0/me/events")) {
+        calendarApis.graphEvents(exchange);
+      } else if (path.equals("/google/calendar/v3/freeBusy")) {
+        calendarApis.googleFreeBusy(exchange);
+      } else if (path.equals("/google/calendar/v3/calendars/primary/events")) {
+        calendarApis.googleInsertEvent(exchange);
       } else if (path.equals("/graph/v1.0/me/sendMail")) {
         graphApi.sendMail(exchange);
       } else if (path.equals("/graph/v1.0/me/mailFolders/sentitems/messages")) {
@@ -290,6 +299,62 @@ public final class FakeProviders {
 
   private static final Pattern USER_MESSAGE =
       Pattern.compile("^/graph/v1\\.0/users/([^/]+)/messages/(.+)$");
+
+  // ---------------------------------------------------------------- calendars
+
+  /**
+   * An event of an account's calendar: {@code status} is Graph's free/busy status ({@code free},
+   * {@code tentative}, {@code busy}, {@code oof}, ...); {@code transactionId} the one Graph was
+   * given when the event was made through {@code POST /me/events}.
+   */
+  public record CalendarItem(
+      String id,
+      String iCalUid,
+      String subject,
+      String location,
+      String status,
+      Instant start,
+      Instant end,
+      List<String> attendees,
+      List<String> attendeeNames,
+      String transactionId) {}
+
+  /** Each account's calendar (by lower-cased address). */
+  public final Map<String, List<CalendarItem>> calendars = new ConcurrentHashMap<>();
+
+  /** Invitations the providers sent: "organizer -> attendee". */
+  public final List<String> invitations = new CopyOnWriteArrayList<>();
+
+  /** getSchedule and freeBusy queries answered. */
+  public final AtomicInteger scheduleQueries = new AtomicInteger();
+
+  public List<CalendarItem> calendarOf(String account) {
+    return calendars.getOrDefault(account.toLowerCase(Locale.ROOT), List.of());
+  }
+
+  /** Puts an event in an account's calendar. */
+  public void addCalendarItem(String account, CalendarItem item) {
+    calendars
+        .computeIfAbsent(account.toLowerCase(Locale.ROOT), a -> new CopyOnWriteArrayList<>())
+        .add(item);
+  }
+
+  /** A busy event with this subject in an account's calendar. */
+  public void addBusy(String account, String subject, Instant start, Instant end) {
+    addCalendarItem(
+        account,
+        new CalendarItem(
+            "AAMkBusy" + UUID.randomUUID().toString().replace("-", ""),
+            UUID.randomUUID() + "@fake",
+            subject,
+            "Room 4.2, " + subject,
+            "busy",
+            start,
+            end,
+            List.of(),
+            List.of(),
+            null));
+  }
 
   // ---------------------------------------------------------------- app-only access
 

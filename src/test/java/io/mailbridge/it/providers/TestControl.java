@@ -31,7 +31,7 @@ final class TestControl {
   /**
    * What a test in the client JVM (the browser tests) may ask of the fake, which lives in the
    * server: register an app, who signs in at its consent screen, a tenant, mint an Entra token, put
-   * a Gmail or Graph message, read a Graph message back.
+   * a Gmail or Graph message, read a Graph message back, read an account's calendar.
    */
   void control(HttpExchange exchange, String what) throws IOException, JOSEException {
     JsonObject body =
@@ -107,6 +107,19 @@ final class TestControl {
         JsonArrayBuilder list = Json.createArrayBuilder();
         fake.graphRequests.forEach(list::add);
         send(exchange, 200, Json.createObjectBuilder().add("requests", list).build().toString());
+      }
+      case "calendar" -> {
+        JsonArrayBuilder events = Json.createArrayBuilder();
+        for (FakeProviders.CalendarItem item : fake.calendarOf(q.get("account"))) {
+          JsonArrayBuilder attendees = Json.createArrayBuilder();
+          item.attendees().forEach(attendees::add);
+          events.add(
+              Json.createObjectBuilder()
+                  .add("start", item.start().toString())
+                  .add("end", item.end().toString())
+                  .add("attendees", attendees));
+        }
+        send(exchange, 200, Json.createObjectBuilder().add("events", events).build().toString());
       }
       default -> send(exchange, 404, error("not_found", what));
     }

@@ -60,11 +60,12 @@ public class ExchangeServiceAccount implements ImpersonatedMailboxes {
     }
     return new ServiceCall(
         connection.id(),
-        new EwsCall(
-            URI.create(connection.ewsUrl()),
-            ExchangeConnections.basicAuthorization(connection),
-            hosts.policyFor(mailbox.orgId()),
-            connections.trustOf(connection),
-            mailbox.appUser()));
+        connections
+            .callAs(
+                connection,
+                URI.create(connection.ewsUrl()),
+                hosts.policyFor(mailbox.orgId()),
+                connections.trustOf(connection))
+            .impersonating(mailbox.appUser()));
   }
 }

@@ -22,6 +22,8 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation FIND_SENT = of("find_sent");
   static final GraphOperation FIND_GROUP = of("find_group");
   static final GraphOperation GROUP_MEMBERS = of("group_members");
+  static final GraphOperation GET_SCHEDULE = of("get_schedule");
+  static final GraphOperation CREATE_EVENT = of("create_event");
 
   /** For a request that carries no operation: none should, but the call is still counted. */
   static final GraphOperation UNNAMED = of("unnamed");

@@ -1,0 +1,367 @@
+package io.mailbridge.it.providers;
+
+import static io.mailbridge.it.providers.FakeHttp.googleError;
+import static io.mailbridge.it.providers.FakeHttp.graphError;
+import static io.mailbridge.it.providers.FakeHttp.requestBody;
+import static io.mailbridge.it.providers.FakeHttp.send;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mailbridge.it.providers.FakeProviders.CalendarItem;
+import io.mailbridge.it.providers.FakeProviders.Token;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The calendars as Mailbridge calls them: Graph's {@code POST /me/calendar/getSchedule} (schedule
+ * items with status, subject and location, as Graph answers them) and {@code POST /me/events}
+ * (attendees invited; a repeated {@code transactionId} answers the first event), and Google
+ * Calendar's {@code freeBusy.query} (busy periods only) and {@code events.insert} (invitations only
+ * with {@code sendUpdates=all}; a client-chosen id that exists is 409 duplicate).
+ */
+final class CalendarApis {
+
+  private static final DateTimeFormatter GRAPH_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS", Locale.ROOT);
+
+  private final FakeProviders fake;
+
+  CalendarApis(FakeProviders fake) {
+    this.fake = fake;
+  }
+
+  // ------------------------------------------------------------------ Graph
+
+  void graphSchedule(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    JsonObject body;
+    Instant from;
+    Instant to;
+    try {
+      body = Json.createReader(requestBody(exchange)).readObject();
+      from = graphTime(body.getJsonObject("startTime"));
+      to = graphTime(body.getJsonObject("endTime"));
+    } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      send(exchange, 400, graphError("RequestBodyRead", "Invalid request body."));
+      return;
+    }
+    fake.scheduleQueries.incrementAndGet();
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    for (String schedule :
+        body.getJsonArray("schedules").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList()) {
+      JsonArrayBuilder items = Json.createArrayBuilder();
+      StringBuilder view = new StringBuilder();
+      for (CalendarItem item : fake.calendarOf(schedule.toLowerCase(Locale.ROOT))) {
+        if (item.end().isAfter(from) && item.start().isBefore(to)) {
+          items.add(
+              Json.createObjectBuilder()
+                  .add("isPrivate", false)
+                  .add("status", item.status())
+                  .add("subject", item.subject())
+                  .add("location", item.location())
+                  .add("isMeeting", true)
+                  .add("isRecurring", false)
+                  .add("isException", false)
+                  .add("isReminderSet", true)
+                  .add("start", graphTimeJson(item.start()))
+                  .add("end", graphTimeJson(item.end())));
+        }
+      }
+      int interval = body.getInt("availabilityViewInterval", 30);
+      for (Instant t = from; t.isBefore(to); t = t.plusSeconds(interval * 60L)) {
+        Instant slotEnd = t.plusSeconds(interval * 60L);
+        char c = '0';
+        for (CalendarItem item : fake.calendarOf(schedule.toLowerCase(Locale.ROOT))) {
+          if (item.end().isAfter(t) && item.start().isBefore(slotEnd)) {
+            c = item.status().equals("free") ? c : '2';
+          }
+        }
+        view.append(c);
+      }
+      value.add(
+          Json.createObjectBuilder()
+              .add("scheduleId", schedule)
+              .add("availabilityView", view.toString())
+              .add("scheduleItems", items)
+              .add(
+                  "workingHours",
+                  Json.createObjectBuilder()
+                      .add(
+                          "daysOfWeek",
+                          Json.createArrayBuilder()
+                              .add("monday")
+                              .add("tuesday")
+                              .add("wednesday")
+                              .add("thursday")
+                              .add("friday"))
+                      .add("startTime", "08:00:00.0000000")
+                      .add("endTime", "17:00:00.0000000")
+                      .add("timeZone", Json.createObjectBuilder().add("name", "UTC"))));
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)")
+            .add("value", value)
+            .build()
+            .toString());
+  }
+
+  void graphEvents(HttpExchange exchange) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, graphError("BadRequest", "Unsupported method."));
+      return;
+    }
+    JsonObject body;
+    CalendarItem item;
+    try {
+      body = Json.createReader(requestBody(exchange)).readObject();
+      List<String> attendees = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (JsonObject a : body.getJsonArray("attendees").getValuesAs(JsonObject.class)) {
+        attendees.add(a.getJsonObject("emailAddress").getString("address"));
+        names.add(a.getJsonObject("emailAddress").getString("name", ""));
+      }
+      String transactionId = body.getString("transactionId", null);
+      synchronized (fake) {
+        for (CalendarItem existing : fake.calendarOf(token.account())) {
+          if (transactionId != null && transactionId.equals(existing.transactionId())) {
+            send(exchange, 201, graphEventJson(existing, token.account()).build().toString());
+            return;
+          }
+        }
+        item =
+            new CalendarItem(
+                "AAMkEvent" + UUID.randomUUID().toString().replace("-", ""),
+                UUID.randomUUID() + "@graph.fake",
+                body.getString("subject", ""),
+                "",
+                "busy",
+                graphTime(body.getJsonObject("start")),
+                graphTime(body.getJsonObject("end")),
+                attendees,
+                names,
+                transactionId);
+        fake.addCalendarItem(token.account(), item);
+      }
+    } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      send(exchange, 400, graphError("RequestBodyRead", "Invalid request body."));
+      return;
+    }
+    // Exchange sends the meeting request to every attendee of a new event.
+    item.attendees().forEach(a -> fake.invitations.add(token.account() + " -> " + a));
+    send(exchange, 201, graphEventJson(item, token.account()).build().toString());
+  }
+
+  private static JsonObjectBuilder graphEventJson(CalendarItem item, String organizer) {
+    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    for (int i = 0; i < item.attendees().size(); i++) {
+      attendees.add(
+          Json.createObjectBuilder()
+              .add("type", "required")
+              .add(
+                  "status",
+                  Json.createObjectBuilder()
+                      .add("response", "none")
+                      .add("time", "0001-01-01T00:00:00Z"))
+              .add(
+                  "emailAddress",
+                  Json.createObjectBuilder()
+                      .add("name", item.attendeeNames().get(i))
+                      .add("address", item.attendees().get(i))));
+    }
+    return Json.createObjectBuilder()
+        .add(
+            "@odata.context",
+            "https://graph.microsoft.com/v1.0/$metadata#users('me')/events/$entity")
+        .add("id", item.id())
+        .add("iCalUId", item.iCalUid())
+        .add("subject", item.subject())
+        .add("isOrganizer", true)
+        .add("showAs", "busy")
+        .add("start", graphTimeJson(item.start()))
+        .add("end", graphTimeJson(item.end()))
+        .add("attendees", attendees)
+        .add(
+            "organizer",
+            Json.createObjectBuilder()
+                .add("emailAddress", Json.createObjectBuilder().add("address", organizer)));
+  }
+
+  /** {@code dateTimeTimeZone}; the fake speaks UTC only, which is what Mailbridge asks for. */
+  private static Instant graphTime(JsonObject time) {
+    String zone = time.getString("timeZone");
+    if (!zone.equals("UTC")) {
+      throw new DateTimeParseException("the fake knows only UTC", zone, 0);
+    }
+    return LocalDateTime.parse(time.getString("dateTime")).toInstant(ZoneOffset.UTC);
+  }
+
+  private static JsonObjectBuilder graphTimeJson(Instant at) {
+    return Json.createObjectBuilder()
+        .add("dateTime", GRAPH_TIME.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
+        .add("timeZone", "UTC");
+  }
+
+  // ------------------------------------------------------------------ Google Calendar
+
+  void googleFreeBusy(HttpExchange exchange) throws IOException {
+    fake.gmailRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, googleError(401, "Invalid Credentials", "UNAUTHENTICATED"));
+      return;
+    }
+    JsonObject body;
+    Instant from;
+    Instant to;
+    try {
+      body = Json.createReader(requestBody(exchange)).readObject();
+      from = OffsetDateTime.parse(body.getString("timeMin")).toInstant();
+      to = OffsetDateTime.parse(body.getString("timeMax")).toInstant();
+    } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      send(exchange, 400, googleError(400, "Bad Request", "INVALID_ARGUMENT"));
+      return;
+    }
+    fake.scheduleQueries.incrementAndGet();
+    JsonObjectBuilder calendars = Json.createObjectBuilder();
+    for (JsonObject item : body.getJsonArray("items").getValuesAs(JsonObject.class)) {
+      String id = item.getString("id");
+      String account = id.equals("primary") ? token.account() : id.toLowerCase(Locale.ROOT);
+      JsonArrayBuilder busy = Json.createArrayBuilder();
+      for (CalendarItem event : fake.calendarOf(account)) {
+        if (!event.status().equals("free")
+            && event.end().isAfter(from)
+            && event.start().isBefore(to)) {
+          busy.add(
+              Json.createObjectBuilder()
+                  .add("start", event.start().toString())
+                  .add("end", event.end().toString()));
+        }
+      }
+      calendars.add(id, Json.createObjectBuilder().add("busy", busy));
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("kind", "calendar#freeBusy")
+            .add("timeMin", from.toString())
+            .add("timeMax", to.toString())
+            .add("calendars", calendars)
+            .build()
+            .toString());
+  }
+
+  void googleInsertEvent(HttpExchange exchange) throws IOException {
+    fake.gmailRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, googleError(401, "Invalid Credentials", "UNAUTHENTICATED"));
+      return;
+    }
+    String sendUpdates =
+        FakeHttp.query(exchange.getRequestURI().getRawQuery()).getOrDefault("sendUpdates", "none");
+    CalendarItem item;
+    try {
+      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      List<String> attendees = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      if (body.containsKey("attendees")) {
+        for (JsonObject a : body.getJsonArray("attendees").getValuesAs(JsonObject.class)) {
+          attendees.add(a.getString("email"));
+          names.add(a.getString("displayName", ""));
+        }
+      }
+      String id = body.getString("id", UUID.randomUUID().toString().replace("-", ""));
+      synchronized (fake) {
+        for (CalendarItem existing : fake.calendarOf(token.account())) {
+          if (existing.id().equals(id)) {
+            send(
+                exchange,
+                409,
+                googleError(409, "The requested identifier already exists.", "ALREADY_EXISTS"));
+            return;
+          }
+        }
+        item =
+            new CalendarItem(
+                id,
+                id + "@google.com",
+                body.getString("summary", ""),
+                "",
+                "busy",
+                OffsetDateTime.parse(body.getJsonObject("start").getString("dateTime")).toInstant(),
+                OffsetDateTime.parse(body.getJsonObject("end").getString("dateTime")).toInstant(),
+                attendees,
+                names,
+                null);
+        fake.addCalendarItem(token.account(), item);
+      }
+    } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      send(exchange, 400, googleError(400, "Bad Request", "INVALID_ARGUMENT"));
+      return;
+    }
+    if (sendUpdates.equals("all")) {
+      item.attendees().forEach(a -> fake.invitations.add(token.account() + " -> " + a));
+    }
+    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    for (int i = 0; i < item.attendees().size(); i++) {
+      attendees.add(
+          Json.createObjectBuilder()
+              .add("email", item.attendees().get(i))
+              .add("displayName", item.attendeeNames().get(i))
+              .add("responseStatus", "needsAction"));
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("kind", "calendar#event")
+            .add("id", item.id())
+            .add("status", "confirmed")
+            .add("htmlLink", "https://www.google.com/calendar/event?eid=" + item.id())
+            .add("iCalUID", item.iCalUid())
+            .add("summary", item.subject())
+            .add(
+                "creator",
+                Json.createObjectBuilder().add("email", token.account()).add("self", true))
+            .add(
+                "organizer",
+                Json.createObjectBuilder().add("email", token.account()).add("self", true))
+            .add("start", Json.createObjectBuilder().add("dateTime", item.start().toString()))
+            .add("end", Json.createObjectBuilder().add("dateTime", item.end().toString()))
+            .add("attendees", attendees)
+            .build()
+            .toString());
+  }
+}
