@@ -1,9 +1,11 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.GoogleCaptureScope;
 import io.mailbridge.capture.entity.OrgMailbox;
 import io.mailbridge.mailbox.control.AppOnlyMailboxes;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.DelegatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -15,10 +17,11 @@ import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
 
 /**
- * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token),
- * or a mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}). The
- * sync job asks here before each run, so a disconnected mailbox or a user taken off the org-wide
- * list stops at once.
+ * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token), a
+ * mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}), or one of
+ * the org's Google Workspace (a token the service account obtains for the user). The sync job asks
+ * here before each run, so a disconnected mailbox or a user taken off the org-wide list stops at
+ * once.
  */
 @ApplicationScoped
 public class CaptureTargets {
@@ -27,6 +30,7 @@ public class CaptureTargets {
   @Inject MailboxConnections connections;
   @Inject MailboxOfCaller mailboxes;
   @Inject AppOnlyMailboxes appOnly;
+  @Inject DelegatedMailboxes delegated;
 
   /** A mailbox to read and how; {@code gone} says why there is none any more. */
   public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {}
@@ -36,6 +40,23 @@ public class CaptureTargets {
     if (orgWide != null && orgWide.orgId().equals(cursor.orgId())) {
       if (!orgWide.active()) {
         return new Target(null, null, OrgWideCapture.UNLISTED);
+      }
+      if (orgWide.provider().equals(MailboxKind.GMAIL.provider())) {
+        GoogleCaptureScope google = em.find(GoogleCaptureScope.class, orgWide.orgId());
+        if (google == null || !google.hasKey()) {
+          return new Target(null, null, "The org's Google Workspace service account was removed");
+        }
+        return new Target(
+            new ConnectedMailbox(
+                orgWide.id(),
+                orgWide.orgId(),
+                orgWide.ownerUserId(),
+                MailboxKind.GMAIL,
+                orgWide.address(),
+                false),
+            delegated.access(
+                orgWide.orgId(), orgWide.id(), google.serviceAccountKey(), orgWide.graphUser()),
+            null);
       }
       return new Target(
           new ConnectedMailbox(

@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A mailbox of the org's tenant captured org-wide with the app's token, without its user connecting
- * it: its address, the user Graph reads ({@code /users/{graphUser}}), whether a group brought it
- * in, and whether it is still on the list. Its capture cursor has the same id.
+ * A mailbox captured org-wide without its user connecting it: of the org's Microsoft 365 tenant
+ * with the app's token, or of its Google Workspace with the service account's delegation. Its
+ * address, the user the provider reads (Graph's {@code /users/{graphUser}}, Google's {@code sub}),
+ * whether a group brought it in, and whether it is still on the list. Its capture cursor has the
+ * same id.
  */
 @Entity
 @Table(name = "capture_org_mailbox")
@@ -42,6 +44,10 @@ public class OrgMailbox {
   @Column(name = "graph_user", nullable = false)
   private SealedValue graphUser;
 
+  /** {@code graph} (Microsoft 365, app-only) or {@code gmail} (Google Workspace, delegation). */
+  @Column(name = "provider", nullable = false, length = 16)
+  private String provider;
+
   @Column(name = "via_group", nullable = false)
   private boolean viaGroup;
 
@@ -60,8 +66,10 @@ public class OrgMailbox {
 
   protected OrgMailbox() {}
 
-  public OrgMailbox(String orgId, String addressIndex, String address, Instant now) {
+  public OrgMailbox(
+      String orgId, String provider, String addressIndex, String address, Instant now) {
     this.id = OpaqueId.next();
+    this.provider = Objects.requireNonNull(provider, "provider");
     this.orgId = Objects.requireNonNull(orgId, "orgId");
     this.addressIndex = Objects.requireNonNull(addressIndex, "addressIndex");
     this.address = SealedValue.of(Objects.requireNonNull(address), binding("address"));
@@ -98,6 +106,10 @@ public class OrgMailbox {
 
   public String graphUser() {
     return SealedValue.openText(graphUser, binding("graph_user"));
+  }
+
+  public String provider() {
+    return provider;
   }
 
   public boolean viaGroup() {
