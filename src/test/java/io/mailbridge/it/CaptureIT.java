@@ -581,6 +581,193 @@ class CaptureIT {
     assertEquals(400, notify("{not json").statusCode());
   }
 
+  /** A lifecycle notification as Graph posts it to the {@code lifecycleNotificationUrl}. */
+  private static String lifecycle(String subscriptionId, String clientState, String event) {
+    return Json.createObjectBuilder()
+        .add(
+            "value",
+            Json.createArrayBuilder()
+                .add(
+                    Json.createObjectBuilder()
+                        .add("subscriptionId", subscriptionId)
+                        .add("subscriptionExpirationDateTime", "2026-12-03T11:00:00.0000000Z")
+                        .add("tenantId", "84bd8158-6d4d-4958-8b9f-9d6445542f95")
+                        .add("clientState", clientState)
+                        .add("lifecycleEvent", event)))
+        .build()
+        .toString();
+  }
+
+  private long subscriptionsOf(String account) {
+    return fake().graphSubscriptions.values().stream()
+        .filter(x -> x.account().equals(account))
+        .count();
+  }
+
+  @Test
+  void lifecycleNotificationsRenewRecreateOrResyncAndAreCheckedLikeChangeNotifications()
+      throws Exception {
+    Setup s = liveMailbox();
+    GraphSubscription first = subscriptionOf(s.account());
+    assertEquals(1, subscriptionsOf(s.account()));
+
+    // reauthorizationRequired: the same subscription is renewed (PATCH), none is added
+    int renewalsBefore = fake().graphSubscriptionRenewals.size();
+    HttpResponse<String> reauth =
+        notify(lifecycle(first.id(), first.clientState(), "reauthorizationRequired"));
+    assertEquals(202, reauth.statusCode(), reauth.body());
+    drain();
+    List<String> renewals =
+        fake()
+            .graphSubscriptionRenewals
+            .subList(renewalsBefore, fake().graphSubscriptionRenewals.size());
+    assertEquals(1, renewals.size(), renewals.toString());
+    assertTrue(renewals.get(0).startsWith(first.id() + " "), renewals.toString());
+    assertEquals(1, subscriptionsOf(s.account()), "renewed, not opened again");
+    assertEquals("live", health(s).getString("state"));
+
+    // checked like a change notification: a wrong clientState is refused and renews nothing
+    assertEquals(
+        403, notify(lifecycle(first.id(), "guessed", "reauthorizationRequired")).statusCode());
+    drain();
+    assertEquals(renewalsBefore + 1, fake().graphSubscriptionRenewals.size());
+
+    // missed: names no item; the delta is read and finds what was missed
+    customerMail(s.account(), "Missed by push", 0);
+    long rounds = deltaRequests(s.account(), "inbox", "delta");
+    assertEquals(202, notify(lifecycle(first.id(), first.clientState(), "missed")).statusCode());
+    drain();
+    assertEquals(rounds + 1, deltaRequests(s.account(), "inbox", "delta"));
+    assertTrue(subjects(timeline(s, s.nora())).contains("Missed by push"));
+
+    // subscriptionRemoved: Graph dropped it; a new one is opened
+    fake().graphSubscriptions.remove(first.id());
+    assertEquals(
+        202,
+        notify(lifecycle(first.id(), first.clientState(), "subscriptionRemoved")).statusCode());
+    drain();
+    GraphSubscription second = subscriptionOf(s.account());
+    assertFalse(second.id().equals(first.id()), "a new subscription");
+    assertEquals(first.clientState(), second.clientState());
+    JsonObject health = health(s);
+    assertEquals("live", health.getString("state"));
+    assertNotNull(health.getString("pushExpiresAt"));
+    // the old id is no longer the mailbox's: its notifications are refused
+    assertEquals(
+        403, notify(notification(first.id(), first.clientState(), "created")).statusCode());
+    assertEquals(
+        202, notify(notification(second.id(), second.clientState(), "created")).statusCode());
+    drain();
+  }
+
+  @Test
+  void aSubscriptionNearItsEndIsRenewedByThePollsSyncWellBeforeItEnds() {
+    fake().graphSubscriptionLifetime = Duration.ofHours(6); // Graph granted less than asked
+    Setup s;
+    try {
+      s = liveMailbox();
+    } finally {
+      fake().graphSubscriptionLifetime = null;
+    }
+    GraphSubscription subscription = subscriptionOf(s.account());
+    Instant ends = Instant.parse(health(s).getString("pushExpiresAt"));
+    assertTrue(ends.isBefore(Instant.now().plus(Duration.ofHours(7))), ends.toString());
+    int renewalsBefore = fake().graphSubscriptionRenewals.size();
+
+    // Six hours left is inside the half day of margin: the next sync (the poll's) renews it.
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    List<String> renewals =
+        fake()
+            .graphSubscriptionRenewals
+            .subList(renewalsBefore, fake().graphSubscriptionRenewals.size());
+    assertEquals(1, renewals.size(), renewals.toString());
+    assertTrue(renewals.get(0).startsWith(subscription.id() + " "));
+    Instant renewedUntil = Instant.parse(health(s).getString("pushExpiresAt"));
+    assertTrue(
+        renewedUntil.isAfter(Instant.now().plus(Duration.ofHours(48))), renewedUntil.toString());
+    assertEquals(1, subscriptionsOf(s.account()), "renewed in place, no second subscription");
+
+    // Far from its end, the next sync leaves it alone.
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    assertEquals(renewalsBefore + 1, fake().graphSubscriptionRenewals.size());
+  }
+
+  @Test
+  void aMailboxGraphCannotPushToIsShownPollingAndStillFollowed() {
+    Setup s = setup();
+    fake().graphNotificationUrlUnreachable.add(s.account());
+    try {
+      customerMail(s.account(), "Before going live", 3);
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      drain();
+      JsonObject health = health(s);
+      assertEquals("polling", health.getString("state"), health.toString());
+      assertTrue(health.getString("reason").contains("could not reach"), health.toString());
+      assertTrue(health.getString("reason").contains("/api/notify/graph"), health.toString());
+      assertTrue(health.isNull("pushExpiresAt"));
+
+      ApiClient.Reply listed =
+          api().get("/api/admin/capture/mailboxes?state=polling&limit=200", s.org().adminToken());
+      assertEquals(200, listed.status(), listed.body());
+      assertTrue(
+          listed.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+              .anyMatch(m -> m.getString("mailboxId").equals(s.mailboxId())),
+          listed.body());
+
+      // The poll still reads it; subscribing is not tried at every page.
+      long subscribeCalls =
+          fake().graphRequests.stream()
+              .filter(r -> r.startsWith("POST /graph/v1.0/subscriptions"))
+              .count();
+      customerMail(s.account(), "Found by the poll", 0);
+      assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+      drain();
+      assertTrue(subjects(timeline(s, s.nora())).contains("Found by the poll"));
+      assertEquals("polling", health(s).getString("state"));
+      assertEquals(
+          subscribeCalls,
+          fake().graphRequests.stream()
+              .filter(r -> r.startsWith("POST /graph/v1.0/subscriptions"))
+              .count());
+    } finally {
+      fake().graphNotificationUrlUnreachable.remove(s.account());
+    }
+  }
+
+  @Test
+  void aBackfillShowsItsPercentAndAnEtaFromTheFoldersCounts() {
+    Setup s = setup();
+    for (int i = 0; i < 4; i++) {
+      customerMail(s.account(), "Backfill " + i, i + 1);
+    }
+    int pageWas = fake().graphDeltaMaxPage;
+    fake().graphDeltaMaxPage = 1;
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      assertTrue(step());
+      JsonObject first = health(s);
+      assertEquals("backfilling", first.getString("state"), first.toString());
+      assertEquals(4, first.getInt("estimatedTotal"), "Inbox 4 + Sent Items 0");
+      assertEquals(25, first.getInt("percent"));
+      Instant eta = Instant.parse(first.getString("eta"));
+      assertFalse(eta.isBefore(Instant.parse(first.getString("lastProgressAt"))));
+      assertTrue(step());
+      assertEquals(50, health(s).getInt("percent"));
+      drain();
+      JsonObject done = health(s);
+      assertEquals("live", done.getString("state"));
+      assertTrue(done.isNull("percent"));
+      assertTrue(done.isNull("eta"));
+      assertTrue(
+          fake().graphRequests.stream()
+              .anyMatch(r -> r.contains("/me/mailFolders/inbox?") && r.contains("totalItemCount")));
+    } finally {
+      fake().graphDeltaMaxPage = pageWas;
+    }
+  }
+
   @Test
   void anItemMarkedPrivateAfterItWasCapturedIsTakenBackAndADeletedOneIsKept() {
     Setup s = setup();

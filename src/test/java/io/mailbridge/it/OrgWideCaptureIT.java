@@ -403,4 +403,205 @@ class OrgWideCaptureIT {
     assertEquals(409, noConsent.status(), noConsent.body());
     assertEquals("tenant_not_consented", noConsent.json().getString("error"));
   }
+
+  // ------------------------------------------------------------------ Google Workspace
+
+  private static final String GOOGLE = "/api/admin/capture/google";
+  private static final String READONLY = "https://www.googleapis.com/auth/gmail.readonly";
+
+  private static String serviceAccount() {
+    return "capture-"
+        + UUID.randomUUID().toString().substring(0, 8)
+        + "@mailbridge-it.iam.gserviceaccount.com";
+  }
+
+  private static String workspaceUser(String label) {
+    return label + "-" + UUID.randomUUID().toString().substring(0, 8) + "@workspace.example";
+  }
+
+  /** A mail from Nora in the Workspace user's Gmail Inbox, {@code daysAgo}. */
+  private static void gmailFromNora(String account, String subject, int daysAgo) {
+    String mid = UUID.randomUUID() + "@fabrikam.example";
+    String mime =
+        "MIME-Version: 1.0\r\nFrom: "
+            + NORA
+            + "\r\nTo: "
+            + account
+            + "\r\nSubject: "
+            + subject
+            + "\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\nMessage-ID: <"
+            + mid
+            + ">\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n";
+    fake()
+        .addGmailMessageAt(
+            account,
+            Long.toHexString(UUID.randomUUID().getMostSignificantBits()),
+            mime.getBytes(StandardCharsets.UTF_8),
+            Instant.now().minus(daysAgo, ChronoUnit.DAYS),
+            "INBOX");
+  }
+
+  private ApiClient.Reply putGoogle(Setup s, String keyFile, String... users) {
+    StringBuilder json = new StringBuilder("{");
+    if (keyFile != null) {
+      json.append("\"serviceAccountKey\":").append(keyFile).append(',');
+    }
+    json.append("\"users\":[");
+    for (int i = 0; i < users.length; i++) {
+      json.append(i == 0 ? "" : ",").append('"').append(users[i]).append('"');
+    }
+    return api().put(GOOGLE, s.org().adminToken(), json.append("]}").toString());
+  }
+
+  private JsonObject google(Setup s) {
+    ApiClient.Reply reply = api().get(GOOGLE, s.org().adminToken());
+    assertEquals(200, reply.status(), reply.body());
+    assertFalse(reply.body().contains("PRIVATE KEY"), "the key is write-only");
+    return reply.json();
+  }
+
+  @Test
+  void googleWorkspaceUsersAreCapturedWithTheServiceAccountsDelegatedTokens() {
+    Setup s = setup();
+    String email = serviceAccount();
+    String keyFile = fake().newServiceAccountKey(email, READONLY);
+    JsonObject key = jakarta.json.Json.createReader(new java.io.StringReader(keyFile)).readObject();
+    String ada = workspaceUser("ada");
+    String ben = workspaceUser("ben");
+    gmailFromNora(ada, "Ada's Workspace renewal", 2);
+    gmailFromNora(ben, "Ben's Workspace order", 4);
+    gmailFromNora(ben, "Ben's ancient thread", 400); // outside the window
+
+    ApiClient.Reply put = putGoogle(s, keyFile, ada, ben.toUpperCase());
+    assertEquals(200, put.status(), put.body());
+    assertFalse(put.body().contains("PRIVATE KEY"), "the key is write-only");
+    assertEquals(email, put.json().getString("clientEmail"));
+    assertEquals(key.getString("private_key_id"), put.json().getString("keyId"));
+    assertEquals(key.getString("client_id"), put.json().getString("clientId"));
+    assertEquals(2, mailboxes(put.json()).size());
+    assertEquals(
+        "backfilling", mailboxOf(put.json(), ada).getJsonObject("capture").getString("state"));
+    assertEquals(
+        "gmail", mailboxOf(put.json(), ada).getJsonObject("capture").getString("provider"));
+
+    drain();
+
+    assertEquals(Set.of("Ada's Workspace renewal", "Ben's Workspace order"), timeline(s));
+    JsonObject after = google(s);
+    assertEquals(
+        List.of(ada, ben),
+        after.getJsonArray("users").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList());
+    for (String u : List.of(ada, ben)) {
+      JsonObject capture = mailboxOf(after, u).getJsonObject("capture");
+      assertEquals("live", capture.getString("state"), capture.toString());
+      assertEquals(1, capture.getInt("captured"));
+      assertEquals(1, capture.getInt("estimatedTotal"), "Gmail's resultSizeEstimate");
+      // one JWT-bearer grant per user: iss the service account, sub the user, gmail.readonly
+      assertTrue(
+          fake().delegationGrants.contains(email + " " + u + " " + READONLY),
+          fake().delegationGrants.toString());
+    }
+    // Microsoft's org-wide list is apart: nobody is captured there.
+    assertTrue(mailboxes(scope(s)).isEmpty());
+
+    // The key stays when only the list changes; Ben taken off stops at once.
+    ApiClient.Reply onlyAda = putGoogle(s, null, ada);
+    assertEquals(200, onlyAda.status(), onlyAda.body());
+    assertEquals(email, onlyAda.json().getString("clientEmail"));
+    assertEquals(1, mailboxes(onlyAda.json()).size());
+  }
+
+  @Test
+  void aRefusedDelegationOrAStaleKeyShowsAsAnErrorInWordsWithoutAStormAtGoogle() {
+    Setup s = setup();
+    String email = serviceAccount();
+    // No Workspace admin authorized the client id for domain-wide delegation.
+    String keyFile = fake().newServiceAccountKey(email, null);
+    String clientId =
+        jakarta.json.Json.createReader(new java.io.StringReader(keyFile))
+            .readObject()
+            .getString("client_id");
+    String ada = workspaceUser("ada");
+    gmailFromNora(ada, "Never read", 1);
+    int refusals = fake().delegationRefusals.get();
+    assertEquals(200, putGoogle(s, keyFile, ada).status());
+    drain();
+    JsonObject capture = mailboxOf(google(s), ada).getJsonObject("capture");
+    assertEquals("error", capture.getString("state"), capture.toString());
+    String reason = capture.getString("reason");
+    assertTrue(reason.contains("domain-wide delegation"), reason);
+    assertTrue(reason.contains(clientId), reason);
+    assertTrue(reason.contains(READONLY), reason);
+    assertTrue(reason.contains("[unauthorized_client]"), reason);
+    assertEquals(refusals + 1, fake().delegationRefusals.get());
+    for (int i = 0; i < 2; i++) {
+      polling.pollReadNothingSince(Instant.now().plusSeconds(3600));
+      drain();
+    }
+    assertEquals(refusals + 1, fake().delegationRefusals.get(), "the refusal is held");
+    assertFalse(timeline(s).contains("Never read"));
+
+    // A key Google no longer has (a new key was made and the old one deleted): the signature
+    // check against the service account's current public key fails.
+    String other = serviceAccount();
+    String stale = fake().newServiceAccountKey(other, READONLY);
+    fake().newServiceAccountKey(other, READONLY);
+    String ben = workspaceUser("ben");
+    assertEquals(200, putGoogle(s, stale, ben).status());
+    drain();
+    JsonObject benCapture = mailboxOf(google(s), ben).getJsonObject("capture");
+    assertEquals("error", benCapture.getString("state"), benCapture.toString());
+    assertTrue(
+        benCapture.getString("reason").contains("no longer accepts the service account's key"),
+        benCapture.getString("reason"));
+    assertFalse(benCapture.getString("reason").contains("PRIVATE"));
+  }
+
+  @Test
+  void anInvalidKeyFileIsRefusedWithTheFieldNamedAndRepsAreRefused() {
+    Setup s = setup();
+    ApiClient.Reply noKey = putGoogle(s, null, "ada@workspace.example");
+    assertEquals(400, noKey.status(), noKey.body());
+    assertTrue(noKey.body().contains("serviceAccountKey"), noKey.body());
+
+    ApiClient.Reply notJson = putGoogle(s, "\"not a key file\"", "ada@workspace.example");
+    assertEquals(400, notJson.status(), notJson.body());
+    assertTrue(notJson.body().contains("serviceAccountKey"), notJson.body());
+
+    ApiClient.Reply wrongType =
+        putGoogle(s, "{\"type\":\"authorized_user\"}", "ada@workspace.example");
+    assertEquals(400, wrongType.status(), wrongType.body());
+    assertTrue(wrongType.body().contains("serviceAccountKey.type"), wrongType.body());
+
+    String good = fake().newServiceAccountKey(serviceAccount(), READONLY);
+    JsonObject file = jakarta.json.Json.createReader(new java.io.StringReader(good)).readObject();
+    String badKey =
+        jakarta.json.Json.createObjectBuilder(file)
+            .add(
+                "private_key", "-----BEGIN PRIVATE KEY-----\nbm9wZQ==\n-----END PRIVATE KEY-----\n")
+            .build()
+            .toString();
+    ApiClient.Reply unreadable = putGoogle(s, badKey, "ada@workspace.example");
+    assertEquals(400, unreadable.status(), unreadable.body());
+    assertTrue(unreadable.body().contains("serviceAccountKey.private_key"), unreadable.body());
+    assertFalse(unreadable.body().contains("bm9wZQ"), "the key's bytes are not echoed");
+
+    String noEmail =
+        jakarta.json.Json.createObjectBuilder(file).remove("client_email").build().toString();
+    ApiClient.Reply missing = putGoogle(s, noEmail, "ada@workspace.example");
+    assertEquals(400, missing.status(), missing.body());
+    assertTrue(missing.body().contains("serviceAccountKey.client_email"), missing.body());
+
+    ApiClient.Reply notMail = putGoogle(s, good, "ada");
+    assertEquals(400, notMail.status(), notMail.body());
+    assertTrue(notMail.body().contains("users[0]"), notMail.body());
+
+    assertEquals(403, api().get(GOOGLE, s.org().repToken()).status());
+    assertEquals(403, api().put(GOOGLE, s.org().repToken(), "{\"users\":[]}").status());
+    JsonObject nothing = google(s);
+    assertTrue(nothing.isNull("clientEmail"), nothing.toString());
+    assertTrue(mailboxes(nothing).isEmpty());
+  }
 }

@@ -51,7 +51,8 @@ public class CaptureMailboxes implements MailboxStatus {
       } catch (IllegalArgumentException e) {
         throw new InvalidField(
             "state",
-            "must be one of off, backfilling, live, throttled, reauth_required, error, stalled");
+            "must be one of off, backfilling, live, polling, throttled, reauth_required, error,"
+                + " stalled");
       }
     }
     TypedQuery<CaptureCursor> query =

@@ -1,6 +1,7 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.CapturePhase;
 import io.mailbridge.capture.entity.CaptureState;
 import io.mailbridge.mailbox.control.AppAccessRefused;
 import io.mailbridge.mailbox.control.ChangeFeed;
@@ -10,6 +11,7 @@ import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
@@ -19,6 +21,7 @@ import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.RetryLater;
 import io.mailbridge.platform.problem.Busy;
 import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.problem.TooManyRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -67,6 +71,11 @@ public class CaptureSync implements JobHandler {
   @Inject
   @ConfigProperty(name = "mailbridge.capture.push.lifetime", defaultValue = "PT72H")
   Duration pushLifetime;
+
+  /** How long a mailbox without push is polled before subscribing is tried again. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.push.retry-after", defaultValue = "PT1H")
+  Duration pushRetryAfter;
 
   static final String NOTIFICATION_PATH = "/api/notify/graph";
 
@@ -124,6 +133,9 @@ public class CaptureSync implements JobHandler {
     MailboxAccess access = null;
     try {
       access = targets.access(target);
+      if (cursor.phase() == CapturePhase.BACKFILLING && cursor.backfillTotal() == null) {
+        estimate(cursor, feed, access);
+      }
       ChangePage page =
           feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
       CapturePipeline.PageResult result =
@@ -176,36 +188,103 @@ public class CaptureSync implements JobHandler {
   }
 
   /**
-   * Once live, asks the provider to push changes, and again when the subscription is about to end
-   * ({@link ChangeFeed#renewBefore}: Graph half a day ahead, Gmail daily; no separate renewal job:
-   * the next sync does it, and the poll makes sure one runs). A provider that cannot reach
-   * Mailbridge leaves capture live without push; health says why.
+   * Notes the provider's count of what the backfill reads (each folder's, summed) when the backfill
+   * starts, for percent and ETA in health; a provider that gives none, or refuses to, leaves them
+   * unknown (-1), and the backfill goes on regardless.
+   */
+  private void estimate(CaptureCursor cursor, ChangeFeed feed, MailboxAccess access) {
+    long total = 0;
+    try {
+      for (String folder : feed.folders()) {
+        OptionalLong count = feed.estimate(access, folder, cursor.backfillSince());
+        if (count.isEmpty()) {
+          total = -1;
+          break;
+        }
+        total += count.getAsLong();
+      }
+    } catch (ProviderRefused | NotFound unknown) {
+      LOG.fine(() -> "No backfill estimate for mailbox " + cursor.mailboxId());
+      total = -1;
+    }
+    cursor.estimated(total, clock.instant());
+  }
+
+  /**
+   * Once live, asks the provider to push changes, renews the subscription when it is about to end
+   * ({@link ChangeFeed#renewBefore}: Graph half a day ahead of its three days, Gmail daily) or when
+   * the provider asked (Graph's {@code reauthorizationRequired}), and opens a new one when it was
+   * removed. No separate renewal job: the next sync does it, and the poll makes sure one runs at
+   * least every poll interval, far inside the renewal margin. A provider that cannot push to
+   * Mailbridge (no public URL, URL unreachable, no Pub/Sub topic) leaves the mailbox {@code
+   * polling} with the reason; subscribing is tried again after {@code
+   * mailbridge.capture.push.retry-after}.
    */
   private void keepPushOpen(CaptureCursor cursor, ChangeFeed feed, MailboxAccess access) {
     Instant now = clock.instant();
-    if (!pushEnabled
-        || (cursor.subscriptionId() != null
-            && cursor.subscriptionExpiresAt() != null
-            && cursor.subscriptionExpiresAt().isAfter(now.plus(feed.renewBefore())))) {
+    if (!pushEnabled) {
+      if (cursor.noPushReason() == null) {
+        cursor.noPush(
+            "Push is switched off (mailbridge.capture.push.enabled=false); capture polls every"
+                + " mailbridge.capture.poll-interval",
+            now);
+      }
       return;
     }
+    boolean open = cursor.subscriptionId() != null;
+    boolean endsSoon =
+        open
+            && (cursor.subscriptionExpiresAt() == null
+                || !cursor.subscriptionExpiresAt().isAfter(now.plus(feed.renewBefore())));
+    if (open && !endsSoon && !cursor.pushRenewDue()) {
+      return;
+    }
+    if (!open
+        && cursor.noPushAt() != null
+        && cursor.noPushAt().isAfter(now.minus(pushRetryAfter))) {
+      return; // polling: the provider is asked again later, not at every page
+    }
+    String url =
+        publicUrl.value("mailbridge.public-url").isPresent()
+            ? publicUrl.publicUrl() + NOTIFICATION_PATH
+            : null;
+    Instant until = now.plus(pushLifetime);
     try {
       PushChannel channel =
-          feed.subscribe(
-              access,
-              publicUrl.publicUrl() + NOTIFICATION_PATH,
-              cursor.clientState(),
-              now.plus(pushLifetime));
+          open
+              ? feed.renew(
+                  access,
+                  new PushChannel(cursor.subscriptionId(), cursor.subscriptionExpiresAt()),
+                  url,
+                  cursor.clientState(),
+                  until)
+              : feed.subscribe(access, url, cursor.clientState(), until);
       cursor.subscribed(channel.id(), channel.expiresAt(), now);
     } catch (DomainProblem problem) {
+      if (open
+          && cursor.subscriptionExpiresAt() != null
+          && cursor.subscriptionExpiresAt().isAfter(now)) {
+        // The subscription still runs: the next sync tries the renewal again.
+        LOG.info(
+            () ->
+                "Capture of mailbox "
+                    + cursor.mailboxId()
+                    + ": renewing its push subscription failed ("
+                    + problem.getMessage()
+                    + "); the next sync tries again");
+        return;
+      }
       LOG.info(
           () ->
               "Capture of mailbox "
                   + cursor.mailboxId()
-                  + " has no push subscription: "
+                  + " has no push subscription and is polled: "
                   + problem.getMessage());
       cursor.noPush(
-          "The provider would not push changes to Mailbridge (" + problem.getMessage() + ")", now);
+          "The provider cannot push changes to Mailbridge, so capture polls every"
+              + " mailbridge.capture.poll-interval: "
+              + problem.getMessage(),
+          now);
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.GoogleCaptureScope;
 import io.mailbridge.capture.entity.OrgMailbox;
 import io.mailbridge.mailbox.control.AppOnlyMailboxes;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.DelegatedMailboxes;
 import io.mailbridge.mailbox.control.ImpersonatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxConnections;
@@ -17,10 +19,10 @@ import java.util.Optional;
 
 /**
  * What a capture cursor reads: a mailbox its user connected (OAuth connection, the user's token), a
- * mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}), or a
- * mailbox of the org's Exchange server (the service account impersonating its user). The sync job
- * asks here before each run, so a disconnected mailbox or a user taken off the org-wide list stops
- * at once.
+ * mailbox of the org's tenant captured org-wide (the app's token, {@code /users/{id}}), one of the
+ * org's Google Workspace (a token the service account obtains for the user), or a mailbox of the
+ * org's Exchange server (the service account impersonating its user). The sync job asks here before
+ * each run, so a disconnected mailbox or a user taken off the org-wide list stops at once.
  */
 @ApplicationScoped
 public class CaptureTargets {
@@ -30,6 +32,7 @@ public class CaptureTargets {
   @Inject MailboxOfCaller mailboxes;
   @Inject AppOnlyMailboxes appOnly;
   @Inject ImpersonatedMailboxes exchange;
+  @Inject DelegatedMailboxes delegated;
 
   /** A mailbox to read and how; {@code gone} says why there is none any more. */
   public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {}
@@ -39,6 +42,23 @@ public class CaptureTargets {
     if (orgWide != null && orgWide.orgId().equals(cursor.orgId())) {
       if (!orgWide.active()) {
         return new Target(null, null, OrgWideCapture.UNLISTED);
+      }
+      if (orgWide.provider().equals(MailboxKind.GMAIL.provider())) {
+        GoogleCaptureScope google = em.find(GoogleCaptureScope.class, orgWide.orgId());
+        if (google == null || !google.hasKey()) {
+          return new Target(null, null, "The org's Google Workspace service account was removed");
+        }
+        return new Target(
+            new ConnectedMailbox(
+                orgWide.id(),
+                orgWide.orgId(),
+                orgWide.ownerUserId(),
+                MailboxKind.GMAIL,
+                orgWide.address(),
+                false),
+            delegated.access(
+                orgWide.orgId(), orgWide.id(), google.serviceAccountKey(), orgWide.graphUser()),
+            null);
       }
       boolean ews = MailboxKind.EXCHANGE.provider().equals(orgWide.provider());
       return new Target(

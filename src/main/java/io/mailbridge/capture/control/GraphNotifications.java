@@ -19,7 +19,10 @@ import java.util.logging.Logger;
  * mailbox with capture on and whose {@code clientState} is that mailbox's secret only queues "sync
  * this mailbox" (coalesced); the sync reads from the stored cursor, so what a notification says
  * about the change is never trusted and a repeated, late or lost one changes nothing. Lifecycle
- * events ({@code missed}, …) arrive here too and are treated the same way.
+ * notifications (learn.microsoft.com/graph/change-notifications-lifecycle-events) arrive at the
+ * same URL, checked the same way: {@code reauthorizationRequired} marks the subscription for
+ * renewal, {@code subscriptionRemoved} forgets it so a new one is opened, {@code missed} (which
+ * names no item) just runs the delta; in each case the queued sync does the work.
  */
 @ApplicationScoped
 public class GraphNotifications {
@@ -28,6 +31,8 @@ public class GraphNotifications {
 
   @PersistenceContext EntityManager em;
   @Inject CaptureJobs jobs;
+
+  java.time.Clock clock = java.time.Clock.systemUTC();
 
   /** How a delivery went: mailboxes whose sync was queued, notifications refused. */
   public record Received(int queued, int refused) {}
@@ -52,6 +57,12 @@ public class GraphNotifications {
           || !sameSecret(cursor.clientState(), text(notification, "clientState"))) {
         refused++;
         continue;
+      }
+      String lifecycle = text(notification, "lifecycleEvent");
+      if ("reauthorizationRequired".equals(lifecycle)) {
+        cursor.renewalRequested(clock.instant());
+      } else if ("subscriptionRemoved".equals(lifecycle)) {
+        cursor.pushRemoved(clock.instant());
       }
       mailboxes.add(cursor.mailboxId()); // many for one mailbox: one request
     }

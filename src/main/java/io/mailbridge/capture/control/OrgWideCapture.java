@@ -2,9 +2,11 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.CaptureState;
+import io.mailbridge.capture.entity.GoogleCaptureScope;
 import io.mailbridge.capture.entity.OrgCaptureScope;
 import io.mailbridge.capture.entity.OrgMailbox;
 import io.mailbridge.mailbox.control.AppOnlyMailboxes;
+import io.mailbridge.mailbox.control.DelegatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.crypto.control.BlindIndex;
@@ -36,12 +38,14 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Org-wide capture of Microsoft 365 with the org's app (app-only, no rep consenting): the admin
- * lists users or names a group; each user becomes a captured mailbox with a cursor of its own, read
- * through the same sync job as connected mailboxes. Taking a user off the list stops its capture in
- * the same transaction; a group's members are read again by a job, at each change of the choice and
- * then every {@code mailbridge.capture.org-wide.members-interval}. The users of the org's Exchange
- * server ({@link ExchangeUsers}) are captured org-wide the same way, each provider's apart.
+ * Org-wide capture, no rep consenting: of Microsoft 365 with the org's app (app-only; the admin
+ * lists users or names a group) and of Google Workspace with a service account's domain-wide
+ * delegation (the admin uploads its key and lists users). Each user becomes a captured mailbox with
+ * a cursor of its own, read through the same sync job as connected mailboxes. Taking a user off the
+ * list stops its capture in the same transaction; a group's members are read again by a job, at
+ * each change of the choice and then every {@code mailbridge.capture.org-wide.members-interval}.
+ * The users of the org's Exchange server ({@link ExchangeUsers}) are captured org-wide the same
+ * way; each provider has its own list.
  */
 @ApplicationScoped
 public class OrgWideCapture {
@@ -49,6 +53,7 @@ public class OrgWideCapture {
   public static final String MEMBERS = "capture.org-members";
   static final String INDEX_KIND = "capture-org-mailbox";
   static final String EWS_INDEX_KIND = "capture-org-mailbox-ews";
+  static final String GOOGLE_INDEX_KIND = "capture-org-mailbox-google";
   static final String UNLISTED = "Taken off the org-wide capture list";
   private static final Pattern ADDRESS = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
   private static final Pattern GUID =
@@ -57,6 +62,7 @@ public class OrgWideCapture {
 
   @PersistenceContext EntityManager em;
   @Inject AppOnlyMailboxes appOnly;
+  @Inject DelegatedMailboxes delegated;
   @Inject BlindIndex blindIndex;
   @Inject OrgCaptureSettings settings;
   @Inject CaptureJobs captureJobs;
@@ -104,18 +110,7 @@ public class OrgWideCapture {
     } catch (DomainProblem notYet) {
       tenant = null;
     }
-    List<Captured> captured = new ArrayList<>();
-    for (OrgMailbox m : active(orgId, MailboxKind.GRAPH)) {
-      CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
-      captured.add(
-          new Captured(
-              m.id(),
-              m.address(),
-              m.viaGroup(),
-              cursor == null
-                  ? CaptureHealth.never(m.id(), m.ownerUserId(), MailboxKind.GRAPH.provider())
-                  : CaptureHealth.of(cursor)));
-    }
+    List<Captured> captured = captured(orgId, MailboxKind.GRAPH);
     return new Scope(
         choice.group() == null ? choice.users() : null,
         choice.group(),
@@ -147,7 +142,7 @@ public class OrgWideCapture {
     if (choice.group() == null) {
       Map<String, String> listed = new LinkedHashMap<>();
       choice.users().forEach(u -> listed.put(u, u));
-      reconcile(orgId, adminId, listed, false, now);
+      reconcile(orgId, adminId, MailboxKind.GRAPH, listed, false, now);
     } else {
       // Listed users not in the group stop now; the group's members come with the job.
       for (OrgMailbox m : active(orgId, MailboxKind.GRAPH)) {
@@ -192,10 +187,15 @@ public class OrgWideCapture {
    * missing ones stop at once.
    */
   void reconcile(
-      String orgId, String adminId, Map<String, String> wanted, boolean viaGroup, Instant now) {
+      String orgId,
+      String adminId,
+      MailboxKind kind,
+      Map<String, String> wanted,
+      boolean viaGroup,
+      Instant now) {
     Map<String, Listed> listed = new LinkedHashMap<>();
     wanted.forEach((address, user) -> listed.put(address, new Listed(user, null)));
-    reconcile(orgId, MailboxKind.GRAPH, adminId, listed, viaGroup, now);
+    reconcile(orgId, kind, adminId, listed, viaGroup, now);
   }
 
   /**
@@ -270,11 +270,15 @@ public class OrgWideCapture {
     }
   }
 
+  /** Each provider has its own list; one address may be on several. */
   private String index(String orgId, MailboxKind kind, String address) {
-    return blindIndex.forOrg(
-        orgId,
-        kind == MailboxKind.GRAPH ? INDEX_KIND : EWS_INDEX_KIND,
-        BlindIndex.normalize(address));
+    String indexKind =
+        switch (kind) {
+          case GMAIL -> GOOGLE_INDEX_KIND;
+          case EXCHANGE -> EWS_INDEX_KIND;
+          case GRAPH -> INDEX_KIND;
+        };
+    return blindIndex.forOrg(orgId, indexKind, BlindIndex.normalize(address));
   }
 
   /** The org's users captured now by {@code kind}'s provider. */
@@ -286,6 +290,100 @@ public class OrgWideCapture {
         .setParameter("org", orgId)
         .setParameter("provider", kind.provider())
         .getResultList();
+  }
+
+  private List<Captured> captured(String orgId, MailboxKind kind) {
+    List<Captured> captured = new ArrayList<>();
+    for (OrgMailbox m : active(orgId, kind)) {
+      CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
+      captured.add(
+          new Captured(
+              m.id(),
+              m.address(),
+              m.viaGroup(),
+              cursor == null
+                  ? CaptureHealth.never(m.id(), m.ownerUserId(), kind.provider())
+                  : CaptureHealth.of(cursor)));
+    }
+    return captured;
+  }
+
+  // ------------------------------------------------------------------ Google Workspace
+
+  /** The org's Google Workspace capture as admins see it: never the key itself. */
+  public record GoogleScope(
+      String clientEmail,
+      String keyId,
+      String clientId,
+      String scope,
+      List<String> users,
+      List<Captured> mailboxes) {}
+
+  public GoogleScope viewGoogle(String orgId) {
+    GoogleCaptureScope scope = em.find(GoogleCaptureScope.class, orgId);
+    return new GoogleScope(
+        scope == null ? null : scope.clientEmail(),
+        scope == null ? null : scope.keyId(),
+        scope == null ? null : scope.clientId(),
+        DelegatedMailboxes.SCOPE,
+        scope == null ? List.of() : parseUsers(scope.usersJson()),
+        captured(orgId, MailboxKind.GMAIL));
+  }
+
+  /**
+   * Stores the service account's key file ({@code keyJson}; null keeps the stored one) and the
+   * users captured with it: listed users start their backfill, users no longer listed stop at once.
+   */
+  @Transactional
+  public GoogleScope replaceGoogle(
+      String orgId, String adminId, String keyJson, List<String> wantedUsers) {
+    List<String> users = validated(new Choice(wantedUsers, null)).users();
+    GoogleCaptureScope scope = em.find(GoogleCaptureScope.class, orgId);
+    DelegatedMailboxes.ServiceAccount account = null;
+    if (keyJson != null) {
+      account = delegated.serviceAccount(keyJson); // 400 naming the field
+    } else if (scope == null || !scope.hasKey()) {
+      throw new InvalidField(
+          "serviceAccountKey", "is required: the service account's JSON key file from Google");
+    }
+    Instant now = clock.instant();
+    JsonArrayBuilder list = Json.createArrayBuilder();
+    users.forEach(list::add);
+    if (scope == null) {
+      scope = new GoogleCaptureScope(orgId);
+      scope.key(keyJson, account.clientEmail(), account.keyId(), account.clientId());
+      scope.listed(list.build().toString(), adminId, now);
+      em.persist(scope);
+    } else {
+      if (account != null) {
+        scope.key(keyJson, account.clientEmail(), account.keyId(), account.clientId());
+      }
+      scope.listed(list.build().toString(), adminId, now);
+    }
+    Map<String, String> listed = new LinkedHashMap<>();
+    users.forEach(u -> listed.put(u, u));
+    reconcile(orgId, adminId, MailboxKind.GMAIL, listed, false, now);
+    em.flush();
+    audit.record(
+        orgId,
+        adminId,
+        "capture.org_wide_changed",
+        null,
+        "ok",
+        "Google Workspace: "
+            + users.size()
+            + " users"
+            + (account != null ? ", new service account key " + account.keyId() : ""));
+    return viewGoogle(orgId);
+  }
+
+  private static List<String> parseUsers(String json) {
+    return Json.createReader(new StringReader(json))
+        .readArray()
+        .getValuesAs(JsonString.class)
+        .stream()
+        .map(JsonString::getString)
+        .toList();
   }
 
   /** The admin's choice checked: addresses, or a group id or mail; fields named in 400s. */

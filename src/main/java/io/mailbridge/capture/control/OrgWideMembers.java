@@ -77,7 +77,13 @@ public class OrgWideMembers implements JobHandler {
     for (GroupMember m : members) {
       wanted.put(m.address().toLowerCase(Locale.ROOT), m.id());
     }
-    orgWide.reconcile(orgId, scope.configuredBy(), wanted, true, now);
+    orgWide.reconcile(
+        orgId,
+        scope.configuredBy(),
+        io.mailbridge.mailbox.control.MailboxKind.GRAPH,
+        wanted,
+        true,
+        now);
     scope.membersRead(null, now);
     return JobOutcome.done();
   }

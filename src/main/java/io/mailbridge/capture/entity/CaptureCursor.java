@@ -104,6 +104,30 @@ public class CaptureCursor {
   @Column(name = "requested_since")
   private Instant requestedSince;
 
+  /**
+   * The backfill's size as the provider estimated it when the backfill started (-1: the provider
+   * gives none), with the {@code seen} counter and the time at that moment: percent and ETA.
+   */
+  @Column(name = "backfill_total")
+  private Long backfillTotal;
+
+  @Column(name = "backfill_base")
+  private Long backfillBase;
+
+  @Column(name = "backfill_started_at")
+  private Instant backfillStartedAt;
+
+  /** Why the provider cannot push to Mailbridge (the mailbox is polled), since when. */
+  @Column(name = "no_push_reason", length = MAX_REASON)
+  private String noPushReason;
+
+  @Column(name = "no_push_at")
+  private Instant noPushAt;
+
+  /** The provider asked for the push subscription to be renewed (Graph reauthorizationRequired). */
+  @Column(name = "push_renew_due", nullable = false)
+  private boolean pushRenewDue;
+
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
@@ -143,8 +167,8 @@ public class CaptureCursor {
       requestedSince = null;
     }
     enabled = true;
-    state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
-    reason = null;
+    state = running();
+    reason = state == CaptureState.POLLING ? noPushReason : null;
     throttledUntil = null;
     updatedAt = now;
   }
@@ -174,6 +198,12 @@ public class CaptureCursor {
     reason = "Everything captured from this mailbox was purged";
     subscriptionId = null;
     subscriptionExpiresAt = null;
+    backfillTotal = null;
+    backfillBase = null;
+    backfillStartedAt = null;
+    noPushReason = null;
+    noPushAt = null;
+    pushRenewDue = false;
     updatedAt = now;
   }
 
@@ -197,8 +227,8 @@ public class CaptureCursor {
     if (changed) {
       lastChangeAt = now;
     }
-    state = phase == CapturePhase.LIVE ? CaptureState.LIVE : CaptureState.BACKFILLING;
-    reason = null;
+    state = running();
+    reason = state == CaptureState.POLLING ? noPushReason : null;
     throttledUntil = null;
     failures = 0;
     requestedSince = null;
@@ -227,10 +257,75 @@ public class CaptureCursor {
     return requestedSince;
   }
 
-  /** Live without push: the reason says why; state stays as it is. */
+  /** The state of a mailbox that runs: backfilling, live, or live without push (polling). */
+  private CaptureState running() {
+    if (phase != CapturePhase.LIVE) {
+      return CaptureState.BACKFILLING;
+    }
+    return noPushReason != null ? CaptureState.POLLING : CaptureState.LIVE;
+  }
+
+  /**
+   * The provider cannot push changes to Mailbridge ({@code why} says why and what to do): a live
+   * mailbox is {@code polling} until a subscription opens.
+   */
   public void noPush(String why, Instant now) {
-    reason = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    noPushReason = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    noPushAt = now;
+    subscriptionId = null;
+    subscriptionExpiresAt = null;
+    pushRenewDue = false;
+    if (state == CaptureState.LIVE || state == CaptureState.POLLING) {
+      state = running();
+      reason = noPushReason;
+    }
     updatedAt = now;
+  }
+
+  /** The provider asked for the push subscription to be renewed; the next sync does it. */
+  public void renewalRequested(Instant now) {
+    pushRenewDue = true;
+    updatedAt = now;
+  }
+
+  /** The provider removed the push subscription; the next sync opens a new one. */
+  public void pushRemoved(Instant now) {
+    subscriptionId = null;
+    subscriptionExpiresAt = null;
+    pushRenewDue = false;
+    updatedAt = now;
+  }
+
+  /** The backfill's size as the provider estimated it now ({@code -1}: it gives none). */
+  public void estimated(long total, Instant now) {
+    backfillTotal = total;
+    backfillBase = seen;
+    backfillStartedAt = now;
+    updatedAt = now;
+  }
+
+  public Long backfillTotal() {
+    return backfillTotal;
+  }
+
+  public Long backfillBase() {
+    return backfillBase;
+  }
+
+  public Instant backfillStartedAt() {
+    return backfillStartedAt;
+  }
+
+  public String noPushReason() {
+    return noPushReason;
+  }
+
+  public Instant noPushAt() {
+    return noPushAt;
+  }
+
+  public boolean pushRenewDue() {
+    return pushRenewDue;
   }
 
   /** The provider asked to wait until {@code until}. */
@@ -329,6 +424,15 @@ public class CaptureCursor {
   public void subscribed(String id, Instant expiresAt, Instant now) {
     subscriptionId = id;
     subscriptionExpiresAt = expiresAt;
+    pushRenewDue = false;
+    if (id != null && noPushReason != null) {
+      noPushReason = null;
+      noPushAt = null;
+      if (state == CaptureState.POLLING) {
+        state = CaptureState.LIVE;
+        reason = null;
+      }
+    }
     updatedAt = now;
   }
 

@@ -6,8 +6,13 @@ public enum CaptureState {
   OFF,
   /** Reading the backfill window; counters say how far. */
   BACKFILLING,
-  /** Following changes. */
+  /** Following changes, pushed by the provider. */
   LIVE,
+  /**
+   * Following changes by polling, because the provider cannot push to Mailbridge (no public URL,
+   * the URL unreachable, no Pub/Sub topic); {@code reason} says why.
+   */
+  POLLING,
   /** The provider asked to wait; {@code throttledUntil} says until when. */
   THROTTLED,
   /** The mailbox's owner must connect it again before capture can go on. */

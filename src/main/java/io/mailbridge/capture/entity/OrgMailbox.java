@@ -15,9 +15,10 @@ import java.util.Objects;
 /**
  * A mailbox of the org captured org-wide without its user connecting it: a user of the org's
  * Microsoft 365 tenant read with the app's token ({@code provider} "graph", {@code
- * /users/{graphUser}}), or a user of the org's Exchange server read by the service account
- * impersonating the address ({@code provider} "ews"); whether a group brought it in, and whether it
- * is still on the list. Its capture cursor has the same id.
+ * /users/{graphUser}}), of its Google Workspace read with the service account's delegation
+ * ("gmail", {@code sub} = graphUser), or of its Exchange server read by the service account
+ * impersonating the address ("ews"); whether a group brought it in, and whether it is still on the
+ * list. Its capture cursor has the same id.
  */
 @Entity
 @Table(name = "capture_org_mailbox")
@@ -44,8 +45,8 @@ public class OrgMailbox {
   @Column(name = "graph_user", nullable = false)
   private SealedValue graphUser;
 
-  /** {@code MailboxKind.provider()} of the reader: "graph" or "ews". */
-  @Column(name = "provider", nullable = false, length = 8)
+  /** {@code MailboxKind.provider()} of the reader: "graph", "gmail" or "ews". */
+  @Column(name = "provider", nullable = false, length = 16)
   private String provider;
 
   @Column(name = "via_group", nullable = false)

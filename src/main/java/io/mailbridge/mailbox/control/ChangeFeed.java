@@ -3,6 +3,7 @@ package io.mailbridge.mailbox.control;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The port through which capture follows a mailbox's changes, page by page, from a position the
@@ -30,9 +31,32 @@ public interface ChangeFeed {
   /**
    * Asks the provider to notify {@code notificationUrl} of new and changed messages until {@code
    * expiresAt} (the provider may shorten it), echoing {@code clientState} in each notification.
+   * {@code notificationUrl} is null when Mailbridge has no public URL; a provider that pushes to a
+   * URL then refuses ({@link ProviderRefused}).
    */
   PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt);
+
+  /**
+   * Renews the push subscription {@code current} until {@code expiresAt}: by default it is opened
+   * again (Gmail's watch); Graph extends the subscription, and opens a new one when it is gone.
+   */
+  default PushChannel renew(
+      MailboxAccess mailbox,
+      PushChannel current,
+      String notificationUrl,
+      String clientState,
+      Instant expiresAt) {
+    return subscribe(mailbox, notificationUrl, clientState, expiresAt);
+  }
+
+  /**
+   * The provider's count of the messages a full round of {@code folder} reads from {@code since},
+   * or empty when it gives none; an estimate for the backfill's percent and ETA, never exact.
+   */
+  default OptionalLong estimate(MailboxAccess mailbox, String folder, Instant since) {
+    return OptionalLong.empty();
+  }
 
   /**
    * How long before its end a push subscription is renewed: Graph's lasts days and is renewed half

@@ -105,6 +105,12 @@ final class AuthorizationServer {
       throws IOException, JOSEException {
     Map<String, String> form =
         query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (provider.equals("google")
+        && "urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
+      // A service account authenticates with its signed assertion alone.
+      fake.google.delegation(exchange, form);
+      return;
+    }
     String clientId = form.get("client_id");
     if (!clientAuthenticated(exchange, provider, tenantSegment, clientId, form)) {
       send(exchange, 401, error("invalid_client", "The OAuth client was not found."));

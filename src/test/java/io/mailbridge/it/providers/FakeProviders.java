@@ -207,11 +207,70 @@ public final class FakeProviders {
     }
   }
 
+  // ---------------------------------------------------------------- Workspace delegation
+
+  /** A service account Google knows: the public part of its key, and its OAuth client id. */
+  public record ServiceAccount(
+      String clientEmail, String keyId, String clientId, RSAPublicKey publicKey) {}
+
+  /** Service accounts by client email. */
+  public final Map<String, ServiceAccount> serviceAccounts = new ConcurrentHashMap<>();
+
+  /** Client ids a Workspace super admin authorized for domain-wide delegation, with the scopes. */
+  public final Map<String, Set<String>> delegatedScopes = new ConcurrentHashMap<>();
+
+  /** Each delegated token handed out: {@code clientEmail sub scope}. */
+  public final List<String> delegationGrants = new CopyOnWriteArrayList<>();
+
+  /** Refused JWT-bearer grants (bad signature, claims, or no delegation). */
+  public final AtomicInteger delegationRefusals = new AtomicInteger();
+
+  /**
+   * A new service account with a new key; answers the JSON key file Google issues for it. With
+   * {@code delegatedScope}, a Workspace admin authorized its client id for that scope.
+   */
+  public String newServiceAccountKey(String clientEmail, String delegatedScope) {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      java.security.KeyPair pair = generator.generateKeyPair();
+      String keyId = UUID.randomUUID().toString().replace("-", "");
+      String clientId = String.valueOf(100000000000000000L + (long) (Math.random() * 1e17));
+      serviceAccounts.put(
+          clientEmail,
+          new ServiceAccount(clientEmail, keyId, clientId, (RSAPublicKey) pair.getPublic()));
+      if (delegatedScope != null) {
+        delegatedScopes.put(clientId, Set.of(delegatedScope));
+      }
+      String base64 =
+          java.util.Base64.getMimeEncoder(
+                  64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(pair.getPrivate().getEncoded());
+      return Json.createObjectBuilder()
+          .add("type", "service_account")
+          .add("project_id", "mailbridge-it")
+          .add("private_key_id", keyId)
+          .add(
+              "private_key",
+              "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n")
+          .add("client_email", clientEmail)
+          .add("client_id", clientId)
+          .add("auth_uri", "https://accounts.google.com/o/oauth2/auth")
+          .add("token_uri", "https://oauth2.googleapis.com/token")
+          .add("auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs")
+          .add("universe_domain", "googleapis.com")
+          .build()
+          .toString();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---------------------------------------------------------------- the router
 
   final AuthorizationServer authorization = new AuthorizationServer(this);
   final EntraEndpoints entra = new EntraEndpoints(this);
-  private final GoogleOAuth google = new GoogleOAuth(this);
+  final GoogleOAuth google = new GoogleOAuth(this);
   private final JwksEndpoints keys = new JwksEndpoints(this);
   private final GmailApi gmailApi = new GmailApi(this);
   private final GraphApi graphApi = new GraphApi(this);
@@ -230,6 +289,8 @@ public final class FakeProviders {
       Matcher userDelta = GraphDelta.USER_DELTA.matcher(path);
       Matcher userMessage = USER_MESSAGE.matcher(path);
       Matcher members = GraphDirectory.MEMBERS.matcher(path);
+      Matcher subscription = GraphDelta.SUBSCRIPTION.matcher(path);
+      Matcher folder = GraphDelta.FOLDER.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
@@ -269,6 +330,10 @@ public final class FakeProviders {
         calendarApis.googleFreeBusy(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events")) {
         calendarApis.googleInsertEvent(exchange);
+      } else if (subscription.matches()) {
+        graphDelta.renew(exchange, subscription.group(1));
+      } else if (folder.matches()) {
+        graphDelta.folder(exchange, folder.group(2), folder.group(3));
       } else if (path.equals("/graph/v1.0/me/sendMail")) {
         graphApi.sendMail(exchange);
       } else if (path.equals("/graph/v1.0/me/mailFolders/sentitems/messages")) {
@@ -665,6 +730,18 @@ public final class FakeProviders {
   public final Map<String, List<GraphItem>> graphChanges = new ConcurrentHashMap<>();
 
   public final Map<String, GraphSubscription> graphSubscriptions = new ConcurrentHashMap<>();
+
+  /** When set, Graph shortens every new subscription to this lifetime, as it may. */
+  public volatile java.time.Duration graphSubscriptionLifetime = null;
+
+  /** Each {@code PATCH /subscriptions/{id}} as {@code id expirationDateTime}, in order. */
+  public final List<String> graphSubscriptionRenewals = new CopyOnWriteArrayList<>();
+
+  /**
+   * Accounts for which Graph cannot reach the notification URL: its validation request fails and
+   * {@code POST /subscriptions} answers 400.
+   */
+  public final Set<String> graphNotificationUrlUnreachable = ConcurrentHashMap.newKeySet();
 
   /** Skip and delta tokens that answer 410, as Graph does when it dropped the sync state. */
   public final Set<String> expiredGraphTokens = ConcurrentHashMap.newKeySet();

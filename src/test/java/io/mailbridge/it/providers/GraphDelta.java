@@ -43,6 +43,13 @@ final class GraphDelta {
   static final Pattern USER_DELTA =
       Pattern.compile("^/graph/v1\\.0/users/([^/]+)/mailFolders/([^/]+)/messages/delta(\\(\\))?$");
 
+  /** One subscription: {@code PATCH} renews it, {@code DELETE} ends it. */
+  static final Pattern SUBSCRIPTION = Pattern.compile("^/graph/v1\\.0/subscriptions/([^/]+)$");
+
+  /** A mail folder of {@code /me} or {@code /users/{id}}, for its counts. */
+  static final Pattern FOLDER =
+      Pattern.compile("^/graph/v1\\.0/(me|users/([^/]+))/mailFolders/([^/]+)$");
+
   /** What a skip or delta token stands for: the folder, the window, and the log position. */
   private record State(
       String account, String folder, Instant since, long afterSeq, long snapshotSeq, int offset) {}
@@ -257,6 +264,24 @@ final class GraphDelta {
       send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
       return;
     }
+    if (fake.graphNotificationUrlUnreachable.contains(account)) {
+      send(
+          exchange,
+          400,
+          graphError(
+              "ValidationError",
+              "Subscription validation request failed. Notification endpoint must respond with"
+                  + " 200 OK to validation request."));
+      return;
+    }
+    String expiration = body.getString("expirationDateTime");
+    java.time.Duration lifetime = fake.graphSubscriptionLifetime;
+    if (lifetime != null
+        && java.time.OffsetDateTime.parse(expiration)
+            .toInstant()
+            .isAfter(Instant.now().plus(lifetime))) {
+      expiration = Instant.now().plus(lifetime).toString();
+    }
     fake.graphSubscriptions.put(
         id,
         new FakeProviders.GraphSubscription(
@@ -266,7 +291,7 @@ final class GraphDelta {
             body.getString("changeType"),
             body.getString("notificationUrl"),
             body.getString("clientState", null),
-            body.getString("expirationDateTime")));
+            expiration));
     send(
         exchange,
         201,
@@ -279,7 +304,99 @@ final class GraphDelta {
             .add("changeType", body.getString("changeType"))
             .add("clientState", body.getString("clientState", ""))
             .add("notificationUrl", body.getString("notificationUrl"))
-            .add("expirationDateTime", body.getString("expirationDateTime"))
+            .add("expirationDateTime", expiration)
+            .build()
+            .toString());
+  }
+
+  /**
+   * {@code PATCH /subscriptions/{id}} with {@code expirationDateTime}: the subscription lasts until
+   * then (200 with the subscription); 404 {@code ResourceNotFound} for one Graph does not know.
+   */
+  void renew(HttpExchange exchange, String id) throws IOException {
+    fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    Token token = fake.authorization.bearer(exchange);
+    if (token == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    FakeProviders.GraphSubscription known = fake.graphSubscriptions.get(id);
+    if (known == null) {
+      send(exchange, 404, graphError("ResourceNotFound", "The object was not found."));
+      return;
+    }
+    if (!"PATCH".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, graphError("BadRequest", "Method not allowed."));
+      return;
+    }
+    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    String until = body.getString("expirationDateTime");
+    FakeProviders.GraphSubscription renewed =
+        new FakeProviders.GraphSubscription(
+            known.id(),
+            known.account(),
+            known.resource(),
+            known.changeType(),
+            known.notificationUrl(),
+            known.clientState(),
+            until);
+    fake.graphSubscriptions.put(id, renewed);
+    fake.graphSubscriptionRenewals.add(id + " " + until);
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity")
+            .add("id", id)
+            .add("resource", known.resource())
+            .add("changeType", known.changeType())
+            .add("notificationUrl", known.notificationUrl())
+            .add("expirationDateTime", until)
+            .build()
+            .toString());
+  }
+
+  /**
+   * {@code GET /me/mailFolders/{id}} (or {@code /users/{id}/…}): the folder with {@code
+   * totalItemCount} and {@code unreadItemCount}, as Graph answers a mailFolder.
+   */
+  void folder(HttpExchange exchange, String user, String folder) throws IOException {
+    Token bearer = fake.authorization.bearer(exchange);
+    String mailbox = fake.mailboxOf(bearer, user);
+    fake.graphRequests.add(
+        exchange.getRequestMethod()
+            + " "
+            + exchange.getRequestURI()
+            + " #"
+            + (mailbox == null ? "-" : mailbox));
+    if (bearer == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    if (mailbox == null) {
+      send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
+      return;
+    }
+    String name = folder.toLowerCase(Locale.ROOT);
+    int total = fake.graphChangesIn(mailbox, name, -1, Long.MAX_VALUE, null).size();
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add(
+                "@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#users('"
+                    + mailbox
+                    + "')/mailFolders/$entity")
+            .add("id", "AAMkAGI2T" + name)
+            .add("displayName", name.equals("inbox") ? "Inbox" : "Sent Items")
+            .add("parentFolderId", "AAMkAGI2TAAA=")
+            .add("childFolderCount", 0)
+            .add("unreadItemCount", 0)
+            .add("totalItemCount", total)
+            .add("isHidden", false)
             .build()
             .toString());
   }

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -60,6 +61,7 @@ public class GmailChangeFeed implements ChangeFeed {
   private static final OutboundCall METADATA = new OutboundCall("gmail", "read_metadata");
   private static final OutboundCall LABELS = new OutboundCall("gmail", "list_labels");
   private static final OutboundCall WATCH = new OutboundCall("gmail", "watch");
+  private static final OutboundCall ESTIMATE = new OutboundCall("gmail", "estimate");
   static final List<String> HEADERS =
       List.of(
           "From",
@@ -122,9 +124,7 @@ public class GmailChangeFeed implements ChangeFeed {
                       .users()
                       .messages()
                       .list(GmailMailbox.ME)
-                      .setQ(
-                          (since == null ? "" : "after:" + since.getEpochSecond() + " ")
-                              + "(in:inbox OR in:sent)")
+                      .setQ(query(since))
                       .setMaxResults(pageSize)
                       .setPageToken(pageToken)
                       .execute());
@@ -307,6 +307,34 @@ public class GmailChangeFeed implements ChangeFeed {
     }
     return new PushChannel(
         GooglePushSenders.channelOf(address), Instant.ofEpochMilli(watch.getExpiration()));
+  }
+
+  /**
+   * {@code messages.list}'s {@code resultSizeEstimate} for the same query as the full round (the
+   * backfill window, Inbox or Sent), one call with {@code maxResults=1}; Google calls it an
+   * estimate, so percent and ETA are too.
+   */
+  @Override
+  public OptionalLong estimate(MailboxAccess mailbox, String folder, Instant since) {
+    String token = mailbox.credential();
+    ListMessagesResponse listed =
+        GmailMailbox.call(
+            () ->
+                gmail
+                    .client(token, ESTIMATE)
+                    .users()
+                    .messages()
+                    .list(GmailMailbox.ME)
+                    .setQ(query(since))
+                    .setMaxResults(1L)
+                    .execute());
+    return listed.getResultSizeEstimate() == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(listed.getResultSizeEstimate());
+  }
+
+  private static String query(Instant since) {
+    return (since == null ? "" : "after:" + since.getEpochSecond() + " ") + "(in:inbox OR in:sent)";
   }
 
   /** Google asks for the watch to be renewed daily; it lasts about seven days. */

@@ -104,7 +104,12 @@ public class GoogleOAuth implements OAuthProvider {
     return granted.contains(required);
   }
 
-  OutboundPolicy policy() {
+  /** Google's token endpoint as configured. */
+  public String tokenUrl() {
+    return tokenUrl;
+  }
+
+  public OutboundPolicy policy() {
     return outbound.policyFor(tokenUrl, revocationUrl, jwksUrl);
   }
 

@@ -1,11 +1,13 @@
 package io.mailbridge.mailbox.graph.control;
 
+import com.microsoft.graph.models.MailFolder;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.Recipient;
 import com.microsoft.graph.models.Subscription;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaGetResponse;
 import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder;
+import com.microsoft.kiota.ApiException;
 import io.mailbridge.mailbox.control.CapturedItem;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangePage;
@@ -19,6 +21,7 @@ import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
 import io.mailbridge.message.MimeMail;
+import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -28,6 +31,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -123,11 +127,18 @@ public class GraphChangeFeed implements ChangeFeed {
 
   /**
    * {@code POST /subscriptions} on the mailbox's messages (all folders: a notification only makes
-   * capture read its delta), lifecycle events to the same URL.
+   * capture read its delta), lifecycle events to the same URL. Graph checks the URL with a
+   * validation request first; a 400 means it could not reach it.
    */
   @Override
   public PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
+    if (notificationUrl == null) {
+      throw new ProviderRefused(
+          "push_unreachable",
+          "Mailbridge has no public URL (mailbridge.public-url) Microsoft Graph could send"
+              + " notifications to; capture polls instead");
+    }
     Subscription wanted = new Subscription();
     wanted.setChangeType("created,updated");
     wanted.setNotificationUrl(notificationUrl);
@@ -138,17 +149,90 @@ public class GraphChangeFeed implements ChangeFeed {
     wanted.setClientState(clientState);
     Subscription made =
         graph.call(
-            () ->
-                graph
+            () -> {
+              try {
+                return graph
                     .client(mailbox.credential())
                     .subscriptions()
-                    .post(wanted, c -> c.options.addAll(graph.options(GraphOperation.SUBSCRIBE))));
+                    .post(wanted, c -> c.options.addAll(graph.options(GraphOperation.SUBSCRIBE)));
+              } catch (ApiException e) {
+                if (e.getResponseStatusCode() == 400) {
+                  throw new ProviderRefused(
+                      "push_unreachable",
+                      "Microsoft Graph could not reach "
+                          + notificationUrl
+                          + " (its validation request failed): make that URL reachable from the"
+                          + " internet, or capture keeps polling");
+                }
+                throw e;
+              }
+            });
     if (made == null || made.getId() == null) {
       throw new ProviderRefused("graph_error", "Microsoft Graph opened no subscription");
     }
     return new PushChannel(
         made.getId(),
         made.getExpirationDateTime() == null ? expiresAt : instant(made.getExpirationDateTime()));
+  }
+
+  /**
+   * {@code PATCH /subscriptions/{id}} with a new {@code expirationDateTime}, which also
+   * reauthorizes it (learn.microsoft.com/graph/change-notifications-lifecycle-events); a
+   * subscription Graph no longer knows (404) is opened again.
+   */
+  @Override
+  public PushChannel renew(
+      MailboxAccess mailbox,
+      PushChannel current,
+      String notificationUrl,
+      String clientState,
+      Instant expiresAt) {
+    Subscription patch = new Subscription();
+    patch.setExpirationDateTime(expiresAt.atOffset(ZoneOffset.UTC));
+    Subscription renewed;
+    try {
+      renewed =
+          graph.call(
+              () ->
+                  graph
+                      .client(mailbox.credential())
+                      .subscriptions()
+                      .bySubscriptionId(current.id())
+                      .patch(
+                          patch,
+                          c -> c.options.addAll(graph.options(GraphOperation.RENEW_SUBSCRIPTION))));
+    } catch (NotFound gone) {
+      return subscribe(mailbox, notificationUrl, clientState, expiresAt);
+    }
+    return new PushChannel(
+        current.id(),
+        renewed == null || renewed.getExpirationDateTime() == null
+            ? expiresAt
+            : instant(renewed.getExpirationDateTime()));
+  }
+
+  /**
+   * The folder's {@code totalItemCount}: every message in it, also those older than the backfill
+   * window, so the estimate is high when the folder holds older mail (percent then rises slower and
+   * the backfill ends early).
+   */
+  @Override
+  public OptionalLong estimate(MailboxAccess mailbox, String folder, Instant since) {
+    GraphServiceClient client = graph.client(mailbox.credential());
+    MailFolder found =
+        graph.call(
+            () ->
+                GraphMailbox.mailboxOf(client, mailbox.appUser())
+                    .mailFolders()
+                    .byMailFolderId(folder)
+                    .get(
+                        c -> {
+                          c.queryParameters.select = new String[] {"id", "totalItemCount"};
+                          c.options.addAll(graph.options(GraphOperation.FOLDER_COUNT));
+                        }));
+    return found == null || found.getTotalItemCount() == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(found.getTotalItemCount());
   }
 
   @Override

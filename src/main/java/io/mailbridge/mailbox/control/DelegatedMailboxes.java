@@ -1,0 +1,28 @@
+package io.mailbridge.mailbox.control;
+
+/**
+ * The port through which capture reads mailboxes of an org's Google Workspace with a service
+ * account's domain-wide delegation, no user consenting: the service account's key file checked, and
+ * the access to one user's mailbox with a token the service account obtains for that user.
+ */
+public interface DelegatedMailboxes {
+
+  /** The scope the delegated tokens carry, which a Workspace admin authorizes for the client id. */
+  String SCOPE = "https://www.googleapis.com/auth/gmail.readonly";
+
+  /**
+   * The key file Google issues for a service account, checked: {@code InvalidField} names the field
+   * ({@code serviceAccountKey} or {@code serviceAccountKey.<field of the file>}).
+   */
+  ServiceAccount serviceAccount(String keyJson);
+
+  /**
+   * The Gmail mailbox of {@code user}, known to capture as {@code mailboxId}, read with a token the
+   * service account of {@code keyJson} obtains for that user on first use; a refusal is {@link
+   * AppAccessRefused} with what happened and what to do in words.
+   */
+  MailboxAccess access(String orgId, String mailboxId, String keyJson, String user);
+
+  /** What may be shown of a service account: never its private key. */
+  record ServiceAccount(String clientEmail, String keyId, String clientId) {}
+}
