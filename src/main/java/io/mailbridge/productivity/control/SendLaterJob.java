@@ -14,7 +14,6 @@ import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.productivity.control.SendProgress.Taken;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -59,7 +58,7 @@ public class SendLaterJob implements JobHandler {
           taken,
           mailboxes
               .stillConnected(taken.orgId(), taken.userId(), taken.mailboxId())
-              .map(m -> m.kind().name().toLowerCase(Locale.ROOT))
+              .map(m -> m.kind().provider())
               .orElse("mailbox"));
       return JobOutcome.done();
     }
@@ -98,7 +97,7 @@ public class SendLaterJob implements JobHandler {
       progress.willRetry(taken.orgId(), id, reason);
       throw unexpected;
     }
-    log(taken, mailbox.kind().name().toLowerCase(Locale.ROOT));
+    log(taken, mailbox.kind().provider());
     return JobOutcome.done();
   }
 
