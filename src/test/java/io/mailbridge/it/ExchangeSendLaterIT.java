@@ -207,8 +207,10 @@ class ExchangeSendLaterIT {
     List<FakeExchange.Received> calls =
         fake().ewsRequests.subList(before, fake().ewsRequests.size());
     assertEquals(2, calls.size(), calls.toString());
-    assertTrue(calls.get(0).soapAction().contains("/2006/messages/FindItem"), calls.get(0).soapAction());
-    assertTrue(calls.get(1).soapAction().contains("/2006/messages/CreateItem"), calls.get(1).soapAction());
+    assertTrue(
+        calls.get(0).soapAction().contains("/2006/messages/FindItem"), calls.get(0).soapAction());
+    assertTrue(
+        calls.get(1).soapAction().contains("/2006/messages/CreateItem"), calls.get(1).soapAction());
     for (FakeExchange.Received call : calls) {
       assertEquals(s.rep(), call.anchorMailbox());
       assertTrue(call.authorization().startsWith("Basic "));
