@@ -2,7 +2,9 @@
  * Mailbridge task pane for Outlook: signs the rep in with the Exchange identity token (on-premises)
  * or through nested app authentication (Exchange Online), shows the CRM records of the email's
  * people, finds more records, and logs the email (with chosen attachments) to the chosen records,
- * over EWS or Microsoft Graph. Written for this project; no framework.
+ * over EWS or Microsoft Graph. In the compose window it inserts text shortcuts filled from a CRM
+ * record, schedules the draft to be sent later and switches tracking on for it; in both it tells
+ * the rep about scheduled emails that failed. Written for this project; no framework.
  */
 (function () {
   "use strict";
@@ -54,6 +56,8 @@
     searchTimer: null,
     searchSeq: 0,
     online: null, // {clientId, pca} when signed in through Entra ID (Exchange Online)
+    composing: false, // the item is a draft (compose window)
+    untrackedHtml: null, // the draft's body before tracking rewrote it
   };
 
   var el = {};
@@ -614,7 +618,15 @@
   function loadItem() {
     resetItemState();
     clearError();
+    loadFailedSends();
     var item = currentItem();
+    state.composing = isCompose(item);
+    show(el.compose, state.composing);
+    if (state.composing) {
+      show(el.main, false);
+      loadCompose(item, state.generation);
+      return;
+    }
     if (!item || !item.itemId) {
       show(el.main, false);
       setStatus("Select an email to log it to the CRM.");
@@ -1407,6 +1419,379 @@
     );
   }
 
+  // ---- compose window --------------------------------------------------------------------
+
+  /** In the compose window Office gives the fields as objects with getAsync, not as values. */
+  function isCompose(item) {
+    return Boolean(
+      item && item.subject && typeof item.subject.getAsync === "function" && item.body
+    );
+  }
+
+  function isMessage(item) {
+    return !item.itemType || String(item.itemType).toLowerCase() === "message";
+  }
+
+  function coercion(name) {
+    var types = Office.CoercionType || {};
+    return types[name] || name.toLowerCase();
+  }
+
+  function recipientsOf(item) {
+    var fields = [item.to, item.cc, item.requiredAttendees, item.optionalAttendees].filter(
+      function (field) {
+        return field && typeof field.getAsync === "function";
+      }
+    );
+    return Promise.all(
+      fields.map(function (field) {
+        return officeCall("Outlook could not read the recipients", function (done) {
+          field.getAsync(done);
+        });
+      })
+    ).then(function (lists) {
+      var seen = new Set();
+      var emails = [];
+      lists.forEach(function (list) {
+        (list || []).forEach(function (address) {
+          var email = String((address && address.emailAddress) || "").trim();
+          if (EMAIL.test(email) && !seen.has(email.toLowerCase())) {
+            seen.add(email.toLowerCase());
+            emails.push(email);
+          }
+        });
+      });
+      return emails;
+    });
+  }
+
+  function loadCompose(item, generation) {
+    setStatus(isMessage(item) ? "Composing an email" : "Composing a meeting");
+    show(el.sendLaterBlock, isMessage(item));
+    show(el.trackingBlock, isMessage(item));
+    el.sendLaterState.textContent = "";
+    el.trackingState.textContent = "";
+    el.trackEmail.checked = false;
+    el.trackEmail.disabled = false;
+    state.untrackedHtml = null;
+    if (!el.sendAt.value) {
+      var inAnHour = new Date(Date.now() + 3600 * 1000);
+      inAnHour.setMinutes(0, 0, 0);
+      el.sendAt.value = localInputValue(inAnHour);
+    }
+    loadShortcuts(generation);
+    loadComposeRecords(item, generation);
+  }
+
+  function localInputValue(date) {
+    function two(n) {
+      return (n < 10 ? "0" : "") + n;
+    }
+    return (
+      date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
+      "T" + two(date.getHours()) + ":" + two(date.getMinutes())
+    );
+  }
+
+  function loadShortcuts(generation) {
+    el.shortcutSelect.disabled = true;
+    el.insertShortcut.disabled = true;
+    return api("GET", "api/shortcuts")
+      .then(function (data) {
+        if (generation !== state.generation) {
+          return;
+        }
+        var items = (data && Array.isArray(data.items) ? data.items : []).filter(function (s) {
+          return s && typeof s.id === "string";
+        });
+        el.shortcutSelect.textContent = "";
+        if (!items.length) {
+          el.shortcutSelect.appendChild(option("", "No shortcuts yet"));
+          return;
+        }
+        items.forEach(function (s) {
+          el.shortcutSelect.appendChild(option(s.id, String(s.name || "(no name)")));
+        });
+        el.shortcutSelect.disabled = false;
+        el.insertShortcut.disabled = false;
+      })
+      .catch(function (error) {
+        if (generation === state.generation) {
+          el.shortcutSelect.textContent = "";
+          el.shortcutSelect.appendChild(option("", "Shortcuts could not be loaded"));
+          showError(error);
+        }
+      });
+  }
+
+  function option(value, text) {
+    var node = make("option", null, text);
+    node.value = value;
+    return node;
+  }
+
+  /** The records of the draft's recipients, to fill shortcuts from and to log a later send to. */
+  function loadComposeRecords(item, generation) {
+    return recipientsOf(item)
+      .then(function (emails) {
+        if (!emails.length || generation !== state.generation) {
+          return null;
+        }
+        var query = emails.slice(0, MAX_PARTICIPANTS).map(encodeURIComponent).join(",");
+        return api("GET", "api/addin/context?emails=" + query);
+      })
+      .then(function (data) {
+        if (!data || generation !== state.generation) {
+          return;
+        }
+        var chosen = el.composeRecord.value;
+        el.composeRecord.textContent = "";
+        el.composeRecord.appendChild(option("", "No record"));
+        (data.participants || []).forEach(function (p) {
+          ["contacts", "leads", "accounts"].forEach(function (type) {
+            (Array.isArray(p[type]) ? p[type] : []).forEach(function (json) {
+              var record = remember(type, json);
+              if (record && !el.composeRecord.querySelector("option[value='" + cssId(record.id) + "']")) {
+                el.composeRecord.appendChild(
+                  option(record.id, record.name + " · " + (TYPE_LABELS[type] || type))
+                );
+              }
+            });
+          });
+        });
+        // The first contact or lead is the likely one; the rep may pick another.
+        el.composeRecord.value = chosen || (el.composeRecord.options[1] ? el.composeRecord.options[1].value : "");
+      })
+      .catch(function (error) {
+        if (generation === state.generation) {
+          showError(error);
+        }
+      });
+  }
+
+  function cssId(id) {
+    return String(id).replace(/[^A-Za-z0-9_-]/g, "");
+  }
+
+  function chosenRecordIds() {
+    return el.composeRecord.value ? [el.composeRecord.value] : [];
+  }
+
+  /** Renders the shortcut with the chosen record and inserts it where the cursor is. */
+  function insertShortcut() {
+    var item = currentItem();
+    var id = el.shortcutSelect.value;
+    if (!isCompose(item) || !id) {
+      return;
+    }
+    clearError();
+    el.insertShortcut.disabled = true;
+    var body = { recordId: el.composeRecord.value || null };
+    Promise.all([
+      api("POST", "api/shortcuts/" + encodeURIComponent(id) + "/render", body),
+      officeCall("Outlook could not read the body's format", function (done) {
+        item.body.getTypeAsync(done);
+      }).catch(function () {
+        return "text";
+      }),
+    ])
+      .then(function (answers) {
+        var rendered = answers[0] || {};
+        var html = String(answers[1] || "").toLowerCase() === "html";
+        var data = html ? String(rendered.html || "") : String(rendered.text || "");
+        return officeCall("Outlook could not insert the text", function (done) {
+          item.body.setSelectedDataAsync(
+            data,
+            { coercionType: coercion(html ? "Html" : "Text") },
+            done
+          );
+        });
+      })
+      .then(function () {
+        setStatus("Shortcut inserted");
+      })
+      .catch(showError)
+      .finally(function () {
+        el.insertShortcut.disabled = false;
+      });
+  }
+
+  function field(item, name, what) {
+    return officeCall("Outlook could not read the " + what, function (done) {
+      item[name].getAsync(done);
+    });
+  }
+
+  function emailsOf(list) {
+    return (list || [])
+      .map(function (a) {
+        return String((a && a.emailAddress) || "").trim();
+      })
+      .filter(function (email) {
+        return EMAIL.test(email);
+      });
+  }
+
+  /** Reads the draft and hands it to Mailbridge to send at the chosen time. */
+  function sendLater() {
+    var item = currentItem();
+    if (!isCompose(item) || !isMessage(item)) {
+      return;
+    }
+    clearError();
+    var at = el.sendAt.value ? new Date(el.sendAt.value) : null;
+    if (!at || isNaN(at.getTime())) {
+      showError("Choose when to send it.");
+      return;
+    }
+    var generation = state.generation;
+    el.sendLater.disabled = true;
+    el.sendLaterState.textContent = "Scheduling…";
+    Promise.all([
+      field(item, "subject", "subject"),
+      field(item, "to", "recipients"),
+      field(item, "cc", "recipients"),
+      officeCall("Outlook could not read the body", function (done) {
+        item.body.getAsync(coercion("Html"), done);
+      }),
+    ])
+      .then(function (draft) {
+        var to = emailsOf(draft[1]);
+        var cc = emailsOf(draft[2]);
+        if (!to.length && !cc.length) {
+          throw new Error("Add a recipient first.");
+        }
+        return api("POST", "api/scheduled-sends", {
+          sendAt: at.toISOString(),
+          message: { to: to, cc: cc, subject: String(draft[0] || ""), html: String(draft[3] || "") },
+          recordIds: chosenRecordIds(),
+        });
+      })
+      .then(function (created) {
+        if (generation !== state.generation) {
+          return;
+        }
+        el.sendLaterState.textContent =
+          "Scheduled for " + new Date(created.sendAt).toLocaleString() +
+          ". Discard this draft: Mailbridge sends the email from your mailbox then.";
+        el.sendLaterState.setAttribute("data-send-id", String(created.id || ""));
+        setStatus("Scheduled");
+      })
+      .catch(function (error) {
+        el.sendLaterState.textContent = "";
+        showError(error);
+      })
+      .finally(function () {
+        el.sendLater.disabled = false;
+      });
+  }
+
+  /**
+   * Tracking rewrites the draft's body (pixel and links) through Mailbridge; off again puts the
+   * body back as it was. Mailbridge answers untracked when the org has tracking off or a recipient
+   * is internal, and the switch says why.
+   */
+  function toggleTracking() {
+    var item = currentItem();
+    if (!isCompose(item)) {
+      return;
+    }
+    clearError();
+    var on = el.trackEmail.checked;
+    el.trackEmail.disabled = true;
+    var done;
+    if (!on) {
+      var original = state.untrackedHtml;
+      done = original === null
+        ? Promise.resolve()
+        : officeCall("Outlook could not change the body", function (cb) {
+            item.body.setAsync(original, { coercionType: coercion("Html") }, cb);
+          }).then(function () {
+            state.untrackedHtml = null;
+            el.trackingState.textContent = "Not tracked.";
+          });
+    } else {
+      done = Promise.all([
+        officeCall("Outlook could not read the body", function (cb) {
+          item.body.getAsync(coercion("Html"), cb);
+        }),
+        recipientsOf(item),
+      ])
+        .then(function (read) {
+          return api("POST", "api/tracking/prepare", {
+            html: String(read[0] || ""),
+            recipients: read[1],
+            recordIds: chosenRecordIds(),
+          }).then(function (prepared) {
+            if (!prepared || !prepared.tracked) {
+              el.trackEmail.checked = false;
+              el.trackingState.textContent =
+                prepared && prepared.reason === "internal_recipient"
+                  ? "Not tracked: emails to your own organisation are never tracked."
+                  : "Tracking is off for your organisation.";
+              return;
+            }
+            return officeCall("Outlook could not change the body", function (cb) {
+              item.body.setAsync(String(prepared.html), { coercionType: coercion("Html") }, cb);
+            }).then(function () {
+              state.untrackedHtml = String(read[0] || "");
+              el.trackingState.textContent =
+                "Tracked: opens and " + prepared.links + " link(s). Links added from now on are not tracked.";
+            });
+          });
+        });
+    }
+    done
+      .catch(function (error) {
+        el.trackEmail.checked = !on;
+        showError(error);
+      })
+      .finally(function () {
+        el.trackEmail.disabled = false;
+      });
+  }
+
+  // ---- failed scheduled sends ------------------------------------------------------------
+
+  /** Scheduled emails that failed, until the rep dismisses them (which cancels them). */
+  function loadFailedSends() {
+    return request("GET", "api/scheduled-sends")
+      .then(function (data) {
+        var failed = (data && Array.isArray(data.items) ? data.items : []).filter(function (s) {
+          return s && s.state === "FAILED";
+        });
+        el.failedSendsList.textContent = "";
+        failed.forEach(function (send) {
+          var row = make("li", "failed-send");
+          row.setAttribute("data-send-id", String(send.id));
+          row.appendChild(make("span", "record-name", String(send.subject || "(no subject)")));
+          row.appendChild(
+            make("span", "record-meta", String(send.problem || "It could not be sent."))
+          );
+          var dismiss = make("button", null, "Dismiss");
+          dismiss.type = "button";
+          dismiss.addEventListener("click", function () {
+            dismiss.disabled = true;
+            api("DELETE", "api/scheduled-sends/" + encodeURIComponent(send.id))
+              .then(function () {
+                row.remove();
+                show(el.failedSends, el.failedSendsList.children.length > 0);
+              })
+              .catch(function (error) {
+                dismiss.disabled = false;
+                showError(error);
+              });
+          });
+          row.appendChild(dismiss);
+          el.failedSendsList.appendChild(row);
+        });
+        show(el.failedSends, failed.length > 0);
+      })
+      .catch(function () {
+        // Not a reason to disturb the rep: the list comes back with the next item.
+      });
+  }
+
   // ---- start -----------------------------------------------------------------------------
 
   function bind() {
@@ -1429,6 +1814,19 @@
     el.chosenEmpty = $("chosen-empty");
     el.attachments = $("attachments");
     el.logButton = $("log-button");
+    el.compose = $("compose");
+    el.composeRecord = $("compose-record");
+    el.shortcutSelect = $("shortcut-select");
+    el.insertShortcut = $("insert-shortcut");
+    el.sendLaterBlock = $("send-later-block");
+    el.sendAt = $("send-at");
+    el.sendLater = $("send-later");
+    el.sendLaterState = $("send-later-state");
+    el.trackingBlock = $("tracking-block");
+    el.trackEmail = $("track-email");
+    el.trackingState = $("tracking-state");
+    el.failedSends = $("failed-sends");
+    el.failedSendsList = $("failed-sends-list");
 
     el.signupButton.addEventListener("click", openSignupDialog);
     el.retry.addEventListener("click", function () {
@@ -1446,6 +1844,9 @@
       scheduleSearch(true);
     });
     el.logButton.addEventListener("click", logEmail);
+    el.insertShortcut.addEventListener("click", insertShortcut);
+    el.sendLater.addEventListener("click", sendLater);
+    el.trackEmail.addEventListener("change", toggleTracking);
   }
 
   function watchItemChanges() {

@@ -19,6 +19,9 @@
  *     online: {accessToken, tokenStatus},  // Exchange Online: NestedAppAuth 1.1, legacy tokens
  *                                          // off (tokenStatus 0), and a fake MSAL whose
  *                                          // nested-app client hands out accessToken
+ *     compose: {itemType, subject, to, cc, bodyHtml, bodyType},  // a compose form instead of a
+ *                                          // read form: a draft with no itemId whose fields are
+ *                                          // read with getAsync (Mailbox 1.1/1.3 compose APIs)
  *   };
  *
  * The optional knobs are read at call time, so a test may change them later with executeScript.
@@ -27,7 +30,9 @@
  *   itemStore: {<itemId>: {changeKey, extendedProperties: [{propertySetId, name, value}]}};
  *   dialogs: [{url, open}] for every displayDialogAsync call;
  *   naaRequests: [{clientId, scopes, how}] for every token the fake MSAL handed out;
- *   selectItem(itemSettings): shows another item (pinned task pane) and fires ItemChanged.
+ *   selectItem(itemSettings): shows another item (pinned task pane) and fires ItemChanged;
+ *   draft: {bodyHtml, insertions: [{data, coercionType}]} of the compose form: the body as the
+ *     pane left it, and what body.setSelectedDataAsync inserted (at the end: the fake's cursor).
  *
  * window.Office is a non-writable, non-configurable property holding frozen objects, so a late
  * office.js can neither replace it nor overwrite its functions.
@@ -190,6 +195,91 @@
       });
     });
   };
+
+  // ---- compose form ----------------------------------------------------------------------
+
+  var CoercionType = Object.freeze({ Html: "html", Text: "text" });
+
+  /** A draft in a compose form: fields are objects read (and the body written) asynchronously. */
+  function makeComposeItem(composeSettings) {
+    var draft = {
+      bodyHtml: String(composeSettings.bodyHtml || "<html><body><p></p></body></html>"),
+      insertions: [],
+    };
+    settings.draft = draft;
+    var bodyType = composeSettings.bodyType === "text" ? CoercionType.Text : CoercionType.Html;
+
+    function reply(args, result) {
+      later(function () {
+        args.callback(result);
+      });
+    }
+
+    function recipients(list) {
+      return Object.freeze({
+        getAsync: function (first, second) {
+          var args = callArgs(first, second);
+          reply(args, succeeded(copyAddresses(list), args.asyncContext));
+        },
+      });
+    }
+
+    function textOf(html) {
+      var doc = new DOMParser().parseFromString(String(html), "text/html");
+      return doc.body ? doc.body.textContent : "";
+    }
+
+    function coercionOf(options) {
+      return options && options.coercionType === CoercionType.Html
+        ? CoercionType.Html
+        : CoercionType.Text;
+    }
+
+    var body = Object.freeze({
+      getTypeAsync: function (first, second) {
+        var args = callArgs(first, second);
+        reply(args, succeeded(bodyType, args.asyncContext));
+      },
+      getAsync: function (coercionType, first, second) {
+        var args = callArgs(first, second);
+        var value = coercionType === CoercionType.Html ? draft.bodyHtml : textOf(draft.bodyHtml);
+        reply(args, succeeded(value, args.asyncContext));
+      },
+      setSelectedDataAsync: function (data, first, second) {
+        var args = callArgs(first, second);
+        var type = coercionOf(args.options);
+        if (type === CoercionType.Html && bodyType !== CoercionType.Html) {
+          reply(args, failed(9000, "InvalidFormatError", "The body is plain text.", args.asyncContext));
+          return;
+        }
+        draft.insertions.push({ data: String(data), coercionType: type });
+        draft.bodyHtml = draft.bodyHtml.replace(/<\/body>/i, String(data) + "</body>");
+        reply(args, succeeded(undefined, args.asyncContext));
+      },
+      setAsync: function (data, first, second) {
+        var args = callArgs(first, second);
+        draft.bodyHtml = String(data);
+        reply(args, succeeded(undefined, args.asyncContext));
+      },
+    });
+
+    return Object.freeze({
+      itemType: composeSettings.itemType === "appointment" ? "appointment" : "message",
+      subject: Object.freeze({
+        getAsync: function (first, second) {
+          var args = callArgs(first, second);
+          reply(args, succeeded(String(composeSettings.subject || ""), args.asyncContext));
+        },
+      }),
+      to: recipients(composeSettings.to),
+      cc: recipients(composeSettings.cc),
+      body: body,
+    });
+  }
+
+  if (settings.compose && typeof settings.compose === "object") {
+    currentItem = makeComposeItem(settings.compose);
+  }
 
   // ---- EWS -------------------------------------------------------------------------------
 
@@ -671,6 +761,7 @@
       return ready;
     },
     AsyncResultStatus: AsyncResultStatus,
+    CoercionType: CoercionType,
     EventType: EventType,
     HostType: Object.freeze({ Outlook: "Outlook" }),
     MailboxEnums: Object.freeze({ RestVersion: Object.freeze({ v2_0: "v2.0", v1_0: "v1.0" }) }),

@@ -40,20 +40,23 @@ public class ManifestServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    String base = settings.publicUrl();
+    response.setContentType("application/xml; charset=UTF-8");
+    response.setHeader("Content-Disposition", "inline; filename=\"mailbridge-manifest.xml\"");
+    response
+        .getWriter()
+        .write(render(settings.publicUrl(), microsoftApp(request.getParameter("org"))));
+  }
+
+  /** The manifest for this public URL, with nested app authentication for {@code app} if given. */
+  static String render(String base, Optional<String> app) {
     String id =
         UUID.nameUUIDFromBytes(("mailbridge-addin\n" + base).getBytes(StandardCharsets.UTF_8))
             .toString();
-    response.setContentType("application/xml; charset=UTF-8");
-    response.setHeader("Content-Disposition", "inline; filename=\"mailbridge-manifest.xml\"");
-    Optional<String> app = microsoftApp(request.getParameter("org"));
-    String manifest =
-        TEMPLATE
-            .replace("{{versionOverrides11}}", app.map(a -> versionOverrides11(a, base)).orElse(""))
-            .replace("{{app}}", app.map(a -> "?app=" + a).orElse(""))
-            .replace("{{id}}", id)
-            .replace("{{base}}", PageHtml.escape(base));
-    response.getWriter().write(manifest);
+    return TEMPLATE
+        .replace("{{versionOverrides11}}", app.map(a -> versionOverrides11(a, base)).orElse(""))
+        .replace("{{app}}", app.map(a -> "?app=" + a).orElse(""))
+        .replace("{{id}}", id)
+        .replace("{{base}}", PageHtml.escape(base));
   }
 
   /**

@@ -2,7 +2,10 @@ package io.mailbridge.mailbox.control;
 
 /** The kinds of mailbox Mailbridge reads, each through its own {@link MessageSource}. */
 public enum MailboxKind {
-  /** Exchange on-premises over EWS, with the callback token Outlook hands the add-in. */
+  /**
+   * Exchange on-premises over EWS, with the callback token Outlook hands the add-in or the org's
+   * service account impersonating a user.
+   */
   EXCHANGE("ews"),
   /** Exchange Online over Microsoft Graph, with the user's delegated token. */
   GRAPH("graph"),

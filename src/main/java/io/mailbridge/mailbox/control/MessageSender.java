@@ -2,10 +2,11 @@ package io.mailbridge.mailbox.control;
 
 /**
  * The port through which a message is sent from a connected mailbox as its owner, one
- * implementation per {@link MailboxKind} that can send (Graph, Gmail). The message is kept in the
- * mailbox's Sent Items as if the owner had sent it. Failures are the mailbox's typed problems:
- * {@link SendRefused} when the provider will never take this message, {@link ProviderBusy} and
- * {@link ProviderUnreachable} when trying again may help; never provider types.
+ * implementation per {@link MailboxKind} that can send (Exchange through the org's connection,
+ * Graph, Gmail). The message is kept in the mailbox's Sent Items as if the owner had sent it.
+ * Failures are the mailbox's typed problems: {@link SendRefused} when the provider will never take
+ * this message, {@link ProviderBusy} and {@link ProviderUnreachable} when trying again may help;
+ * never provider types.
  */
 public interface MessageSender {
 

@@ -87,7 +87,13 @@ public class ScheduledSendsResource {
   }
 
   private Owner owner() {
-    return new Owner(caller.orgId(), caller.userId(), caller.addinMailbox());
+    // An add-in session without a mailbox connection is Outlook on the org's Exchange server (the
+    // Exchange Online sign-in records its connection on the session).
+    return new Owner(
+        caller.orgId(),
+        caller.userId(),
+        caller.addinMailbox(),
+        caller.isThroughAddin() && caller.addinMailbox() == null);
   }
 
   private static OutgoingMessage.Fields fields(JsonObject m) {

@@ -2,9 +2,10 @@ package io.mailbridge.productivity.control;
 
 import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
-import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.control.MessageSenders;
+import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.NewJob;
 import io.mailbridge.platform.problem.Conflict;
@@ -40,7 +41,7 @@ public class ScheduledSends {
   static final int MAX_LISTED = 200;
 
   @PersistenceContext EntityManager em;
-  @Inject MailboxConnections connections;
+  @Inject SendingMailboxes mailboxes;
   @Inject MessageSenders senders;
   @Inject ActivityStore activities;
   @Inject JobStore jobs;
@@ -55,8 +56,15 @@ public class ScheduledSends {
 
   Clock clock = Clock.systemUTC();
 
-  /** Whose sends: the caller's org and id, and the mailbox their add-in session signed in with. */
-  public record Owner(String orgId, String userId, String sessionMailbox) {}
+  /**
+   * Whose sends: the caller's org and id, the mailbox their add-in session signed in with, and
+   * whether that session is Outlook on the org's own Exchange server.
+   */
+  public record Owner(String orgId, String userId, String sessionMailbox, boolean onExchange) {
+    public Owner(String orgId, String userId, String sessionMailbox) {
+      this(orgId, userId, sessionMailbox, false);
+    }
+  }
 
   /**
    * What to send: exactly one of {@code mime} and {@code fields}.
@@ -113,7 +121,7 @@ public class ScheduledSends {
     }
     ConnectedMailbox mailbox = sendingMailbox(owner, draft.mailboxId());
     // Refused now rather than failing at the send time: only the rep can give the permission.
-    connections.requireSending(owner.orgId(), mailbox.id());
+    mailboxes.requireSending(owner.orgId(), owner.userId(), mailbox.id());
     // Checked now, so a wrong record is the rep's answer here and not a surprise after sending.
     activities.linkTargets(owner.orgId(), records);
     OutgoingMessage message =
@@ -228,33 +236,31 @@ public class ScheduledSends {
 
   /**
    * The mailbox named (the caller's own, of a kind Mailbridge can send from), else the one the
-   * add-in session signed in with, else the caller's only connected mailbox that can send.
+   * add-in session signed in with (for Outlook on the org's Exchange server: the org's Exchange
+   * connection), else the caller's only mailbox that can send.
    */
   private ConnectedMailbox sendingMailbox(Owner owner, String mailboxId) {
     if (mailboxId != null) {
-      ConnectedMailbox mailbox = connections.describe(owner.orgId(), mailboxId);
-      if (!mailbox.userId().equals(owner.userId())) {
-        throw new NotFound("Mailbox " + mailboxId);
-      }
+      ConnectedMailbox mailbox = mailboxes.ownedBy(owner.orgId(), owner.userId(), mailboxId);
       if (senders.of(mailbox.kind()).isEmpty()) {
         throw new InvalidField("mailboxId", "is a mailbox Mailbridge cannot send from yet");
       }
       return mailbox;
     }
     List<ConnectedMailbox> able =
-        connections.describedOfUser(owner.orgId(), owner.userId()).stream()
+        mailboxes.ofUser(owner.orgId(), owner.userId()).stream()
             .filter(m -> senders.of(m.kind()).isPresent())
             .toList();
-    if (owner.sessionMailbox() != null) {
-      for (ConnectedMailbox m : able) {
-        if (m.id().equals(owner.sessionMailbox())) {
-          return m;
-        }
+    for (ConnectedMailbox m : able) {
+      if (m.id().equals(owner.sessionMailbox())
+          || (owner.onExchange() && m.kind() == MailboxKind.EXCHANGE)) {
+        return m;
       }
     }
     if (able.isEmpty()) {
       throw new MailboxNotConnected(
-          "Connect your Microsoft 365 or Gmail mailbox first: send later sends through it");
+          "Connect your Microsoft 365 or Gmail mailbox first (or, on Exchange on-premises, ask an"
+              + " admin to connect the org's Exchange server): send later sends through it");
     }
     if (able.size() > 1) {
       throw new InvalidField("mailboxId", "is required: more than one mailbox is connected");

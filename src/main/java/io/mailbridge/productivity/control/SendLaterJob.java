@@ -1,11 +1,10 @@
 package io.mailbridge.productivity.control;
 
 import io.mailbridge.mailbox.control.MailboxAccess;
-import io.mailbridge.mailbox.control.MailboxConnections;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MessageSender;
 import io.mailbridge.mailbox.control.MessageSenders;
 import io.mailbridge.mailbox.control.SendRefused;
+import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;
@@ -15,7 +14,6 @@ import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.productivity.control.SendProgress.Taken;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,9 +32,8 @@ public class SendLaterJob implements JobHandler {
   private static final Logger LOG = Logger.getLogger(SendLaterJob.class.getName());
 
   @Inject SendProgress progress;
-  @Inject MailboxOfCaller mailboxes;
   @Inject MessageSenders senders;
-  @Inject MailboxConnections connections;
+  @Inject SendingMailboxes mailboxes;
 
   @Inject
   @ConfigProperty(name = "mailbridge.scheduled-sends.max-attempts", defaultValue = "6")
@@ -59,18 +56,18 @@ public class SendLaterJob implements JobHandler {
       // Sent by an earlier run: only the logging is left, whether the mailbox is there or not.
       log(
           taken,
-          connections
-              .stillConnected(taken.orgId(), taken.mailboxId())
-              .map(m -> m.kind().name().toLowerCase(Locale.ROOT))
+          mailboxes
+              .stillConnected(taken.orgId(), taken.userId(), taken.mailboxId())
+              .map(m -> m.kind().provider())
               .orElse("mailbox"));
       return JobOutcome.done();
     }
     MailboxAccess mailbox;
     try {
-      mailbox = mailboxes.connection(taken.orgId(), taken.mailboxId());
+      mailbox = mailboxes.access(taken.orgId(), taken.userId(), taken.mailboxId());
       // A connection without the permission to send is refused by the provider every time; it
       // fails at once (MailboxCannotSend parks) with the sentence that tells the rep what to do.
-      connections.requireSending(taken.orgId(), taken.mailboxId());
+      mailboxes.requireSending(taken.orgId(), taken.userId(), taken.mailboxId());
       send(mailbox, taken);
     } catch (DomainProblem problem) {
       if (isPermanent(problem)) {
@@ -100,7 +97,7 @@ public class SendLaterJob implements JobHandler {
       progress.willRetry(taken.orgId(), id, reason);
       throw unexpected;
     }
-    log(taken, mailbox.kind().name().toLowerCase(Locale.ROOT));
+    log(taken, mailbox.kind().provider());
     return JobOutcome.done();
   }
 

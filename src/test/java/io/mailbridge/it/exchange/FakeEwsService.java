@@ -1,6 +1,8 @@
 package io.mailbridge.it.exchange;
 
 import io.mailbridge.mailbox.ews.stubs.ArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfCreateItemResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfFindItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRealItemsType;
@@ -10,6 +12,8 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesTyp
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.CreateItemType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddressType;
@@ -17,6 +21,10 @@ import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.FindItemParentType;
+import io.mailbridge.mailbox.ews.stubs.FindItemResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FindItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.FindItemType;
 import io.mailbridge.mailbox.ews.stubs.FolderIdType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FolderType;
@@ -29,7 +37,10 @@ import io.mailbridge.mailbox.ews.stubs.GetItemType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
+import io.mailbridge.mailbox.ews.stubs.ItemType;
+import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
@@ -47,6 +58,8 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
+import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
+import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.Holder;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +67,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.GregorianCalendar;
 import java.util.List;
+import java.util.Locale;
 import java.util.TimeZone;
 import javax.xml.datatype.DatatypeConfigurationException;
 import javax.xml.datatype.DatatypeFactory;
@@ -402,6 +416,192 @@ public class FakeEwsService implements ExchangeServicePortType {
     response.setResponseMessages(new ArrayOfFolderResponseMessagesType());
     response.getResponseMessages().getGetFolderResponseMessage().add(message);
     result.value = response;
+  }
+
+  /**
+   * CreateItem as Exchange sends a message: {@code MessageDisposition="SendAndSaveCopy"} with the
+   * message as {@code MimeContent}, a copy kept in the impersonated mailbox's Sent Items (or the
+   * folder {@code SavedItemFolderId} names, which must be sentitems here); no item id comes back.
+   * Exchange sends as the mailbox the request acts as: a From of someone else is {@code
+   * ErrorSendAsDenied}.
+   */
+  @Override
+  public void createItem(
+      CreateItemType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<CreateItemResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    List<ItemType> items =
+        request.getItems() == null ? List.of() : request.getItems().getItemOrMessage();
+    if (mailbox == null) {
+      // refused above
+    } else if (request.getMessageDisposition() != MessageDispositionType.SEND_AND_SAVE_COPY
+        || items.size() != 1
+        || items.get(0).getMimeContent() == null
+        || request.getSavedItemFolderId() == null
+        || request.getSavedItemFolderId().getDistinguishedFolderId() == null
+        || request.getSavedItemFolderId().getDistinguishedFolderId().getId()
+            != DistinguishedFolderIdNameType.SENTITEMS) {
+      error(
+          message,
+          "ErrorInvalidRequest",
+          "This fake sends only SendAndSaveCopy MIME to sentitems.");
+    } else {
+      byte[] mime;
+      try {
+        mime = Base64.getMimeDecoder().decode(items.get(0).getMimeContent().getValue());
+      } catch (IllegalArgumentException e) {
+        mime = null;
+      }
+      String from = mime == null ? null : address(header(mime, "From"));
+      String messageId = mime == null ? null : header(mime, "Message-ID");
+      if (mime == null || messageId == null) {
+        error(message, "ErrorMimeContentConversionFailed", "The MIME content is not valid.");
+      } else if (from != null && !from.equalsIgnoreCase(mailbox)) {
+        error(
+            message,
+            "ErrorSendAsDenied",
+            "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.");
+      } else {
+        exchange.sent.add(new FakeExchange.SentMessage(mailbox, messageId.strip(), mime));
+        if (exchange.createItemAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          // Sent, but the connection drops before the answer: the client sees a failure.
+          throw new IllegalStateException("connection lost after the message was sent");
+        }
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
+        message.setItems(new ArrayOfRealItemsType());
+      }
+    }
+    CreateItemResponseType response = new CreateItemResponseType();
+    response.setResponseMessages(new ArrayOfCreateItemResponseMessagesType());
+    response.getResponseMessages().getCreateItemResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /**
+   * FindItem in the impersonated mailbox's Sent Items with a restriction {@code IsEqualTo} on
+   * {@code message:InternetMessageId}: the matching messages, ids only.
+   */
+  @Override
+  public void findItem(
+      FindItemType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<FindItemResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    FindItemResponseMessageType message = new FindItemResponseMessageType();
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    TwoOperandExpressionType equal =
+        request.getRestriction() == null ? null : request.getRestriction().getIsEqualTo();
+    boolean sentItems =
+        request.getParentFolderIds() != null
+            && request.getParentFolderIds().getFolderIdOrDistinguishedFolderId().size() == 1
+            && request.getParentFolderIds().getFolderIdOrDistinguishedFolderId().get(0)
+                instanceof DistinguishedFolderIdType id
+            && id.getId() == DistinguishedFolderIdNameType.SENTITEMS;
+    if (mailbox == null) {
+      // refused above
+    } else if (request.getTraversal() != ItemQueryTraversalType.SHALLOW
+        || request.getItemShape() == null
+        || !sentItems
+        || equal == null
+        || equal.getFieldURI() == null
+        || equal.getFieldURI().getFieldURI() != UnindexedFieldURIType.MESSAGE_INTERNET_MESSAGE_ID
+        || equal.getFieldURIOrConstant() == null
+        || equal.getFieldURIOrConstant().getConstant() == null) {
+      error(
+          message, "ErrorInvalidRequest", "This fake finds sent items by InternetMessageId only.");
+    } else {
+      String wanted = equal.getFieldURIOrConstant().getConstant().getValue();
+      List<FakeExchange.SentMessage> found =
+          exchange.sent.stream()
+              .filter(m -> m.mailbox().equalsIgnoreCase(mailbox))
+              .filter(m -> m.internetMessageId().equals(wanted))
+              .toList();
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      FindItemParentType root = new FindItemParentType();
+      root.setTotalItemsInView(found.size());
+      root.setIncludesLastItemInRange(true);
+      root.setIndexedPagingOffset(found.size());
+      ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+      for (FakeExchange.SentMessage m : found) {
+        MessageType item = new MessageType();
+        ItemIdType itemId = new ItemIdType();
+        itemId.setId("sent-" + Integer.toHexString(m.internetMessageId().hashCode()));
+        itemId.setChangeKey("CQAAAA==");
+        item.setItemId(itemId);
+        items.getItemOrMessage().add(item);
+      }
+      root.setItems(items);
+      message.setRootFolder(root);
+    }
+    FindItemResponseType response = new FindItemResponseType();
+    response.setResponseMessages(new ArrayOfFindItemResponseMessagesType());
+    response.getResponseMessages().getFindItemResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /**
+   * The impersonated mailbox, or null after writing the error Exchange gives: impersonation is
+   * required here (the fake has no mailbox of the service account), X-AnchorMailbox must name the
+   * same address, and the account must be allowed to impersonate it.
+   */
+  private String impersonationProblem(
+      ResponseMessageType message,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion) {
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    FakeExchange.Received current = FakeExchange.CURRENT.get();
+    if (requestVersion == null) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+    } else if (impersonated == null) {
+      error(message, "ErrorMissingEmailAddress", "The service account has no mailbox here.");
+    } else if (current == null || !impersonated.equals(current.anchorMailbox())) {
+      error(
+          message,
+          "ErrorImpersonationFailed",
+          "X-AnchorMailbox does not name the impersonated mailbox.");
+    } else if (!exchange.impersonable.contains(impersonated)) {
+      error(
+          message,
+          "ErrorImpersonateUserDenied",
+          "The account does not have permission to impersonate the requested user.");
+    } else {
+      return impersonated;
+    }
+    return null;
+  }
+
+  /** The value of the first header of this name (unfolded), or null. */
+  private static String header(byte[] mime, String name) {
+    String text = new String(mime, StandardCharsets.UTF_8);
+    int end = text.indexOf("\r\n\r\n");
+    String head = (end < 0 ? text : text.substring(0, end)).replaceAll("\r\n[ \t]+", " ");
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  private static String address(String header) {
+    if (header == null) {
+      return null;
+    }
+    int open = header.lastIndexOf('<');
+    int close = header.lastIndexOf('>');
+    String address = open >= 0 && close > open ? header.substring(open + 1, close) : header;
+    return address.trim().toLowerCase(Locale.ROOT);
   }
 
   private static void describe(AttachmentType summary, FakeExchange.FakeAttachment attachment) {

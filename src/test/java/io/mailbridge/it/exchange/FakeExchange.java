@@ -99,6 +99,26 @@ public final class FakeExchange implements AutoCloseable {
   public final AtomicInteger metadataHits = new AtomicInteger();
   public final AtomicInteger otherHits = new AtomicInteger();
 
+  /** A message CreateItem sent: whose Sent Items hold it, its Message-ID and MIME. */
+  public record SentMessage(String mailbox, String internetMessageId, byte[] mime) {}
+
+  /** Sent Items of every mailbox, in the order CreateItem sent them. */
+  public final List<SentMessage> sent = new CopyOnWriteArrayList<>();
+
+  /**
+   * How many CreateItem requests from now on send the message and then fail before answering, as
+   * when the connection drops after Exchange took the message.
+   */
+  public final AtomicInteger createItemAnswersLost = new AtomicInteger();
+
+  /** The Message-IDs in this mailbox's Sent Items, in the order they were sent. */
+  public List<String> sentMessageIds(String mailbox) {
+    return sent.stream()
+        .filter(m -> m.mailbox().equalsIgnoreCase(mailbox))
+        .map(SentMessage::internetMessageId)
+        .toList();
+  }
+
   /** The users the service account may impersonate (GetFolder answers others with an error). */
   public final java.util.Set<String> impersonable = ConcurrentHashMap.newKeySet();
 

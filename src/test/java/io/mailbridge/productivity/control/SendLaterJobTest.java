@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxCannotSend;
-import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.MessageSender;
 import io.mailbridge.mailbox.control.MessageSenders;
@@ -17,6 +15,7 @@ import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderUnreachable;
 import io.mailbridge.mailbox.control.SendRefused;
+import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.problem.NotFound;
@@ -77,16 +76,14 @@ class SendLaterJobTest {
           }
         };
     job.mailboxes =
-        new MailboxOfCaller() {
+        new SendingMailboxes() {
           @Override
-          public MailboxAccess connection(String orgId, String mailboxId) {
+          public MailboxAccess access(String orgId, String userId, String mailboxId) {
             return new MailboxAccess(MailboxKind.GRAPH, orgId, mailboxId, null, () -> "token");
           }
-        };
-    job.connections =
-        new MailboxConnections() {
+
           @Override
-          public void requireSending(String orgId, String id) {
+          public void requireSending(String orgId, String userId, String id) {
             if (mayNotSend) {
               throw new MailboxCannotSend("rep@contoso.example");
             }

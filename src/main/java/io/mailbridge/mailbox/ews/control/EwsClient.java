@@ -5,11 +5,15 @@ import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderTimeout;
+import io.mailbridge.mailbox.control.SendRefused;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
 import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
+import io.mailbridge.mailbox.ews.stubs.ConstantValueType;
+import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.CreateItemType;
 import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
@@ -17,6 +21,10 @@ import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServices;
 import io.mailbridge.mailbox.ews.stubs.ExchangeVersionType;
+import io.mailbridge.mailbox.ews.stubs.FieldURIOrConstantType;
+import io.mailbridge.mailbox.ews.stubs.FindItemResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FindItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.FindItemType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FolderResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
@@ -25,11 +33,18 @@ import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetItemType;
+import io.mailbridge.mailbox.ews.stubs.IndexBasePointType;
+import io.mailbridge.mailbox.ews.stubs.IndexedPageViewType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
 import io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType;
+import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
+import io.mailbridge.mailbox.ews.stubs.MessageType;
+import io.mailbridge.mailbox.ews.stubs.MimeContentType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAllItemsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseItemIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
@@ -40,12 +55,14 @@ import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.RestrictionType;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsScopeType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TargetFolderIdType;
+import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -61,7 +78,9 @@ import jakarta.xml.ws.WebServiceException;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -88,6 +107,8 @@ public class EwsClient {
   private static final OutboundCall GET_FOLDER = new OutboundCall("ews", "get_folder");
   private static final OutboundCall SYNC_FOLDER_ITEMS =
       new OutboundCall("ews", "sync_folder_items");
+  private static final OutboundCall CREATE_ITEM = new OutboundCall("ews", "create_item");
+  private static final OutboundCall FIND_ITEM = new OutboundCall("ews", "find_item");
 
   @Inject OutboundHttp outbound;
 
@@ -144,7 +165,9 @@ public class EwsClient {
                   .getItem(request, impersonation(call), requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
-            });
+            },
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
+            false);
     ItemInfoResponseMessageType message =
         (ItemInfoResponseMessageType)
             single(
@@ -180,7 +203,9 @@ public class EwsClient {
                   .getAttachment(request, impersonation(call), requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
-            });
+            },
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
+            false);
     List<AttachmentType> attachments = new ArrayList<>();
     for (ResponseMessageType message :
         response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
@@ -227,7 +252,9 @@ public class EwsClient {
               port(call, GET_ITEM)
                   .getItem(request, impersonation(call), requestVersion(), result, version);
               return result.value;
-            });
+            },
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
+            false);
     List<ItemType> items = new ArrayList<>();
     for (ResponseMessageType message :
         response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
@@ -284,7 +311,12 @@ public class EwsClient {
                   .syncFolderItems(request, impersonation(call), requestVersion(), result, version);
               noteVersion(call, version.value);
               return result.value;
-            });
+            },
+            r ->
+                r.getResponseMessages() == null
+                    ? List.of()
+                    : r.getResponseMessages().getSyncFolderItemsResponseMessage(),
+            false);
     if (response == null
         || response.getResponseMessages() == null
         || response.getResponseMessages().getSyncFolderItemsResponseMessage().isEmpty()) {
@@ -365,6 +397,139 @@ public class EwsClient {
     return InboxProbe.succeeded(serverVersion, total);
   }
 
+  /**
+   * CreateItem with {@code MessageDisposition="SendAndSaveCopy"}: sends this RFC 822 message as
+   * {@code MimeContent} from the mailbox the call is made as, a copy kept in its Sent Items.
+   * Exchange answers without an item id. A busy answer is retried here (Exchange did nothing then);
+   * every other failure reaches the caller, who looks into Sent Items before trying again.
+   */
+  void sendAndSaveCopy(EwsCall call, byte[] mime) {
+    CreateItemType request = new CreateItemType();
+    request.setMessageDisposition(MessageDispositionType.SEND_AND_SAVE_COPY);
+    TargetFolderIdType folder = new TargetFolderIdType();
+    folder.setDistinguishedFolderId(sentItems());
+    request.setSavedItemFolderId(folder);
+    MessageType message = new MessageType();
+    MimeContentType content = new MimeContentType();
+    content.setCharacterSet("UTF-8");
+    content.setValue(Base64.getEncoder().encodeToString(mime));
+    message.setMimeContent(content);
+    NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
+    items.getItemOrMessage().add(message);
+    request.setItems(items);
+    ExchangeImpersonationType impersonation = impersonation(call);
+    CreateItemResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<CreateItemResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, CREATE_ITEM)
+                  .createItem(request, impersonation, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            },
+            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
+            true);
+    checkSend(single(response.getResponseMessages().getCreateItemResponseMessage(), false));
+  }
+
+  /**
+   * FindItem in Sent Items with a restriction {@code IsEqualTo message:InternetMessageId}: whether
+   * a message with this Message-ID (angle brackets included) is there.
+   */
+  boolean sentItemWith(EwsCall call, String internetMessageId) {
+    FindItemType request = new FindItemType();
+    request.setTraversal(ItemQueryTraversalType.SHALLOW);
+    ItemResponseShapeType shape = new ItemResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    request.setItemShape(shape);
+    IndexedPageViewType view = new IndexedPageViewType();
+    view.setMaxEntriesReturned(1);
+    view.setOffset(0);
+    view.setBasePoint(IndexBasePointType.BEGINNING);
+    request.setIndexedPageItemView(view);
+    TwoOperandExpressionType equal = new TwoOperandExpressionType();
+    equal.setFieldURI(field(UnindexedFieldURIType.MESSAGE_INTERNET_MESSAGE_ID));
+    ConstantValueType constant = new ConstantValueType();
+    constant.setValue(internetMessageId);
+    FieldURIOrConstantType value = new FieldURIOrConstantType();
+    value.setConstant(constant);
+    equal.setFieldURIOrConstant(value);
+    RestrictionType restriction = new RestrictionType();
+    restriction.setIsEqualTo(equal);
+    request.setRestriction(restriction);
+    NonEmptyArrayOfBaseFolderIdsType folders = new NonEmptyArrayOfBaseFolderIdsType();
+    folders.getFolderIdOrDistinguishedFolderId().add(sentItems());
+    request.setParentFolderIds(folders);
+    ExchangeImpersonationType impersonation = impersonation(call);
+    FindItemResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<FindItemResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, FIND_ITEM)
+                  .findItem(request, impersonation, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            },
+            r -> List.copyOf(r.getResponseMessages().getFindItemResponseMessage()),
+            true);
+    FindItemResponseMessageType message =
+        (FindItemResponseMessageType)
+            single(response.getResponseMessages().getFindItemResponseMessage(), false);
+    checkSend(message);
+    if (message.getRootFolder() == null) {
+      throw new ProviderRefused("exchange_error", "Exchange answered FindItem without a folder");
+    }
+    Integer total = message.getRootFolder().getTotalItemsInView();
+    return (total != null && total > 0)
+        || (message.getRootFolder().getItems() != null
+            && !message.getRootFolder().getItems().getItemOrMessage().isEmpty());
+  }
+
+  private static DistinguishedFolderIdType sentItems() {
+    DistinguishedFolderIdType sentItems = new DistinguishedFolderIdType();
+    sentItems.setId(DistinguishedFolderIdNameType.SENTITEMS);
+    return sentItems;
+  }
+
+  /**
+   * Codes that say this message or this mailbox will be refused again, whatever the wait: the send
+   * fails and the rep is told; any other error code may pass.
+   */
+  static final java.util.Set<String> SEND_REFUSALS =
+      java.util.Set.of(
+          "ErrorSendAsDenied",
+          "ErrorImpersonateUserDenied",
+          "ErrorImpersonationDenied",
+          "ErrorNonExistentMailbox",
+          "ErrorInvalidRecipients",
+          "ErrorMessageSizeExceeded",
+          "ErrorQuotaExceeded",
+          "ErrorAccessDenied",
+          "ErrorAccountDisabled",
+          "ErrorMailboxMoveInProgress",
+          "ErrorInvalidSmtpAddress",
+          "ErrorMimeContentConversionFailed",
+          "ErrorMimeContentInvalid",
+          "ErrorSchemaValidation");
+
+  private static void checkSend(ResponseMessageType message) {
+    if (message.getResponseClass() != ResponseClassType.ERROR) {
+      return;
+    }
+    throw sendError(message.getResponseCode());
+  }
+
+  private static ProviderRefused sendError(String code) {
+    if (code != null && SEND_REFUSALS.contains(code)) {
+      return new SendRefused("exchange_send_refused", "Exchange refused to send it: " + code);
+    }
+    return exchangeError(code);
+  }
+
   /** The server's version as EWS names it, e.g. {@code 15.2.1544.4 (V2017_07_11)}; or null. */
   static String describe(ServerVersionInfo version) {
     if (version == null || version.getMajorVersion() == null) {
@@ -380,16 +545,28 @@ public class EwsClient {
         + (version.getVersion() == null ? "" : " (" + version.getVersion() + ")");
   }
 
-  private <T> T withRetries(EwsCall call, Supplier<T> attempt) {
-    return withRetries(call, busyAttempts, attempt);
+  private <T> T withRetries(
+      EwsCall call,
+      Supplier<T> attempt,
+      Function<T, List<? extends ResponseMessageType>> messagesOf,
+      boolean sending) {
+    return withRetries(call, busyAttempts, attempt, messagesOf, sending);
   }
 
   /** {@code attempts} 1: a busy answer is handed to the caller at once with its back-off. */
-  private <T> T withRetries(EwsCall call, int attempts, Supplier<T> attempt) {
+  private <T> T withRetries(
+      EwsCall call,
+      int attempts,
+      Supplier<T> attempt,
+      Function<T, List<? extends ResponseMessageType>> messagesOf,
+      boolean sending) {
     for (int n = 1; ; n++) {
       try {
         T response = attempt.get();
-        checkBusy(response);
+        if (response == null) {
+          throw new ProviderRefused("exchange_error", "Exchange answered without a response");
+        }
+        checkBusy(messagesOf.apply(response));
         return response;
       } catch (ServerBusy busy) {
         if (n >= attempts || busy.backoff.compareTo(maxBackoff) > 0) {
@@ -414,7 +591,8 @@ public class EwsClient {
           sleep(backoff);
           continue;
         }
-        throw exchangeError(code);
+        // Impersonation and send refusals often come as faults rather than response messages.
+        throw sending ? sendError(code) : exchangeError(code);
       } catch (EwsTransportFailure failure) {
         throw transportProblem(failure);
       } catch (WebServiceException e) {
@@ -425,22 +603,7 @@ public class EwsClient {
   }
 
   // A busy answer inside a response message (ResponseClass Error) rather than a SOAP fault.
-  private static void checkBusy(Object response) {
-    List<? extends ResponseMessageType> messages;
-    if (response instanceof GetItemResponseType item) {
-      messages =
-          item.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage();
-    } else if (response instanceof SyncFolderItemsResponseType sync) {
-      messages =
-          sync.getResponseMessages() == null
-              ? List.of()
-              : sync.getResponseMessages().getSyncFolderItemsResponseMessage();
-    } else {
-      messages =
-          ((GetAttachmentResponseType) response)
-              .getResponseMessages()
-              .getGetItemResponseMessageOrGetAttachmentResponseMessage();
-    }
+  private static void checkBusy(List<? extends ResponseMessageType> messages) {
     for (ResponseMessageType message : messages) {
       if (message.getResponseClass() == ResponseClassType.ERROR
           && "ErrorServerBusy".equals(message.getResponseCode())) {
@@ -458,11 +621,18 @@ public class EwsClient {
   }
 
   private static ResponseMessageType single(List<ResponseMessageType> messages) {
+    return single(messages, true);
+  }
+
+  private static ResponseMessageType single(
+      List<? extends ResponseMessageType> messages, boolean check) {
     if (messages.isEmpty()) {
       throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
     }
     ResponseMessageType message = messages.get(0);
-    check(message);
+    if (check) {
+      check(message);
+    }
     return message;
   }
 

@@ -2,6 +2,7 @@ package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ReadMessage;
+import io.mailbridge.mailbox.control.SendRefused;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -255,6 +257,74 @@ class EwsClientTest {
   }
 
   /** Element names (with namespaces), attributes and text, in document order; no prefixes. */
+  private static final String ALICE = "alice@contoso.example";
+
+  // The MIME inside createitem-send-request.xml.
+  private static final byte[] LATER =
+      ("MIME-Version: 1.0\r\nFrom: alice@contoso.example\r\nTo: nora.field@fabrikam.example\r\n"
+              + "Subject: Proposal\r\nMessage-ID: <later-1@contoso.example>\r\n"
+              + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello Nora\r\n")
+          .getBytes(StandardCharsets.UTF_8);
+
+  private EwsCall asAlice() {
+    return new EwsCall(
+        URI.create(exchange.ewsUrl()),
+        "Basic c3ZjOnNlY3JldA==",
+        host -> Optional.of(new HostRule(true, true)),
+        null,
+        ALICE);
+  }
+
+  @Test
+  void createItemSendsTheShapeOfTheFixtureAsTheImpersonatedUser() throws Exception {
+    exchange.impersonable.add(ALICE);
+    ews.sendAndSaveCopy(asAlice(), LATER);
+    FakeExchange.Received sent = exchange.ewsRequests.get(0);
+    assertEquals(shape(FakeExchange.fixture("createitem-send-request.xml")), shape(sent.body()));
+    assertEquals(ALICE, sent.anchorMailbox());
+    assertEquals("Basic c3ZjOnNlY3JldA==", sent.authorization());
+    assertTrue(sent.soapAction().contains("/2006/messages/CreateItem"), sent.soapAction());
+    assertEquals(List.of("<later-1@contoso.example>"), exchange.sentMessageIds(ALICE));
+  }
+
+  @Test
+  void findItemSendsTheShapeOfTheFixtureAndFindsTheMessageOnlyOnceSent() throws Exception {
+    exchange.impersonable.add(ALICE);
+    assertFalse(ews.sentItemWith(asAlice(), "<later-1@contoso.example>"));
+    assertEquals(
+        shape(FakeExchange.fixture("finditem-sentitems-request.xml")),
+        shape(exchange.ewsRequests.get(0).body()));
+    ews.sendAndSaveCopy(asAlice(), LATER);
+    assertTrue(ews.sentItemWith(asAlice(), "<later-1@contoso.example>"));
+    assertFalse(ews.sentItemWith(asAlice(), "<later-2@contoso.example>"));
+  }
+
+  @Test
+  void aSendExchangeWillNeverTakeIsASendRefusal() {
+    // The service account may not act as Alice (the admin's scope left her out).
+    SendRefused denied =
+        assertThrows(SendRefused.class, () -> ews.sendAndSaveCopy(asAlice(), LATER));
+    assertTrue(denied.getMessage().contains("ErrorImpersonateUserDenied"), denied.getMessage());
+    exchange.impersonable.add(ALICE);
+    byte[] asBob =
+        new String(LATER, StandardCharsets.UTF_8)
+            .replace("From: alice@", "From: bob@")
+            .getBytes(StandardCharsets.UTF_8);
+    SendRefused sendAs =
+        assertThrows(SendRefused.class, () -> ews.sendAndSaveCopy(asAlice(), asBob));
+    assertTrue(sendAs.getMessage().contains("ErrorSendAsDenied"), sendAs.getMessage());
+    assertEquals(List.of(), exchange.sentMessageIds(ALICE));
+  }
+
+  @Test
+  void aBusySendIsRetriedAfterTheBackOffAndSentOnce() {
+    exchange.impersonable.add(ALICE);
+    exchange.answerNextWith(500, FakeExchange.fixture("serverbusy-fault.xml"));
+    ews.sendAndSaveCopy(asAlice(), LATER);
+    assertEquals(2, exchange.ewsRequests.size());
+    assertEquals(List.of("<later-1@contoso.example>"), exchange.sentMessageIds(ALICE));
+  }
+
   static String shape(String xml) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
