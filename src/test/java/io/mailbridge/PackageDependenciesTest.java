@@ -133,6 +133,18 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void syncUsesOnlyThePlatformMailboxAndCrm() {
+    assertNone(
+        "sync, like addin, capture and productivity, builds on mailbox and crm only",
+        USES.stream()
+            .filter(u -> part(u.from()).equals("sync"))
+            .filter(
+                u ->
+                    DOMAIN_PARTS.contains(part(u.to()))
+                        && !Set.of("sync", "mailbox", "crm", "message").contains(part(u.to()))));
+  }
+
+  @Test
   void providerTypesNeverLeaveTheirPackage() {
     assertNone(
         "everything else reads mailboxes through the ports in mailbox/control",

@@ -63,6 +63,7 @@ public class RecordImportWriter {
   @Inject Records records;
   @Inject RecordIndexes indexes;
   @Inject RecordSearch search;
+  @Inject RecordChanges changes;
   @Inject BlindIndex blindIndex;
 
   Clock clock = Clock.systemUTC();
@@ -133,6 +134,7 @@ public class RecordImportWriter {
         fields = row.fields();
         record = new CrmRecord(orgId, type, now);
         record.replace(fields.json(), fields.accountId(), fields.contactId(), now);
+        changes.stamp(record);
         em.persist(record);
         created.add(record.id());
         outcome = RowResult.CREATED;
@@ -158,6 +160,7 @@ public class RecordImportWriter {
           outcome = RowResult.UNCHANGED;
         } else {
           record.replace(fields.json(), fields.accountId(), fields.contactId(), now);
+          changes.stamp(record);
           outcome = RowResult.UPDATED;
         }
       }

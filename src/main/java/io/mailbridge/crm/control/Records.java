@@ -26,6 +26,7 @@ public class Records {
   @PersistenceContext EntityManager em;
   @Inject RecordIndexes indexes;
   @Inject RecordSearch search;
+  @Inject RecordChanges changes;
 
   Clock clock = Clock.systemUTC();
 
@@ -38,6 +39,7 @@ public class Records {
     checkLinks(orgId, fields);
     CrmRecord record = new CrmRecord(orgId, type, clock.instant());
     record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+    changes.stamp(record);
     em.persist(record);
     em.flush();
     indexes.writeNew(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
@@ -60,6 +62,7 @@ public class Records {
     ValidatedRecord fields = RecordFields.validate(type, body);
     checkLinks(orgId, fields);
     record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+    changes.stamp(record);
     em.flush();
     indexes.write(List.of(new RecordIndexes.Indexed(orgId, record.id(), type, fields)));
     return view(record);
@@ -84,6 +87,7 @@ public class Records {
           .setParameter("id", id)
           .executeUpdate();
     }
+    changes.removed(record, clock.instant());
     em.remove(record);
   }
 

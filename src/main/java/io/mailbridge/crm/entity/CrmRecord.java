@@ -56,6 +56,10 @@ public class CrmRecord {
   @Column(name = "version", nullable = false)
   private long version;
 
+  /** The org-wide number of this record's last write, for readers of the change feed. */
+  @Column(name = "change_seq", nullable = false)
+  private long changeSeq;
+
   protected CrmRecord() {}
 
   public CrmRecord(String orgId, RecordType type, Instant createdAt) {
@@ -72,6 +76,19 @@ public class CrmRecord {
     this.accountId = accountId;
     this.contactId = contactId;
     this.updatedAt = at;
+  }
+
+  /** Stamps a write with the next number of the org's change feed. */
+  public void changed(long seq) {
+    this.changeSeq = seq;
+  }
+
+  public long changeSeq() {
+    return changeSeq;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
   }
 
   public String id() {

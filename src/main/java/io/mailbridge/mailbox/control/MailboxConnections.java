@@ -104,6 +104,11 @@ public class MailboxConnections {
     return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
   }
 
+  /** A page of the org's connections without their tokens, by id. */
+  public List<ConnectedMailbox> describedPageOfOrg(String orgId, String after, int limit) {
+    return pageOfOrg(orgId, after, limit).stream().map(MailboxConnections::described).toList();
+  }
+
   public List<MailboxConnection> pageOfOrg(String orgId, String after, int limit) {
     return em.createQuery(
             "SELECT c FROM MailboxConnection c WHERE c.orgId = :org AND c.id > :after"

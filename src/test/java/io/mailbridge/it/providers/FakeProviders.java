@@ -276,6 +276,7 @@ public final class FakeProviders {
   private final GraphApi graphApi = new GraphApi(this);
   private final GraphDelta graphDelta = new GraphDelta(this);
   private final GraphDirectory directory = new GraphDirectory(this);
+  private final GraphContacts contacts = new GraphContacts(this);
   private final TestControl control = new TestControl(this);
   private final CalendarApis calendarApis = new CalendarApis(this);
 
@@ -291,8 +292,11 @@ public final class FakeProviders {
       Matcher members = GraphDirectory.MEMBERS.matcher(path);
       Matcher subscription = GraphDelta.SUBSCRIPTION.matcher(path);
       Matcher folder = GraphDelta.FOLDER.matcher(path);
+      Matcher contactFolders = GraphContacts.PATH.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
+      } else if (contactFolders.matches()) {
+        contacts.handle(exchange, contactFolders.group(1), contactFolders.group(2));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
         google.authorize(exchange);
       } else if (path.equals("/google/token")) {
@@ -359,6 +363,114 @@ public final class FakeProviders {
       }
     } catch (RuntimeException | JOSEException e) {
       FakeHttp.send(exchange, 500, FakeHttp.error("server_error", e.toString()));
+    }
+  }
+
+  // ---------------------------------------------------------------- Graph contacts
+
+  /** One contact of a mailbox as Graph shows it (with {@code @odata.etag}, {@code changeKey}). */
+  public jakarta.json.JsonObject graphContact(String account, String id) {
+    GraphContacts.Contact c = contacts.contacts.getOrDefault(account, Map.of()).get(id);
+    return c == null ? null : GraphContacts.contactJson(c, false).build();
+  }
+
+  /** The contacts in the account's folder of this name, as Graph shows them. */
+  public List<jakarta.json.JsonObject> graphContactsIn(String account, String folderName) {
+    String folder = graphContactFolder(account, folderName);
+    List<jakarta.json.JsonObject> out = new java.util.ArrayList<>();
+    contacts.contacts.getOrDefault(account, Map.of()).values().stream()
+        .filter(c -> c.folder.equals(folder))
+        .sorted(java.util.Comparator.comparing(c -> c.created))
+        .forEach(c -> out.add(GraphContacts.contactJson(c, false).build()));
+    return out;
+  }
+
+  /** The id of the account's contact folder of this name, or null. */
+  public String graphContactFolder(String account, String folderName) {
+    return contacts.folders.getOrDefault(account, Map.of()).entrySet().stream()
+        .filter(e -> e.getValue().equals(folderName))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The single-value extended properties of a contact. */
+  public Map<String, String> graphContactProperties(String account, String id) {
+    GraphContacts.Contact c = contacts.contacts.getOrDefault(account, Map.of()).get(id);
+    return c == null ? Map.of() : Map.copyOf(c.properties);
+  }
+
+  /** A contact a person makes in Outlook, in the folder of this name; answers its id. */
+  public String addGraphContact(
+      String account, String folderName, String givenName, String surname, String email) {
+    String folder = graphContactFolder(account, folderName);
+    if (folder == null) {
+      throw new IllegalArgumentException("No contact folder " + folderName);
+    }
+    GraphContacts.Contact c =
+        new GraphContacts.Contact(
+            "AAMkContact" + UUID.randomUUID().toString().replace("-", ""),
+            folder,
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    c.fields.put("givenName", jakarta.json.Json.createValue(givenName));
+    c.fields.put("surname", jakarta.json.Json.createValue(surname));
+    c.fields.put(
+        "emailAddresses",
+        jakarta.json.Json.createArrayBuilder()
+            .add(jakarta.json.Json.createObjectBuilder().add("name", email).add("address", email))
+            .build());
+    contacts.contacts.computeIfAbsent(account, a -> new ConcurrentHashMap<>()).put(c.id, c);
+    contacts.changed(account, c, java.time.Instant.now());
+    return c.id;
+  }
+
+  /** A person changes one Graph field of a contact in Outlook at {@code at}. */
+  public void changeGraphContact(
+      String account, String id, String field, jakarta.json.JsonValue value, java.time.Instant at) {
+    GraphContacts.Contact c = contacts.contacts.get(account).get(id);
+    c.fields.put(field, value);
+    contacts.changed(account, c, at);
+  }
+
+  /** A person deletes a contact in Outlook. */
+  public void deleteGraphContact(String account, String id) {
+    contacts.remove(account, id);
+  }
+
+  /** Graph forgets every contact sync state it handed out (their links answer 410). */
+  public void expireGraphContactTokens() {
+    contacts.expireAll();
+  }
+
+  /** Contact requests seen, as "METHOD path #account". */
+  public List<String> graphContactRequests() {
+    return List.copyOf(contacts.requests);
+  }
+
+  /** The most contact requests for the account Graph saw at the same time. */
+  public int mostConcurrentContactRequests(String account) {
+    return contacts.mostInFlight.getOrDefault(account, new AtomicInteger()).get();
+  }
+
+  /**
+   * Holds every contact delta request until the returned latch is counted down; {@code arrived} is
+   * counted down as each one reaches the hold.
+   */
+  public java.util.concurrent.CountDownLatch holdContactDelta(
+      java.util.concurrent.CountDownLatch arrived) {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    contacts.deltaArrived = arrived;
+    contacts.deltaGate = gate;
+    return gate;
+  }
+
+  /** Lets contact delta requests through again. */
+  public void releaseContactDelta() {
+    java.util.concurrent.CountDownLatch gate = contacts.deltaGate;
+    contacts.deltaGate = null;
+    contacts.deltaArrived = null;
+    if (gate != null) {
+      gate.countDown();
     }
   }
 

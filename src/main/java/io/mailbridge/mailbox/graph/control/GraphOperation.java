@@ -26,6 +26,11 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation GROUP_MEMBERS = of("group_members");
   static final GraphOperation GET_SCHEDULE = of("get_schedule");
   static final GraphOperation CREATE_EVENT = of("create_event");
+  static final GraphOperation CONTACT_FOLDER = of("contact_folder");
+  static final GraphOperation CONTACTS_DELTA = of("contacts_delta");
+  static final GraphOperation WRITE_CONTACT = of("write_contact");
+  static final GraphOperation READ_CONTACT = of("read_contact");
+  static final GraphOperation DELETE_CONTACT = of("delete_contact");
 
   /** For a request that carries no operation: none should, but the call is still counted. */
   static final GraphOperation UNNAMED = of("unnamed");

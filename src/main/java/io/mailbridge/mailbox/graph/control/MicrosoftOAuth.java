@@ -48,6 +48,12 @@ public class MicrosoftOAuth implements OAuthProvider {
    */
   static final String SEND_SCOPE = GRAPH + "Mail.Send";
 
+  /**
+   * Contact sync reads and writes the user's "Mailbridge" contact folder. Optional like sending:
+   * older connections lack it until their user connects again.
+   */
+  static final String CONTACTS_SCOPE = GRAPH + "Contacts.ReadWrite";
+
   private static final List<String> IDENTITY =
       List.of("openid", "email", "profile", "offline_access");
   private static final Pattern GUID =
@@ -90,6 +96,7 @@ public class MicrosoftOAuth implements OAuthProvider {
     List<String> scopes = new java.util.ArrayList<>(IDENTITY);
     scopes.addAll(DATA_SCOPES);
     scopes.add(SEND_SCOPE);
+    scopes.add(CONTACTS_SCOPE);
     return scopes;
   }
 
@@ -111,8 +118,10 @@ public class MicrosoftOAuth implements OAuthProvider {
   List<String> refreshScopes(List<String> granted) {
     List<String> scopes = new java.util.ArrayList<>(IDENTITY);
     scopes.addAll(DATA_SCOPES);
-    if (grants(granted == null ? List.of() : granted, SEND_SCOPE)) {
-      scopes.add(SEND_SCOPE);
+    for (String optional : List.of(SEND_SCOPE, CONTACTS_SCOPE)) {
+      if (grants(granted == null ? List.of() : granted, optional)) {
+        scopes.add(optional);
+      }
     }
     return scopes;
   }

@@ -24,7 +24,8 @@ class MicrosoftOAuthScopesTest {
             "offline_access",
             G + "Mail.ReadWrite.Shared",
             G + "User.Read",
-            G + "Mail.Send"),
+            G + "Mail.Send",
+            G + "Contacts.ReadWrite"),
         oauth.requestedScopes());
     assertEquals(List.of(G + "Mail.ReadWrite.Shared", G + "User.Read"), oauth.requiredScopes());
   }
@@ -53,6 +54,15 @@ class MicrosoftOAuthScopesTest {
       List<String> granted = List.of(G + "mail.readwrite.shared", G + "user.read", spelled);
       assertTrue(oauth.refreshScopes(granted).contains(G + "Mail.Send"), spelled);
     }
+  }
+
+  @Test
+  void aRefreshAsksForContactsOnlyWhenTheConnectionWasGrantedThem() {
+    List<String> before = List.of(G + "mail.readwrite.shared", G + "user.read");
+    assertFalse(oauth.refreshScopes(before).contains(G + "Contacts.ReadWrite"));
+    List<String> granted =
+        List.of(G + "mail.readwrite.shared", G + "user.read", "contacts.readwrite");
+    assertTrue(oauth.refreshScopes(granted).contains(G + "Contacts.ReadWrite"));
   }
 
   @Test

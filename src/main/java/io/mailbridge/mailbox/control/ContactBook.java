@@ -1,0 +1,40 @@
+package io.mailbridge.mailbox.control;
+
+/**
+ * The port through which contact sync reads and writes the contacts of one folder of a mailbox: one
+ * implementation per {@link MailboxKind} that supports it (Graph for now). Contacts Mailbridge
+ * creates carry the CRM record's id in a property of Mailbridge's own, so a deletion can tell them
+ * from contacts a person made.
+ */
+public interface ContactBook {
+
+  MailboxKind kind();
+
+  /** The id of the contact folder with this name, created when the mailbox has none. */
+  String folder(MailboxAccess mailbox, String name);
+
+  /**
+   * One page of the folder's changes.
+   *
+   * @param position where the previous page ended, or null for a full round of the folder
+   * @throws ChangePositionExpired when the provider no longer knows the position
+   */
+  ContactPage changes(MailboxAccess mailbox, String folderId, String position);
+
+  /** Creates a contact in the folder, marked with the CRM record's id. */
+  MailContact create(MailboxAccess mailbox, String folderId, ContactFields fields, String crmId);
+
+  /**
+   * Writes the fields of a contact, only if it still has this etag.
+   *
+   * @throws ContactChangedMeanwhile when it changed since
+   */
+  MailContact update(
+      MailboxAccess mailbox, String folderId, String contactId, String etag, ContactFields fields);
+
+  /**
+   * Deletes the contact if it carries this CRM id in Mailbridge's property; answers false and
+   * leaves it (a contact a person made, or one already gone) otherwise.
+   */
+  boolean deleteIfMarked(MailboxAccess mailbox, String folderId, String contactId, String crmId);
+}

@@ -1,0 +1,15 @@
+package io.mailbridge.sync.control;
+
+import io.mailbridge.sync.entity.SyncDirection;
+import java.util.List;
+
+/** An org's sync settings as the API shows them. */
+public record SyncChoice(SyncDirection contacts, SyncDirection events, boolean includeLeads) {
+
+  public static final SyncChoice OFF = new SyncChoice(SyncDirection.OFF, SyncDirection.OFF, false);
+
+  /** The CRM record types (API names) contact sync carries. */
+  public List<String> recordTypes() {
+    return includeLeads ? List.of("contacts", "leads") : List.of("contacts");
+  }
+}

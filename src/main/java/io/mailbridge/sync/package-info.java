@@ -1,0 +1,2 @@
+/** Two-way sync of contacts (and later events) between the CRM and users' mailboxes. */
+package io.mailbridge.sync;
