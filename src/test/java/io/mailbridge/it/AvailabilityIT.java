@@ -117,7 +117,12 @@ class AvailabilityIT {
 
   private ApiClient.Reply book(
       String offerId, String token, String start, String name, String email) {
-    return api()
+    return book(base(), offerId, token, start, name, email);
+  }
+
+  private static ApiClient.Reply book(
+      String base, String offerId, String token, String start, String name, String email) {
+    return new ApiClient(base)
         .post(
             "/api/availability/" + offerId + "/book",
             null,
@@ -249,6 +254,8 @@ class AvailabilityIT {
     JsonObject offer = offer(s, "UTC", 7);
     String slot = starts(offer).get(0);
     int before = fake().calendarOf(s.account()).size();
+    // The injected request is request-scoped: the racing threads get the server's address here.
+    String base = base();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<ApiClient.Reply>> replies = new ArrayList<>();
@@ -257,7 +264,8 @@ class AvailabilityIT {
           pool.submit(
               () -> {
                 go.await();
-                return book(offer.getString("id"), token(offer), slot, who, OAuthOrgs.account(who));
+                return book(
+                    base, offer.getString("id"), token(offer), slot, who, OAuthOrgs.account(who));
               }));
     }
     go.countDown();

@@ -56,7 +56,9 @@ final class CalendarApis {
     Instant from;
     Instant to;
     try {
-      body = Json.createReader(requestBody(exchange)).readObject();
+      // Graph matches action parameters without regard to case: the documentation writes
+      // startTime, the Java SDK sends StartTime.
+      body = camelCased(Json.createReader(requestBody(exchange)).readObject());
       from = graphTime(body.getJsonObject("startTime"));
       to = graphTime(body.getJsonObject("endTime"));
     } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
@@ -218,6 +220,16 @@ final class CalendarApis {
   }
 
   /** {@code dateTimeTimeZone}; the fake speaks UTC only, which is what Mailbridge asks for. */
+  private static JsonObject camelCased(JsonObject body) {
+    jakarta.json.JsonObjectBuilder same = Json.createObjectBuilder();
+    body.forEach(
+        (name, value) ->
+            same.add(
+                name.isEmpty() ? name : Character.toLowerCase(name.charAt(0)) + name.substring(1),
+                value));
+    return same.build();
+  }
+
   private static Instant graphTime(JsonObject time) {
     String zone = time.getString("timeZone");
     if (!zone.equals("UTC")) {
