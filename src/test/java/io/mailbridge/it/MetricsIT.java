@@ -163,7 +163,8 @@ class MetricsIT {
                 Integer.toString(request.getLocalPort()))) {
           // A job kind names what it works on ("sync.contacts"); a route must not carry the type.
           boolean jobKind =
-              label.getKey().equals("kind") && (secret.equals("contacts") || secret.equals("accounts"));
+              label.getKey().equals("kind")
+                  && (secret.equals("contacts") || secret.equals("accounts"));
           if (value.contains(secret) && !jobKind) {
             leaks.add(series.name() + series.labels());
           }
