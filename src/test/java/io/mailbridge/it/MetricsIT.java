@@ -161,9 +161,10 @@ class MetricsIT {
                 "accounts",
                 "127.0.0.1",
                 Integer.toString(request.getLocalPort()))) {
-          // A job kind names what it works on ("sync.contacts"); a route must not carry the type.
+          // A job kind or provider operation names what it works on ("sync.contacts",
+          // "contacts_delta"): fixed names from the code. A route must not carry the type.
           boolean jobKind =
-              label.getKey().equals("kind")
+              (label.getKey().equals("kind") || label.getKey().equals("operation"))
                   && (secret.equals("contacts") || secret.equals("accounts"));
           if (value.contains(secret) && !jobKind) {
             leaks.add(series.name() + series.labels());
