@@ -55,6 +55,7 @@ class SendLaterIT {
   @Inject JobRunner runner;
   @Inject RawDatabase raw;
   @Inject SendProgress progress;
+  @Inject io.mailbridge.platform.jobs.control.JobPump pump;
   @Inject io.mailbridge.mailbox.control.MessageSenders senders;
   @Inject io.mailbridge.mailbox.control.MailboxOfCaller mailboxes;
 
@@ -118,7 +119,11 @@ class SendLaterIT {
 
   /** Claims and runs one due job, as one tick of one pump would; false when none was due. */
   private boolean step() {
-    List<ClaimedJob> claimed = jobs.claim("it-send-later", 1, Duration.ofMinutes(5));
+    return step("it-send-later");
+  }
+
+  private boolean step(String pump) {
+    List<ClaimedJob> claimed = jobs.claim(pump, 1, Duration.ofMinutes(5));
     if (claimed.isEmpty()) {
       return false;
     }
@@ -490,6 +495,78 @@ class SendLaterIT {
     assertEquals("SENT", sent.getString("state"), sent.toString());
     assertEquals(
         List.of(sent.getString("messageId")), fake().graphSentMessageIds(s.account()), "once");
+  }
+
+  /**
+   * The node's own pump runs jobs on the managed executor's threads, not on a request's: the send
+   * and its logging must work there too (they once did not: the activity's links went through a
+   * connection the executor's context did not share with the transaction's).
+   */
+  @Test
+  void theNodesPumpSendsOnItsExecutorAndLogsTheSentMessage() throws Exception {
+    Setup s = setup("google");
+    String subject = "Pumped " + UUID.randomUUID();
+    String id =
+        schedule(s, Instant.now(), draft(s.account(), subject, ""), s.nora())
+            .json()
+            .getString("id");
+    JsonObject send = get(s, id);
+    for (int i = 0; i < 120 && !send.getString("state").equals("SENT"); i++) {
+      pump.dispatch();
+      Thread.sleep(500);
+      send = get(s, id);
+    }
+    assertEquals("SENT", send.getString("state"), send.toString());
+    assertEquals(1, send.getInt("attempts"), "logged on the first attempt: " + send);
+    assertTrue(timelineSubjects(s).contains(subject), "logged to Nora's timeline");
+  }
+
+  @Test
+  void twoPumpsDrainingTheQueueAtOnceSendEachMessageOnce() throws Exception {
+    Setup s = setup("google");
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      ids.add(
+          schedule(s, Instant.now(), draft(s.account(), "Two pumps " + i, ""))
+              .json()
+              .getString("id"));
+    }
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService nodes =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> ran = new java.util.ArrayList<>();
+      for (String node : List.of("it-node-a", "it-node-b")) {
+        ran.add(
+            nodes.submit(
+                () -> {
+                  together.await();
+                  int count = 0;
+                  while (step(node)) {
+                    count++;
+                  }
+                  return count;
+                }));
+      }
+      for (java.util.concurrent.Future<Integer> r : ran) {
+        r.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      nodes.shutdownNow();
+    }
+    List<String> messageIds = new java.util.ArrayList<>();
+    for (String id : ids) {
+      JsonObject sent = get(s, id);
+      assertEquals("SENT", sent.getString("state"), sent.toString());
+      assertEquals(1, sent.getInt("attempts"), "one attempt: " + sent);
+      messageIds.add(sent.getString("messageId"));
+    }
+    List<String> atGmail = fake().gmailSent.get(s.account());
+    assertEquals(
+        new java.util.TreeSet<>(messageIds),
+        new java.util.TreeSet<>(atGmail),
+        "every message reached Gmail");
+    assertEquals(ids.size(), atGmail.size(), "and each of them once: " + atGmail);
   }
 
   @Test

@@ -2,10 +2,9 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.platform.base.SqlTime;
-import io.mailbridge.platform.database.control.MailbridgeDataSource;
-import jakarta.annotation.Resource;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
+import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,14 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** Which records an activity is on ({@code activity_link}), kept in timeline order. */
 @ApplicationScoped
 public class ActivityLinks {
 
-  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
-  DataSource dataSource;
+  @Inject TransactionConnection connection;
 
   /** A link as the API shows it. */
   public record Link(String type, String id) {}
@@ -31,29 +28,34 @@ public class ActivityLinks {
   /** Adds the links that do not exist yet; the activity's row must already be flushed. */
   public void add(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement exists =
-            c.prepareStatement(
-                "SELECT 1 FROM activity_link WHERE activity_id = ? AND record_id = ?");
-        PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO activity_link (activity_id, record_id, org_id, record_type, occurred_at)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-      for (CrmRecord record : records) {
-        exists.setString(1, activityId);
-        exists.setString(2, record.id());
-        try (ResultSet rs = exists.executeQuery()) {
-          if (rs.next()) {
-            continue;
-          }
-        }
-        insert.setString(1, activityId);
-        insert.setString(2, record.id());
-        insert.setString(3, orgId);
-        insert.setString(4, record.type().name());
-        insert.setObject(5, SqlTime.utc(occurredAt));
-        insert.executeUpdate();
-      }
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement exists =
+                    c.prepareStatement(
+                        "SELECT 1 FROM activity_link WHERE activity_id = ? AND record_id = ?");
+                PreparedStatement insert =
+                    c.prepareStatement(
+                        "INSERT INTO activity_link (activity_id, record_id, org_id, record_type, occurred_at)"
+                            + " VALUES (?, ?, ?, ?, ?)")) {
+              for (CrmRecord record : records) {
+                exists.setString(1, activityId);
+                exists.setString(2, record.id());
+                try (ResultSet rs = exists.executeQuery()) {
+                  if (rs.next()) {
+                    continue;
+                  }
+                }
+                insert.setString(1, activityId);
+                insert.setString(2, record.id());
+                insert.setString(3, orgId);
+                insert.setString(4, record.type().name());
+                insert.setObject(5, SqlTime.utc(occurredAt));
+                insert.executeUpdate();
+              }
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot link the activity", e);
     }
@@ -61,12 +63,18 @@ public class ActivityLinks {
 
   /** Moves an activity's place on every timeline it is on (a rescheduled event). */
   public void retime(String activityId, Instant occurredAt) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement update =
-            c.prepareStatement("UPDATE activity_link SET occurred_at = ? WHERE activity_id = ?")) {
-      update.setObject(1, SqlTime.utc(occurredAt));
-      update.setString(2, activityId);
-      update.executeUpdate();
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement update =
+                c.prepareStatement(
+                    "UPDATE activity_link SET occurred_at = ? WHERE activity_id = ?")) {
+              update.setObject(1, SqlTime.utc(occurredAt));
+              update.setString(2, activityId);
+              update.executeUpdate();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot move the activity on its timelines", e);
     }
@@ -74,17 +82,23 @@ public class ActivityLinks {
 
   public List<Link> of(String activityId) {
     List<Link> links = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select =
-            c.prepareStatement(
-                "SELECT record_type, record_id FROM activity_link WHERE activity_id = ? ORDER BY record_id")) {
-      select.setString(1, activityId);
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          links.add(new Link(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2)));
-        }
-      }
-      return links;
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement select =
+                c.prepareStatement(
+                    "SELECT record_type, record_id FROM activity_link WHERE activity_id = ? ORDER BY record_id")) {
+              select.setString(1, activityId);
+              try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                  links.add(
+                      new Link(
+                          rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2)));
+                }
+              }
+              return links;
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot read the activity's links", e);
     }
@@ -99,27 +113,31 @@ public class ActivityLinks {
                 ? ""
                 : " AND (occurred_at < ? OR (occurred_at = ? AND activity_id < ?))")
             + " ORDER BY occurred_at DESC, activity_id DESC LIMIT ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select = c.prepareStatement(sql)) {
-      int i = 1;
-      select.setString(i++, orgId);
-      select.setString(i++, recordId);
-      if (after != null) {
-        select.setObject(i++, SqlTime.utc(after.occurredAt()));
-        select.setObject(i++, SqlTime.utc(after.occurredAt()));
-        select.setString(i++, after.activityId());
-      }
-      select.setInt(i, limit);
-      List<TimelineEntry> entries = new ArrayList<>();
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          entries.add(
-              new TimelineEntry(
-                  rs.getString(1),
-                  SqlTime.instant(rs.getObject(2, java.time.LocalDateTime.class))));
-        }
-      }
-      return entries;
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+              int i = 1;
+              select.setString(i++, orgId);
+              select.setString(i++, recordId);
+              if (after != null) {
+                select.setObject(i++, SqlTime.utc(after.occurredAt()));
+                select.setObject(i++, SqlTime.utc(after.occurredAt()));
+                select.setString(i++, after.activityId());
+              }
+              select.setInt(i, limit);
+              List<TimelineEntry> entries = new ArrayList<>();
+              try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                  entries.add(
+                      new TimelineEntry(
+                          rs.getString(1),
+                          SqlTime.instant(rs.getObject(2, java.time.LocalDateTime.class))));
+                }
+              }
+              return entries;
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot read the timeline", e);
     }

@@ -1,17 +1,15 @@
 package io.mailbridge.crm.control;
 
 import io.mailbridge.platform.base.SqlTime;
-import io.mailbridge.platform.database.control.MailbridgeDataSource;
-import jakarta.annotation.Resource;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
+import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * Whose mailboxes an activity was captured from ({@code activity_owner}): the same message in
@@ -20,35 +18,39 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class ActivityOwners {
 
-  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
-  DataSource dataSource;
+  @Inject TransactionConnection connection;
 
   /** An owner as the API shows it: the user, and the mailbox it was captured from. */
   public record Owner(String userId, String mailboxId) {}
 
   /** Adds the owner unless this mailbox already is one; the activity's row must be flushed. */
   public void add(String orgId, String activityId, String userId, String mailboxId, Instant now) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement exists =
-            c.prepareStatement(
-                "SELECT 1 FROM activity_owner WHERE activity_id = ? AND mailbox_id = ?");
-        PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-      exists.setString(1, activityId);
-      exists.setString(2, mailboxId);
-      try (ResultSet rs = exists.executeQuery()) {
-        if (rs.next()) {
-          return;
-        }
-      }
-      insert.setString(1, activityId);
-      insert.setString(2, mailboxId);
-      insert.setString(3, orgId);
-      insert.setString(4, userId);
-      insert.setObject(5, SqlTime.utc(now));
-      insert.executeUpdate();
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement exists =
+                    c.prepareStatement(
+                        "SELECT 1 FROM activity_owner WHERE activity_id = ? AND mailbox_id = ?");
+                PreparedStatement insert =
+                    c.prepareStatement(
+                        "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at)"
+                            + " VALUES (?, ?, ?, ?, ?)")) {
+              exists.setString(1, activityId);
+              exists.setString(2, mailboxId);
+              try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                  return null;
+                }
+              }
+              insert.setString(1, activityId);
+              insert.setString(2, mailboxId);
+              insert.setString(3, orgId);
+              insert.setString(4, userId);
+              insert.setObject(5, SqlTime.utc(now));
+              insert.executeUpdate();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record the activity's owner", e);
     }
@@ -59,24 +61,28 @@ public class ActivityOwners {
    * person logged it. Answers whether the activity was deleted. Runs in the caller's transaction.
    */
   public boolean release(String orgId, String activityId, String mailboxId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement forget =
-            c.prepareStatement(
-                "DELETE FROM activity_owner WHERE org_id = ? AND activity_id = ? AND mailbox_id = ?");
-        PreparedStatement orphan =
-            c.prepareStatement(
-                "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
-                    + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
-      forget.setString(1, orgId);
-      forget.setString(2, activityId);
-      forget.setString(3, mailboxId);
-      if (forget.executeUpdate() == 0) {
-        return false; // never captured from this mailbox: nothing of it to take back
-      }
-      orphan.setString(1, activityId);
-      orphan.setString(2, orgId);
-      orphan.setString(3, activityId);
-      return orphan.executeUpdate() == 1;
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement forget =
+                    c.prepareStatement(
+                        "DELETE FROM activity_owner WHERE org_id = ? AND activity_id = ? AND mailbox_id = ?");
+                PreparedStatement orphan =
+                    c.prepareStatement(
+                        "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
+                            + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
+              forget.setString(1, orgId);
+              forget.setString(2, activityId);
+              forget.setString(3, mailboxId);
+              if (forget.executeUpdate() == 0) {
+                return false; // never captured from this mailbox: nothing of it to take back
+              }
+              orphan.setString(1, activityId);
+              orphan.setString(2, orgId);
+              orphan.setString(3, activityId);
+              return orphan.executeUpdate() == 1;
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot release the activity", e);
     }
@@ -88,35 +94,40 @@ public class ActivityOwners {
    * many activities were deleted. Runs in the caller's transaction.
    */
   public int purgeMailbox(String orgId, String mailboxId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement owned =
-            c.prepareStatement(
-                "SELECT activity_id FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
-        PreparedStatement forget =
-            c.prepareStatement("DELETE FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
-        PreparedStatement orphan =
-            c.prepareStatement(
-                "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
-                    + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
-      List<String> ids = new ArrayList<>();
-      owned.setString(1, orgId);
-      owned.setString(2, mailboxId);
-      try (ResultSet rs = owned.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-      forget.setString(1, orgId);
-      forget.setString(2, mailboxId);
-      forget.executeUpdate();
-      int deleted = 0;
-      for (String id : ids) {
-        orphan.setString(1, id);
-        orphan.setString(2, orgId);
-        orphan.setString(3, id);
-        deleted += orphan.executeUpdate();
-      }
-      return deleted;
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement owned =
+                    c.prepareStatement(
+                        "SELECT activity_id FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
+                PreparedStatement forget =
+                    c.prepareStatement(
+                        "DELETE FROM activity_owner WHERE org_id = ? AND mailbox_id = ?");
+                PreparedStatement orphan =
+                    c.prepareStatement(
+                        "DELETE FROM activity WHERE id = ? AND org_id = ? AND created_by IS NULL"
+                            + " AND NOT EXISTS (SELECT 1 FROM activity_owner o WHERE o.activity_id = ?)")) {
+              List<String> ids = new ArrayList<>();
+              owned.setString(1, orgId);
+              owned.setString(2, mailboxId);
+              try (ResultSet rs = owned.executeQuery()) {
+                while (rs.next()) {
+                  ids.add(rs.getString(1));
+                }
+              }
+              forget.setString(1, orgId);
+              forget.setString(2, mailboxId);
+              forget.executeUpdate();
+              int deleted = 0;
+              for (String id : ids) {
+                orphan.setString(1, id);
+                orphan.setString(2, orgId);
+                orphan.setString(3, id);
+                deleted += orphan.executeUpdate();
+              }
+              return deleted;
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot purge the mailbox's captured activities", e);
     }
@@ -124,18 +135,22 @@ public class ActivityOwners {
 
   public List<Owner> of(String activityId) {
     List<Owner> owners = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select =
-            c.prepareStatement(
-                "SELECT user_id, mailbox_id FROM activity_owner WHERE activity_id = ?"
-                    + " ORDER BY added_at, mailbox_id")) {
-      select.setString(1, activityId);
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          owners.add(new Owner(rs.getString(1), rs.getString(2)));
-        }
-      }
-      return owners;
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement select =
+                c.prepareStatement(
+                    "SELECT user_id, mailbox_id FROM activity_owner WHERE activity_id = ?"
+                        + " ORDER BY added_at, mailbox_id")) {
+              select.setString(1, activityId);
+              try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                  owners.add(new Owner(rs.getString(1), rs.getString(2)));
+                }
+              }
+              return owners;
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot read the activity's owners", e);
     }

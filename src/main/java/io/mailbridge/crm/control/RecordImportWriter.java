@@ -4,9 +4,8 @@ import io.mailbridge.crm.control.RecordImport.RowResult;
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.crypto.control.BlindIndex;
-import io.mailbridge.platform.database.control.MailbridgeDataSource;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import io.mailbridge.platform.problem.DomainProblem;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -21,7 +20,6 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * Stores one batch of CSV rows in one transaction. A row updates the record of its type it matches
@@ -57,8 +54,7 @@ public class RecordImportWriter {
 
   @PersistenceContext EntityManager em;
 
-  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
-  DataSource dataSource;
+  @Inject TransactionConnection connection;
 
   @Inject Records records;
   @Inject RecordIndexes indexes;
@@ -323,18 +319,23 @@ public class RecordImportWriter {
               + " AND row_key IN ("
               + String.join(",", Collections.nCopies(chunk.size(), "?"))
               + ")";
-      try (Connection c = dataSource.getConnection();
-          PreparedStatement select = c.prepareStatement(sql)) {
-        select.setString(1, orgId);
-        select.setString(2, importKey);
-        for (int i = 0; i < chunk.size(); i++) {
-          select.setString(i + 3, chunk.get(i));
-        }
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            found.put(rs.getString(1), rs.getString(2));
-          }
-        }
+      try {
+        connection.run(
+            c -> {
+              try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setString(1, orgId);
+                select.setString(2, importKey);
+                for (int i = 0; i < chunk.size(); i++) {
+                  select.setString(i + 3, chunk.get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                  while (rs.next()) {
+                    found.put(rs.getString(1), rs.getString(2));
+                  }
+                }
+              }
+              return null;
+            });
       } catch (SQLException e) {
         throw new IllegalStateException("Cannot read the import log", e);
       }
@@ -346,20 +347,25 @@ public class RecordImportWriter {
     if (importKey == null || rows.isEmpty()) {
       return;
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO record_import_row (org_id, import_key, row_key, record_id,"
-                    + " created_at) VALUES (?, ?, ?, ?, ?)")) {
-      for (Map.Entry<String, String> row : rows.entrySet()) {
-        insert.setString(1, orgId);
-        insert.setString(2, importKey);
-        insert.setString(3, row.getKey());
-        insert.setString(4, row.getValue());
-        insert.setTimestamp(5, Timestamp.from(now));
-        insert.addBatch();
-      }
-      insert.executeBatch();
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement insert =
+                c.prepareStatement(
+                    "INSERT INTO record_import_row (org_id, import_key, row_key, record_id,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?)")) {
+              for (Map.Entry<String, String> row : rows.entrySet()) {
+                insert.setString(1, orgId);
+                insert.setString(2, importKey);
+                insert.setString(3, row.getKey());
+                insert.setString(4, row.getValue());
+                insert.setTimestamp(5, Timestamp.from(now));
+                insert.addBatch();
+              }
+              insert.executeBatch();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot write the import log", e);
     }

@@ -2,18 +2,15 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.crypto.control.BlindIndex;
-import io.mailbridge.platform.database.control.MailbridgeDataSource;
-import jakarta.annotation.Resource;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * The blind indexes that find records without decrypting them: keyed hashes of each address, each
@@ -28,8 +25,7 @@ public class RecordIndexes {
   static final int MIN_PREFIX = 2;
   static final int MAX_PREFIX = 20;
 
-  @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
-  DataSource dataSource;
+  @Inject TransactionConnection connection;
 
   @Inject BlindIndex blindIndex;
 
@@ -47,31 +43,36 @@ public class RecordIndexes {
   }
 
   private void write(Collection<Indexed> records, boolean replace) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement delete =
-            c.prepareStatement("DELETE FROM record_index WHERE record_id = ?");
-        PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO record_index (org_id, kind, value_hash, record_id, record_type)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-      for (Indexed record : records) {
-        if (replace) {
-          delete.setString(1, record.recordId());
-          delete.addBatch();
-        }
-        for (String[] entry : entries(record)) {
-          insert.setString(1, record.orgId());
-          insert.setString(2, entry[0]);
-          insert.setString(3, entry[1]);
-          insert.setString(4, record.recordId());
-          insert.setString(5, record.type().name());
-          insert.addBatch();
-        }
-      }
-      if (replace) {
-        delete.executeBatch();
-      }
-      insert.executeBatch();
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement delete =
+                    c.prepareStatement("DELETE FROM record_index WHERE record_id = ?");
+                PreparedStatement insert =
+                    c.prepareStatement(
+                        "INSERT INTO record_index (org_id, kind, value_hash, record_id, record_type)"
+                            + " VALUES (?, ?, ?, ?, ?)")) {
+              for (Indexed record : records) {
+                if (replace) {
+                  delete.setString(1, record.recordId());
+                  delete.addBatch();
+                }
+                for (String[] entry : entries(record)) {
+                  insert.setString(1, record.orgId());
+                  insert.setString(2, entry[0]);
+                  insert.setString(3, entry[1]);
+                  insert.setString(4, record.recordId());
+                  insert.setString(5, record.type().name());
+                  insert.addBatch();
+                }
+              }
+              if (replace) {
+                delete.executeBatch();
+              }
+              insert.executeBatch();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot write the record indexes", e);
     }

@@ -55,9 +55,22 @@ public class JobPump {
 
   @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "job pump")
   void tick() {
-    if (!enabled.get() || !startup.isReady() || !pumping.compareAndSet(false, true)) {
-      return;
+    if (enabled.get() && startup.isReady()) {
+      dispatch();
     }
+  }
+
+  /**
+   * One pass of the pump: claims due jobs up to the free worker slots and hands them to the managed
+   * executor, as every tick does; answers how many it handed over. Public so that a test can make
+   * the pump pass while the timer is switched off, and so exercise the executor's threads (whose
+   * container context differs from a request's).
+   */
+  public int dispatch() {
+    if (!pumping.compareAndSet(false, true)) {
+      return 0;
+    }
+    int handed = 0;
     try {
       int free = concurrency - inFlight.get();
       List<ClaimedJob> claimed = store.claim(NODE_OWNER, free, lease);
@@ -72,6 +85,7 @@ public class JobPump {
                   inFlight.decrementAndGet();
                 }
               });
+          handed++;
         } catch (RejectedExecutionException busy) {
           // The lease expires and another pass picks the job up again.
           inFlight.decrementAndGet();
@@ -82,6 +96,7 @@ public class JobPump {
     } finally {
       pumping.set(false);
     }
+    return handed;
   }
 
   /**
