@@ -7,6 +7,7 @@ export const routes = [
   { path: 'records', menu: 'Records', load: () => import('./pages/records.js') },
   { path: 'records/:type', load: () => import('./pages/records.js') },
   { path: 'records/:type/:id', load: () => import('./pages/record.js') },
+  { path: 'sends', menu: 'Scheduled sends', load: () => import('./pages/sends.js') },
   { path: 'shortcuts', menu: 'Text shortcuts', load: () => import('./pages/shortcuts.js') },
   { path: 'setup', menu: 'Outlook and Gmail', load: () => import('./pages/setup.js') },
   { path: 'users', menu: 'Users', admin: true, load: () => import('./pages/users.js') },

@@ -108,11 +108,8 @@ public final class BookingPageBench {
         get(http, page);
         serial[i] = (System.nanoTime() - start) / 1_000;
       }
-      LatencyReport.print(
-          "GET /book/{token}, one client (microseconds)",
-          WARMUP,
-          serial,
-          ", page " + bytes + " bytes");
+      LatencyReport.printMicros(
+          "GET /book/{token}, one client", WARMUP, serial, ", page " + bytes + " bytes");
 
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<Long>> calls = new ArrayList<>();
@@ -132,8 +129,8 @@ public final class BookingPageBench {
       }
       long wallMillis = (System.nanoTime() - wall) / 1_000_000;
       pool.shutdown();
-      LatencyReport.print(
-          "GET /book/{token}, " + CLIENTS + " clients at once (microseconds)",
+      LatencyReport.printMicros(
+          "GET /book/{token}, " + CLIENTS + " clients at once",
           0,
           parallel,
           String.format(", %.0f pages/s", CALLS * 1000.0 / Math.max(1, wallMillis)));
@@ -143,8 +140,7 @@ public final class BookingPageBench {
       HttpResponse<String> booked =
           http.send(
               HttpRequest.newBuilder(
-                      URI.create(
-                          base + "/api/availability/" + offer.getString("id") + "/book"))
+                      URI.create(base + "/api/availability/" + offer.getString("id") + "/book"))
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(

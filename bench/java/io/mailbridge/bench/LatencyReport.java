@@ -7,6 +7,23 @@ final class LatencyReport {
 
   private LatencyReport() {}
 
+  /** The same for times taken in microseconds, printed in milliseconds with two decimals. */
+  static void printMicros(String label, int warmup, long[] micros, String extra) {
+    long[] sorted = micros.clone();
+    Arrays.sort(sorted);
+    int calls = sorted.length;
+    System.out.printf(
+        "%s, %d calls after %d warm-up: median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%s%n",
+        label,
+        calls,
+        warmup,
+        sorted[calls / 2] / 1000.0,
+        sorted[(int) (calls * 0.9)] / 1000.0,
+        sorted[(int) Math.ceil(calls * 0.99) - 1] / 1000.0,
+        sorted[calls - 1] / 1000.0,
+        extra);
+  }
+
   static void print(String label, int warmup, long[] millis, String extra) {
     long[] sorted = millis.clone();
     Arrays.sort(sorted);

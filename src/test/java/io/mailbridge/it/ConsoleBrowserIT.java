@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.browser.ConsoleBrowser;
 import io.mailbridge.it.providers.OAuthBrowser;
+import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.itsupport.MachineRequirement;
 import io.mailbridge.itsupport.Needs;
 import jakarta.json.Json;
@@ -22,6 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -281,6 +285,115 @@ class ConsoleBrowserIT {
         .until(d -> d.findElements(By.cssSelector("[data-address='" + account + "']")).isEmpty());
     ApiClient.Reply left = api().get("/api/mailboxes", adminToken);
     assertFalse(left.body().contains(account), left.body());
+  }
+
+  @Test
+  void aFailedSendShowsItsReasonAndSendsAreMovedOrCancelledFromTheConsole() throws Exception {
+    String adminToken = api().accessToken(ADMIN, ADMIN_PASSWORD);
+    String account = "later-" + UUID.randomUUID().toString().substring(0, 8) + "@customer.example";
+    googleApp(adminToken, account);
+    HttpResponse<String> connected =
+        new OAuthBrowser(server()).connect("google", adminToken, account);
+    assertEquals("connected", OAuthBrowser.outcome(connected), connected.body());
+    String mailboxId =
+        OAuthOrgs.mailboxes(api(), adminToken).stream()
+            .filter(m -> m.getString("address").equals(account))
+            .findFirst()
+            .orElseThrow()
+            .getString("id");
+    Instant inThreeDays = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MINUTES);
+    String later =
+        scheduleSend(
+            adminToken,
+            mailboxId,
+            account,
+            "<img src=x onerror=\"" + INJECTED + "=1\">",
+            inThreeDays);
+    String refused = scheduleSend(adminToken, mailboxId, account, "Refused offer", Instant.now());
+    // The rep removed Mailbridge at Google: the due send fails for good, with a reason.
+    control("revoke", Json.createObjectBuilder().add("account", account).build());
+    String state = "SCHEDULED";
+    for (int i = 0; i < 30 && !state.equals("FAILED"); i++) {
+      http.send(
+          HttpRequest.newBuilder(URI.create(server() + "/__it/jobs/run"))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      state = send(adminToken, refused).getString("state");
+    }
+    assertEquals("FAILED", state);
+    String problem = send(adminToken, refused).getString("problem");
+
+    signIn(ADMIN, ADMIN_PASSWORD);
+    signedInAs(ADMIN);
+    go("sends");
+    browser().untilText("#send-failures", "could not be sent");
+    browser().untilText("[data-problem='" + refused + "']", problem);
+    assertEquals(
+        "Not sent", browser().visible("[data-state='" + refused + "']").getText().split("\n")[0]);
+    // The subject that looks like markup stays text.
+    browser().untilText("#send-list", "<img src=x");
+    assertNothingInjected();
+    shot("sends");
+
+    // Moved: the waiting one goes a day later, at the minute chosen in the reader's time zone.
+    Instant moved = inThreeDays.plus(Duration.ofDays(1));
+    browser()
+        .script(
+            "const input = document.querySelector(arguments[0]);"
+                + " const d = new Date(arguments[1]);"
+                + " const pad = (n) => String(n).padStart(2, '0');"
+                + " input.value = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-'"
+                + " + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());",
+            "[data-at='" + later + "']",
+            moved.toString());
+    browser().click("[data-reschedule='" + later + "']");
+    browser().untilText("section.page .status", "Scheduled for");
+    assertEquals(moved, Instant.parse(send(adminToken, later).getString("sendAt")));
+
+    // Cancelled, after the second press: the failed one is not tried again.
+    browser().click("[data-cancel='" + refused + "']");
+    browser().click("[data-cancel='" + refused + "']");
+    browser().untilText("section.page .status", "Cancelled");
+    assertEquals("CANCELLED", send(adminToken, refused).getString("state"));
+    browser()
+        .until(d -> d.findElements(By.cssSelector("[data-cancel='" + refused + "']")).isEmpty());
+    assertTrue(
+        browser().driver().findElements(By.cssSelector("#send-failures .notice")).isEmpty(),
+        "no failure notice once the failed send is cancelled");
+    assertEquals(200, api().delete("/api/scheduled-sends/" + later, adminToken).status());
+  }
+
+  private String scheduleSend(
+      String token, String mailboxId, String from, String subject, Instant at) {
+    String mime =
+        "MIME-Version: 1.0\r\nFrom: "
+            + from
+            + "\r\nTo: nora@customer.example\r\nSubject: "
+            + subject
+            + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello Nora\r\n";
+    ApiClient.Reply reply =
+        api()
+            .post(
+                "/api/scheduled-sends",
+                token,
+                Json.createObjectBuilder()
+                    .add("mailboxId", mailboxId)
+                    .add("sendAt", at.toString())
+                    .add(
+                        "mime",
+                        java.util.Base64.getEncoder()
+                            .encodeToString(mime.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build()
+                    .toString());
+    assertEquals(201, reply.status(), reply.body());
+    return reply.json().getString("id");
+  }
+
+  private JsonObject send(String token, String id) {
+    ApiClient.Reply reply = api().get("/api/scheduled-sends/" + id, token);
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json();
   }
 
   @Test

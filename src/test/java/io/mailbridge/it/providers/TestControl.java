@@ -31,7 +31,8 @@ final class TestControl {
   /**
    * What a test in the client JVM (the browser tests) may ask of the fake, which lives in the
    * server: register an app, who signs in at its consent screen, a tenant, mint an Entra token, put
-   * a Gmail or Graph message, read a Graph message back, read an account's calendar.
+   * a Gmail or Graph message, read a Graph message back, read an account's calendar, and end every
+   * grant of an account (the user removed the app at the provider).
    */
   void control(HttpExchange exchange, String what) throws IOException, JOSEException {
     JsonObject body =
@@ -42,6 +43,10 @@ final class TestControl {
     switch (what) {
       case "clients" -> {
         fake.clientSecrets.put(body.getString("clientId"), body.getString("secret"));
+        send(exchange, 200, "{}");
+      }
+      case "revoke" -> {
+        fake.revokeAllOf(body.getString("account"));
         send(exchange, 200, "{}");
       }
       case "signed-in-accounts" -> {
