@@ -234,10 +234,11 @@ public class EmailTracking {
   }
 
   /**
-   * Connects a stored email to the tracked email whose pixel or links it carries, when the rep who
-   * prepared it sent it (sent from their mailbox, or from one of their addresses): a recipient's
-   * reply that quotes the email carries the same tokens but is no send of it. The first such
-   * activity stays (storing the same message again ends in the same activity anyway).
+   * Connects a stored email to the tracked email whose pixel or links it carries, when it is a send
+   * and not a received copy: marked as sent by its mailbox's owner, or from the login or a mailbox
+   * address of the rep who prepared it. A recipient's reply that quotes the email carries the same
+   * tokens but is neither. The first such activity stays (storing the same message again ends in
+   * the same activity anyway).
    *
    * @return whether a tracked email was connected to the activity
    */
