@@ -9,6 +9,7 @@ import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.FakeProviders.CalendarItem;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.it.support.RawDatabase;
 import io.mailbridge.productivity.control.BookingTokens;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -39,8 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * leaves out busy times, the public booking page shows only the open slots and the rep's name
  * (never a subject of the calendar), a booking makes the meeting at the provider with the attendee
  * invited and logs it to the attendee's contact, two recipients racing for one slot get one 200 and
- * one 409, a slot that filled since is refused with the rest, and an expired or forged link shows
- * nothing.
+ * one 409, a slot that filled since is refused with the rest, an expired or forged link shows
+ * nothing, and a connection not granted calendar access is refused before any calendar call.
  */
 @ExtendWith(ArquillianExtension.class)
 class AvailabilityIT {
@@ -55,6 +56,7 @@ class AvailabilityIT {
   @Inject HttpServletRequest request;
   @Inject TestOrgs testOrgs;
   @Inject BookingTokens tokens;
+  @Inject RawDatabase raw;
 
   private static FakeProviders fake() {
     return FakeProviders.get();
@@ -334,5 +336,98 @@ class AvailabilityIT {
                 s.org().repToken(),
                 Json.createObjectBuilder().add("timeZone", "Mars/Olympus").build().toString());
     assertEquals(400, zone.status(), zone.body());
+  }
+
+  /** What a consent granted when the calendar scopes were not asked for (or were left out). */
+  private static final String MICROSOFT_WITHOUT_CALENDAR =
+      "openid email profile offline_access https://graph.microsoft.com/Mail.ReadWrite.Shared"
+          + " https://graph.microsoft.com/User.Read https://graph.microsoft.com/Mail.Send"
+          + " https://graph.microsoft.com/Contacts.ReadWrite";
+
+  private static final String GOOGLE_WITHOUT_CALENDAR =
+      "openid email https://www.googleapis.com/auth/gmail.modify";
+
+  private static final String NO_CALENDAR =
+      " yet: reconnect the mailbox to allow calendar access (My mailboxes → Reconnect).";
+
+  private JsonObject mailbox(Setup s) {
+    return OAuthOrgs.mailboxes(api(), s.org().repToken()).stream()
+        .filter(m -> m.getString("id").equals(s.mailboxId()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private ApiClient.Reply tryOffer(Setup s) {
+    return api()
+        .post(
+            "/api/availability",
+            s.org().repToken(),
+            Json.createObjectBuilder()
+                .add("durationMinutes", 30)
+                .add("mailboxId", s.mailboxId())
+                .build()
+                .toString());
+  }
+
+  @Test
+  void aConnectionWithoutCalendarAccessIsRefusedBeforeAnyCalendarCallUntilReconnected() {
+    for (String provider : List.of("microsoft", "google")) {
+      Org org = OAuthOrgs.create(testOrgs, api(), fake());
+      String account = OAuthOrgs.account("nocal-" + provider);
+      fake()
+          .grantedScopes
+          .put(
+              account,
+              provider.equals("microsoft") ? MICROSOFT_WITHOUT_CALENDAR : GOOGLE_WITHOUT_CALENDAR);
+      Setup s =
+          new Setup(org, account, OAuthOrgs.connect(base(), org.repToken(), provider, account));
+      JsonObject listed = mailbox(s);
+      assertFalse(listed.getBoolean("canUseCalendar"), listed.toString());
+      assertEquals("/api/oauth/" + provider + "/start", listed.getString("reconnect"));
+
+      ApiClient.Reply refused = tryOffer(s);
+      assertEquals(409, refused.status(), refused.body());
+      assertEquals("mailbox_cannot_use_calendar", refused.error());
+      assertEquals(
+          "Mailbridge may not use the calendar of " + account + NO_CALENDAR,
+          refused.json().getString("message"));
+      assertEquals(List.of(), fake().calendarCallsOf(account), "no calendar call: " + provider);
+
+      // The rep reconnects, now granting everything asked: calendar access included.
+      fake().grantedScopes.remove(account);
+      assertEquals(s.mailboxId(), OAuthOrgs.connect(base(), org.repToken(), provider, account));
+      listed = mailbox(s);
+      assertTrue(listed.getBoolean("canUseCalendar"), listed.toString());
+      assertTrue(listed.isNull("reconnect"), listed.toString());
+      ApiClient.Reply offered = tryOffer(s);
+      assertEquals(201, offered.status(), offered.body());
+      assertFalse(fake().calendarCallsOf(account).isEmpty());
+    }
+  }
+
+  @Test
+  void aBookingAfterTheConnectionLostCalendarAccessMakesNoCallAndLeavesTheOfferOpen()
+      throws Exception {
+    Setup s = setup("microsoft");
+    JsonObject offer = offer(s, "UTC", 7);
+    List<String> starts = starts(offer);
+    int calls = fake().calendarCallsOf(s.account()).size();
+    // The rep connected again meanwhile and left the calendar permission out.
+    raw.update(
+        "UPDATE mailbox_connection SET scopes = ? WHERE id = ?",
+        "https://graph.microsoft.com/mail.readwrite.shared https://graph.microsoft.com/user.read",
+        s.mailboxId());
+
+    ApiClient.Reply refused =
+        book(offer.getString("id"), token(offer), starts.get(0), "Ute", OAuthOrgs.account("ute"));
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("mailbox_not_connected", refused.error());
+    assertFalse(refused.body().contains(s.account()), "the rep's address shown to the recipient");
+    assertEquals(calls, fake().calendarCallsOf(s.account()).size(), "no calendar call");
+    // Nothing was booked: the claim was let go and every slot is still offered on the page.
+    String page = page(token(offer)).body();
+    for (String start : starts) {
+      assertTrue(page.contains("value=\"" + start + "\""), start + " no longer offered");
+    }
   }
 }

@@ -128,7 +128,11 @@ class MailboxConnectionsIT {
     assertEquals(43, q.get("code_challenge").length(), "base64url SHA-256");
     assertEquals("offline", q.get("access_type"));
     assertEquals("consent", q.get("prompt"));
-    assertEquals("openid email https://www.googleapis.com/auth/gmail.modify", q.get("scope"));
+    assertEquals(
+        "openid email https://www.googleapis.com/auth/gmail.modify"
+            + " https://www.googleapis.com/auth/calendar.freebusy"
+            + " https://www.googleapis.com/auth/calendar.events.owned",
+        q.get("scope"));
     assertEquals(OAuthBrowser.PUBLIC_URL + "/api/oauth/google/callback", q.get("redirect_uri"));
     assertEquals(1, browser.cookies.size());
     assertTrue(browser.cookies.keySet().iterator().next().startsWith("mailbridge_oauth_"));

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.ApiClient.Reply;
 import io.mailbridge.it.TestOrgs.SignedInOrg;
+import io.mailbridge.it.providers.FakeProviders;
+import io.mailbridge.it.providers.OAuthOrgs;
+import io.mailbridge.it.providers.OAuthOrgs.Org;
 import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.JobRunner;
+import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.security.control.AddinSessions;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -20,11 +26,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The compose window's productivity API over HTTP: the org switches, text shortcuts (visibility
  * across users and orgs, merge fields) and open/click tracking (signed tokens, no open redirect,
- * internal recipients untracked, machine fetches flagged).
+ * internal recipients untracked, machine fetches flagged, shown on the sent email's activity).
  */
 @ExtendWith(ArquillianExtension.class)
 class ProductivityIT {
@@ -57,6 +66,8 @@ class ProductivityIT {
   @Inject TestOrgs testOrgs;
   @Inject RawDatabase raw;
   @Inject AddinSessions addinSessions;
+  @Inject JobStore jobs;
+  @Inject JobRunner runner;
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -428,6 +439,161 @@ class ProductivityIT {
     JsonObject after = summary(org, id);
     assertEquals(seen.getJsonObject("opens"), after.getJsonObject("opens"));
     assertEquals(seen.getJsonArray("links"), after.getJsonArray("links"));
+  }
+
+  @Test
+  void aTrackedEmailSentAndLoggedShowsItsOpensAndClicksOnItsActivity() throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), FakeProviders.get());
+    String account = OAuthOrgs.account("tracked-send");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "microsoft", account);
+    String buyer = "bea.tracked@customer.example";
+    String contact = testOrgs.contact(org.admin().orgId(), "Bea", "Buyer", buyer);
+    assertEquals(
+        200,
+        api()
+            .put("/api/admin/productivity/settings", org.adminToken(), "{\"trackingEnabled\":true}")
+            .status());
+    Reply prepared =
+        api()
+            .post(
+                "/api/tracking/prepare",
+                org.repToken(),
+                Json.createObjectBuilder()
+                    .add(
+                        "html",
+                        "<html><body><p>Our offer:</p>"
+                            + "<a href=\"https://offer.example/tracked\">the offer</a></body></html>")
+                    .add("recipients", Json.createArrayBuilder().add(buyer))
+                    .add("recordIds", Json.createArrayBuilder().add(contact))
+                    .build()
+                    .toString());
+    assertEquals(200, prepared.status(), prepared.body());
+    assertTrue(prepared.json().getBoolean("tracked"), prepared.body());
+    String trackedId = prepared.json().getString("id");
+    String html = prepared.json().getString("html");
+
+    // The rep sends it (later, here: now) and it is logged to Bea's contact.
+    String mime =
+        "MIME-Version: 1.0\r\nFrom: "
+            + account
+            + "\r\nTo: "
+            + buyer
+            + "\r\nSubject: Tracked offer "
+            + UUID.randomUUID()
+            + "\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            + html
+            + "\r\n";
+    Reply scheduled =
+        api()
+            .post(
+                "/api/scheduled-sends",
+                org.repToken(),
+                Json.createObjectBuilder()
+                    .add("mailboxId", mailboxId)
+                    .add("sendAt", Instant.now().toString())
+                    .add(
+                        "mime",
+                        Base64.getEncoder().encodeToString(mime.getBytes(StandardCharsets.UTF_8)))
+                    .add("recordIds", Json.createArrayBuilder().add(contact))
+                    .build()
+                    .toString());
+    assertEquals(201, scheduled.status(), scheduled.body());
+    drain();
+    Reply send =
+        api().get("/api/scheduled-sends/" + scheduled.json().getString("id"), org.repToken());
+    assertEquals("SENT", send.json().getString("state"), send.body());
+    String activityId = send.json().getString("activityId");
+
+    JsonObject unread = activity(org, activityId).getJsonObject("tracking");
+    assertEquals(trackedId, unread.getString("id"), unread.toString());
+    assertEquals(0, unread.getJsonObject("opens").getInt("count"));
+
+    // An hour later Bea opens it; then her company's scanner follows the link.
+    raw.update(
+        "UPDATE tracked_email SET prepared_at = ? WHERE id = ?",
+        LocalDateTime.now(ZoneOffset.UTC).minusHours(1),
+        trackedId);
+    assertEquals(200, getBytes(first(PIXEL, html), CHROME).statusCode());
+    assertEquals(
+        302,
+        get(first(CLICK, html), "Mozilla/5.0 (compatible; Proofpoint URL Defense)").statusCode());
+
+    JsonObject tracking = activity(org, activityId).getJsonObject("tracking");
+    JsonObject opens = tracking.getJsonObject("opens");
+    assertEquals(1, opens.getInt("count"), tracking.toString());
+    assertEquals(0, opens.getInt("machineCount"), tracking.toString());
+    assertFalse(opens.isNull("first"));
+    assertEquals(opens.getString("first"), opens.getString("last"));
+    JsonObject link = tracking.getJsonArray("links").getJsonObject(0);
+    assertEquals("https://offer.example/tracked", link.getString("url"));
+    assertEquals(0, link.getInt("count"), "a scanner's click is no person's: " + tracking);
+    assertEquals(1, link.getInt("machineCount"), tracking.toString());
+    // The same summary the rep reads for the email, and the same on Bea's timeline.
+    assertEquals(summary(org, trackedId), tracking);
+    Reply timeline = api().get("/api/records/contacts/" + contact + "/timeline", org.repToken());
+    assertEquals(200, timeline.status(), timeline.body());
+    JsonObject onTimeline =
+        timeline.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+            .filter(a -> a.getString("id").equals(activityId))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(tracking, onTimeline.getJsonObject("tracking"));
+
+    // An email sent without tracking has none on its activity.
+    String plain =
+        "MIME-Version: 1.0\r\nFrom: "
+            + account
+            + "\r\nTo: "
+            + buyer
+            + "\r\nSubject: Untracked "
+            + UUID.randomUUID()
+            + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello Bea\r\n";
+    Reply untracked =
+        api()
+            .post(
+                "/api/scheduled-sends",
+                org.repToken(),
+                Json.createObjectBuilder()
+                    .add("mailboxId", mailboxId)
+                    .add("sendAt", Instant.now().toString())
+                    .add(
+                        "mime",
+                        Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)))
+                    .add("recordIds", Json.createArrayBuilder().add(contact))
+                    .build()
+                    .toString());
+    assertEquals(201, untracked.status(), untracked.body());
+    drain();
+    String plainActivity =
+        api()
+            .get("/api/scheduled-sends/" + untracked.json().getString("id"), org.repToken())
+            .json()
+            .getString("activityId");
+    JsonObject plainView = activity(org, plainActivity);
+    assertTrue(
+        plainView.containsKey("tracking") && plainView.isNull("tracking"), plainView.toString());
+  }
+
+  private JsonObject activity(Org org, String id) {
+    Reply reply = api().get("/api/activities/" + id, org.repToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json();
+  }
+
+  private JsonObject summary(Org org, String id) {
+    Reply reply = api().get("/api/tracking/" + id, org.repToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json();
+  }
+
+  private void drain() {
+    while (true) {
+      List<ClaimedJob> claimed = jobs.claim("it-productivity", 1, Duration.ofMinutes(5));
+      if (claimed.isEmpty()) {
+        return;
+      }
+      runner.run(claimed.get(0));
+    }
   }
 
   private HttpResponse<String> addinPost(String path, String cookie, String json) throws Exception {

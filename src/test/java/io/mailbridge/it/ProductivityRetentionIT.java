@@ -1,6 +1,7 @@
 package io.mailbridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.providers.FakeProviders;
@@ -36,9 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The productivity retention job: ended scheduled sends older than their keep time and tracked
- * emails older than the tracking retention go (with their sealed MIME and their opens), pending
- * sends and recent data stay, another org's data is untouched, and the counts reach the audit log.
+ * The productivity retention job: ended scheduled sends older than their keep time, tracked emails
+ * older than the tracking retention, and availability offers that expired or were booked longer ago
+ * than their keep time go (with their sealed MIME, their opens, their bookings), pending sends,
+ * offers that can still be booked and recent data stay, another org's data is untouched, and the
+ * counts reach the audit log.
  */
 @ExtendWith(ArquillianExtension.class)
 class ProductivityRetentionIT {
@@ -146,6 +149,116 @@ class ProductivityRetentionIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, pixel.statusCode());
+  }
+
+  private JsonObject offer(Setup s) {
+    ApiClient.Reply reply =
+        api()
+            .post(
+                "/api/availability",
+                s.org().repToken(),
+                Json.createObjectBuilder()
+                    .add("durationMinutes", 30)
+                    .add("mailboxId", s.mailboxId())
+                    .build()
+                    .toString());
+    assertEquals(201, reply.status(), reply.body());
+    return reply.json();
+  }
+
+  private void book(JsonObject offer, String who) {
+    String url = offer.getString("bookingUrl");
+    ApiClient.Reply reply =
+        api()
+            .post(
+                "/api/availability/" + offer.getString("id") + "/book",
+                null,
+                Json.createObjectBuilder()
+                    .add("token", url.substring(url.lastIndexOf('/') + 1))
+                    .add("slot", offer.getJsonArray("slots").getJsonObject(0).getString("start"))
+                    .add("name", who)
+                    .add("email", who + "@booker.example")
+                    .build()
+                    .toString());
+    assertEquals(200, reply.status(), reply.body());
+  }
+
+  private boolean offerExists(JsonObject offer) throws Exception {
+    return !raw.strings("SELECT id FROM availability_offer WHERE id = ?", offer.getString("id"))
+        .isEmpty();
+  }
+
+  private boolean bookingExists(JsonObject offer) throws Exception {
+    return !raw.strings(
+            "SELECT id FROM availability_booking WHERE offer_id = ?", offer.getString("id"))
+        .isEmpty();
+  }
+
+  @Test
+  void availabilityOffersThatEndedLongAgoGoWithTheirBookingsAndOpenOnesStay() throws Exception {
+    Setup s = setup();
+    Setup other = setup();
+    String orgId = s.org().admin().orgId();
+    Instant now = Instant.now();
+    Instant monthsAgo = now.minus(90, ChronoUnit.DAYS);
+
+    JsonObject expiredLongAgo = offer(s);
+    JsonObject expiredYesterday = offer(s);
+    JsonObject bookedLongAgo = offer(s);
+    book(bookedLongAgo, "ada");
+    JsonObject bookedToday = offer(s);
+    book(bookedToday, "ben");
+    JsonObject openForAges = offer(s);
+    JsonObject othersExpired = offer(other);
+
+    raw.update(
+        "UPDATE availability_offer SET expires_at = ?, created_at = ? WHERE id = ?",
+        SqlTime.utc(monthsAgo),
+        SqlTime.utc(monthsAgo.minus(14, ChronoUnit.DAYS)),
+        expiredLongAgo.getString("id"));
+    raw.update(
+        "UPDATE availability_offer SET expires_at = ? WHERE id = ?",
+        SqlTime.utc(now.minus(1, ChronoUnit.DAYS)),
+        expiredYesterday.getString("id"));
+    // Booked two months ago; its link (made to last long) has not expired yet.
+    raw.update(
+        "UPDATE availability_booking SET created_at = ? WHERE offer_id = ?",
+        SqlTime.utc(now.minus(60, ChronoUnit.DAYS)),
+        bookedLongAgo.getString("id"));
+    // Offered long ago with a link that still works: it can be booked, so it stays.
+    raw.update(
+        "UPDATE availability_offer SET created_at = ? WHERE id = ?",
+        SqlTime.utc(now.minus(800, ChronoUnit.DAYS)),
+        openForAges.getString("id"));
+    raw.update(
+        "UPDATE availability_offer SET expires_at = ? WHERE id = ?",
+        SqlTime.utc(monthsAgo),
+        othersExpired.getString("id"));
+    assertTrue(bookingExists(bookedLongAgo));
+
+    retention.requestFor(orgId, now);
+    drain();
+
+    assertFalse(offerExists(expiredLongAgo), "expired more than 30 days ago");
+    assertFalse(offerExists(bookedLongAgo), "booked more than 30 days ago");
+    assertFalse(bookingExists(bookedLongAgo), "the recipient's sealed name and address go too");
+    assertTrue(offerExists(expiredYesterday));
+    assertTrue(offerExists(bookedToday));
+    assertTrue(bookingExists(bookedToday));
+    assertTrue(offerExists(openForAges), "an offer that can still be booked is never purged");
+    assertTrue(offerExists(othersExpired), "another org's run is its own");
+
+    JsonObject audit =
+        api()
+            .get("/api/admin/audit?action=productivity.retention", s.org().adminToken())
+            .json()
+            .getJsonArray("items")
+            .getJsonObject(0);
+    assertTrue(
+        audit
+            .getString("detail")
+            .contains("; 2 availability offers that expired or were booked before"),
+        audit.toString());
   }
 
   @Test

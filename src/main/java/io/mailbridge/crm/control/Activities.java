@@ -7,6 +7,8 @@ import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -30,6 +32,7 @@ public class Activities {
   @Inject ActivityLinks links;
   @Inject ActivityOwners owners;
   @Inject Records records;
+  @Inject @Any Instance<ActivityDetail> details;
 
   /** An attachment ready to be sent. */
   public record Download(String name, String contentType, byte[] content) {}
@@ -147,6 +150,10 @@ public class Activities {
               .add("mailboxId", owner.mailboxId()));
     }
     view.add("owners", ownerArray);
+    for (ActivityDetail detail : details) {
+      JsonValue value = detail.of(activity.orgId(), activity.id());
+      view.add(detail.field(), value == null ? JsonValue.NULL : value);
+    }
     view.add("occurredAt", activity.occurredAt().toString());
     if (activity.createdBy() == null) {
       view.addNull("loggedBy"); // captured by the server, not logged by a person

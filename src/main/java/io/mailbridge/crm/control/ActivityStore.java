@@ -4,12 +4,15 @@ import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one path by which emails enter the CRM, used by manual logging and capture alike. Storing the
@@ -20,13 +23,16 @@ import java.util.function.Supplier;
 public class ActivityStore {
 
   private static final int ATTEMPTS = 3;
+  private static final Logger LOG = Logger.getLogger(ActivityStore.class.getName());
 
   @Inject ActivityWriter writer;
+  @Inject Event<EmailStored> emailStored;
 
   public StoredActivity storeEmail(
       String orgId, MailMessage message, Collection<String> recordIds, String storedBy) {
     List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
-    return retryingRaces(() -> writer.storeEmail(orgId, message, ids, storedBy));
+    return stored(
+        orgId, message, retryingRaces(() -> writer.storeEmail(orgId, message, ids, storedBy)));
   }
 
   /**
@@ -41,8 +47,11 @@ public class ActivityStore {
       String ownerUserId,
       String mailboxId) {
     List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
-    return retryingRaces(
-        () -> writer.storeCapturedEmail(orgId, message, ids, ownerUserId, mailboxId));
+    return stored(
+        orgId,
+        message,
+        retryingRaces(
+            () -> writer.storeCapturedEmail(orgId, message, ids, ownerUserId, mailboxId)));
   }
 
   /**
@@ -66,7 +75,10 @@ public class ActivityStore {
 
   /** Stores an email linked to records {@link #linkTargets} checked before. */
   public StoredActivity storeEmail(LinkTargets targets, MailMessage message, String storedBy) {
-    return retryingRaces(() -> writer.storeEmail(targets, message, storedBy));
+    return stored(
+        targets.orgId(),
+        message,
+        retryingRaces(() -> writer.storeEmail(targets, message, storedBy)));
   }
 
   /** Events are stored the same way: once per org per meeting, links added, details updated. */
@@ -90,6 +102,22 @@ public class ActivityStore {
         status,
         recordIds == null ? List.of() : List.copyOf(recordIds),
         createdBy);
+  }
+
+  /**
+   * Tells the other parts; the email is stored (committed) whatever they do with it, so their
+   * failure is logged, never the caller's.
+   */
+  private StoredActivity stored(String orgId, MailMessage message, StoredActivity activity) {
+    try {
+      emailStored.fire(new EmailStored(orgId, activity.id(), message));
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "An observer of a stored email failed; the email is stored: {0}",
+          e.getClass().getName());
+    }
+    return activity;
   }
 
   private StoredActivity retryingRaces(Supplier<StoredActivity> attemptOnce) {

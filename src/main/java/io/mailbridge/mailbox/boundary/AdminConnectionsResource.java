@@ -37,7 +37,7 @@ public class AdminConnectionsResource {
     List<MailboxConnection> rows = connections.pageOfOrg(caller.orgId(), cursor, limit + 1);
     boolean more = rows.size() > limit;
     List<ConnectionView> items =
-        rows.stream().limit(limit).map(c -> ConnectionView.of(c, connections.canSend(c))).toList();
+        rows.stream().limit(limit).map(c -> ConnectionView.of(c, connections)).toList();
     return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
   }
 

@@ -35,7 +35,7 @@ public class MailboxesResource {
   public Page<ConnectionView> list() {
     return new Page<>(
         connections.ofUser(caller.orgId(), caller.userId()).stream()
-            .map(c -> ConnectionView.of(c, connections.canSend(c)))
+            .map(c -> ConnectionView.of(c, connections))
             .toList(),
         null);
   }
@@ -51,7 +51,7 @@ public class MailboxesResource {
         caller.isAdmin()
             ? connections.inOrg(caller.orgId(), id)
             : connections.ownedBy(caller.orgId(), caller.userId(), id);
-    ConnectionView view = ConnectionView.of(connection, connections.canSend(connection));
+    ConnectionView view = ConnectionView.of(connection, connections);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", view.id());
     json.put("userId", view.userId());
@@ -62,6 +62,7 @@ public class MailboxesResource {
     json.put("createdAt", view.createdAt());
     json.put("lastUsedAt", view.lastUsedAt());
     json.put("canSend", view.canSend());
+    json.put("canUseCalendar", view.canUseCalendar());
     json.put("reconnect", view.reconnect());
     for (MailboxStatus status : statuses) {
       json.put(status.field(), status.of(caller.orgId(), id));

@@ -59,6 +59,22 @@ public class MailboxConnections {
     }
   }
 
+  /** Whether the connection was granted what availability needs of its calendar. */
+  public boolean canUseCalendar(MailboxConnection connection) {
+    return providers.of(connection.provider()).canUseCalendar(connection.scopes());
+  }
+
+  /**
+   * Refuses reading or writing the calendar of a connection that lacks the permission, before any
+   * provider call; 404 for another org's id.
+   */
+  public void requireCalendar(String orgId, String id) {
+    MailboxConnection connection = inOrg(orgId, id);
+    if (!canUseCalendar(connection)) {
+      throw new MailboxCannotUseCalendar(connection.address());
+    }
+  }
+
   /** A connection of the org without its tokens; 404 for another org's id. */
   public ConnectedMailbox describe(String orgId, String id) {
     return described(inOrg(orgId, id));

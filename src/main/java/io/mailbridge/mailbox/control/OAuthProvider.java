@@ -37,6 +37,20 @@ public interface OAuthProvider {
     return sendingScopes().stream().allMatch(s -> grants(granted, s));
   }
 
+  /**
+   * The scopes reading free/busy times and creating meetings need beyond {@link #requiredScopes()}:
+   * asked for but optional like {@link #sendingScopes()}, so a connection made before they were
+   * asked (or consented without them) must be connected again to use its calendar.
+   */
+  default List<String> calendarScopes() {
+    return List.of();
+  }
+
+  /** Whether a connection with these granted scopes may read and write its calendar. */
+  default boolean canUseCalendar(List<String> granted) {
+    return calendarScopes().stream().allMatch(s -> grants(granted, s));
+  }
+
   URI authorizationUrl(
       ProviderApp app, String redirectUri, String state, String codeChallenge, String nonce);
 

@@ -8,6 +8,7 @@ import io.mailbridge.mailbox.control.MailboxCalendar;
 import io.mailbridge.mailbox.control.MailboxCalendar.BusyTime;
 import io.mailbridge.mailbox.control.MailboxCalendar.CreatedMeeting;
 import io.mailbridge.mailbox.control.MailboxCalendars;
+import io.mailbridge.mailbox.control.MailboxCannotUseCalendar;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
@@ -134,6 +135,7 @@ public class Availability {
     WorkingHours hours =
         request.workingHours() == null ? WorkingHours.OFFICE : request.workingHours();
     ConnectedMailbox mailbox = calendarMailbox(owner, request.mailboxId());
+    connections.requireCalendar(owner.orgId(), mailbox.id());
     MailboxCalendar calendar = calendars.of(mailbox.kind()).orElseThrow();
     MailboxAccess access = mailboxes.connection(owner.orgId(), mailbox.id());
     Instant now = clock.instant();
@@ -227,6 +229,13 @@ public class Availability {
     CreatedMeeting meeting;
     try {
       mailbox = connections.describe(offer.orgId(), offer.mailboxId());
+      try {
+        connections.requireCalendar(offer.orgId(), mailbox.id());
+      } catch (MailboxCannotUseCalendar e) {
+        // The rep reconnected without calendar access since offering; the recipient is told no
+        // more than that (the refusal's own message names the rep's address).
+        throw new MailboxNotConnected("The rep's calendar is not connected");
+      }
       MailboxCalendar calendar =
           calendars
               .of(mailbox.kind())

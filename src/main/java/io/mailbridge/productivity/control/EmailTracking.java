@@ -2,6 +2,8 @@ package io.mailbridge.productivity.control;
 
 import io.mailbridge.crm.control.RecordFields;
 import io.mailbridge.crm.control.Records;
+import io.mailbridge.mailbox.control.SendingMailboxes;
+import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.base.OpaqueId;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.problem.InvalidField;
@@ -32,13 +34,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Open and click tracking: prepares an email (pixel and tracked links) when the org has tracking on
  * and no recipient is internal, records what the pixel and the links see (machines flagged, see
- * {@link MachineOpens}), and sums it up for the rep who prepared the email.
+ * {@link MachineOpens}), and sums it up for the rep who prepared the email and on the CRM activity
+ * the sent email became.
  */
 @ApplicationScoped
 public class EmailTracking {
@@ -46,6 +50,9 @@ public class EmailTracking {
   static final int MAX_RECIPIENTS = 500;
   static final int MAX_RECORDS = 50;
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}$");
+  // The tokens of the pixel and of tracked links, wherever the public URL put them.
+  private static final Pattern TOKEN_IN_HTML =
+      Pattern.compile("/t/[oc]/([oc]\\.[A-Za-z0-9_-]{22}(?:\\.[0-9]{1,4})?\\.[A-Za-z0-9_-]{22})");
 
   @PersistenceContext EntityManager em;
   @Inject ProductivitySwitches switches;
@@ -53,6 +60,7 @@ public class EmailTracking {
   @Inject Users users;
   @Inject Records records;
   @Inject MailbridgeSettings settings;
+  @Inject SendingMailboxes mailboxes;
 
   @Inject
   @ConfigProperty(name = "mailbridge.tracking.machine-window", defaultValue = "PT10S")
@@ -202,10 +210,97 @@ public class EmailTracking {
 
   /** The summary of an email the asker prepared; anyone else's is "not found". */
   public Summary summary(String orgId, String userId, String id) {
-    TrackedEmail email =
+    return summary(
         email(id)
             .filter(e -> e.orgId().equals(orgId) && e.userId().equals(userId))
-            .orElseThrow(() -> new NotFound("Tracked email"));
+            .orElseThrow(() -> new NotFound("Tracked email")));
+  }
+
+  /**
+   * The summary of the tracked email that was stored as this CRM activity, if one was; the same
+   * summary {@link #summary(String, String, String)} gives its rep.
+   */
+  public Optional<Summary> ofActivity(String orgId, String activityId) {
+    return em.createQuery(
+            "SELECT t FROM TrackedEmail t WHERE t.orgId = :org AND t.activityId = :activity"
+                + " ORDER BY t.preparedAt DESC, t.id DESC",
+            TrackedEmail.class)
+        .setParameter("org", orgId)
+        .setParameter("activity", activityId)
+        .setMaxResults(1)
+        .getResultStream()
+        .findFirst()
+        .map(this::summary);
+  }
+
+  /**
+   * Connects a stored email to the tracked email whose pixel or links it carries, when it is a send
+   * and not a received copy: marked as sent by its mailbox's owner, or from the login or a mailbox
+   * address of the rep who prepared it. A recipient's reply that quotes the email carries the same
+   * tokens but is neither. The first such activity stays (storing the same message again ends in
+   * the same activity anyway).
+   *
+   * @return whether a tracked email was connected to the activity
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean linkActivity(String orgId, String activityId, MailMessage message) {
+    Optional<TrackedEmail> found =
+        tokensIn(message.htmlBody()).stream()
+            .map(tokens::verify)
+            .flatMap(Optional::stream)
+            .map(Target::emailId)
+            .distinct()
+            .map(this::email)
+            .flatMap(Optional::stream)
+            .filter(e -> e.orgId().equals(orgId) && e.activityId() == null)
+            .findFirst();
+    if (found.isEmpty() || !sentBy(found.get(), message)) {
+      return false;
+    }
+    return em.createQuery(
+                "UPDATE TrackedEmail t SET t.activityId = :activity WHERE t.id = :id"
+                    + " AND t.orgId = :org AND t.activityId IS NULL")
+            .setParameter("activity", activityId)
+            .setParameter("id", found.get().id())
+            .setParameter("org", orgId)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** The tracking tokens of an email's HTML, pixel first; a few are enough to find the email. */
+  static List<String> tokensIn(String html) {
+    List<String> found = new ArrayList<>();
+    if (html == null || !html.contains("/t/")) {
+      return found;
+    }
+    Matcher m = TOKEN_IN_HTML.matcher(html);
+    while (m.find() && found.size() < 10) {
+      found.add(m.group(1));
+    }
+    found.sort((a, b) -> Boolean.compare(b.startsWith("o."), a.startsWith("o.")));
+    return found;
+  }
+
+  private boolean sentBy(TrackedEmail email, MailMessage message) {
+    if (message.ownerSent()) {
+      return true;
+    }
+    String from = message.from() == null ? null : message.from().email();
+    if (from == null) {
+      return false;
+    }
+    Set<String> own = new java.util.HashSet<>();
+    users.findActive(email.orgId(), email.userId()).ifPresent(u -> own.add(lower(u.email())));
+    mailboxes.ofUser(email.orgId(), email.userId()).forEach(m -> own.add(lower(m.address())));
+    return own.contains(lower(from));
+  }
+
+  private static String lower(String address) {
+    return address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private Summary summary(TrackedEmail email) {
+    String id = email.id();
     List<TrackingEvent> events =
         em.createQuery(
                 "SELECT e FROM TrackingEvent e WHERE e.trackedEmailId = :id"

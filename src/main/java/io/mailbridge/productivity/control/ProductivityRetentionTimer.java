@@ -16,8 +16,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Once a day queues the productivity retention job of every org with scheduled sends or tracked
- * emails; the queue's dedup key makes the timers of several nodes queue one run per org.
+ * Once a day queues the productivity retention job of every org with scheduled sends, tracked
+ * emails or availability offers; the queue's dedup key makes the timers of several nodes queue one
+ * run per org.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)

@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * An email prepared for tracking: who prepared it, when, and (sealed) the links that were in it and
- * the records chosen for it. The click redirect only ever goes to one of these links.
+ * the records chosen for it. The click redirect only ever goes to one of these links. Once the sent
+ * email is stored in the CRM, the activity it became.
  */
 @Entity
 @Table(name = "tracked_email")
@@ -38,6 +39,9 @@ public class TrackedEmail {
   @Convert(converter = SealedValueConverter.class)
   @Column(name = "data", nullable = false)
   private SealedValue data;
+
+  @Column(name = "activity_id", length = 32)
+  private String activityId;
 
   protected TrackedEmail() {}
 
@@ -64,6 +68,11 @@ public class TrackedEmail {
 
   public Instant preparedAt() {
     return preparedAt;
+  }
+
+  /** The CRM activity the sent email was stored as, or null while none is known. */
+  public String activityId() {
+    return activityId;
   }
 
   public String dataJson() {

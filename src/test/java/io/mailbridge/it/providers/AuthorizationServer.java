@@ -227,10 +227,14 @@ final class AuthorizationServer {
       fake.refreshTokens.remove(presented);
     }
     JsonObjectBuilder answer = tokens(provider, clientId, token.account(), token.grantId(), rotate);
+    // Both answer the scopes the grant was consented, calendar ones included.
     answer.add(
         "scope",
         provider.equals("google")
-            ? "openid https://www.googleapis.com/auth/userinfo.email " + FakeProviders.GMAIL_MODIFY
+            ? fake.grantScopes.getOrDefault(
+                token.grantId(),
+                "openid https://www.googleapis.com/auth/userinfo.email "
+                    + FakeProviders.GMAIL_MODIFY)
             : consented);
     send(exchange, 200, answer.build().toString());
   }
@@ -262,7 +266,7 @@ final class AuthorizationServer {
       String provider, String clientId, String account, String grantId, boolean withRefresh) {
     String access = "ya29." + UUID.randomUUID();
     String scp = fake.grantScopes.get(grantId);
-    if (provider.equals("microsoft") && scp != null) {
+    if (scp != null) {
       fake.accessTokenScopes.put(access, scp);
     }
     Instant expires = Instant.now().plusSeconds(fake.accessTokenSeconds);

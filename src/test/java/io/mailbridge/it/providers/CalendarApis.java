@@ -23,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,7 +31,8 @@ import java.util.UUID;
  * items with status, subject and location, as Graph answers them) and {@code POST /me/events}
  * (attendees invited; a repeated {@code transactionId} answers the first event), and Google
  * Calendar's {@code freeBusy.query} (busy periods only) and {@code events.insert} (invitations only
- * with {@code sendUpdates=all}; a client-chosen id that exists is 409 duplicate).
+ * with {@code sendUpdates=all}; a client-chosen id that exists is 409 duplicate). Each refuses a
+ * token whose grant lacks the scopes the provider documents for the call, with the provider's 403.
  */
 final class CalendarApis {
 
@@ -43,6 +45,38 @@ final class CalendarApis {
     this.fake = fake;
   }
 
+  private static final Set<String> GRAPH_SCHEDULE_SCOPES =
+      Set.of("calendars.readbasic", "calendars.read", "calendars.readwrite");
+
+  /** The scopes Google's reference lists for {@code freeBusy.query}. */
+  private static final Set<String> GOOGLE_FREE_BUSY_SCOPES =
+      Set.of(
+          "https://www.googleapis.com/auth/calendar",
+          "https://www.googleapis.com/auth/calendar.readonly",
+          "https://www.googleapis.com/auth/calendar.freebusy",
+          "https://www.googleapis.com/auth/calendar.events.freebusy");
+
+  /** Those that let {@code events.insert} write to the user's own primary calendar. */
+  private static final Set<String> GOOGLE_INSERT_SCOPES =
+      Set.of(
+          "https://www.googleapis.com/auth/calendar",
+          "https://www.googleapis.com/auth/calendar.events",
+          "https://www.googleapis.com/auth/calendar.events.owned");
+
+  /** Whether the bearer token's grant holds one of these scopes (Graph's without the prefix). */
+  private boolean granted(HttpExchange exchange, Set<String> anyOf) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String scopes = fake.accessTokenScopes.getOrDefault(header.substring(7), "");
+    return java.util.Arrays.stream(scopes.split(" "))
+        .map(AuthorizationServer::bareGraphScope)
+        .anyMatch(anyOf::contains);
+  }
+
+  /** Google's answer to a token without the method's scope. */
+  private static String insufficientScopes() {
+    return googleError(403, "Request had insufficient authentication scopes.", "PERMISSION_DENIED");
+  }
+
   // ------------------------------------------------------------------ Graph
 
   void graphSchedule(HttpExchange exchange) throws IOException {
@@ -50,6 +84,15 @@ final class CalendarApis {
     Token token = fake.authorization.bearer(exchange);
     if (token == null) {
       send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    fake.calendarCalls.add(token.account().toLowerCase(Locale.ROOT) + " getSchedule");
+    // getSchedule: Calendars.ReadBasic, Calendars.Read or Calendars.ReadWrite (delegated).
+    if (!granted(exchange, GRAPH_SCHEDULE_SCOPES)) {
+      send(
+          exchange,
+          403,
+          graphError("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
       return;
     }
     JsonObject body;
@@ -137,6 +180,15 @@ final class CalendarApis {
     Token token = fake.authorization.bearer(exchange);
     if (token == null) {
       send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    fake.calendarCalls.add(token.account().toLowerCase(Locale.ROOT) + " events");
+    // Creating an event: Calendars.ReadWrite (delegated).
+    if (!granted(exchange, Set.of("calendars.readwrite"))) {
+      send(
+          exchange,
+          403,
+          graphError("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
       return;
     }
     if (!"POST".equals(exchange.getRequestMethod())) {
@@ -253,6 +305,11 @@ final class CalendarApis {
       send(exchange, 401, googleError(401, "Invalid Credentials", "UNAUTHENTICATED"));
       return;
     }
+    fake.calendarCalls.add(token.account().toLowerCase(Locale.ROOT) + " freeBusy");
+    if (!granted(exchange, GOOGLE_FREE_BUSY_SCOPES)) {
+      send(exchange, 403, insufficientScopes());
+      return;
+    }
     JsonObject body;
     Instant from;
     Instant to;
@@ -299,6 +356,11 @@ final class CalendarApis {
     Token token = fake.authorization.bearer(exchange);
     if (token == null) {
       send(exchange, 401, googleError(401, "Invalid Credentials", "UNAUTHENTICATED"));
+      return;
+    }
+    fake.calendarCalls.add(token.account().toLowerCase(Locale.ROOT) + " insertEvent");
+    if (!granted(exchange, GOOGLE_INSERT_SCOPES)) {
+      send(exchange, 403, insufficientScopes());
       return;
     }
     String sendUpdates =

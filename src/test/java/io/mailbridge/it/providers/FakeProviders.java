@@ -70,9 +70,10 @@ public final class FakeProviders {
   public final Map<String, RSAPublicKey> clientCertificates = new ConcurrentHashMap<>();
 
   /**
-   * Entra's {@code scp} of each Microsoft access token (lower-cased, space-separated): what its
-   * grant was consented; the fake Graph refuses {@code sendMail} without {@code mail.send}. The
-   * fake's tokens stay opaque, so the claim is kept here instead of inside the token.
+   * The scopes of each access token (space-separated; Entra's {@code scp}, lower-cased, for
+   * Microsoft): what its grant was consented. The fake Graph refuses {@code sendMail} without
+   * {@code mail.send}, and the fake calendars refuse a token without their scopes. The fake's
+   * tokens stay opaque, so the claim is kept here instead of inside the token.
    */
   public final Map<String, String> accessTokenScopes = new ConcurrentHashMap<>();
 
@@ -504,6 +505,19 @@ public final class FakeProviders {
 
   /** getSchedule and freeBusy queries answered. */
   public final AtomicInteger scheduleQueries = new AtomicInteger();
+
+  /**
+   * Every call that reached a calendar API with a valid token, refused or not: {@code "account
+   * operation"} (lower-cased account; {@code getSchedule}, {@code events}, {@code freeBusy}, {@code
+   * insertEvent}).
+   */
+  public final List<String> calendarCalls = new CopyOnWriteArrayList<>();
+
+  /** The calendar calls that reached the fake for this account. */
+  public List<String> calendarCallsOf(String account) {
+    String prefix = account.toLowerCase(Locale.ROOT) + " ";
+    return calendarCalls.stream().filter(c -> c.startsWith(prefix)).toList();
+  }
 
   public List<CalendarItem> calendarOf(String account) {
     return calendars.getOrDefault(account.toLowerCase(Locale.ROOT), List.of());

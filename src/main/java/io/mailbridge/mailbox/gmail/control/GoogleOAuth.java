@@ -39,6 +39,20 @@ public class GoogleOAuth implements OAuthProvider {
   /** Reading, labelling and (later) sending mail: what logging and capture need. */
   public static final String GMAIL_MODIFY = "https://www.googleapis.com/auth/gmail.modify";
 
+  /**
+   * Availability's two calls, each with the narrowest scope Google documents for it: {@code
+   * freeBusy.query} ("View your availability in your calendars") and {@code events.insert} into the
+   * primary calendar, which the user owns ("See, create, change, and delete events on Google
+   * calendars you own"). Optional: Google's consent screen lets the user leave them out, and
+   * connections made before they were asked lack them.
+   */
+  static final String CALENDAR_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy";
+
+  static final String CALENDAR_EVENTS_OWNED =
+      "https://www.googleapis.com/auth/calendar.events.owned";
+
+  private static final List<String> CALENDAR = List.of(CALENDAR_FREEBUSY, CALENDAR_EVENTS_OWNED);
+
   private static final List<String> IDENTITY = List.of("openid", "email");
   private static final Set<String> ISSUERS =
       Set.of("https://accounts.google.com", "accounts.google.com");
@@ -91,12 +105,18 @@ public class GoogleOAuth implements OAuthProvider {
 
   @Override
   public List<String> requestedScopes() {
-    return List.of(IDENTITY.get(0), IDENTITY.get(1), GMAIL_MODIFY);
+    return List.of(
+        IDENTITY.get(0), IDENTITY.get(1), GMAIL_MODIFY, CALENDAR_FREEBUSY, CALENDAR_EVENTS_OWNED);
   }
 
   @Override
   public List<String> requiredScopes() {
     return List.of(GMAIL_MODIFY);
+  }
+
+  @Override
+  public List<String> calendarScopes() {
+    return CALENDAR;
   }
 
   @Override

@@ -54,6 +54,15 @@ public class MicrosoftOAuth implements OAuthProvider {
    */
   static final String CONTACTS_SCOPE = GRAPH + "Contacts.ReadWrite";
 
+  /**
+   * Availability: {@code getSchedule} takes {@code Calendars.Read} or more, and creating the booked
+   * meeting ({@code POST /me/events}) needs {@code Calendars.ReadWrite}, so the one covers both.
+   * Optional like sending.
+   */
+  static final String CALENDAR_SCOPE = GRAPH + "Calendars.ReadWrite";
+
+  private static final List<String> OPTIONAL = List.of(SEND_SCOPE, CONTACTS_SCOPE, CALENDAR_SCOPE);
+
   private static final List<String> IDENTITY =
       List.of("openid", "email", "profile", "offline_access");
   private static final Pattern GUID =
@@ -95,8 +104,7 @@ public class MicrosoftOAuth implements OAuthProvider {
   public List<String> requestedScopes() {
     List<String> scopes = new java.util.ArrayList<>(IDENTITY);
     scopes.addAll(DATA_SCOPES);
-    scopes.add(SEND_SCOPE);
-    scopes.add(CONTACTS_SCOPE);
+    scopes.addAll(OPTIONAL);
     return scopes;
   }
 
@@ -110,6 +118,11 @@ public class MicrosoftOAuth implements OAuthProvider {
     return List.of(SEND_SCOPE);
   }
 
+  @Override
+  public List<String> calendarScopes() {
+    return List.of(CALENDAR_SCOPE);
+  }
+
   /**
    * What a refresh asks for: the identity and required scopes (every connection was granted them)
    * and the optional ones only when this connection was granted them, since Entra refuses a refresh
@@ -118,7 +131,7 @@ public class MicrosoftOAuth implements OAuthProvider {
   List<String> refreshScopes(List<String> granted) {
     List<String> scopes = new java.util.ArrayList<>(IDENTITY);
     scopes.addAll(DATA_SCOPES);
-    for (String optional : List.of(SEND_SCOPE, CONTACTS_SCOPE)) {
+    for (String optional : OPTIONAL) {
       if (grants(granted == null ? List.of() : granted, optional)) {
         scopes.add(optional);
       }

@@ -25,7 +25,8 @@ class MicrosoftOAuthScopesTest {
             G + "Mail.ReadWrite.Shared",
             G + "User.Read",
             G + "Mail.Send",
-            G + "Contacts.ReadWrite"),
+            G + "Contacts.ReadWrite",
+            G + "Calendars.ReadWrite"),
         oauth.requestedScopes());
     assertEquals(List.of(G + "Mail.ReadWrite.Shared", G + "User.Read"), oauth.requiredScopes());
   }
@@ -71,5 +72,23 @@ class MicrosoftOAuthScopesTest {
     assertFalse(oauth.canSend(List.of()));
     assertFalse(oauth.canSend(List.of(G + "mail.sendshared")));
     assertTrue(oauth.canSend(List.of(G + "mail.readwrite.shared", G + "mail.send")));
+  }
+
+  @Test
+  void aRefreshAsksForTheCalendarOnlyWhenTheConnectionWasGrantedIt() {
+    List<String> before = List.of(G + "mail.readwrite.shared", G + "user.read", G + "mail.send");
+    assertFalse(oauth.refreshScopes(before).contains(G + "Calendars.ReadWrite"));
+    List<String> granted =
+        List.of(G + "mail.readwrite.shared", G + "user.read", G + "calendars.readwrite");
+    assertTrue(oauth.refreshScopes(granted).contains(G + "Calendars.ReadWrite"));
+  }
+
+  @Test
+  void onlyAConnectionGrantedCalendarsReadWriteCanUseItsCalendar() {
+    assertFalse(oauth.canUseCalendar(List.of(G + "mail.readwrite.shared", G + "mail.send")));
+    // Reading alone would answer getSchedule but not create the booked meeting.
+    assertFalse(oauth.canUseCalendar(List.of(G + "calendars.read")));
+    assertFalse(oauth.canUseCalendar(List.of(G + "calendars.readwrite.shared")));
+    assertTrue(oauth.canUseCalendar(List.of(G + "mail.readwrite.shared", "Calendars.ReadWrite")));
   }
 }
