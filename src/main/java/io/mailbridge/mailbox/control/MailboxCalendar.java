@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The port through which a connected mailbox's calendar is read as free/busy times and a meeting is
  * created in it with attendees (so the provider sends the invitations), one implementation per
- * {@link MailboxKind} (Graph, Google). Only busy times leave it: never subjects or other details of
- * the events. Failures are the mailbox's typed problems, never provider types.
+ * {@link MailboxKind} (Exchange, Graph, Google). Only busy times leave it: never subjects or other
+ * details of the events. Failures are the mailbox's typed problems, never provider types.
  */
 public interface MailboxCalendar {
 

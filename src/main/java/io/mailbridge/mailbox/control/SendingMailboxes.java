@@ -59,6 +59,17 @@ public class SendingMailboxes {
     }
   }
 
+  /**
+   * Refuses the calendar of a connection that was not granted calendar access, before any provider
+   * call (the Exchange service account's impersonation covers the calendar); 404 for others'.
+   */
+  public void requireCalendar(String orgId, String userId, String id) {
+    ConnectedMailbox mailbox = ownedBy(orgId, userId, id);
+    if (mailbox.kind() != MailboxKind.EXCHANGE) {
+      connections.requireCalendar(orgId, id);
+    }
+  }
+
   /** The user's mailbox as a send reaches it. */
   public MailboxAccess access(String orgId, String userId, String id) {
     ConnectedMailbox mailbox = ownedBy(orgId, userId, id);

@@ -59,9 +59,16 @@ public class AvailabilityResource {
             text(body, "mailboxId", false),
             text(body, "timeZone", false),
             workingHours(body.get("workingHours")));
+    // An add-in session without a mailbox connection is Outlook on the org's Exchange server (the
+    // Exchange Online sign-in records its connection on the session), as for send later.
     OfferView offer =
         availability.offer(
-            new Owner(caller.orgId(), caller.userId(), caller.addinMailbox()), request);
+            new Owner(
+                caller.orgId(),
+                caller.userId(),
+                caller.addinMailbox(),
+                caller.isThroughAddin() && caller.addinMailbox() == null),
+            request);
     return Response.status(Response.Status.CREATED).entity(offer).build();
   }
 

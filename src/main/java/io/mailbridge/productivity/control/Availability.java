@@ -9,9 +9,9 @@ import io.mailbridge.mailbox.control.MailboxCalendar.BusyTime;
 import io.mailbridge.mailbox.control.MailboxCalendar.CreatedMeeting;
 import io.mailbridge.mailbox.control.MailboxCalendars;
 import io.mailbridge.mailbox.control.MailboxCannotUseCalendar;
-import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxNotConnected;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
@@ -59,8 +59,7 @@ public class Availability {
   static final int MAX_NAME = 200;
 
   @PersistenceContext EntityManager em;
-  @Inject MailboxConnections connections;
-  @Inject MailboxOfCaller mailboxes;
+  @Inject SendingMailboxes mailboxes;
   @Inject MailboxCalendars calendars;
   @Inject BookingTokens tokens;
   @Inject BookingClaims claims;
@@ -87,8 +86,11 @@ public class Availability {
 
   Clock clock = Clock.systemUTC();
 
-  /** Whose offer: the caller's org and id, and the mailbox their add-in session signed in with. */
-  public record Owner(String orgId, String userId, String sessionMailbox) {}
+  /**
+   * Whose offer: the caller's org and id, the mailbox their add-in session signed in with, and
+   * whether that session is Outlook on the org's own Exchange server.
+   */
+  public record Owner(String orgId, String userId, String sessionMailbox, boolean onExchange) {}
 
   /** What the rep asks for; null fields take their defaults. */
   public record OfferRequest(
@@ -135,9 +137,9 @@ public class Availability {
     WorkingHours hours =
         request.workingHours() == null ? WorkingHours.OFFICE : request.workingHours();
     ConnectedMailbox mailbox = calendarMailbox(owner, request.mailboxId());
-    connections.requireCalendar(owner.orgId(), mailbox.id());
+    mailboxes.requireCalendar(owner.orgId(), owner.userId(), mailbox.id());
     MailboxCalendar calendar = calendars.of(mailbox.kind()).orElseThrow();
-    MailboxAccess access = mailboxes.connection(owner.orgId(), mailbox.id());
+    MailboxAccess access = mailboxes.access(owner.orgId(), owner.userId(), mailbox.id());
     Instant now = clock.instant();
     // One day more than asked: the last day ends in the rep's zone, later than in UTC.
     List<BusyTime> busy =
@@ -228,9 +230,10 @@ public class Availability {
     ConnectedMailbox mailbox;
     CreatedMeeting meeting;
     try {
-      mailbox = connections.describe(offer.orgId(), offer.mailboxId());
+      // The rep's connection, or the org's Exchange connection while it still covers the rep.
+      mailbox = mailboxes.ownedBy(offer.orgId(), offer.userId(), offer.mailboxId());
       try {
-        connections.requireCalendar(offer.orgId(), mailbox.id());
+        mailboxes.requireCalendar(offer.orgId(), offer.userId(), mailbox.id());
       } catch (MailboxCannotUseCalendar e) {
         // The rep reconnected without calendar access since offering; the recipient is told no
         // more than that (the refusal's own message names the rep's address).
@@ -240,7 +243,7 @@ public class Availability {
           calendars
               .of(mailbox.kind())
               .orElseThrow(() -> new MailboxNotConnected("The rep's calendar is not connected"));
-      MailboxAccess access = mailboxes.connection(offer.orgId(), mailbox.id());
+      MailboxAccess access = mailboxes.access(offer.orgId(), offer.userId(), mailbox.id());
       List<BusyTime> busy = calendar.busy(access, mailbox.address(), slot.start(), slot.end());
       if (!FreeSlots.isFree(slot, busy)) {
         claims.release(offer.id(), bookingId, slot.start());
@@ -372,33 +375,32 @@ public class Availability {
 
   /**
    * The mailbox named (the caller's own, with a calendar Mailbridge can use), else the one the
-   * add-in session signed in with, else the caller's only such mailbox.
+   * add-in session signed in with (for Outlook on the org's Exchange server: the org's Exchange
+   * connection, which covers the rep), else the caller's only such mailbox. The org's Exchange
+   * connection counts as the rep's mailbox as it does for send later.
    */
   private ConnectedMailbox calendarMailbox(Owner owner, String mailboxId) {
     if (mailboxId != null) {
-      ConnectedMailbox mailbox = connections.describe(owner.orgId(), mailboxId);
-      if (!mailbox.userId().equals(owner.userId())) {
-        throw new NotFound("Mailbox " + mailboxId);
-      }
+      ConnectedMailbox mailbox = mailboxes.ownedBy(owner.orgId(), owner.userId(), mailboxId);
       if (calendars.of(mailbox.kind()).isEmpty()) {
         throw new InvalidField("mailboxId", "is a mailbox whose calendar Mailbridge cannot read");
       }
       return mailbox;
     }
     List<ConnectedMailbox> able =
-        connections.describedOfUser(owner.orgId(), owner.userId()).stream()
+        mailboxes.ofUser(owner.orgId(), owner.userId()).stream()
             .filter(m -> calendars.of(m.kind()).isPresent())
             .toList();
-    if (owner.sessionMailbox() != null) {
-      for (ConnectedMailbox m : able) {
-        if (m.id().equals(owner.sessionMailbox())) {
-          return m;
-        }
+    for (ConnectedMailbox m : able) {
+      if (m.id().equals(owner.sessionMailbox())
+          || (owner.onExchange() && m.kind() == MailboxKind.EXCHANGE)) {
+        return m;
       }
     }
     if (able.isEmpty()) {
       throw new MailboxNotConnected(
-          "Connect your Microsoft 365 or Google mailbox first: availability reads its calendar");
+          "Connect your Microsoft 365 or Google mailbox first (or, on Exchange on-premises, ask an"
+              + " admin to connect the org's Exchange server): availability reads its calendar");
     }
     if (able.size() > 1) {
       throw new InvalidField("mailboxId", "is required: more than one mailbox is connected");

@@ -1,10 +1,12 @@
 package io.mailbridge.it.exchange;
 
 import io.mailbridge.mailbox.ews.stubs.ArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfCalendarEvent;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfCreateItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFindItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfFreeBusyResponse;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRealItemsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRecipientsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
@@ -12,6 +14,8 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesTyp
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
+import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
@@ -28,18 +32,25 @@ import io.mailbridge.mailbox.ews.stubs.FindItemType;
 import io.mailbridge.mailbox.ews.stubs.FolderIdType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FolderType;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyResponseType;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyView;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyViewOptionsType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetItemType;
+import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityRequestType;
+import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityResponseType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
+import io.mailbridge.mailbox.ews.stubs.LegacyFreeBusyType;
+import io.mailbridge.mailbox.ews.stubs.MailboxData;
 import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
@@ -51,6 +62,7 @@ import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SensitivityChoicesType;
+import io.mailbridge.mailbox.ews.stubs.SerializableTimeZone;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.SingleRecipientType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
@@ -61,17 +73,27 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import jakarta.jws.WebService;
+import jakarta.xml.soap.Detail;
+import jakarta.xml.soap.SOAPException;
+import jakarta.xml.soap.SOAPFactory;
+import jakarta.xml.soap.SOAPFault;
 import jakarta.xml.ws.Holder;
+import jakarta.xml.ws.soap.SOAPFaultException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TimeZone;
+import java.util.UUID;
 import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeConstants;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
+import javax.xml.namespace.QName;
 
 /** The fake Exchange's EWS service: the generated interface, answering from its item store. */
 @WebService(
@@ -157,7 +179,7 @@ public class FakeEwsService implements ExchangeServicePortType {
                   found.getExtendedProperty().add(property);
                 });
         ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-        items.getItemOrMessage().add(found);
+        items.getItemOrMessageOrCalendarItem().add(found);
         message.setItems(items);
       }
       response
@@ -436,9 +458,13 @@ public class FakeEwsService implements ExchangeServicePortType {
     ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
     String mailbox = impersonationProblem(message, impersonation, requestVersion);
     List<ItemType> items =
-        request.getItems() == null ? List.of() : request.getItems().getItemOrMessage();
+        request.getItems() == null
+            ? List.of()
+            : request.getItems().getItemOrMessageOrCalendarItem();
     if (mailbox == null) {
       // refused above
+    } else if (items.size() == 1 && items.get(0) instanceof CalendarItemType meeting) {
+      createMeeting(message, request, mailbox, meeting);
     } else if (request.getMessageDisposition() != MessageDispositionType.SEND_AND_SAVE_COPY
         || items.size() != 1
         || items.get(0).getMimeContent() == null
@@ -499,6 +525,14 @@ public class FakeEwsService implements ExchangeServicePortType {
     String mailbox = impersonationProblem(message, impersonation, requestVersion);
     TwoOperandExpressionType equal =
         request.getRestriction() == null ? null : request.getRestriction().getIsEqualTo();
+    if (mailbox != null && inFolder(request, DistinguishedFolderIdNameType.CALENDAR)) {
+      findMeeting(message, request, mailbox, equal);
+      FindItemResponseType response = new FindItemResponseType();
+      response.setResponseMessages(new ArrayOfFindItemResponseMessagesType());
+      response.getResponseMessages().getFindItemResponseMessage().add(message);
+      result.value = response;
+      return;
+    }
     boolean sentItems =
         request.getParentFolderIds() != null
             && request.getParentFolderIds().getFolderIdOrDistinguishedFolderId().size() == 1
@@ -537,7 +571,7 @@ public class FakeEwsService implements ExchangeServicePortType {
         itemId.setId("sent-" + Integer.toHexString(m.internetMessageId().hashCode()));
         itemId.setChangeKey("CQAAAA==");
         item.setItemId(itemId);
-        items.getItemOrMessage().add(item);
+        items.getItemOrMessageOrCalendarItem().add(item);
       }
       root.setItems(items);
       message.setRootFolder(root);
@@ -547,6 +581,302 @@ public class FakeEwsService implements ExchangeServicePortType {
     response.getResponseMessages().getFindItemResponseMessage().add(message);
     result.value = response;
   }
+
+  /**
+   * A calendar item as Exchange makes a meeting: saved in the impersonated mailbox's calendar
+   * ({@code SavedItemFolderId} calendar or none), its attendees invited when {@code
+   * SendMeetingInvitations} says so (recorded for the test), its time busy from then on. The answer
+   * carries the new item's id only, as Exchange's does.
+   */
+  private void createMeeting(
+      ItemInfoResponseMessageType message,
+      CreateItemType request,
+      String mailbox,
+      CalendarItemType meeting) {
+    boolean toCalendar =
+        request.getSavedItemFolderId() == null
+            || (request.getSavedItemFolderId().getDistinguishedFolderId() != null
+                && request.getSavedItemFolderId().getDistinguishedFolderId().getId()
+                    == DistinguishedFolderIdNameType.CALENDAR);
+    List<String> attendees =
+        meeting.getRequiredAttendees() == null
+            ? List.of()
+            : meeting.getRequiredAttendees().getAttendee().stream()
+                .map(a -> a.getMailbox() == null ? null : a.getMailbox().getEmailAddress())
+                .toList();
+    if (request.getMessageDisposition() != null
+        || !toCalendar
+        || meeting.getStart() == null
+        || meeting.getEnd() == null
+        || attendees.isEmpty()
+        || attendees.contains(null)) {
+      error(
+          message,
+          "ErrorInvalidRequest",
+          "This fake makes meetings with Start, End and attendees in the calendar only.");
+      return;
+    }
+    Instant start = instant(meeting.getStart());
+    Instant end = instant(meeting.getEnd());
+    if (!end.isAfter(start)) {
+      error(message, "ErrorCalendarEndDateIsEarlierThanStartDate", "The end is before the start.");
+      return;
+    }
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    for (ExtendedPropertyType property : meeting.getExtendedProperty()) {
+      PathToExtendedFieldType uri = property.getExtendedFieldURI();
+      properties.put(
+          uri.getPropertySetId().toLowerCase(Locale.ROOT) + "|" + uri.getPropertyName(),
+          property.getValue());
+    }
+    String itemId = "AAMkADcal" + UUID.randomUUID().toString().replace("-", "") + "=";
+    String uid =
+        meeting.getUID() != null
+            ? meeting.getUID()
+            : "040000008200E00074C5B7101A82E008" + UUID.randomUUID().toString().replace("-", "");
+    exchange.meetings.add(
+        new FakeExchange.FakeMeeting(
+            mailbox,
+            itemId,
+            uid,
+            meeting.getSubject(),
+            start,
+            end,
+            attendees,
+            request.getSendMeetingInvitations() == null
+                ? null
+                : request.getSendMeetingInvitations().value(),
+            properties));
+    exchange.addBusy(mailbox, start, end, "Busy", meeting.getSubject());
+    if (exchange.meetingAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      // Made, but the connection drops before the answer: the client sees a failure.
+      throw new IllegalStateException("connection lost after the meeting was made");
+    }
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    CalendarItemType made = new CalendarItemType();
+    ItemIdType id = new ItemIdType();
+    id.setId(itemId);
+    id.setChangeKey("DwAAABYAAAA=");
+    made.setItemId(id);
+    message.setItems(new ArrayOfRealItemsType());
+    message.getItems().getItemOrMessageOrCalendarItem().add(made);
+  }
+
+  /**
+   * FindItem in the impersonated mailbox's calendar with {@code IsEqualTo} on an extended property:
+   * the meetings that carry that value, ids (and {@code calendar:UID} when asked) only.
+   */
+  private void findMeeting(
+      FindItemResponseMessageType message,
+      FindItemType request,
+      String mailbox,
+      TwoOperandExpressionType equal) {
+    if (request.getTraversal() != ItemQueryTraversalType.SHALLOW
+        || request.getItemShape() == null
+        || equal == null
+        || equal.getExtendedFieldURI() == null
+        || equal.getExtendedFieldURI().getPropertySetId() == null
+        || equal.getFieldURIOrConstant() == null
+        || equal.getFieldURIOrConstant().getConstant() == null) {
+      error(
+          message,
+          "ErrorInvalidRequest",
+          "This fake finds calendar items by a named extended property only.");
+      return;
+    }
+    PathToExtendedFieldType uri = equal.getExtendedFieldURI();
+    String property = uri.getPropertySetId().toLowerCase(Locale.ROOT) + "|" + uri.getPropertyName();
+    String wanted = equal.getFieldURIOrConstant().getConstant().getValue();
+    boolean withUid =
+        request.getItemShape().getAdditionalProperties() != null
+            && request
+                .getItemShape()
+                .getAdditionalProperties()
+                .getFieldURIOrIndexedFieldURIOrExtendedFieldURI()
+                .stream()
+                .anyMatch(
+                    p ->
+                        p instanceof io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType f
+                            && f.getFieldURI() == UnindexedFieldURIType.CALENDAR_UID);
+    List<FakeExchange.FakeMeeting> found =
+        exchange.meetingsOf(mailbox).stream()
+            .filter(m -> wanted.equals(m.properties().get(property)))
+            .toList();
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    FindItemParentType root = new FindItemParentType();
+    root.setTotalItemsInView(found.size());
+    root.setIncludesLastItemInRange(true);
+    root.setIndexedPagingOffset(found.size());
+    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+    for (FakeExchange.FakeMeeting m : found) {
+      CalendarItemType item = new CalendarItemType();
+      ItemIdType id = new ItemIdType();
+      id.setId(m.itemId());
+      id.setChangeKey("DwAAABYAAAA=");
+      item.setItemId(id);
+      if (withUid) {
+        item.setUID(m.uid());
+      }
+      items.getItemOrMessageOrCalendarItem().add(item);
+    }
+    root.setItems(items);
+    message.setRootFolder(root);
+  }
+
+  private static boolean inFolder(FindItemType request, DistinguishedFolderIdNameType name) {
+    return request.getParentFolderIds() != null
+        && request.getParentFolderIds().getFolderIdOrDistinguishedFolderId().size() == 1
+        && request.getParentFolderIds().getFolderIdOrDistinguishedFolderId().get(0)
+            instanceof DistinguishedFolderIdType id
+        && id.getId() == name;
+  }
+
+  /**
+   * GetUserAvailability as Exchange answers it: one FreeBusyResponse for the one mailbox asked, a
+   * FreeBusy view whose CalendarEventArray holds the mailbox's times that overlap the window, in
+   * the zone the request's TimeZone names (its bias; the fake knows no daylight-saving rules and
+   * refuses a zone that has them) as wall-clock times without an offset. The request must
+   * impersonate a mailbox the service account may act as and anchor to it; otherwise it is a SOAP
+   * fault (HTTP 500), as Exchange reports impersonation problems.
+   */
+  @Override
+  public void getUserAvailability(
+      GetUserAvailabilityRequestType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<GetUserAvailabilityResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    FakeExchange.Received current = FakeExchange.CURRENT.get();
+    String anchor = current == null ? null : current.anchorMailbox();
+    if (requestVersion == null) {
+      throw fault("ErrorSchemaValidation", "The request failed schema validation.");
+    }
+    if (impersonated == null || !impersonated.equals(anchor)) {
+      exchange.anchorProblems.add("impersonating " + impersonated + " anchored to " + anchor);
+      throw fault(
+          "ErrorImpersonationFailed", "X-AnchorMailbox does not name the impersonated mailbox.");
+    }
+    if (!exchange.impersonable.contains(impersonated)) {
+      throw fault(
+          "ErrorImpersonateUserDenied",
+          "The account does not have permission to impersonate the requested user.");
+    }
+    FreeBusyResponseType answer = new FreeBusyResponseType();
+    ResponseMessageType message = new ResponseMessageType();
+    answer.setResponseMessage(message);
+    SerializableTimeZone zone = request.getTimeZone();
+    List<MailboxData> asked =
+        request.getMailboxDataArray() == null
+            ? List.of()
+            : request.getMailboxDataArray().getMailboxData();
+    FreeBusyViewOptionsType options = request.getFreeBusyViewOptions();
+    if (zone == null
+        || zone.getStandardTime() == null
+        || zone.getDaylightTime() == null
+        || asked.size() != 1
+        || asked.get(0).getEmail() == null
+        || asked.get(0).getAttendeeType() == null
+        || options == null
+        || options.getTimeWindow() == null
+        || options.getRequestedView() == null) {
+      error(message, "ErrorInvalidRequest", "This fake answers one mailbox's free/busy view.");
+    } else if (zone.getStandardTime().getBias() != zone.getDaylightTime().getBias()) {
+      error(message, "ErrorInvalidRequest", "This fake knows no daylight-saving rules.");
+    } else {
+      ZoneOffset offset =
+          ZoneOffset.ofTotalSeconds(-60 * (zone.getBias() + zone.getStandardTime().getBias()));
+      Instant from = instant(options.getTimeWindow().getStartTime(), offset);
+      Instant to = instant(options.getTimeWindow().getEndTime(), offset);
+      if (!to.isAfter(from) || java.time.Duration.between(from, to).toDays() > 42) {
+        error(
+            message,
+            "ErrorTimeIntervalTooBig",
+            "The time window must end after it starts and span at most 42 days.");
+      } else {
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
+        FreeBusyView view = new FreeBusyView();
+        view.setFreeBusyViewType("FreeBusy");
+        ArrayOfCalendarEvent events = new ArrayOfCalendarEvent();
+        String address = asked.get(0).getEmail().getAddress();
+        for (FakeExchange.FakeBusy busy :
+            exchange.calendars.getOrDefault(address.toLowerCase(Locale.ROOT), List.of())) {
+          if (busy.end().isAfter(from) && busy.start().isBefore(to)) {
+            CalendarEvent event = new CalendarEvent();
+            event.setStartTime(wallClock(busy.start(), offset));
+            event.setEndTime(wallClock(busy.end(), offset));
+            event.setBusyType(LegacyFreeBusyType.fromValue(busy.busyType()));
+            events.getCalendarEvent().add(event);
+          }
+        }
+        view.setCalendarEventArray(events);
+        answer.setFreeBusyView(view);
+      }
+    }
+    GetUserAvailabilityResponseType response = new GetUserAvailabilityResponseType();
+    response.setFreeBusyResponseArray(new ArrayOfFreeBusyResponse());
+    response.getFreeBusyResponseArray().getFreeBusyResponse().add(answer);
+    result.value = response;
+  }
+
+  /** A time of the request: with its offset if it has one, else a wall-clock time in the zone. */
+  private static Instant instant(XMLGregorianCalendar time, ZoneOffset zone) {
+    if (time.getTimezone() != DatatypeConstants.FIELD_UNDEFINED) {
+      return time.toGregorianCalendar().toInstant();
+    }
+    return java.time.LocalDateTime.of(
+            time.getYear(),
+            time.getMonth(),
+            time.getDay(),
+            time.getHour(),
+            time.getMinute(),
+            time.getSecond())
+        .toInstant(zone);
+  }
+
+  private static Instant instant(XMLGregorianCalendar time) {
+    return instant(time, ZoneOffset.UTC);
+  }
+
+  /** As Exchange writes the answer's times: the zone's wall clock, no offset. */
+  private static XMLGregorianCalendar wallClock(Instant at, ZoneOffset zone) {
+    java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(at, zone);
+    try {
+      return DatatypeFactory.newInstance()
+          .newXMLGregorianCalendar(
+              local.getYear(),
+              local.getMonthValue(),
+              local.getDayOfMonth(),
+              local.getHour(),
+              local.getMinute(),
+              local.getSecond(),
+              DatatypeConstants.FIELD_UNDEFINED,
+              DatatypeConstants.FIELD_UNDEFINED);
+    } catch (DatatypeConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A SOAP fault as Exchange sends one (HTTP 500): the code as faultcode and in the detail. */
+  private static SOAPFaultException fault(String code, String text) {
+    try {
+      SOAPFault fault = SOAPFactory.newInstance().createFault(text, new QName(TYPES, code, "a"));
+      Detail detail = fault.addDetail();
+      detail.addDetailEntry(new QName(ERRORS, "ResponseCode", "e")).addTextNode(code);
+      detail.addDetailEntry(new QName(ERRORS, "Message", "e")).addTextNode(text);
+      return new SOAPFaultException(fault);
+    } catch (SOAPException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final String TYPES = "http://schemas.microsoft.com/exchange/services/2006/types";
+  private static final String ERRORS = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
   /**
    * The impersonated mailbox, or null after writing the error Exchange gives: impersonation is

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +119,49 @@ public final class FakeExchange implements AutoCloseable {
         .map(SentMessage::internetMessageId)
         .toList();
   }
+
+  /** A time a mailbox's free/busy shows: its span and EWS BusyType (Busy, Free, OOF, …). */
+  public record FakeBusy(Instant start, Instant end, String busyType, String subject) {}
+
+  /** The busy times of each mailbox's calendar (GetUserAvailability), by primary SMTP address. */
+  public final Map<String, List<FakeBusy>> calendars = new ConcurrentHashMap<>();
+
+  /** Puts a time into {@code mailbox}'s calendar as GetUserAvailability shows it. */
+  public void addBusy(String mailbox, Instant start, Instant end, String busyType, String subject) {
+    calendars
+        .computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), m -> new CopyOnWriteArrayList<>())
+        .add(new FakeBusy(start, end, busyType, subject));
+  }
+
+  /**
+   * A meeting CreateItem made in {@code mailbox}'s calendar: its item id and UID, times, attendees'
+   * addresses, the request's {@code SendMeetingInvitations} and the extended properties it carried
+   * ({@code <property set id>|<name>} to value).
+   */
+  public record FakeMeeting(
+      String mailbox,
+      String itemId,
+      String uid,
+      String subject,
+      Instant start,
+      Instant end,
+      List<String> attendees,
+      String sendMeetingInvitations,
+      Map<String, String> properties) {}
+
+  /** Every meeting made, in order. */
+  public final List<FakeMeeting> meetings = new CopyOnWriteArrayList<>();
+
+  /** The meetings in this mailbox's calendar. */
+  public List<FakeMeeting> meetingsOf(String mailbox) {
+    return meetings.stream().filter(m -> m.mailbox().equalsIgnoreCase(mailbox)).toList();
+  }
+
+  /**
+   * How many calendar CreateItem requests from now on make the meeting and then fail before
+   * answering, as when the connection drops after Exchange took the request.
+   */
+  public final AtomicInteger meetingAnswersLost = new AtomicInteger();
 
   /** The users the service account may impersonate (GetFolder answers others with an error). */
   public final java.util.Set<String> impersonable = ConcurrentHashMap.newKeySet();

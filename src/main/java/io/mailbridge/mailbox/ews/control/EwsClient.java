@@ -6,17 +6,24 @@ import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.control.SendRefused;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfCalendarEvent;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfMailboxData;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
+import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
+import io.mailbridge.mailbox.ews.stubs.CalendarItemCreateOrDeleteOperationType;
+import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
 import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
 import io.mailbridge.mailbox.ews.stubs.ConstantValueType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemType;
+import io.mailbridge.mailbox.ews.stubs.DayOfWeekType;
 import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
+import io.mailbridge.mailbox.ews.stubs.EmailAddress;
 import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServices;
@@ -27,12 +34,18 @@ import io.mailbridge.mailbox.ews.stubs.FindItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.FindItemType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FolderResponseShapeType;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyResponseType;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyView;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyViewOptionsType;
+import io.mailbridge.mailbox.ews.stubs.FreeBusyViewType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetItemType;
+import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityRequestType;
+import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityResponseType;
 import io.mailbridge.mailbox.ews.stubs.IndexBasePointType;
 import io.mailbridge.mailbox.ews.stubs.IndexedPageViewType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
@@ -40,7 +53,9 @@ import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.ItemResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
+import io.mailbridge.mailbox.ews.stubs.MailboxData;
 import io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType;
+import io.mailbridge.mailbox.ews.stubs.MeetingAttendeeType;
 import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
@@ -56,6 +71,8 @@ import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
 import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.RestrictionType;
+import io.mailbridge.mailbox.ews.stubs.SerializableTimeZone;
+import io.mailbridge.mailbox.ews.stubs.SerializableTimeZoneTime;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
@@ -77,13 +94,22 @@ import jakarta.xml.ws.Holder;
 import jakarta.xml.ws.WebServiceException;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeConstants;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -109,6 +135,8 @@ public class EwsClient {
       new OutboundCall("ews", "sync_folder_items");
   private static final OutboundCall CREATE_ITEM = new OutboundCall("ews", "create_item");
   private static final OutboundCall FIND_ITEM = new OutboundCall("ews", "find_item");
+  private static final OutboundCall GET_USER_AVAILABILITY =
+      new OutboundCall("ews", "get_user_availability");
 
   @Inject OutboundHttp outbound;
 
@@ -174,10 +202,11 @@ public class EwsClient {
                 response
                     .getResponseMessages()
                     .getGetItemResponseMessageOrGetAttachmentResponseMessage());
-    if (message.getItems() == null || message.getItems().getItemOrMessage().isEmpty()) {
+    if (message.getItems() == null
+        || message.getItems().getItemOrMessageOrCalendarItem().isEmpty()) {
       throw new NotFound("The email");
     }
-    return message.getItems().getItemOrMessage().get(0);
+    return message.getItems().getItemOrMessageOrCalendarItem().get(0);
   }
 
   /** GetAttachment for these ids, item attachments with their MIME content. */
@@ -265,7 +294,7 @@ public class EwsClient {
       }
       ItemInfoResponseMessageType info = (ItemInfoResponseMessageType) message;
       if (info.getItems() != null) {
-        items.addAll(info.getItems().getItemOrMessage());
+        items.addAll(info.getItems().getItemOrMessageOrCalendarItem());
       }
     }
     return items;
@@ -407,7 +436,7 @@ public class EwsClient {
     CreateItemType request = new CreateItemType();
     request.setMessageDisposition(MessageDispositionType.SEND_AND_SAVE_COPY);
     TargetFolderIdType folder = new TargetFolderIdType();
-    folder.setDistinguishedFolderId(sentItems());
+    folder.setDistinguishedFolderId(folder(DistinguishedFolderIdNameType.SENTITEMS));
     request.setSavedItemFolderId(folder);
     MessageType message = new MessageType();
     MimeContentType content = new MimeContentType();
@@ -415,7 +444,7 @@ public class EwsClient {
     content.setValue(Base64.getEncoder().encodeToString(mime));
     message.setMimeContent(content);
     NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
-    items.getItemOrMessage().add(message);
+    items.getItemOrMessageOrCalendarItem().add(message);
     request.setItems(items);
     ExchangeImpersonationType impersonation = impersonation(call);
     CreateItemResponseType response =
@@ -439,28 +468,75 @@ public class EwsClient {
    * a message with this Message-ID (angle brackets included) is there.
    */
   boolean sentItemWith(EwsCall call, String internetMessageId) {
+    TwoOperandExpressionType equal = new TwoOperandExpressionType();
+    equal.setFieldURI(field(UnindexedFieldURIType.MESSAGE_INTERNET_MESSAGE_ID));
+    FindItemResponseMessageType message =
+        findFirst(
+            call, DistinguishedFolderIdNameType.SENTITEMS, equal, internetMessageId, List.of());
+    Integer total = message.getRootFolder().getTotalItemsInView();
+    return (total != null && total > 0)
+        || (message.getRootFolder().getItems() != null
+            && !message.getRootFolder().getItems().getItemOrMessageOrCalendarItem().isEmpty());
+  }
+
+  /**
+   * FindItem in the calendar with a restriction {@code IsEqualTo} on this extended property: the
+   * first calendar item carrying {@code value} (its id and {@code calendar:UID}), or empty.
+   * Refusals are worded as {@link #createMeeting}'s, for the look-up precedes the creation.
+   */
+  Optional<CalendarItemType> calendarItemWith(
+      EwsCall call, PathToExtendedFieldType property, String value) {
+    TwoOperandExpressionType equal = new TwoOperandExpressionType();
+    equal.setExtendedFieldURI(property);
+    FindItemResponseMessageType message =
+        findFirst(
+            call,
+            DistinguishedFolderIdNameType.CALENDAR,
+            equal,
+            value,
+            List.of(field(UnindexedFieldURIType.CALENDAR_UID)));
+    if (message.getRootFolder().getItems() == null) {
+      return Optional.empty();
+    }
+    return message.getRootFolder().getItems().getItemOrMessageOrCalendarItem().stream()
+        .filter(CalendarItemType.class::isInstance)
+        .map(CalendarItemType.class::cast)
+        .filter(item -> item.getItemId() != null && item.getItemId().getId() != null)
+        .findFirst();
+  }
+
+  /** FindItem of at most one item of {@code folder} whose property {@code equal} names is value. */
+  private FindItemResponseMessageType findFirst(
+      EwsCall call,
+      DistinguishedFolderIdNameType folder,
+      TwoOperandExpressionType equal,
+      String value,
+      List<BasePathToElementType> properties) {
     FindItemType request = new FindItemType();
     request.setTraversal(ItemQueryTraversalType.SHALLOW);
     ItemResponseShapeType shape = new ItemResponseShapeType();
     shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    if (!properties.isEmpty()) {
+      NonEmptyArrayOfPathsToElementType paths = new NonEmptyArrayOfPathsToElementType();
+      paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(properties);
+      shape.setAdditionalProperties(paths);
+    }
     request.setItemShape(shape);
     IndexedPageViewType view = new IndexedPageViewType();
     view.setMaxEntriesReturned(1);
     view.setOffset(0);
     view.setBasePoint(IndexBasePointType.BEGINNING);
     request.setIndexedPageItemView(view);
-    TwoOperandExpressionType equal = new TwoOperandExpressionType();
-    equal.setFieldURI(field(UnindexedFieldURIType.MESSAGE_INTERNET_MESSAGE_ID));
     ConstantValueType constant = new ConstantValueType();
-    constant.setValue(internetMessageId);
-    FieldURIOrConstantType value = new FieldURIOrConstantType();
-    value.setConstant(constant);
-    equal.setFieldURIOrConstant(value);
+    constant.setValue(value);
+    FieldURIOrConstantType operand = new FieldURIOrConstantType();
+    operand.setConstant(constant);
+    equal.setFieldURIOrConstant(operand);
     RestrictionType restriction = new RestrictionType();
     restriction.setIsEqualTo(equal);
     request.setRestriction(restriction);
     NonEmptyArrayOfBaseFolderIdsType folders = new NonEmptyArrayOfBaseFolderIdsType();
-    folders.getFolderIdOrDistinguishedFolderId().add(sentItems());
+    folders.getFolderIdOrDistinguishedFolderId().add(folder(folder));
     request.setParentFolderIds(folders);
     ExchangeImpersonationType impersonation = impersonation(call);
     FindItemResponseType response =
@@ -483,16 +559,184 @@ public class EwsClient {
     if (message.getRootFolder() == null) {
       throw new ProviderRefused("exchange_error", "Exchange answered FindItem without a folder");
     }
-    Integer total = message.getRootFolder().getTotalItemsInView();
-    return (total != null && total > 0)
-        || (message.getRootFolder().getItems() != null
-            && !message.getRootFolder().getItems().getItemOrMessage().isEmpty());
+    return message;
   }
 
-  private static DistinguishedFolderIdType sentItems() {
-    DistinguishedFolderIdType sentItems = new DistinguishedFolderIdType();
-    sentItems.setId(DistinguishedFolderIdNameType.SENTITEMS);
-    return sentItems;
+  /**
+   * CreateItem of this calendar item in the calendar of the mailbox the call acts as, with {@code
+   * SendMeetingInvitations="SendToAllAndSaveCopy"}: Exchange sends the invitation to the attendees
+   * from that mailbox and keeps a copy in its Sent Items. Answers the new item's id. A busy answer
+   * is retried here (Exchange made nothing then); a refusal that will not pass is {@link
+   * SendRefused}.
+   */
+  String createMeeting(EwsCall call, CalendarItemType meeting) {
+    CreateItemType request = new CreateItemType();
+    request.setSendMeetingInvitations(
+        CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY);
+    TargetFolderIdType target = new TargetFolderIdType();
+    target.setDistinguishedFolderId(folder(DistinguishedFolderIdNameType.CALENDAR));
+    request.setSavedItemFolderId(target);
+    NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
+    items.getItemOrMessageOrCalendarItem().add(meeting);
+    request.setItems(items);
+    ExchangeImpersonationType impersonation = impersonation(call);
+    CreateItemResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<CreateItemResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, CREATE_ITEM)
+                  .createItem(request, impersonation, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            },
+            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
+            true);
+    ItemInfoResponseMessageType message =
+        (ItemInfoResponseMessageType)
+            single(response.getResponseMessages().getCreateItemResponseMessage(), false);
+    checkSend(message);
+    if (message.getItems() != null) {
+      for (ItemType item : message.getItems().getItemOrMessageOrCalendarItem()) {
+        if (item.getItemId() != null && item.getItemId().getId() != null) {
+          return item.getItemId().getId();
+        }
+      }
+    }
+    throw new ProviderRefused("exchange_error", "Exchange answered CreateItem without the meeting");
+  }
+
+  /**
+   * GetUserAvailability of one mailbox between {@code from} and {@code to} (whole seconds, at most
+   * 42 days apart: Exchange's limit), FreeBusy view: the calendar's occurrences with their times
+   * and BusyType, nothing else of them. The request's TimeZone is UTC (every bias 0), the zone
+   * MS-OXWAVLS says the window is read in and the answer's times are given in; so both travel as
+   * UTC wall-clock times. A busy answer is retried after its back-off.
+   */
+  List<CalendarEvent> freeBusy(EwsCall call, String address, Instant from, Instant to) {
+    GetUserAvailabilityRequestType request = new GetUserAvailabilityRequestType();
+    request.setTimeZone(utc());
+    EmailAddress email = new EmailAddress();
+    email.setAddress(address);
+    MailboxData mailbox = new MailboxData();
+    mailbox.setEmail(email);
+    mailbox.setAttendeeType(MeetingAttendeeType.REQUIRED);
+    ArrayOfMailboxData mailboxes = new ArrayOfMailboxData();
+    mailboxes.getMailboxData().add(mailbox);
+    request.setMailboxDataArray(mailboxes);
+    io.mailbridge.mailbox.ews.stubs.Duration window =
+        new io.mailbridge.mailbox.ews.stubs.Duration();
+    window.setStartTime(wallClockUtc(from));
+    window.setEndTime(wallClockUtc(to));
+    FreeBusyViewOptionsType options = new FreeBusyViewOptionsType();
+    options.setTimeWindow(window);
+    options.setRequestedView(FreeBusyViewType.FREE_BUSY);
+    request.setFreeBusyViewOptions(options);
+    ExchangeImpersonationType impersonation = impersonation(call);
+    GetUserAvailabilityResponseType response =
+        withRetries(
+            call,
+            () -> {
+              Holder<GetUserAvailabilityResponseType> result = new Holder<>();
+              Holder<ServerVersionInfo> version = new Holder<>();
+              port(call, GET_USER_AVAILABILITY)
+                  .getUserAvailability(request, impersonation, requestVersion(), result, version);
+              noteVersion(call, version.value);
+              return result.value;
+            },
+            EwsClient::freeBusyMessages,
+            false);
+    List<FreeBusyResponseType> answers =
+        response.getFreeBusyResponseArray() == null
+            ? List.of()
+            : response.getFreeBusyResponseArray().getFreeBusyResponse();
+    if (answers.isEmpty()) {
+      throw new ProviderRefused(
+          "exchange_error", "Exchange answered GetUserAvailability without a free/busy response");
+    }
+    FreeBusyResponseType answer = answers.get(0);
+    ResponseMessageType message = answer.getResponseMessage();
+    if (message != null && message.getResponseClass() == ResponseClassType.ERROR) {
+      throw exchangeError(message.getResponseCode());
+    }
+    FreeBusyView view = answer.getFreeBusyView();
+    if (view == null) {
+      throw new ProviderRefused(
+          "exchange_error", "Exchange answered GetUserAvailability without a free/busy view");
+    }
+    ArrayOfCalendarEvent events = view.getCalendarEventArray();
+    return events == null ? List.of() : events.getCalendarEvent();
+  }
+
+  // GetUserAvailability has no ResponseMessages: each mailbox's answer carries its own message.
+  private static List<ResponseMessageType> freeBusyMessages(GetUserAvailabilityResponseType r) {
+    if (r.getFreeBusyResponseArray() == null) {
+      return List.of();
+    }
+    return r.getFreeBusyResponseArray().getFreeBusyResponse().stream()
+        .map(FreeBusyResponseType::getResponseMessage)
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  /**
+   * UTC as a SerializableTimeZone: no offset and transitions that change nothing (both biases 0),
+   * in the shape Microsoft's availability examples use.
+   */
+  static SerializableTimeZone utc() {
+    SerializableTimeZone zone = new SerializableTimeZone();
+    zone.setBias(0);
+    zone.setStandardTime(transition((short) 10, (short) 5));
+    zone.setDaylightTime(transition((short) 3, (short) 5));
+    return zone;
+  }
+
+  private static SerializableTimeZoneTime transition(short month, short dayOrder) {
+    SerializableTimeZoneTime time = new SerializableTimeZoneTime();
+    time.setBias(0);
+    time.setTime("02:00:00");
+    time.setDayOrder(dayOrder);
+    time.setMonth(month);
+    time.setDayOfWeek(DayOfWeekType.SUNDAY);
+    return time;
+  }
+
+  /** The instant as a UTC wall-clock time without an offset, to the second. */
+  static XMLGregorianCalendar wallClockUtc(Instant at) {
+    LocalDateTime time = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+    return DATATYPES.newXMLGregorianCalendar(
+        time.getYear(),
+        time.getMonthValue(),
+        time.getDayOfMonth(),
+        time.getHour(),
+        time.getMinute(),
+        time.getSecond(),
+        DatatypeConstants.FIELD_UNDEFINED,
+        DatatypeConstants.FIELD_UNDEFINED);
+  }
+
+  /** The instant as an xs:dateTime in UTC ({@code Z}), to the second. */
+  static XMLGregorianCalendar utcTime(Instant at) {
+    XMLGregorianCalendar time = wallClockUtc(at);
+    time.setTimezone(0);
+    return time;
+  }
+
+  private static final DatatypeFactory DATATYPES = datatypes();
+
+  private static DatatypeFactory datatypes() {
+    try {
+      return DatatypeFactory.newInstance();
+    } catch (DatatypeConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static DistinguishedFolderIdType folder(DistinguishedFolderIdNameType name) {
+    DistinguishedFolderIdType folder = new DistinguishedFolderIdType();
+    folder.setId(name);
+    return folder;
   }
 
   /**
