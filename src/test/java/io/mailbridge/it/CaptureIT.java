@@ -57,6 +57,7 @@ class CaptureIT {
   @Inject TestOrgs testOrgs;
   @Inject JobStore jobs;
   @Inject JobRunner runner;
+  @Inject io.mailbridge.platform.jobs.control.JobPump pump;
   @Inject io.mailbridge.capture.control.CapturePolling polling;
   @Inject io.mailbridge.capture.control.CaptureRetention retention;
   @Inject io.mailbridge.crm.control.ActivityStore store;
@@ -194,12 +195,7 @@ class CaptureIT {
     }
   }
 
-  /**
-   * Runs due jobs one by one until none is due, on this thread without a transaction, as the timer
-   * pump's executor threads run them. ({@code JobPump.drain} runs them inside its own EJB
-   * transaction, under which the capture job's nested store transactions failed their foreign keys:
-   * see the report.)
-   */
+  /** Runs due jobs one by one on this thread until none is due. */
   private int drain() {
     int ran = 0;
     while (step()) {
@@ -857,6 +853,31 @@ class CaptureIT {
   }
 
   // ------------------------------------------------------------------------------ two owners
+
+  /**
+   * The node's own pump runs capture on the managed executor's threads (and {@code JobPump.drain}
+   * inside an EJB call): the store's raw JDBC must share the transaction's connection there too,
+   * or the activity's links fail their foreign key.
+   */
+  @Test
+  void aBackfillRunByTheNodesPumpStoresTheMailOnce() throws Exception {
+    Setup s = setup();
+    customerMail(s.account(), "Pumped capture", 2);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    for (int i = 0; i < 120 && timeline(s, s.nora()).isEmpty(); i++) {
+      pump.dispatch();
+      Thread.sleep(500);
+    }
+    assertEquals(Set.of("Pumped capture"), subjects(timeline(s, s.nora())));
+    pump.drain("it-capture-ejb", 5);
+    List<JsonObject> items = timeline(s, s.nora());
+    assertEquals(1, items.size(), "captured once: " + items);
+    assertEquals(
+        List.of(s.mailboxId()),
+        items.get(0).getJsonArray("owners").getValuesAs(JsonObject.class).stream()
+            .map(o -> o.getString("mailboxId"))
+            .toList());
+  }
 
   @Test
   void theSameMessageInTwoRepsMailboxesIsOneActivityWithTwoOwners() {
