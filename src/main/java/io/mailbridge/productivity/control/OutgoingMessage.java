@@ -44,9 +44,9 @@ public record OutgoingMessage(byte[] mime, String messageId, String subject) {
   public record Attachment(String name, String contentType, byte[] content) {}
 
   /**
-   * The fields of a message composed by Mailbridge. Bcc goes into the MIME as a header: the MIME
-   * sends (Graph {@code sendMail}, Gmail {@code messages.send}, EWS {@code MimeContent}) take their
-   * recipients from the headers and do not pass a Bcc header on to the recipients.
+   * The fields of a message composed by Mailbridge. Bcc goes into the MIME as a header, the one
+   * place the providers' MIME sends (Graph {@code sendMail}, Gmail {@code messages.send}, EWS
+   * {@code MimeContent}) take blind recipients from; they do not pass it on to the recipients.
    */
   public record Fields(
       List<String> to,
