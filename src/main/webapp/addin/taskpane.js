@@ -3,7 +3,8 @@
  * or through nested app authentication (Exchange Online), shows the CRM records of the email's
  * people, finds more records, and logs the email (with chosen attachments) to the chosen records,
  * over EWS or Microsoft Graph. In the compose window it inserts text shortcuts filled from a CRM
- * record, schedules the draft to be sent later and switches tracking on for it; in both it tells
+ * record and free times from the rep's calendar with a booking link, schedules the draft (Bcc and
+ * file attachments included) to be sent later and switches tracking on for it; in both it tells
  * the rep about scheduled emails that failed. Written for this project; no framework.
  */
 (function () {
@@ -23,6 +24,30 @@
   var SEARCH_DELAY_MS = 300;
   var TIMEOUT_MS = 30000;
   var LOG_TIMEOUT_MS = 180000;
+  // Reading a calendar at the provider can take a while.
+  var AVAILABILITY_TIMEOUT_MS = 60000;
+  // As many as POST /api/scheduled-sends takes.
+  var MAX_SEND_ATTACHMENTS = 50;
+  // Outlook's compose APIs do not say what type a file is; the common ones by their extension.
+  var CONTENT_TYPES = {
+    pdf: "application/pdf",
+    txt: "text/plain",
+    csv: "text/csv",
+    htm: "text/html",
+    html: "text/html",
+    png: "image/png",
+    jpg: "image/jpeg",
+    jpeg: "image/jpeg",
+    gif: "image/gif",
+    zip: "application/zip",
+    ics: "text/calendar",
+    doc: "application/msword",
+    xls: "application/vnd.ms-excel",
+    ppt: "application/vnd.ms-powerpoint",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  };
   var TYPE_LABELS = {
     contacts: "Contact",
     leads: "Lead",
@@ -1470,6 +1495,8 @@
     show(el.sendLaterBlock, isMessage(item));
     show(el.trackingBlock, isMessage(item));
     el.sendLaterState.textContent = "";
+    show(el.sendLaterAsk, false);
+    el.availabilityState.textContent = "";
     el.trackingState.textContent = "";
     el.trackEmail.checked = false;
     el.trackEmail.disabled = false;
@@ -1589,15 +1616,11 @@
     var body = { recordId: el.composeRecord.value || null };
     Promise.all([
       api("POST", "api/shortcuts/" + encodeURIComponent(id) + "/render", body),
-      officeCall("Outlook could not read the body's format", function (done) {
-        item.body.getTypeAsync(done);
-      }).catch(function () {
-        return "text";
-      }),
+      bodyIsHtml(item),
     ])
       .then(function (answers) {
         var rendered = answers[0] || {};
-        var html = String(answers[1] || "").toLowerCase() === "html";
+        var html = answers[1];
         var data = html ? String(rendered.html || "") : String(rendered.text || "");
         return officeCall("Outlook could not insert the text", function (done) {
           item.body.setSelectedDataAsync(
@@ -1616,6 +1639,176 @@
       });
   }
 
+  /** Whether the draft's body is HTML (else plain text, also when Outlook cannot say). */
+  function bodyIsHtml(item) {
+    return officeCall("Outlook could not read the body's format", function (done) {
+      item.body.getTypeAsync(done);
+    }).then(
+      function (type) {
+        return String(type || "").toLowerCase() === "html";
+      },
+      function () {
+        return false;
+      }
+    );
+  }
+
+  // ---- insert availability ---------------------------------------------------------------
+
+  function repTimeZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** The booking link, only when it is an http(s) URL (it goes into an href). */
+  function bookingLink(value) {
+    try {
+      var url = new URL(String(value));
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /**
+   * The slots as lines of text on the wall clock of {@code zone}, one line per day:
+   * "Tuesday 4 March: 09:00–09:30, 09:30–10:00".
+   */
+  function slotLines(slots, zone) {
+    var day;
+    var time;
+    try {
+      day = new Intl.DateTimeFormat(undefined, {
+        timeZone: zone,
+        weekday: "long",
+        day: "numeric",
+        month: "long",
+      });
+      time = new Intl.DateTimeFormat(undefined, {
+        timeZone: zone,
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+    } catch (e) {
+      return null; // a zone this browser does not know
+    }
+    var lines = [];
+    var byDay = {};
+    slots.forEach(function (slot) {
+      var start = new Date(slot && slot.start);
+      var end = new Date(slot && slot.end);
+      if (isNaN(start.getTime()) || isNaN(end.getTime())) {
+        return;
+      }
+      var label = day.format(start);
+      var span = time.format(start) + "\u2013" + time.format(end);
+      if (!byDay[label]) {
+        byDay[label] = { label: label, spans: [] };
+        lines.push(byDay[label]);
+      }
+      byDay[label].spans.push(span);
+    });
+    return lines.map(function (line) {
+      return line.label + ": " + line.spans.join(", ");
+    });
+  }
+
+  function availabilityText(lines, link, zone) {
+    return (
+      "Times that suit me (" + zone + " time):\n" +
+      lines.map(function (line) {
+        return "- " + line + "\n";
+      }).join("") +
+      "Pick one here: " + link + "\n"
+    );
+  }
+
+  function availabilityHtml(lines, link, zone) {
+    return (
+      "<p>Times that suit me (" + xmlEscape(zone) + " time):</p><ul>" +
+      lines.map(function (line) {
+        return "<li>" + xmlEscape(line) + "</li>";
+      }).join("") +
+      '</ul><p>Pick one here: <a href="' + xmlEscape(link) + '">' + xmlEscape(link) + "</a></p>"
+    );
+  }
+
+  /**
+   * Asks Mailbridge for free times in the rep's calendar (in the rep's time zone) and inserts them
+   * with the booking link where the cursor is: HTML when the body is HTML, plain text otherwise.
+   */
+  function insertAvailability() {
+    var item = currentItem();
+    if (!isCompose(item)) {
+      return;
+    }
+    clearError();
+    var generation = state.generation;
+    var zone = repTimeZone();
+    var body = {
+      durationMinutes: Number(el.availabilityDuration.value) || 30,
+      days: Number(el.availabilityDays.value) || 7,
+    };
+    if (zone) {
+      body.timeZone = zone;
+    }
+    el.insertAvailability.disabled = true;
+    el.availabilityBlock.setAttribute("aria-busy", "true");
+    el.availabilityState.removeAttribute("data-booking-url");
+    el.availabilityState.textContent = "Looking for free times in your calendar…";
+    Promise.all([api("POST", "api/availability", body, AVAILABILITY_TIMEOUT_MS), bodyIsHtml(item)])
+      .then(function (answers) {
+        var offer = answers[0] || {};
+        var link = bookingLink(offer.bookingUrl);
+        var shownZone = String(offer.timeZone || zone || "UTC");
+        var lines = slotLines(Array.isArray(offer.slots) ? offer.slots : [], shownZone);
+        if (!link || !lines || !lines.length) {
+          throw new Error("Mailbridge sent free times the add-in does not understand.");
+        }
+        if (generation !== state.generation) {
+          return null;
+        }
+        var html = answers[1];
+        var data = html
+          ? availabilityHtml(lines, link, shownZone)
+          : availabilityText(lines, link, shownZone);
+        return officeCall("Outlook could not insert the times", function (done) {
+          item.body.setSelectedDataAsync(
+            data,
+            { coercionType: coercion(html ? "Html" : "Text") },
+            done
+          );
+        }).then(function () {
+          return { link: link, count: offer.slots.length, expiresAt: offer.expiresAt };
+        });
+      })
+      .then(function (inserted) {
+        if (!inserted || generation !== state.generation) {
+          return;
+        }
+        var until = new Date(inserted.expiresAt);
+        el.availabilityState.textContent =
+          "Inserted " + inserted.count + " free time(s) and your booking link" +
+          (isNaN(until.getTime()) ? "." : "; the link works until " + until.toLocaleDateString() + ".");
+        el.availabilityState.setAttribute("data-booking-url", inserted.link);
+        setStatus("Free times inserted");
+      })
+      .catch(function (error) {
+        el.availabilityState.textContent = "";
+        showError(error);
+      })
+      .finally(function () {
+        el.insertAvailability.disabled = false;
+        el.availabilityBlock.removeAttribute("aria-busy");
+      });
+  }
+
+  // ---- send later ------------------------------------------------------------------------
+
   function field(item, name, what) {
     return officeCall("Outlook could not read the " + what, function (done) {
       item[name].getAsync(done);
@@ -1632,13 +1825,102 @@
       });
   }
 
-  /** Reads the draft and hands it to Mailbridge to send at the chosen time. */
-  function sendLater() {
+  function enumValue(group, name, fallback) {
+    var enums = (window.Office && Office.MailboxEnums) || {};
+    return (enums[group] && enums[group][name]) || fallback;
+  }
+
+  function contentTypeOf(name) {
+    var dot = String(name).lastIndexOf(".");
+    var extension = dot < 0 ? "" : String(name).slice(dot + 1).toLowerCase();
+    return CONTENT_TYPES[extension] || "application/octet-stream";
+  }
+
+  /**
+   * The draft's attachments (Mailbox 1.8): the files Mailbridge can send with it, and the ones it
+   * cannot (Outlook items, cloud links, pictures inside the text), each with why. {known: false}
+   * when this Outlook cannot list them.
+   */
+  function attachmentsOf(item) {
+    if (typeof item.getAttachmentsAsync !== "function") {
+      return Promise.resolve({ known: false, files: [], left: [] });
+    }
+    return officeCall("Outlook could not list the attachments", function (done) {
+      item.getAttachmentsAsync(done);
+    }).then(function (list) {
+      var files = [];
+      var left = [];
+      (Array.isArray(list) ? list : []).forEach(function (a) {
+        var type = String((a && a.attachmentType) || "");
+        var name = String((a && a.name) || "(no name)");
+        if (type === enumValue("AttachmentType", "Item", "item")) {
+          left.push({ name: name, why: "an Outlook item" });
+        } else if (type === enumValue("AttachmentType", "Cloud", "cloud")) {
+          left.push({ name: name, why: "a cloud file" });
+        } else if (a && a.isInline) {
+          left.push({ name: name, why: "a picture inside the text" });
+        } else {
+          files.push({ id: String(a.id), name: name });
+        }
+      });
+      return { known: true, files: files, left: left };
+    });
+  }
+
+  /** The bytes of each file, one after the other (each is a whole file in memory). */
+  function fileContents(item, files) {
+    var base64 = enumValue("AttachmentContentFormat", "Base64", "base64");
+    var out = [];
+    return files
+      .reduce(function (previous, file) {
+        return previous.then(function () {
+          return officeCall("Outlook could not read the attachment " + file.name, function (done) {
+            item.getAttachmentContentAsync(file.id, done);
+          }).then(function (content) {
+            if (!content || content.format !== base64 || typeof content.content !== "string") {
+              throw new Error("Outlook did not give the file " + file.name + "; remove it or send now.");
+            }
+            out.push({ name: file.name, contentType: contentTypeOf(file.name), content: content.content });
+          });
+        });
+      }, Promise.resolve())
+      .then(function () {
+        return out;
+      });
+  }
+
+  /** Says before scheduling what would not go with the email, and waits for the rep. */
+  function askToLeaveBehind(listing) {
+    el.sendLaterWarning.textContent = listing.known
+      ? "These attachments cannot be sent later with this email: " +
+        listing.left
+          .map(function (a) {
+            return a.name + " (" + a.why + ")";
+          })
+          .join(", ") +
+        ". Schedule without them, or send the email yourself."
+      : "This Outlook does not hand the draft's attachments to Mailbridge: if it has any, they" +
+        " would not be sent. Schedule without them, or send the email yourself.";
+    show(el.sendLaterAsk, true);
+    el.sendLaterState.textContent = "";
+  }
+
+  function tooLarge(error) {
+    return error instanceof ApiError && error.status === 413;
+  }
+
+  /**
+   * Reads the draft (recipients with Bcc, subject, body and file attachments) and hands it to
+   * Mailbridge to send at the chosen time. Attachments that cannot go with it are named first,
+   * and are left behind only when the rep says so ({@code leaveBehind}).
+   */
+  function sendLater(leaveBehind) {
     var item = currentItem();
     if (!isCompose(item) || !isMessage(item)) {
       return;
     }
     clearError();
+    show(el.sendLaterAsk, false);
     var at = el.sendAt.value ? new Date(el.sendAt.value) : null;
     if (!at || isNaN(at.getTime())) {
       showError("Choose when to send it.");
@@ -1646,43 +1928,96 @@
     }
     var generation = state.generation;
     el.sendLater.disabled = true;
-    el.sendLaterState.textContent = "Scheduling…";
+    el.sendLaterAnyway.disabled = true;
+    el.sendLaterState.textContent = "Reading the draft…";
     Promise.all([
       field(item, "subject", "subject"),
       field(item, "to", "recipients"),
       field(item, "cc", "recipients"),
+      item.bcc && typeof item.bcc.getAsync === "function"
+        ? field(item, "bcc", "Bcc recipients")
+        : Promise.resolve([]),
       officeCall("Outlook could not read the body", function (done) {
         item.body.getAsync(coercion("Html"), done);
       }),
+      attachmentsOf(item),
     ])
       .then(function (draft) {
         var to = emailsOf(draft[1]);
         var cc = emailsOf(draft[2]);
-        if (!to.length && !cc.length) {
+        var bcc = emailsOf(draft[3]);
+        if (!to.length && !cc.length && !bcc.length) {
           throw new Error("Add a recipient first.");
         }
-        return api("POST", "api/scheduled-sends", {
-          sendAt: at.toISOString(),
-          message: { to: to, cc: cc, subject: String(draft[0] || ""), html: String(draft[3] || "") },
-          recordIds: chosenRecordIds(),
+        var listing = draft[5];
+        if ((!listing.known || listing.left.length) && leaveBehind !== true) {
+          askToLeaveBehind(listing);
+          return null;
+        }
+        if (listing.files.length > MAX_SEND_ATTACHMENTS) {
+          throw new Error(
+            "A scheduled email takes at most " + MAX_SEND_ATTACHMENTS + " attachments; this one has " +
+              listing.files.length + "."
+          );
+        }
+        if (listing.files.length) {
+          el.sendLaterState.textContent = "Reading the attachments…";
+        }
+        return fileContents(item, listing.files).then(function (attachments) {
+          el.sendLaterState.textContent = "Scheduling…";
+          return api(
+            "POST",
+            "api/scheduled-sends",
+            {
+              sendAt: at.toISOString(),
+              message: {
+                to: to,
+                cc: cc,
+                bcc: bcc,
+                subject: String(draft[0] || ""),
+                html: String(draft[4] || ""),
+                attachments: attachments,
+              },
+              recordIds: chosenRecordIds(),
+            },
+            LOG_TIMEOUT_MS
+          ).then(function (created) {
+            return { created: created, files: attachments.length, left: listing.left };
+          });
         });
       })
-      .then(function (created) {
-        if (generation !== state.generation) {
+      .then(function (scheduled) {
+        if (!scheduled || generation !== state.generation) {
           return;
         }
+        var created = scheduled.created;
         el.sendLaterState.textContent =
           "Scheduled for " + new Date(created.sendAt).toLocaleString() +
+          (scheduled.files ? " with " + scheduled.files + " attachment(s)" : "") +
+          (scheduled.left.length
+            ? ", without " +
+              scheduled.left
+                .map(function (a) {
+                  return a.name;
+                })
+                .join(", ")
+            : "") +
           ". Discard this draft: Mailbridge sends the email from your mailbox then.";
         el.sendLaterState.setAttribute("data-send-id", String(created.id || ""));
         setStatus("Scheduled");
       })
       .catch(function (error) {
         el.sendLaterState.textContent = "";
-        showError(error);
+        showError(
+          tooLarge(error)
+            ? "This email and its attachments are too large to send later. Remove an attachment," +
+                " or send the email yourself."
+            : error
+        );
       })
       .finally(function () {
         el.sendLater.disabled = false;
+        el.sendLaterAnyway.disabled = false;
       });
   }
 
@@ -1822,6 +2157,14 @@
     el.sendAt = $("send-at");
     el.sendLater = $("send-later");
     el.sendLaterState = $("send-later-state");
+    el.sendLaterAsk = $("send-later-ask");
+    el.sendLaterWarning = $("send-later-warning");
+    el.sendLaterAnyway = $("send-later-anyway");
+    el.availabilityBlock = $("availability-block");
+    el.availabilityDuration = $("availability-duration");
+    el.availabilityDays = $("availability-days");
+    el.insertAvailability = $("insert-availability");
+    el.availabilityState = $("availability-state");
     el.trackingBlock = $("tracking-block");
     el.trackEmail = $("track-email");
     el.trackingState = $("tracking-state");
@@ -1845,7 +2188,13 @@
     });
     el.logButton.addEventListener("click", logEmail);
     el.insertShortcut.addEventListener("click", insertShortcut);
-    el.sendLater.addEventListener("click", sendLater);
+    el.sendLater.addEventListener("click", function () {
+      sendLater(false);
+    });
+    el.sendLaterAnyway.addEventListener("click", function () {
+      sendLater(true);
+    });
+    el.insertAvailability.addEventListener("click", insertAvailability);
     el.trackEmail.addEventListener("change", toggleTracking);
   }
 

@@ -19,9 +19,15 @@
  *     online: {accessToken, tokenStatus},  // Exchange Online: NestedAppAuth 1.1, legacy tokens
  *                                          // off (tokenStatus 0), and a fake MSAL whose
  *                                          // nested-app client hands out accessToken
- *     compose: {itemType, subject, to, cc, bodyHtml, bodyType},  // a compose form instead of a
- *                                          // read form: a draft with no itemId whose fields are
- *                                          // read with getAsync (Mailbox 1.1/1.3 compose APIs)
+ *     compose: {itemType, subject, to, cc, bcc, bodyHtml, bodyType,  // a compose form instead of
+ *               attachments: [{id, name, size, attachmentType, isInline, content}],
+ *               noAttachmentApi: true},    // a read form: a draft with no itemId whose fields are
+ *                                          // read with getAsync (Mailbox 1.1/1.3 compose APIs);
+ *                                          // its attachments through getAttachmentsAsync and
+ *                                          // getAttachmentContentAsync (Mailbox 1.8; left out
+ *                                          // with noAttachmentApi): content is what Outlook
+ *                                          // answers, base64 for a file, the .eml text for an
+ *                                          // item, the URL for a cloud attachment
  *   };
  *
  * The optional knobs are read at call time, so a test may change them later with executeScript.
@@ -31,8 +37,9 @@
  *   dialogs: [{url, open}] for every displayDialogAsync call;
  *   naaRequests: [{clientId, scopes, how}] for every token the fake MSAL handed out;
  *   selectItem(itemSettings): shows another item (pinned task pane) and fires ItemChanged;
- *   draft: {bodyHtml, insertions: [{data, coercionType}]} of the compose form: the body as the
- *     pane left it, and what body.setSelectedDataAsync inserted (at the end: the fake's cursor).
+ *   draft: {bodyHtml, insertions: [{data, coercionType}], attachmentReads: [id]} of the compose
+ *     form: the body as the pane left it, what body.setSelectedDataAsync inserted (at the end:
+ *     the fake's cursor), and the attachments whose content was asked for, in order.
  *
  * window.Office is a non-writable, non-configurable property holding frozen objects, so a late
  * office.js can neither replace it nor overwrite its functions.
@@ -205,7 +212,9 @@
     var draft = {
       bodyHtml: String(composeSettings.bodyHtml || "<html><body><p></p></body></html>"),
       insertions: [],
+      attachmentReads: [],
     };
+    var attachments = Array.isArray(composeSettings.attachments) ? composeSettings.attachments : [];
     settings.draft = draft;
     var bodyType = composeSettings.bodyType === "text" ? CoercionType.Text : CoercionType.Html;
 
@@ -263,8 +272,48 @@
       },
     });
 
-    return Object.freeze({
-      itemType: composeSettings.itemType === "appointment" ? "appointment" : "message",
+    var CONTENT_FORMATS = { file: "base64", item: "eml", cloud: "url" };
+
+    /** AttachmentDetailsCompose: no content type (compose mode does not give one). */
+    function getAttachmentsAsync(first, second) {
+      var args = callArgs(first, second);
+      var details = attachments.map(function (a) {
+        return Object.freeze({
+          id: String(a.id),
+          name: String(a.name || ""),
+          size: Number(a.size || 0),
+          attachmentType: a.attachmentType || "file",
+          isInline: Boolean(a.isInline),
+        });
+      });
+      reply(args, succeeded(details, args.asyncContext));
+    }
+
+    function getAttachmentContentAsync(id, first, second) {
+      var args = callArgs(first, second);
+      draft.attachmentReads.push(String(id));
+      var found = attachments.filter(function (a) {
+        return String(a.id) === String(id);
+      })[0];
+      if (!found) {
+        reply(args, failed(9043, "InvalidAttachmentId", "The attachment ID was invalid.", args.asyncContext));
+        return;
+      }
+      reply(
+        args,
+        succeeded(
+          Object.freeze({
+            content: String(found.content || ""),
+            format: CONTENT_FORMATS[found.attachmentType || "file"] || "base64",
+          }),
+          args.asyncContext
+        )
+      );
+    }
+
+    var isAppointment = composeSettings.itemType === "appointment";
+    var item = {
+      itemType: isAppointment ? "appointment" : "message",
       subject: Object.freeze({
         getAsync: function (first, second) {
           var args = callArgs(first, second);
@@ -274,7 +323,15 @@
       to: recipients(composeSettings.to),
       cc: recipients(composeSettings.cc),
       body: body,
-    });
+    };
+    if (!isAppointment) {
+      item.bcc = recipients(composeSettings.bcc);
+    }
+    if (!composeSettings.noAttachmentApi) {
+      item.getAttachmentsAsync = getAttachmentsAsync;
+      item.getAttachmentContentAsync = getAttachmentContentAsync;
+    }
+    return Object.freeze(item);
   }
 
   if (settings.compose && typeof settings.compose === "object") {
@@ -764,7 +821,16 @@
     CoercionType: CoercionType,
     EventType: EventType,
     HostType: Object.freeze({ Outlook: "Outlook" }),
-    MailboxEnums: Object.freeze({ RestVersion: Object.freeze({ v2_0: "v2.0", v1_0: "v1.0" }) }),
+    MailboxEnums: Object.freeze({
+      RestVersion: Object.freeze({ v2_0: "v2.0", v1_0: "v1.0" }),
+      AttachmentType: Object.freeze({ File: "file", Item: "item", Cloud: "cloud" }),
+      AttachmentContentFormat: Object.freeze({
+        Base64: "base64",
+        Url: "url",
+        Eml: "eml",
+        ICalendar: "iCalendar",
+      }),
+    }),
     PlatformType: Object.freeze({ PC: "PC", OfficeOnline: "OfficeOnline", Mac: "Mac" }),
     context: context,
   });

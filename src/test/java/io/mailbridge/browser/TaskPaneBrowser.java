@@ -58,6 +58,11 @@ public final class TaskPaneBrowser extends HeadlessChromium {
             .get("identifier"));
   }
 
+  /** The time zone the page's clock and Intl use from now on (DevTools emulation), e.g. a rep's. */
+  public void timeZone(String id) {
+    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", id));
+  }
+
   public String textOf(String css) {
     return driver.findElement(By.cssSelector(css)).getText();
   }

@@ -856,8 +856,8 @@ class CaptureIT {
 
   /**
    * The node's own pump runs capture on the managed executor's threads (and {@code JobPump.drain}
-   * inside an EJB call): the store's raw JDBC must share the transaction's connection there too,
-   * or the activity's links fail their foreign key.
+   * inside an EJB call): the store's raw JDBC must share the transaction's connection there too, or
+   * the activity's links fail their foreign key.
    */
   @Test
   void aBackfillRunByTheNodesPumpStoresTheMailOnce() throws Exception {

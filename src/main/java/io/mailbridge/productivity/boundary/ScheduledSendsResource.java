@@ -119,6 +119,7 @@ public class ScheduledSendsResource {
     return new OutgoingMessage.Fields(
         texts(m, "to"),
         texts(m, "cc"),
+        texts(m, "bcc"),
         text(m, "subject", false),
         text(m, "text", false),
         text(m, "html", false),

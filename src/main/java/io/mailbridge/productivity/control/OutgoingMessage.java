@@ -43,10 +43,15 @@ public record OutgoingMessage(byte[] mime, String messageId, String subject) {
   /** A file to attach to a composed message. */
   public record Attachment(String name, String contentType, byte[] content) {}
 
-  /** The fields of a message composed by Mailbridge. */
+  /**
+   * The fields of a message composed by Mailbridge. Bcc goes into the MIME as a header, the one
+   * place the providers' MIME sends (Graph {@code sendMail}, Gmail {@code messages.send}, EWS
+   * {@code MimeContent}) take blind recipients from; they do not pass it on to the recipients.
+   */
   public record Fields(
       List<String> to,
       List<String> cc,
+      List<String> bcc,
       String subject,
       String text,
       String html,
@@ -88,8 +93,8 @@ public record OutgoingMessage(byte[] mime, String messageId, String subject) {
 
   /** A message composed from fields, from {@code from} (the mailbox's address, or null). */
   public static OutgoingMessage compose(Fields fields, String from) {
-    if (fields.to().isEmpty() && fields.cc().isEmpty()) {
-      throw new InvalidField("to", "needs at least one address (or cc)");
+    if (fields.to().isEmpty() && fields.cc().isEmpty() && fields.bcc().isEmpty()) {
+      throw new InvalidField("to", "needs at least one address (or cc or bcc)");
     }
     String messageId = newMessageId(from == null ? null : domainOf(from));
     try {
@@ -99,6 +104,7 @@ public record OutgoingMessage(byte[] mime, String messageId, String subject) {
       }
       message.setRecipients(jakarta.mail.Message.RecipientType.TO, addresses(fields.to(), "to"));
       message.setRecipients(jakarta.mail.Message.RecipientType.CC, addresses(fields.cc(), "cc"));
+      message.setRecipients(jakarta.mail.Message.RecipientType.BCC, addresses(fields.bcc(), "bcc"));
       message.setSubject(fields.subject() == null ? "" : fields.subject(), "UTF-8");
       message.setSentDate(new java.util.Date());
       MimeMultipart body = body(fields.text(), fields.html());

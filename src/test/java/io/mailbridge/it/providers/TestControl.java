@@ -31,8 +31,9 @@ final class TestControl {
   /**
    * What a test in the client JVM (the browser tests) may ask of the fake, which lives in the
    * server: register an app, who signs in at its consent screen, a tenant, mint an Entra token, put
-   * a Gmail or Graph message, read a Graph message back, read an account's calendar, and end every
-   * grant of an account (the user removed the app at the provider).
+   * a Gmail or Graph message, read a Graph message back, read an account's calendar, end every
+   * grant of an account (the user removed the app at the provider), switch the server's job pump on
+   * or off.
    */
   void control(HttpExchange exchange, String what) throws IOException, JOSEException {
     JsonObject body =
@@ -125,6 +126,13 @@ final class TestControl {
                   .add("attendees", attendees));
         }
         send(exchange, 200, Json.createObjectBuilder().add("events", events).build().toString());
+      }
+      case "job-pump" -> {
+        // The suite runs with the timer pump paused; the pump reads this switch at every tick
+        // (as JobQueueIT flips it in-container), so a browser test can let due jobs run.
+        System.setProperty(
+            "mailbridge.jobs.enabled", String.valueOf(body.getBoolean("enabled", false)));
+        send(exchange, 200, "{}");
       }
       default -> send(exchange, 404, error("not_found", what));
     }

@@ -2,6 +2,7 @@ package io.mailbridge.productivity.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.problem.InvalidField;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class OutgoingMessageTest {
@@ -79,6 +88,7 @@ class OutgoingMessageTest {
             new OutgoingMessage.Fields(
                 List.of("nora@fabrikam.example"),
                 List.of("Ann <ann@fabrikam.example>"),
+                List.of(),
                 "Angebot für Q1",
                 "Hello Nora",
                 "<p>Hello <b>Nora</b></p>",
@@ -107,15 +117,79 @@ class OutgoingMessageTest {
         InvalidField.class,
         () ->
             OutgoingMessage.compose(
-                new OutgoingMessage.Fields(List.of(), List.of(), "s", "t", null, List.of()), null));
+                new OutgoingMessage.Fields(
+                    List.of(), List.of(), List.of(), "s", "t", null, List.of()),
+                null));
     InvalidField bad =
         assertThrows(
             InvalidField.class,
             () ->
                 OutgoingMessage.compose(
                     new OutgoingMessage.Fields(
-                        List.of("not an address"), List.of(), "s", "t", null, List.of()),
+                        List.of("not an address"), List.of(), List.of(), "s", "t", null, List.of()),
                     null));
     assertEquals("to", bad.field());
+    InvalidField badBcc =
+        assertThrows(
+            InvalidField.class,
+            () ->
+                OutgoingMessage.compose(
+                    new OutgoingMessage.Fields(
+                        List.of("nora@fabrikam.example"),
+                        List.of(),
+                        List.of("boss@contoso.example", "no at sign"),
+                        "s",
+                        "t",
+                        null,
+                        List.of()),
+                    null));
+    assertEquals("bcc", badBcc.field());
+  }
+
+  @Test
+  void bccIsAHeaderOfTheComposedMessageAndMayBeItsOnlyRecipient() throws Exception {
+    OutgoingMessage m =
+        OutgoingMessage.compose(
+            new OutgoingMessage.Fields(
+                List.of("nora@fabrikam.example"),
+                List.of(),
+                List.of("boss@contoso.example", "Archive <archive@contoso.example>"),
+                "Proposal",
+                "Hello",
+                null,
+                List.of()),
+            "rep@contoso.example");
+    MimeMessage written =
+        new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(m.mime()));
+    Address[] bcc = written.getRecipients(Message.RecipientType.BCC);
+    assertEquals(2, bcc.length);
+    assertEquals("boss@contoso.example", ((InternetAddress) bcc[0]).getAddress());
+    assertEquals("archive@contoso.example", ((InternetAddress) bcc[1]).getAddress());
+    assertEquals(
+        "nora@fabrikam.example",
+        ((InternetAddress) written.getRecipients(Message.RecipientType.TO)[0]).getAddress());
+    // The sender's copy keeps it: the parser reads Bcc of a message the owner sent.
+    MailMessage parsed = MimeMail.read("test", "1", m.mime(), true);
+    assertEquals(
+        List.of("boss@contoso.example", "archive@contoso.example"),
+        parsed.bcc().stream().map(a -> a.email()).toList());
+
+    OutgoingMessage onlyBcc =
+        OutgoingMessage.compose(
+            new OutgoingMessage.Fields(
+                List.of(),
+                List.of(),
+                List.of("boss@contoso.example"),
+                "Note to self",
+                "t",
+                null,
+                List.of()),
+            "rep@contoso.example");
+    // The draft path, which checks recipients in the headers, accepts it as it is.
+    assertArrayEquals(onlyBcc.mime(), OutgoingMessage.ofMime(onlyBcc.mime()).mime());
+    String headers = new String(onlyBcc.mime(), StandardCharsets.US_ASCII);
+    assertTrue(
+        Pattern.compile("(?m)^Bcc: boss@contoso\\.example$").matcher(headers).find(), headers);
+    assertFalse(Pattern.compile("(?m)^(To|Cc):").matcher(headers).find(), headers);
   }
 }
