@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * GET /book/{token}} called {@code bench.calls} times after {@code bench.warmup} warm-up calls, one
  * client after another and then from {@code bench.clients} clients at once (distinct client
  * addresses cannot be made on loopback, so the per-client rate limit is raised for the run), and
- * finally the time of one booking ({@code POST /api/availability/{id}/book}: the claim, the
+ * beside the same server's static {@code /booking/booking.js} as the baseline, and finally the
+ * time of one booking ({@code POST /api/availability/{id}/book}: the claim, the
  * re-check at the fake calendar and the meeting's creation).
  *
  * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
@@ -110,6 +111,21 @@ public final class BookingPageBench {
       }
       LatencyReport.printMicros(
           "GET /book/{token}, one client", WARMUP, serial, ", page " + bytes + " bytes");
+
+      // The baseline in the same run: the page's own static script from the same server, which
+      // costs no token check, database read or rendering.
+      URI script = URI.create(base + "/booking/booking.js");
+      for (int i = 0; i < WARMUP; i++) {
+        get(http, script);
+      }
+      long[] baseline = new long[CALLS];
+      for (int i = 0; i < CALLS; i++) {
+        long start = System.nanoTime();
+        get(http, script);
+        baseline[i] = (System.nanoTime() - start) / 1_000;
+      }
+      LatencyReport.printMicros(
+          "baseline: GET /booking/booking.js (static), one client", WARMUP, baseline, "");
 
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<Long>> calls = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.browser.ConsoleBrowser;
 import io.mailbridge.it.providers.OAuthBrowser;
+import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.itsupport.MachineRequirement;
 import io.mailbridge.itsupport.Needs;
 import jakarta.json.Json;
@@ -104,11 +105,20 @@ class BookingPageBrowserIT {
     HttpResponse<String> connected = new OAuthBrowser(server).connect("google", rep, account);
     assertEquals("connected", OAuthBrowser.outcome(connected), connected.body());
 
+    // The org may also have an Exchange connection covering the rep (other tests make one): the
+    // Google calendar is named.
+    String mailboxId =
+        OAuthOrgs.mailboxes(api, rep).stream()
+            .filter(m -> m.getString("address").equals(account))
+            .findFirst()
+            .orElseThrow()
+            .getString("id");
     ApiClient.Reply offer =
         api.post(
             "/api/availability",
             rep,
             Json.createObjectBuilder()
+                .add("mailboxId", mailboxId)
                 .add("durationMinutes", 45)
                 .add("timeZone", "America/New_York")
                 .build()

@@ -271,9 +271,12 @@ class ExchangeAvailabilityIT {
     assertEquals(1, availability.size());
     asTheRep(availability, s.rep());
     // Asked in UTC, the rep's own calendar, times and BusyType only.
+    // Whatever prefix (or none) the marshaller gave the types namespace in this JVM.
     assertTrue(
-        availability.get(0).body().contains("<t:Bias>0</t:Bias>")
-            || availability.get(0).body().contains(":Bias>0</"));
+        java.util.regex.Pattern.compile("<(\\w+:)?Bias(\\s[^>]*)?>0</(\\w+:)?Bias>")
+            .matcher(availability.get(0).body())
+            .find(),
+        availability.get(0).body());
     assertTrue(availability.get(0).body().contains(">FreeBusy</"), availability.get(0).body());
     assertTrue(availability.get(0).body().contains("Address>" + s.rep() + "<"));
 
