@@ -711,6 +711,62 @@ class CaptureIT {
     assertEquals(renewalsBefore + 1, fake().graphSubscriptionRenewals.size());
   }
 
+  private static boolean noPush(JsonObject health) {
+    return !health.containsKey("pushExpiresAt") || health.isNull("pushExpiresAt");
+  }
+
+  private List<String> deletionsOf(String account) {
+    return fake().graphSubscriptionDeletions.stream()
+        .filter(d -> d.endsWith(" #" + account))
+        .map(d -> d.substring(0, d.indexOf(' ')))
+        .toList();
+  }
+
+  @Test
+  void switchingCaptureOffOrDisconnectingDeletesTheGraphSubscriptionAndAFailureStillSwitchesOff() {
+    Setup s = liveMailbox();
+    GraphSubscription first = subscriptionOf(s.account());
+
+    ApiClient.Reply off = switchCapture(s.mailboxId(), s.org().repToken(), false);
+    assertEquals(200, off.status(), off.body());
+    assertEquals("off", off.json().getString("state"));
+    assertEquals(List.of(first.id()), deletionsOf(s.account()));
+    assertEquals(0, subscriptionsOf(s.account()));
+    assertTrue(noPush(health(s)), health(s).toString());
+
+    // on again: a new subscription; Graph failing the DELETE does not keep capture on
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    GraphSubscription second = subscriptionOf(s.account());
+    assertFalse(second.id().equals(first.id()));
+    fake().graphUnsubscribeFailing.add(s.account());
+    try {
+      ApiClient.Reply refused = switchCapture(s.mailboxId(), s.org().adminToken(), false);
+      assertEquals(200, refused.status(), refused.body());
+      assertEquals("off", refused.json().getString("state"));
+    } finally {
+      fake().graphUnsubscribeFailing.remove(s.account());
+    }
+    assertEquals(List.of(first.id()), deletionsOf(s.account()));
+    long before = deltaRequestsOf(s.account());
+    drain();
+    assertEquals(before, deltaRequestsOf(s.account()), "off, whatever Graph answered");
+
+    // disconnecting deletes it too, before the tokens go
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    GraphSubscription third =
+        fake().graphSubscriptions.values().stream()
+            .filter(x -> x.account().equals(s.account()) && !x.id().equals(second.id()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no new subscription"));
+    ApiClient.Reply disconnected =
+        api().delete("/api/mailboxes/" + s.mailboxId(), s.org().repToken());
+    assertEquals(200, disconnected.status(), disconnected.body());
+    assertEquals(List.of(first.id(), third.id()), deletionsOf(s.account()));
+  }
+
   @Test
   void aMailboxGraphCannotPushToIsShownPollingAndStillFollowed() {
     Setup s = setup();
@@ -1222,6 +1278,36 @@ class CaptureIT {
         "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
         "capture.sync",
         mailboxId);
+  }
+
+  @Test
+  void switchingGmailCaptureOffOrDisconnectingStopsTheWatch() {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gstop");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    gmailMessage(account, "Before the stop", NORA, List.of(account), 1, "", "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    assertTrue(fake().gmailWatches.containsKey(account));
+
+    ApiClient.Reply off = switchCapture(mailboxId, org.repToken(), false);
+    assertEquals(200, off.status(), off.body());
+    assertEquals("off", off.json().getString("state"));
+    assertEquals(1, fake().gmailStops.stream().filter(account::equals).count());
+    assertFalse(fake().gmailWatches.containsKey(account));
+    assertTrue(noPush(health(s)), health(s).toString());
+
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    assertTrue(fake().gmailWatches.containsKey(account), "on again: watched again");
+    ApiClient.Reply disconnected = api().delete("/api/mailboxes/" + mailboxId, org.repToken());
+    assertEquals(200, disconnected.status(), disconnected.body());
+    assertEquals(2, fake().gmailStops.stream().filter(account::equals).count());
+    assertFalse(fake().gmailWatches.containsKey(account));
   }
 
   @Test
