@@ -711,6 +711,62 @@ class CaptureIT {
     assertEquals(renewalsBefore + 1, fake().graphSubscriptionRenewals.size());
   }
 
+  private static boolean noPush(JsonObject health) {
+    return !health.containsKey("pushExpiresAt") || health.isNull("pushExpiresAt");
+  }
+
+  private List<String> deletionsOf(String account) {
+    return fake().graphSubscriptionDeletions.stream()
+        .filter(d -> d.endsWith(" #" + account))
+        .map(d -> d.substring(0, d.indexOf(' ')))
+        .toList();
+  }
+
+  @Test
+  void switchingCaptureOffOrDisconnectingDeletesTheGraphSubscriptionAndAFailureStillSwitchesOff() {
+    Setup s = liveMailbox();
+    GraphSubscription first = subscriptionOf(s.account());
+
+    ApiClient.Reply off = switchCapture(s.mailboxId(), s.org().repToken(), false);
+    assertEquals(200, off.status(), off.body());
+    assertEquals("off", off.json().getString("state"));
+    assertEquals(List.of(first.id()), deletionsOf(s.account()));
+    assertEquals(0, subscriptionsOf(s.account()));
+    assertTrue(noPush(health(s)), health(s).toString());
+
+    // on again: a new subscription; Graph failing the DELETE does not keep capture on
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    GraphSubscription second = subscriptionOf(s.account());
+    assertFalse(second.id().equals(first.id()));
+    fake().graphUnsubscribeFailing.add(s.account());
+    try {
+      ApiClient.Reply refused = switchCapture(s.mailboxId(), s.org().adminToken(), false);
+      assertEquals(200, refused.status(), refused.body());
+      assertEquals("off", refused.json().getString("state"));
+    } finally {
+      fake().graphUnsubscribeFailing.remove(s.account());
+    }
+    assertEquals(List.of(first.id()), deletionsOf(s.account()));
+    long before = deltaRequestsOf(s.account());
+    drain();
+    assertEquals(before, deltaRequestsOf(s.account()), "off, whatever Graph answered");
+
+    // disconnecting deletes it too, before the tokens go
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    GraphSubscription third =
+        fake().graphSubscriptions.values().stream()
+            .filter(x -> x.account().equals(s.account()) && !x.id().equals(second.id()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no new subscription"));
+    ApiClient.Reply disconnected =
+        api().delete("/api/mailboxes/" + s.mailboxId(), s.org().repToken());
+    assertEquals(200, disconnected.status(), disconnected.body());
+    assertEquals(List.of(first.id(), third.id()), deletionsOf(s.account()));
+  }
+
   @Test
   void aMailboxGraphCannotPushToIsShownPollingAndStillFollowed() {
     Setup s = setup();
@@ -947,6 +1003,135 @@ class CaptureIT {
     assertEquals(0, afterPurge.getInt("captured"));
   }
 
+  private static Set<String> owners(JsonObject item) {
+    return item.getJsonArray("owners").getValuesAs(JsonObject.class).stream()
+        .map(o -> o.getString("mailboxId"))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void aRepsOwnExclusionsKeepTheirMailboxFromCapturingWhileAColleaguesStillDoes() {
+    Setup s = setup();
+    String orgId = s.org().admin().orgId();
+    String lee = testOrgs.contact(orgId, "Lee", "Counsel", "lee@mail.lawfirm.example");
+    AppUser second = testOrgs.user(orgId, "USER", "second rep");
+    String secondToken = api().accessToken(second.email(), TestOrgs.PASSWORD);
+    String secondAccount = OAuthOrgs.account("capture2");
+    String secondMailbox = OAuthOrgs.connect(base(), secondToken, "microsoft", secondAccount);
+    String path = "/api/capture/exclusions";
+
+    ApiClient.Reply none = api().get(path, s.org().repToken());
+    assertEquals(200, none.status(), none.body());
+    assertEquals(0, none.json().getJsonArray("excludedAddresses").size());
+    assertEquals(0, none.json().getJsonArray("excludedDomains").size());
+    ApiClient.Reply stored =
+        api()
+            .put(
+                path,
+                s.org().repToken(),
+                "{\"excludedAddresses\":[\" Nora.Field@Fabrikam.example\"],"
+                    + "\"excludedDomains\":[\"@LawFirm.example\"]}");
+    assertEquals(200, stored.status(), stored.body());
+    JsonObject mine = api().get(path, s.org().repToken()).json();
+    assertEquals(NORA, mine.getJsonArray("excludedAddresses").getString(0));
+    assertEquals("lawfirm.example", mine.getJsonArray("excludedDomains").getString(0));
+
+    // malformed or out-of-range bodies are refused and change nothing
+    for (String[] bad :
+        new String[][] {
+          {"{\"excludedAddresses\":[\"nobody\"]}", "excludedAddresses"},
+          {"{\"excludedAddresses\":[\"\"]}", "excludedAddresses"},
+          {"{\"excludedDomains\":[\"nora@fabrikam.example\"]}", "excludedDomains"},
+          {"{\"excludedDomains\":[\"localhost\"]}", "excludedDomains"},
+          {
+            "{\"excludedDomains\":["
+                + String.join(",", java.util.Collections.nCopies(1001, "\"x.example\""))
+                + "]}",
+            "excludedDomains"
+          }
+        }) {
+      ApiClient.Reply refused = api().put(path, s.org().repToken(), bad[0]);
+      assertEquals(400, refused.status(), refused.body());
+      assertEquals("invalid_field", refused.error());
+      assertTrue(refused.json().getString("message").startsWith(bad[1] + ":"), refused.body());
+    }
+    for (String bad : List.of("", "null", "[]", "\"x\"", "{\"excludedAddresses\":\"x\"}", "{")) {
+      ApiClient.Reply refused = api().put(path, s.org().repToken(), bad);
+      assertTrue(refused.status() >= 400 && refused.status() < 500, bad + " " + refused.status());
+      assertNotNull(refused.error(), bad + " " + refused.body());
+    }
+    assertEquals(mine, api().get(path, s.org().repToken()).json());
+
+    // another user reads and changes only their own; the rep's stay as they were
+    assertEquals(0, api().get(path, secondToken).json().getJsonArray("excludedAddresses").size());
+    assertEquals(
+        200,
+        api()
+            .put(path, secondToken, "{\"excludedAddresses\":[\"someone@else.example\"]}")
+            .status());
+    assertEquals(
+        0, api().get(path, s.org().adminToken()).json().getJsonArray("excludedAddresses").size());
+    AppUser stranger = testOrgs.orgWithAdmin("stranger");
+    String strangerToken = api().accessToken(stranger.email(), TestOrgs.PASSWORD);
+    assertEquals(0, api().get(path, strangerToken).json().getJsonArray("excludedAddresses").size());
+    assertEquals(mine, api().get(path, s.org().repToken()).json());
+    assertEquals(401, api().get(path, null).status());
+
+    // Nora's and Lee's mail in both mailboxes, one message of Nora's in both
+    String shared = UUID.randomUUID() + "@fabrikam.example";
+    for (String account : List.of(s.account(), secondAccount)) {
+      put(
+          account,
+          "inbox",
+          shared,
+          "To both reps",
+          NORA,
+          List.of(s.account(), secondAccount),
+          1,
+          List.of(),
+          "");
+      customerMail(account, "Nora to " + account, 2);
+      put(
+          account,
+          "inbox",
+          UUID.randomUUID() + "@lawfirm.example",
+          "Counsel to " + account,
+          "lee@mail.lawfirm.example",
+          List.of(account),
+          3,
+          List.of(),
+          "");
+    }
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    assertEquals(200, switchCapture(secondMailbox, secondToken, true).status());
+    drain();
+
+    List<JsonObject> nora = timeline(s, s.nora());
+    assertEquals(
+        Set.of("To both reps", "Nora to " + secondAccount), subjects(nora), nora.toString());
+    for (JsonObject item : nora) {
+      assertEquals(Set.of(secondMailbox), owners(item), item.toString());
+    }
+    List<JsonObject> counsel = timeline(s, lee);
+    assertEquals(Set.of("Counsel to " + secondAccount), subjects(counsel), counsel.toString());
+    assertEquals(Set.of(secondMailbox), owners(counsel.get(0)));
+    JsonObject health = health(s);
+    assertEquals(0, health.getInt("captured"), health.toString());
+    assertEquals(3, health.getInt("skipped"), health.toString());
+
+    // taken off the list, the rep's next mail from Nora is captured from their mailbox again
+    assertEquals(200, api().put(path, s.org().repToken(), "{}").status());
+    customerMail(s.account(), "Nora again", 0);
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+    List<JsonObject> again =
+        timeline(s, s.nora()).stream()
+            .filter(i -> i.getString("subject").equals("Nora again"))
+            .toList();
+    assertEquals(1, again.size(), again.toString());
+    assertEquals(Set.of(s.mailboxId()), owners(again.get(0)));
+  }
+
   // ------------------------------------------------------------------------------ Gmail
 
   private void gmailMessage(
@@ -1093,6 +1278,36 @@ class CaptureIT {
         "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
         "capture.sync",
         mailboxId);
+  }
+
+  @Test
+  void switchingGmailCaptureOffOrDisconnectingStopsTheWatch() {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gstop");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    gmailMessage(account, "Before the stop", NORA, List.of(account), 1, "", "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    assertEquals("live", health(s).getString("state"));
+    assertTrue(fake().gmailWatches.containsKey(account));
+
+    ApiClient.Reply off = switchCapture(mailboxId, org.repToken(), false);
+    assertEquals(200, off.status(), off.body());
+    assertEquals("off", off.json().getString("state"));
+    assertEquals(1, fake().gmailStops.stream().filter(account::equals).count());
+    assertFalse(fake().gmailWatches.containsKey(account));
+    assertTrue(noPush(health(s)), health(s).toString());
+
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+    assertTrue(fake().gmailWatches.containsKey(account), "on again: watched again");
+    ApiClient.Reply disconnected = api().delete("/api/mailboxes/" + mailboxId, org.repToken());
+    assertEquals(200, disconnected.status(), disconnected.body());
+    assertEquals(2, fake().gmailStops.stream().filter(account::equals).count());
+    assertFalse(fake().gmailWatches.containsKey(account));
   }
 
   @Test

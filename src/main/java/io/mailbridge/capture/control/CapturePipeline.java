@@ -23,8 +23,9 @@ import java.util.logging.Logger;
  * One page of a mailbox's changes into the CRM, the same way for every provider: participants
  * matched against the CRM in one batch per page, the capture policy decided on what the page
  * already says, then each message that passes read in full, decided again on its own headers, and
- * stored through the CRM's one storage path with this mailbox as an owner. An item that became
- * private is taken back from this mailbox. Deleted and moved items leave captured activities alone.
+ * stored through the CRM's one storage path with this mailbox as an owner. The policy takes the
+ * org's rules and the exclusions of the user whose mailbox it is. An item that became private is
+ * taken back from this mailbox. Deleted and moved items leave captured activities alone.
  */
 @ApplicationScoped
 public class CapturePipeline {
@@ -43,6 +44,7 @@ public class CapturePipeline {
       MailboxAccess access,
       ChangeFeed feed,
       CaptureRules rules,
+      CaptureExclusions own,
       List<ItemChange> changes) {
     List<ItemChange> present = changes.stream().filter(c -> !c.removed()).toList();
     Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
@@ -53,7 +55,7 @@ public class CapturePipeline {
       List<String> records =
           records(recordsByAddress, policy.external(rules, summary, mailbox.address()));
       CapturePolicy.Decision first =
-          policy.decide(rules, summary, change.marks(), mailbox.address(), !records.isEmpty());
+          policy.decide(rules, own, summary, change.marks(), mailbox.address(), !records.isEmpty());
       if (!first.captured()) {
         skipped++;
         takeBackIfPrivate(mailbox, summary, first);
@@ -70,6 +72,7 @@ public class CapturePipeline {
       CapturePolicy.Decision second =
           policy.decide(
               rules,
+              own,
               full,
               item.marks().with(change.marks()),
               mailbox.address(),

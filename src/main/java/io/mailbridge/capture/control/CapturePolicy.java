@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Rules in order, the first that applies wins: private items (sensitivity Private or Confidential),
  * the "do not capture" category or label, an excluded address, an excluded domain, automated mail,
  * internal-only mail, mail with no matching CRM record. The last three only when the org did not
- * switch their capture on.
+ * switch their capture on. The mailbox's owner's own {@link CaptureExclusions} are checked right
+ * after the org's lists, by the same rule.
  */
 @ApplicationScoped
 public class CapturePolicy {
@@ -61,6 +62,22 @@ public class CapturePolicy {
       MessageMarks marks,
       String mailboxAddress,
       boolean matched) {
+    return decide(rules, CaptureExclusions.NONE, message, marks, mailboxAddress, matched);
+  }
+
+  /**
+   * @param own the exclusions of the user whose mailbox this is, on top of the org's
+   * @param mailboxAddress the captured mailbox's own address: its domain counts as internal when
+   *     the org listed no internal domains
+   * @param matched whether at least one external participant matched a CRM record
+   */
+  public Decision decide(
+      CaptureRules rules,
+      CaptureExclusions own,
+      MailMessage message,
+      MessageMarks marks,
+      String mailboxAddress,
+      boolean matched) {
     MessageMarks m = marks == null ? MessageMarks.NONE : marks;
     if (isPrivate(m)) {
       return new Decision(Skip.PRIVATE);
@@ -70,11 +87,12 @@ public class CapturePolicy {
       return new Decision(Skip.DO_NOT_CAPTURE_CATEGORY);
     }
     List<String> participants = participants(message);
-    if (participants.stream().anyMatch(rules.excludedAddresses()::contains)) {
-      return new Decision(Skip.EXCLUDED_ADDRESS);
+    Skip excluded = excluded(participants, rules.excludedAddresses(), rules.excludedDomains());
+    if (excluded == null && own != null) {
+      excluded = excluded(participants, own.excludedAddresses(), own.excludedDomains());
     }
-    if (participants.stream().anyMatch(a -> inAny(domainOf(a), rules.excludedDomains()))) {
-      return new Decision(Skip.EXCLUDED_DOMAIN);
+    if (excluded != null) {
+      return new Decision(excluded);
     }
     if (!rules.captureAutomated() && isAutomated(message, m)) {
       return new Decision(Skip.AUTOMATED);
@@ -98,6 +116,18 @@ public class CapturePolicy {
     return participants(message).stream()
         .filter(a -> !isInternal(a, rules, mailboxAddress))
         .toList();
+  }
+
+  /** An excluded address among the participants, else a participant in an excluded domain. */
+  private static Skip excluded(
+      List<String> participants, List<String> addresses, List<String> domains) {
+    if (participants.stream().anyMatch(addresses::contains)) {
+      return Skip.EXCLUDED_ADDRESS;
+    }
+    if (participants.stream().anyMatch(a -> inAny(domainOf(a), domains))) {
+      return Skip.EXCLUDED_DOMAIN;
+    }
+    return null;
   }
 
   static boolean isPrivate(MessageMarks marks) {

@@ -93,7 +93,7 @@ public record CaptureRules(
     }
   }
 
-  private static List<String> addresses(String field, List<String> values) {
+  static List<String> addresses(String field, List<String> values) {
     List<String> cleaned = cleaned(field, values);
     for (String address : cleaned) {
       int at = address.lastIndexOf('@');
@@ -106,7 +106,7 @@ public record CaptureRules(
     return cleaned;
   }
 
-  private static List<String> domains(String field, List<String> values) {
+  static List<String> domains(String field, List<String> values) {
     List<String> cleaned = new ArrayList<>();
     for (String domain : cleaned(field, values)) {
       String bare = domain.startsWith("@") ? domain.substring(1) : domain;

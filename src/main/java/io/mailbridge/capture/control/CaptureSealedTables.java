@@ -2,6 +2,7 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.CaptureSettings;
+import io.mailbridge.capture.entity.CaptureUserExclusions;
 import io.mailbridge.capture.entity.GoogleCaptureScope;
 import io.mailbridge.capture.entity.OrgCaptureScope;
 import io.mailbridge.capture.entity.OrgMailbox;
@@ -17,6 +18,7 @@ public class CaptureSealedTables implements SealedTables {
   public List<SealedTable> sealedTables() {
     return List.of(
         new SealedTable(CaptureSettings.TABLE, "org_id", List.of("lists")),
+        new SealedTable(CaptureUserExclusions.TABLE, "org_id", List.of("lists")),
         new SealedTable(CaptureCursor.TABLE, "org_id", List.of("positions", "client_state")),
         new SealedTable(OrgCaptureScope.TABLE, "org_id", List.of("chosen")),
         new SealedTable(OrgMailbox.TABLE, "org_id", List.of("address", "graph_user")),

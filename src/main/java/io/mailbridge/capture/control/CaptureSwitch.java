@@ -1,13 +1,16 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.capture.entity.CaptureState;
 import io.mailbridge.mailbox.control.ChangeFeeds;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.RevokeConnection;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.problem.Conflict;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -22,7 +25,8 @@ import java.util.Locale;
 /**
  * Switches capture of one mailbox on or off, for its owner or an admin of its org. On starts (or
  * resumes) the backfill at once; off stops it at once: a running job sees the switch before its
- * next page and ends.
+ * next page and ends, and the provider is asked to stop pushing its changes ({@link PushStops}).
+ * Disconnecting the mailbox does the same.
  */
 @ApplicationScoped
 public class CaptureSwitch {
@@ -35,6 +39,7 @@ public class CaptureSwitch {
   @Inject OrgCaptureSettings settings;
   @Inject CaptureJobs jobs;
   @Inject AuditLog audit;
+  @Inject PushStops push;
 
   Clock clock = Clock.systemUTC();
 
@@ -72,6 +77,7 @@ public class CaptureSwitch {
       jobs.requestSync(orgId, mailboxId);
     } else if (cursor != null) {
       cursor.switchOff(now);
+      stopPush(cursor, now);
     }
     audit.record(
         orgId,
@@ -83,6 +89,32 @@ public class CaptureSwitch {
     return cursor == null
         ? CaptureHealth.never(mailboxId, mailbox.userId(), mailbox.kind().provider())
         : CaptureHealth.of(cursor);
+  }
+
+  /**
+   * A mailbox being disconnected: its push channel is stopped while its tokens still work, and its
+   * capture is off at once rather than at its next run.
+   */
+  @Transactional
+  void disconnecting(@Observes RevokeConnection.Ending ending) {
+    CaptureCursor cursor = em.find(CaptureCursor.class, ending.connectionId());
+    if (cursor == null || !cursor.orgId().equals(ending.orgId())) {
+      return;
+    }
+    Instant now = clock.instant();
+    stopPush(cursor, now);
+    if (cursor.enabled()) {
+      cursor.switchOff(now);
+      cursor.stopped(CaptureState.OFF, "The mailbox was disconnected", now);
+    }
+  }
+
+  /** Ends the push channel at the provider; switched on again, capture opens a new one. */
+  private void stopPush(CaptureCursor cursor, Instant now) {
+    if (cursor.subscriptionId() != null) {
+      push.stop(cursor);
+      cursor.pushRemoved(now);
+    }
   }
 
   /** The secret Graph echoes in each notification: random per mailbox. */

@@ -57,6 +57,7 @@ public class CaptureSync implements JobHandler {
   @Inject CaptureTargets targets;
   @Inject ChangeFeeds feeds;
   @Inject OrgCaptureSettings settings;
+  @Inject UserExclusions exclusions;
   @Inject CapturePipeline pipeline;
   @Inject CaptureTroubles troubles;
   @Inject CaptureStalls stalls;
@@ -130,6 +131,7 @@ public class CaptureSync implements JobHandler {
     }
     String folder = due.get();
     CaptureRules rules = settings.of(cursor.orgId());
+    CaptureExclusions own = exclusions.of(cursor.orgId(), target.person());
     MailboxAccess access = null;
     try {
       access = targets.access(target);
@@ -139,7 +141,7 @@ public class CaptureSync implements JobHandler {
       ChangePage page =
           feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
       CapturePipeline.PageResult result =
-          pipeline.capture(mailbox, access, feed, rules, page.changes());
+          pipeline.capture(mailbox, access, feed, rules, own, page.changes());
       positions.advance(folder, page.next(), page.roundComplete());
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(

@@ -11,6 +11,8 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.platform.security.control.Users;
+import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -33,9 +35,20 @@ public class CaptureTargets {
   @Inject AppOnlyMailboxes appOnly;
   @Inject ImpersonatedMailboxes exchange;
   @Inject DelegatedMailboxes delegated;
+  @Inject Users users;
 
-  /** A mailbox to read and how; {@code gone} says why there is none any more. */
-  public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {}
+  /**
+   * A mailbox to read and how; {@code gone} says why there is none any more. {@code person} is the
+   * user whose own mailbox it is, whose exclusions apply to it: a connected mailbox's user; for one
+   * captured org-wide the org's user with its address, if any (its owner may be the admin who
+   * listed it).
+   */
+  public record Target(ConnectedMailbox mailbox, MailboxAccess access, String gone, String person) {
+
+    Target(ConnectedMailbox mailbox, MailboxAccess access, String gone) {
+      this(mailbox, access, gone, mailbox == null ? null : mailbox.userId());
+    }
+  }
 
   public Target of(CaptureCursor cursor) {
     OrgMailbox orgWide = em.find(OrgMailbox.class, cursor.mailboxId());
@@ -58,7 +71,8 @@ public class CaptureTargets {
                 false),
             delegated.access(
                 orgWide.orgId(), orgWide.id(), google.serviceAccountKey(), orgWide.graphUser()),
-            null);
+            null,
+            personWith(orgWide));
       }
       boolean ews = MailboxKind.EXCHANGE.provider().equals(orgWide.provider());
       return new Target(
@@ -72,7 +86,8 @@ public class CaptureTargets {
           ews
               ? exchange.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser())
               : appOnly.access(orgWide.orgId(), orgWide.id(), orgWide.graphUser()),
-          null);
+          null,
+          personWith(orgWide));
     }
     Optional<ConnectedMailbox> connected =
         connections.stillConnected(cursor.orgId(), cursor.mailboxId());
@@ -80,6 +95,10 @@ public class CaptureTargets {
       return new Target(null, null, "The mailbox was disconnected");
     }
     return new Target(connected.get(), null, null);
+  }
+
+  private String personWith(OrgMailbox orgWide) {
+    return users.findByEmail(orgWide.orgId(), orgWide.address()).map(AppUser::id).orElse(null);
   }
 
   /** The access to a connected mailbox, made when the run reads (its token may be renewed). */

@@ -77,7 +77,7 @@ public class OrgCaptureSettings {
     return rules;
   }
 
-  private static List<String> strings(JsonObject json, String field) {
+  static List<String> strings(JsonObject json, String field) {
     return json.containsKey(field)
         ? json.getJsonArray(field).getValuesAs(JsonString.class).stream()
             .map(JsonString::getString)
@@ -85,7 +85,7 @@ public class OrgCaptureSettings {
         : List.of();
   }
 
-  private static JsonArrayBuilder array(List<String> values) {
+  static JsonArrayBuilder array(List<String> values) {
     JsonArrayBuilder array = Json.createArrayBuilder();
     values.forEach(array::add);
     return array;

@@ -51,6 +51,12 @@ public interface ChangeFeed {
   }
 
   /**
+   * Stops the push subscription {@code channel} at the provider (capture of the mailbox ended); one
+   * the provider no longer knows is stopped already. By default there is nothing to stop.
+   */
+  default void unsubscribe(MailboxAccess mailbox, PushChannel channel) {}
+
+  /**
    * The provider's count of the messages a full round of {@code folder} reads from {@code since},
    * or empty when it gives none; an estimate for the backfill's percent and ETA, never exact.
    */

@@ -9,6 +9,7 @@ import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -29,6 +30,13 @@ public class RevokeConnection {
   @Inject ProviderApps apps;
   @Inject OAuthProviders providers;
   @Inject AuditLog audit;
+  @Inject Event<Ending> ending;
+
+  /**
+   * Announced before a connection ends, while its tokens still work, so that what follows the
+   * mailbox (capture's push channel) can stop at the provider.
+   */
+  public record Ending(String orgId, String connectionId) {}
 
   /** How the provider side went; the tokens are gone in every case. */
   public record Revoked(boolean providerConfirmed, String message) {}
@@ -46,6 +54,15 @@ public class RevokeConnection {
   }
 
   private Revoked revoke(MailboxConnection connection, String actorId, String by) {
+    try {
+      ending.fire(new Ending(connection.orgId(), connection.id()));
+    } catch (RuntimeException e) {
+      // What follows the mailbox must not keep its user from disconnecting it.
+      LOG.log(
+          Level.INFO,
+          "Stopping what follows mailbox {0} failed ({1}); it is disconnected anyway",
+          new Object[] {connection.id(), e.getClass().getSimpleName()});
+    }
     Snapshot seen = tokenStore.read(connection.orgId(), connection.id());
     MailProvider provider = seen.provider();
     String who = provider.displayName();

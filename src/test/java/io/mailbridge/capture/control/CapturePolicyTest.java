@@ -120,6 +120,54 @@ class CapturePolicyTest {
   }
 
   @Test
+  void theOwnersOwnExclusionsKeepMailOutByTheSameRuleAsTheOrgs() {
+    CaptureRules everything = rules(true, true, true, List.of());
+    CaptureExclusions own =
+        new CaptureExclusions(List.of(" Nora@Fabrikam.example"), List.of("lawfirm.example"));
+    MailMessage fromNora = mail("nora@fabrikam.example", OWNER);
+    assertEquals(
+        Skip.EXCLUDED_ADDRESS, policy.decide(everything, own, fromNora, null, OWNER, true).skip());
+    assertEquals(
+        Skip.EXCLUDED_DOMAIN,
+        policy
+            .decide(everything, own, mail("a@mail.lawfirm.example", OWNER), null, OWNER, true)
+            .skip());
+    assertEquals(
+        null,
+        policy
+            .decide(everything, own, mail("a@notlawfirm.example", OWNER), null, OWNER, true)
+            .skip());
+    // without them (another user's mailbox) the same mail is captured
+    assertEquals(
+        null,
+        policy.decide(everything, CaptureExclusions.NONE, fromNora, null, OWNER, true).skip());
+    // the org's lists still apply next to the owner's
+    assertEquals(
+        Skip.EXCLUDED_DOMAIN,
+        policy
+            .decide(
+                excluding(List.of(), List.of("fabrikam.example")),
+                CaptureExclusions.NONE,
+                fromNora,
+                null,
+                OWNER,
+                true)
+            .skip());
+    // private items stay private first
+    assertEquals(
+        Skip.PRIVATE,
+        policy
+            .decide(
+                everything,
+                own,
+                fromNora,
+                new MessageMarks("private", List.of(), Map.of()),
+                OWNER,
+                true)
+            .skip());
+  }
+
+  @Test
   void bulkAndListHeadersMarkAutomatedMail() {
     CaptureRules rules = CaptureRules.DEFAULTS;
     MailMessage m = mail("news@fabrikam.example", OWNER);

@@ -357,6 +357,8 @@ public final class FakeProviders {
         gmailApi.profile(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/watch")) {
         gmailApi.watch(exchange);
+      } else if (path.equals("/google/gmail/v1/users/me/stop")) {
+        gmailApi.stop(exchange);
       } else if (path.equals("/google/gmail/v1/users/me/labels")) {
         gmailApi.labelList(exchange);
       } else {
@@ -863,6 +865,12 @@ public final class FakeProviders {
   /** Each {@code PATCH /subscriptions/{id}} as {@code id expirationDateTime}, in order. */
   public final List<String> graphSubscriptionRenewals = new CopyOnWriteArrayList<>();
 
+  /** Each {@code DELETE /subscriptions/{id}} Graph honoured, as {@code id #account}, in order. */
+  public final List<String> graphSubscriptionDeletions = new CopyOnWriteArrayList<>();
+
+  /** Accounts whose {@code DELETE /subscriptions/{id}} answers 500. */
+  public final Set<String> graphUnsubscribeFailing = ConcurrentHashMap.newKeySet();
+
   /**
    * Accounts for which Graph cannot reach the notification URL: its validation request fails and
    * {@code POST /subscriptions} answers 400.
@@ -1021,6 +1029,9 @@ public final class FakeProviders {
 
   /** The last {@code users.watch} request body of each account. */
   public final Map<String, JsonObject> gmailWatches = new ConcurrentHashMap<>();
+
+  /** The accounts of each {@code users.stop}, in order. */
+  public final List<String> gmailStops = new CopyOnWriteArrayList<>();
 
   private final RSAKey forgerKey = FakeHttp.newKey("google-1");
 

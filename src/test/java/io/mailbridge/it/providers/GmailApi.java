@@ -344,6 +344,24 @@ final class GmailApi {
    * expiration}} (int64 values as JSON strings, epoch milliseconds, seven days ahead). A topic that
    * is not {@code projects/<p>/topics/<t>} is Gmail's 400.
    */
+  /**
+   * {@code users.stop}: {@code POST}, empty body; the mailbox's watch ends and the answer is empty
+   * (developers.google.com/gmail/api/reference/rest/v1/users/stop).
+   */
+  void stop(HttpExchange exchange) throws IOException {
+    Token token = authorized(exchange);
+    if (token == null) {
+      return;
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, googleError(405, "Method not allowed", "METHOD_NOT_ALLOWED"));
+      return;
+    }
+    fake.gmailWatches.remove(token.account());
+    fake.gmailStops.add(token.account());
+    exchange.sendResponseHeaders(204, -1);
+  }
+
   void watch(HttpExchange exchange) throws IOException {
     Token token = authorized(exchange);
     if (token == null) {

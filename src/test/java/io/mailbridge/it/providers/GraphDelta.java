@@ -325,6 +325,17 @@ final class GraphDelta {
       send(exchange, 404, graphError("ResourceNotFound", "The object was not found."));
       return;
     }
+    if ("DELETE".equals(exchange.getRequestMethod())) {
+      // learn.microsoft.com/graph/api/subscription-delete: 204 No Content
+      if (fake.graphUnsubscribeFailing.contains(known.account())) {
+        send(exchange, 500, graphError("InternalServerError", "Something went wrong."));
+        return;
+      }
+      fake.graphSubscriptions.remove(id);
+      fake.graphSubscriptionDeletions.add(id + " #" + known.account());
+      exchange.sendResponseHeaders(204, -1);
+      return;
+    }
     if (!"PATCH".equals(exchange.getRequestMethod())) {
       send(exchange, 405, graphError("BadRequest", "Method not allowed."));
       return;

@@ -61,6 +61,7 @@ public class GmailChangeFeed implements ChangeFeed {
   private static final OutboundCall METADATA = new OutboundCall("gmail", "read_metadata");
   private static final OutboundCall LABELS = new OutboundCall("gmail", "list_labels");
   private static final OutboundCall WATCH = new OutboundCall("gmail", "watch");
+  private static final OutboundCall STOP = new OutboundCall("gmail", "stop");
   private static final OutboundCall ESTIMATE = new OutboundCall("gmail", "estimate");
   static final List<String> HEADERS =
       List.of(
@@ -307,6 +308,16 @@ public class GmailChangeFeed implements ChangeFeed {
     }
     return new PushChannel(
         GooglePushSenders.channelOf(address), Instant.ofEpochMilli(watch.getExpiration()));
+  }
+
+  /**
+   * {@code users.stop}: Gmail stops publishing the mailbox's changes to the topic (one watch per
+   * mailbox, so the channel's name is not needed). Stopping a mailbox with no watch is harmless.
+   */
+  @Override
+  public void unsubscribe(MailboxAccess mailbox, PushChannel channel) {
+    String token = mailbox.credential();
+    GmailMailbox.call(() -> gmail.client(token, STOP).users().stop(GmailMailbox.ME).execute());
   }
 
   /**

@@ -212,6 +212,27 @@ public class GraphChangeFeed implements ChangeFeed {
   }
 
   /**
+   * {@code DELETE /subscriptions/{id}} (learn.microsoft.com/graph/api/subscription-delete, 204); a
+   * subscription Graph no longer knows (404) has ended already.
+   */
+  @Override
+  public void unsubscribe(MailboxAccess mailbox, PushChannel channel) {
+    try {
+      graph.call(
+          () -> {
+            graph
+                .client(mailbox.credential())
+                .subscriptions()
+                .bySubscriptionId(channel.id())
+                .delete(c -> c.options.addAll(graph.options(GraphOperation.UNSUBSCRIBE)));
+            return null;
+          });
+    } catch (NotFound gone) {
+      // Graph removed it already (expired, or removed by Graph itself): nothing left to stop.
+    }
+  }
+
+  /**
    * The folder's {@code totalItemCount}: every message in it, also those older than the backfill
    * window, so the estimate is high when the folder holds older mail (percent then rises slower and
    * the backfill ends early).

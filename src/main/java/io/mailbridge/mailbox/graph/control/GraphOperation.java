@@ -19,6 +19,7 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation MESSAGES_DELTA = of("messages_delta");
   static final GraphOperation SUBSCRIBE = of("subscribe");
   static final GraphOperation RENEW_SUBSCRIPTION = of("renew_subscription");
+  static final GraphOperation UNSUBSCRIBE = of("unsubscribe");
   static final GraphOperation FOLDER_COUNT = of("folder_count");
   static final GraphOperation SEND_MAIL = of("send_mail");
   static final GraphOperation FIND_SENT = of("find_sent");
