@@ -25,9 +25,9 @@ import java.util.concurrent.Future;
  * GET /book/{token}} called {@code bench.calls} times after {@code bench.warmup} warm-up calls, one
  * client after another and then from {@code bench.clients} clients at once (distinct client
  * addresses cannot be made on loopback, so the per-client rate limit is raised for the run), and
- * beside the same server's static {@code /booking/booking.js} as the baseline, and finally the
- * time of one booking ({@code POST /api/availability/{id}/book}: the claim, the
- * re-check at the fake calendar and the meeting's creation).
+ * beside the same server's static {@code /booking/booking.js} as the baseline, and finally the time
+ * of one booking ({@code POST /api/availability/{id}/book}: the claim, the re-check at the fake
+ * calendar and the meeting's creation).
  *
  * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
  * -Dbench.main=io.mailbridge.bench.BookingPageBench} (-Dbench.calls=500, -Dbench.clients=8).
