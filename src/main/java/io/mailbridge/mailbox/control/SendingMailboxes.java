@@ -1,5 +1,6 @@
 package io.mailbridge.mailbox.control;
 
+import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -7,6 +8,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The mailboxes a user can send from: their connected Microsoft 365 and Gmail mailboxes and, where
@@ -25,6 +27,50 @@ public class SendingMailboxes {
     List<ConnectedMailbox> all = new ArrayList<>(connections.describedOfUser(orgId, userId));
     exchangeOf(orgId, userId).ifPresent(all::add);
     return all;
+  }
+
+  /**
+   * Who asks for a compose action (send later, availability): the user, and how their add-in
+   * session signed in: with a Microsoft 365 connection ({@code sessionMailbox}) or with Outlook on
+   * the org's Exchange server ({@code onExchange}); neither for the console or the Gmail extension.
+   */
+  public record Asker(String orgId, String userId, String sessionMailbox, boolean onExchange) {}
+
+  /**
+   * The mailbox a compose action works on: the one named (the user's own, of a kind {@code usable}
+   * accepts, else 400 saying {@code unusable}), else the one the add-in session signed in with (for
+   * Outlook on the org's Exchange server: the org's Exchange connection), else the user's only
+   * usable mailbox; none is {@link MailboxNotConnected} with {@code noneConnected}, several a 400
+   * asking for {@code mailboxId}.
+   */
+  public ConnectedMailbox chosen(
+      Asker asker,
+      String mailboxId,
+      Predicate<MailboxKind> usable,
+      String unusable,
+      String noneConnected) {
+    if (mailboxId != null) {
+      ConnectedMailbox mailbox = ownedBy(asker.orgId(), asker.userId(), mailboxId);
+      if (!usable.test(mailbox.kind())) {
+        throw new InvalidField("mailboxId", unusable);
+      }
+      return mailbox;
+    }
+    List<ConnectedMailbox> able =
+        ofUser(asker.orgId(), asker.userId()).stream().filter(m -> usable.test(m.kind())).toList();
+    for (ConnectedMailbox m : able) {
+      if (m.id().equals(asker.sessionMailbox())
+          || (asker.onExchange() && m.kind() == MailboxKind.EXCHANGE)) {
+        return m;
+      }
+    }
+    if (able.isEmpty()) {
+      throw new MailboxNotConnected(noneConnected);
+    }
+    if (able.size() > 1) {
+      throw new InvalidField("mailboxId", "is required: more than one mailbox is connected");
+    }
+    return able.get(0);
   }
 
   /** The org's Exchange server as this user's mailbox, if it has one covering the user. */

@@ -9,7 +9,6 @@ import io.mailbridge.mailbox.control.MailboxCalendar.BusyTime;
 import io.mailbridge.mailbox.control.MailboxCalendar.CreatedMeeting;
 import io.mailbridge.mailbox.control.MailboxCalendars;
 import io.mailbridge.mailbox.control.MailboxCannotUseCalendar;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.message.CalendarEvent;
@@ -373,38 +372,14 @@ public class Availability {
     return e;
   }
 
-  /**
-   * The mailbox named (the caller's own, with a calendar Mailbridge can use), else the one the
-   * add-in session signed in with (for Outlook on the org's Exchange server: the org's Exchange
-   * connection, which covers the rep), else the caller's only such mailbox. The org's Exchange
-   * connection counts as the rep's mailbox as it does for send later.
-   */
   private ConnectedMailbox calendarMailbox(Owner owner, String mailboxId) {
-    if (mailboxId != null) {
-      ConnectedMailbox mailbox = mailboxes.ownedBy(owner.orgId(), owner.userId(), mailboxId);
-      if (calendars.of(mailbox.kind()).isEmpty()) {
-        throw new InvalidField("mailboxId", "is a mailbox whose calendar Mailbridge cannot read");
-      }
-      return mailbox;
-    }
-    List<ConnectedMailbox> able =
-        mailboxes.ofUser(owner.orgId(), owner.userId()).stream()
-            .filter(m -> calendars.of(m.kind()).isPresent())
-            .toList();
-    for (ConnectedMailbox m : able) {
-      if (m.id().equals(owner.sessionMailbox())
-          || (owner.onExchange() && m.kind() == MailboxKind.EXCHANGE)) {
-        return m;
-      }
-    }
-    if (able.isEmpty()) {
-      throw new MailboxNotConnected(
-          "Connect your Microsoft 365 or Google mailbox first (or, on Exchange on-premises, ask an"
-              + " admin to connect the org's Exchange server): availability reads its calendar");
-    }
-    if (able.size() > 1) {
-      throw new InvalidField("mailboxId", "is required: more than one mailbox is connected");
-    }
-    return able.get(0);
+    return mailboxes.chosen(
+        new SendingMailboxes.Asker(
+            owner.orgId(), owner.userId(), owner.sessionMailbox(), owner.onExchange()),
+        mailboxId,
+        kind -> calendars.of(kind).isPresent(),
+        "is a mailbox whose calendar Mailbridge cannot read",
+        "Connect your Microsoft 365 or Google mailbox first (or, on Exchange on-premises, ask an"
+            + " admin to connect the org's Exchange server): availability reads its calendar");
   }
 }

@@ -2,8 +2,6 @@ package io.mailbridge.productivity.control;
 
 import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
-import io.mailbridge.mailbox.control.MailboxKind;
-import io.mailbridge.mailbox.control.MailboxNotConnected;
 import io.mailbridge.mailbox.control.MessageSenders;
 import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.jobs.control.JobStore;
@@ -234,37 +232,14 @@ public class ScheduledSends {
     return sendAt;
   }
 
-  /**
-   * The mailbox named (the caller's own, of a kind Mailbridge can send from), else the one the
-   * add-in session signed in with (for Outlook on the org's Exchange server: the org's Exchange
-   * connection), else the caller's only mailbox that can send.
-   */
   private ConnectedMailbox sendingMailbox(Owner owner, String mailboxId) {
-    if (mailboxId != null) {
-      ConnectedMailbox mailbox = mailboxes.ownedBy(owner.orgId(), owner.userId(), mailboxId);
-      if (senders.of(mailbox.kind()).isEmpty()) {
-        throw new InvalidField("mailboxId", "is a mailbox Mailbridge cannot send from yet");
-      }
-      return mailbox;
-    }
-    List<ConnectedMailbox> able =
-        mailboxes.ofUser(owner.orgId(), owner.userId()).stream()
-            .filter(m -> senders.of(m.kind()).isPresent())
-            .toList();
-    for (ConnectedMailbox m : able) {
-      if (m.id().equals(owner.sessionMailbox())
-          || (owner.onExchange() && m.kind() == MailboxKind.EXCHANGE)) {
-        return m;
-      }
-    }
-    if (able.isEmpty()) {
-      throw new MailboxNotConnected(
-          "Connect your Microsoft 365 or Gmail mailbox first (or, on Exchange on-premises, ask an"
-              + " admin to connect the org's Exchange server): send later sends through it");
-    }
-    if (able.size() > 1) {
-      throw new InvalidField("mailboxId", "is required: more than one mailbox is connected");
-    }
-    return able.get(0);
+    return mailboxes.chosen(
+        new SendingMailboxes.Asker(
+            owner.orgId(), owner.userId(), owner.sessionMailbox(), owner.onExchange()),
+        mailboxId,
+        kind -> senders.of(kind).isPresent(),
+        "is a mailbox Mailbridge cannot send from yet",
+        "Connect your Microsoft 365 or Gmail mailbox first (or, on Exchange on-premises, ask an"
+            + " admin to connect the org's Exchange server): send later sends through it");
   }
 }
