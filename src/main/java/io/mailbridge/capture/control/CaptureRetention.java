@@ -3,6 +3,7 @@ package io.mailbridge.capture.control;
 import io.mailbridge.crm.control.ActivityExpiry;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.DailyOrgWork;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;
 import io.mailbridge.platform.jobs.control.JobStore;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -22,7 +24,7 @@ import java.util.logging.Logger;
  * resumes after a restart goes on where the last committed batch ended.
  */
 @ApplicationScoped
-public class CaptureRetention implements JobHandler {
+public class CaptureRetention implements JobHandler, DailyOrgWork {
 
   public static final String RETENTION = "capture.retention";
   static final int BATCH = 500;
@@ -38,6 +40,22 @@ public class CaptureRetention implements JobHandler {
   @Override
   public String kind() {
     return RETENTION;
+  }
+
+  @Override
+  public String name() {
+    return "capture retention";
+  }
+
+  /** The orgs that have activities. */
+  @Override
+  public List<String> orgs() {
+    return expiry.orgsWithActivities();
+  }
+
+  @Override
+  public void queueFor(String orgId, Instant now) {
+    requestFor(orgId, now);
   }
 
   /**

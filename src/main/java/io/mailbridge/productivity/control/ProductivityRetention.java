@@ -2,6 +2,7 @@ package io.mailbridge.productivity.control;
 
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.DailyOrgWork;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;
 import io.mailbridge.platform.jobs.control.JobStore;
@@ -30,7 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * counts so far, so a run that resumes after a restart goes on where it stopped.
  */
 @ApplicationScoped
-public class ProductivityRetention implements JobHandler {
+public class ProductivityRetention implements JobHandler, DailyOrgWork {
 
   public static final String RETENTION = "productivity.retention";
   static final int BATCH = 500;
@@ -61,11 +62,19 @@ public class ProductivityRetention implements JobHandler {
     return RETENTION;
   }
 
-  /**
-   * The orgs that have scheduled sends, tracked emails or availability offers, for the daily run to
-   * visit.
-   */
-  public List<String> orgsWithData() {
+  @Override
+  public String name() {
+    return "productivity retention";
+  }
+
+  @Override
+  public void queueFor(String orgId, Instant now) {
+    requestFor(orgId, now);
+  }
+
+  /** The orgs that have scheduled sends, tracked emails or availability offers. */
+  @Override
+  public List<String> orgs() {
     TreeSet<String> orgs = new TreeSet<>();
     orgs.addAll(
         em.createQuery("SELECT DISTINCT s.orgId FROM ScheduledSend s", String.class)
