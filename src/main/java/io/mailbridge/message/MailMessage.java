@@ -49,6 +49,11 @@ public record MailMessage(
         : "mid:" + internetMessageId.strip();
   }
 
+  /** The same message with its attachments described only (names, types, sizes; no bytes). */
+  public MailMessage withAttachmentsDescribed() {
+    return withAttachments(attachments.stream().map(MailAttachment::described).toList());
+  }
+
   /** The same message carrying these attachments instead (a rep logs only the ones chosen). */
   public MailMessage withAttachments(List<MailAttachment> chosen) {
     return new MailMessage(

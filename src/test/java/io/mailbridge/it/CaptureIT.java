@@ -1003,6 +1003,70 @@ class CaptureIT {
     assertEquals(0, afterPurge.getInt("captured"));
   }
 
+  @Test
+  void withoutStoredFilesCapturedMailListsItsAttachmentsAndTheirDownloadSaysWhy() throws Exception {
+    Setup s = setup(); // storeAttachments is off by default
+    String mid = UUID.randomUUID() + "@fabrikam.example";
+    String pdf = "%PDF-1.7 the quote itself " + UUID.randomUUID();
+    String mime =
+        "MIME-Version: 1.0\r\nFrom: "
+            + NORA
+            + "\r\nTo: "
+            + s.account()
+            + "\r\nSubject: Quote attached\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\n"
+            + "Message-ID: <"
+            + mid
+            + ">\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+            + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe quote.\r\n"
+            + "--b1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\n"
+            + "Content-Disposition: attachment; filename=\"quote.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + java.util.Base64.getMimeEncoder().encodeToString(pdf.getBytes(StandardCharsets.UTF_8))
+            + "\r\n--b1--\r\n";
+    fake()
+        .putGraphItem(
+            s.account(),
+            "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0" + UUID.randomUUID().toString().replace("-", ""),
+            "inbox",
+            mid,
+            "Quote attached",
+            NORA,
+            List.of(s.account()),
+            Instant.now().minus(1, ChronoUnit.DAYS),
+            List.of(),
+            mime.getBytes(StandardCharsets.UTF_8));
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+
+    JsonObject captured =
+        timeline(s, s.nora()).stream()
+            .filter(i -> "Quote attached".equals(i.getString("subject")))
+            .findFirst()
+            .orElseThrow();
+    List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
+    assertEquals(1, files.size(), captured.toString());
+    JsonObject file = files.get(0);
+    assertEquals("quote.pdf", file.getString("name"));
+    assertEquals("application/pdf", file.getString("contentType"));
+    assertEquals(pdf.getBytes(StandardCharsets.UTF_8).length, file.getInt("size"));
+    assertFalse(file.getBoolean("stored"), file.toString());
+    assertEquals(
+        1,
+        raw.strings(
+                "SELECT id FROM activity_attachment WHERE activity_id = ? AND blob_id IS NULL",
+                captured.getString("id"))
+            .size());
+
+    ApiClient.Reply download =
+        api()
+            .get(
+                "/api/activities/" + captured.getString("id") + "/attachments/1",
+                s.org().adminToken());
+    assertEquals(404, download.status(), download.body());
+    assertEquals("attachment_not_stored", download.json().getString("error"));
+    assertTrue(download.json().getString("message").contains("quote.pdf"), download.body());
+  }
+
   private static Set<String> owners(JsonObject item) {
     return item.getJsonArray("owners").getValuesAs(JsonObject.class).stream()
         .map(o -> o.getString("mailboxId"))

@@ -55,8 +55,11 @@ public class Activities {
             .getResultStream()
             .findFirst()
             .orElseThrow(() -> new NotFound("Attachment"));
-    AttachmentBlob blob = em.find(AttachmentBlob.class, attachment.blobId());
     JsonObject meta = parse(attachment.metaJson());
+    if (attachment.blobId() == null) {
+      throw new AttachmentNotStored(meta.getString("name"));
+    }
+    AttachmentBlob blob = em.find(AttachmentBlob.class, attachment.blobId());
     return new Download(meta.getString("name"), meta.getString("contentType"), blob.content());
   }
 
@@ -134,7 +137,10 @@ public class Activities {
             .setParameter("activity", activity.id())
             .getResultList()) {
       JsonObject meta = parse(attachment.metaJson());
-      attachments.add(Json.createObjectBuilder(meta).add("n", attachment.n()));
+      attachments.add(
+          Json.createObjectBuilder(meta)
+              .add("n", attachment.n())
+              .add("stored", attachment.blobId() != null));
     }
     view.add("attachments", attachments);
     JsonArrayBuilder linkArray = Json.createArrayBuilder();

@@ -247,6 +247,17 @@ public class ActivityWriter {
   }
 
   private void storeAttachment(String orgId, String activityId, int n, MailAttachment attachment) {
+    if (!attachment.hasContent()) {
+      String described =
+          Json.createObjectBuilder()
+              .add("name", safeName(attachment.name(), n))
+              .add("contentType", safeContentType(attachment.contentType()))
+              .add("size", Math.max(0, attachment.size()))
+              .build()
+              .toString();
+      em.persist(new ActivityAttachment(orgId, activityId, n, null, described));
+      return;
+    }
     byte[] content = read(attachment);
     String sha256 = sha256(content);
     String contentKey = blindIndex.forOrg(orgId, BLOB_KEY, sha256);

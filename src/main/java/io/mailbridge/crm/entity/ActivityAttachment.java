@@ -30,10 +30,11 @@ public class ActivityAttachment {
   @Column(name = "org_id", nullable = false, length = 32)
   private String orgId;
 
-  @Column(name = "blob_id", nullable = false, length = 32)
+  /** Null for an attachment kept as a description only (the org stores no attachment bytes). */
+  @Column(name = "blob_id", length = 32)
   private String blobId;
 
-  /** JSON: name, contentType, size, sha256. */
+  /** JSON: name, contentType, size, and sha256 when the bytes are stored. */
   @Convert(converter = SealedValueConverter.class)
   @Column(name = "meta", nullable = false)
   private SealedValue meta;

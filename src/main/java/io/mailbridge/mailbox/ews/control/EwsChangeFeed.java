@@ -197,7 +197,7 @@ public class EwsChangeFeed implements ChangeFeed {
     } catch (IllegalArgumentException | MimeMail.UnreadableMessage e) {
       throw new ProviderRefused("exchange_error", "Exchange sent content that is not an email");
     }
-    MailMessage kept = withAttachments ? message : message.withAttachments(List.of());
+    MailMessage kept = withAttachments ? message : message.withAttachmentsDescribed();
     return new CapturedItem(new ReadMessage(kept, Map.of(), null), MimeMail.marks(rfc822));
   }
 

@@ -360,7 +360,7 @@ public class GmailChangeFeed implements ChangeFeed {
     ReadMessage read = GmailMailbox.readRaw(itemId, raw);
     MessageMarks marks = MimeMail.marks(raw.decodeRaw());
     if (!withAttachments) {
-      read = new ReadMessage(read.message().withAttachments(List.of()), Map.of(), null);
+      read = new ReadMessage(read.message().withAttachmentsDescribed(), Map.of(), null);
     }
     return new CapturedItem(read, marks);
   }

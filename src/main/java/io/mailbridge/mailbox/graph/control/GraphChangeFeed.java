@@ -269,7 +269,7 @@ public class GraphChangeFeed implements ChangeFeed {
     ReadMessage read =
         withAttachments
             ? graph.read(token, mailbox.appUser(), itemId)
-            : new ReadMessage(message.withAttachments(List.of()), Map.of(), null);
+            : new ReadMessage(message.withAttachmentsDescribed(), Map.of(), null);
     return new CapturedItem(read, MimeMail.marks(mime));
   }
 
