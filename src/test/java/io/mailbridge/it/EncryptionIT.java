@@ -79,7 +79,7 @@ class EncryptionIT {
     Org org = orgs.create("Org " + marker);
     String email = marker + "@plain.example";
     String password = "password " + marker;
-    users.create(org.id(), new Users.NewUser(email, "Name " + marker, "ADMIN", password));
+    users.create(org.id(), new Users.NewUser(email, "Name " + marker, "ADMIN", password), null);
     // A login stores a refresh token too.
     new ApiClient("http://127.0.0.1:" + request.getLocalPort()).login(email, password);
 

@@ -404,6 +404,43 @@ class ExchangeCaptureIT {
             .collect(Collectors.toSet());
     assertTrue(anchors.contains(rep.email()));
 
+    // a user the admin adds later is captured without saving the connection again; disabling
+    // the user stops it
+    String newcomer = TestOrgs.uniqueEmail("newcomer");
+    fake().impersonable.add(newcomer);
+    mailFromNora(newcomer, "To the newcomer", 1);
+    ApiClient.Reply created =
+        api()
+            .post(
+                "/api/admin/users",
+                s.org().adminToken(),
+                "{\"email\":\""
+                    + newcomer
+                    + "\",\"displayName\":\"New Comer\",\"role\":\"USER\",\"password\":\""
+                    + TestOrgs.PASSWORD
+                    + "\"}");
+    assertEquals(201, created.status(), created.body());
+    String newcomerId = created.json().getString("id");
+    drain();
+    JsonObject added =
+        ewsMailboxes(s).stream()
+            .filter(m -> newcomerId.equals(m.getString("userId", null)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("newcomer not captured: " + ewsMailboxes(s)));
+    assertTrue(added.getBoolean("enabled"), added.toString());
+    assertTrue(timeline(s).contains("To the newcomer"), timeline(s).toString());
+    ApiClient.Reply disabled =
+        api().patch("/api/admin/users/" + newcomerId, s.org().adminToken(), "{\"disabled\":true}");
+    assertEquals(200, disabled.status(), disabled.body());
+    drain();
+    assertFalse(
+        ewsMailboxes(s).stream()
+            .filter(m -> newcomerId.equals(m.getString("userId", null)))
+            .findFirst()
+            .orElseThrow()
+            .getBoolean("enabled"));
+    assertTrue(ownedBy(s, rep).getBoolean("enabled"));
+
     assertEquals(200, connect(s, List.of()).status());
     drain();
     assertTrue(ewsMailboxes(s).stream().noneMatch(m -> m.getBoolean("enabled")));

@@ -63,7 +63,7 @@ public class TestOrgs {
 
   public AppUser user(String orgId, String role, String label) {
     return users.create(
-        orgId, new Users.NewUser(uniqueEmail(label), label + " person", role, PASSWORD));
+        orgId, new Users.NewUser(uniqueEmail(label), label + " person", role, PASSWORD), null);
   }
 
   public static String uniqueEmail(String label) {

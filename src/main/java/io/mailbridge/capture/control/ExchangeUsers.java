@@ -24,8 +24,9 @@ import java.util.Optional;
  * The job that makes the users of the org's Exchange connection its captured Exchange mailboxes,
  * queued in the transaction that saves the connection: the listed addresses, or ("linked") every
  * enabled CRM user of the org at the address they sign in with. New users start their backfill,
- * users no longer chosen stop at once. A captured address that is a CRM user's owns its captured
- * activities; any other is owned by the admin who saved the connection.
+ * users no longer chosen stop at once; with "linked", creating, disabling or enabling a user reads
+ * the choice again. A captured address that is a CRM user's owns its captured activities; any other
+ * is owned by the admin who saved the connection.
  */
 @ApplicationScoped
 public class ExchangeUsers implements JobHandler {
@@ -50,6 +51,17 @@ public class ExchangeUsers implements JobHandler {
     jobs.enqueue(
         NewJob.of(KIND, change.orgId(), change.orgId() + "|" + change.actorUserId())
             .dedupedBy(KIND + ":" + change.orgId()));
+  }
+
+  /**
+   * A user created, disabled or enabled changes who "linked" captures: queues the same read, run as
+   * the admin who made the change (linked users own their mailboxes, so no owner is taken from it).
+   */
+  void accountChanged(@Observes Users.AccountChanged change) {
+    if (change.actorUserId() != null
+        && exchange.capturedUsers(change.orgId()).filter(CapturedUsers::linked).isPresent()) {
+      changed(new ImpersonatedMailboxes.UsersChanged(change.orgId(), change.actorUserId()));
+    }
   }
 
   @Override

@@ -66,7 +66,7 @@ public class AdminUsersResource {
     if (request == null) {
       throw new InvalidRequest("invalid_json", "Send {email, displayName, role, password}");
     }
-    AppUser created = users.create(caller.orgId(), request);
+    AppUser created = users.create(caller.orgId(), request, caller.userId());
     return Response.created(URI.create("/api/admin/users/" + created.id()))
         .entity(UserView.of(created))
         .build();

@@ -39,7 +39,7 @@ public class FirstAdmin {
       Org org =
           orgs.create(settings.value("mailbridge.bootstrap.org-name").orElse("My organisation"));
       users.create(
-          org.id(), new Users.NewUser(email.get(), "Administrator", "ADMIN", password.get()));
+          org.id(), new Users.NewUser(email.get(), "Administrator", "ADMIN", password.get()), null);
       LOG.info("Created the first org and its admin account from the bootstrap settings");
     } catch (DomainProblem invalid) {
       throw new IllegalStateException(

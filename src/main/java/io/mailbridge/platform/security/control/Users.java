@@ -8,6 +8,7 @@ import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.entity.AppUser;
 import io.mailbridge.platform.security.entity.Role;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -28,12 +29,22 @@ public class Users {
   @Inject BlindIndex blindIndex;
   @Inject Passwords passwords;
   @Inject RefreshTokens refreshTokens;
+  @Inject Event<AccountChanged> accountChanged;
+
+  /**
+   * Fired in the transaction that created a user, or disabled or enabled one, for what follows the
+   * org's users (capture of "linked" Exchange users).
+   */
+  public record AccountChanged(String orgId, String userId, String actorUserId) {}
 
   Clock clock = Clock.systemUTC();
 
-  /** A new user; the address must not be taken by anyone, in any org. */
+  /**
+   * A new user; the address must not be taken by anyone, in any org. {@code actorUserId} is the
+   * admin creating it, or null when the server does (the bootstrap admin).
+   */
   @Transactional
-  public AppUser create(String orgId, NewUser request) {
+  public AppUser create(String orgId, NewUser request, String actorUserId) {
     String email = request.email() == null ? null : request.email().strip();
     if (email == null || email.isEmpty()) {
       throw new InvalidField("email", "is required");
@@ -67,6 +78,7 @@ public class Users {
             clock.instant());
     em.persist(user);
     em.flush();
+    accountChanged.fire(new AccountChanged(orgId, user.id(), actorUserId));
     return user;
   }
 
@@ -104,6 +116,7 @@ public class Users {
       } else {
         user.enable();
       }
+      accountChanged.fire(new AccountChanged(orgId, user.id(), callerId));
     }
     return user;
   }
