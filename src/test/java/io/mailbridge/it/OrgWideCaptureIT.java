@@ -10,6 +10,7 @@ import io.mailbridge.it.providers.OAuthOrgs.Org;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -257,16 +258,26 @@ class OrgWideCaptureIT {
   void aGroupIsReadAcrossPagesToItsUsersAndFollowedWhenItChanges() {
     Setup s = setup();
     String ada = user("ada");
-    String ben = user("ben");
+    // Ben is also a Mailbridge user of the org: his captured mail is his, not the listing admin's
+    AppUser benUser = testOrgs.user(s.org().admin().orgId(), "USER", "ben");
+    String ben = benUser.email();
     String cleo = user("cleo");
+    String dora = user("dora");
     String adaId = fake().addDirectoryUser(ada);
     String benId = fake().addDirectoryUser(ben);
     String cleoId = fake().addDirectoryUser(cleo);
-    String nested = UUID.randomUUID().toString(); // a nested group: no mailbox of its own
+    String doraId = fake().addDirectoryUser(dora);
+    // a nested group (no mailbox of its own) whose members count too; Ada is in both
+    String nested =
+        fake()
+            .addGroup(
+                "team-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example",
+                List.of(doraId, adaId));
     String groupMail = "sales-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example";
     String group = fake().addGroup(groupMail, List.of(adaId, nested, benId, cleoId));
     mailFromNora(ada, "Ada via group", 2);
     mailFromNora(cleo, "Cleo via group", 2);
+    mailFromNora(dora, "Dora via the nested group", 2);
 
     ApiClient.Reply put =
         api().put(PATH, s.org().adminToken(), "{\"group\":\"" + groupMail + "\"}");
@@ -276,16 +287,24 @@ class OrgWideCaptureIT {
     drain();
 
     JsonObject read = scope(s);
-    assertEquals(3, mailboxes(read).size(), read.toString());
+    assertEquals(4, mailboxes(read).size(), read.toString());
     assertTrue(mailboxOf(read, ben).getBoolean("viaGroup"));
     assertTrue(read.isNull("problem"), read.toString());
     assertFalse(read.isNull("membersReadAt"));
-    assertEquals(Set.of("Ada via group", "Cleo via group"), timeline(s));
+    assertEquals(
+        Set.of("Ada via group", "Cleo via group", "Dora via the nested group"), timeline(s));
+    assertEquals(
+        benUser.id(), health(s, mailboxOf(read, ben).getString("mailboxId")).getString("userId"));
+    assertEquals(
+        s.org().admin().id(),
+        health(s, mailboxOf(read, ada).getString("mailboxId")).getString("userId"));
     // Members of 2 per page: the list took more than one page.
     assertTrue(
         fake().graphRequests.stream()
             .anyMatch(
-                r -> r.contains("/groups/" + group + "/members?") && r.contains("skiptoken")));
+                r ->
+                    r.contains("/groups/" + group + "/transitiveMembers?")
+                        && r.contains("skiptoken")));
     // Read by object id: /users/{id}/…
     assertTrue(
         fake().graphRequests.stream()
@@ -297,7 +316,7 @@ class OrgWideCaptureIT {
     drain();
     JsonObject after = scope(s);
     assertEquals(
-        Set.of(ada, ben),
+        Set.of(ada, ben, dora),
         mailboxes(after).stream().map(m -> m.getString("address")).collect(Collectors.toSet()));
   }
 

@@ -14,6 +14,8 @@ import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.NewJob;
 import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.security.control.Users;
+import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -68,6 +70,7 @@ public class OrgWideCapture {
   @Inject CaptureJobs captureJobs;
   @Inject JobStore jobs;
   @Inject AuditLog audit;
+  @Inject Users users;
 
   /** At most this many users are captured org-wide per org (a list, or a group's members). */
   @Inject
@@ -194,7 +197,8 @@ public class OrgWideCapture {
       boolean viaGroup,
       Instant now) {
     Map<String, Listed> listed = new LinkedHashMap<>();
-    wanted.forEach((address, user) -> listed.put(address, new Listed(user, null)));
+    wanted.forEach(
+        (address, user) -> listed.put(address, new Listed(user, crmUserAt(orgId, address))));
     reconcile(orgId, kind, adminId, listed, viaGroup, now);
   }
 
@@ -259,6 +263,15 @@ public class OrgWideCapture {
         captureJobs.requestSync(orgId, m.id());
       }
     }
+  }
+
+  /** The org's enabled Mailbridge user signing in with {@code address}, who owns its capture. */
+  private String crmUserAt(String orgId, String address) {
+    return users
+        .findByEmail(orgId, address)
+        .filter(u -> !u.isDisabled())
+        .map(AppUser::id)
+        .orElse(null);
   }
 
   private void unlist(OrgMailbox m, Instant now) {

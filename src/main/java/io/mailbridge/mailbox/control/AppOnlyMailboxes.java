@@ -21,7 +21,7 @@ public interface AppOnlyMailboxes {
    */
   MailboxAccess access(String orgId, String mailboxId, String user);
 
-  /** The users among the direct members of a group (by object id or mail address), all pages. */
+  /** The users among a group's members, nested groups' included (by object id or mail address). */
   List<GroupMember> groupMembers(String orgId, String group);
 
   /** A user in a group: directory object id and mail address (or user principal name). */

@@ -322,7 +322,7 @@ public final class FakeProviders {
       } else if (userMessage.matches()) {
         graphApi.graphMessage(exchange, userMessage.group(2), userMessage.group(1));
       } else if (members.matches()) {
-        directory.members(exchange, members.group(1));
+        directory.members(exchange, members.group(1), members.group(2));
       } else if (path.equals("/graph/v1.0/groups")) {
         directory.groups(exchange);
       } else if (path.equals("/graph/v1.0/subscriptions")) {

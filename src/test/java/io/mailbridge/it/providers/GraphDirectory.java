@@ -10,20 +10,25 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Graph's directory as the app reads it app-only (learn.microsoft.com/graph/api/group-list-members,
- * /graph/api/group-list): {@code GET /groups/{id}/members} as a {@code directoryObject} collection
- * of {@code #microsoft.graph.user} (and nested {@code #microsoft.graph.group}) entries, paged with
- * {@code @odata.nextLink} ({@code $skiptoken}); {@code GET /groups?$filter=mail eq '…'}.
+ * /graph/api/group-list-transitivemembers, /graph/api/group-list): {@code GET /groups/{id}/members}
+ * as a {@code directoryObject} collection of {@code #microsoft.graph.user} (and nested {@code
+ * #microsoft.graph.group}) entries, {@code GET /groups/{id}/transitiveMembers} as the same flat
+ * list with the nested groups' members too (each once), both paged with {@code @odata.nextLink}
+ * ({@code $skiptoken}); {@code GET /groups?$filter=mail eq '…'}.
  */
 final class GraphDirectory {
 
-  static final Pattern MEMBERS = Pattern.compile("^/graph/v1\\.0/groups/([^/]+)/members$");
+  static final Pattern MEMBERS =
+      Pattern.compile("^/graph/v1\\.0/groups/([^/]+)/(members|transitiveMembers)$");
 
   private final FakeProviders fake;
 
@@ -49,12 +54,12 @@ final class GraphDirectory {
     return true;
   }
 
-  void members(HttpExchange exchange, String groupId) throws IOException {
+  void members(HttpExchange exchange, String groupId, String relation) throws IOException {
     if (!appOnly(exchange)) {
       return;
     }
-    List<String> members = fake.groupMembers.get(groupId);
-    if (members == null) {
+    List<String> direct = fake.groupMembers.get(groupId);
+    if (direct == null) {
       send(
           exchange,
           404,
@@ -66,6 +71,10 @@ final class GraphDirectory {
                   + " objects are not present."));
       return;
     }
+    List<String> members =
+        relation.equals("members")
+            ? direct
+            : List.copyOf(flattened(groupId, new LinkedHashSet<>()));
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     int offset = q.containsKey("$skiptoken") ? Integer.parseInt(q.get("$skiptoken")) : 0;
     int end = Math.min(members.size(), offset + fake.groupMembersPageSize);
@@ -97,9 +106,19 @@ final class GraphDirectory {
     if (end < members.size()) {
       page.add(
           "@odata.nextLink",
-          fake.base + "/graph/v1.0/groups/" + groupId + "/members?$skiptoken=" + end);
+          fake.base + "/graph/v1.0/groups/" + groupId + "/" + relation + "?$skiptoken=" + end);
     }
     send(exchange, 200, page.build().toString());
+  }
+
+  /** The group's members and, for each nested group, the group itself and its members; once. */
+  private Set<String> flattened(String groupId, Set<String> into) {
+    for (String id : fake.groupMembers.getOrDefault(groupId, List.of())) {
+      if (into.add(id) && fake.groupMembers.containsKey(id)) {
+        flattened(id, into);
+      }
+    }
+    return into;
   }
 
   void groups(HttpExchange exchange) throws IOException {

@@ -186,7 +186,7 @@ public class GraphAppAccess implements AppOnlyMailboxes {
                 client
                     .groups()
                     .byGroupId(groupId)
-                    .members()
+                    .transitiveMembers()
                     .get(
                         c -> {
                           c.queryParameters.select =
@@ -197,7 +197,8 @@ public class GraphAppAccess implements AppOnlyMailboxes {
     for (int pages = 0; page != null && pages < 100; pages++) {
       for (DirectoryObject member :
           page.getValue() == null ? List.<DirectoryObject>of() : page.getValue()) {
-        // Nested groups, devices and contacts have no mailbox of their own to read.
+        // transitiveMembers flattens nested groups into their members and lists the groups too;
+        // groups, devices and contacts have no mailbox of their own to read.
         if (member instanceof User user) {
           String address = user.getMail() != null ? user.getMail() : user.getUserPrincipalName();
           if (user.getId() != null && address != null) {
@@ -215,7 +216,7 @@ public class GraphAppAccess implements AppOnlyMailboxes {
                   client
                       .groups()
                       .byGroupId(groupId)
-                      .members()
+                      .transitiveMembers()
                       .withUrl(next)
                       .get(c -> c.options.addAll(graph.options(GraphOperation.GROUP_MEMBERS))));
     }
