@@ -532,6 +532,30 @@ class CaptureIT {
   }
 
   @Test
+  void theBackfillReadsNewestFirstSoRecentMailReachesTimelinesFirst() {
+    Setup s = setup();
+    for (int daysAgo = 5; daysAgo >= 1; daysAgo--) { // stored oldest first
+      customerMail(s.account(), daysAgo + " days ago", daysAgo);
+    }
+    drain(); // whatever other tests left due, so that the step below runs this mailbox's job
+    fake().graphDeltaMaxPage = 2;
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      assertTrue(step(s.mailboxId()));
+      assertEquals(Set.of("1 days ago", "2 days ago"), subjects(timeline(s, s.nora())));
+      drain();
+    } finally {
+      fake().graphDeltaMaxPage = 1000;
+    }
+    assertEquals(5, timeline(s, s.nora()).size());
+    assertTrue(
+        fake().graphRequests.stream()
+            .filter(r -> r.endsWith(" #" + s.account()))
+            .anyMatch(r -> r.contains("orderby=receivedDateTime")),
+        "asked Graph for its one supported order");
+  }
+
+  @Test
   void notificationsOnlyQueueASyncAndRepeatedLateOrForgedOnesChangeNothing() throws Exception {
     Setup s = liveMailbox();
     GraphSubscription subscription = subscriptionOf(s.account());

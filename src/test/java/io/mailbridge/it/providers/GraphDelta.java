@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * Graph's message delta per mail folder and change-notification subscriptions, in Graph's wire
  * format (learn.microsoft.com/graph/delta-query-messages, /graph/api/message-delta,
  * /graph/api/subscription-post-subscriptions): the first call (with {@code $select} and {@code
- * $filter=receivedDateTime ge …}) pages through the folder with {@code @odata.nextLink}s carrying
+ * $filter=receivedDateTime ge …} and, if asked, the one supported order {@code
+ * $orderby=receivedDateTime desc}) pages through the folder with {@code @odata.nextLink}s carrying
  * an opaque {@code $skiptoken}; the last page carries an {@code @odata.deltaLink} ({@code
  * $deltatoken}) from which a later call returns only what changed since, removed items as {@code
  * {"id", "@removed": {"reason"}}}. Page size follows {@code Prefer: odata.maxpagesize}, capped by
@@ -52,7 +53,13 @@ final class GraphDelta {
 
   /** What a skip or delta token stands for: the folder, the window, and the log position. */
   private record State(
-      String account, String folder, Instant since, long afterSeq, long snapshotSeq, int offset) {}
+      String account,
+      String folder,
+      Instant since,
+      long afterSeq,
+      long snapshotSeq,
+      int offset,
+      boolean newestFirst) {}
 
   private final FakeProviders fake;
   private final Map<String, State> tokens = new ConcurrentHashMap<>();
@@ -129,7 +136,13 @@ final class GraphDelta {
         // A new round: everything that changed after the round that handed out this link.
         state =
             new State(
-                state.account(), wellKnown, state.since(), state.snapshotSeq(), fake.graphSeq(), 0);
+                state.account(),
+                wellKnown,
+                state.since(),
+                state.snapshotSeq(),
+                fake.graphSeq(),
+                0,
+                state.newestFirst());
       }
     } else {
       Instant since = null;
@@ -142,12 +155,29 @@ final class GraphDelta {
         }
         since = Instant.parse(m.group(1));
       }
-      state = new State(token.account(), wellKnown, since, -1, fake.graphSeq(), 0);
+      // The only order message delta supports; without it the order is not guaranteed.
+      String orderBy = q.get("$orderby");
+      if (orderBy != null && !orderBy.equals("receivedDateTime desc")) {
+        send(exchange, 400, graphError("ErrorInvalidUrlQuery", "Unsupported orderby."));
+        return;
+      }
+      state = new State(token.account(), wellKnown, since, -1, fake.graphSeq(), 0, orderBy != null);
     }
     int pageSize = Math.min(pageSize(prefer), fake.graphDeltaMaxPage);
     List<GraphItem> changed =
         fake.graphChangesIn(
             state.account(), state.folder(), state.afterSeq(), state.snapshotSeq(), state.since());
+    if (state.newestFirst()) {
+      changed =
+          changed.stream()
+              .sorted(
+                  java.util.Comparator.comparing(
+                          GraphItem::receivedAt,
+                          java.util.Comparator.nullsLast(
+                              java.util.Comparator.<Instant>naturalOrder()))
+                      .reversed())
+              .toList();
+    }
     int end = Math.min(changed.size(), state.offset() + pageSize);
     JsonArrayBuilder value = Json.createArrayBuilder();
     for (GraphItem item : changed.subList(state.offset(), end)) {
@@ -174,7 +204,8 @@ final class GraphDelta {
               state.since(),
               state.afterSeq(),
               state.snapshotSeq(),
-              end));
+              end,
+              state.newestFirst()));
       page.add("@odata.nextLink", base + "?$skiptoken=" + enc(next));
     } else {
       tokens.put(
@@ -185,7 +216,8 @@ final class GraphDelta {
               state.since(),
               state.afterSeq(),
               state.snapshotSeq(),
-              0));
+              0,
+              state.newestFirst()));
       page.add("@odata.deltaLink", base + "?$deltatoken=" + enc(next));
     }
     send(exchange, 200, page.build().toString());

@@ -99,6 +99,9 @@ public class GraphChangeFeed implements ChangeFeed {
                       // The links carry the query of the first call; only that one sets it.
                       if (position == null) {
                         c.queryParameters.select = SELECT;
+                        // Newest first, so the first timelines fill with recent mail: the one
+                        // order message delta supports (without it the order is not guaranteed).
+                        c.queryParameters.orderby = new String[] {"receivedDateTime desc"};
                         if (since != null) {
                           c.queryParameters.filter =
                               "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(since);
