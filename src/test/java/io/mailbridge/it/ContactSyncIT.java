@@ -219,12 +219,38 @@ class ContactSyncIT {
         fake().graphContactRequests().stream()
             .filter(r -> r.startsWith("POST") && r.endsWith("/contactFolders #" + s.account()))
             .count());
+    // The timer queues a user as soon as a synced CRM record changed, long before the interval,
+    // and leaves a freshly synced user with nothing to send alone.
+    String nina = testOrgs.contact(s.orgId(), "Nina", "Stone", email("nina"));
+    schedule.queueDue(Instant.now());
+    assertTrue(syncQueued(s), "a new CRM contact queues the user's sync");
+    drain("it-sync");
+    assertNotNull(contactOf(s, nina));
+    schedule.queueDue(Instant.now());
+    assertFalse(syncQueued(s), "a fresh sync with nothing to send is not due");
+    putCrm(s, nina, Json.createObjectBuilder(crm(s, nina)).add("title", "CFO").build());
+    schedule.queueDue(Instant.now());
+    assertTrue(syncQueued(s), "a CRM edit queues the user's sync");
+    drain("it-sync");
+    assertEquals("CFO", contactOf(s, nina).getString("jobTitle"));
+
+    // An hour later the interval makes the user due, changes or not.
     raw.update(
-        "UPDATE sync_user SET last_sync_at = ? WHERE id = ?",
+        "UPDATE sync_user SET last_sync_at = ?, updated_at = ? WHERE id = ?",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minus(Duration.ofHours(1))),
         io.mailbridge.platform.base.SqlTime.utc(Instant.now().minus(Duration.ofHours(1))),
         s.org().rep().id());
     assertTrue(schedule.queueDue(Instant.now()) >= 1);
+    assertTrue(syncQueued(s));
     assertTrue(drain("it-sync") >= 1);
+  }
+
+  /** Whether a contact sync job of the setup's rep waits in the queue. */
+  private boolean syncQueued(Setup s) throws Exception {
+    return !raw.strings(
+            "SELECT id FROM job WHERE kind = 'sync.contacts' AND payload = ? AND state = 'READY'",
+            s.org().rep().id())
+        .isEmpty();
   }
 
   @Test

@@ -74,6 +74,34 @@ public class RecordChanges {
   }
 
   /**
+   * Whether any record of these types (API names) was written or deleted after {@code afterSeq}.
+   */
+  public boolean anySince(String orgId, Collection<String> types, long afterSeq) {
+    List<RecordType> kinds = types.stream().map(RecordChanges::type).toList();
+    boolean written =
+        !em.createQuery(
+                "SELECT r.id FROM CrmRecord r WHERE r.orgId = :org AND r.type IN :types"
+                    + " AND r.changeSeq > :after",
+                String.class)
+            .setParameter("org", orgId)
+            .setParameter("types", kinds)
+            .setParameter("after", afterSeq)
+            .setMaxResults(1)
+            .getResultList()
+            .isEmpty();
+    return written
+        || !em.createNativeQuery(
+                "SELECT record_id FROM crm_record_removal WHERE org_id = :org"
+                    + " AND change_seq > :after AND type IN (:types)")
+            .setParameter("org", orgId)
+            .setParameter("after", afterSeq)
+            .setParameter("types", kinds.stream().map(RecordType::name).toList())
+            .setMaxResults(1)
+            .getResultList()
+            .isEmpty();
+  }
+
+  /**
    * Up to {@code limit} changes of records of these types (API names) after {@code afterSeq}, in
    * feed order. A record written twice shows once, with its latest state.
    */

@@ -1,5 +1,6 @@
 package io.mailbridge.sync.control;
 
+import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which users' contacts are due: every user with a connected Microsoft 365 mailbox in an org whose
- * contact sync is on, when the last sync is older than the interval. Queued jobs coalesce by user.
+ * contact sync is on, when the last sync is older than the interval or a synced CRM record changed
+ * since the user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -29,10 +31,16 @@ public class SyncSchedule {
   @PersistenceContext EntityManager em;
   @Inject MailboxConnections connections;
   @Inject SyncJobs jobs;
+  @Inject OrgSyncSettings settings;
+  @Inject RecordChanges crm;
 
   @Inject
   @ConfigProperty(name = "mailbridge.sync.interval", defaultValue = "PT15M")
   Duration interval;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.sync.retry-pause", defaultValue = "PT5M")
+  Duration retryPause;
 
   /** Queues the due users' jobs; answers how many were asked for. */
   public int queueDue(Instant now) {
@@ -42,11 +50,12 @@ public class SyncSchedule {
             .getResultList();
     int queued = 0;
     for (String orgId : orgs) {
+      SyncChoice choice = settings.of(orgId);
       String after = null;
       while (true) {
         List<ConnectedMailbox> page = connections.describedPageOfOrg(orgId, after, PAGE);
         for (ConnectedMailbox mailbox : page) {
-          if (mailbox.kind() == MailboxKind.GRAPH && due(mailbox.userId(), now)) {
+          if (mailbox.kind() == MailboxKind.GRAPH && due(mailbox.userId(), choice, now)) {
             try {
               jobs.requestContactSync(orgId, mailbox.userId());
               queued++;
@@ -64,10 +73,28 @@ public class SyncSchedule {
     return queued;
   }
 
-  private boolean due(String userId, Instant now) {
+  /**
+   * Due when never synced, when the last sync is older than the interval, or, for a sync that
+   * carries CRM changes to the mailbox, as soon as a synced record changed after what the user's
+   * last push sent (so a CRM edit reaches Outlook within a timer tick, not an interval).
+   */
+  private boolean due(String userId, SyncChoice choice, Instant now) {
     SyncUser state = em.find(SyncUser.class, userId);
-    return state == null
-        || state.lastSyncAt() == null
-        || !state.lastSyncAt().plus(interval).isAfter(now);
+    if (state == null) {
+      return true;
+    }
+    // A run that failed (or is still going) touched the state after its last success: it is
+    // tried again after the pause, not at every tick.
+    boolean rested = !state.updatedAt().plus(retryPause).isAfter(now);
+    if (state.lastSyncAt() == null) {
+      return rested;
+    }
+    if (!state.lastSyncAt().plus(interval).isAfter(now)) {
+      return rested;
+    }
+    boolean healthy = !state.lastSyncAt().isBefore(state.updatedAt());
+    return healthy
+        && choice.contacts().toMail()
+        && crm.anySince(state.orgId(), choice.recordTypes(), state.crmSeq());
   }
 }

@@ -15,8 +15,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every five minutes, on every node, queues the contact sync of the users that are due; the queue's
- * dedup key makes the timers of several nodes queue one job per user.
+ * Every minute, on every node, queues the contact sync of the users that are due (interval passed,
+ * or CRM changes to send); the queue's dedup key makes the timers of several nodes queue one job
+ * per user.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -34,7 +35,7 @@ public class SyncTimer {
 
   Clock clock = Clock.systemUTC();
 
-  @Schedule(minute = "*/5", hour = "*", persistent = false, info = "contact sync")
+  @Schedule(minute = "*", hour = "*", persistent = false, info = "contact sync")
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick() {
     if (!jobsEnabled.get() || !startup.isReady()) {

@@ -156,6 +156,11 @@ public class SyncUser {
     return crmSeq;
   }
 
+  /** When the state last changed: a run's progress, its success or its error. */
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
   public Instant lastSyncAt() {
     return lastSyncAt;
   }
