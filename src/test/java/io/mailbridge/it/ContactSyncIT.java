@@ -243,6 +243,19 @@ class ContactSyncIT {
     assertTrue(schedule.queueDue(Instant.now()) >= 1);
     assertTrue(syncQueued(s));
     assertTrue(drain("it-sync") >= 1);
+
+    // A run that failed a minute ago (its error written after the last success) waits the retry
+    // pause, then is queued again.
+    raw.update(
+        "UPDATE sync_user SET last_sync_at = ?, updated_at = ? WHERE id = ?",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minus(Duration.ofHours(2))),
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minus(Duration.ofMinutes(1))),
+        s.org().rep().id());
+    schedule.queueDue(Instant.now());
+    assertFalse(syncQueued(s), "a failed run is not retried at every tick");
+    schedule.queueDue(Instant.now().plus(Duration.ofMinutes(5)));
+    assertTrue(syncQueued(s), "after the pause it is");
+    drain("it-sync");
   }
 
   /** Whether a contact sync job of the setup's rep waits in the queue. */

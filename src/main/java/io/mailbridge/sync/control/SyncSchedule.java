@@ -89,12 +89,13 @@ public class SyncSchedule {
     if (state.lastSyncAt() == null) {
       return rested;
     }
-    if (!state.lastSyncAt().plus(interval).isAfter(now)) {
-      return rested;
-    }
+    boolean intervalPassed = !state.lastSyncAt().plus(interval).isAfter(now);
     boolean healthy = !state.lastSyncAt().isBefore(state.updatedAt());
-    return healthy
-        && choice.contacts().toMail()
-        && crm.anySince(state.orgId(), choice.recordTypes(), state.crmSeq());
+    if (!healthy) {
+      return rested && intervalPassed;
+    }
+    return intervalPassed
+        || (choice.contacts().toMail()
+            && crm.anySince(state.orgId(), choice.recordTypes(), state.crmSeq()));
   }
 }
