@@ -2,6 +2,7 @@ package io.mailbridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobRunner;
+import io.mailbridge.platform.jobs.control.JobState;
 import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.jobs.control.JobView;
 import io.mailbridge.platform.security.entity.AppUser;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -57,6 +60,7 @@ class CaptureIT {
   @Inject TestOrgs testOrgs;
   @Inject JobStore jobs;
   @Inject JobRunner runner;
+  @Inject io.mailbridge.capture.control.CaptureJobs captureJobs;
   @Inject io.mailbridge.platform.jobs.control.JobPump pump;
   @Inject io.mailbridge.capture.control.CapturePolling polling;
   @Inject io.mailbridge.capture.control.CaptureRetention retention;
@@ -518,6 +522,61 @@ class CaptureIT {
     assertEquals(
         400, api().get("/api/admin/capture/mailboxes?state=asleep", s.org().adminToken()).status());
     assertEquals(403, api().get("/api/admin/capture/mailboxes", s.org().repToken()).status());
+  }
+
+  @Test
+  void aRequestWhileAnotherRunReadsTheMailboxWaitsForItInsteadOfReadingTheSamePage()
+      throws Exception {
+    Setup s = setup();
+    for (int i = 0; i < 3; i++) {
+      customerMail(s.account(), "Overlap " + i, i + 1);
+    }
+    drain();
+    fake().graphDeltaMaxPage = 1;
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      ClaimedJob first = null;
+      while (first == null) {
+        List<ClaimedJob> claimed = jobs.claim("it-node-a", 1, Duration.ofMinutes(5));
+        assertEquals(1, claimed.size(), "the switch queued a sync");
+        if (claimed.get(0).payload().equals(s.mailboxId())) {
+          first = claimed.get(0);
+        } else {
+          runner.run(claimed.get(0));
+        }
+      }
+      // Node A's run has begun: its key is released, so a poll or a notification queues anew.
+      jobs.releaseDedupKey(first.id());
+      String second = captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId());
+      assertNotEquals(first.id(), second);
+
+      // Node B takes the second request while A's run holds the mailbox: it reads nothing.
+      assertTrue(step(s.mailboxId()));
+      assertEquals(0, deltaRequestsOf(s.account()), "no page read beside node A's");
+      JobView waiting = jobs.find(second).orElseThrow();
+      assertEquals(JobState.READY, waiting.state());
+      assertEquals(s.mailboxId(), waiting.payload(), "still a new request, not a continuation");
+      assertTrue(waiting.runAt().isAfter(Instant.now()), "waits for A's page: " + waiting);
+      assertEquals(
+          second,
+          captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId()),
+          "later requests join the waiting one");
+
+      // A reads its pages to the end; B's request runs once it is due and finds nothing new.
+      runner.run(first);
+      drain();
+      assertEquals(3, health(s).getInt("captured"));
+      Thread.sleep(Duration.between(Instant.now(), waiting.runAt()).toMillis() + 200);
+      assertTrue(step(s.mailboxId()), "the waiting request runs once due");
+      drain();
+      assertEquals(JobState.DONE, jobs.find(second).orElseThrow().state());
+    } finally {
+      fake().graphDeltaMaxPage = 1000;
+    }
+    List<JsonObject> items = timeline(s, s.nora());
+    assertEquals(Set.of("Overlap 0", "Overlap 1", "Overlap 2"), subjects(items));
+    assertEquals(3, items.size(), "no duplicates");
+    assertEquals(3, health(s).getInt("captured"));
   }
 
   // ------------------------------------------------------------------------------ live sync

@@ -30,6 +30,7 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
@@ -51,6 +52,7 @@ public class CaptureSync implements JobHandler {
       "The provider ended Mailbridge's access to this mailbox; its owner must connect it again"
           + " and switch capture on again";
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+  private static final Duration OVERLAP_WAIT = Duration.ofSeconds(10);
 
   @PersistenceContext EntityManager em;
   @Inject JobStore jobs;
@@ -94,6 +96,13 @@ public class CaptureSync implements JobHandler {
         continuing
             ? job.payload().substring(0, job.payload().length() - CONTINUING.length())
             : job.payload();
+    if (jobs.claimedEarlierElsewhere(job, List.of(mailboxId, mailboxId + CONTINUING))) {
+      // Another run is reading this mailbox (a backfill page can take a while, and a poll or a
+      // notification may queue a request meanwhile): two runs on one cursor would read the same
+      // position twice. This one keeps its place, and a new request its dedup key so later
+      // requests join it, and starts once that run has committed its page.
+      return JobOutcome.continueAfter(job.payload(), OVERLAP_WAIT);
+    }
     if (!continuing) {
       // From here on a new request for this mailbox queues a job of its own instead of being
       // swallowed by this one, which may already have read past the change it announces.

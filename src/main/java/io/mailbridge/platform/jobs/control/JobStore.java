@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -112,6 +114,40 @@ public class JobStore {
     }
   }
 
+  /**
+   * Whether another job of {@code job}'s kind, working on one of {@code payloads}, is running under
+   * a live lease and was claimed before {@code job} (the job id breaking a tie). Of several runs of
+   * the same work claimed at once, exactly one sees none: it goes on, the others wait for it.
+   */
+  public boolean claimedEarlierElsewhere(ClaimedJob job, Collection<String> payloads) {
+    if (payloads.isEmpty()) {
+      return false;
+    }
+    String in = String.join(", ", Collections.nCopies(payloads.size(), "?"));
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM job other, job me WHERE me.id = ? AND other.id <> me.id"
+                    + " AND other.kind = ? AND other.state = 'RUNNING'"
+                    + " AND other.lease_expires_at > ? AND other.payload IN ("
+                    + in
+                    + ") AND (other.updated_at < me.updated_at"
+                    + " OR (other.updated_at = me.updated_at AND other.id < me.id))")) {
+      int i = 1;
+      select.setString(i++, job.id());
+      select.setString(i++, job.kind());
+      select.setObject(i++, SqlTime.utc(clock.instant()));
+      for (String payload : payloads) {
+        select.setString(i++, payload);
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot look for other runs of a job's work", e);
+    }
+  }
+
   /** Takes up to {@code limit} due jobs (or jobs whose lease expired) for {@code owner}. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<ClaimedJob> claim(String owner, int limit, Duration lease) {
@@ -192,7 +228,7 @@ public class JobStore {
       int i = 1;
       if (!outcome.finished()) {
         update.setString(i++, outcome.nextPayload());
-        update.setObject(i++, SqlTime.utc(now));
+        update.setObject(i++, SqlTime.utc(now.plus(outcome.delay())));
       }
       update.setObject(i++, SqlTime.utc(now));
       update.setString(i++, job.id());
