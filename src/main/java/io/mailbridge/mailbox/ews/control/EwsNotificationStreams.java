@@ -78,7 +78,7 @@ public class EwsNotificationStreams {
 
   @Inject
   @ConfigProperty(name = "mailbridge.capture.ews.pull-interval", defaultValue = "PT30S")
-  Duration pullInterval;
+  Provider<Duration> pullInterval;
 
   /** How long this node's hold on an org's streams lasts without being renewed. */
   @Inject
@@ -180,7 +180,7 @@ public class EwsNotificationStreams {
   private void pull(EwsSubscription subscription) {
     Instant now = clock.instant();
     Instant last = pulledAt.get(subscription.id());
-    if (last != null && last.plus(pullInterval).isAfter(now)) {
+    if (last != null && last.plus(pullInterval.get()).isAfter(now)) {
       return;
     }
     pulledAt.put(subscription.id(), now);
