@@ -130,10 +130,10 @@ public class EwsStreaming {
     try {
       Marshaller marshaller = StreamedEnvelopes.JAXB.createMarshaller();
       marshaller.setProperty(Marshaller.JAXB_FRAGMENT, true);
-      marshaller.marshal(version, out);
       if (impersonation != null) {
         marshaller.marshal(factory.createExchangeImpersonation(impersonation), out);
       }
+      marshaller.marshal(version, out);
       out.write("</soap:Header><soap:Body>");
       marshaller.marshal(factory.createGetStreamingEvents(request), out);
     } catch (JAXBException e) {
