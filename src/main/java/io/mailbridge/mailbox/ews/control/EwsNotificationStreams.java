@@ -97,7 +97,14 @@ public class EwsNotificationStreams {
 
   @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false, info = "EWS streams")
   void tick() {
-    if (!jobsEnabled.get() || !startup.isReady()) {
+    if (!startup.isReady()) {
+      return;
+    }
+    if (!jobsEnabled.get()) {
+      // A node whose job pump is off does no background work: it holds no streams either.
+      if (!running.isEmpty()) {
+        stopAll();
+      }
       return;
     }
     try {
