@@ -52,6 +52,7 @@ class ExchangeStreamingIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject EwsNotificationStreams streams;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   static final class Shared {
     static final FakeExchange FAKE = start();
@@ -169,7 +170,7 @@ class ExchangeStreamingIT {
     connect(s, mailbox);
     drain();
     String id = subscriptionOf(mailbox);
-    until(() -> streamsOf(id) > 0 && fake().openStreams.get() > 0, streams::keep, "the stream");
+    until(() -> fake().openStreamsFor(id) > 0, streams::keep, "the stream");
     return id;
   }
 
@@ -186,6 +187,39 @@ class ExchangeStreamingIT {
       assertEquals("X-BackEndOverrideCookie=" + FakeExchange.BACKEND_COOKIE, r.cookie());
       assertEquals(30, r.connectionTimeout(), "mailbridge.capture.ews.stream-minutes");
     }
+  }
+
+  @Test
+  void anotherNodesLeaseKeepsThisNodeOffTheOrgsStreamsUntilItRunsOut() throws Exception {
+    Setup s = setup();
+    String max = address("max");
+    String subscription = live(s, max);
+    java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+    assertEquals(
+        1,
+        raw.update(
+            "UPDATE ews_stream_lease SET lease_owner = 'ews-another-node', lease_until = ?"
+                + " WHERE org_id = ?",
+            now.plusMinutes(10),
+            s.org().orgId()));
+
+    streams.keep();
+    until(() -> fake().openStreamsFor(subscription) == 0, () -> {}, "the stream stopped");
+    long before = streamsOf(subscription);
+    mailFromNora(max, "While another node streams");
+    Thread.sleep(1500);
+    streams.keep();
+    assertEquals(before, streamsOf(subscription), "this node does not stream the org");
+
+    raw.update(
+        "UPDATE ews_stream_lease SET lease_until = ? WHERE org_id = ?",
+        now.minusMinutes(1),
+        s.org().orgId());
+    until(
+        () -> timeline(s).contains("While another node streams"),
+        streams::keep,
+        "the lease taken over and the mail streamed");
+    assertTrue(streamsOf(subscription) > before);
   }
 
   @Test

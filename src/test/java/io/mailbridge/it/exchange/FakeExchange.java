@@ -554,6 +554,14 @@ public final class FakeExchange implements AutoCloseable {
   /** Streaming connections open now. */
   public final AtomicInteger openStreams = new AtomicInteger();
 
+  private final Map<String, AtomicInteger> openFor = new ConcurrentHashMap<>();
+
+  /** Streaming connections open now that carry this subscription. */
+  public int openStreamsFor(String subscriptionId) {
+    AtomicInteger open = openFor.get(subscriptionId);
+    return open == null ? 0 : open.get();
+  }
+
   /** Notifications written to streams, by mailbox. */
   public final Map<String, AtomicInteger> streamedNotifications = new ConcurrentHashMap<>();
 
@@ -631,6 +639,7 @@ public final class FakeExchange implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
     exchange.sendResponseHeaders(200, 0); // chunked
     openStreams.incrementAndGet();
+    ids.forEach(id -> openFor.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
     try (OutputStream out = exchange.getResponseBody()) {
       List<String> unknown = ids.stream().filter(id -> !subscriptions.containsKey(id)).toList();
       if (!unknown.isEmpty()) {
@@ -653,6 +662,7 @@ public final class FakeExchange implements AutoCloseable {
       java.time.Duration cap =
           streamCap.isZero() ? java.time.Duration.ofMinutes(Math.max(1, minutes)) : streamCap;
       long end = System.nanoTime() + cap.toNanos();
+      long quietSince = System.nanoTime();
       while (System.nanoTime() < end) {
         if (streamGeneration.get() != generation) {
           return; // dropped: the body ends without Closed
@@ -700,6 +710,11 @@ public final class FakeExchange implements AutoCloseable {
                   + "<m:ResponseCode>NoError</m:ResponseCode><m:Notifications>"
                   + notifications
                   + "</m:Notifications></m:GetStreamingEventsResponseMessage>");
+          quietSince = System.nanoTime();
+        } else if (System.nanoTime() - quietSince > 1_000_000_000L) {
+          // A keep-alive on a quiet stream; writing it is also how a client gone is noticed.
+          write(out, status("OK"));
+          quietSince = System.nanoTime();
         }
         try {
           Thread.sleep(100);
@@ -713,6 +728,7 @@ public final class FakeExchange implements AutoCloseable {
       // The client ended the connection.
     } finally {
       openStreams.decrementAndGet();
+      ids.forEach(id -> openFor.get(id).decrementAndGet());
     }
   }
 
