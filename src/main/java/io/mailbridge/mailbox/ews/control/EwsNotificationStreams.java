@@ -322,6 +322,11 @@ public class EwsNotificationStreams {
      */
     private boolean handle(GetStreamingEventsResponseMessageType message) {
       if (message.getResponseClass() == ResponseClassType.ERROR) {
+        if (message.getErrorSubscriptionIds() == null
+            && !EwsRefused.lostCode(message.getResponseCode())) {
+          // Busy or another passing error: the connection is opened again, the subscriptions kept.
+          throw new EwsRefused(message.getResponseCode());
+        }
         List<String> gone =
             message.getErrorSubscriptionIds() != null
                 ? message.getErrorSubscriptionIds().getSubscriptionId()

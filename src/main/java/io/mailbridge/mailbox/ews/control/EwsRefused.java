@@ -21,6 +21,11 @@ class EwsRefused extends ProviderRefused {
 
   /** The codes that say a notification subscription is gone and must be opened again. */
   boolean subscriptionLost() {
+    return lostCode(responseCode);
+  }
+
+  /** Whether this EWS response code says a subscription is gone. */
+  static boolean lostCode(String responseCode) {
     return "ErrorSubscriptionNotFound".equals(responseCode)
         || "ErrorInvalidSubscription".equals(responseCode)
         || "ErrorExpiredSubscription".equals(responseCode)
