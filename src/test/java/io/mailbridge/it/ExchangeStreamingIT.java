@@ -139,9 +139,12 @@ class ExchangeStreamingIT {
         .toList();
   }
 
-  /** Runs the queue (and {@code also}) until {@code done} holds, for at most 20 seconds. */
+  /**
+   * Runs the queue (and {@code also}) until {@code done} holds, for at most 60 seconds (a loaded
+   * build machine is slow, a passing test is not).
+   */
   private void until(BooleanSupplier done, Runnable also, String what) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < end) {
       also.run();
       drain();
@@ -150,7 +153,15 @@ class ExchangeStreamingIT {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("Timed out waiting for " + what);
+    throw new AssertionError(
+        "Timed out waiting for "
+            + what
+            + "; streamed: "
+            + fake().streamedNotifications
+            + ", stream requests: "
+            + fake().streamRequests.size()
+            + ", streams open: "
+            + fake().openStreams.get());
   }
 
   private String subscriptionOf(String mailbox) {

@@ -45,9 +45,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * of its own; and reads the pull subscriptions with {@code GetEvents} every {@code
  * mailbridge.capture.ews.pull-interval}. A notification only fires {@link MailboxChangesPushed}:
  * capture queues the mailbox's sync, which reads from the stored SyncState. A connection that
- * breaks is opened again and its mailboxes synced (events may have been lost meanwhile); a
- * subscription Exchange no longer knows is forgotten and reported lost, so capture subscribes again
- * and syncs.
+ * breaks is opened again and, once the new one stands, its mailboxes are synced (events may have
+ * been lost meanwhile); a subscription Exchange no longer knows is forgotten and reported lost, so
+ * capture subscribes again and syncs.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -97,14 +97,9 @@ public class EwsNotificationStreams {
 
   @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false, info = "EWS streams")
   void tick() {
-    if (!startup.isReady()) {
-      return;
-    }
-    if (!jobsEnabled.get()) {
-      // A node whose job pump is off does no background work: it holds no streams either.
-      if (!running.isEmpty()) {
-        stopAll();
-      }
+    // A node whose job pump is off takes no new leases; streams it holds go on until their lease
+    // runs out elsewhere (a notification only queues a job, which any node runs).
+    if (!jobsEnabled.get() || !startup.isReady()) {
       return;
     }
     try {
@@ -249,6 +244,7 @@ public class EwsNotificationStreams {
     private volatile boolean stopped;
     private volatile boolean ended;
     private volatile Runnable cancel = () -> {};
+    private volatile boolean catchUpOnConnect;
 
     Stream(String orgId, String anchor, Set<String> ids, EwsAffinity affinity) {
       this.orgId = orgId;
@@ -306,8 +302,9 @@ public class EwsNotificationStreams {
             return; // the next pass streams what is left
           }
           if (!closed[0]) {
-            // Not closed by Exchange after its timeout: events may have been lost meanwhile.
-            catchUp();
+            // Not closed by Exchange after its timeout: events may be lost until the next
+            // connection stands, so its mailboxes are synced once it does.
+            catchUpOnConnect = true;
             pause(reconnectAfter);
           }
         }
@@ -321,6 +318,12 @@ public class EwsNotificationStreams {
      * answers whether Exchange said the connection is closed.
      */
     private boolean handle(GetStreamingEventsResponseMessageType message) {
+      if (catchUpOnConnect && message.getResponseClass() != ResponseClassType.ERROR) {
+        // The new connection stands: what arrived while there was none is read now, and what
+        // arrives from here on is notified.
+        catchUpOnConnect = false;
+        catchUp();
+      }
       if (message.getResponseClass() == ResponseClassType.ERROR) {
         if (message.getErrorSubscriptionIds() == null
             && !EwsRefused.lostCode(message.getResponseCode())) {
