@@ -259,13 +259,12 @@ class ExchangeCaptureIT {
 
     assertEquals(List.of("Ada one", "Ada three", "Ada two", "Ada's answer"), timeline(s));
     JsonObject health = only(s);
-    // Backfilled and read by polling: EWS notifications are not built, so the state says so.
-    assertEquals("polling", health.getString("state"), health.toString());
+    // Backfilled, then followed by an EWS streaming subscription (ExchangeStreamingIT).
+    assertEquals("live", health.getString("state"), health.toString());
     assertEquals("live", health.getString("phase"), health.toString());
     assertEquals(s.org().admin().id(), health.getString("userId"), "not a CRM user: the admin");
     assertEquals(4, health.getJsonNumber("captured").longValue(), health.toString());
     assertTrue(health.getJsonNumber("skipped").longValue() >= 1, "the private one was skipped");
-    assertTrue(health.getString("reason", "").contains("poll"), health.toString());
 
     // Inbox: 5 changes at 2 a call = 3 pages, each from the state the previous one returned.
     List<String> syncs = inboxSyncs(ada);
@@ -335,7 +334,7 @@ class ExchangeCaptureIT {
     assertNotNull(stateOf(after.get(0)), "the stored state, refused");
     assertEquals(null, stateOf(after.get(1)), "the folder read again from its start");
     assertEquals(3, after.size(), "4 changes at 2 a call after the refusal: bounded");
-    assertEquals("polling", only(s).getString("state"));
+    assertEquals("live", only(s).getString("state"));
   }
 
   @Test
@@ -356,7 +355,7 @@ class ExchangeCaptureIT {
     drain();
 
     assertEquals(List.of("Eve's mail"), timeline(s), "the other mailbox went on");
-    assertEquals("polling", ownedBy(s, eve).getString("state"));
+    assertEquals("live", ownedBy(s, eve).getString("state"));
     JsonObject throttled = ownedBy(s, dan);
     assertEquals("throttled", throttled.getString("state"), throttled.toString());
     Instant until = Instant.parse(throttled.getString("throttledUntil"));
@@ -374,7 +373,7 @@ class ExchangeCaptureIT {
     dueNow(fault.getString("mailboxId"));
     drain();
     assertEquals(List.of("Dan's mail", "Eve's mail"), timeline(s));
-    assertEquals("polling", ownedBy(s, dan).getString("state"));
+    assertEquals("live", ownedBy(s, dan).getString("state"));
     // each busy answer was one request: nothing was retried on a job's thread
     long busy =
         fake().ewsRequests.stream().filter(r -> dan.email().equals(r.anchorMailbox())).count();
@@ -396,7 +395,7 @@ class ExchangeCaptureIT {
 
     assertEquals(List.of("To the rep"), timeline(s));
     JsonObject repMailbox = ownedBy(s, rep);
-    assertEquals("polling", repMailbox.getString("state"));
+    assertEquals("live", repMailbox.getString("state"));
     ownedBy(s, s.org().admin()); // the admin is a CRM user too
     Set<String> anchors =
         fake().ewsRequests.stream()

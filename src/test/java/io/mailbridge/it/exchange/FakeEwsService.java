@@ -7,13 +7,17 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfFindItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFreeBusyResponse;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfGetEventsResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRealItemsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfRecipientsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfSubscribeResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.BaseNotificationEventType;
+import io.mailbridge.mailbox.ews.stubs.BaseObjectChangedEventType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
@@ -37,6 +41,9 @@ import io.mailbridge.mailbox.ews.stubs.FreeBusyView;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyViewOptionsType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
@@ -55,6 +62,7 @@ import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.NotificationType;
 import io.mailbridge.mailbox.ews.stubs.ObjectFactory;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
@@ -65,6 +73,9 @@ import io.mailbridge.mailbox.ews.stubs.SensitivityChoicesType;
 import io.mailbridge.mailbox.ews.stubs.SerializableTimeZone;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
 import io.mailbridge.mailbox.ews.stubs.SingleRecipientType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeResponseType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
@@ -82,6 +93,7 @@ import jakarta.xml.ws.soap.SOAPFaultException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.GregorianCalendar;
 import java.util.List;
@@ -944,6 +956,117 @@ public class FakeEwsService implements ExchangeServicePortType {
     }
     summary.setSize(attachment.declaredSize());
     summary.setIsInline(false);
+  }
+
+  /**
+   * Subscribe, streaming or pull, on an impersonated mailbox's folders. Streaming is refused with
+   * {@code ErrorInvalidSubscriptionRequest} while {@link FakeExchange#refuseStreaming} is set, as a
+   * server whose policy forbids it answers.
+   */
+  @Override
+  public void subscribe(
+      SubscribeType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<SubscribeResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    SubscribeResponseMessageType message = new SubscribeResponseMessageType();
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    String refused = impersonationProblem(impersonation, impersonated);
+    boolean streaming = request.getStreamingSubscriptionRequest() != null;
+    var folderIds =
+        streaming
+            ? request.getStreamingSubscriptionRequest().getFolderIds()
+            : request.getPullSubscriptionRequest().getFolderIds();
+    if (requestVersion == null || folderIds == null) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+    } else if (refused != null) {
+      error(message, refused, "The impersonation or X-AnchorMailbox header is wrong.");
+    } else if (streaming && exchange.refuseStreaming) {
+      error(
+          message,
+          "ErrorInvalidSubscriptionRequest",
+          "Streaming subscriptions are not allowed for this user.");
+    } else {
+      List<String> folders = new ArrayList<>();
+      for (Object id : folderIds.getFolderIdOrDistinguishedFolderId()) {
+        if (id instanceof DistinguishedFolderIdType named) {
+          folders.add(named.getId().value());
+        }
+      }
+      FakeExchange.FakeSubscription subscription =
+          exchange.openSubscription(impersonated, streaming, folders);
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      message.setSubscriptionId(subscription.id());
+      message.setWatermark(streaming ? null : subscription.watermark());
+    }
+    SubscribeResponseType response = new SubscribeResponseType();
+    response.setResponseMessages(new ArrayOfSubscribeResponseMessagesType());
+    response.getResponseMessages().getSubscribeResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /**
+   * GetEvents on a pull subscription: the items delivered since, as NewMailEvents (or a StatusEvent
+   * when none), each with its watermark; {@code ErrorSubscriptionNotFound} for one the fake no
+   * longer knows.
+   */
+  @Override
+  public void getEvents(
+      GetEventsType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<GetEventsResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    GetEventsResponseMessageType message = new GetEventsResponseMessageType();
+    FakeExchange.FakeSubscription subscription =
+        exchange.subscriptions.get(request.getSubscriptionId());
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    if (subscription == null || subscription.streaming()) {
+      error(message, "ErrorSubscriptionNotFound", "The specified subscription was not found.");
+    } else if (impersonationProblem(impersonation, subscription.mailbox()) != null) {
+      error(message, "ErrorAccessDenied", "The impersonation or X-AnchorMailbox header is wrong.");
+    } else {
+      exchange.pulls.incrementAndGet();
+      NotificationType notification = new NotificationType();
+      notification.setSubscriptionId(subscription.id());
+      notification.setPreviousWatermark(request.getWatermark());
+      notification.setMoreEvents(false);
+      ObjectFactory factory = new ObjectFactory();
+      for (String[] event; (event = subscription.pending().poll()) != null; ) {
+        BaseObjectChangedEventType created = new BaseObjectChangedEventType();
+        created.setWatermark(subscription.nextWatermark());
+        created.setTimeStamp(time(Instant.now()));
+        ItemIdType itemId = new ItemIdType();
+        itemId.setId(event[0]);
+        created.setItemId(itemId);
+        FolderIdType parent = new FolderIdType();
+        parent.setId(event[1] + "-" + subscription.mailbox());
+        created.setParentFolderId(parent);
+        notification
+            .getCopiedEventOrCreatedEventOrDeletedEvent()
+            .add(factory.createNotificationTypeNewMailEvent(created));
+      }
+      if (notification.getCopiedEventOrCreatedEventOrDeletedEvent().isEmpty()) {
+        BaseNotificationEventType status = new BaseNotificationEventType();
+        status.setWatermark(subscription.watermark());
+        notification
+            .getCopiedEventOrCreatedEventOrDeletedEvent()
+            .add(factory.createNotificationTypeStatusEvent(status));
+      }
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      message.setNotification(notification);
+    }
+    GetEventsResponseType response = new GetEventsResponseType();
+    response.setResponseMessages(new ArrayOfGetEventsResponseMessagesType());
+    response.getResponseMessages().getGetEventsResponseMessage().add(message);
+    result.value = response;
   }
 
   private static void error(ResponseMessageType message, String code, String text) {

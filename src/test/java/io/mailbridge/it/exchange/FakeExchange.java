@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -328,6 +329,11 @@ public final class FakeExchange implements AutoCloseable {
         .created
         .computeIfAbsent(folder, f -> new CopyOnWriteArrayList<>())
         .add(id);
+    for (FakeSubscription subscription : subscriptions.values()) {
+      if (subscription.mailbox().equals(mailbox) && subscription.folders().contains(folder)) {
+        subscription.pending().add(new String[] {id, folder});
+      }
+    }
     return id;
   }
 
@@ -439,6 +445,20 @@ public final class FakeExchange implements AutoCloseable {
         respond(exchange, next.status(), "text/xml; charset=utf-8", next.body());
         return;
       }
+      if (received.body().contains("GetStreamingEvents")) {
+        stream(exchange, received);
+        return;
+      }
+      if (received.body().contains("SubscriptionRequest>")) {
+        subscribeHeaders.add(
+            new String[] {
+              exchange.getRequestHeaders().getFirst("X-PreferServerAffinity"),
+              received.anchorMailbox()
+            });
+        exchange
+            .getResponseHeaders()
+            .add("Set-Cookie", "X-BackEndOverrideCookie=" + BACKEND_COOKIE + "; path=/; secure");
+      }
       exchange.setStreams(new ByteArrayInputStream(body), exchange.getResponseBody());
       CURRENT.set(received);
       try {
@@ -480,6 +500,262 @@ public final class FakeExchange implements AutoCloseable {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A notification subscription the fake opened for an impersonated mailbox: its folders and the
+   * item events not delivered yet ({item id, folder}).
+   */
+  public record FakeSubscription(
+      String id,
+      String mailbox,
+      boolean streaming,
+      List<String> folders,
+      ConcurrentLinkedDeque<String[]> pending,
+      AtomicInteger sequence) {
+    String watermark() {
+      return "AQAAAFdhdGVybWFyaw" + sequence.get() + "=";
+    }
+
+    String nextWatermark() {
+      sequence.incrementAndGet();
+      return watermark();
+    }
+  }
+
+  /** Open subscriptions by id. */
+  public final Map<String, FakeSubscription> subscriptions = new ConcurrentHashMap<>();
+
+  /** While set, Subscribe answers a streaming request with ErrorInvalidSubscriptionRequest. */
+  public volatile boolean refuseStreaming;
+
+  /** GetEvents calls answered. */
+  public final AtomicInteger pulls = new AtomicInteger();
+
+  /** The server-affinity cookie Subscribe sets, and the GetStreamingEvents requests received. */
+  public static final String BACKEND_COOKIE = "FAKE-MBX01.fabrikam.example~1941997017";
+
+  /** A GetStreamingEvents request: its subscription ids and the affinity headers it carried. */
+  public record StreamRequest(
+      List<String> subscriptionIds,
+      String impersonated,
+      String anchorMailbox,
+      String preferServerAffinity,
+      String cookie,
+      int connectionTimeout) {}
+
+  public final List<StreamRequest> streamRequests = new CopyOnWriteArrayList<>();
+
+  /**
+   * The affinity headers of every Subscribe request ({X-PreferServerAffinity, X-AnchorMailbox}).
+   */
+  public final List<String[]> subscribeHeaders = new CopyOnWriteArrayList<>();
+
+  /** Streaming connections open now. */
+  public final AtomicInteger openStreams = new AtomicInteger();
+
+  private final Map<String, AtomicInteger> openFor = new ConcurrentHashMap<>();
+
+  /** Streaming connections open now that carry this subscription. */
+  public int openStreamsFor(String subscriptionId) {
+    AtomicInteger open = openFor.get(subscriptionId);
+    return open == null ? 0 : open.get();
+  }
+
+  /** Notifications written to streams, by mailbox. */
+  public final Map<String, AtomicInteger> streamedNotifications = new ConcurrentHashMap<>();
+
+  private final AtomicInteger streamGeneration = new AtomicInteger();
+
+  /** How long a stream stays open before Exchange writes ConnectionStatus Closed (0: as asked). */
+  public volatile java.time.Duration streamCap = java.time.Duration.ZERO;
+
+  FakeSubscription openSubscription(String mailbox, boolean streaming, List<String> folders) {
+    FakeSubscription subscription =
+        new FakeSubscription(
+            "FQB" + UUID.randomUUID().toString().replace("-", ""),
+            mailbox,
+            streaming,
+            List.copyOf(folders),
+            new ConcurrentLinkedDeque<>(),
+            new AtomicInteger(1));
+    subscriptions.put(subscription.id(), subscription);
+    return subscription;
+  }
+
+  /** Every open stream breaks now (the connection ends without ConnectionStatus Closed). */
+  public void dropStreams() {
+    streamGeneration.incrementAndGet();
+  }
+
+  /** Exchange forgets the mailbox's subscriptions (they expired). */
+  public void expireSubscriptions(String mailbox) {
+    subscriptions.values().removeIf(s -> s.mailbox().equals(mailbox));
+  }
+
+  /** The mailbox's open subscriptions. */
+  public List<FakeSubscription> subscriptionsOf(String mailbox) {
+    return subscriptions.values().stream().filter(s -> s.mailbox().equals(mailbox)).toList();
+  }
+
+  private static final java.util.regex.Pattern SUBSCRIPTION_ID =
+      java.util.regex.Pattern.compile(
+          "<(?:\\w+:)?SubscriptionId>([^<]+)</(?:\\w+:)?SubscriptionId>");
+  private static final java.util.regex.Pattern PRIMARY_SMTP =
+      java.util.regex.Pattern.compile("PrimarySmtpAddress>([^<]+)<");
+  private static final java.util.regex.Pattern CONNECTION_TIMEOUT =
+      java.util.regex.Pattern.compile("ConnectionTimeout>(\\d+)<");
+
+  /**
+   * GetStreamingEvents as Exchange answers it: HTTP 200 with a chunked body holding one SOAP
+   * envelope per message, written as things happen: ConnectionStatus OK first, an error message
+   * naming subscriptions it does not know (ErrorSubscriptionNotFound, then the connection ends when
+   * none is left), a Notifications message whenever items arrive, and ConnectionStatus Closed when
+   * ConnectionTimeout has passed.
+   */
+  private void stream(HttpExchange exchange, Received received) throws IOException {
+    List<String> ids = new ArrayList<>();
+    var m = SUBSCRIPTION_ID.matcher(received.body());
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    var impersonated = PRIMARY_SMTP.matcher(received.body());
+    var timeout = CONNECTION_TIMEOUT.matcher(received.body());
+    int minutes = timeout.find() ? Integer.parseInt(timeout.group(1)) : 0;
+    String who = impersonated.find() ? impersonated.group(1) : null;
+    streamRequests.add(
+        new StreamRequest(
+            List.copyOf(ids),
+            who,
+            received.anchorMailbox(),
+            exchange.getRequestHeaders().getFirst("X-PreferServerAffinity"),
+            exchange.getRequestHeaders().getFirst("Cookie"),
+            minutes));
+    if (who == null || !who.equals(received.anchorMailbox())) {
+      anchorProblems.add(
+          "stream impersonating " + who + " anchored to " + received.anchorMailbox());
+    }
+    int generation = streamGeneration.get();
+    exchange.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
+    exchange.sendResponseHeaders(200, 0); // chunked
+    openStreams.incrementAndGet();
+    ids.forEach(id -> openFor.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
+    try (OutputStream out = exchange.getResponseBody()) {
+      List<String> unknown = ids.stream().filter(id -> !subscriptions.containsKey(id)).toList();
+      if (!unknown.isEmpty()) {
+        StringBuilder gone = new StringBuilder();
+        unknown.forEach(
+            id -> gone.append("<t:SubscriptionId>").append(id).append("</t:SubscriptionId>"));
+        write(
+            out,
+            "<m:GetStreamingEventsResponseMessage ResponseClass=\"Error\"><m:MessageText>The"
+                + " specified subscription was not found.</m:MessageText>"
+                + "<m:ResponseCode>ErrorSubscriptionNotFound</m:ResponseCode>"
+                + "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:ErrorSubscriptionIds>"
+                + gone
+                + "</m:ErrorSubscriptionIds></m:GetStreamingEventsResponseMessage>");
+        if (unknown.size() == ids.size()) {
+          return;
+        }
+      }
+      write(out, status("OK"));
+      java.time.Duration cap =
+          streamCap.isZero() ? java.time.Duration.ofMinutes(Math.max(1, minutes)) : streamCap;
+      long end = System.nanoTime() + cap.toNanos();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() < end) {
+        if (streamGeneration.get() != generation) {
+          return; // dropped: the body ends without Closed
+        }
+        StringBuilder notifications = new StringBuilder();
+        for (String id : ids) {
+          FakeSubscription subscription = subscriptions.get(id);
+          if (subscription == null) {
+            continue;
+          }
+          StringBuilder events = new StringBuilder();
+          String previous = subscription.watermark();
+          for (String[] event; (event = subscription.pending().poll()) != null; ) {
+            events
+                .append("<t:NewMailEvent><t:Watermark>")
+                .append(subscription.nextWatermark())
+                .append("</t:Watermark><t:TimeStamp>")
+                .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .append("</t:TimeStamp><t:ItemId Id=\"")
+                .append(event[0])
+                .append("\" ChangeKey=\"CQAAABYA\"/><t:ParentFolderId Id=\"")
+                .append(event[1])
+                .append("-")
+                .append(subscription.mailbox())
+                .append("\" ChangeKey=\"AQAAAA==\"/></t:NewMailEvent>");
+            streamedNotifications
+                .computeIfAbsent(subscription.mailbox(), k -> new AtomicInteger())
+                .incrementAndGet();
+          }
+          if (events.length() > 0) {
+            notifications
+                .append("<t:Notification><t:SubscriptionId>")
+                .append(id)
+                .append("</t:SubscriptionId><t:PreviousWatermark>")
+                .append(previous)
+                .append("</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>")
+                .append(events)
+                .append("</t:Notification>");
+          }
+        }
+        if (notifications.length() > 0) {
+          write(
+              out,
+              "<m:GetStreamingEventsResponseMessage ResponseClass=\"Success\">"
+                  + "<m:ResponseCode>NoError</m:ResponseCode><m:Notifications>"
+                  + notifications
+                  + "</m:Notifications></m:GetStreamingEventsResponseMessage>");
+          quietSince = System.nanoTime();
+        } else if (System.nanoTime() - quietSince > 1_000_000_000L) {
+          // A keep-alive on a quiet stream; writing it is also how a client gone is noticed.
+          write(out, status("OK"));
+          quietSince = System.nanoTime();
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      write(out, status("Closed"));
+    } catch (IOException clientGone) {
+      // The client ended the connection.
+    } finally {
+      openStreams.decrementAndGet();
+      ids.forEach(id -> openFor.get(id).decrementAndGet());
+    }
+  }
+
+  private static String status(String status) {
+    return "<m:GetStreamingEventsResponseMessage ResponseClass=\"Success\">"
+        + "<m:ResponseCode>NoError</m:ResponseCode><m:ConnectionStatus>"
+        + status
+        + "</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>";
+  }
+
+  /** One envelope, flushed at once so that it leaves as a chunk of its own. */
+  private static void write(OutputStream out, String message) throws IOException {
+    String envelope =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap11:Envelope"
+            + " xmlns:soap11=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap11:Header>"
+            + "<ServerVersionInfo xmlns=\"http://schemas.microsoft.com/exchange/services/2006/types\""
+            + " MajorVersion=\"15\" MinorVersion=\"2\" MajorBuildNumber=\"1544\""
+            + " MinorBuildNumber=\"4\" Version=\"V2017_07_11\"/></soap11:Header><soap11:Body>"
+            + "<m:GetStreamingEventsResponse"
+            + " xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\""
+            + " xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\">"
+            + "<m:ResponseMessages>"
+            + message
+            + "</m:ResponseMessages></m:GetStreamingEventsResponse></soap11:Body>"
+            + "</soap11:Envelope>";
+    out.write(envelope.getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   /**

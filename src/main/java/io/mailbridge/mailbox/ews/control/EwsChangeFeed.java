@@ -10,6 +10,7 @@ import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.mailbox.control.ReadMessage;
+import io.mailbridge.mailbox.ews.entity.EwsSubscription;
 import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddressType;
@@ -43,11 +44,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * impersonating its user: {@code SyncFolderItems} per folder (Inbox, Sent Items) from the stored
  * {@code SyncState}, at most 512 changes per call, then the properties capture decides on in
  * batched {@code GetItem} calls; the MIME only for an item capture keeps. Items received before the
- * backfill window are left out. Every request carries {@code ExchangeImpersonation} and {@code
- * X-AnchorMailbox}, and the connection's requests stay under {@link EwsConcurrency}.
+ * backfill window are left out. Once live, changes arrive over EWS notifications (see {@link
+ * #subscribe}); each only queues the same read. Every request carries {@code ExchangeImpersonation}
+ * and {@code X-AnchorMailbox}, and the connection's requests stay under {@link EwsConcurrency}.
  */
 @ApplicationScoped
 public class EwsChangeFeed implements ChangeFeed {
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(EwsChangeFeed.class.getName());
 
   /** What the capture policy and the timeline need before the MIME is read. */
   static final List<UnindexedFieldURIType> SUMMARY =
@@ -68,6 +73,24 @@ public class EwsChangeFeed implements ChangeFeed {
   @Inject EwsClient ews;
   @Inject ExchangeServiceAccount account;
   @Inject EwsConcurrency concurrency;
+  @Inject EwsSubscriptions subscriptions;
+
+  /** {@code streaming} (pull when the server refuses it) or {@code pull}. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.ews.live", defaultValue = "streaming")
+  String liveMode;
+
+  /** Exchange's EWSMaxSubscriptions for the service account: subscriptions per org connection. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.ews.max-subscriptions", defaultValue = "20")
+  int maxSubscriptions;
+
+  /** How long Exchange keeps a pull subscription's events without a GetEvents (1–1 440). */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.ews.pull-timeout-minutes", defaultValue = "30")
+  int pullTimeoutMinutes;
+
+  java.time.Clock clock = java.time.Clock.systemUTC();
 
   /** SyncFolderItems' {@code MaxChangesReturned}: 1 to 512 (Exchange's own limit). */
   @Inject
@@ -167,16 +190,87 @@ public class EwsChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Push over EWS notifications is not built yet: capture follows Exchange mailboxes by polling
-   * ({@code mailbridge.capture.poll-interval}); the reason shows in the mailbox's health.
+   * Opens an EWS notification subscription on the followed folders, impersonating the mailbox's
+   * user: streaming ({@code StreamingSubscriptionRequest}, held open by {@link
+   * EwsNotificationStreams}, since Exchange reaching Mailbridge is not assumed), or pull when the
+   * server will not stream or {@code mailbridge.capture.ews.live} says {@code pull}. The URL is not
+   * used. The org's subscriptions stay within {@code mailbridge.capture.ews.max-subscriptions}
+   * (Exchange's {@code EWSMaxSubscriptions}); beyond it the mailbox is polled, with the reason.
    */
   @Override
   public PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
-    throw new ProviderRefused(
-        "exchange_no_push",
-        "EWS notifications are not supported by this version; capture polls Exchange every"
-            + " mailbridge.capture.poll-interval");
+    ExchangeServiceAccount.ServiceCall service = account.call(mailbox);
+    if (subscriptions.count(mailbox.orgId()) >= maxSubscriptions) {
+      throw new ProviderRefused(
+          "exchange_subscription_limit",
+          "The org's Exchange connection holds "
+              + maxSubscriptions
+              + " notification subscriptions already (mailbridge.capture.ews.max-subscriptions,"
+              + " Exchange's EWSMaxSubscriptions)");
+    }
+    List<DistinguishedFolderIdNameType> followed =
+        folders().stream().map(DistinguishedFolderIdNameType::fromValue).toList();
+    EwsAffinity affinity = new EwsAffinity(null);
+    EwsClient.Subscription opened = null;
+    String kind = EwsSubscription.PULL;
+    if (!EwsSubscription.PULL.equals(liveMode)) {
+      try {
+        opened =
+            concurrency.within(
+                service.connectionId(),
+                () -> ews.subscribeStreaming(service.call(), followed, affinity));
+        kind = EwsSubscription.STREAMING;
+      } catch (EwsRefused refused) {
+        if (!refused.streamingRefused()) {
+          throw refused;
+        }
+        LOG.info(
+            () ->
+                "Exchange refused a streaming subscription ("
+                    + refused.responseCode()
+                    + "); capture pulls notifications instead");
+      }
+    }
+    if (opened == null) {
+      opened =
+          concurrency.within(
+              service.connectionId(),
+              () -> ews.subscribePull(service.call(), followed, pullTimeoutMinutes, affinity));
+    }
+    subscriptions.add(
+        new EwsSubscription(
+            opened.id(),
+            mailbox.orgId(),
+            kind,
+            mailbox.appUser(),
+            opened.watermark(),
+            affinity.cookie(),
+            clock.instant()));
+    return new PushChannel(opened.id(), expiresAt);
+  }
+
+  /** A subscription still held is kept (its stream renews it); a forgotten one is opened anew. */
+  @Override
+  public PushChannel renew(
+      MailboxAccess mailbox,
+      PushChannel current,
+      String notificationUrl,
+      String clientState,
+      Instant expiresAt) {
+    if (subscriptions.find(current.id()) != null) {
+      return new PushChannel(current.id(), expiresAt);
+    }
+    return subscribe(mailbox, notificationUrl, clientState, expiresAt);
+  }
+
+  /**
+   * Forgets the subscription, so no stream carries it any more; Exchange drops a streaming one that
+   * no connection carries and a pull one not read within its timeout.
+   */
+  @Override
+  public void unsubscribe(MailboxAccess mailbox, PushChannel channel) {
+    subscriptions.remove(channel.id());
   }
 
   @Override

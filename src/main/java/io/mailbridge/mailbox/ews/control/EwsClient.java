@@ -40,6 +40,9 @@ import io.mailbridge.mailbox.ews.stubs.FreeBusyViewOptionsType;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyViewType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsResponseType;
+import io.mailbridge.mailbox.ews.stubs.GetEventsType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderResponseType;
 import io.mailbridge.mailbox.ews.stubs.GetFolderType;
 import io.mailbridge.mailbox.ews.stubs.GetItemResponseType;
@@ -62,10 +65,14 @@ import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAllItemsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseItemIdsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfNotificationEventTypesType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfRequestAttachmentIdsType;
+import io.mailbridge.mailbox.ews.stubs.NotificationEventTypeType;
+import io.mailbridge.mailbox.ews.stubs.NotificationType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
+import io.mailbridge.mailbox.ews.stubs.PullSubscriptionRequestType;
 import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
@@ -74,6 +81,10 @@ import io.mailbridge.mailbox.ews.stubs.RestrictionType;
 import io.mailbridge.mailbox.ews.stubs.SerializableTimeZone;
 import io.mailbridge.mailbox.ews.stubs.SerializableTimeZoneTime;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
+import io.mailbridge.mailbox.ews.stubs.StreamingSubscriptionRequestType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeResponseType;
+import io.mailbridge.mailbox.ews.stubs.SubscribeType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsScopeType;
@@ -100,8 +111,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -135,6 +149,8 @@ public class EwsClient {
       new OutboundCall("ews", "sync_folder_items");
   private static final OutboundCall CREATE_ITEM = new OutboundCall("ews", "create_item");
   private static final OutboundCall FIND_ITEM = new OutboundCall("ews", "find_item");
+  private static final OutboundCall SUBSCRIBE = new OutboundCall("ews", "subscribe");
+  private static final OutboundCall GET_EVENTS = new OutboundCall("ews", "get_events");
   private static final OutboundCall GET_USER_AVAILABILITY =
       new OutboundCall("ews", "get_user_availability");
 
@@ -158,6 +174,7 @@ public class EwsClient {
   Duration maxBackoff;
 
   private volatile ExchangeServices service;
+  private final Queue<ExchangeServicePortType> idlePorts = new ConcurrentLinkedQueue<>();
 
   /** GetItem with the MIME content and the given properties of one item. */
   ItemType getItem(EwsCall call, String itemId, List<PathToExtendedFieldType> extendedProperties) {
@@ -186,14 +203,13 @@ public class EwsClient {
     GetItemResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<GetItemResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, GET_ITEM)
-                  .getItem(request, impersonation(call), requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    GET_ITEM,
+                    impersonation(call),
+                    (Operation<GetItemResponseType>)
+                        (p, i, v, r, s) -> p.getItem(request, i, v, r, s)),
             r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
             false);
     ItemInfoResponseMessageType message =
@@ -225,14 +241,13 @@ public class EwsClient {
     GetAttachmentResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<GetAttachmentResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, GET_ATTACHMENT)
-                  .getAttachment(request, impersonation(call), requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    GET_ATTACHMENT,
+                    impersonation(call),
+                    (Operation<GetAttachmentResponseType>)
+                        (p, i, v, r, s) -> p.getAttachment(request, i, v, r, s)),
             r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
             false);
     List<AttachmentType> attachments = new ArrayList<>();
@@ -275,13 +290,13 @@ public class EwsClient {
         withRetries(
             call,
             1,
-            () -> {
-              Holder<GetItemResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, GET_ITEM)
-                  .getItem(request, impersonation(call), requestVersion(), result, version);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    GET_ITEM,
+                    impersonation(call),
+                    (Operation<GetItemResponseType>)
+                        (p, i, v, r, s) -> p.getItem(request, i, v, r, s)),
             r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
             false);
     List<ItemType> items = new ArrayList<>();
@@ -333,14 +348,13 @@ public class EwsClient {
         withRetries(
             call,
             1,
-            () -> {
-              Holder<SyncFolderItemsResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, SYNC_FOLDER_ITEMS)
-                  .syncFolderItems(request, impersonation(call), requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    SYNC_FOLDER_ITEMS,
+                    impersonation(call),
+                    (Operation<SyncFolderItemsResponseType>)
+                        (p, i, v, r, s) -> p.syncFolderItems(request, i, v, r, s)),
             r ->
                 r.getResponseMessages() == null
                     ? List.of()
@@ -383,7 +397,14 @@ public class EwsClient {
     Holder<GetFolderResponseType> result = new Holder<>();
     Holder<ServerVersionInfo> version = new Holder<>();
     try {
-      port(call, GET_FOLDER).getFolder(request, impersonation, requestVersion(), result, version);
+      result.value =
+          invoke(
+              call,
+              GET_FOLDER,
+              impersonation,
+              null,
+              version,
+              (p, i, v, r, s) -> p.getFolder(request, i, v, r, s));
     } catch (SOAPFaultException fault) {
       String code = faultCode(fault.getFault());
       Duration backoff =
@@ -450,14 +471,13 @@ public class EwsClient {
     CreateItemResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<CreateItemResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, CREATE_ITEM)
-                  .createItem(request, impersonation, requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    CREATE_ITEM,
+                    impersonation,
+                    (Operation<CreateItemResponseType>)
+                        (p, i, v, r, s) -> p.createItem(request, i, v, r, s)),
             r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
             true);
     checkSend(single(response.getResponseMessages().getCreateItemResponseMessage(), false));
@@ -542,14 +562,13 @@ public class EwsClient {
     FindItemResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<FindItemResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, FIND_ITEM)
-                  .findItem(request, impersonation, requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    FIND_ITEM,
+                    impersonation,
+                    (Operation<FindItemResponseType>)
+                        (p, i, v, r, s) -> p.findItem(request, i, v, r, s)),
             r -> List.copyOf(r.getResponseMessages().getFindItemResponseMessage()),
             true);
     FindItemResponseMessageType message =
@@ -583,14 +602,13 @@ public class EwsClient {
     CreateItemResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<CreateItemResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, CREATE_ITEM)
-                  .createItem(request, impersonation, requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    CREATE_ITEM,
+                    impersonation,
+                    (Operation<CreateItemResponseType>)
+                        (p, i, v, r, s) -> p.createItem(request, i, v, r, s)),
             r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
             true);
     ItemInfoResponseMessageType message =
@@ -637,14 +655,13 @@ public class EwsClient {
     GetUserAvailabilityResponseType response =
         withRetries(
             call,
-            () -> {
-              Holder<GetUserAvailabilityResponseType> result = new Holder<>();
-              Holder<ServerVersionInfo> version = new Holder<>();
-              port(call, GET_USER_AVAILABILITY)
-                  .getUserAvailability(request, impersonation, requestVersion(), result, version);
-              noteVersion(call, version.value);
-              return result.value;
-            },
+            () ->
+                invoke(
+                    call,
+                    GET_USER_AVAILABILITY,
+                    impersonation,
+                    (Operation<GetUserAvailabilityResponseType>)
+                        (p, i, v, r, s) -> p.getUserAvailability(request, i, v, r, s)),
             EwsClient::freeBusyMessages,
             false);
     List<FreeBusyResponseType> answers =
@@ -678,6 +695,132 @@ public class EwsClient {
         .map(FreeBusyResponseType::getResponseMessage)
         .filter(Objects::nonNull)
         .toList();
+  }
+
+  /** A notification subscription Exchange opened: its id and, for a pull one, its watermark. */
+  record Subscription(String id, String watermark) {}
+
+  /** The events capture follows: a new or changed message in a followed folder. */
+  static final List<NotificationEventTypeType> FOLLOWED_EVENTS =
+      List.of(
+          NotificationEventTypeType.NEW_MAIL_EVENT,
+          NotificationEventTypeType.CREATED_EVENT,
+          NotificationEventTypeType.MODIFIED_EVENT,
+          NotificationEventTypeType.MOVED_EVENT,
+          NotificationEventTypeType.COPIED_EVENT,
+          NotificationEventTypeType.DELETED_EVENT);
+
+  /**
+   * Subscribe with {@code StreamingSubscriptionRequest} on these folders, impersonating {@code
+   * call.impersonate()} with server affinity ({@code affinity} keeps the cookie Exchange sets). A
+   * server that will not stream answers {@link EwsRefused#streamingRefused()}.
+   */
+  Subscription subscribeStreaming(
+      EwsCall call, List<DistinguishedFolderIdNameType> folders, EwsAffinity affinity) {
+    StreamingSubscriptionRequestType streaming = new StreamingSubscriptionRequestType();
+    streaming.setFolderIds(folderIds(folders));
+    streaming.setEventTypes(eventTypes());
+    SubscribeType request = new SubscribeType();
+    request.setStreamingSubscriptionRequest(streaming);
+    return subscribe(call, request, affinity);
+  }
+
+  /**
+   * Subscribe with {@code PullSubscriptionRequest}: Exchange keeps the events for {@code
+   * timeoutMinutes} (1–1 440) after the last {@code GetEvents}.
+   */
+  Subscription subscribePull(
+      EwsCall call,
+      List<DistinguishedFolderIdNameType> folders,
+      int timeoutMinutes,
+      EwsAffinity affinity) {
+    PullSubscriptionRequestType pull = new PullSubscriptionRequestType();
+    pull.setFolderIds(folderIds(folders));
+    pull.setEventTypes(eventTypes());
+    pull.setTimeout(Math.max(1, Math.min(1440, timeoutMinutes)));
+    SubscribeType request = new SubscribeType();
+    request.setPullSubscriptionRequest(pull);
+    return subscribe(call, request, affinity);
+  }
+
+  private Subscription subscribe(EwsCall call, SubscribeType request, EwsAffinity affinity) {
+    SubscribeResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    SUBSCRIBE,
+                    impersonation(call),
+                    affinity,
+                    new Holder<>(),
+                    (Operation<SubscribeResponseType>)
+                        (p, i, v, r, s) -> p.subscribe(request, i, v, r, s)),
+            r -> r.getResponseMessages().getSubscribeResponseMessage(),
+            false);
+    SubscribeResponseMessageType message =
+        (SubscribeResponseMessageType)
+            single(response.getResponseMessages().getSubscribeResponseMessage(), true);
+    if (message.getSubscriptionId() == null || message.getSubscriptionId().isBlank()) {
+      throw new ProviderRefused("exchange_error", "Exchange subscribed without a subscription id");
+    }
+    return new Subscription(message.getSubscriptionId(), message.getWatermark());
+  }
+
+  /**
+   * One {@code GetEvents} on a pull subscription from {@code watermark}: the notification (its
+   * events, the last one's watermark, {@code MoreEvents}). A subscription Exchange no longer knows
+   * is {@link EwsRefused#subscriptionLost()}.
+   */
+  NotificationType getEvents(
+      EwsCall call, String subscriptionId, String watermark, EwsAffinity affinity) {
+    GetEventsType request = new GetEventsType();
+    request.setSubscriptionId(subscriptionId);
+    request.setWatermark(watermark);
+    GetEventsResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    GET_EVENTS,
+                    impersonation(call),
+                    affinity,
+                    new Holder<>(),
+                    (Operation<GetEventsResponseType>)
+                        (p, i, v, r, s) -> p.getEvents(request, i, v, r, s)),
+            r -> r.getResponseMessages().getGetEventsResponseMessage(),
+            false);
+    GetEventsResponseMessageType message =
+        (GetEventsResponseMessageType)
+            single(response.getResponseMessages().getGetEventsResponseMessage(), true);
+    return message.getNotification();
+  }
+
+  private static NonEmptyArrayOfBaseFolderIdsType folderIds(
+      List<DistinguishedFolderIdNameType> folders) {
+    NonEmptyArrayOfBaseFolderIdsType ids = new NonEmptyArrayOfBaseFolderIdsType();
+    for (DistinguishedFolderIdNameType name : folders) {
+      ids.getFolderIdOrDistinguishedFolderId().add(folder(name));
+    }
+    return ids;
+  }
+
+  private static NonEmptyArrayOfNotificationEventTypesType eventTypes() {
+    NonEmptyArrayOfNotificationEventTypesType types =
+        new NonEmptyArrayOfNotificationEventTypesType();
+    types.getEventType().addAll(FOLLOWED_EVENTS);
+    return types;
+  }
+
+  /**
+   * The {@code ExchangeImpersonation} header for a call on behalf of a user, or null (for the
+   * streaming request, which EwsStream writes itself).
+   */
+  static ExchangeImpersonationType impersonationOf(EwsCall call) {
+    return impersonation(call);
   }
 
   /**
@@ -892,9 +1035,7 @@ public class EwsClient {
   }
 
   private static ProviderRefused exchangeError(String code) {
-    return new ProviderRefused(
-        "exchange_error",
-        "Exchange refused the request: " + (code == null ? "no error code" : code));
+    return new EwsRefused(code);
   }
 
   private static DomainProblem transportProblem(EwsTransportFailure failure) {
@@ -955,7 +1096,72 @@ public class EwsClient {
     return found.getLength() == 0 ? null : found.item(0).getTextContent().strip();
   }
 
-  private ExchangeServicePortType port(EwsCall call, OutboundCall operation) {
+  /** One generated port operation: its request bound, the SOAP headers and the two answers. */
+  @FunctionalInterface
+  interface Operation<T> {
+    void call(
+        ExchangeServicePortType port,
+        ExchangeImpersonationType impersonation,
+        RequestServerVersion version,
+        Holder<T> result,
+        Holder<ServerVersionInfo> serverVersion);
+  }
+
+  private <T> T invoke(
+      EwsCall call,
+      OutboundCall operation,
+      ExchangeImpersonationType impersonation,
+      Operation<T> request) {
+    Holder<ServerVersionInfo> version = new Holder<>();
+    T result = invoke(call, operation, impersonation, null, version, request);
+    noteVersion(call, version.value);
+    return result;
+  }
+
+  /**
+   * Runs one operation on a port taken from the pool: the port's request context (endpoint, HTTP
+   * leg) is set for this call and cleared afterwards, and a port serves one thread at a time, since
+   * a JAX-WS port's request context is not safe to share. Creating a port per request cost a fifth
+   * of a backfill's CPU; the pool keeps the ports once made.
+   */
+  <T> T invoke(
+      EwsCall call,
+      OutboundCall operation,
+      ExchangeImpersonationType impersonation,
+      EwsAffinity affinity,
+      Holder<ServerVersionInfo> version,
+      Operation<T> request) {
+    ExchangeServicePortType port = idlePorts.poll();
+    if (port == null) {
+      port = newPort();
+    }
+    Map<String, Object> context = ((BindingProvider) port).getRequestContext();
+    try {
+      context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, call.endpoint().toString());
+      context.put(
+          EwsHttpLeg.PROPERTY,
+          new EwsHttpLeg(
+              outbound,
+              operation,
+              call.endpoint(),
+              call.policy(),
+              new OutboundLimits(timeout, maxResponseBytes, 0),
+              call.authorization(),
+              call.trust(),
+              call.impersonate(),
+              call.ntlm(),
+              affinity));
+      Holder<T> result = new Holder<>();
+      request.call(port, impersonation, requestVersion(), result, version);
+      return result.value;
+    } finally {
+      // Credentials never stay on an idle port (the endpoint is overwritten by the next call).
+      context.remove(EwsHttpLeg.PROPERTY);
+      idlePorts.offer(port);
+    }
+  }
+
+  private ExchangeServicePortType newPort() {
     ExchangeServices services = service;
     if (services == null) {
       synchronized (this) {
@@ -965,26 +1171,12 @@ public class EwsClient {
         services = service;
       }
     }
-    ExchangeServicePortType port = services.getExchangeServicePort();
-    BindingProvider binding = (BindingProvider) port;
-    binding
-        .getRequestContext()
-        .put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, call.endpoint().toString());
-    binding
-        .getRequestContext()
-        .put(
-            EwsHttpLeg.PROPERTY,
-            new EwsHttpLeg(
-                outbound,
-                operation,
-                call.endpoint(),
-                call.policy(),
-                new OutboundLimits(timeout, maxResponseBytes, 0),
-                call.authorization(),
-                call.trust(),
-                call.impersonate(),
-                call.ntlm()));
-    return port;
+    return services.getExchangeServicePort();
+  }
+
+  /** Ports created so far and not in use now (by count, never more than the threads calling). */
+  int idlePortCount() {
+    return idlePorts.size();
   }
 
   /**

@@ -12,7 +12,8 @@ import java.net.URI;
  * context so that every EWS request goes through the platform's outbound client, labelled with its
  * operation in the metrics; {@code ntlm}, when set, authenticates by an NTLM handshake instead of
  * {@code authorization}. {@code anchorMailbox} routes an impersonated request to the user's mailbox
- * server ({@code X-AnchorMailbox}).
+ * server ({@code X-AnchorMailbox}); {@code affinity}, when set, keeps a subscription's requests on
+ * one mailbox server ({@code X-PreferServerAffinity}, {@code X-BackEndOverrideCookie}).
  */
 record EwsHttpLeg(
     OutboundHttp outbound,
@@ -23,7 +24,8 @@ record EwsHttpLeg(
     String authorization,
     OutboundTrust trust,
     String anchorMailbox,
-    NtlmAccount ntlm) {
+    NtlmAccount ntlm,
+    EwsAffinity affinity) {
 
   static final String PROPERTY = "io.mailbridge.ews.http-leg";
 

@@ -1,12 +1,13 @@
 package io.mailbridge.mailbox.ews.control;
 
+import io.mailbridge.mailbox.ews.entity.EwsSubscription;
 import io.mailbridge.mailbox.ews.entity.ExchangeConnection;
 import io.mailbridge.platform.crypto.control.SealedTable;
 import io.mailbridge.platform.crypto.control.SealedTables;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** The sealed columns of the org's Exchange connection, for key rotation. */
+/** The sealed columns of the org's Exchange connection and subscriptions, for key rotation. */
 @ApplicationScoped
 public class EwsSealedTables implements SealedTables {
   @Override
@@ -21,6 +22,7 @@ public class EwsSealedTables implements SealedTables {
                 "password",
                 "account_domain",
                 "ca_bundle",
-                "captured_users")));
+                "captured_users")),
+        new SealedTable(EwsSubscription.TABLE, "org_id", List.of("address")));
   }
 }

@@ -69,6 +69,12 @@ class OutboundTransportTube extends AbstractTubeImpl {
       if (leg.anchorMailbox() != null) {
         headers.put("X-AnchorMailbox", leg.anchorMailbox());
       }
+      if (leg.affinity() != null) {
+        headers.put("X-PreferServerAffinity", "true");
+        if (leg.affinity().cookie() != null) {
+          headers.put("Cookie", EwsAffinity.COOKIE + "=" + leg.affinity().cookie());
+        }
+      }
       OutboundResponse response =
           leg.ntlm() == null
               ? leg.outbound()
@@ -90,6 +96,9 @@ class OutboundTransportTube extends AbstractTubeImpl {
                       body.toByteArray(),
                       leg.trust(),
                       new NtlmHandshake(leg.ntlm()));
+      if (leg.affinity() != null) {
+        leg.affinity().noteSetCookies(response.headers().allValues("Set-Cookie"));
+      }
       return doReturnWith(decode(request, response));
     } catch (OutboundFailure failure) {
       return doThrow(

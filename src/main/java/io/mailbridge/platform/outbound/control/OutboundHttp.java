@@ -209,6 +209,96 @@ public class OutboundHttp {
         });
   }
 
+  /** Reads an answer as it arrives (a long-lived stream), after its status and headers came. */
+  @FunctionalInterface
+  public interface StreamReader {
+    void read(int status, HttpHeaders headers, InputStream body) throws IOException;
+  }
+
+  /**
+   * POSTs a body and hands the answer's body to {@code reader} as it arrives, for answers that
+   * stream for minutes (EWS {@code GetStreamingEvents}): {@code limits.timeout()} bounds the whole
+   * call, the reader bounds what it keeps. {@code handshake} may be null. Returns when the server
+   * ends the answer or the reader stops reading; a connection that breaks is {@link
+   * OutboundFailure}. {@code cancel} receives a handle that ends the call from another thread.
+   */
+  public void postStreamed(
+      OutboundCall call,
+      URI uri,
+      OutboundPolicy policy,
+      OutboundLimits limits,
+      Map<String, String> headers,
+      byte[] body,
+      OutboundTrust trust,
+      ConnectionHandshake handshake,
+      java.util.function.Consumer<Runnable> cancel,
+      StreamReader reader)
+      throws OutboundFailure {
+    long start = System.nanoTime();
+    HostRule rule;
+    try {
+      rule = admit(uri, policy);
+    } catch (OutboundFailure failure) {
+      meter.record(call, CallOutcome.of(failure.reason()), System.nanoTime() - start);
+      throw failure;
+    }
+    Request.Builder request = request(uri, headers).post(RequestBody.create(body, null));
+    if (handshake != null) {
+      request.header("Authorization", handshake.opening());
+    }
+    Call exchange =
+        clientFor(rule, limits.timeout().toMillis(), trust, handshake).newCall(request.build());
+    cancel.accept(exchange::cancel);
+    try (Response response = exchange.execute()) {
+      meter.record(call, CallOutcome.of(response.code(), false), System.nanoTime() - start);
+      ResponseBody answer = response.body();
+      reader.read(
+          response.code(),
+          HttpHeaders.of(response.headers().toMultimap(), (name, value) -> true),
+          answer == null ? InputStream.nullInputStream() : answer.byteStream());
+    } catch (IOException e) {
+      OutboundFailure refused = refusal(e);
+      if (refused != null) {
+        throw refused;
+      }
+      OutboundFailure tls = CertificateFailures.of(uri, e);
+      if (tls != null) {
+        throw tls;
+      }
+      if (exchange.isCanceled() || e instanceof InterruptedIOException) {
+        throw timedOut(uri);
+      }
+      LOG.log(Level.FINE, "Outbound stream failed", e);
+      throw new OutboundFailure(Reason.FAILED, uri.getHost() + " closed the connection");
+    }
+  }
+
+  private OkHttpClient clientFor(
+      HostRule rule, long timeoutMillis, OutboundTrust trust, ConnectionHandshake handshake) {
+    OkHttpClient.Builder builder =
+        client
+            .newBuilder()
+            .dns(rule.privateAddress() ? anyAddress : publicOnly)
+            .callTimeout(Duration.ofMillis(Math.max(1, timeoutMillis)));
+    if (trust != null) {
+      builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+    }
+    if (handshake != null) {
+      // OkHttp sends an answer to a challenge on the connection the challenge came over; a pool
+      // of its own that keeps nothing idle closes that connection when the call ends.
+      builder
+          .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+          .authenticator(
+              (route, response) -> {
+                String answer = handshake.answer(response.headers("WWW-Authenticate"));
+                return answer == null
+                    ? null
+                    : response.request().newBuilder().header("Authorization", answer).build();
+              });
+    }
+    return builder.build();
+  }
+
   /**
    * Reports a call made by a client built elsewhere (the Graph SDK's, which resolves through {@link
    * #dnsFor}) to the same metrics as the calls made here.
@@ -338,28 +428,7 @@ public class OutboundHttp {
     if (left <= 0) {
       throw timedOut(uri);
     }
-    OkHttpClient.Builder builder =
-        client
-            .newBuilder()
-            .dns(rule.privateAddress() ? anyAddress : publicOnly)
-            .callTimeout(Duration.ofMillis(Math.max(1, left / 1_000_000)));
-    if (trust != null) {
-      builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
-    }
-    if (handshake != null) {
-      // OkHttp sends an answer to a challenge on the connection the challenge came over; a pool
-      // of its own that keeps nothing idle closes that connection when the call ends.
-      builder
-          .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
-          .authenticator(
-              (route, response) -> {
-                String answer = handshake.answer(response.headers("WWW-Authenticate"));
-                return answer == null
-                    ? null
-                    : response.request().newBuilder().header("Authorization", answer).build();
-              });
-    }
-    Call call = builder.build().newCall(request.build());
+    Call call = clientFor(rule, left / 1_000_000, trust, handshake).newCall(request.build());
     try (Response response = call.execute()) {
       List<X509Certificate> peer = new ArrayList<>();
       if (response.handshake() != null) {

@@ -2,6 +2,7 @@ package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,87 @@ class EwsChangeFeedTest {
           }
         };
     ada = new MailboxAccess(MailboxKind.EXCHANGE, "org-1", null, null, () -> "", ADA);
+  }
+
+  /** The stored subscriptions, in memory. */
+  static final class MemorySubscriptions extends EwsSubscriptions {
+    final java.util.Map<String, io.mailbridge.mailbox.ews.entity.EwsSubscription> rows =
+        new java.util.LinkedHashMap<>();
+
+    @Override
+    public void add(io.mailbridge.mailbox.ews.entity.EwsSubscription subscription) {
+      rows.put(subscription.id(), subscription);
+    }
+
+    @Override
+    public io.mailbridge.mailbox.ews.entity.EwsSubscription find(String id) {
+      return rows.get(id);
+    }
+
+    @Override
+    public boolean remove(String id) {
+      return rows.remove(id) != null;
+    }
+
+    @Override
+    public long count(String orgId) {
+      return rows.values().stream().filter(r -> r.orgId().equals(orgId)).count();
+    }
+  }
+
+  private MemorySubscriptions subscribable(int max, String mode) {
+    MemorySubscriptions rows = new MemorySubscriptions();
+    feed.subscriptions = rows;
+    feed.maxSubscriptions = max;
+    feed.liveMode = mode;
+    feed.pullTimeoutMinutes = 30;
+    return rows;
+  }
+
+  @Test
+  void aLiveMailboxIsSubscribedForStreamingWithItsAffinityCookieStored() {
+    MemorySubscriptions rows = subscribable(20, "streaming");
+    Instant until = Instant.now().plus(3, ChronoUnit.DAYS);
+
+    io.mailbridge.mailbox.control.PushChannel channel = feed.subscribe(ada, null, "s", until);
+
+    var row = rows.find(channel.id());
+    assertEquals("streaming", row.kind());
+    assertEquals(FakeExchange.BACKEND_COOKIE, row.affinityCookie());
+    assertEquals(until, channel.expiresAt());
+    assertTrue(exchange.subscriptions.get(channel.id()).streaming());
+    assertEquals(List.of("inbox", "sentitems"), exchange.subscriptions.get(channel.id()).folders());
+    assertEquals(channel.id(), feed.renew(ada, channel, null, "s", until).id(), "kept");
+    feed.unsubscribe(ada, channel);
+    assertEquals(0, rows.count("org-1"));
+  }
+
+  @Test
+  void aServerRefusingStreamingGetsAPullSubscriptionWithItsWatermark() {
+    MemorySubscriptions rows = subscribable(20, "streaming");
+    exchange.refuseStreaming = true;
+
+    String id = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60)).id();
+
+    assertEquals("pull", rows.find(id).kind());
+    assertNotNull(rows.find(id).watermark());
+    assertFalse(exchange.subscriptions.get(id).streaming());
+  }
+
+  @Test
+  void beyondTheSubscriptionLimitTheMailboxIsRefusedAndNothingIsSubscribed() {
+    MemorySubscriptions rows = subscribable(1, "streaming");
+    feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    int requests = exchange.ewsRequests.size();
+
+    io.mailbridge.mailbox.control.ProviderRefused refused =
+        assertThrows(
+            io.mailbridge.mailbox.control.ProviderRefused.class,
+            () -> feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60)));
+
+    assertEquals("exchange_subscription_limit", refused.code());
+    assertEquals(requests, exchange.ewsRequests.size(), "Exchange not asked");
+    assertEquals(1, rows.count("org-1"));
   }
 
   @AfterEach

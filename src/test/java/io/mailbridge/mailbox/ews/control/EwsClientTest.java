@@ -299,6 +299,122 @@ class EwsClientTest {
     assertFalse(ews.sentItemWith(asAlice(), "<later-2@contoso.example>"));
   }
 
+  private static final List<io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType>
+      FOLLOWED =
+          List.of(
+              io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType.INBOX,
+              io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType.SENTITEMS);
+
+  @Test
+  void subscribeStreamingSendsTheShapeOfTheFixtureAndKeepsTheAffinityCookie() throws Exception {
+    exchange.impersonable.add(ALICE);
+    EwsAffinity affinity = new EwsAffinity(null);
+    EwsClient.Subscription opened = ews.subscribeStreaming(asAlice(), FOLLOWED, affinity);
+    FakeExchange.Received sent = exchange.ewsRequests.get(0);
+    assertEquals(
+        shape(FakeExchange.fixture("subscribe-streaming-request.xml")), shape(sent.body()));
+    assertEquals(ALICE, sent.anchorMailbox());
+    assertEquals("true", exchange.subscribeHeaders.get(0)[0], "X-PreferServerAffinity");
+    assertTrue(sent.soapAction().contains("/2006/messages/Subscribe"), sent.soapAction());
+    assertEquals(FakeExchange.BACKEND_COOKIE, affinity.cookie());
+    assertTrue(exchange.subscriptions.get(opened.id()).streaming());
+  }
+
+  @Test
+  void aPullSubscriptionIsReadWithGetEventsFromItsWatermark() throws Exception {
+    exchange.impersonable.add(ALICE);
+    EwsAffinity affinity = new EwsAffinity(null);
+    EwsClient.Subscription opened = ews.subscribePull(asAlice(), FOLLOWED, 30, affinity);
+    assertEquals(
+        shape(FakeExchange.fixture("subscribe-pull-request.xml")),
+        shape(exchange.ewsRequests.get(0).body()));
+    String item =
+        exchange.deliver(
+            ALICE, "inbox", "Hello", "nora@fabrikam.example", ALICE, java.time.Instant.now(), null);
+
+    var notification = ews.getEvents(asAlice(), opened.id(), opened.watermark(), affinity);
+
+    assertEquals(opened.id(), notification.getSubscriptionId());
+    var events = notification.getCopiedEventOrCreatedEventOrDeletedEvent();
+    assertEquals("NewMailEvent", events.get(0).getName().getLocalPart());
+    assertEquals(
+        item,
+        ((io.mailbridge.mailbox.ews.stubs.BaseObjectChangedEventType) events.get(0).getValue())
+            .getItemId()
+            .getId());
+    assertTrue(
+        exchange.ewsRequests.get(1).body().contains(opened.watermark()), "from the watermark");
+    assertEquals(FakeExchange.BACKEND_COOKIE, affinity.cookie());
+  }
+
+  @Test
+  void getEventsSendsTheShapeOfTheFixtureAndAnUnknownSubscriptionIsLost() throws Exception {
+    exchange.impersonable.add(ALICE);
+    EwsRefused lost =
+        assertThrows(
+            EwsRefused.class,
+            () ->
+                ews.getEvents(
+                    asAlice(),
+                    "FQBleGNoLTAxLmZhYnJpa2FtLmV4YW1wbGUQAAAA",
+                    "AQAAAL7sg4NGA0xMvN+t6ySnCyQCAAAAAAAAAAE=",
+                    null));
+    assertTrue(lost.subscriptionLost(), lost.responseCode());
+    assertEquals(
+        shape(FakeExchange.fixture("getevents-request.xml")),
+        shape(exchange.ewsRequests.get(0).body()));
+  }
+
+  @Test
+  void aServerThatWillNotStreamSaysSo() {
+    exchange.impersonable.add(ALICE);
+    exchange.refuseStreaming = true;
+    EwsRefused refused =
+        assertThrows(
+            EwsRefused.class,
+            () -> ews.subscribeStreaming(asAlice(), FOLLOWED, new EwsAffinity(null)));
+    assertTrue(refused.streamingRefused(), refused.responseCode());
+  }
+
+  @Test
+  void getStreamingEventsIsWrittenInTheShapeOfTheFixture() throws Exception {
+    byte[] request =
+        EwsStreaming.request(
+            asAlice(),
+            List.of(
+                "FQBleGNoLTAxLmZhYnJpa2FtLmV4YW1wbGUQAAAA",
+                "FQBleGNoLTAxLmZhYnJpa2FtLmV4YW1wbGUQAAAB"),
+            30);
+    assertEquals(
+        shape(FakeExchange.fixture("getstreamingevents-request.xml")),
+        shape(new String(request, StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void portsAreReusedAcrossCallsAndEachServesOneCallAtATime() throws Exception {
+    exchange.impersonable.add(ALICE);
+    for (int i = 0; i < 3; i++) {
+      assertFalse(ews.sentItemWith(asAlice(), "<none-" + i + "@contoso.example>"));
+    }
+    assertEquals(1, ews.idlePortCount(), "one port, reused");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        calls.add(pool.submit(() -> ews.sentItemWith(asAlice(), "<c-" + n + "@contoso.example>")));
+      }
+      for (var call : calls) {
+        assertFalse(call.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(ews.idlePortCount() <= 5, "at most one port per concurrent caller, plus the first");
+    assertEquals(List.of(), exchange.anchorProblems, "every call kept its own headers");
+  }
+
   @Test
   void aSendExchangeWillNeverTakeIsASendRefusal() {
     // The service account may not act as Alice (the admin's scope left her out).
