@@ -271,6 +271,66 @@ class EventCaptureIT {
   }
 
   @Test
+  void orgWideTheSameMeetingInTwoCalendarsIsOneActivityWithTwoOwners() {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    OAuthOrgs.consentTenant(base(), org.adminToken(), fake());
+    String nora = testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA);
+    String ada = "ada-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example";
+    String ben = "ben-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example";
+    GraphEvent adas = meeting(ada, "Joint pitch", 6, List.of(NORA, ben), "normal");
+    // Ben's copy of Ada's meeting: its own id in his calendar, the same iCalendar UID
+    fake()
+        .putGraphEvent(
+            new GraphEvent(
+                0,
+                ben,
+                "AAMkAGI2TG93AAA=" + UUID.randomUUID().toString().replace("-", ""),
+                false,
+                adas.iCalUid(),
+                adas.subject(),
+                adas.start(),
+                adas.end(),
+                adas.location(),
+                ada,
+                adas.attendees(),
+                "normal",
+                false,
+                true,
+                adas.body(),
+                List.of()));
+    sync(null);
+    ApiClient.Reply put =
+        api()
+            .put(
+                "/api/admin/capture/microsoft",
+                org.adminToken(),
+                "{\"users\":[\"" + ada + "\",\"" + ben + "\"]}");
+    assertEquals(200, put.status(), put.body());
+    sync(null);
+
+    for (String user : List.of(ada, ben)) {
+      assertTrue(
+          fake().graphRequests.stream()
+              .anyMatch(
+                  r ->
+                      r.endsWith(" #" + user)
+                          && r.contains("/users/")
+                          && r.contains("/calendarView/delta")),
+          "read app-only at /users/{id}/calendarView/delta for " + user);
+    }
+    ApiClient.Reply timeline =
+        api().get("/api/records/contacts/" + nora + "/timeline?limit=200", org.adminToken());
+    assertEquals(200, timeline.status(), timeline.body());
+    List<JsonObject> meetings =
+        timeline.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+            .filter(i -> i.getString("type").equals("EVENT"))
+            .toList();
+    assertEquals(1, meetings.size(), meetings.toString());
+    assertEquals("Joint pitch", meetings.get(0).getString("subject"));
+    assertEquals(2, meetings.get(0).getJsonArray("owners").size(), meetings.toString());
+  }
+
+  @Test
   void privateMeetingsAndMeetingsWithoutACrmAttendeeAreNotCaptured() {
     Setup s = setup();
     String a = s.account();
