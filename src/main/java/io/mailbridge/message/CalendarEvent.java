@@ -8,6 +8,10 @@ import java.util.Objects;
  * The one normalized calendar event every provider maps into, as the CRM stores it on timelines.
  *
  * @param iCalUid the iCalendar UID shared by every copy of the meeting, when known
+ * @param onlineMeeting whether it is held online (Teams, Meet, ...), with or without a known URL
+ * @param bodyText the invitation's text, when the provider gave it as text
+ * @param bodyHtml the invitation's HTML, when the provider gave it as HTML
+ * @param cancelled whether the organizer cancelled it
  */
 public record CalendarEvent(
     String provider,
@@ -20,7 +24,11 @@ public record CalendarEvent(
     String location,
     MailAddress organizer,
     List<Attendee> attendees,
-    String onlineMeetingUrl) {
+    String onlineMeetingUrl,
+    boolean onlineMeeting,
+    String bodyText,
+    String bodyHtml,
+    boolean cancelled) {
 
   /** An invitee and how they answered. */
   public record Attendee(MailAddress address, Response response) {}
@@ -45,6 +53,37 @@ public record CalendarEvent(
     if (end != null && end.isBefore(start)) {
       throw new IllegalArgumentException("An event cannot end before it starts");
     }
+  }
+
+  /** An event as booking and availability know it: no body, not cancelled. */
+  public CalendarEvent(
+      String provider,
+      String providerEventId,
+      String iCalUid,
+      String title,
+      Instant start,
+      Instant end,
+      String timeZone,
+      String location,
+      MailAddress organizer,
+      List<Attendee> attendees,
+      String onlineMeetingUrl) {
+    this(
+        provider,
+        providerEventId,
+        iCalUid,
+        title,
+        start,
+        end,
+        timeZone,
+        location,
+        organizer,
+        attendees,
+        onlineMeetingUrl,
+        onlineMeetingUrl != null,
+        null,
+        null,
+        false);
   }
 
   /** What makes two copies the same meeting: the iCalendar UID, else the provider's id. */

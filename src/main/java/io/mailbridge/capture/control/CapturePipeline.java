@@ -26,6 +26,15 @@ import java.util.logging.Logger;
  * stored through the CRM's one storage path with this mailbox as an owner. The policy takes the
  * org's rules and the exclusions of the user whose mailbox it is. An item that became private is
  * taken back from this mailbox. Deleted and moved items leave captured activities alone.
+ *
+ * <p>Meetings from a calendar folder take the same steps on the meeting seen as a message
+ * (organizer and attendees as participants, its sensitivity and categories as marks); the feed
+ * already gave the whole event, so there is no second read. A meeting is stored once per org as an
+ * event activity linked to every matched record; a changed meeting updates it and gains the links
+ * of new attendees; a cancelled one is kept, marked cancelled. An event removed from the calendar
+ * (deleted, or its cancellation removed) is released from this mailbox: its activity goes when no
+ * other mailbox holds the meeting and no person logged it, since unlike a filed email it no longer
+ * records a meeting that takes place.
  */
 @ApplicationScoped
 public class CapturePipeline {
@@ -46,12 +55,30 @@ public class CapturePipeline {
       CaptureRules rules,
       CaptureExclusions own,
       List<ItemChange> changes) {
+    for (ItemChange gone : changes) {
+      if (gone.removed() && gone.calendar()) {
+        release(mailbox, gone.itemId(), "removed from the calendar");
+      }
+    }
     List<ItemChange> present = changes.stream().filter(c -> !c.removed()).toList();
     Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
     long captured = 0;
     long skipped = 0;
     for (ItemChange change : present) {
       MailMessage summary = change.summary();
+      if (change.calendar()) {
+        if (captureEvent(
+            mailbox,
+            rules,
+            own,
+            change,
+            records(recordsByAddress, policy.external(rules, summary, mailbox.address())))) {
+          captured++;
+        } else {
+          skipped++;
+        }
+        continue;
+      }
       List<String> records =
           records(recordsByAddress, policy.external(rules, summary, mailbox.address()));
       CapturePolicy.Decision first =
@@ -89,6 +116,44 @@ public class CapturePipeline {
     LOG.fine(
         () -> "Capture of mailbox " + mailbox.id() + ": " + present.size() + " seen on this page");
     return new PageResult(present.size(), captured, skipped);
+  }
+
+  /**
+   * A meeting decided on once (the feed gave it whole) and stored as an event activity, or, when it
+   * is private now or carries the "do not capture" category, taken back from this mailbox. Answers
+   * whether it was captured.
+   */
+  private boolean captureEvent(
+      ConnectedMailbox mailbox,
+      CaptureRules rules,
+      CaptureExclusions own,
+      ItemChange change,
+      List<String> records) {
+    CapturePolicy.Decision decision =
+        policy.decide(
+            rules, own, change.summary(), change.marks(), mailbox.address(), !records.isEmpty());
+    if (!decision.captured()) {
+      if (decision.skip() == CapturePolicy.Skip.PRIVATE
+          || decision.skip() == CapturePolicy.Skip.DO_NOT_CAPTURE_CATEGORY) {
+        release(mailbox, change.itemId(), "marked private since");
+      }
+      return false;
+    }
+    activities.storeCapturedEvent(
+        mailbox.orgId(), change.event(), records, mailbox.userId(), mailbox.id(), change.itemId());
+    return true;
+  }
+
+  private void release(ConnectedMailbox mailbox, String eventId, String why) {
+    if (activities.releaseCapturedEvent(mailbox.orgId(), mailbox.id(), eventId)) {
+      LOG.info(
+          () ->
+              "Capture of mailbox "
+                  + mailbox.id()
+                  + ": a meeting "
+                  + why
+                  + " was taken back from the timelines");
+    }
   }
 
   /**

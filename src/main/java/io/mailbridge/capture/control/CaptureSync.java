@@ -9,6 +9,7 @@ import io.mailbridge.mailbox.control.ChangeFeeds;
 import io.mailbridge.mailbox.control.ChangePage;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.FolderUnreadable;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.ProviderRefused;
@@ -41,7 +42,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * mailbox's {@link CaptureCursor} and written back with it in the run's transaction, so a restart
  * resumes exactly where the last committed page ended and a repeated or late request changes
  * nothing. A new job marks every folder due (the backfill's first round, or the changes since the
- * last round); the job continues with a run per page until no folder is due.
+ * last round); the job continues with a run per page until no folder is due. A calendar is one of a
+ * feed's folders (Graph's primary calendar), so meetings follow the same cursor and jobs.
  */
 @ApplicationScoped
 public class CaptureSync implements JobHandler {
@@ -170,6 +172,16 @@ public class CaptureSync implements JobHandler {
       positions.restart(folder);
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
+      if (wasStalled) {
+        stalls.resumed(cursor);
+      }
+    } catch (FolderUnreadable unreadable) {
+      // One folder refused (the calendar without Calendars.Read): the others are captured still.
+      LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + unreadable.getMessage());
+      positions.skip(folder);
+      boolean wasStalled = cursor.state() == CaptureState.STALLED;
+      cursor.advanced(
+          positions.toJson(), positions.allBackfilled(), 0, 0, 0, false, clock.instant());
       if (wasStalled) {
         stalls.resumed(cursor);
       }

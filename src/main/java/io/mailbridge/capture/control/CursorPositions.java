@@ -79,6 +79,16 @@ public final class CursorPositions {
     folders.put(name, new Folder(null, true, f.backfilled()));
   }
 
+  /**
+   * The provider refuses the folder for now (no permission for it): its round ends unread, it
+   * counts as backfilled so the mailbox's other folders go live, and the next round starts its
+   * window afresh.
+   */
+  public void skip(String name) {
+    folder(name);
+    folders.put(name, new Folder(null, false, true));
+  }
+
   public boolean anyDue() {
     return folders.values().stream().anyMatch(Folder::due);
   }

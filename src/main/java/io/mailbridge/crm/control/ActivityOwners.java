@@ -25,20 +25,44 @@ public class ActivityOwners {
 
   /** Adds the owner unless this mailbox already is one; the activity's row must be flushed. */
   public void add(String orgId, String activityId, String userId, String mailboxId, Instant now) {
+    add(orgId, activityId, userId, mailboxId, null, now);
+  }
+
+  /**
+   * Adds the owner with {@code itemKey}, the keyed hash of the item's id in that mailbox (a
+   * captured event: its removal names only that id), or notes the key on an owner row that lacks
+   * it.
+   */
+  public void add(
+      String orgId,
+      String activityId,
+      String userId,
+      String mailboxId,
+      String itemKey,
+      Instant now) {
     try {
       connection.run(
           c -> {
             try (PreparedStatement exists =
                     c.prepareStatement(
-                        "SELECT 1 FROM activity_owner WHERE activity_id = ? AND mailbox_id = ?");
+                        "SELECT item_key FROM activity_owner WHERE activity_id = ? AND mailbox_id = ?");
                 PreparedStatement insert =
                     c.prepareStatement(
-                        "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at)"
-                            + " VALUES (?, ?, ?, ?, ?)")) {
+                        "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at,"
+                            + " item_key) VALUES (?, ?, ?, ?, ?, ?)");
+                PreparedStatement keyed =
+                    c.prepareStatement(
+                        "UPDATE activity_owner SET item_key = ? WHERE activity_id = ? AND mailbox_id = ?")) {
               exists.setString(1, activityId);
               exists.setString(2, mailboxId);
               try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
+                  if (itemKey != null && !itemKey.equals(rs.getString(1))) {
+                    keyed.setString(1, itemKey);
+                    keyed.setString(2, activityId);
+                    keyed.setString(3, mailboxId);
+                    keyed.executeUpdate();
+                  }
                   return null;
                 }
               }
@@ -47,12 +71,38 @@ public class ActivityOwners {
               insert.setString(3, orgId);
               insert.setString(4, userId);
               insert.setObject(5, SqlTime.utc(now));
+              insert.setString(6, itemKey);
               insert.executeUpdate();
             }
             return null;
           });
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record the activity's owner", e);
+    }
+  }
+
+  /**
+   * The activity captured from this mailbox's item with this key ({@link #add} with a key), or
+   * null. Runs in the caller's transaction.
+   */
+  public String ownedItem(String orgId, String mailboxId, String itemKey) {
+    try {
+      return connection.run(
+          c -> {
+            try (PreparedStatement select =
+                c.prepareStatement(
+                    "SELECT activity_id FROM activity_owner WHERE org_id = ? AND mailbox_id = ?"
+                        + " AND item_key = ?")) {
+              select.setString(1, orgId);
+              select.setString(2, mailboxId);
+              select.setString(3, itemKey);
+              try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+              }
+            }
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the activity's owners", e);
     }
   }
 

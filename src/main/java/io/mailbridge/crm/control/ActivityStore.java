@@ -88,6 +88,32 @@ public class ActivityStore {
     return retryingRaces(() -> writer.storeEvent(orgId, event, ids, storedBy));
   }
 
+  /**
+   * Stores a meeting capture found in a mailbox's calendar: the same path as {@link #storeEvent}
+   * (one activity per meeting however many calendars hold it), with this mailbox as an owner that
+   * knows the event by {@code itemId}. Storing it again (moved, new attendee) updates the activity
+   * and adds the new links.
+   */
+  public StoredActivity storeCapturedEvent(
+      String orgId,
+      CalendarEvent event,
+      Collection<String> recordIds,
+      String ownerUserId,
+      String mailboxId,
+      String itemId) {
+    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
+    return retryingRaces(
+        () -> writer.storeCapturedEvent(orgId, event, ids, ownerUserId, mailboxId, itemId));
+  }
+
+  /**
+   * Takes a captured meeting back from one mailbox, named by the event's id there: deleted when no
+   * other mailbox has it and no person logged it. Answers whether it was deleted.
+   */
+  public boolean releaseCapturedEvent(String orgId, String mailboxId, String itemId) {
+    return writer.releaseCapturedEvent(orgId, mailboxId, itemId);
+  }
+
   public StoredActivity createTask(
       String orgId,
       String subject,

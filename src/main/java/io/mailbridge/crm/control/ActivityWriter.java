@@ -41,6 +41,7 @@ public class ActivityWriter {
 
   static final String MESSAGE_KEY = "message";
   static final String BLOB_KEY = "blob";
+  static final String ITEM_KEY = "owned-item";
   private static final Pattern CONTENT_TYPE =
       Pattern.compile("^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$");
 
@@ -157,7 +158,53 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEvent(
       String orgId, CalendarEvent event, List<String> recordIds, String storedBy) {
-    List<CrmRecord> targets = checked(orgId, recordIds);
+    return storeEventLinked(orgId, event, checked(orgId, recordIds), storedBy);
+  }
+
+  /**
+   * Stores a meeting that capture found in a mailbox's calendar the same way, with no person as its
+   * logger, and records the mailbox as one of its owners with the event's id there (keyed), which
+   * is all Graph names when the event is removed.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeCapturedEvent(
+      String orgId,
+      CalendarEvent event,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId,
+      String itemId) {
+    StoredActivity stored = storeEventLinked(orgId, event, checked(orgId, recordIds), null);
+    owners.add(
+        orgId,
+        stored.id(),
+        ownerUserId,
+        mailboxId,
+        itemKey(orgId, mailboxId, itemId),
+        clock.instant());
+    return stored;
+  }
+
+  /**
+   * Takes a captured meeting back from one mailbox, found by the event's id there (removed from the
+   * calendar, or private now): the mailbox stops being an owner, and the activity goes when no
+   * other mailbox has it and no person logged it. Answers whether it was deleted.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean releaseCapturedEvent(String orgId, String mailboxId, String itemId) {
+    String activityId = owners.ownedItem(orgId, mailboxId, itemKey(orgId, mailboxId, itemId));
+    if (activityId == null) {
+      return false;
+    }
+    return owners.release(orgId, activityId, mailboxId);
+  }
+
+  private String itemKey(String orgId, String mailboxId, String itemId) {
+    return blindIndex.forOrg(orgId, ITEM_KEY, mailboxId + ":" + itemId);
+  }
+
+  private StoredActivity storeEventLinked(
+      String orgId, CalendarEvent event, List<CrmRecord> targets, String storedBy) {
     String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
     Activity activity = findByKey(orgId, key);
     boolean created = activity == null;
@@ -243,6 +290,10 @@ public class ActivityWriter {
     }
     json.add("attendees", attendees);
     CrmJson.addNullable(json, "onlineMeetingUrl", e.onlineMeetingUrl());
+    json.add("onlineMeeting", e.onlineMeeting());
+    json.add("cancelled", e.cancelled());
+    CrmJson.addNullable(json, "bodyText", e.bodyText());
+    CrmJson.addNullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(e.bodyHtml()));
     return json.build().toString();
   }
 

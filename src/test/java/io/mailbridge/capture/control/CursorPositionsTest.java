@@ -85,4 +85,20 @@ class CursorPositionsTest {
     assertEquals(Optional.of("sentitems"), grown.nextDue());
     assertFalse(grown.allBackfilled());
   }
+
+  @Test
+  void aRefusedFolderEndsItsTurnUnreadAndStartsAfreshNextRound() {
+    List<String> withCalendar = List.of("inbox", "sentitems", "calendar");
+    CursorPositions p = CursorPositions.parse(null, withCalendar);
+    p.advance("inbox", "delta-1", true);
+    p.advance("sentitems", "delta-s", true);
+    p.skip("calendar");
+    p = CursorPositions.parse(p.toJson(), withCalendar);
+    assertFalse(p.anyDue());
+    assertTrue(p.allBackfilled(), "the mail folders go live without the calendar");
+    p.startRound();
+    assertEquals(Optional.of("inbox"), p.nextDue());
+    assertNull(p.folder("calendar").position(), "the calendar's window is read from its start");
+    assertTrue(p.folder("calendar").due());
+  }
 }

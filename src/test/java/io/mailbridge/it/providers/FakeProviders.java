@@ -276,6 +276,7 @@ public final class FakeProviders {
   private final GmailApi gmailApi = new GmailApi(this);
   private final GraphApi graphApi = new GraphApi(this);
   private final GraphDelta graphDelta = new GraphDelta(this);
+  private final GraphCalendarDelta graphCalendarDelta = new GraphCalendarDelta(this);
   private final GraphDirectory directory = new GraphDirectory(this);
   private final GraphContacts contacts = new GraphContacts(this);
   private final TestControl control = new TestControl(this);
@@ -289,6 +290,7 @@ public final class FakeProviders {
       Matcher message = GMAIL_MESSAGE.matcher(path);
       Matcher delta = GraphDelta.DELTA.matcher(path);
       Matcher userDelta = GraphDelta.USER_DELTA.matcher(path);
+      Matcher calendarDelta = GraphCalendarDelta.DELTA.matcher(path);
       Matcher userMessage = USER_MESSAGE.matcher(path);
       Matcher members = GraphDirectory.MEMBERS.matcher(path);
       Matcher subscription = GraphDelta.SUBSCRIPTION.matcher(path);
@@ -319,6 +321,8 @@ public final class FakeProviders {
         graphDelta.delta(exchange, delta.group(1));
       } else if (userDelta.matches()) {
         graphDelta.delta(exchange, userDelta.group(2), userDelta.group(1));
+      } else if (calendarDelta.matches()) {
+        graphCalendarDelta.delta(exchange, calendarDelta.group(2));
       } else if (userMessage.matches()) {
         graphApi.graphMessage(exchange, userMessage.group(2), userMessage.group(1));
       } else if (members.matches()) {
@@ -889,6 +893,113 @@ public final class FakeProviders {
   /** Graph forgets every sync state it handed out so far (their links answer 410). */
   public void expireAllGraphTokens() {
     graphDelta.expireAll();
+  }
+
+  /**
+   * An event of an account's primary calendar at one point of the change log (the log messages
+   * use), or its removal.
+   */
+  public record GraphEvent(
+      long seq,
+      String account,
+      String id,
+      boolean removed,
+      String iCalUid,
+      String subject,
+      Instant start,
+      Instant end,
+      String location,
+      String organizer,
+      List<String> attendees,
+      String sensitivity,
+      boolean cancelled,
+      boolean online,
+      String body,
+      List<String> categories) {
+
+    /** The same event changed: moved, new attendees, cancelled, made private. */
+    public GraphEvent with(
+        Instant newStart,
+        Instant newEnd,
+        List<String> newAttendees,
+        String newSensitivity,
+        boolean nowCancelled) {
+      return new GraphEvent(
+          0,
+          account,
+          id,
+          false,
+          iCalUid,
+          subject,
+          newStart,
+          newEnd,
+          location,
+          organizer,
+          List.copyOf(newAttendees),
+          newSensitivity,
+          nowCancelled,
+          online,
+          body,
+          categories);
+    }
+  }
+
+  /** Per account, every calendar change in order (the latest entry of an id is its state). */
+  public final Map<String, List<GraphEvent>> graphEvents = new ConcurrentHashMap<>();
+
+  /** The Prefer headers of every calendar delta request, in order. */
+  public final List<String> graphCalendarPreferHeaders = new CopyOnWriteArrayList<>();
+
+  /** Each calendar delta request's window, as {@code account start end}. */
+  public final List<String> graphCalendarWindows = new CopyOnWriteArrayList<>();
+
+  /** Accounts whose calendar Graph refuses (403), as for a connection without Calendars.Read. */
+  public final Set<String> graphCalendarForbidden = ConcurrentHashMap.newKeySet();
+
+  /** Puts an event (new or changed, by its id) into the account's calendar; answers it. */
+  public GraphEvent putGraphEvent(GraphEvent event) {
+    GraphEvent logged =
+        new GraphEvent(
+            graphLog.incrementAndGet(),
+            event.account(),
+            event.id(),
+            event.removed(),
+            event.iCalUid(),
+            event.subject(),
+            event.start(),
+            event.end(),
+            event.location(),
+            event.organizer(),
+            event.attendees(),
+            event.sensitivity(),
+            event.cancelled(),
+            event.online(),
+            event.body(),
+            event.categories());
+    graphEvents.computeIfAbsent(event.account(), k -> new CopyOnWriteArrayList<>()).add(logged);
+    return logged;
+  }
+
+  /** Deletes an event from the account's calendar: the next delta reports it removed. */
+  public void removeGraphEvent(GraphEvent event) {
+    putGraphEvent(
+        new GraphEvent(
+            0,
+            event.account(),
+            event.id(),
+            true,
+            event.iCalUid(),
+            event.subject(),
+            event.start(),
+            event.end(),
+            event.location(),
+            event.organizer(),
+            event.attendees(),
+            event.sensitivity(),
+            event.cancelled(),
+            event.online(),
+            event.body(),
+            event.categories()));
   }
 
   long graphSeq() {

@@ -11,6 +11,7 @@ import com.microsoft.kiota.ApiException;
 import io.mailbridge.mailbox.control.CapturedItem;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangePage;
+import io.mailbridge.mailbox.control.FolderUnreadable;
 import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -38,7 +39,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A Microsoft 365 mailbox's changes over Graph's message delta, per folder (Inbox, Sent Items),
  * with immutable ids: a full round is filtered to the backfill window and followed through {@code
  * @odata.nextLink} page by page; its last page's {@code @odata.deltaLink} is where the next round
- * starts. Graph's 410 (sync state gone) is {@code ChangePositionExpired}.
+ * starts. Graph's 410 (sync state gone) is {@code ChangePositionExpired}. The primary calendar is
+ * one more folder ({@value #CALENDAR}), read through its calendarView delta ({@link
+ * GraphCalendarView}), so meetings take the same cursor, jobs and pipeline as mail.
  */
 @ApplicationScoped
 public class GraphChangeFeed implements ChangeFeed {
@@ -58,7 +61,11 @@ public class GraphChangeFeed implements ChangeFeed {
     "isDraft"
   };
 
+  /** The feed's name for the mailbox's primary calendar. */
+  public static final String CALENDAR = "calendar";
+
   @Inject GraphMailbox graph;
+  @Inject GraphCalendarView calendar;
 
   @Inject
   @ConfigProperty(name = "mailbridge.capture.graph.page-size", defaultValue = "50")
@@ -69,14 +76,27 @@ public class GraphChangeFeed implements ChangeFeed {
     return MailboxKind.GRAPH;
   }
 
-  /** Graph's well-known folder names. */
+  /** Graph's well-known folder names, then the primary calendar. */
   @Override
   public List<String> folders() {
-    return List.of("inbox", "sentitems");
+    return List.of("inbox", "sentitems", CALENDAR);
   }
 
   @Override
   public ChangePage page(MailboxAccess mailbox, String folder, String position, Instant since) {
+    if (CALENDAR.equals(folder)) {
+      try {
+        return calendar.page(mailbox, position, since);
+      } catch (ProviderRefused refused) {
+        if ("graph_forbidden".equals(refused.code())) {
+          // Connected before Calendars.Read was asked for, or the app lacks it: mail goes on.
+          throw new FolderUnreadable(
+              "Microsoft Graph refused the calendar (Calendars.Read not granted); meetings are"
+                  + " not captured until it is");
+        }
+        throw refused;
+      }
+    }
     GraphServiceClient client = graph.client(mailbox.credential());
     DeltaRequestBuilder delta =
         position == null
@@ -242,6 +262,10 @@ public class GraphChangeFeed implements ChangeFeed {
    */
   @Override
   public OptionalLong estimate(MailboxAccess mailbox, String folder, Instant since) {
+    if (CALENDAR.equals(folder)) {
+      // Graph counts no calendar view; the estimate stays the mail folders' (percent caps at 99).
+      return OptionalLong.of(0);
+    }
     GraphServiceClient client = graph.client(mailbox.credential());
     MailFolder found =
         graph.call(

@@ -17,6 +17,7 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation MARK_LOGGED = of("mark_logged");
   static final GraphOperation READ_LOGGED_MARK = of("read_logged_mark");
   static final GraphOperation MESSAGES_DELTA = of("messages_delta");
+  static final GraphOperation CALENDAR_DELTA = of("calendar_delta");
   static final GraphOperation SUBSCRIBE = of("subscribe");
   static final GraphOperation RENEW_SUBSCRIPTION = of("renew_subscription");
   static final GraphOperation UNSUBSCRIBE = of("unsubscribe");

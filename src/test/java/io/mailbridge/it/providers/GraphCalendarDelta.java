@@ -1,0 +1,296 @@
+package io.mailbridge.it.providers;
+
+import static io.mailbridge.it.providers.FakeHttp.graphError;
+import static io.mailbridge.it.providers.FakeHttp.query;
+import static io.mailbridge.it.providers.FakeHttp.send;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.mailbridge.it.providers.FakeProviders.GraphEvent;
+import io.mailbridge.it.providers.FakeProviders.Token;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Graph's calendarView delta of a user's primary calendar in Graph's wire format
+ * (learn.microsoft.com/graph/delta-query-events, /graph/api/event-delta): the first call names the
+ * window with {@code startDateTime} and {@code endDateTime} (required; {@code $select}, {@code
+ * $filter} and {@code $orderby} are refused, as calendarView delta supports none of them) and pages
+ * through the events in it with {@code @odata.nextLink}s carrying an opaque {@code $skiptoken}; the
+ * last page carries an {@code @odata.deltaLink} ({@code $deltatoken}) whose tokens encode the
+ * window, from which a later call returns only what changed since: changed events in full, deleted
+ * ones and ones moved out of the window as {@code {"id", "@removed": {"reason"}}}. Start and end
+ * are {@code dateTimeTimeZone} objects in UTC (as {@code Prefer: outlook.timezone="UTC"} asks),
+ * attendees carry {@code type}, {@code status} and {@code emailAddress}. Page size follows {@code
+ * Prefer: odata.maxpagesize}, capped by the test.
+ */
+final class GraphCalendarDelta {
+
+  static final Pattern DELTA =
+      Pattern.compile("^/graph/v1\\.0/(me|users/([^/]+))/calendarView/delta(\\(\\))?$");
+
+  private static final DateTimeFormatter WIRE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS", Locale.ROOT);
+
+  /** What a token stands for: the calendar, the window, and the log position. */
+  private record State(
+      String account, Instant start, Instant end, long afterSeq, long snapshotSeq, int offset) {}
+
+  private final FakeProviders fake;
+  private final Map<String, State> tokens = new ConcurrentHashMap<>();
+
+  GraphCalendarDelta(FakeProviders fake) {
+    this.fake = fake;
+  }
+
+  void delta(HttpExchange exchange, String user) throws IOException {
+    List<String> prefer = exchange.getRequestHeaders().get("Prefer");
+    fake.graphCalendarPreferHeaders.add(prefer == null ? "" : String.join(", ", prefer));
+    Token bearer = fake.authorization.bearer(exchange);
+    String mailbox = fake.mailboxOf(bearer, user);
+    fake.graphRequests.add(
+        exchange.getRequestMethod()
+            + " "
+            + exchange.getRequestURI()
+            + " #"
+            + (mailbox == null ? "-" : mailbox));
+    if (bearer == null) {
+      send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
+      return;
+    }
+    if (mailbox == null || fake.graphCalendarForbidden.contains(mailbox)) {
+      send(exchange, 403, graphError("ErrorAccessDenied", "Access is denied. Check credentials."));
+      return;
+    }
+    Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    for (String unsupported : List.of("$select", "$filter", "$orderby")) {
+      if (q.containsKey(unsupported)) {
+        send(
+            exchange,
+            400,
+            graphError("ErrorInvalidUrlQuery", unsupported + " is not supported on delta."));
+        return;
+      }
+    }
+    String skip = q.get("$skiptoken");
+    String delta = q.get("$deltatoken");
+    String presented = skip != null ? skip : delta;
+    State state;
+    if (presented != null) {
+      state = tokens.get(presented);
+      if (state == null || !state.account().equals(mailbox)) {
+        send(exchange, 400, graphError("ErrorInvalidUrlQuery", "The skip token is not valid."));
+        return;
+      }
+      if (delta != null) {
+        state =
+            new State(
+                state.account(),
+                state.start(),
+                state.end(),
+                state.snapshotSeq(),
+                fake.graphSeq(),
+                0);
+      }
+    } else {
+      Instant start;
+      Instant end;
+      try {
+        start = Instant.parse(q.get("startDateTime"));
+        end = Instant.parse(q.get("endDateTime"));
+      } catch (NullPointerException | DateTimeParseException e) {
+        send(
+            exchange,
+            400,
+            graphError(
+                "ErrorInvalidParameter",
+                "This request requires a time window specified by the query string parameters"
+                    + " StartDateTime and EndDateTime."));
+        return;
+      }
+      state = new State(mailbox, start, end, -1, fake.graphSeq(), 0);
+    }
+    fake.graphCalendarWindows.add(mailbox + " " + state.start() + " " + state.end());
+    int pageSize = Math.min(pageSize(prefer), fake.graphDeltaMaxPage);
+    List<JsonObject> entries = entries(state);
+    int end = Math.min(entries.size(), state.offset() + pageSize);
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    entries.subList(state.offset(), end).forEach(value::add);
+    String base =
+        fake.base
+            + "/graph/v1.0/"
+            + (user == null ? "me" : "users/" + enc(user))
+            + "/calendarView/delta";
+    JsonObjectBuilder page =
+        Json.createObjectBuilder()
+            .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)")
+            .add("value", value);
+    String next = UUID.randomUUID().toString().replace("-", "");
+    if (end < entries.size()) {
+      tokens.put(
+          next,
+          new State(
+              state.account(),
+              state.start(),
+              state.end(),
+              state.afterSeq(),
+              state.snapshotSeq(),
+              end));
+      page.add("@odata.nextLink", base + "?$skiptoken=" + enc(next));
+    } else {
+      tokens.put(
+          next,
+          new State(
+              state.account(),
+              state.start(),
+              state.end(),
+              state.afterSeq(),
+              state.snapshotSeq(),
+              0));
+      page.add("@odata.deltaLink", base + "?$deltatoken=" + enc(next));
+    }
+    send(exchange, 200, page.build().toString());
+  }
+
+  /**
+   * A full round: every event in the window as it stands. A later round: the latest state of each
+   * event changed in (after, snapshot]; one deleted or now outside the window is {@code @removed}.
+   */
+  private List<JsonObject> entries(State state) {
+    Map<String, GraphEvent> latest = new LinkedHashMap<>();
+    for (GraphEvent e : fake.graphEvents.getOrDefault(state.account(), List.of())) {
+      if (e.seq() > state.afterSeq() && e.seq() <= state.snapshotSeq()) {
+        latest.remove(e.id());
+        latest.put(e.id(), e);
+      }
+    }
+    List<JsonObject> out = new ArrayList<>();
+    for (GraphEvent e : latest.values()) {
+      boolean inWindow =
+          !e.removed() && e.start().isBefore(state.end()) && e.end().isAfter(state.start());
+      if (inWindow) {
+        out.add(json(e));
+      } else if (state.afterSeq() >= 0) {
+        out.add(
+            Json.createObjectBuilder()
+                .add("@odata.type", "#microsoft.graph.event")
+                .add("id", e.id())
+                .add("@removed", Json.createObjectBuilder().add("reason", "deleted"))
+                .build());
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject json(GraphEvent e) {
+    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    for (String address : e.attendees()) {
+      attendees.add(
+          Json.createObjectBuilder()
+              .add("type", "required")
+              .add(
+                  "status",
+                  Json.createObjectBuilder()
+                      .add("response", "none")
+                      .add("time", "0001-01-01T00:00:00Z"))
+              .add("emailAddress", address(address)));
+    }
+    JsonArrayBuilder categories = Json.createArrayBuilder();
+    e.categories().forEach(categories::add);
+    JsonObjectBuilder json =
+        Json.createObjectBuilder()
+            .add("@odata.type", "#microsoft.graph.event")
+            .add("@odata.etag", "W/\"ZlnW4RIAV06KYYwlrfNZvQAAKGWwbw" + e.seq() + "==\"")
+            .add("id", e.id())
+            .add("createdDateTime", "2026-11-01T08:00:00.0000000Z")
+            .add("lastModifiedDateTime", "2026-11-01T08:00:00.0000000Z")
+            .add("categories", categories)
+            .add("originalStartTimeZone", "UTC")
+            .add("originalEndTimeZone", "UTC")
+            .add("iCalUId", e.iCalUid())
+            .add("reminderMinutesBeforeStart", 15)
+            .add("isReminderOn", true)
+            .add("hasAttachments", false)
+            .add("subject", e.subject())
+            .add("bodyPreview", e.body())
+            .add("importance", "normal")
+            .add("sensitivity", e.sensitivity())
+            .add("isAllDay", false)
+            .add("isCancelled", e.cancelled())
+            .add("isOrganizer", e.organizer().equalsIgnoreCase(e.account()))
+            .add("responseRequested", true)
+            .add("showAs", "busy")
+            .add("type", "singleInstance")
+            .add("webLink", "https://outlook.office365.com/owa/?itemid=" + e.id())
+            .add("isOnlineMeeting", e.online())
+            .add("onlineMeetingProvider", e.online() ? "teamsForBusiness" : "unknown")
+            .add(
+                "body",
+                Json.createObjectBuilder().add("contentType", "text").add("content", e.body()))
+            .add("start", time(e.start()))
+            .add("end", time(e.end()))
+            .add(
+                "location",
+                Json.createObjectBuilder()
+                    .add("displayName", e.location())
+                    .add("locationType", "default"))
+            .add("attendees", attendees)
+            .add(
+                "organizer",
+                Json.createObjectBuilder().add("emailAddress", address(e.organizer())));
+    if (e.online()) {
+      json.add(
+          "onlineMeeting",
+          Json.createObjectBuilder()
+              .add("joinUrl", "https://teams.microsoft.com/l/meetup-join/" + e.iCalUid()));
+    } else {
+      json.addNull("onlineMeeting");
+    }
+    return json.build();
+  }
+
+  private static JsonObjectBuilder time(Instant at) {
+    return Json.createObjectBuilder()
+        .add("dateTime", WIRE.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
+        .add("timeZone", "UTC");
+  }
+
+  private static JsonObjectBuilder address(String address) {
+    return Json.createObjectBuilder().add("name", address).add("address", address);
+  }
+
+  private static int pageSize(List<String> prefer) {
+    if (prefer != null) {
+      for (String header : prefer) {
+        for (String part : header.split(",")) {
+          String p = part.strip();
+          if (p.startsWith("odata.maxpagesize=")) {
+            return Integer.parseInt(p.substring("odata.maxpagesize=".length()));
+          }
+        }
+      }
+    }
+    return 10;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
