@@ -285,10 +285,17 @@ class GoogleContactSyncIT {
     String pia = testOrgs.contact(s.orgId(), "Pia", "Lund", email("pia"));
     testOrgs.contact(s.orgId(), "Ben", "Okafor", email("ben"));
     testOrgs.contact(s.orgId(), "Cem", "Aydin", email("cem"));
+    // The account's own contacts outside the group: listed by the first round (which reads before
+    // Mailbridge writes anything), never imported.
+    for (String name : List.of("Xan", "Yve", "Zoe")) {
+      fake().addUngroupedGoogleContact(s.account(), name, "Private", email(name.toLowerCase()));
+    }
+    long crmBefore = crmCount(s);
     sync(s);
     assertEquals(1, fullListings(s), "one full list");
     long fullPages = listings(s, "requestSyncToken=true");
     assertTrue(fullPages >= 2, "three contacts at two a page: " + fullPages);
+    assertEquals(crmBefore, crmCount(s), "contacts outside the group stay out of the CRM");
 
     String contactId = contactOf(s, pia).getString("resourceName");
     fake()
@@ -299,6 +306,10 @@ class GoogleContactSyncIT {
     assertEquals("Head of IT", crm(s, pia).getString("title"));
     assertEquals(fullPages, listings(s, "requestSyncToken=true"), "no full list again");
     assertTrue(listings(s, "syncToken=EPDS") >= 1, "the round read with the sync token");
+    assertTrue(
+        requestsOf(s).stream()
+            .anyMatch(r -> r.contains("syncToken=EPDS") && r.contains("pageToken=")),
+        "a page after the first of a sync token round repeats the token");
     assertEquals(writesBefore, writes(s), "the change from Google is not written back to it");
 
     // Rounds without changes write nothing either way: Mailbridge's own writes are recognised.
