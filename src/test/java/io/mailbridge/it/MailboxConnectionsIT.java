@@ -131,7 +131,8 @@ class MailboxConnectionsIT {
     assertEquals(
         "openid email https://www.googleapis.com/auth/gmail.modify"
             + " https://www.googleapis.com/auth/calendar.freebusy"
-            + " https://www.googleapis.com/auth/calendar.events.owned",
+            + " https://www.googleapis.com/auth/calendar.events.owned"
+            + " https://www.googleapis.com/auth/contacts",
         q.get("scope"));
     assertEquals(OAuthBrowser.PUBLIC_URL + "/api/oauth/google/callback", q.get("redirect_uri"));
     assertEquals(1, browser.cookies.size());

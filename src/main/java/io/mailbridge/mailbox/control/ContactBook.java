@@ -2,9 +2,10 @@ package io.mailbridge.mailbox.control;
 
 /**
  * The port through which contact sync reads and writes the contacts of one folder of a mailbox: one
- * implementation per {@link MailboxKind} that supports it (Graph for now). Contacts Mailbridge
- * creates carry the CRM record's id in a property of Mailbridge's own, so a deletion can tell them
- * from contacts a person made.
+ * implementation per {@link MailboxKind} that supports it (Graph: a contact folder; Google: a
+ * contact group, whose resource name is the folder id). Contacts Mailbridge creates carry the CRM
+ * record's id in a property of Mailbridge's own, so a deletion can tell them from contacts a person
+ * made.
  */
 public interface ContactBook {
 

@@ -43,14 +43,16 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The "sync this user's contacts" job, in two steps that each commit on their own: <b>pull</b>
- * reads the "Mailbridge" contact folder's delta and merges each changed contact into its CRM record
- * field by field (creating a record for a new contact), writing a value the CRM won back to the
- * contact at once; <b>push</b> reads the CRM's change feed after the user's last position and
- * creates, updates ({@code If-Match}) or deletes contacts. Mailbridge's own writes are recognised
- * when they come back (the contact's stored changeKey; a CRM record that equals the agreed fields),
- * so nothing loops. Only contacts Mailbridge created are ever deleted in the mailbox, and only
- * after their CRM id is read back from them. The user's lease keeps a second node out.
+ * The "sync this user's contacts" job, for the user's Microsoft 365 or Google mailbox (whichever
+ * kind has a {@link ContactBook}), in two steps that each commit on their own: <b>pull</b> reads
+ * the "Mailbridge" contact folder's (Google: contact group's) changes and merges each changed
+ * contact into its CRM record field by field (creating a record for a new contact), writing a value
+ * the CRM won back to the contact at once; <b>push</b> reads the CRM's change feed after the user's
+ * last position and creates, updates ({@code If-Match}) or deletes contacts. Mailbridge's own
+ * writes are recognised when they come back (the contact's stored changeKey; a CRM record that
+ * equals the agreed fields), so nothing loops. Only contacts Mailbridge created are ever deleted in
+ * the mailbox, and only after their CRM id is read back from them. The user's lease keeps a second
+ * node out.
  */
 @ApplicationScoped
 public class ContactSync implements JobHandler {
@@ -132,12 +134,12 @@ public class ContactSync implements JobHandler {
       return outcome.orElseGet(JobOutcome::done);
     } catch (MailboxReauthRequired reauth) {
       leases.release(userId, owner);
-      leases.failed(userId, "The Microsoft 365 mailbox must be connected again");
+      leases.failed(userId, "The mailbox must be connected again");
       return JobOutcome.done();
     } catch (Busy | TooManyRequests busy) {
       leases.release(userId, owner);
       Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
-      throw new RetryLater("Microsoft Graph asked contact sync to wait", wait);
+      throw new RetryLater("The mail provider asked contact sync to wait", wait);
     } catch (RuntimeException e) {
       leases.release(userId, owner);
       leases.failed(
@@ -151,20 +153,25 @@ public class ContactSync implements JobHandler {
 
   private Optional<JobOutcome> step(SyncUser state, SyncChoice choice, boolean push) {
     Instant now = clock.instant();
-    Optional<ConnectedMailbox> found =
+    List<ConnectedMailbox> reachable =
         connections.describedOfUser(state.orgId(), state.id()).stream()
-            .filter(m -> m.kind() == MailboxKind.GRAPH)
-            .findFirst();
+            .filter(m -> books.of(m.kind()).isPresent())
+            .toList();
+    // The mailbox synced last time stays the one while it is connected; otherwise the first.
+    Optional<ConnectedMailbox> found =
+        reachable.stream()
+            .filter(m -> m.id().equals(state.mailboxId()))
+            .findFirst()
+            .or(() -> reachable.stream().findFirst());
     if (found.isEmpty()) {
       state.errors(
-          SyncErrors.add(state.errors(), now, "No Microsoft 365 mailbox is connected"), now);
+          SyncErrors.add(state.errors(), now, "No Microsoft 365 or Google mailbox is connected"),
+          now);
       return Optional.empty();
     }
     ConnectedMailbox mailbox = found.get();
     if (mailbox.reauthRequired()) {
-      state.errors(
-          SyncErrors.add(state.errors(), now, "The Microsoft 365 mailbox must be connected again"),
-          now);
+      state.errors(SyncErrors.add(state.errors(), now, reconnect(mailbox.kind())), now);
       return Optional.empty();
     }
     if (!mailbox.id().equals(state.mailboxId())) {
@@ -174,10 +181,7 @@ public class ContactSync implements JobHandler {
           .executeUpdate();
       state.useMailbox(mailbox.id(), now);
     }
-    ContactBook book =
-        books
-            .of(MailboxKind.GRAPH)
-            .orElseThrow(() -> new IllegalStateException("No contact book for Graph"));
+    ContactBook book = books.of(mailbox.kind()).orElseThrow();
     MailboxAccess access = mailboxes.connection(state.orgId(), mailbox.id());
     if (state.folderId() == null) {
       state.useFolder(book.folder(access, folderName), now);
@@ -447,6 +451,11 @@ public class ContactSync implements JobHandler {
     private void error(String reason) {
       state.errors(SyncErrors.add(state.errors(), clock.instant(), reason), clock.instant());
     }
+  }
+
+  private static String reconnect(MailboxKind kind) {
+    return (kind == MailboxKind.GMAIL ? "The Google" : "The Microsoft 365")
+        + " mailbox must be connected again";
   }
 
   /** A record's API body with the synced fields replaced by the merged ones. */

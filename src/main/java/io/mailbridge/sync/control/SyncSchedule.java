@@ -2,8 +2,8 @@ package io.mailbridge.sync.control;
 
 import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.ContactBooks;
 import io.mailbridge.mailbox.control.MailboxConnections;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.sync.entity.SyncDirection;
 import io.mailbridge.sync.entity.SyncUser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +18,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Which users' contacts are due: every user with a connected Microsoft 365 mailbox in an org whose
- * contact sync is on, when the last sync is older than the interval or a synced CRM record changed
- * since the user's last push. Queued jobs coalesce by user.
+ * Which users' contacts are due: every user with a connected mailbox of a kind contact sync reaches
+ * (Microsoft 365, Google) in an org whose contact sync is on, when the last sync is older than the
+ * interval or a synced CRM record changed since the user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -33,6 +33,7 @@ public class SyncSchedule {
   @Inject SyncJobs jobs;
   @Inject OrgSyncSettings settings;
   @Inject RecordChanges crm;
+  @Inject ContactBooks books;
 
   @Inject
   @ConfigProperty(name = "mailbridge.sync.interval", defaultValue = "PT15M")
@@ -55,7 +56,7 @@ public class SyncSchedule {
       while (true) {
         List<ConnectedMailbox> page = connections.describedPageOfOrg(orgId, after, PAGE);
         for (ConnectedMailbox mailbox : page) {
-          if (mailbox.kind() == MailboxKind.GRAPH && due(mailbox.userId(), choice, now)) {
+          if (books.of(mailbox.kind()).isPresent() && due(mailbox.userId(), choice, now)) {
             try {
               jobs.requestContactSync(orgId, mailbox.userId());
               queued++;

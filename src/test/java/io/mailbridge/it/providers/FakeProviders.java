@@ -279,6 +279,7 @@ public final class FakeProviders {
   private final GraphCalendarDelta graphCalendarDelta = new GraphCalendarDelta(this);
   private final GraphDirectory directory = new GraphDirectory(this);
   private final GraphContacts contacts = new GraphContacts(this);
+  private final GooglePeople people = new GooglePeople(this);
   private final TestControl control = new TestControl(this);
   private final CalendarApis calendarApis = new CalendarApis(this);
 
@@ -298,6 +299,8 @@ public final class FakeProviders {
       Matcher contactFolders = GraphContacts.PATH.matcher(path);
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
+      } else if (GooglePeople.handles(path)) {
+        people.handle(exchange);
       } else if (contactFolders.matches()) {
         contacts.handle(exchange, contactFolders.group(1), contactFolders.group(2));
       } else if (path.equals("/google/o/oauth2/v2/auth")) {
@@ -479,6 +482,95 @@ public final class FakeProviders {
     if (gate != null) {
       gate.countDown();
     }
+  }
+
+  // ---------------------------------------------------------------- Google contacts
+
+  /** The resource name of the account's user contact group of this name, or null. */
+  public String googleContactGroup(String account, String name) {
+    return people.groups.getOrDefault(account, Map.of()).entrySet().stream()
+        .filter(e -> e.getValue().equals(name))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The live contacts in the account's contact group of this name, as the People API shows them.
+   */
+  public List<jakarta.json.JsonObject> googleContactsIn(String account, String groupName) {
+    String group = googleContactGroup(account, groupName);
+    List<jakarta.json.JsonObject> out = new java.util.ArrayList<>();
+    people.of(account).values().stream()
+        .filter(c -> !c.deleted && c.groups.contains(group))
+        .sorted(java.util.Comparator.comparing(c -> c.seq))
+        .forEach(c -> out.add(GooglePeople.personJson(c, null)));
+    return out;
+  }
+
+  /** One live contact as the People API shows it, or null. */
+  public jakarta.json.JsonObject googleContact(String account, String resourceName) {
+    GooglePeople.Contact c = people.of(account).get(resourceName);
+    return c == null || c.deleted ? null : GooglePeople.personJson(c, null);
+  }
+
+  /** A contact a person makes in Google Contacts, in the group of this name; answers its name. */
+  public String addGoogleContact(
+      String account, String groupName, String givenName, String familyName, String email) {
+    String group = googleContactGroup(account, groupName);
+    if (group == null) {
+      throw new IllegalArgumentException("No contact group " + groupName);
+    }
+    return people.add(account, group, givenName, familyName, email);
+  }
+
+  /** A contact a person makes in Google Contacts outside any group of theirs. */
+  public String addUngroupedGoogleContact(
+      String account, String givenName, String familyName, String email) {
+    return people.add(account, null, givenName, familyName, email);
+  }
+
+  /** A person replaces one People API field of a contact (e.g. organizations) at {@code at}. */
+  public void changeGoogleContact(
+      String account, String resourceName, String field, jakarta.json.JsonArray value, Instant at) {
+    GooglePeople.Contact c = people.of(account).get(resourceName);
+    c.fields.put(field, value);
+    people.changed(account, c, at);
+  }
+
+  /** A person deletes a contact in Google Contacts. */
+  public void deleteGoogleContact(String account, String resourceName) {
+    GooglePeople.Contact c = people.of(account).get(resourceName);
+    c.deleted = true;
+    people.changed(account, c, Instant.now());
+  }
+
+  /**
+   * Runs {@code edit} when the account's next updateContact arrives, before its etag is checked.
+   */
+  public void beforeNextGoogleContactUpdate(String account, Runnable edit) {
+    people.beforeUpdate.put(account, edit);
+  }
+
+  /** Google forgets every contact sync token it handed out (they answer EXPIRED_SYNC_TOKEN). */
+  public void expireGoogleSyncTokens() {
+    people.expireAll();
+  }
+
+  /** The account's next {@code count} People requests answer 429 with this Retry-After. */
+  public void refuseGooglePeopleQuota(String account, int count, int retryAfterSeconds) {
+    people.quotaRetryAfterSeconds = retryAfterSeconds;
+    people.quotaRefusals.put(account, new AtomicInteger(count));
+  }
+
+  /** People API requests seen, as "METHOD path?query #account". */
+  public List<String> googlePeopleRequests() {
+    return List.copyOf(people.requests);
+  }
+
+  /** The most People API writes for the account the fake saw at the same time. */
+  public int mostConcurrentGooglePeopleWrites(String account) {
+    return people.mostWritesInFlight.getOrDefault(account, new AtomicInteger()).get();
   }
 
   private static final Pattern USER_MESSAGE =

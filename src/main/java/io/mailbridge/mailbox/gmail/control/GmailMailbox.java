@@ -305,7 +305,8 @@ public class GmailMailbox implements MessageSource {
     };
   }
 
-  private static Duration retryAfter(HttpResponseException e) {
+  /** The wait Google named in {@code Retry-After}, or half a minute. */
+  static Duration retryAfter(HttpResponseException e) {
     Object value = e.getHeaders() == null ? null : e.getHeaders().get("retry-after");
     if (value instanceof List<?> list && !list.isEmpty()) {
       value = list.get(0);

@@ -53,6 +53,13 @@ public class GoogleOAuth implements OAuthProvider {
 
   private static final List<String> CALENDAR = List.of(CALENDAR_FREEBUSY, CALENDAR_EVENTS_OWNED);
 
+  /**
+   * Contact sync reads and writes the user's "Mailbridge" contact group through the People API,
+   * which takes this scope for its writes. Optional like the calendar: older connections lack it
+   * until their user connects again.
+   */
+  static final String CONTACTS = "https://www.googleapis.com/auth/contacts";
+
   private static final List<String> IDENTITY = List.of("openid", "email");
   private static final Set<String> ISSUERS =
       Set.of("https://accounts.google.com", "accounts.google.com");
@@ -106,7 +113,12 @@ public class GoogleOAuth implements OAuthProvider {
   @Override
   public List<String> requestedScopes() {
     return List.of(
-        IDENTITY.get(0), IDENTITY.get(1), GMAIL_MODIFY, CALENDAR_FREEBUSY, CALENDAR_EVENTS_OWNED);
+        IDENTITY.get(0),
+        IDENTITY.get(1),
+        GMAIL_MODIFY,
+        CALENDAR_FREEBUSY,
+        CALENDAR_EVENTS_OWNED,
+        CONTACTS);
   }
 
   @Override

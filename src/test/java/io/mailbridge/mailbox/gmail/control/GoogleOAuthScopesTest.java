@@ -22,7 +22,8 @@ class GoogleOAuthScopesTest {
             "email",
             AUTH + "gmail.modify",
             AUTH + "calendar.freebusy",
-            AUTH + "calendar.events.owned"),
+            AUTH + "calendar.events.owned",
+            AUTH + "contacts"),
         oauth.requestedScopes());
     assertEquals(List.of(AUTH + "gmail.modify"), oauth.requiredScopes());
   }
