@@ -26,8 +26,10 @@ import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
 import io.mailbridge.message.MimeMail;
+import io.mailbridge.platform.config.control.MailbridgeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.xml.bind.JAXBElement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.xml.datatype.XMLGregorianCalendar;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -75,10 +78,20 @@ public class EwsChangeFeed implements ChangeFeed {
   @Inject EwsConcurrency concurrency;
   @Inject EwsSubscriptions subscriptions;
 
-  /** {@code streaming} (pull when the server refuses it) or {@code pull}. */
+  /**
+   * {@code streaming} (pull when the server refuses it), {@code pull}, or {@code push} (Exchange
+   * can reach {@code mailbridge.public-url}; streaming when it cannot be used).
+   */
   @Inject
   @ConfigProperty(name = "mailbridge.capture.ews.live", defaultValue = "streaming")
-  String liveMode;
+  Provider<String> liveMode;
+
+  /** A push subscription's StatusFrequency: minutes without a change before Exchange says so. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.ews.push-status-minutes", defaultValue = "5")
+  Provider<Integer> pushStatusMinutes;
+
+  @Inject MailbridgeSettings settings;
 
   /** Exchange's EWSMaxSubscriptions for the service account: subscriptions per org connection. */
   @Inject
@@ -91,6 +104,9 @@ public class EwsChangeFeed implements ChangeFeed {
   int pullTimeoutMinutes;
 
   java.time.Clock clock = java.time.Clock.systemUTC();
+
+  /** The path Exchange posts push notifications to (under the public URL). */
+  public static final String NOTIFICATION_PATH = "/ews/notifications";
 
   /** SyncFolderItems' {@code MaxChangesReturned}: 1 to 512 (Exchange's own limit). */
   @Inject
@@ -192,9 +208,11 @@ public class EwsChangeFeed implements ChangeFeed {
   /**
    * Opens an EWS notification subscription on the followed folders, impersonating the mailbox's
    * user: streaming ({@code StreamingSubscriptionRequest}, held open by {@link
-   * EwsNotificationStreams}, since Exchange reaching Mailbridge is not assumed), or pull when the
-   * server will not stream or {@code mailbridge.capture.ews.live} says {@code pull}. The URL is not
-   * used. The org's subscriptions stay within {@code mailbridge.capture.ews.max-subscriptions}
+   * EwsNotificationStreams}, since Exchange reaching Mailbridge is not assumed); push ({@code
+   * PushSubscriptionRequest} to {@value #NOTIFICATION_PATH} with a token of its own) when {@code
+   * mailbridge.capture.ews.live} says {@code push} and a public URL is set; pull when the server
+   * will not stream or the setting says {@code pull}. Graph's {@code notificationUrl} is not used.
+   * The org's subscriptions stay within {@code mailbridge.capture.ews.max-subscriptions}
    * (Exchange's {@code EWSMaxSubscriptions}); beyond it the mailbox is polled, with the reason.
    */
   @Override
@@ -212,9 +230,45 @@ public class EwsChangeFeed implements ChangeFeed {
     List<DistinguishedFolderIdNameType> followed =
         folders().stream().map(DistinguishedFolderIdNameType::fromValue).toList();
     EwsAffinity affinity = new EwsAffinity(null);
+    String mode = liveMode.get();
     EwsClient.Subscription opened = null;
     String kind = EwsSubscription.PULL;
-    if (!EwsSubscription.PULL.equals(liveMode)) {
+    String token = null;
+    int statusMinutes = Math.max(1, Math.min(1440, pushStatusMinutes.get()));
+    if (EwsSubscription.PUSH.equals(mode)) {
+      String callback = callbackUrl();
+      if (callback == null) {
+        LOG.warning(
+            "mailbridge.capture.ews.live is push but mailbridge.public-url is not set, so Exchange"
+                + " has no URL to post to; capture streams notifications instead");
+      } else {
+        String pushToken = EwsCallbackToken.create();
+        try {
+          opened =
+              concurrency.within(
+                  service.connectionId(),
+                  () ->
+                      ews.subscribePush(
+                          service.call(),
+                          followed,
+                          statusMinutes,
+                          callback + "?" + EwsCallbackToken.PARAMETER + "=" + pushToken,
+                          affinity));
+          kind = EwsSubscription.PUSH;
+          token = pushToken;
+        } catch (EwsRefused refused) {
+          if (!refused.streamingRefused()) {
+            throw refused;
+          }
+          LOG.info(
+              () ->
+                  "Exchange refused a push subscription ("
+                      + refused.responseCode()
+                      + "); capture streams notifications instead");
+        }
+      }
+    }
+    if (opened == null && !EwsSubscription.PULL.equals(mode)) {
       try {
         opened =
             concurrency.within(
@@ -237,8 +291,9 @@ public class EwsChangeFeed implements ChangeFeed {
           concurrency.within(
               service.connectionId(),
               () -> ews.subscribePull(service.call(), followed, pullTimeoutMinutes, affinity));
+      kind = EwsSubscription.PULL;
     }
-    subscriptions.add(
+    EwsSubscription subscription =
         new EwsSubscription(
             opened.id(),
             mailbox.orgId(),
@@ -246,8 +301,22 @@ public class EwsChangeFeed implements ChangeFeed {
             mailbox.appUser(),
             opened.watermark(),
             affinity.cookie(),
-            clock.instant()));
+            clock.instant());
+    if (token != null) {
+      subscription.pushedTo(EwsCallbackToken.hash(token), statusMinutes);
+    }
+    subscriptions.add(subscription);
     return new PushChannel(opened.id(), expiresAt);
+  }
+
+  /** Where Exchange posts push notifications, or null without a configured public URL. */
+  private String callbackUrl() {
+    return publicUrl().map(url -> url + NOTIFICATION_PATH).orElse(null);
+  }
+
+  /** {@code mailbridge.public-url} when set (the default, localhost, is no use to Exchange). */
+  Optional<String> publicUrl() {
+    return settings.value("mailbridge.public-url").map(set -> settings.publicUrl());
   }
 
   /** A subscription still held is kept (its stream renews it); a forgotten one is opened anew. */

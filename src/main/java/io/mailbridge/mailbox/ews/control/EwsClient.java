@@ -73,6 +73,7 @@ import io.mailbridge.mailbox.ews.stubs.NotificationType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PullSubscriptionRequestType;
+import io.mailbridge.mailbox.ews.stubs.PushSubscriptionRequestType;
 import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
@@ -740,6 +741,27 @@ public class EwsClient {
     pull.setTimeout(Math.max(1, Math.min(1440, timeoutMinutes)));
     SubscribeType request = new SubscribeType();
     request.setPullSubscriptionRequest(pull);
+    return subscribe(call, request, affinity);
+  }
+
+  /**
+   * Subscribe with {@code PushSubscriptionRequest}: Exchange posts {@code SendNotification} to
+   * {@code url} for each change, and a {@code StatusEvent} after {@code statusMinutes} (1–1 440)
+   * without one.
+   */
+  Subscription subscribePush(
+      EwsCall call,
+      List<DistinguishedFolderIdNameType> folders,
+      int statusMinutes,
+      String url,
+      EwsAffinity affinity) {
+    PushSubscriptionRequestType push = new PushSubscriptionRequestType();
+    push.setFolderIds(folderIds(folders));
+    push.setEventTypes(eventTypes());
+    push.setStatusFrequency(Math.max(1, Math.min(1440, statusMinutes)));
+    push.setURL(url);
+    SubscribeType request = new SubscribeType();
+    request.setPushSubscriptionRequest(push);
     return subscribe(call, request, affinity);
   }
 

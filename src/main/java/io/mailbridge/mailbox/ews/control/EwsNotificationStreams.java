@@ -43,11 +43,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * streaming subscriptions by server affinity (the {@code X-BackEndOverrideCookie} of their {@code
  * Subscribe}), at most 200 per {@code GetStreamingEvents} connection, each connection on a thread
  * of its own; and reads the pull subscriptions with {@code GetEvents} every {@code
- * mailbridge.capture.ews.pull-interval}. A notification only fires {@link MailboxChangesPushed}:
- * capture queues the mailbox's sync, which reads from the stored SyncState. A connection that
- * breaks is opened again and, once the new one stands, its mailboxes are synced (events may have
- * been lost meanwhile); a subscription Exchange no longer knows is forgotten and reported lost, so
- * capture subscribes again and syncs.
+ * mailbridge.capture.ews.pull-interval}; push subscriptions (Exchange posts to {@code
+ * /ews/notifications}) it only watches: one silent for longer than its StatusFrequency allows is
+ * reported lost. A notification only fires {@link MailboxChangesPushed}: capture queues the
+ * mailbox's sync, which reads from the stored SyncState. A connection that breaks is opened again
+ * and, once the new one stands, its mailboxes are synced (events may have been lost meanwhile); a
+ * subscription Exchange no longer knows is forgotten and reported lost, so capture subscribes again
+ * and syncs.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -84,6 +86,11 @@ public class EwsNotificationStreams {
   @Inject
   @ConfigProperty(name = "mailbridge.capture.ews.stream-lease", defaultValue = "PT1M")
   Duration lease;
+
+  /** Slack beyond twice a push subscription's StatusFrequency before its silence counts as lost. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.ews.push-slack", defaultValue = "PT1M")
+  Duration pushSlack;
 
   /** The wait before a broken connection is opened again. */
   @Inject
@@ -123,6 +130,8 @@ public class EwsNotificationStreams {
           String cookie =
               subscription.affinityCookie() == null ? "" : subscription.affinityCookie();
           groups.computeIfAbsent(cookie, c -> new ArrayList<>()).add(subscription);
+        } else if (EwsSubscription.PUSH.equals(subscription.kind())) {
+          checkPushed(subscription);
         } else {
           pull(subscription);
         }
@@ -224,6 +233,31 @@ public class EwsNotificationStreams {
       }
     } catch (DomainProblem problem) {
       LOG.info(() -> "GetEvents failed: " + problem.getMessage() + "; tried again later");
+    }
+  }
+
+  /**
+   * A push subscription Exchange has posted nothing for (not even a StatusEvent) for longer than
+   * its StatusFrequency allows is taken as lost: Exchange gave up on it, or cannot reach
+   * Mailbridge. It is forgotten (a late notification for it is answered Unsubscribe) and capture
+   * subscribes again and syncs from the stored SyncState, which finds whatever was missed.
+   */
+  private void checkPushed(EwsSubscription subscription) {
+    int minutes = subscription.statusMinutes() == null ? 30 : subscription.statusMinutes();
+    Instant last =
+        subscription.lastSeenAt() != null ? subscription.lastSeenAt() : subscription.createdAt();
+    // Exchange retries a failed post with doubling waits up to StatusFrequency, and a loaded server
+    // posts late: twice the frequency plus the configured slack before giving the subscription up.
+    Duration allowed = Duration.ofMinutes(2L * minutes).plus(pushSlack);
+    if (last != null && last.plus(allowed).isBefore(clock.instant())) {
+      LOG.info(
+          () ->
+              "Exchange posted nothing for a push subscription of org "
+                  + subscription.orgId()
+                  + " in "
+                  + allowed.toMinutes()
+                  + " minutes; it is opened again");
+      lost(subscription.id());
     }
   }
 

@@ -78,6 +78,18 @@ public class EwsSubscriptions {
     }
   }
 
+  /** Notes that Exchange posted for a push subscription at {@code at}, up to {@code watermark}. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void seen(String id, Instant at, String watermark) {
+    EwsSubscription found = em.find(EwsSubscription.class, id);
+    if (found != null) {
+      found.seen(at);
+      if (watermark != null) {
+        found.readUpTo(watermark);
+      }
+    }
+  }
+
   /**
    * Whether {@code owner} now holds the org's streams until {@code length} from now (taken when
    * free or run out, kept when already its own).

@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A notification subscription Exchange opened for one captured mailbox: streaming or pull, the
- * address it impersonates (sealed), the pull watermark and the server-affinity cookie.
+ * A notification subscription Exchange opened for one captured mailbox: streaming, pull or push,
+ * the address it impersonates (sealed), the pull watermark, the server-affinity cookie and, for
+ * push, the hash of its callback token, its status frequency and when Exchange last posted for it.
  */
 @Entity
 @Table(name = "ews_subscription")
@@ -22,6 +23,7 @@ public class EwsSubscription {
   public static final String TABLE = "ews_subscription";
   public static final String STREAMING = "streaming";
   public static final String PULL = "pull";
+  public static final String PUSH = "push";
 
   @Id
   @Column(name = "id", length = 500)
@@ -45,6 +47,16 @@ public class EwsSubscription {
 
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
+
+  /** Hex SHA-256 of the push callback's token; the token itself is kept nowhere. */
+  @Column(name = "push_token_hash", length = 64)
+  private String pushTokenHash;
+
+  @Column(name = "status_minutes")
+  private Integer statusMinutes;
+
+  @Column(name = "last_seen_at")
+  private Instant lastSeenAt;
 
   protected EwsSubscription() {}
 
@@ -104,5 +116,29 @@ public class EwsSubscription {
 
   public void affinity(String cookie) {
     this.affinityCookie = cookie;
+  }
+
+  /** Makes this a push subscription: its token's hash and the StatusFrequency asked for. */
+  public void pushedTo(String tokenHash, int statusMinutes) {
+    this.pushTokenHash = Objects.requireNonNull(tokenHash, "tokenHash");
+    this.statusMinutes = statusMinutes;
+  }
+
+  public String pushTokenHash() {
+    return pushTokenHash;
+  }
+
+  /** The StatusFrequency (minutes) of a push subscription; null for the other kinds. */
+  public Integer statusMinutes() {
+    return statusMinutes;
+  }
+
+  /** When Exchange last posted a notification or a status event for it; null before the first. */
+  public Instant lastSeenAt() {
+    return lastSeenAt;
+  }
+
+  public void seen(Instant at) {
+    this.lastSeenAt = at;
   }
 }
