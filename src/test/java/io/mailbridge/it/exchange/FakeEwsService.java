@@ -959,7 +959,8 @@ public class FakeEwsService implements ExchangeServicePortType {
   }
 
   /**
-   * Subscribe, streaming or pull, on an impersonated mailbox's folders. Streaming is refused with
+   * Subscribe, streaming, pull or push, on an impersonated mailbox's folders (a push one noted with
+   * its URL and StatusFrequency in {@link FakeExchange#pushSubscribes}). Streaming is refused with
    * {@code ErrorInvalidSubscriptionRequest} while {@link FakeExchange#refuseStreaming} is set, as a
    * server whose policy forbids it answers.
    */
@@ -976,10 +977,13 @@ public class FakeEwsService implements ExchangeServicePortType {
         impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
     String refused = impersonationProblem(impersonation, impersonated);
     boolean streaming = request.getStreamingSubscriptionRequest() != null;
+    var push = request.getPushSubscriptionRequest();
     var folderIds =
         streaming
             ? request.getStreamingSubscriptionRequest().getFolderIds()
-            : request.getPullSubscriptionRequest().getFolderIds();
+            : push != null
+                ? push.getFolderIds()
+                : request.getPullSubscriptionRequest().getFolderIds();
     if (requestVersion == null || folderIds == null) {
       error(message, "ErrorSchemaValidation", "The request failed schema validation.");
     } else if (refused != null) {
@@ -989,6 +993,12 @@ public class FakeEwsService implements ExchangeServicePortType {
           message,
           "ErrorInvalidSubscriptionRequest",
           "Streaming subscriptions are not allowed for this user.");
+    } else if (push != null
+        && (push.getURL() == null
+            || !push.getURL().startsWith("http")
+            || push.getStatusFrequency() < 1
+            || push.getStatusFrequency() > 1440)) {
+      error(message, "ErrorInvalidPushSubscriptionUrl", "The push subscription URL is invalid.");
     } else {
       List<String> folders = new ArrayList<>();
       for (Object id : folderIds.getFolderIdOrDistinguishedFolderId()) {
@@ -998,6 +1008,18 @@ public class FakeEwsService implements ExchangeServicePortType {
       }
       FakeExchange.FakeSubscription subscription =
           exchange.openSubscription(impersonated, streaming, folders);
+      if (push != null) {
+        FakeExchange.Received current = FakeExchange.CURRENT.get();
+        exchange.pushSubscribes.add(
+            new FakeExchange.PushSubscribe(
+                subscription.id(),
+                impersonated,
+                current == null ? null : current.anchorMailbox(),
+                push.getURL(),
+                push.getStatusFrequency(),
+                List.copyOf(folders),
+                push.getEventTypes().getEventType().stream().map(e -> e.value()).toList()));
+      }
       message.setResponseClass(ResponseClassType.SUCCESS);
       message.setResponseCode("NoError");
       message.setSubscriptionId(subscription.id());

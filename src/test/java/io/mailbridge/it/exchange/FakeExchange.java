@@ -523,6 +523,22 @@ public final class FakeExchange implements AutoCloseable {
     }
   }
 
+  /**
+   * A Subscribe with PushSubscriptionRequest: the subscription opened, whom it impersonated and
+   * anchored to, and the URL, StatusFrequency, folders and event types asked for.
+   */
+  public record PushSubscribe(
+      String subscriptionId,
+      String impersonated,
+      String anchorMailbox,
+      String url,
+      int statusFrequency,
+      List<String> folders,
+      List<String> eventTypes) {}
+
+  /** Every push subscription opened, in order. */
+  public final List<PushSubscribe> pushSubscribes = new CopyOnWriteArrayList<>();
+
   /** Open subscriptions by id. */
   public final Map<String, FakeSubscription> subscriptions = new ConcurrentHashMap<>();
 

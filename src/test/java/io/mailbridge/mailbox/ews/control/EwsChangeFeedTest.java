@@ -42,6 +42,7 @@ class EwsChangeFeedTest {
   private FakeExchange exchange;
   private EwsChangeFeed feed;
   private MailboxAccess ada;
+  private String publicUrl;
   private final Instant since = Instant.now().minus(180, ChronoUnit.DAYS);
 
   @BeforeEach
@@ -54,7 +55,13 @@ class EwsChangeFeedTest {
     ews.maxResponseBytes = 10_000_000;
     ews.busyAttempts = 3;
     ews.maxBackoff = Duration.ofSeconds(60);
-    feed = new EwsChangeFeed();
+    feed =
+        new EwsChangeFeed() {
+          @Override
+          Optional<String> publicUrl() {
+            return Optional.ofNullable(publicUrl);
+          }
+        };
     feed.ews = ews;
     feed.pageSize = 512;
     feed.getItemBatch = 2;
@@ -77,7 +84,7 @@ class EwsChangeFeedTest {
   }
 
   /** The stored subscriptions, in memory. */
-  static final class MemorySubscriptions extends EwsSubscriptions {
+  static class MemorySubscriptions extends EwsSubscriptions {
     final java.util.Map<String, io.mailbridge.mailbox.ews.entity.EwsSubscription> rows =
         new java.util.LinkedHashMap<>();
 
@@ -106,7 +113,8 @@ class EwsChangeFeedTest {
     MemorySubscriptions rows = new MemorySubscriptions();
     feed.subscriptions = rows;
     feed.maxSubscriptions = max;
-    feed.liveMode = mode;
+    feed.liveMode = () -> mode;
+    feed.pushStatusMinutes = () -> 5;
     feed.pullTimeoutMinutes = 30;
     return rows;
   }
@@ -127,6 +135,40 @@ class EwsChangeFeedTest {
     assertEquals(channel.id(), feed.renew(ada, channel, null, "s", until).id(), "kept");
     feed.unsubscribe(ada, channel);
     assertEquals(0, rows.count("org-1"));
+  }
+
+  @Test
+  void inPushModeExchangeIsGivenTheCallbackUrlWithATokenOnlyTheHashOfWhichIsStored() {
+    MemorySubscriptions rows = subscribable(20, "push");
+    publicUrl = "https://mailbridge.contoso.example";
+
+    String id = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60)).id();
+
+    var row = rows.find(id);
+    assertEquals("push", row.kind());
+    assertEquals(5, row.statusMinutes());
+    FakeExchange.PushSubscribe asked = exchange.pushSubscribes.get(0);
+    assertEquals(id, asked.subscriptionId());
+    assertEquals(ADA, asked.impersonated());
+    assertEquals(ADA, asked.anchorMailbox());
+    assertEquals(5, asked.statusFrequency());
+    assertEquals(List.of("inbox", "sentitems"), asked.folders());
+    String prefix = "https://mailbridge.contoso.example/ews/notifications?token=";
+    assertTrue(asked.url().startsWith(prefix), asked.url());
+    String token = asked.url().substring(prefix.length());
+    assertTrue(EwsCallbackToken.matches(token, row.pushTokenHash()));
+    assertEquals(0, exchange.streamRequests.size());
+  }
+
+  @Test
+  void pushModeWithoutAPublicUrlStreamsInstead() {
+    MemorySubscriptions rows = subscribable(20, "push");
+    publicUrl = null;
+
+    String id = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60)).id();
+
+    assertEquals("streaming", rows.find(id).kind());
+    assertEquals(List.of(), exchange.pushSubscribes);
   }
 
   @Test

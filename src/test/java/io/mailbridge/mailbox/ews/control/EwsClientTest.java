@@ -3,6 +3,7 @@ package io.mailbridge.mailbox.ews.control;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -318,6 +319,25 @@ class EwsClientTest {
     assertTrue(sent.soapAction().contains("/2006/messages/Subscribe"), sent.soapAction());
     assertEquals(FakeExchange.BACKEND_COOKIE, affinity.cookie());
     assertTrue(exchange.subscriptions.get(opened.id()).streaming());
+  }
+
+  @Test
+  void subscribePushSendsTheShapeOfTheFixtureWithItsUrlAndStatusFrequency() throws Exception {
+    exchange.impersonable.add(ALICE);
+    String url =
+        "https://mailbridge.contoso.example/ews/notifications"
+            + "?token=q3Jx0b2mVt8Zr6Xy1Kp4Ld7Hs9Fw5Nc0Ae2Gu6Ti8Mo";
+    EwsClient.Subscription opened =
+        ews.subscribePush(asAlice(), FOLLOWED, 5, url, new EwsAffinity(null));
+    FakeExchange.Received sent = exchange.ewsRequests.get(0);
+    assertEquals(shape(FakeExchange.fixture("subscribe-push-request.xml")), shape(sent.body()));
+    assertEquals(ALICE, sent.anchorMailbox());
+    assertTrue(sent.soapAction().contains("/2006/messages/Subscribe"), sent.soapAction());
+    FakeExchange.PushSubscribe push = exchange.pushSubscribes.get(0);
+    assertEquals(opened.id(), push.subscriptionId());
+    assertEquals(ALICE, push.impersonated());
+    assertEquals(url, push.url());
+    assertNotNull(opened.watermark(), "Exchange answers a push Subscribe with a watermark");
   }
 
   @Test
