@@ -14,11 +14,18 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -29,10 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Live capture over EWS notifications against the fake Exchange: a streamed notification brings a
  * new mail to the timeline with no poll, a dropped stream is opened again and the mail sent
- * meanwhile captured once, an expired subscription is opened anew, and pull subscriptions take over
- * when the server refuses streaming; every Subscribe and GetStreamingEvents impersonates its
- * mailbox with X-AnchorMailbox and asks for server affinity. The timer pump is off: each test runs
- * the job queue and the stream keeper itself.
+ * meanwhile captured once, an expired subscription is opened anew, pull subscriptions take over
+ * when the server refuses streaming, and in push mode Exchange's SendNotification posts (sent here
+ * as Exchange would) queue the sync, a silent push subscription is opened again; every Subscribe
+ * and GetStreamingEvents impersonates its mailbox with X-AnchorMailbox and asks for server
+ * affinity. The timer pump is off: each test runs the job queue and the stream keeper itself.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeStreamingIT {
@@ -108,8 +116,8 @@ class ExchangeStreamingIT {
     return address;
   }
 
-  private static void mailFromNora(String mailbox, String subject) {
-    fake()
+  private static String mailFromNora(String mailbox, String subject) {
+    return fake()
         .deliver(
             mailbox,
             "inbox",
@@ -322,5 +330,238 @@ class ExchangeStreamingIT {
       fake().refuseStreaming = false;
       System.clearProperty("mailbridge.capture.ews.pull-interval");
     }
+  }
+
+  // ---------------------------------------------------------------- push (SendNotification)
+
+  private String publicUrl() {
+    return "http://127.0.0.1:" + request.getLocalPort();
+  }
+
+  /** Runs {@code body} with mailbridge.capture.ews.live=push and a public URL set. */
+  private void inPushMode(ThrowingRunnable body) throws Exception {
+    System.setProperty("mailbridge.capture.ews.live", "push");
+    System.setProperty("mailbridge.public-url", publicUrl());
+    clearConfigCache();
+    try {
+      body.run();
+    } finally {
+      System.clearProperty("mailbridge.capture.ews.live");
+      System.clearProperty("mailbridge.public-url");
+      clearConfigCache();
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  // Payara keeps config values for a minute: drop them so the change applies at once.
+  private static void clearConfigCache() throws Exception {
+    Config config = ConfigProvider.getConfig();
+    config.getClass().getMethod("clearCache").invoke(config);
+  }
+
+  /** The push Subscribe of {@code mailbox} (the only one). */
+  private static FakeExchange.PushSubscribe pushOf(String mailbox) {
+    List<FakeExchange.PushSubscribe> found =
+        fake().pushSubscribes.stream().filter(p -> p.impersonated().equals(mailbox)).toList();
+    assertEquals(1, found.size(), "one push Subscribe for " + mailbox);
+    return found.get(0);
+  }
+
+  /**
+   * SendNotification as Exchange posts it (MS-OXWSPSNTIF; Microsoft's SendNotification,
+   * SendNotificationResponseMessage and NotificationType references): one notification of {@code
+   * subscriptionId} with a NewMailEvent for {@code itemId}, or a StatusEvent when it is null.
+   */
+  private static String sendNotification(String subscriptionId, String itemId) {
+    String event =
+        itemId == null
+            ? "<t:StatusEvent><t:Watermark>AQAAAFN0YXR1cw==</t:Watermark></t:StatusEvent>"
+            : "<t:NewMailEvent><t:Watermark>AQAAAE5ld01haWw=</t:Watermark>"
+                + "<t:TimeStamp>2026-11-30T09:12:36Z</t:TimeStamp>"
+                + "<t:ItemId Id=\""
+                + itemId
+                + "\" ChangeKey=\"CQAAABYAAAB\"/>"
+                + "<t:ParentFolderId Id=\"AQMkADinbox=\" ChangeKey=\"AQAAAA==\"/>"
+                + "</t:NewMailEvent>";
+    return "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+        + "<soap11:Envelope xmlns:soap11=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        + "<soap11:Header><t:RequestServerVersion"
+        + " xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\""
+        + " Version=\"Exchange2013_SP1\"/></soap11:Header>"
+        + "<soap11:Body><m:SendNotification"
+        + " xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\""
+        + " xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\">"
+        + "<m:ResponseMessages><m:SendNotificationResponseMessage ResponseClass=\"Success\">"
+        + "<m:ResponseCode>NoError</m:ResponseCode><m:Notification>"
+        + "<t:SubscriptionId>"
+        + subscriptionId
+        + "</t:SubscriptionId><t:PreviousWatermark>AQAAAFByZXZpb3Vz</t:PreviousWatermark>"
+        + "<t:MoreEvents>false</t:MoreEvents>"
+        + event
+        + "</m:Notification></m:SendNotificationResponseMessage></m:ResponseMessages>"
+        + "</m:SendNotification></soap11:Body></soap11:Envelope>";
+  }
+
+  /** POSTs {@code body} to {@code pathAndQuery} on this server as Exchange does. */
+  private HttpResponse<String> postToMailbridge(String pathAndQuery, byte[] body, String type)
+      throws Exception {
+    HttpRequest post =
+        HttpRequest.newBuilder(URI.create(publicUrl() + pathAndQuery))
+            .header("Content-Type", type)
+            .header(
+                "SOAPAction",
+                "\"http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification\"")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> notify(String url, String document) throws Exception {
+    assertTrue(url.startsWith(publicUrl()), url);
+    return postToMailbridge(
+        url.substring(publicUrl().length()),
+        document.getBytes(StandardCharsets.UTF_8),
+        "text/xml; charset=utf-8");
+  }
+
+  private static String status(HttpResponse<String> answer) {
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertTrue(answer.headers().firstValue("Content-Type").orElse("").contains("xml"));
+    String body = answer.body();
+    int at = body.indexOf("SubscriptionStatus>");
+    assertTrue(at > 0 && body.contains("SendNotificationResult"), body);
+    return body.substring(at + "SubscriptionStatus>".length(), body.indexOf('<', at));
+  }
+
+  @Test
+  void pushedNotificationsQueueTheSyncOnceAndOnlyForTheSubscriptionsMailbridgeOpened()
+      throws Exception {
+    Setup s = setup();
+    String uma = address("uma");
+    inPushMode(
+        () -> {
+          connect(s, uma);
+          drain();
+          FakeExchange.PushSubscribe push = pushOf(uma);
+          assertEquals(uma, push.anchorMailbox(), "X-AnchorMailbox on the push Subscribe");
+          assertEquals(List.of("inbox", "sentitems"), push.folders());
+          assertTrue(
+              push.eventTypes()
+                  .containsAll(List.of("NewMailEvent", "CreatedEvent", "ModifiedEvent")),
+              push.eventTypes().toString());
+          assertEquals(5, push.statusFrequency(), "mailbridge.capture.ews.push-status-minutes");
+          assertTrue(push.url().startsWith(publicUrl() + "/ews/notifications?token="), push.url());
+          String id = push.subscriptionId();
+          streams.keep();
+          assertEquals(0, streamsOf(id), "a push subscription is never streamed");
+
+          String item = mailFromNora(uma, "Pushed to us");
+          assertEquals("OK", status(notify(push.url(), sendNotification(id, item))));
+          drain();
+          assertEquals(List.of("Pushed to us"), timeline(s));
+
+          // Exchange posts again when it missed our answer: the same sync, nothing twice.
+          assertEquals("OK", status(notify(push.url(), sendNotification(id, item))));
+          drain();
+          assertEquals(List.of("Pushed to us"), timeline(s), "captured once");
+
+          // A status event only notes that Exchange still posts.
+          raw.update("UPDATE ews_subscription SET last_seen_at = NULL WHERE id = ?", id);
+          assertEquals("OK", status(notify(push.url(), sendNotification(id, null))));
+          assertTrue(
+              raw.instant("SELECT last_seen_at FROM ews_subscription WHERE id = ?", id) != null,
+              "last seen noted");
+
+          // Unknown ids, and a known id without its token, act on nothing.
+          String unannounced = mailFromNora(uma, "Announced without the token");
+          assertEquals(
+              "Unsubscribe",
+              status(notify(push.url(), sendNotification("FQBub3RPbmVPZk91cnM=", unannounced))));
+          String otherToken =
+              publicUrl() + "/ews/notifications?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+          assertEquals(
+              "Unsubscribe", status(notify(otherToken, sendNotification(id, unannounced))));
+          assertEquals(
+              "Unsubscribe",
+              status(
+                  notify(publicUrl() + "/ews/notifications", sendNotification(id, unannounced))));
+          drain();
+          assertEquals(List.of("Pushed to us"), timeline(s), "nothing queued by them");
+
+          // What is not SendNotification is a 4xx, never a 500, and changes nothing.
+          String good = sendNotification(id, unannounced);
+          List<byte[]> refused =
+              List.of(
+                  "garbage".getBytes(StandardCharsets.UTF_8),
+                  new byte[0],
+                  "<a/>".getBytes(StandardCharsets.UTF_8),
+                  good.substring(0, good.length() / 2).getBytes(StandardCharsets.UTF_8),
+                  ("<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                          + "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+                          + "<soap:Body>&x;</soap:Body></soap:Envelope>")
+                      .getBytes(StandardCharsets.UTF_8));
+          String query = push.url().substring(push.url().indexOf("/ews/notifications"));
+          for (byte[] body : refused) {
+            HttpResponse<String> answer = postToMailbridge(query, body, "text/xml; charset=utf-8");
+            assertEquals(400, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("soap:Client"), answer.body());
+          }
+          HttpResponse<String> json =
+              postToMailbridge(
+                  query, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), "application/json");
+          assertEquals(400, json.statusCode(), json.body());
+          byte[] oversized = new byte[2 * 1024 * 1024];
+          java.util.Arrays.fill(oversized, (byte) 'x');
+          HttpResponse<String> large = postToMailbridge(query, oversized, "text/xml");
+          assertEquals(413, large.statusCode(), large.body());
+          drain();
+          assertEquals(List.of("Pushed to us"), timeline(s), "nothing queued by them");
+          assertEquals(List.of(id), List.of(pushOf(uma).subscriptionId()), "still subscribed once");
+        });
+  }
+
+  @Test
+  void aPushSubscriptionExchangeFellSilentOnIsOpenedAgainAndTheSyncCatchesUp() throws Exception {
+    Setup s = setup();
+    String vic = address("vic");
+    inPushMode(
+        () -> {
+          connect(s, vic);
+          drain();
+          FakeExchange.PushSubscribe first = pushOf(vic);
+          mailFromNora(vic, "Never announced");
+          streams.keep();
+          drain();
+          assertEquals(List.of(), timeline(s), "not silent for long yet: nothing done");
+
+          // No notification and no status event for longer than twice StatusFrequency + slack.
+          raw.update(
+              "UPDATE ews_subscription SET last_seen_at = ? WHERE id = ?",
+              java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(12),
+              first.subscriptionId());
+          until(
+              () ->
+                  fake().pushSubscribes.stream().filter(p -> p.impersonated().equals(vic)).count()
+                          == 2
+                      && timeline(s).contains("Never announced"),
+              streams::keep,
+              "a new push subscription and the catch-up sync");
+
+          FakeExchange.PushSubscribe second =
+              fake().pushSubscribes.get(fake().pushSubscribes.size() - 1);
+          assertEquals(vic, second.impersonated());
+          assertNotEquals(first.subscriptionId(), second.subscriptionId());
+          assertNotEquals(first.url(), second.url(), "a token of its own");
+          assertEquals(List.of("Never announced"), timeline(s));
+          // A late post for the old subscription tells Exchange to end it.
+          assertEquals(
+              "Unsubscribe",
+              status(notify(first.url(), sendNotification(first.subscriptionId(), null))));
+          assertEquals(
+              "OK", status(notify(second.url(), sendNotification(second.subscriptionId(), null))));
+        });
   }
 }
