@@ -469,11 +469,14 @@ class ExchangeStreamingIT {
           assertEquals(List.of("Pushed to us"), timeline(s), "captured once");
 
           // A status event only notes that Exchange still posts.
+          String seen =
+              "SELECT COUNT(*) FROM ews_subscription WHERE id = ? AND last_seen_at IS NOT NULL";
           raw.update("UPDATE ews_subscription SET last_seen_at = NULL WHERE id = ?", id);
+          assertEquals(List.of("0"), raw.strings(seen, id));
           assertEquals("OK", status(notify(push.url(), sendNotification(id, null))));
-          assertTrue(
-              raw.instant("SELECT last_seen_at FROM ews_subscription WHERE id = ?", id) != null,
-              "last seen noted");
+          assertEquals(List.of("1"), raw.strings(seen, id), "last seen noted");
+          drain();
+          assertEquals(List.of("Pushed to us"), timeline(s));
 
           // Unknown ids, and a known id without its token, act on nothing.
           String unannounced = mailFromNora(uma, "Announced without the token");

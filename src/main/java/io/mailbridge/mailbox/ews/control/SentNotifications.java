@@ -33,6 +33,9 @@ final class SentNotifications {
 
   private static final XMLInputFactory XML = secureFactory();
 
+  /** The most notifications one request may carry (each is a look-up). */
+  static final int MAX_NOTIFICATIONS = 20;
+
   private SentNotifications() {}
 
   /** The notifications of a {@code SendNotification} request, in order. */
@@ -98,9 +101,14 @@ final class SentNotifications {
         || request.getResponseMessages().getSendNotificationResponseMessage().isEmpty()) {
       throw unreadable();
     }
+    List<SendNotificationResponseMessageType> messages =
+        request.getResponseMessages().getSendNotificationResponseMessage();
+    if (messages.size() > MAX_NOTIFICATIONS) {
+      // Exchange posts one subscription's notification at a time; a pile of ids is not its post.
+      throw unreadable();
+    }
     List<NotificationType> out = new ArrayList<>();
-    for (SendNotificationResponseMessageType message :
-        request.getResponseMessages().getSendNotificationResponseMessage()) {
+    for (SendNotificationResponseMessageType message : messages) {
       NotificationType notification = message.getNotification();
       if (notification == null
           || notification.getSubscriptionId() == null

@@ -162,7 +162,8 @@ class EwsPushNotificationsTest {
             envelope.replaceAll("<t:SubscriptionId>[^<]*</t:SubscriptionId>", ""),
             envelope.replace(
                 "http://schemas.xmlsoap.org/soap/envelope/", "http://example.com/not-soap"),
-            envelope.substring(0, envelope.length() / 2));
+            envelope.substring(0, envelope.length() / 2),
+            manyMessages(envelope, SentNotifications.MAX_NOTIFICATIONS + 1));
     for (String body : bodies) {
       InvalidRequest refused =
           assertThrows(
@@ -181,6 +182,27 @@ class EwsPushNotificationsTest {
             StandardCharsets.UTF_8);
     assertTrue(fault.contains("<faultcode>soap:Client</faultcode>"), fault);
     assertTrue(fault.contains("a &lt;b&gt; &amp; c"), fault);
+  }
+
+  private static String manyMessages(String envelope, int count) {
+    int from = envelope.indexOf("<m:SendNotificationResponseMessage ");
+    int to =
+        envelope.indexOf("</m:SendNotificationResponseMessage>")
+            + "</m:SendNotificationResponseMessage>".length();
+    String message = envelope.substring(from, to);
+    return envelope.substring(0, from) + message.repeat(count) + envelope.substring(to);
+  }
+
+  @Test
+  void severalNotificationsInOnePostAreEachHandled() {
+    String envelope = FakeExchange.fixture("sendnotification-request.xml");
+    byte[] answer =
+        notifications.receive(
+            token,
+            manyMessages(envelope, SentNotifications.MAX_NOTIFICATIONS)
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals("OK", status(answer));
+    assertEquals(SentNotifications.MAX_NOTIFICATIONS, fired.size());
   }
 
   @Test
