@@ -520,6 +520,17 @@ class ExchangeStreamingIT {
           java.util.Arrays.fill(oversized, (byte) 'x');
           HttpResponse<String> large = postToMailbridge(query, oversized, "text/xml");
           assertEquals(413, large.statusCode(), large.body());
+          HttpResponse<String> chunked =
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(URI.create(publicUrl() + query))
+                          .header("Content-Type", "text/xml; charset=utf-8")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofInputStream(
+                                  () -> new java.io.ByteArrayInputStream(oversized)))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+          assertEquals(413, chunked.statusCode(), "oversized, chunked: " + chunked.body());
           drain();
           assertEquals(List.of("Pushed to us"), timeline(s), "nothing queued by them");
           assertEquals(List.of(id), List.of(pushOf(uma).subscriptionId()), "still subscribed once");
