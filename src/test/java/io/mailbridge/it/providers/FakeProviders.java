@@ -1178,6 +1178,15 @@ public final class FakeProviders {
   /** Every events.list request, as {@code account uri} (account lower-cased, or {@code -}). */
   public final List<String> googleCalendarRequests = new CopyOnWriteArrayList<>();
 
+  /** The query parameters of each events.list request of this account, in order. */
+  public List<Map<String, String>> googleCalendarQueriesOf(String account) {
+    String prefix = account.toLowerCase(Locale.ROOT) + " ";
+    return googleCalendarRequests.stream()
+        .filter(r -> r.startsWith(prefix))
+        .map(r -> FakeHttp.query(java.net.URI.create(r.substring(prefix.length())).getRawQuery()))
+        .toList();
+  }
+
   /** Each full list's window, as {@code account timeMin timeMax}. */
   public final List<String> googleCalendarWindows = new CopyOnWriteArrayList<>();
 

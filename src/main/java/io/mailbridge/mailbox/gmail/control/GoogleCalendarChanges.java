@@ -182,7 +182,7 @@ public class GoogleCalendarChanges {
   /**
    * Google's refusals that concern the calendar alone: an expired sync token (410), a token without
    * a calendar scope or a project without the Calendar API (403, other than the rate limits, which
-   * Google also answers with 403 and which mean "wait").
+   * Google also answers with 403 and which mean "wait"), an account without a calendar (404).
    */
   private static RuntimeException refused(HttpResponseException e) {
     String reason = reason(e);
@@ -201,6 +201,11 @@ public class GoogleCalendarChanges {
           "Google refused the calendar (no calendar scope granted to this connection, or the"
               + " Calendar API is not enabled for the app's project); meetings are not captured"
               + " until it is");
+    }
+    if (e.getStatusCode() == 404) {
+      // A Workspace account whose Calendar service is off has no primary calendar.
+      return new FolderUnreadable(
+          "Google has no calendar for this account (404); meetings are not captured");
     }
     return GmailMailbox.problemOf(e);
   }
