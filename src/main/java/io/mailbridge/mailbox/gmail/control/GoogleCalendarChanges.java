@@ -184,7 +184,7 @@ public class GoogleCalendarChanges {
    * a calendar scope or a project without the Calendar API (403, other than the rate limits, which
    * Google also answers with 403 and which mean "wait"), an account without a calendar (404).
    */
-  private static RuntimeException refused(HttpResponseException e) {
+  static RuntimeException refused(HttpResponseException e) {
     String reason = reason(e);
     if (e.getStatusCode() == 410) {
       return new ChangePositionExpired(

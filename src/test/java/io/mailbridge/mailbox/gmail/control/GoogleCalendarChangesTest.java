@@ -5,9 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.api.client.googleapis.json.GoogleJsonError;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpHeaders;
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.calendar.model.Event;
+import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.FolderUnreadable;
 import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.ProviderBusy;
+import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.message.CalendarEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -180,5 +188,39 @@ class GoogleCalendarChangesTest {
     assertEquals(paging, GoogleCalendarChanges.Position.parse(paging.stored()));
     assertNull(GoogleCalendarChanges.Position.parse("d|2027-03-01T00:00:00Z|https://x"));
     assertNull(GoogleCalendarChanges.Position.parse("sync|not a time||"));
+  }
+
+  private static GoogleJsonResponseException answer(int status, String reason) {
+    GoogleJsonError details = new GoogleJsonError();
+    GoogleJsonError.ErrorInfo info = new GoogleJsonError.ErrorInfo();
+    info.setReason(reason);
+    details.setErrors(List.of(info));
+    details.setCode(status);
+    return new GoogleJsonResponseException(
+        new HttpResponseException.Builder(status, "answer " + status, new HttpHeaders()), details);
+  }
+
+  @Test
+  void googlesAnswersAreTheCalendarsOwnProblems() {
+    assertTrue(
+        GoogleCalendarChanges.refused(answer(410, "fullSyncRequired"))
+            instanceof ChangePositionExpired);
+    assertTrue(
+        GoogleCalendarChanges.refused(answer(403, "insufficientPermissions"))
+            instanceof FolderUnreadable);
+    assertTrue(
+        GoogleCalendarChanges.refused(answer(403, "accessNotConfigured"))
+            instanceof FolderUnreadable);
+    assertTrue(GoogleCalendarChanges.refused(answer(404, "notFound")) instanceof FolderUnreadable);
+    // Google answers its rate limits with 403 too: those mean wait, not "no calendar"
+    for (String limit : List.of("rateLimitExceeded", "userRateLimitExceeded")) {
+      RuntimeException wait = GoogleCalendarChanges.refused(answer(403, limit));
+      assertTrue(wait instanceof ProviderBusy, limit);
+      assertFalse(wait instanceof FolderUnreadable, limit);
+    }
+    assertTrue(
+        GoogleCalendarChanges.refused(answer(429, "rateLimitExceeded")) instanceof ProviderBusy);
+    RuntimeException other = GoogleCalendarChanges.refused(answer(400, "invalid"));
+    assertTrue(other instanceof ProviderRefused && !(other instanceof FolderUnreadable));
   }
 }
