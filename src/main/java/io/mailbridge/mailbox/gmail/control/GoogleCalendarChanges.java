@@ -133,7 +133,8 @@ public class GoogleCalendarChanges {
       position = null;
     }
     Position at = position == null ? new Position(true, now.plus(horizon), null, null) : position;
-    Instant from = since == null ? now : since;
+    // Every page of a full round repeats the same window, as Google asks.
+    Instant from = since == null ? at.until().minus(horizon) : since;
     Events answer =
         GmailMailbox.call(
             () -> {
