@@ -353,6 +353,7 @@ class GoogleEventCaptureIT {
     switchOn(s.mailboxId(), s.org().repToken());
     sync();
     assertEquals(2, events(s, s.nora()).size());
+    assertTrue(health(s).isNull("lastResync"), "no resync yet");
     long fullsBefore = count(listed(a), "full");
 
     fake().expireGoogleSyncTokens(a);
@@ -373,6 +374,8 @@ class GoogleEventCaptureIT {
             .getString("iCalUid"));
     JsonObject live = health(s);
     assertEquals("live", live.getString("state"), live.toString());
+    assertTrue(live.getString("lastResync").contains("calendar"), live.toString());
+    assertFalse(live.isNull("lastResyncAt"), live.toString());
 
     ApiClient.Reply audit =
         api().get("/api/admin/audit?action=capture.resync", s.org().adminToken());

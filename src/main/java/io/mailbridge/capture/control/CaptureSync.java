@@ -170,10 +170,11 @@ public class CaptureSync implements JobHandler {
       }
     } catch (ChangePositionExpired expired) {
       // The window is read again; the store finds what it already has, so no duplicates. The
-      // log line and the audit entry say the same, so an admin sees why a folder is read again.
+      // log line, the audit entry and health say the same, so one sees why a folder is read again.
       String resync = "Folder " + folder + " is read again: " + expired.getMessage();
       LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + resync);
       audit.record(cursor.orgId(), null, "capture.resync", mailboxId, "ok", resync);
+      cursor.resynced(resync, clock.instant());
       positions.restart(folder);
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
