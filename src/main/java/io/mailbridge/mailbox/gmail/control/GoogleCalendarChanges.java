@@ -199,9 +199,9 @@ public class GoogleCalendarChanges {
     }
     if (e.getStatusCode() == 403) {
       return new FolderUnreadable(
-          "Google refused the calendar (no calendar scope granted to this connection, or the"
-              + " Calendar API is not enabled for the app's project); meetings are not captured"
-              + " until it is");
+          "Google refused the calendar (Mailbridge's access to this mailbox has no calendar"
+              + " scope, or the Calendar API is not enabled for the app's project); meetings are"
+              + " not captured until it has");
     }
     if (e.getStatusCode() == 404) {
       // A Workspace account whose Calendar service is off has no primary calendar.
