@@ -447,4 +447,54 @@ class GoogleEventCaptureIT {
     assertEquals("live", health(s).getString("state"));
     assertTrue(events(s, nora).isEmpty());
   }
+
+  @Test
+  void eachOccurrenceOfARecurringMeetingIsItsOwnActivityAndOneInTwoCalendarsStaysOne() {
+    Setup s = setup();
+    String ada = s.account();
+    String ben = OAuthOrgs.account("gmeetings-ben");
+    String bensMailbox = OAuthOrgs.connect(base(), s.org().adminToken(), "google", ben);
+    String series = UUID.randomUUID().toString().replace("-", "");
+    Instant first = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    for (String account : List.of(ada, ben)) {
+      String seriesId = account.equals(ada) ? series : "b" + series;
+      for (int week = 0; week < 3; week++) {
+        Instant start = first.plus(Duration.ofDays(7L * week));
+        // Google lists each occurrence (singleEvents=true) with the series' iCalUID
+        fake()
+            .putGoogleEvent(
+                new GoogleEvent(
+                    0,
+                    account,
+                    seriesId + "_" + start.toString().replaceAll("[-:]", ""),
+                    false,
+                    false,
+                    series + "@google.com",
+                    "Weekly sync",
+                    start,
+                    start.plus(Duration.ofMinutes(30)),
+                    "",
+                    ada,
+                    List.of(NORA, ben),
+                    "default",
+                    true,
+                    "Weekly",
+                    seriesId,
+                    start));
+      }
+    }
+    sync();
+    switchOn(s.mailboxId(), s.org().repToken());
+    switchOn(bensMailbox, s.org().adminToken());
+    sync();
+    List<JsonObject> weekly = events(s, s.nora());
+    assertEquals(3, weekly.size(), "one activity per occurrence: " + weekly);
+    assertEquals(
+        List.of(first, first.plus(Duration.ofDays(7)), first.plus(Duration.ofDays(14))),
+        weekly.stream().map(e -> Instant.parse(e.getString("start"))).sorted().toList());
+    for (JsonObject occurrence : weekly) {
+      assertEquals(2, occurrence.getJsonArray("owners").size(), occurrence.toString());
+      assertTrue(occurrence.getString("iCalUid").startsWith(series + "@google.com/"));
+    }
+  }
 }

@@ -1105,7 +1105,9 @@ public final class FakeProviders {
    * An event of an account's primary Google calendar at one point of its change log: {@code
    * cancelled} is Google's {@code status: "cancelled"} with the event still described, {@code
    * deleted} an event of which Google tells only the id; {@code visibility} is {@code default},
-   * {@code public}, {@code private} or {@code confidential}; {@code meet} gives it a Meet link.
+   * {@code public}, {@code private} or {@code confidential}; {@code meet} gives it a Meet link; an
+   * occurrence of a recurring meeting names its series ({@code recurringEventId}, whose {@code
+   * iCalUID} every occurrence shares) and its {@code originalStart}.
    */
   public record GoogleEvent(
       long seq,
@@ -1122,7 +1124,46 @@ public final class FakeProviders {
       List<String> attendees,
       String visibility,
       boolean meet,
-      String description) {
+      String description,
+      String recurringEventId,
+      Instant originalStart) {
+
+    /** A single (not recurring) event. */
+    public GoogleEvent(
+        long seq,
+        String account,
+        String id,
+        boolean deleted,
+        boolean cancelled,
+        String iCalUid,
+        String summary,
+        Instant start,
+        Instant end,
+        String location,
+        String organizer,
+        List<String> attendees,
+        String visibility,
+        boolean meet,
+        String description) {
+      this(
+          seq,
+          account,
+          id,
+          deleted,
+          cancelled,
+          iCalUid,
+          summary,
+          start,
+          end,
+          location,
+          organizer,
+          attendees,
+          visibility,
+          meet,
+          description,
+          null,
+          null);
+    }
 
     /** The same event changed: moved, new attendees, visibility, cancelled. */
     public GoogleEvent with(
@@ -1146,7 +1187,9 @@ public final class FakeProviders {
           List.copyOf(newAttendees),
           newVisibility,
           meet,
-          description);
+          description,
+          recurringEventId,
+          originalStart);
     }
 
     /** The same event deleted: Google tells only its id. */
@@ -1166,7 +1209,9 @@ public final class FakeProviders {
           attendees,
           visibility,
           meet,
-          description);
+          description,
+          recurringEventId,
+          originalStart);
     }
   }
 
@@ -1212,7 +1257,9 @@ public final class FakeProviders {
             event.attendees(),
             event.visibility(),
             event.meet(),
-            event.description());
+            event.description(),
+            event.recurringEventId(),
+            event.originalStart());
     googleEvents.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>()).add(logged);
     return logged;
   }

@@ -309,6 +309,14 @@ final class GoogleCalendarEvents {
             .add("attendees", attendees)
             .add("reminders", Json.createObjectBuilder().add("useDefault", true))
             .add("eventType", "default");
+    if (e.recurringEventId() != null) {
+      json.add("recurringEventId", e.recurringEventId())
+          .add(
+              "originalStartTime",
+              Json.createObjectBuilder()
+                  .add("dateTime", e.originalStart().toString())
+                  .add("timeZone", "UTC"));
+    }
     if (!"default".equals(e.visibility())) {
       json.add("visibility", e.visibility());
     }
