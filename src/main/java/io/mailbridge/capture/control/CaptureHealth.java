@@ -14,7 +14,8 @@ import java.util.Locale;
  * reason} says why); {@code lastProgressAt} is when a page was last read. While backfilling, {@code
  * percent} and {@code eta} are estimated from the provider's count when the backfill started
  * ({@code estimatedTotal}) and the pace of the pages read since; both are null when the provider
- * gives no count.
+ * gives no count. {@code lastResyncAt} and {@code lastResync} say when and why the provider last
+ * forgot a folder's position and the folder was read again (no duplicates follow from it).
  */
 public record CaptureHealth(
     String mailboxId,
@@ -34,7 +35,9 @@ public record CaptureHealth(
     Instant pushExpiresAt,
     Long estimatedTotal,
     Integer percent,
-    Instant eta) {
+    Instant eta,
+    Instant lastResyncAt,
+    String lastResync) {
 
   static CaptureHealth of(CaptureCursor c) {
     return new CaptureHealth(
@@ -55,7 +58,9 @@ public record CaptureHealth(
         c.subscriptionExpiresAt(),
         c.backfillTotal() == null || c.backfillTotal() < 0 ? null : c.backfillTotal(),
         percent(c),
-        eta(c));
+        eta(c),
+        c.lastResyncAt(),
+        c.lastResync());
   }
 
   /** Items read since the estimate, of its total; at most 99 until the backfill is done. */
@@ -106,6 +111,8 @@ public record CaptureHealth(
         0,
         0,
         0,
+        null,
+        null,
         null,
         null,
         null,

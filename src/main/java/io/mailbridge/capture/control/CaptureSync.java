@@ -14,6 +14,7 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
+import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.config.control.MailbridgeSettings;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
@@ -65,6 +66,7 @@ public class CaptureSync implements JobHandler {
   @Inject CapturePipeline pipeline;
   @Inject CaptureTroubles troubles;
   @Inject CaptureStalls stalls;
+  @Inject AuditLog audit;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -167,8 +169,12 @@ public class CaptureSync implements JobHandler {
         stalls.resumed(cursor);
       }
     } catch (ChangePositionExpired expired) {
-      // The window is read again; the store finds what it already has, so no duplicates.
-      LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + expired.getMessage());
+      // The window is read again; the store finds what it already has, so no duplicates. The
+      // log line, the audit entry and health say the same, so one sees why a folder is read again.
+      String resync = "Folder " + folder + " is read again: " + expired.getMessage();
+      LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + resync);
+      audit.record(cursor.orgId(), null, "capture.resync", mailboxId, "ok", resync);
+      cursor.resynced(resync, clock.instant());
       positions.restart(folder);
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());

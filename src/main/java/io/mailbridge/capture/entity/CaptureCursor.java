@@ -124,6 +124,13 @@ public class CaptureCursor {
   @Column(name = "no_push_at")
   private Instant noPushAt;
 
+  /** When the provider last forgot a folder's position and it was read again, and why. */
+  @Column(name = "last_resync_at")
+  private Instant lastResyncAt;
+
+  @Column(name = "last_resync", length = MAX_REASON)
+  private String lastResync;
+
   /** The provider asked for the push subscription to be renewed (Graph reauthorizationRequired). */
   @Column(name = "push_renew_due", nullable = false)
   private boolean pushRenewDue;
@@ -204,7 +211,27 @@ public class CaptureCursor {
     noPushReason = null;
     noPushAt = null;
     pushRenewDue = false;
+    lastResyncAt = null;
+    lastResync = null;
     updatedAt = now;
+  }
+
+  /**
+   * The provider forgot a folder's position, which is read again from the start of its window:
+   * health says so until the next time.
+   */
+  public void resynced(String why, Instant now) {
+    lastResync = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    lastResyncAt = now;
+    updatedAt = now;
+  }
+
+  public Instant lastResyncAt() {
+    return lastResyncAt;
+  }
+
+  public String lastResync() {
+    return lastResync;
   }
 
   /** One page read: counters, positions and phase move on; the health says it works. */

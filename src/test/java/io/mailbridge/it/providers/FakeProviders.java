@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -282,6 +283,7 @@ public final class FakeProviders {
   private final GooglePeople people = new GooglePeople(this);
   private final TestControl control = new TestControl(this);
   private final CalendarApis calendarApis = new CalendarApis(this);
+  private final GoogleCalendarEvents googleCalendarEvents = new GoogleCalendarEvents(this);
 
   /** Each request to the vendor and API its path names; the paths are the vendors' own. */
   private void handle(HttpExchange exchange) throws IOException {
@@ -340,6 +342,9 @@ public final class FakeProviders {
         calendarApis.graphEvents(exchange);
       } else if (path.equals("/google/calendar/v3/freeBusy")) {
         calendarApis.googleFreeBusy(exchange);
+      } else if (path.equals("/google/calendar/v3/calendars/primary/events")
+          && "GET".equals(exchange.getRequestMethod())) {
+        googleCalendarEvents.list(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events")) {
         calendarApis.googleInsertEvent(exchange);
       } else if (subscription.matches()) {
@@ -1092,6 +1097,180 @@ public final class FakeProviders {
             event.online(),
             event.body(),
             event.categories()));
+  }
+
+  // ---------------------------------------------------------------- Google Calendar events
+
+  /**
+   * An event of an account's primary Google calendar at one point of its change log: {@code
+   * cancelled} is Google's {@code status: "cancelled"} with the event still described, {@code
+   * deleted} an event of which Google tells only the id; {@code visibility} is {@code default},
+   * {@code public}, {@code private} or {@code confidential}; {@code meet} gives it a Meet link; an
+   * occurrence of a recurring meeting names its series ({@code recurringEventId}, whose {@code
+   * iCalUID} every occurrence shares) and its {@code originalStart}.
+   */
+  public record GoogleEvent(
+      long seq,
+      String account,
+      String id,
+      boolean deleted,
+      boolean cancelled,
+      String iCalUid,
+      String summary,
+      Instant start,
+      Instant end,
+      String location,
+      String organizer,
+      List<String> attendees,
+      String visibility,
+      boolean meet,
+      String description,
+      String recurringEventId,
+      Instant originalStart) {
+
+    /** A single (not recurring) event. */
+    public GoogleEvent(
+        long seq,
+        String account,
+        String id,
+        boolean deleted,
+        boolean cancelled,
+        String iCalUid,
+        String summary,
+        Instant start,
+        Instant end,
+        String location,
+        String organizer,
+        List<String> attendees,
+        String visibility,
+        boolean meet,
+        String description) {
+      this(
+          seq,
+          account,
+          id,
+          deleted,
+          cancelled,
+          iCalUid,
+          summary,
+          start,
+          end,
+          location,
+          organizer,
+          attendees,
+          visibility,
+          meet,
+          description,
+          null,
+          null);
+    }
+
+    /** The same event changed: moved, new attendees, visibility, cancelled. */
+    public GoogleEvent with(
+        Instant newStart,
+        Instant newEnd,
+        List<String> newAttendees,
+        String newVisibility,
+        boolean nowCancelled) {
+      return new GoogleEvent(
+          0,
+          account,
+          id,
+          false,
+          nowCancelled,
+          iCalUid,
+          summary,
+          newStart,
+          newEnd,
+          location,
+          organizer,
+          List.copyOf(newAttendees),
+          newVisibility,
+          meet,
+          description,
+          recurringEventId,
+          originalStart);
+    }
+
+    /** The same event deleted: Google tells only its id. */
+    public GoogleEvent deletedNow() {
+      return new GoogleEvent(
+          0,
+          account,
+          id,
+          true,
+          true,
+          iCalUid,
+          summary,
+          start,
+          end,
+          location,
+          organizer,
+          attendees,
+          visibility,
+          meet,
+          description,
+          recurringEventId,
+          originalStart);
+    }
+  }
+
+  private final AtomicLong googleLog = new AtomicLong();
+
+  /** Per account (lower-cased), every change of its Google calendar in order. */
+  public final Map<String, List<GoogleEvent>> googleEvents = new ConcurrentHashMap<>();
+
+  /** Every events.list request, as {@code account uri} (account lower-cased, or {@code -}). */
+  public final List<String> googleCalendarRequests = new CopyOnWriteArrayList<>();
+
+  /** The query parameters of each events.list request of this account, in order. */
+  public List<Map<String, String>> googleCalendarQueriesOf(String account) {
+    String prefix = account.toLowerCase(Locale.ROOT) + " ";
+    return googleCalendarRequests.stream()
+        .filter(r -> r.startsWith(prefix))
+        .map(r -> FakeHttp.query(java.net.URI.create(r.substring(prefix.length())).getRawQuery()))
+        .toList();
+  }
+
+  /** Each full list's window, as {@code account timeMin timeMax}. */
+  public final List<String> googleCalendarWindows = new CopyOnWriteArrayList<>();
+
+  /** At most this many events per page, whatever Mailbridge asks for. */
+  public volatile int googleCalendarMaxPage = 2500;
+
+  /** Puts an event (new or changed, by its id) into the account's Google calendar. */
+  public GoogleEvent putGoogleEvent(GoogleEvent event) {
+    String account = event.account().toLowerCase(Locale.ROOT);
+    GoogleEvent logged =
+        new GoogleEvent(
+            googleLog.incrementAndGet(),
+            account,
+            event.id(),
+            event.deleted(),
+            event.cancelled(),
+            event.iCalUid(),
+            event.summary(),
+            event.start(),
+            event.end(),
+            event.location(),
+            event.organizer(),
+            event.attendees(),
+            event.visibility(),
+            event.meet(),
+            event.description(),
+            event.recurringEventId(),
+            event.originalStart());
+    googleEvents.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>()).add(logged);
+    return logged;
+  }
+
+  /** Google forgets the sync tokens it gave for this account's calendar (410 from then on). */
+  public void expireGoogleSyncTokens(String account) {
+    googleCalendarEvents.expireSyncTokens(account);
+  }
+
+  long googleSeq() {
+    return googleLog.get();
   }
 
   long graphSeq() {

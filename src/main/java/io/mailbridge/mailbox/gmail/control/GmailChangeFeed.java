@@ -50,7 +50,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code history.list} from the stored history id ({@code messageAdded}). Each page's messages are
  * described from {@code format=metadata}; a 404 on an old history id is {@link
  * ChangePositionExpired}. Positions: {@code list|<historyId>|<pageToken>} and {@code
- * history|<historyId>|<pageToken>}.
+ * history|<historyId>|<pageToken>}. The primary Google calendar is one more folder ({@value
+ * #CALENDAR}), read through {@code events.list} with sync tokens ({@link GoogleCalendarChanges}),
+ * so meetings take the same cursor, jobs and pipeline as mail.
  */
 @ApplicationScoped
 public class GmailChangeFeed implements ChangeFeed {
@@ -78,7 +80,11 @@ public class GmailChangeFeed implements ChangeFeed {
           "Sensitivity");
   private static final Set<String> CAPTURED_LABELS = Set.of("INBOX", "SENT");
 
+  /** The feed's name for the mailbox's primary calendar. */
+  public static final String CALENDAR = "calendar";
+
   @Inject GmailMailbox gmail;
+  @Inject GoogleCalendarChanges calendar;
 
   /** The Pub/Sub topic Gmail publishes to, {@code projects/<project>/topics/<topic>}. */
   @Inject
@@ -94,14 +100,20 @@ public class GmailChangeFeed implements ChangeFeed {
     return MailboxKind.GMAIL;
   }
 
-  /** One feed for Inbox and Sent: Gmail's history is per mailbox, not per label. */
+  /**
+   * One feed for Inbox and Sent (Gmail's history is per mailbox, not per label), then the primary
+   * calendar.
+   */
   @Override
   public List<String> folders() {
-    return List.of("mail");
+    return List.of("mail", CALENDAR);
   }
 
   @Override
   public ChangePage page(MailboxAccess mailbox, String folder, String position, Instant since) {
+    if (CALENDAR.equals(folder)) {
+      return calendar.page(mailbox, position, since);
+    }
     String token = mailbox.credential();
     String[] at = (position == null ? "list||" : position).split("\\|", -1);
     String historyId = at.length > 1 && !at[1].isEmpty() ? at[1] : null;
@@ -327,6 +339,10 @@ public class GmailChangeFeed implements ChangeFeed {
    */
   @Override
   public OptionalLong estimate(MailboxAccess mailbox, String folder, Instant since) {
+    if (CALENDAR.equals(folder)) {
+      // events.list gives no count; the estimate stays the mail's (percent caps at 99).
+      return OptionalLong.of(0);
+    }
     String token = mailbox.credential();
     ListMessagesResponse listed =
         GmailMailbox.call(
