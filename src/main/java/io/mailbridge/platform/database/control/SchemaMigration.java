@@ -8,6 +8,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.sql.Connection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -22,7 +23,9 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 
 /**
  * Applies the Liquibase changelogs once at deployment, before any other bean touches the database;
- * beans that need the schema declare {@code @DependsOn("SchemaMigration")}.
+ * beans that need the schema declare {@code @DependsOn("SchemaMigration")}. {@link
+ * SchemaMigrationHeadStart} starts the work while Weld and the web module still load; this bean
+ * then waits for it, so readiness still means a migrated schema.
  */
 @Singleton
 @Startup
@@ -34,26 +37,78 @@ public class SchemaMigration {
   @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
   DataSource dataSource;
 
+  /** The migration begun during deployment, if CDI started one (one per deployment). */
+  private static volatile CompletableFuture<Migrated> headStart;
+
   private volatile boolean complete;
+
+  /**
+   * Begins the migration on a thread of its own, on a connection of the same configured data source
+   * the server's pool wraps (the pool is not bound to the thread yet). Deployment goes on loading
+   * Weld, the EJBs and the web module beside it; {@link #migrate()} waits for the result.
+   */
+  static synchronized void beginEarly() {
+    if (headStart != null) {
+      return;
+    }
+    CompletableFuture<Migrated> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              long begun = System.nanoTime();
+              try (Connection connection = new ConfiguredDataSource().getConnection()) {
+                result.complete(Migrated.since(update(connection), begun));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "mailbridge-schema-migration");
+    thread.setContextClassLoader(SchemaMigration.class.getClassLoader());
+    thread.setDaemon(true);
+    headStart = result;
+    thread.start();
+  }
+
+  private static synchronized CompletableFuture<Migrated> takeHeadStart() {
+    CompletableFuture<Migrated> started = headStart;
+    headStart = null;
+    return started;
+  }
 
   // Liquibase commits on its own connection, so it must not run inside a container transaction.
   @PostConstruct
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void migrate() {
-    long started = System.nanoTime();
-    try (Connection connection = dataSource.getConnection()) {
-      String product = update(connection);
+    CompletableFuture<Migrated> early = takeHeadStart();
+    try {
+      Migrated migrated = early != null ? early.join() : updateOnPool();
       complete = true;
       LOG.info(
           () ->
               "Database schema is up to date on "
-                  + product
+                  + migrated.product()
                   + " ("
-                  + (System.nanoTime() - started) / 1_000_000
-                  + " ms)");
+                  + migrated.millis()
+                  + " ms"
+                  + (early != null ? ", begun during deployment)" : ")"));
     } catch (Exception e) {
-      LOG.log(Level.SEVERE, "Database migration failed; Mailbridge stays not ready", e);
-      throw new IllegalStateException("Database migration failed", e);
+      Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+      LOG.log(Level.SEVERE, "Database migration failed; Mailbridge stays not ready", cause);
+      throw new IllegalStateException("Database migration failed", cause);
+    }
+  }
+
+  private Migrated updateOnPool() throws Exception {
+    long begun = System.nanoTime();
+    try (Connection connection = dataSource.getConnection()) {
+      return Migrated.since(update(connection), begun);
+    }
+  }
+
+  /** The database's product name and how long its migration took. */
+  private record Migrated(String product, long millis) {
+    static Migrated since(String product, long begunNanos) {
+      return new Migrated(product, (System.nanoTime() - begunNanos) / 1_000_000);
     }
   }
 
