@@ -219,13 +219,9 @@ public class EwsChangeFeed implements ChangeFeed {
   public PushChannel subscribe(
       MailboxAccess mailbox, String notificationUrl, String clientState, Instant expiresAt) {
     ExchangeServiceAccount.ServiceCall service = account.call(mailbox);
+    // A first look spares Exchange a subscription that could not be kept; addWithin decides.
     if (subscriptions.count(mailbox.orgId()) >= maxSubscriptions) {
-      throw new ProviderRefused(
-          "exchange_subscription_limit",
-          "The org's Exchange connection holds "
-              + maxSubscriptions
-              + " notification subscriptions already (mailbridge.capture.ews.max-subscriptions,"
-              + " Exchange's EWSMaxSubscriptions)");
+      throw subscriptionLimitReached();
     }
     List<DistinguishedFolderIdNameType> followed =
         folders().stream().map(DistinguishedFolderIdNameType::fromValue).toList();
@@ -305,8 +301,21 @@ public class EwsChangeFeed implements ChangeFeed {
     if (token != null) {
       subscription.pushedTo(EwsCallbackToken.hash(token), statusMinutes);
     }
-    subscriptions.add(subscription);
+    if (!subscriptions.addWithin(subscription, maxSubscriptions)) {
+      // Another worker took the last place meanwhile. Exchange drops the unused subscription by
+      // itself (no stream, no pull, or an Unsubscribe answer to its first post).
+      throw subscriptionLimitReached();
+    }
     return new PushChannel(opened.id(), expiresAt);
+  }
+
+  private ProviderRefused subscriptionLimitReached() {
+    return new ProviderRefused(
+        "exchange_subscription_limit",
+        "The org's Exchange connection holds "
+            + maxSubscriptions
+            + " notification subscriptions already (mailbridge.capture.ews.max-subscriptions,"
+            + " Exchange's EWSMaxSubscriptions)");
   }
 
   /** Where Exchange posts push notifications, or null without a configured public URL. */

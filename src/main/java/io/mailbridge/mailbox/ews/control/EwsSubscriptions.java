@@ -1,9 +1,11 @@
 package io.mailbridge.mailbox.ews.control;
 
 import io.mailbridge.mailbox.ews.entity.EwsSubscription;
+import io.mailbridge.mailbox.ews.entity.ExchangeConnection;
 import io.mailbridge.platform.base.SqlTime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -27,6 +29,26 @@ public class EwsSubscriptions {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void add(EwsSubscription subscription) {
     em.persist(subscription);
+  }
+
+  /**
+   * Stores the subscription unless its org holds {@code max} already; answers whether it was
+   * stored. The org's Exchange connection row is locked while counting, so subscriptions opened at
+   * once by several job workers or nodes cannot together pass the limit (Exchange's {@code
+   * EWSMaxSubscriptions}).
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean addWithin(EwsSubscription subscription, int max) {
+    em.find(ExchangeConnection.class, subscription.orgId(), LockModeType.PESSIMISTIC_WRITE);
+    long held =
+        em.createQuery("SELECT COUNT(s) FROM EwsSubscription s WHERE s.orgId = :org", Long.class)
+            .setParameter("org", subscription.orgId())
+            .getSingleResult();
+    if (held >= max) {
+      return false;
+    }
+    em.persist(subscription);
+    return true;
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)

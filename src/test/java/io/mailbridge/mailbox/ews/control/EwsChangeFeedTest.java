@@ -107,6 +107,19 @@ class EwsChangeFeedTest {
     public long count(String orgId) {
       return rows.values().stream().filter(r -> r.orgId().equals(orgId)).count();
     }
+
+    @Override
+    public boolean addWithin(
+        io.mailbridge.mailbox.ews.entity.EwsSubscription subscription, int max) {
+      if (count(subscription.orgId()) + takenMeanwhile >= max) {
+        return false;
+      }
+      add(subscription);
+      return true;
+    }
+
+    /** Places another worker takes between the first look and the store. */
+    int takenMeanwhile;
   }
 
   private MemorySubscriptions subscribable(int max, String mode) {
@@ -197,6 +210,21 @@ class EwsChangeFeedTest {
     assertEquals("exchange_subscription_limit", refused.code());
     assertEquals(requests, exchange.ewsRequests.size(), "Exchange not asked");
     assertEquals(1, rows.count("org-1"));
+  }
+
+  @Test
+  void aPlaceTakenByAnotherWorkerWhileSubscribingIsNotStoredBeyondTheLimit() {
+    MemorySubscriptions rows = subscribable(2, "streaming");
+    feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    rows.takenMeanwhile = 1;
+
+    io.mailbridge.mailbox.control.ProviderRefused refused =
+        assertThrows(
+            io.mailbridge.mailbox.control.ProviderRefused.class,
+            () -> feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60)));
+
+    assertEquals("exchange_subscription_limit", refused.code());
+    assertEquals(1, rows.count("org-1"), "only the first subscription is stored");
   }
 
   @AfterEach
