@@ -671,9 +671,17 @@ public final class ExchangeCaptureBench {
    */
   static void latency(HttpClient http, String base, String token, FakeExchange fake, String live)
       throws Exception {
+    // Until the subscriptions have settled and a stream carries them (streams are started or
+    // changed every 5 s).
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (fake.openStreams.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+    long subscribed = -1;
+    while (System.nanoTime() < deadline) {
+      long now = fake.subscriptions.values().stream().filter(s -> s.streaming()).count();
+      if (now == subscribed && now > 0 && fake.openStreams.get() > 0) {
+        break;
+      }
+      subscribed = now;
+      Thread.sleep(6000);
     }
     List<String> streaming =
         fake.subscriptions.values().stream()
@@ -685,7 +693,6 @@ public final class ExchangeCaptureBench {
     if (streaming.isEmpty()) {
       throw new IllegalStateException("no mailbox holds a streaming subscription");
     }
-    Thread.sleep(2000); // every subscription's stream open
     Map<String, Long> seen = new ConcurrentHashMap<>();
     Map<String, String> itemOf = new ConcurrentHashMap<>();
     Thread poller =
