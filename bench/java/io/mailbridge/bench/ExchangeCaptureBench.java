@@ -135,6 +135,17 @@ public final class ExchangeCaptureBench {
       double writeMany =
           rawWrite(
               data.resolve("raw-h2"), generated.stream().filter(g -> !g.mailbox().equals(SOLO)));
+      System.out.printf(
+          "raw: 1 mailbox read in %.1f s (%d items), %d mailboxes on %d threads in %.1f s (%d"
+              + " items); H2 batch inserts %.0f and %.0f rows/s%n",
+          rawSolo.seconds(),
+          rawSolo.items(),
+          MAILBOXES,
+          READERS,
+          rawMany.seconds(),
+          rawMany.items(),
+          writeSolo,
+          writeMany);
 
       Process server =
           ImportBench.startServer(
@@ -210,7 +221,8 @@ public final class ExchangeCaptureBench {
           profile(jfr);
         }
         int severe = 0;
-        for (String line : Files.readAllLines(data.resolve("server.log"))) {
+        for (String line :
+            Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
           if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
             severe++;
           }
