@@ -83,6 +83,8 @@ public final class ExchangeCaptureBench {
   static final String DOMAIN = "CONTOSO";
   static final String PASSWORD = "bench service account password";
   static final String SOLO = "solo@bench.example";
+  static final String WARMUP = "warmup@bench.example";
+  static final int WARMUP_MESSAGES = Integer.getInteger("bench.warmup-messages", 100);
   static final String LIVE_SENDER = "live@customer.example";
   static final String MESSAGES_NS = "http://schemas.microsoft.com/exchange/services/2006/messages";
 
@@ -111,9 +113,10 @@ public final class ExchangeCaptureBench {
       Random random = new Random(42);
       byte[] attachment = new byte[ATTACHMENT_KB * 1024];
       random.nextBytes(attachment);
-      fill(fake, SOLO, random, attachment, generated);
+      fill(fake, WARMUP, WARMUP_MESSAGES, random, attachment, new ArrayList<>());
+      fill(fake, SOLO, MESSAGES, random, attachment, generated);
       for (String mailbox : many) {
-        fill(fake, mailbox, random, attachment, generated);
+        fill(fake, mailbox, MESSAGES, random, attachment, generated);
       }
       System.out.printf(
           "generated %d mailboxes x %d emails (%d KB text; every %d. with a %d KB attachment) in"
@@ -127,7 +130,7 @@ public final class ExchangeCaptureBench {
           WAR);
 
       // The raw limit, while nothing else runs; the first round only warms up (the JIT, the fake).
-      rawRead(fake, List.of(SOLO), 1);
+      rawRead(fake, List.of(WARMUP), 1);
       rawWrite(data.resolve("raw-h2"), generated.stream().filter(g -> g.mailbox().equals(SOLO)));
       RawRead rawSolo = rawRead(fake, List.of(SOLO), 1);
       RawRead rawMany = rawRead(fake, many, READERS);
@@ -177,12 +180,18 @@ public final class ExchangeCaptureBench {
           contact(http, base, token, "Customer" + c, customer(c));
         }
         String live = contact(http, base, token, "Live", LIVE_SENDER);
+        // A first mailbox, not timed, so the server has loaded its classes and compiled its hot
+        // code before the 1-mailbox figure.
+        Backfill warm = backfill(http, base, token, fake, List.of(WARMUP), Set.of());
+        System.out.printf(
+            "warm-up backfill, 1 mailbox: %d captured in %.1f s%n",
+            warm.captured(), warm.seconds());
         Path jfr = data.resolve("backfill.jfr");
         if (PROFILE) {
           jcmd(server, "JFR.start", "name=ewsbench", "settings=profile", "filename=" + jfr);
         }
 
-        Backfill solo = backfill(http, base, token, fake, List.of(SOLO), Set.of());
+        Backfill solo = backfill(http, base, token, fake, List.of(WARMUP, SOLO), warm.mailboxIds());
         System.out.printf(
             "backfill, 1 mailbox: %d captured (%d skipped) in %.1f s: %.1f msg/s; raw limit %.1f"
                 + " msg/s (read %.1f msg/s, %d EWS calls, %.0f MB; H2 batch insert %.0f rows/s)%n",
@@ -195,7 +204,7 @@ public final class ExchangeCaptureBench {
             rawSolo.calls(),
             rawSolo.bytes() / 1e6,
             writeSolo);
-        List<String> all = new ArrayList<>(List.of(SOLO));
+        List<String> all = new ArrayList<>(List.of(WARMUP, SOLO));
         all.addAll(many);
         Backfill fifty = backfill(http, base, token, fake, all, solo.mailboxIds());
         System.out.printf(
@@ -216,6 +225,9 @@ public final class ExchangeCaptureBench {
         if (PROFILE) {
           jcmd(server, "JFR.stop", "name=ewsbench", "filename=" + jfr);
         }
+        jcmd(server, "GC.run");
+        Thread.sleep(1000);
+        System.out.println("server heap after the backfills: " + heap(data.resolve("gc.log")));
 
         latency(http, base, token, fake, live);
         System.out.println("server heap: " + heap(data.resolve("gc.log")));
@@ -249,10 +261,15 @@ public final class ExchangeCaptureBench {
    * window), every {@code ATTACHMENT_EVERY}th with a PDF attachment.
    */
   private static void fill(
-      FakeExchange fake, String mailbox, Random random, byte[] attachment, List<Generated> out) {
+      FakeExchange fake,
+      String mailbox,
+      int messages,
+      Random random,
+      byte[] attachment,
+      List<Generated> out) {
     fake.impersonable.add(mailbox);
     Instant now = Instant.now();
-    for (int i = 0; i < MESSAGES; i++) {
+    for (int i = 0; i < messages; i++) {
       boolean sent = i % 5 == 4;
       String customer = customer(random.nextInt(CUSTOMERS));
       String from = sent ? mailbox : customer;
@@ -808,6 +825,7 @@ public final class ExchangeCaptureBench {
     long after = 0;
     int pauses = 0;
     int full = 0;
+    long live = -1;
     for (String line : Files.readAllLines(gcLog)) {
       Matcher pause = GC_PAUSE.matcher(line);
       if (pause.find()) {
@@ -816,13 +834,14 @@ public final class ExchangeCaptureBench {
         pauses++;
         if (line.contains("Pause Full")) {
           full++;
+          live = Long.parseLong(pause.group(2));
         }
       }
     }
     return String.format(
         "peak %d MB before a GC pause, at most %d MB left after one, of 512 MB (%d pauses, %d"
-            + " full)",
-        before, after, pauses, full);
+            + " full; live after the last full one: %s)",
+        before, after, pauses, full, live < 0 ? "none yet" : live + " MB");
   }
 
   private static void jcmd(Process server, String... command) throws Exception {

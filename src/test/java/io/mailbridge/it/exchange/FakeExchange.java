@@ -829,5 +829,9 @@ public final class FakeExchange implements AutoCloseable {
   public void close() {
     endpoint.stop();
     server.stop(0);
+    // Its threads are not daemons: a benchmark's JVM would not end while they wait for work.
+    if (server.getExecutor() instanceof java.util.concurrent.ExecutorService threads) {
+      threads.shutdownNow();
+    }
   }
 }
