@@ -31,8 +31,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The Exchange hosts an org trusts: only these are called for EWS or for the authentication
  * metadata named in an identity token. HTTPS to public addresses unless the admin allowed more;
  * private addresses only where the operator lets admins allow them at all. Each node keeps its copy
- * of an org's list for {@code mailbridge.exchange.hosts-cache-ttl} (capture asks for the policy at
- * every EWS call); a change on this node applies at once, on another node within that.
+ * of an org's list, and of the operator's switch, for {@code mailbridge.exchange.hosts-cache-ttl}
+ * (capture asks for the policy at every EWS call); a change of the list on this node applies at
+ * once, on another node within that.
  */
 @ApplicationScoped
 public class ExchangeHosts implements ExchangeAllowList {
@@ -48,7 +49,8 @@ public class ExchangeHosts implements ExchangeAllowList {
 
   @PersistenceContext EntityManager em;
 
-  // Read at every use, so an operator can withdraw it without a restart.
+  // Read at every admin change and with every fresh copy of a list, so an operator can withdraw it
+  // without a restart.
   @Inject
   @ConfigProperty(name = ALLOW_PRIVATE_ADDRESSES, defaultValue = "false")
   Provider<Boolean> privateAddressesAllowed;
@@ -63,7 +65,7 @@ public class ExchangeHosts implements ExchangeAllowList {
   Clock clock = Clock.systemUTC();
 
   /** An org's rules as read at {@code readAt}, under the operator's switch as it was then. */
-  private record Listed(Map<String, HostRule> rules, boolean privateAllowed, long readAt) {}
+  private record Listed(Map<String, HostRule> rules, long readAt) {}
 
   private final Map<String, Listed> listed = new ConcurrentHashMap<>();
 
@@ -138,22 +140,20 @@ public class ExchangeHosts implements ExchangeAllowList {
   }
 
   /**
-   * The outbound policy of one org: its listed hosts, each with its own exceptions. The list is
-   * this node's copy (read again after {@code cacheTtl} or a change); the operator's switch is read
-   * at every call.
+   * The outbound policy of one org: its listed hosts, each with its own exceptions. The list and
+   * the operator's switch are this node's copy, read again after {@code cacheTtl} or a change of
+   * the list (reading the switch through the container costs about as much as the query).
    */
   public OutboundPolicy policyFor(String orgId) {
-    boolean privateAllowed = privateAddressesAllowed.get();
     Listed current = listed.get(orgId);
-    if (current == null
-        || current.privateAllowed() != privateAllowed
-        || clock.millis() - current.readAt() > cacheTtl.toMillis()) {
+    if (current == null || clock.millis() - current.readAt() > cacheTtl.toMillis()) {
       long before = forgets.get();
+      boolean privateAllowed = privateAddressesAllowed.get();
       Map<String, HostRule> rules = new LinkedHashMap<>();
       for (ExchangeHostEntry entry : list(orgId)) {
         rules.put(entry.host(), rule(entry.plainHttp(), entry.privateAddress(), privateAllowed));
       }
-      current = new Listed(Map.copyOf(rules), privateAllowed, clock.millis());
+      current = new Listed(Map.copyOf(rules), clock.millis());
       listed.put(orgId, current);
       if (forgets.get() != before) {
         listed.remove(orgId, current); // the list changed while it was read: used once only

@@ -131,18 +131,26 @@ class ExchangeHostsTest {
   }
 
   @Test
-  void theOperatorWithdrawingPrivateAddressesAppliesDespiteTheCopy() {
+  void theOperatorWithdrawingPrivateAddressesAppliesWithinTheTtl() {
     Rows rows = new Rows();
     rows.rows.add(new ExchangeHost("org-1", "exchange.corp.example", false, true));
     ExchangeHosts hosts = hosts(rows, true);
+    AtomicInteger switchReads = new AtomicInteger();
     boolean[] allowed = {true};
-    hosts.privateAddressesAllowed = () -> allowed[0];
+    hosts.privateAddressesAllowed =
+        () -> {
+          switchReads.incrementAndGet();
+          return allowed[0];
+        };
     assertEquals(
         Optional.of(new HostRule(false, true)),
         hosts.policyFor("org-1").ruleFor("exchange.corp.example"));
 
     allowed[0] = false;
+    hosts.policyFor("org-1");
+    assertEquals(1, switchReads.get(), "the switch is read with the list, not at every call");
 
+    hosts.clock = Clock.fixed(NOW.plusSeconds(31), ZoneOffset.UTC);
     assertEquals(
         Optional.of(new HostRule(false, false)),
         hosts.policyFor("org-1").ruleFor("exchange.corp.example"));
