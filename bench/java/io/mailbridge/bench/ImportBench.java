@@ -90,22 +90,38 @@ public final class ImportBench {
   /** The same with extra settings in the server's environment (provider URLs of the fakes). */
   static Process startServer(Path data, int port, java.util.Map<String, String> settings)
       throws IOException {
+    return startServer(
+        data, port, settings, java.util.List.of(), Path.of("target", "mailbridge.war"));
+  }
+
+  /** The same with extra JVM options (a GC log) and another build of the WAR. */
+  static Process startServer(
+      Path data,
+      int port,
+      java.util.Map<String, String> settings,
+      java.util.List<String> jvmOptions,
+      Path war)
+      throws IOException {
     Path target = Path.of("target");
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add("java");
+    command.add("-Xmx512m");
+    command.addAll(jvmOptions);
+    command.addAll(
+        java.util.List.of(
+            "-jar",
+            target.resolve("payara-micro.jar").toString(),
+            "--prebootcommandfile",
+            Path.of("server-config", "payara-micro.asadmin").toString(),
+            "--logproperties",
+            Path.of("server-config", "logging.properties").toString(),
+            "--deploy",
+            war.toString(),
+            "--port",
+            Integer.toString(port),
+            "--nocluster"));
     ProcessBuilder server =
-        new ProcessBuilder(
-                "java",
-                "-Xmx512m",
-                "-jar",
-                target.resolve("payara-micro.jar").toString(),
-                "--prebootcommandfile",
-                Path.of("server-config", "payara-micro.asadmin").toString(),
-                "--logproperties",
-                Path.of("server-config", "logging.properties").toString(),
-                "--deploy",
-                target.resolve("mailbridge.war").toString(),
-                "--port",
-                Integer.toString(port),
-                "--nocluster")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(data.resolve("server.log").toFile());
     server.environment().put("MAILBRIDGE_DATA_DIR", data.toString());

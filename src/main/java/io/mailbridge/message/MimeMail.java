@@ -49,6 +49,17 @@ public final class MimeMail {
   }
 
   /**
+   * The same with attachments described from their part headers only (name, type, and the size
+   * their encoded length implies), their content never decoded: for a caller that keeps only the
+   * descriptions, such as capture for an org that does not store attachments.
+   */
+  public static MailMessage readDescribingAttachments(
+      String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
+      throws UnreadableMessage {
+    return parse(provider, providerItemId, rfc822, ownerSent, false).message();
+  }
+
+  /**
    * The message and its attachments by MIME part id, numbered as Gmail numbers {@code partId}s:
    * children of the top multipart are {@code 0, 1, …}, their children {@code 1.0, 1.1, …}.
    */
@@ -57,9 +68,19 @@ public final class MimeMail {
   public static Parsed parse(
       String provider, String providerItemId, byte[] rfc822, boolean ownerSent)
       throws UnreadableMessage {
+    return parse(provider, providerItemId, rfc822, ownerSent, true);
+  }
+
+  private static Parsed parse(
+      String provider,
+      String providerItemId,
+      byte[] rfc822,
+      boolean ownerSent,
+      boolean attachmentContent)
+      throws UnreadableMessage {
     try {
       MimeMessage mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
-      Bodies bodies = new Bodies();
+      Bodies bodies = new Bodies(attachmentContent);
       collect(mime, bodies, 0, "");
       MailMessage message =
           new MailMessage(
@@ -107,10 +128,15 @@ public final class MimeMail {
   }
 
   private static final class Bodies {
+    final boolean attachmentContent;
     String text;
     String html;
     final List<MailAttachment> attachments = new ArrayList<>();
     final Map<String, MailAttachment> byPart = new LinkedHashMap<>();
+
+    Bodies(boolean attachmentContent) {
+      this.attachmentContent = attachmentContent;
+    }
   }
 
   private static void collect(Part part, Bodies bodies, int depth, String partId)
@@ -133,17 +159,38 @@ public final class MimeMail {
     } else if (!attachment && part.isMimeType("text/html") && bodies.html == null) {
       bodies.html = textOf(part);
     } else if (attachment || !part.isMimeType("text/*")) {
-      byte[] content;
-      try (InputStream in = part.getInputStream()) {
-        content = in.readAllBytes();
-      }
       String name = part.getFileName() == null ? "attachment" : decoded(part.getFileName());
       String type = baseType(part.getContentType());
-      MailAttachment described =
-          new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content));
+      MailAttachment described;
+      if (bodies.attachmentContent) {
+        byte[] content;
+        try (InputStream in = part.getInputStream()) {
+          content = in.readAllBytes();
+        }
+        described =
+            new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content));
+      } else {
+        described = new MailAttachment(name, type, decodedSize(part), null);
+      }
       bodies.attachments.add(described);
       bodies.byPart.put(partId, described);
     }
+  }
+
+  /**
+   * About how many bytes the part's content decodes to, from its encoded length alone: base64
+   * carries 3 bytes in 4 characters, in lines of 76 plus CRLF. -1 when the length is unknown.
+   */
+  static long decodedSize(Part part) throws MessagingException {
+    int encoded = part.getSize();
+    if (encoded < 0) {
+      return -1;
+    }
+    String[] encoding = part.getHeader("Content-Transfer-Encoding");
+    if (encoding != null && encoding.length > 0 && "base64".equalsIgnoreCase(encoding[0].strip())) {
+      return (long) encoded * 76 / 78 * 3 / 4;
+    }
+    return encoded;
   }
 
   private static String textOf(Part part) throws MessagingException, IOException {

@@ -1,12 +1,19 @@
 package io.mailbridge.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Attachments are found by the part ids Gmail gives them, also inside nested multiparts. */
+/**
+ * Attachments are found by the part ids Gmail gives them, also inside nested multiparts, and can be
+ * described from their headers without decoding them.
+ */
 class MimeMailPartsTest {
 
   private static final String NESTED =
@@ -34,5 +41,49 @@ class MimeMailPartsTest {
     assertEquals("b.bin", parsed.attachmentsByPart().get("2.0").name());
     assertEquals("plain", parsed.message().textBody().strip());
     assertEquals(2, parsed.message().attachments().size());
+  }
+
+  private static byte[] withPdf(String base64) {
+    return ("From: a@example.com\r\nTo: b@example.com\r\nSubject: report\r\n"
+            + "Message-ID: <report@example.com>\r\n"
+            + "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+            + "--outer\r\nContent-Type: text/plain\r\n\r\nsee the report\r\n"
+            + "--outer\r\nContent-Type: application/pdf; name=\"r.pdf\"\r\n"
+            + "Content-Disposition: attachment; filename=\"r.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + base64
+            + "\r\n--outer--\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void describingAttachmentsNeverDecodesTheirContent() throws Exception {
+    // Truncated base64: decoding it fails, so a full read is refused ...
+    byte[] broken = withPdf("QUJDR");
+    assertThrows(MimeMail.UnreadableMessage.class, () -> MimeMail.read("ews", "i1", broken, false));
+
+    // ... while a description needs the headers only.
+    MailMessage described = MimeMail.readDescribingAttachments("ews", "i1", broken, false);
+    assertEquals("see the report", described.textBody().strip());
+    assertEquals(1, described.attachments().size());
+    MailAttachment pdf = described.attachments().get(0);
+    assertEquals("r.pdf", pdf.name());
+    assertEquals("application/pdf", pdf.contentType());
+    assertFalse(pdf.hasContent());
+  }
+
+  @Test
+  void aDescribedAttachmentsSizeIsWhatItsBase64Encodes() throws Exception {
+    byte[] content = new byte[30_000];
+    new java.util.Random(7).nextBytes(content);
+    byte[] mime = withPdf(Base64.getMimeEncoder().encodeToString(content));
+
+    long described =
+        MimeMail.readDescribingAttachments("ews", "i2", mime, false).attachments().get(0).size();
+    MailAttachment full = MimeMail.read("ews", "i2", mime, false).attachments().get(0);
+
+    assertEquals(30_000, full.size());
+    assertTrue(full.hasContent());
+    assertTrue(Math.abs(described - 30_000) <= 30, "about 30,000 bytes: " + described);
   }
 }

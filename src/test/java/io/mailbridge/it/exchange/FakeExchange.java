@@ -98,6 +98,13 @@ public final class FakeExchange implements AutoCloseable {
 
   public final Map<String, FakeItem> items = new ConcurrentHashMap<>();
   public final List<Received> ewsRequests = new CopyOnWriteArrayList<>();
+
+  /**
+   * Whether {@link #ewsRequests} keeps every request; a benchmark of thousands of calls turns it
+   * off (the list copies itself on each one).
+   */
+  public volatile boolean keepRequests = true;
+
   public final AtomicInteger metadataHits = new AtomicInteger();
   public final AtomicInteger otherHits = new AtomicInteger();
 
@@ -310,20 +317,32 @@ public final class FakeExchange implements AutoCloseable {
       String to,
       Instant received,
       String sensitivity) {
-    String id = "AAMkAD" + UUID.randomUUID().toString().replace("-", "") + "=";
     String messageId = UUID.randomUUID() + "@fabrikam.example";
-    items.put(
-        id,
-        new FakeItem(
-            id,
-            subject,
-            TestMime.message(messageId, subject, from, to, "About " + subject, 0),
-            List.of(),
-            Map.of()));
-    details.put(
-        id,
+    return deliver(
+        mailbox,
+        folder,
+        TestMime.message(messageId, subject, from, to, "About " + subject, 0),
+        List.of(),
         new MailDetails(
-            mailbox, folder, from, List.of(to), received, sensitivity, "<" + messageId + ">"));
+            mailbox, folder, from, List.of(to), received, sensitivity, "<" + messageId + ">"),
+        subject);
+  }
+
+  /**
+   * Puts an email with this MIME and these attachments (which GetItem describes as Exchange does)
+   * into {@code details.mailbox()}'s {@code folder}; answers its item id. A subscription on the
+   * folder gets a new-mail event for it.
+   */
+  public String deliver(
+      String mailbox,
+      String folder,
+      byte[] mime,
+      List<FakeAttachment> attachments,
+      MailDetails details,
+      String subject) {
+    String id = "AAMkAD" + UUID.randomUUID().toString().replace("-", "") + "=";
+    items.put(id, new FakeItem(id, subject, mime, List.copyOf(attachments), Map.of()));
+    this.details.put(id, details);
     mailboxes
         .computeIfAbsent(mailbox, m -> new FakeMailbox())
         .created
@@ -432,7 +451,9 @@ public final class FakeExchange implements AutoCloseable {
               exchange.getRequestHeaders().getFirst("Authorization"),
               exchange.getRequestHeaders().getFirst("SOAPAction"),
               exchange.getRequestHeaders().getFirst("X-AnchorMailbox"));
-      ewsRequests.add(received);
+      if (keepRequests) {
+        ewsRequests.add(received);
+      }
       if (!authenticated(exchange)) {
         return;
       }
@@ -581,6 +602,9 @@ public final class FakeExchange implements AutoCloseable {
   /** Notifications written to streams, by mailbox. */
   public final Map<String, AtomicInteger> streamedNotifications = new ConcurrentHashMap<>();
 
+  /** When each item's new-mail event was written to a stream ({@link System#nanoTime}), by id. */
+  public final Map<String, Long> streamedAt = new ConcurrentHashMap<>();
+
   private final AtomicInteger streamGeneration = new AtomicInteger();
 
   /** How long a stream stays open before Exchange writes ConnectionStatus Closed (0: as asked). */
@@ -684,6 +708,7 @@ public final class FakeExchange implements AutoCloseable {
           return; // dropped: the body ends without Closed
         }
         StringBuilder notifications = new StringBuilder();
+        List<String> notified = new ArrayList<>();
         for (String id : ids) {
           FakeSubscription subscription = subscriptions.get(id);
           if (subscription == null) {
@@ -707,6 +732,7 @@ public final class FakeExchange implements AutoCloseable {
             streamedNotifications
                 .computeIfAbsent(subscription.mailbox(), k -> new AtomicInteger())
                 .incrementAndGet();
+            notified.add(event[0]);
           }
           if (events.length() > 0) {
             notifications
@@ -726,7 +752,9 @@ public final class FakeExchange implements AutoCloseable {
                   + "<m:ResponseCode>NoError</m:ResponseCode><m:Notifications>"
                   + notifications
                   + "</m:Notifications></m:GetStreamingEventsResponseMessage>");
-          quietSince = System.nanoTime();
+          long written = System.nanoTime();
+          quietSince = written;
+          notified.forEach(item -> streamedAt.put(item, written));
         } else if (System.nanoTime() - quietSince > 1_000_000_000L) {
           // A keep-alive on a quiet stream; writing it is also how a client gone is noticed.
           write(out, status("OK"));
@@ -817,5 +845,9 @@ public final class FakeExchange implements AutoCloseable {
   public void close() {
     endpoint.stop();
     server.stop(0);
+    // Its threads are not daemons: a benchmark's JVM would not end while they wait for work.
+    if (server.getExecutor() instanceof java.util.concurrent.ExecutorService threads) {
+      threads.shutdownNow();
+    }
   }
 }

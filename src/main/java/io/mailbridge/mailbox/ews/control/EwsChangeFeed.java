@@ -23,6 +23,7 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsDeleteType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.message.MailAddress;
+import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
 import io.mailbridge.message.MimeMail;
@@ -362,14 +363,21 @@ public class EwsChangeFeed implements ChangeFeed {
       throw new ProviderRefused("exchange_error", "Exchange sent the email without its content");
     }
     byte[] rfc822;
-    MailMessage message;
+    MailMessage kept;
     try {
       rfc822 = Base64.getMimeDecoder().decode(mime.getValue());
-      message = MimeMail.read("ews", itemId, rfc822, false);
+      if (withAttachments) {
+        kept = MimeMail.read("ews", itemId, rfc822, false);
+      } else {
+        // Descriptions only: Exchange's own (GetItem's Attachments) where it gave them, so no
+        // attachment part is decoded just to be measured and dropped.
+        MailMessage message = MimeMail.readDescribingAttachments("ews", itemId, rfc822, false);
+        List<MailAttachment> described = ExchangeMailbox.described(item);
+        kept = described.isEmpty() ? message : message.withAttachments(described);
+      }
     } catch (IllegalArgumentException | MimeMail.UnreadableMessage e) {
       throw new ProviderRefused("exchange_error", "Exchange sent content that is not an email");
     }
-    MailMessage kept = withAttachments ? message : message.withAttachmentsDescribed();
     return new CapturedItem(new ReadMessage(kept, Map.of(), null), MimeMail.marks(rfc822));
   }
 

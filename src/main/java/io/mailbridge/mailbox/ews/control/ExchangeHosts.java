@@ -6,24 +6,34 @@ import io.mailbridge.mailbox.ews.entity.ExchangeHost;
 import io.mailbridge.platform.outbound.control.HostRule;
 import io.mailbridge.platform.outbound.control.OutboundPolicy;
 import io.mailbridge.platform.problem.InvalidField;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The Exchange hosts an org trusts: only these are called for EWS or for the authentication
  * metadata named in an identity token. HTTPS to public addresses unless the admin allowed more;
- * private addresses only where the operator lets admins allow them at all.
+ * private addresses only where the operator lets admins allow them at all. Each node keeps its copy
+ * of an org's list, and of the operator's switch, for {@code mailbridge.exchange.hosts-cache-ttl}
+ * (capture asks for the policy at every EWS call); a change of the list on this node applies at
+ * once, on another node within that.
  */
 @ApplicationScoped
 public class ExchangeHosts implements ExchangeAllowList {
@@ -39,10 +49,28 @@ public class ExchangeHosts implements ExchangeAllowList {
 
   @PersistenceContext EntityManager em;
 
-  // Read at every use, so an operator can withdraw it without a restart.
+  // Read at every admin change and with every fresh copy of a list, so an operator can withdraw it
+  // without a restart.
   @Inject
   @ConfigProperty(name = ALLOW_PRIVATE_ADDRESSES, defaultValue = "false")
   Provider<Boolean> privateAddressesAllowed;
+
+  /** How long this node uses its copy of an org's list before reading it again. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.exchange.hosts-cache-ttl", defaultValue = "PT30S")
+  Duration cacheTtl;
+
+  @Resource TransactionSynchronizationRegistry transactions;
+
+  Clock clock = Clock.systemUTC();
+
+  /** An org's rules as read at {@code readAt}, under the operator's switch as it was then. */
+  private record Listed(Map<String, HostRule> rules, long readAt) {}
+
+  private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+
+  // Counts forgets, so a copy read while the list changed is not kept (see policyFor).
+  private final AtomicLong forgets = new AtomicLong();
 
   public List<ExchangeHostEntry> list(String orgId) {
     return em.createQuery(
@@ -93,17 +121,52 @@ public class ExchangeHosts implements ExchangeAllowList {
     for (ExchangeHostEntry entry : byHost.values()) {
       em.persist(new ExchangeHost(orgId, entry.host(), entry.plainHttp(), entry.privateAddress()));
     }
+    // Forgotten now for this transaction, and again once it ends: a copy read meanwhile by another
+    // thread still saw the old rows.
+    forget(orgId);
+    if (transactions != null) {
+      transactions.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+              forget(orgId);
+            }
+          });
+    }
     return list(orgId);
   }
 
-  /** The outbound policy of one org: its listed hosts, each with its own exceptions. */
+  /**
+   * The outbound policy of one org: its listed hosts, each with its own exceptions. The list and
+   * the operator's switch are this node's copy, read again after {@code cacheTtl} or a change of
+   * the list (reading the switch through the container costs about as much as the query).
+   */
   public OutboundPolicy policyFor(String orgId) {
-    boolean privateAllowed = privateAddressesAllowed.get();
-    Map<String, HostRule> rules = new LinkedHashMap<>();
-    for (ExchangeHostEntry entry : list(orgId)) {
-      rules.put(entry.host(), rule(entry.plainHttp(), entry.privateAddress(), privateAllowed));
+    Listed current = listed.get(orgId);
+    if (current == null || clock.millis() - current.readAt() > cacheTtl.toMillis()) {
+      long before = forgets.get();
+      boolean privateAllowed = privateAddressesAllowed.get();
+      Map<String, HostRule> rules = new LinkedHashMap<>();
+      for (ExchangeHostEntry entry : list(orgId)) {
+        rules.put(entry.host(), rule(entry.plainHttp(), entry.privateAddress(), privateAllowed));
+      }
+      current = new Listed(Map.copyOf(rules), clock.millis());
+      listed.put(orgId, current);
+      if (forgets.get() != before) {
+        listed.remove(orgId, current); // the list changed while it was read: used once only
+      }
     }
+    Map<String, HostRule> rules = current.rules();
     return host -> Optional.ofNullable(rules.get(host));
+  }
+
+  /** Drops this node's copy of the org's list, so the next policy reads it again. */
+  void forget(String orgId) {
+    forgets.incrementAndGet();
+    listed.remove(orgId);
   }
 
   /**

@@ -21,6 +21,7 @@ import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,6 +162,22 @@ public class ExchangeMailbox implements MessageSource {
         contentTypeOf(attachment),
         content.length,
         () -> new ByteArrayInputStream(content));
+  }
+
+  /** The item's attachments as GetItem describes them (name, type, size), without their bytes. */
+  static List<MailAttachment> described(ItemType item) {
+    List<MailAttachment> described = new ArrayList<>();
+    if (item.getAttachments() != null) {
+      for (AttachmentType attachment : item.getAttachments().getItemAttachmentOrFileAttachment()) {
+        described.add(
+            new MailAttachment(
+                nameOf(attachment),
+                contentTypeOf(attachment),
+                attachment.getSize() == null ? -1 : attachment.getSize(),
+                null));
+      }
+    }
+    return described;
   }
 
   private static String nameOf(AttachmentType attachment) {

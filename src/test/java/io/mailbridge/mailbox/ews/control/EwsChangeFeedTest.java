@@ -327,6 +327,52 @@ class EwsChangeFeedTest {
   }
 
   @Test
+  void attachmentsAreDescribedAsExchangeListsThemUnlessTheirBytesAreKept() {
+    byte[] pdf = new byte[3000];
+    new java.util.Random(3).nextBytes(pdf);
+    String mime =
+        "From: "
+            + NORA
+            + "\r\nTo: "
+            + ADA
+            + "\r\nSubject: Report\r\nMessage-ID: <report@fabrikam.example>\r\n"
+            + "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+            + "--outer\r\nContent-Type: text/plain\r\n\r\nThe report\r\n"
+            + "--outer\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\n"
+            + "Content-Disposition: attachment; filename=\"report.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + java.util.Base64.getMimeEncoder().encodeToString(pdf)
+            + "\r\n--outer--\r\n";
+    // Exchange's own description, which capture keeps when it does not store the bytes.
+    FakeExchange.FakeAttachment listed =
+        new FakeExchange.FakeAttachment(
+            "att-1", "Quarterly report.pdf", "application/pdf", pdf, false, 3412);
+    String id =
+        exchange.deliver(
+            ADA,
+            "inbox",
+            mime.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            List.of(listed),
+            new FakeExchange.MailDetails(
+                ADA, "inbox", NORA, List.of(ADA), Instant.now(), null, "<report@fabrikam.example>"),
+            "Report");
+
+    io.mailbridge.message.MailAttachment described =
+        feed.read(ada, id, false).read().message().attachments().get(0);
+    assertEquals("Quarterly report.pdf", described.name());
+    assertEquals("application/pdf", described.contentType());
+    assertEquals(3412, described.size());
+    assertFalse(described.hasContent());
+
+    CapturedItem stored = feed.read(ada, id, true);
+    io.mailbridge.message.MailAttachment kept = stored.read().message().attachments().get(0);
+    assertEquals("report.pdf", kept.name(), "from the MIME");
+    assertEquals(3000, kept.size());
+    assertTrue(kept.hasContent());
+    assertEquals("The report", stored.read().message().textBody().strip());
+  }
+
+  @Test
   void aForgottenSyncStateIsAnExpiredPosition() {
     deliver("One", 1, null);
     ChangePage page = feed.page(ada, "inbox", null, since);
