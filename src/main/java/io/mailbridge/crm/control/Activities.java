@@ -124,12 +124,12 @@ public class Activities {
   JsonObject view(Activity activity) {
     JsonObject data = parse(activity.json());
     JsonObjectBuilder view =
-        Json.createObjectBuilder().add("id", activity.id()).add("type", activity.type().name());
+        CrmJson.object().add("id", activity.id()).add("type", activity.type().name());
     data.forEach(view::add);
     if (!data.containsKey("subject")) {
       view.add("subject", JsonValue.NULL);
     }
-    JsonArrayBuilder attachments = Json.createArrayBuilder();
+    JsonArrayBuilder attachments = CrmJson.array();
     for (ActivityAttachment attachment :
         em.createQuery(
                 "SELECT a FROM ActivityAttachment a WHERE a.activityId = :activity ORDER BY a.n",
@@ -143,17 +143,15 @@ public class Activities {
               .add("stored", attachment.blobId() != null));
     }
     view.add("attachments", attachments);
-    JsonArrayBuilder linkArray = Json.createArrayBuilder();
+    JsonArrayBuilder linkArray = CrmJson.array();
     for (ActivityLinks.Link link : links.of(activity.id())) {
-      linkArray.add(Json.createObjectBuilder().add("type", link.type()).add("id", link.id()));
+      linkArray.add(CrmJson.object().add("type", link.type()).add("id", link.id()));
     }
     view.add("links", linkArray);
-    JsonArrayBuilder ownerArray = Json.createArrayBuilder();
+    JsonArrayBuilder ownerArray = CrmJson.array();
     for (ActivityOwners.Owner owner : owners.of(activity.id())) {
       ownerArray.add(
-          Json.createObjectBuilder()
-              .add("userId", owner.userId())
-              .add("mailboxId", owner.mailboxId()));
+          CrmJson.object().add("userId", owner.userId()).add("mailboxId", owner.mailboxId()));
     }
     view.add("owners", ownerArray);
     for (ActivityDetail detail : details) {

@@ -16,7 +16,6 @@ import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.problem.UpstreamFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
@@ -241,7 +240,7 @@ public class ActivityWriter {
       throw new InvalidField("subject", "is required");
     }
     List<CrmRecord> targets = checked(orgId, recordIds);
-    JsonObjectBuilder json = Json.createObjectBuilder().add("subject", subject.strip());
+    JsonObjectBuilder json = CrmJson.object().add("subject", subject.strip());
     CrmJson.addNullable(json, "dueDate", due == null ? null : due.toString());
     CrmJson.addNullable(json, "status", status == null ? "OPEN" : status);
     Activity task =
@@ -270,7 +269,7 @@ public class ActivityWriter {
   }
 
   static String eventJson(CalendarEvent e) {
-    JsonObjectBuilder json = Json.createObjectBuilder();
+    JsonObjectBuilder json = CrmJson.object();
     json.add("provider", e.provider());
     CrmJson.addNullable(json, "providerEventId", e.providerEventId());
     CrmJson.addNullable(json, "iCalUid", e.iCalUid());
@@ -284,7 +283,7 @@ public class ActivityWriter {
     } else {
       json.add("organizer", address(e.organizer()));
     }
-    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    JsonArrayBuilder attendees = CrmJson.array();
     for (CalendarEvent.Attendee attendee : e.attendees()) {
       attendees.add(address(attendee.address()).add("response", attendee.response().name()));
     }
@@ -300,7 +299,7 @@ public class ActivityWriter {
   private void storeAttachment(String orgId, String activityId, int n, MailAttachment attachment) {
     if (!attachment.hasContent()) {
       String described =
-          Json.createObjectBuilder()
+          CrmJson.object()
               .add("name", safeName(attachment.name(), n))
               .add("contentType", safeContentType(attachment.contentType()))
               .add("size", Math.max(0, attachment.size()))
@@ -327,7 +326,7 @@ public class ActivityWriter {
       em.flush();
     }
     String meta =
-        Json.createObjectBuilder()
+        CrmJson.object()
             .add("name", safeName(attachment.name(), n))
             .add("contentType", safeContentType(attachment.contentType()))
             .add("size", content.length)
@@ -364,7 +363,7 @@ public class ActivityWriter {
   }
 
   static String emailJson(MailMessage m) {
-    JsonObjectBuilder json = Json.createObjectBuilder();
+    JsonObjectBuilder json = CrmJson.object();
     json.add("provider", m.provider());
     CrmJson.addNullable(json, "providerItemId", m.providerItemId());
     CrmJson.addNullable(json, "internetMessageId", m.internetMessageId());
@@ -388,13 +387,13 @@ public class ActivityWriter {
   }
 
   private static JsonObjectBuilder address(MailAddress address) {
-    JsonObjectBuilder json = Json.createObjectBuilder().add("email", address.email());
+    JsonObjectBuilder json = CrmJson.object().add("email", address.email());
     CrmJson.addNullable(json, "name", address.name());
     return json;
   }
 
   private static JsonArrayBuilder addresses(List<MailAddress> list) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
+    JsonArrayBuilder array = CrmJson.array();
     list.forEach(a -> array.add(address(a)));
     return array;
   }

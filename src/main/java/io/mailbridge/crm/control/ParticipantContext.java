@@ -4,7 +4,6 @@ import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.platform.problem.InvalidField;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
@@ -54,20 +53,20 @@ public class ParticipantContext {
     for (CrmRecord record : records.load(ids.stream().distinct().toList())) {
       views.put(record.id(), records.view(record));
     }
-    JsonArrayBuilder participants = Json.createArrayBuilder();
+    JsonArrayBuilder participants = CrmJson.array();
     for (ParticipantMatcher.Match match : matches) {
       participants.add(
-          Json.createObjectBuilder()
+          CrmJson.object()
               .add("email", match.email())
               .add("contacts", array(match.contactIds(), views))
               .add("leads", array(match.leadIds(), views))
               .add("accounts", array(match.accountIds(), views)));
     }
-    return Json.createObjectBuilder().add("participants", participants).build();
+    return CrmJson.object().add("participants", participants).build();
   }
 
   private static JsonArrayBuilder array(List<String> ids, Map<String, JsonObject> views) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
+    JsonArrayBuilder array = CrmJson.array();
     ids.stream().map(views::get).filter(v -> v != null).forEach(array::add);
     return array;
   }

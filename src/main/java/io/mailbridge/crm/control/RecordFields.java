@@ -3,7 +3,6 @@ package io.mailbridge.crm.control;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -41,7 +40,7 @@ public final class RecordFields {
         throw new InvalidField(key, "is not a field of " + type.path());
       }
     }
-    JsonObjectBuilder data = Json.createObjectBuilder();
+    JsonObjectBuilder data = CrmJson.object();
     List<String> emails = List.of();
     List<String> domains = List.of();
     String searchName;
@@ -215,7 +214,7 @@ public final class RecordFields {
   }
 
   private static JsonArrayBuilder array(List<String> values) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
+    JsonArrayBuilder array = CrmJson.array();
     values.forEach(array::add);
     return array;
   }

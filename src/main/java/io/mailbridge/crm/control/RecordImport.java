@@ -6,7 +6,6 @@ import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.InvalidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -377,7 +376,7 @@ public class RecordImport {
               + columns.fieldByIndex().size()
               + " columns.");
     }
-    JsonObjectBuilder json = Json.createObjectBuilder();
+    JsonObjectBuilder json = CrmJson.object();
     for (int i = 0; i < record.size(); i++) {
       String cell = record.get(i);
       if (cell == null || cell.isBlank()) {
@@ -396,7 +395,7 @@ public class RecordImport {
                 + ".");
       }
       if (field.equals("emails") || field.equals("domains")) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = CrmJson.array();
         for (String item : cell.split("[;,\\s]+")) {
           if (!item.isBlank()) {
             list.add(item);

@@ -8,7 +8,6 @@ import io.mailbridge.platform.database.control.TransactionConnection;
 import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -193,7 +192,7 @@ public class RecordImportWriter {
   private ValidatedRecord merge(
       RecordType type, CrmRecord record, Row row, Set<String> fileFields) {
     JsonObject current = records.view(record);
-    JsonObjectBuilder merged = Json.createObjectBuilder();
+    JsonObjectBuilder merged = CrmJson.object();
     for (String field : type.fields()) {
       if (!fileFields.contains(field)) {
         merged.add(field, current.getOrDefault(field, JsonValue.NULL));
@@ -204,7 +203,7 @@ public class RecordImportWriter {
           stored.asJsonArray().getValuesAs(JsonString.class).forEach(s -> union.add(s.getString()));
         }
         union.addAll(field.equals("emails") ? row.fields().emails() : row.fields().domains());
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = CrmJson.array();
         union.forEach(array::add);
         merged.add(field, array);
       } else {

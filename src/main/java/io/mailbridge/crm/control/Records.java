@@ -146,7 +146,7 @@ public class Records {
     try (var reader = Json.createReader(new StringReader(record.json()))) {
       data = reader.readObject();
     }
-    JsonObjectBuilder view = Json.createObjectBuilder().add("id", record.id());
+    JsonObjectBuilder view = CrmJson.object().add("id", record.id());
     for (String field : record.type().fields()) {
       if (field.equals("accountId")) {
         CrmJson.addNullable(view, field, record.accountId());
