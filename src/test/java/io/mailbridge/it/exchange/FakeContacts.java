@@ -62,6 +62,10 @@ public final class FakeContacts {
   /** One entry of a folder's change log. */
   record Change(String itemId, String kind) {}
 
+  /** UpdateItem requests refused with ErrorIrresolvableConflict (a stale ChangeKey). */
+  public final java.util.concurrent.atomic.AtomicInteger irresolvableConflicts =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   final Map<String, Folder> folders = new ConcurrentHashMap<>();
   final Map<String, Contact> contacts = new ConcurrentHashMap<>();
   final Map<String, List<Change>> log = new ConcurrentHashMap<>();

@@ -1313,6 +1313,7 @@ public class FakeEwsService implements ExchangeServicePortType {
         if (sent != null
             && !sent.equals(contact.changeKey())
             && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
+          exchange.contacts.irresolvableConflicts.incrementAndGet();
           error(
               message,
               "ErrorIrresolvableConflict",
