@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.exchange.FakeContacts;
 import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.it.support.RawDatabase;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.sync.control.SyncJobs;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * CRM contacts are created, changed and deleted in it with their CRM id in a named property; a
  * contact made in Outlook reaches the CRM; three rounds without changes write nothing either way; a
  * stale ChangeKey writes nothing and the next round merges both sides; a forgotten sync state reads
- * the folder again without duplicates; a hand-made contact survives the deletion of its CRM record.
+ * the folder again without duplicates; a hand-made contact survives the deletion of its CRM record;
+ * ErrorServerBusy puts the job off by Exchange's BackOffMilliseconds.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeContactSyncIT {
@@ -50,6 +53,7 @@ class ExchangeContactSyncIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject SyncJobs syncJobs;
+  @Inject RawDatabase raw;
 
   /** One fake Exchange for the class, over plain HTTP on loopback (allowed per host). */
   static final class Shared {
@@ -339,5 +343,36 @@ class ExchangeContactSyncIT {
     assertTrue(
         folder(s).stream().anyMatch(c -> c.id.equals(hand.id)), "the hand-made contact stays");
     assertEquals(0, requests(s, "DeleteItem"));
+  }
+
+  @Test
+  void aBusyExchangePutsTheJobOffByItsBackOff() throws Exception {
+    Setup s = setup();
+    String ada = testOrgs.contact(s.orgId(), "Ada", "Byrne", ContactSyncSteps.email("ada"));
+    sync(s);
+    steps()
+        .putCrm(
+            s.adminToken(),
+            ada,
+            Json.createObjectBuilder(steps().crm(s.adminToken(), ada)).add("title", "CTO").build());
+    fake()
+        .answerNextFor(
+            s.rep(), 200, FakeExchange.fixture("syncfolderitems-serverbusy-in-response.xml"));
+    Instant asked = Instant.now();
+    sync(s);
+    String waiting =
+        "SELECT run_at FROM job WHERE kind = 'sync.contacts' AND payload = ? AND state = 'READY'";
+    Instant runAt = raw.instant(waiting, s.repId());
+    assertNotNull(runAt, "the job waits to be tried again");
+    assertTrue(
+        !runAt.isBefore(asked.plusSeconds(29)), "BackOffMilliseconds 30000 is kept: " + runAt);
+    assertNull(contactOf(s, ada).field("JobTitle"), "nothing written meanwhile");
+
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'sync.contacts' AND payload = ? AND state = 'READY'",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minusSeconds(1)),
+        s.repId());
+    steps().drain("it-ews-sync");
+    assertEquals("CTO", contactOf(s, ada).field("JobTitle"));
   }
 }
