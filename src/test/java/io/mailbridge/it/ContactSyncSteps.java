@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The steps the contact sync tests share, whatever the mailbox: run a user's sync as the pumps
@@ -17,12 +18,13 @@ import java.util.UUID;
  */
 final class ContactSyncSteps {
 
-  private final ApiClient api;
+  // Asked for only when used: a pump on another thread has no request to take a port from.
+  private final Supplier<ApiClient> api;
   private final JobStore jobs;
   private final JobRunner runner;
   private final SyncJobs syncJobs;
 
-  ContactSyncSteps(ApiClient api, JobStore jobs, JobRunner runner, SyncJobs syncJobs) {
+  ContactSyncSteps(Supplier<ApiClient> api, JobStore jobs, JobRunner runner, SyncJobs syncJobs) {
     this.api = api;
     this.jobs = jobs;
     this.runner = runner;
@@ -63,30 +65,30 @@ final class ContactSyncSteps {
   }
 
   JsonObject crm(String token, String id) {
-    ApiClient.Reply reply = api.get("/api/records/contacts/" + id, token);
+    ApiClient.Reply reply = api.get().get("/api/records/contacts/" + id, token);
     return reply.status() == 404 ? null : reply.json();
   }
 
   List<JsonObject> crmWithEmail(String token, String email) {
-    ApiClient.Reply reply = api.get("/api/records/contacts?email=" + email, token);
+    ApiClient.Reply reply = api.get().get("/api/records/contacts?email=" + email, token);
     assertEquals(200, reply.status(), reply.body());
     return reply.json().getJsonArray("items").getValuesAs(JsonObject.class);
   }
 
   long crmCount(String token) {
-    ApiClient.Reply reply = api.get("/api/records/contacts?limit=200", token);
+    ApiClient.Reply reply = api.get().get("/api/records/contacts?limit=200", token);
     assertEquals(200, reply.status(), reply.body());
     return reply.json().getJsonArray("items").size();
   }
 
   void putCrm(String token, String id, JsonObject body) {
-    ApiClient.Reply reply = api.put("/api/records/contacts/" + id, token, body.toString());
+    ApiClient.Reply reply = api.get().put("/api/records/contacts/" + id, token, body.toString());
     assertEquals(200, reply.status(), reply.body());
   }
 
   /** The caller's sync status. */
   JsonObject status(String token) {
-    ApiClient.Reply reply = api.get("/api/sync/status", token);
+    ApiClient.Reply reply = api.get().get("/api/sync/status", token);
     assertEquals(200, reply.status(), reply.body());
     return reply.json();
   }

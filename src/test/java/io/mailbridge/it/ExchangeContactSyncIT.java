@@ -79,7 +79,7 @@ class ExchangeContactSyncIT {
   }
 
   private ContactSyncSteps steps() {
-    return new ContactSyncSteps(api(), jobs, runner, syncJobs);
+    return new ContactSyncSteps(this::api, jobs, runner, syncJobs);
   }
 
   private record Setup(TestOrgs.SignedInOrg org, String rep) {
