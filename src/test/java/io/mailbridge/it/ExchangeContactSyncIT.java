@@ -11,6 +11,7 @@ import io.mailbridge.it.support.RawDatabase;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.sync.control.SyncJobs;
+import io.mailbridge.sync.control.SyncSchedule;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * contact made in Outlook reaches the CRM; three rounds without changes write nothing either way; a
  * stale ChangeKey writes nothing and the next round merges both sides; a forgotten sync state reads
  * the folder again without duplicates; a hand-made contact survives the deletion of its CRM record;
- * ErrorServerBusy puts the job off by Exchange's BackOffMilliseconds.
+ * ErrorServerBusy puts the job off by Exchange's BackOffMilliseconds; the timer queues a user the
+ * connection covers.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeContactSyncIT {
@@ -54,6 +56,7 @@ class ExchangeContactSyncIT {
   @Inject JobRunner runner;
   @Inject SyncJobs syncJobs;
   @Inject RawDatabase raw;
+  @Inject SyncSchedule schedule;
 
   /** One fake Exchange for the class, over plain HTTP on loopback (allowed per host). */
   static final class Shared {
@@ -374,5 +377,20 @@ class ExchangeContactSyncIT {
         s.repId());
     steps().drain("it-ews-sync");
     assertEquals("CTO", contactOf(s, ada).field("JobTitle"));
+  }
+
+  @Test
+  void theTimerQueuesAUserTheExchangeConnectionCovers() throws Exception {
+    Setup s = setup();
+    String ida = testOrgs.contact(s.orgId(), "Ida", "Berg", ContactSyncSteps.email("ida"));
+    schedule.queueDue(Instant.now());
+    assertTrue(
+        !raw.strings(
+                "SELECT id FROM job WHERE kind = 'sync.contacts' AND payload = ? AND state = 'READY'",
+                s.repId())
+            .isEmpty(),
+        "a user who connected nothing is found through the org's Exchange connection");
+    steps().drain("it-ews-sync");
+    assertNotNull(contactOf(s, ida));
   }
 }
