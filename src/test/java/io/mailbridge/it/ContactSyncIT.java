@@ -10,7 +10,6 @@ import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
 import io.mailbridge.it.support.RawDatabase;
-import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.NewJob;
@@ -94,39 +93,29 @@ class ContactSyncIT {
     return new Setup(org, account, mailboxId);
   }
 
+  private ContactSyncSteps steps() {
+    return new ContactSyncSteps(this::api, jobs, runner, syncJobs);
+  }
+
   /** Runs the rep's contact sync to its end, as the pumps would. */
   private void sync(Setup s) {
-    syncJobs.requestContactSync(s.orgId(), s.org().rep().id());
-    drain("it-sync");
+    steps().sync(s.orgId(), s.org().rep().id(), "it-sync");
   }
 
   private int drain(String owner) {
-    int ran = 0;
-    while (true) {
-      List<ClaimedJob> claimed = jobs.claim(owner, 1, Duration.ofMinutes(5));
-      if (claimed.isEmpty()) {
-        return ran;
-      }
-      runner.run(claimed.get(0));
-      ran++;
-    }
+    return steps().drain(owner);
   }
 
   private JsonObject crm(Setup s, String id) {
-    ApiClient.Reply reply = api().get("/api/records/contacts/" + id, s.org().adminToken());
-    return reply.status() == 404 ? null : reply.json();
+    return steps().crm(s.org().adminToken(), id);
   }
 
   private List<JsonObject> crmWithEmail(Setup s, String email) {
-    ApiClient.Reply reply = api().get("/api/records/contacts?email=" + email, s.org().adminToken());
-    assertEquals(200, reply.status(), reply.body());
-    return reply.json().getJsonArray("items").getValuesAs(JsonObject.class);
+    return steps().crmWithEmail(s.org().adminToken(), email);
   }
 
   private void putCrm(Setup s, String id, JsonObject body) {
-    ApiClient.Reply reply =
-        api().put("/api/records/contacts/" + id, s.org().adminToken(), body.toString());
-    assertEquals(200, reply.status(), reply.body());
+    steps().putCrm(s.org().adminToken(), id, body);
   }
 
   private List<JsonObject> folder(Setup s) {
@@ -146,9 +135,7 @@ class ContactSyncIT {
   }
 
   private JsonObject status(Setup s) {
-    ApiClient.Reply reply = api().get("/api/sync/status", s.org().repToken());
-    assertEquals(200, reply.status(), reply.body());
-    return reply.json();
+    return steps().status(s.org().repToken());
   }
 
   private long writes(Setup s) {
@@ -159,10 +146,7 @@ class ContactSyncIT {
   }
 
   private static String email(String label) {
-    return label
-        + "-"
-        + java.util.UUID.randomUUID().toString().substring(0, 6)
-        + "@fabrikam.example";
+    return ContactSyncSteps.email(label);
   }
 
   @Test
@@ -417,8 +401,7 @@ class ContactSyncIT {
   }
 
   private long crmCount(Setup s) {
-    ApiClient.Reply reply = api().get("/api/records/contacts?limit=200", s.org().adminToken());
-    return reply.json().getJsonArray("items").size();
+    return steps().crmCount(s.org().adminToken());
   }
 
   @Test

@@ -10,10 +10,10 @@ import io.mailbridge.mailbox.control.ContactChangedMeanwhile;
 import io.mailbridge.mailbox.control.ContactPage;
 import io.mailbridge.mailbox.control.MailContact;
 import io.mailbridge.mailbox.control.MailboxAccess;
-import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
@@ -43,16 +43,16 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The "sync this user's contacts" job, for the user's Microsoft 365 or Google mailbox (whichever
- * kind has a {@link ContactBook}), in two steps that each commit on their own: <b>pull</b> reads
- * the "Mailbridge" contact folder's (Google: contact group's) changes and merges each changed
- * contact into its CRM record field by field (creating a record for a new contact), writing a value
- * the CRM won back to the contact at once; <b>push</b> reads the CRM's change feed after the user's
- * last position and creates, updates ({@code If-Match}) or deletes contacts. Mailbridge's own
- * writes are recognised when they come back (the contact's stored changeKey; a CRM record that
- * equals the agreed fields), so nothing loops. Only contacts Mailbridge created are ever deleted in
- * the mailbox, and only after their CRM id is read back from them. The user's lease keeps a second
- * node out.
+ * The "sync this user's contacts" job, for the user's Microsoft 365 or Google mailbox or their
+ * mailbox on the org's Exchange server (whichever kind has a {@link ContactBook}), in two steps
+ * that each commit on their own: <b>pull</b> reads the "Mailbridge" contact folder's (Google:
+ * contact group's) changes and merges each changed contact into its CRM record field by field
+ * (creating a record for a new contact), writing a value the CRM won back to the contact at once;
+ * <b>push</b> reads the CRM's change feed after the user's last position and creates, updates
+ * ({@code If-Match}) or deletes contacts. Mailbridge's own writes are recognised when they come
+ * back (the contact's stored changeKey; a CRM record that equals the agreed fields), so nothing
+ * loops. Only contacts Mailbridge created are ever deleted in the mailbox, and only after their CRM
+ * id is read back from them. The user's lease keeps a second node out.
  */
 @ApplicationScoped
 public class ContactSync implements JobHandler {
@@ -66,7 +66,7 @@ public class ContactSync implements JobHandler {
   @Inject JobStore jobs;
   @Inject SyncLeases leases;
   @Inject OrgSyncSettings settings;
-  @Inject MailboxConnections connections;
+  @Inject SendingMailboxes sending;
   @Inject MailboxOfCaller mailboxes;
   @Inject ContactBooks books;
   @Inject RecordChanges crm;
@@ -153,8 +153,9 @@ public class ContactSync implements JobHandler {
 
   private Optional<JobOutcome> step(SyncUser state, SyncChoice choice, boolean push) {
     Instant now = clock.instant();
+    // Connected mailboxes first, then the org's Exchange server as the user's mailbox.
     List<ConnectedMailbox> reachable =
-        connections.describedOfUser(state.orgId(), state.id()).stream()
+        sending.ofUser(state.orgId(), state.id()).stream()
             .filter(m -> books.of(m.kind()).isPresent())
             .toList();
     // The mailbox synced last time stays the one while it is connected; otherwise the first.
@@ -165,7 +166,8 @@ public class ContactSync implements JobHandler {
             .or(() -> reachable.stream().findFirst());
     if (found.isEmpty()) {
       state.errors(
-          SyncErrors.add(state.errors(), now, "No Microsoft 365 or Google mailbox is connected"),
+          SyncErrors.add(
+              state.errors(), now, "No Microsoft 365, Google or Exchange mailbox is connected"),
           now);
       return Optional.empty();
     }
@@ -182,7 +184,10 @@ public class ContactSync implements JobHandler {
       state.useMailbox(mailbox.id(), now);
     }
     ContactBook book = books.of(mailbox.kind()).orElseThrow();
-    MailboxAccess access = mailboxes.connection(state.orgId(), mailbox.id());
+    MailboxAccess access =
+        mailbox.kind() == MailboxKind.EXCHANGE
+            ? sending.access(state.orgId(), state.id(), mailbox.id())
+            : mailboxes.connection(state.orgId(), mailbox.id());
     if (state.folderId() == null) {
       state.useFolder(book.folder(access, folderName), now);
     }

@@ -3,10 +3,16 @@ package io.mailbridge.sync.control;
 import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.ContactBooks;
+import io.mailbridge.mailbox.control.ImpersonatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxConnections;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.SendingMailboxes;
+import io.mailbridge.platform.security.control.Users;
+import io.mailbridge.platform.security.entity.AppUser;
 import io.mailbridge.sync.entity.SyncDirection;
 import io.mailbridge.sync.entity.SyncUser;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -19,8 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which users' contacts are due: every user with a connected mailbox of a kind contact sync reaches
- * (Microsoft 365, Google) in an org whose contact sync is on, when the last sync is older than the
- * interval or a synced CRM record changed since the user's last push. Queued jobs coalesce by user.
+ * (Microsoft 365, Google) or covered by the org's Exchange connection, in an org whose contact sync
+ * is on, when the last sync is older than the interval or a synced CRM record changed since the
+ * user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -34,6 +41,9 @@ public class SyncSchedule {
   @Inject OrgSyncSettings settings;
   @Inject RecordChanges crm;
   @Inject ContactBooks books;
+  @Inject SendingMailboxes sending;
+  @Inject Users users;
+  @Inject Instance<ImpersonatedMailboxes> impersonated;
 
   @Inject
   @ConfigProperty(name = "mailbridge.sync.interval", defaultValue = "PT15M")
@@ -70,8 +80,41 @@ public class SyncSchedule {
         }
         after = page.get(page.size() - 1).id();
       }
+      queued += queueExchangeUsers(orgId, choice, now);
     }
     return queued;
+  }
+
+  /**
+   * The users the org's Exchange connection covers: they connect nothing themselves, so they are
+   * found among the org's users (only when the org has a connection and contact sync reaches
+   * Exchange). A user who also connected a mailbox was queued above; the job coalesces by user.
+   */
+  private int queueExchangeUsers(String orgId, SyncChoice choice, Instant now) {
+    if (books.of(MailboxKind.EXCHANGE).isEmpty()
+        || !impersonated.isResolvable()
+        || impersonated.get().capturedUsers(orgId).isEmpty()) {
+      return 0;
+    }
+    int queued = 0;
+    String after = null;
+    while (true) {
+      List<AppUser> page = users.page(orgId, after, PAGE);
+      for (AppUser user : page) {
+        if (sending.exchangeOf(orgId, user.id()).isPresent() && due(user.id(), choice, now)) {
+          try {
+            jobs.requestContactSync(orgId, user.id());
+            queued++;
+          } catch (RuntimeException raced) {
+            LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
+          }
+        }
+      }
+      if (page.size() < PAGE) {
+        return queued;
+      }
+      after = page.get(page.size() - 1).id();
+    }
   }
 
   /**

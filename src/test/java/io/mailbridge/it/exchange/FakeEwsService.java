@@ -2,7 +2,11 @@ package io.mailbridge.it.exchange;
 
 import io.mailbridge.mailbox.ews.stubs.ArrayOfAttachmentsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfCalendarEvent;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfContactsFoldersType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfCreateFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfCreateItemResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfDeleteItemResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfFindFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFindItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFolderResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfFoldersType;
@@ -13,6 +17,7 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfRecipientsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfSubscribeResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfUpdateItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
@@ -20,21 +25,39 @@ import io.mailbridge.mailbox.ews.stubs.BaseNotificationEventType;
 import io.mailbridge.mailbox.ews.stubs.BaseObjectChangedEventType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
+import io.mailbridge.mailbox.ews.stubs.ConflictResolutionType;
+import io.mailbridge.mailbox.ews.stubs.ConflictResultsType;
+import io.mailbridge.mailbox.ews.stubs.ContactItemType;
+import io.mailbridge.mailbox.ews.stubs.ContactsFolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ContactsFolderType;
+import io.mailbridge.mailbox.ews.stubs.CreateFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.CreateFolderType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemType;
+import io.mailbridge.mailbox.ews.stubs.DeleteItemFieldType;
+import io.mailbridge.mailbox.ews.stubs.DeleteItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.DeleteItemType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
+import io.mailbridge.mailbox.ews.stubs.EmailAddressDictionaryEntryType;
+import io.mailbridge.mailbox.ews.stubs.EmailAddressDictionaryType;
+import io.mailbridge.mailbox.ews.stubs.EmailAddressKeyType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddressType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeImpersonationType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.FileAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderParentType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderType;
 import io.mailbridge.mailbox.ews.stubs.FindItemParentType;
 import io.mailbridge.mailbox.ews.stubs.FindItemResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FindItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.FindItemType;
 import io.mailbridge.mailbox.ews.stubs.FolderIdType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FolderQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.FolderType;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyResponseType;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyView;
@@ -51,6 +74,7 @@ import io.mailbridge.mailbox.ews.stubs.GetItemType;
 import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityRequestType;
 import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityResponseType;
 import io.mailbridge.mailbox.ews.stubs.ItemAttachmentType;
+import io.mailbridge.mailbox.ews.stubs.ItemChangeType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
@@ -62,9 +86,15 @@ import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NotificationType;
 import io.mailbridge.mailbox.ews.stubs.ObjectFactory;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
+import io.mailbridge.mailbox.ews.stubs.PathToIndexedFieldType;
+import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
+import io.mailbridge.mailbox.ews.stubs.PhoneNumberDictionaryEntryType;
+import io.mailbridge.mailbox.ews.stubs.PhoneNumberDictionaryType;
 import io.mailbridge.mailbox.ews.stubs.RequestAttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.RequestServerVersion;
 import io.mailbridge.mailbox.ews.stubs.ResponseClassType;
@@ -72,17 +102,22 @@ import io.mailbridge.mailbox.ews.stubs.ResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SensitivityChoicesType;
 import io.mailbridge.mailbox.ews.stubs.SerializableTimeZone;
 import io.mailbridge.mailbox.ews.stubs.ServerVersionInfo;
+import io.mailbridge.mailbox.ews.stubs.SetItemFieldType;
 import io.mailbridge.mailbox.ews.stubs.SingleRecipientType;
 import io.mailbridge.mailbox.ews.stubs.SubscribeResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SubscribeResponseType;
 import io.mailbridge.mailbox.ews.stubs.SubscribeType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
+import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsDeleteType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.UpdateItemType;
 import jakarta.jws.WebService;
 import jakarta.xml.soap.Detail;
 import jakarta.xml.soap.SOAPException;
@@ -142,6 +177,15 @@ public class FakeEwsService implements ExchangeServicePortType {
     for (ItemIdType requested : request.getItemIds().getItemId()) {
       ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
       String id = requested.getId();
+      FakeContacts.Contact storedContact = exchange.contacts.contacts.get(id);
+      if (storedContact != null) {
+        getContact(message, impersonation, storedContact, shape);
+        response
+            .getResponseMessages()
+            .getGetItemResponseMessageOrGetAttachmentResponseMessage()
+            .add(message);
+        continue;
+      }
       FakeExchange.FakeItem item = exchange.items.get(id);
       FakeExchange.MailDetails details = exchange.details.get(id);
       String refused =
@@ -217,6 +261,14 @@ public class FakeEwsService implements ExchangeServicePortType {
       Holder<ServerVersionInfo> serverVersion) {
     serverVersion.value = version();
     SyncFolderItemsResponseMessageType message = new SyncFolderItemsResponseMessageType();
+    if (request.getSyncFolderId().getFolderId() != null) {
+      syncContacts(message, request, impersonation, requestVersion);
+      SyncFolderItemsResponseType response = new SyncFolderItemsResponseType();
+      response.setResponseMessages(new ArrayOfSyncFolderItemsResponseMessagesType());
+      response.getResponseMessages().getSyncFolderItemsResponseMessage().add(message);
+      result.value = response;
+      return;
+    }
     String impersonated =
         impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
     String refused = impersonationProblem(impersonation, impersonated);
@@ -475,6 +527,8 @@ public class FakeEwsService implements ExchangeServicePortType {
             : request.getItems().getItemOrMessageOrCalendarItem();
     if (mailbox == null) {
       // refused above
+    } else if (items.size() == 1 && items.get(0) instanceof ContactItemType contact) {
+      createContact(message, request, mailbox, contact);
     } else if (items.size() == 1 && items.get(0) instanceof CalendarItemType meeting) {
       createMeeting(message, request, mailbox, meeting);
     } else if (request.getMessageDisposition() != MessageDispositionType.SEND_AND_SAVE_COPY
@@ -1089,6 +1143,492 @@ public class FakeEwsService implements ExchangeServicePortType {
     response.setResponseMessages(new ArrayOfGetEventsResponseMessagesType());
     response.getResponseMessages().getGetEventsResponseMessage().add(message);
     result.value = response;
+  }
+
+  // ------------------------------------------------------------------ contacts (contact sync)
+
+  /**
+   * FindFolder, Shallow, under the impersonated mailbox's Contacts: its contact folders with their
+   * id and display name, and Mailbridge's named properties only when AdditionalProperties asks for
+   * them (as Exchange answers extended properties).
+   */
+  @Override
+  public void findFolder(
+      FindFolderType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<FindFolderResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    FindFolderResponseMessageType message = new FindFolderResponseMessageType();
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    if (mailbox == null) {
+      // refused above
+    } else if (request.getTraversal() != FolderQueryTraversalType.SHALLOW
+        || request.getFolderShape() == null
+        || !inFolders(request.getParentFolderIds(), DistinguishedFolderIdNameType.CONTACTS)) {
+      error(message, "ErrorInvalidRequest", "This fake finds folders under contacts only.");
+    } else {
+      List<String> asked = askedProperties(request.getFolderShape().getAdditionalProperties());
+      ArrayOfContactsFoldersType folders = new ArrayOfContactsFoldersType();
+      for (FakeContacts.Folder stored : exchange.contacts.foldersOf(mailbox)) {
+        ContactsFolderType folder = new ContactsFolderType();
+        FolderIdType id = new FolderIdType();
+        id.setId(stored.id());
+        id.setChangeKey("AQAAABYAAAA=");
+        folder.setFolderId(id);
+        folder.setDisplayName(stored.displayName());
+        stored.properties().entrySet().stream()
+            .filter(e -> asked.contains(e.getKey()))
+            .forEach(e -> folder.getExtendedProperty().add(property(e.getKey(), e.getValue())));
+        folders.getContactsFolder().add(folder);
+      }
+      FindFolderParentType root = new FindFolderParentType();
+      root.setFolders(folders);
+      root.setTotalItemsInView(folders.getContactsFolder().size());
+      root.setIncludesLastItemInRange(true);
+      message.setRootFolder(root);
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+    }
+    FindFolderResponseType response = new FindFolderResponseType();
+    response.setResponseMessages(new ArrayOfFindFolderResponseMessagesType());
+    response.getResponseMessages().getFindFolderResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /** CreateFolder of one contact folder under the impersonated mailbox's Contacts. */
+  @Override
+  public void createFolder(
+      CreateFolderType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<CreateFolderResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    ContactsFolderInfoResponseMessageType message = new ContactsFolderInfoResponseMessageType();
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    List<ContactsFolderType> asked =
+        request.getFolders() == null ? List.of() : request.getFolders().getContactsFolder();
+    if (mailbox == null) {
+      // refused above
+    } else if (request.getParentFolderId() == null
+        || request.getParentFolderId().getDistinguishedFolderId() == null
+        || request.getParentFolderId().getDistinguishedFolderId().getId()
+            != DistinguishedFolderIdNameType.CONTACTS
+        || asked.size() != 1
+        || asked.get(0).getDisplayName() == null) {
+      error(message, "ErrorInvalidRequest", "This fake makes one named folder under contacts.");
+    } else if (exchange.contacts.foldersOf(mailbox).stream()
+        .anyMatch(f -> f.displayName().equals(asked.get(0).getDisplayName()))) {
+      error(message, "ErrorFolderExists", "A folder with the specified name already exists.");
+    } else {
+      Map<String, String> properties = FakeContacts.properties();
+      for (ExtendedPropertyType property : asked.get(0).getExtendedProperty()) {
+        properties.put(key(property.getExtendedFieldURI()), property.getValue());
+      }
+      FakeContacts.Folder made =
+          exchange.contacts.createFolder(mailbox, asked.get(0).getDisplayName(), properties);
+      ContactsFolderType folder = new ContactsFolderType();
+      FolderIdType id = new FolderIdType();
+      id.setId(made.id());
+      id.setChangeKey("AQAAABYAAAA=");
+      folder.setFolderId(id);
+      ArrayOfContactsFoldersType folders = new ArrayOfContactsFoldersType();
+      folders.getContactsFolder().add(folder);
+      message.setFolders(folders);
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+    }
+    CreateFolderResponseType response = new CreateFolderResponseType();
+    response.setResponseMessages(new ArrayOfCreateFolderResponseMessagesType());
+    response.getResponseMessages().getCreateFolderResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /** CreateItem of one contact into a contact folder of the impersonated mailbox. */
+  private void createContact(
+      ItemInfoResponseMessageType message,
+      CreateItemType request,
+      String mailbox,
+      ContactItemType asked) {
+    String folderId =
+        request.getSavedItemFolderId() == null
+                || request.getSavedItemFolderId().getFolderId() == null
+            ? null
+            : request.getSavedItemFolderId().getFolderId().getId();
+    FakeContacts.Folder folder = folderId == null ? null : exchange.contacts.folders.get(folderId);
+    if (request.getMessageDisposition() != null || request.getSendMeetingInvitations() != null) {
+      error(message, "ErrorInvalidRequest", "A contact takes no disposition.");
+      return;
+    }
+    if (folder == null || !folder.mailbox().equals(mailbox)) {
+      error(message, "ErrorFolderNotFound", "The specified folder could not be found.");
+      return;
+    }
+    FakeContacts.Contact contact = exchange.contacts.create(mailbox, folderId);
+    write(contact, asked);
+    for (ExtendedPropertyType property : asked.getExtendedProperty()) {
+      contact.properties.put(key(property.getExtendedFieldURI()), property.getValue());
+    }
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    message.setItems(new ArrayOfRealItemsType());
+    message.getItems().getItemOrMessageOrCalendarItem().add(idOnly(contact));
+  }
+
+  /**
+   * UpdateItem of contacts: with {@code NeverOverwrite} a ChangeKey that is not the contact's
+   * current one is ErrorIrresolvableConflict and nothing is written. Each SetItemField carries the
+   * one field its path names (Exchange's ErrorIncorrectUpdatePropertyCount otherwise).
+   */
+  @Override
+  public void updateItem(
+      UpdateItemType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<UpdateItemResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    UpdateItemResponseType response = new UpdateItemResponseType();
+    response.setResponseMessages(new ArrayOfUpdateItemResponseMessagesType());
+    for (ItemChangeType change : request.getItemChanges().getItemChange()) {
+      UpdateItemResponseMessageType message = new UpdateItemResponseMessageType();
+      response.getResponseMessages().getUpdateItemResponseMessage().add(message);
+      String mailbox = impersonationProblem(message, impersonation, requestVersion);
+      if (mailbox == null) {
+        continue;
+      }
+      FakeContacts.Contact contact = exchange.contacts.contacts.get(change.getItemId().getId());
+      if (contact == null || !contact.mailbox.equals(mailbox)) {
+        error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
+        continue;
+      }
+      if (request.getConflictResolution() == null) {
+        error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
+        continue;
+      }
+      synchronized (exchange.contacts) {
+        String sent = change.getItemId().getChangeKey();
+        if (sent != null
+            && !sent.equals(contact.changeKey())
+            && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
+          exchange.contacts.irresolvableConflicts.incrementAndGet();
+          error(
+              message,
+              "ErrorIrresolvableConflict",
+              "The send or update operation could not be performed because the change key passed"
+                  + " in the request does not match the current change key for the item.");
+          continue;
+        }
+        String refused = apply(contact, change.getUpdates().getSetItemFieldOrDeleteItemField());
+        if (refused != null) {
+          error(message, refused, "The update could not be applied.");
+          continue;
+        }
+        exchange.contacts.changed(contact);
+      }
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      message.setItems(new ArrayOfRealItemsType());
+      message.getItems().getItemOrMessageOrCalendarItem().add(idOnly(contact));
+      ConflictResultsType conflicts = new ConflictResultsType();
+      conflicts.setCount(0);
+      message.setConflictResults(conflicts);
+    }
+    result.value = response;
+  }
+
+  /** DeleteItem of contacts of the impersonated mailbox; DeleteType is required. */
+  @Override
+  public void deleteItem(
+      DeleteItemType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<DeleteItemResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    DeleteItemResponseType response = new DeleteItemResponseType();
+    response.setResponseMessages(new ArrayOfDeleteItemResponseMessagesType());
+    for (ItemIdType id : request.getItemIds().getItemId()) {
+      ResponseMessageType message = new ResponseMessageType();
+      response.getResponseMessages().getDeleteItemResponseMessage().add(message);
+      String mailbox = impersonationProblem(message, impersonation, requestVersion);
+      if (mailbox == null) {
+        continue;
+      }
+      FakeContacts.Contact contact = exchange.contacts.contacts.get(id.getId());
+      if (request.getDeleteType() == null) {
+        error(message, "ErrorSchemaValidation", "DeleteType is required.");
+      } else if (contact == null || !contact.mailbox.equals(mailbox)) {
+        error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
+      } else {
+        exchange.contacts.delete(contact);
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
+      }
+    }
+    result.value = response;
+  }
+
+  /** GetItem of a contact: its fields, and extended properties only when asked for. */
+  private void getContact(
+      ItemInfoResponseMessageType message,
+      ExchangeImpersonationType impersonation,
+      FakeContacts.Contact contact,
+      ItemResponseShapeType shape) {
+    String refused = impersonationProblem(impersonation, contact.mailbox);
+    if (refused != null) {
+      error(message, refused, "The specified object was not found in the store.");
+      return;
+    }
+    ContactItemType found = idOnly(contact);
+    found.setItemClass("IPM.Contact");
+    found.setLastModifiedTime(time(contact.modified));
+    found.setDisplayName(contact.field("DisplayName"));
+    found.setGivenName(contact.field("GivenName"));
+    found.setCompanyName(contact.field("CompanyName"));
+    if (!contact.emails().isEmpty()) {
+      EmailAddressDictionaryType emails = new EmailAddressDictionaryType();
+      for (int i = 1; i <= 3; i++) {
+        String email = contact.field("EmailAddress" + i);
+        if (email != null) {
+          EmailAddressDictionaryEntryType entry = new EmailAddressDictionaryEntryType();
+          entry.setKey(EmailAddressKeyType.fromValue("EmailAddress" + i));
+          entry.setValue(email);
+          emails.getEntry().add(entry);
+        }
+      }
+      found.setEmailAddresses(emails);
+    }
+    if (contact.field("BusinessPhone") != null) {
+      PhoneNumberDictionaryType phones = new PhoneNumberDictionaryType();
+      PhoneNumberDictionaryEntryType entry = new PhoneNumberDictionaryEntryType();
+      entry.setKey("BusinessPhone");
+      entry.setValue(contact.field("BusinessPhone"));
+      phones.getEntry().add(entry);
+      found.setPhoneNumbers(phones);
+    }
+    found.setJobTitle(contact.field("JobTitle"));
+    found.setSurname(contact.field("Surname"));
+    List<String> asked = askedProperties(shape.getAdditionalProperties());
+    contact.properties.entrySet().stream()
+        .filter(e -> asked.contains(e.getKey()))
+        .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+    items.getItemOrMessageOrCalendarItem().add(found);
+    message.setItems(items);
+  }
+
+  /**
+   * SyncFolderItems of a contact folder: the folder's change log after the sync state, at most
+   * {@code MaxChangesReturned} entries, one change per contact (a contact made and deleted within
+   * them is left out, as Exchange does); Contact elements with their ids only (IdOnly shape).
+   */
+  private void syncContacts(
+      SyncFolderItemsResponseMessageType message,
+      SyncFolderItemsType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion) {
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    if (mailbox == null) {
+      return;
+    }
+    String folderId = request.getSyncFolderId().getFolderId().getId();
+    FakeContacts.Folder folder = exchange.contacts.folders.get(folderId);
+    int max = request.getMaxChangesReturned();
+    if (max < 1 || max > 512) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+      return;
+    }
+    if (folder == null || !folder.mailbox().equals(mailbox)) {
+      error(message, "ErrorFolderNotFound", "The specified folder could not be found.");
+      return;
+    }
+    FakeExchange.FakeMailbox box =
+        exchange.mailboxes.computeIfAbsent(mailbox, m -> new FakeExchange.FakeMailbox());
+    Integer from = position(request.getSyncState(), box.generation, folderId);
+    if (from == null) {
+      error(
+          message,
+          "ErrorInvalidSyncStateData",
+          "Synchronization state data is corrupt or otherwise invalid.");
+      return;
+    }
+    List<FakeContacts.Change> log = exchange.contacts.log.get(folderId);
+    int to = Math.min(log.size(), from + Math.min(max, exchange.maxChangesPerCall));
+    Map<String, String> kinds = new java.util.LinkedHashMap<>();
+    for (FakeContacts.Change change : log.subList(from, to)) {
+      String before = kinds.get(change.itemId());
+      if ("Create".equals(before) && "Delete".equals(change.kind())) {
+        kinds.remove(change.itemId());
+      } else if (!"Create".equals(before)) {
+        kinds.put(change.itemId(), change.kind());
+      }
+    }
+    ObjectFactory factory = new ObjectFactory();
+    SyncFolderItemsChangesType changes = new SyncFolderItemsChangesType();
+    kinds.forEach(
+        (id, kind) -> {
+          if ("Delete".equals(kind)) {
+            SyncFolderItemsDeleteType delete = new SyncFolderItemsDeleteType();
+            ItemIdType itemId = new ItemIdType();
+            itemId.setId(id);
+            delete.setItemId(itemId);
+            changes
+                .getCreateOrUpdateOrDelete()
+                .add(factory.createSyncFolderItemsChangesTypeDelete(delete));
+            return;
+          }
+          FakeContacts.Contact contact = exchange.contacts.contacts.get(id);
+          if (contact == null) {
+            return; // made and deleted again after this window: the Delete comes later
+          }
+          SyncFolderItemsCreateOrUpdateType createOrUpdate =
+              new SyncFolderItemsCreateOrUpdateType();
+          createOrUpdate.setContact(idOnly(contact));
+          changes
+              .getCreateOrUpdateOrDelete()
+              .add(
+                  "Create".equals(kind)
+                      ? factory.createSyncFolderItemsChangesTypeCreate(createOrUpdate)
+                      : factory.createSyncFolderItemsChangesTypeUpdate(createOrUpdate));
+        });
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    message.setSyncState(state(box.generation, folderId, to));
+    message.setIncludesLastItemInRange(to == log.size());
+    message.setChanges(changes);
+  }
+
+  /** Applies SetItemField and DeleteItemField to a contact; an error code when one is wrong. */
+  private static String apply(FakeContacts.Contact contact, List<Object> updates) {
+    Map<String, String> next = new java.util.HashMap<>(contact.fields);
+    for (Object update : updates) {
+      if (update instanceof SetItemFieldType set) {
+        String name = fieldName(set.getFieldURI(), set.getIndexedFieldURI());
+        ContactItemType value = set.getContact();
+        if (name == null || value == null) {
+          return "ErrorInvalidPropertySet";
+        }
+        Map<String, String> carried = carried(value);
+        if (carried.size() != 1 || !carried.containsKey(name)) {
+          return "ErrorIncorrectUpdatePropertyCount";
+        }
+        next.put(name, carried.get(name));
+      } else if (update instanceof DeleteItemFieldType delete) {
+        String name = fieldName(delete.getFieldURI(), delete.getIndexedFieldURI());
+        if (name == null) {
+          return "ErrorInvalidPropertyDelete";
+        }
+        next.remove(name);
+      }
+    }
+    contact.fields.clear();
+    contact.fields.putAll(next);
+    return null;
+  }
+
+  private static String fieldName(PathToUnindexedFieldType field, PathToIndexedFieldType indexed) {
+    if (field != null) {
+      String uri = field.getFieldURI().value();
+      return uri.startsWith("contacts:") && !uri.endsWith("es") ? uri.substring(9) : null;
+    }
+    if (indexed != null) {
+      String uri = indexed.getFieldURI().value();
+      if (uri.equals("contacts:EmailAddress")
+          && indexed.getFieldIndex().matches("EmailAddress[123]")) {
+        return indexed.getFieldIndex();
+      }
+      if (uri.equals("contacts:PhoneNumber") && indexed.getFieldIndex().equals("BusinessPhone")) {
+        return "BusinessPhone";
+      }
+    }
+    return null;
+  }
+
+  /** The fields a Contact element carries, by the fake's names. */
+  private static Map<String, String> carried(ContactItemType contact) {
+    Map<String, String> fields = new java.util.HashMap<>();
+    if (contact.getDisplayName() != null) {
+      fields.put("DisplayName", contact.getDisplayName());
+    }
+    if (contact.getGivenName() != null) {
+      fields.put("GivenName", contact.getGivenName());
+    }
+    if (contact.getCompanyName() != null) {
+      fields.put("CompanyName", contact.getCompanyName());
+    }
+    if (contact.getEmailAddresses() != null) {
+      for (EmailAddressDictionaryEntryType entry : contact.getEmailAddresses().getEntry()) {
+        fields.put(entry.getKey().value(), entry.getValue());
+      }
+    }
+    if (contact.getPhoneNumbers() != null) {
+      for (PhoneNumberDictionaryEntryType entry : contact.getPhoneNumbers().getEntry()) {
+        fields.put(entry.getKey(), entry.getValue());
+      }
+    }
+    if (contact.getJobTitle() != null) {
+      fields.put("JobTitle", contact.getJobTitle());
+    }
+    if (contact.getSurname() != null) {
+      fields.put("Surname", contact.getSurname());
+    }
+    return fields;
+  }
+
+  private static void write(FakeContacts.Contact contact, ContactItemType value) {
+    contact.fields.putAll(carried(value));
+  }
+
+  private static ContactItemType idOnly(FakeContacts.Contact contact) {
+    ContactItemType item = new ContactItemType();
+    ItemIdType id = new ItemIdType();
+    id.setId(contact.id);
+    id.setChangeKey(contact.changeKey());
+    item.setItemId(id);
+    return item;
+  }
+
+  private static boolean inFolders(
+      NonEmptyArrayOfBaseFolderIdsType folders, DistinguishedFolderIdNameType name) {
+    return folders != null
+        && folders.getFolderIdOrDistinguishedFolderId().size() == 1
+        && folders.getFolderIdOrDistinguishedFolderId().get(0)
+            instanceof DistinguishedFolderIdType id
+        && id.getId() == name;
+  }
+
+  /** The named properties AdditionalProperties asks for, as "propertySetId|name" keys. */
+  private static List<String> askedProperties(NonEmptyArrayOfPathsToElementType paths) {
+    if (paths == null) {
+      return List.of();
+    }
+    return paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().stream()
+        .filter(PathToExtendedFieldType.class::isInstance)
+        .map(p -> key((PathToExtendedFieldType) p))
+        .toList();
+  }
+
+  private static String key(PathToExtendedFieldType uri) {
+    return (uri.getPropertySetId() == null ? "" : uri.getPropertySetId().toLowerCase(Locale.ROOT))
+        + "|"
+        + uri.getPropertyName();
+  }
+
+  private static ExtendedPropertyType property(String key, String value) {
+    String[] parts = key.split("\\|", 2);
+    PathToExtendedFieldType uri = new PathToExtendedFieldType();
+    uri.setPropertySetId(parts[0]);
+    uri.setPropertyName(parts[1]);
+    uri.setPropertyType(io.mailbridge.mailbox.ews.stubs.MapiPropertyTypeType.STRING);
+    ExtendedPropertyType property = new ExtendedPropertyType();
+    property.setExtendedFieldURI(uri);
+    property.setValue(value);
+    return property;
   }
 
   private static void error(ResponseMessageType message, String code, String text) {

@@ -81,6 +81,9 @@ public final class FakeExchange implements AutoCloseable {
   /** Emails of impersonated mailboxes by item id. */
   public final Map<String, MailDetails> details = new ConcurrentHashMap<>();
 
+  /** Contact folders and contacts of impersonated mailboxes (contact sync). */
+  public final FakeContacts contacts = new FakeContacts();
+
   /** Impersonated mailboxes by primary SMTP address. */
   public final Map<String, FakeMailbox> mailboxes = new ConcurrentHashMap<>();
 

@@ -7,6 +7,7 @@ import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.ProviderTimeout;
 import io.mailbridge.mailbox.control.SendRefused;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfCalendarEvent;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfContactsFoldersType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfMailboxData;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
@@ -15,12 +16,21 @@ import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemCreateOrDeleteOperationType;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
+import io.mailbridge.mailbox.ews.stubs.ConflictResolutionType;
 import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
 import io.mailbridge.mailbox.ews.stubs.ConstantValueType;
+import io.mailbridge.mailbox.ews.stubs.ContactItemType;
+import io.mailbridge.mailbox.ews.stubs.ContactsFolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.ContactsFolderType;
+import io.mailbridge.mailbox.ews.stubs.CreateFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.CreateFolderType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.CreateItemType;
 import io.mailbridge.mailbox.ews.stubs.DayOfWeekType;
 import io.mailbridge.mailbox.ews.stubs.DefaultShapeNamesType;
+import io.mailbridge.mailbox.ews.stubs.DeleteItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.DeleteItemType;
+import io.mailbridge.mailbox.ews.stubs.DisposalType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddress;
@@ -29,10 +39,15 @@ import io.mailbridge.mailbox.ews.stubs.ExchangeServicePortType;
 import io.mailbridge.mailbox.ews.stubs.ExchangeServices;
 import io.mailbridge.mailbox.ews.stubs.ExchangeVersionType;
 import io.mailbridge.mailbox.ews.stubs.FieldURIOrConstantType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderResponseType;
+import io.mailbridge.mailbox.ews.stubs.FindFolderType;
 import io.mailbridge.mailbox.ews.stubs.FindItemResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.FindItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.FindItemType;
+import io.mailbridge.mailbox.ews.stubs.FolderIdType;
 import io.mailbridge.mailbox.ews.stubs.FolderInfoResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.FolderQueryTraversalType;
 import io.mailbridge.mailbox.ews.stubs.FolderResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyResponseType;
 import io.mailbridge.mailbox.ews.stubs.FreeBusyView;
@@ -51,6 +66,7 @@ import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityRequestType;
 import io.mailbridge.mailbox.ews.stubs.GetUserAvailabilityResponseType;
 import io.mailbridge.mailbox.ews.stubs.IndexBasePointType;
 import io.mailbridge.mailbox.ews.stubs.IndexedPageViewType;
+import io.mailbridge.mailbox.ews.stubs.ItemChangeType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.ItemQueryTraversalType;
@@ -65,6 +81,8 @@ import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAllItemsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseItemIdsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfItemChangeDescriptionsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfItemChangesType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfNotificationEventTypesType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfRequestAttachmentIdsType;
@@ -93,6 +111,8 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TargetFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseType;
+import io.mailbridge.mailbox.ews.stubs.UpdateItemType;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.outbound.control.OutboundLimits;
@@ -154,6 +174,10 @@ public class EwsClient {
   private static final OutboundCall GET_EVENTS = new OutboundCall("ews", "get_events");
   private static final OutboundCall GET_USER_AVAILABILITY =
       new OutboundCall("ews", "get_user_availability");
+  private static final OutboundCall FIND_FOLDER = new OutboundCall("ews", "find_folder");
+  private static final OutboundCall CREATE_FOLDER = new OutboundCall("ews", "create_folder");
+  private static final OutboundCall UPDATE_ITEM = new OutboundCall("ews", "update_item");
+  private static final OutboundCall DELETE_ITEM = new OutboundCall("ews", "delete_item");
 
   @Inject OutboundHttp outbound;
 
@@ -328,6 +352,20 @@ public class EwsClient {
       String syncState,
       int maxChanges,
       List<BasePathToElementType> properties) {
+    TargetFolderIdType target = new TargetFolderIdType();
+    DistinguishedFolderIdType id = new DistinguishedFolderIdType();
+    id.setId(folder);
+    target.setDistinguishedFolderId(id);
+    return syncFolderItems(call, target, syncState, maxChanges, properties);
+  }
+
+  /** {@link #syncFolderItems} on a folder named by its id (a folder Mailbridge made). */
+  SyncFolderItemsResponseMessageType syncFolderItems(
+      EwsCall call,
+      TargetFolderIdType target,
+      String syncState,
+      int maxChanges,
+      List<BasePathToElementType> properties) {
     SyncFolderItemsType request = new SyncFolderItemsType();
     ItemResponseShapeType shape = new ItemResponseShapeType();
     shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
@@ -337,10 +375,6 @@ public class EwsClient {
       shape.setAdditionalProperties(paths);
     }
     request.setItemShape(shape);
-    TargetFolderIdType target = new TargetFolderIdType();
-    DistinguishedFolderIdType id = new DistinguishedFolderIdType();
-    id.setId(folder);
-    target.setDistinguishedFolderId(id);
     request.setSyncFolderId(target);
     request.setSyncState(syncState);
     request.setMaxChangesReturned(Math.max(1, Math.min(512, maxChanges)));
@@ -378,6 +412,219 @@ public class EwsClient {
       throw new ProviderRefused("exchange_error", "Exchange answered without a sync state");
     }
     return message;
+  }
+
+  /**
+   * FindFolder with Shallow traversal under a well-known folder of the mailbox the call acts as:
+   * its contact folders (other kinds are skipped by the binding) with their display name and the
+   * given extended properties, up to {@code max}. A busy server is {@link ProviderBusy} at once.
+   */
+  List<ContactsFolderType> contactFolders(
+      EwsCall call,
+      DistinguishedFolderIdNameType parent,
+      List<BasePathToElementType> properties,
+      int max) {
+    FindFolderType request = new FindFolderType();
+    request.setTraversal(FolderQueryTraversalType.SHALLOW);
+    FolderResponseShapeType shape = new FolderResponseShapeType();
+    shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    NonEmptyArrayOfPathsToElementType paths = new NonEmptyArrayOfPathsToElementType();
+    paths
+        .getFieldURIOrIndexedFieldURIOrExtendedFieldURI()
+        .add(field(UnindexedFieldURIType.FOLDER_DISPLAY_NAME));
+    paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(properties);
+    shape.setAdditionalProperties(paths);
+    request.setFolderShape(shape);
+    IndexedPageViewType view = new IndexedPageViewType();
+    view.setMaxEntriesReturned(max);
+    view.setOffset(0);
+    view.setBasePoint(IndexBasePointType.BEGINNING);
+    request.setIndexedPageFolderView(view);
+    NonEmptyArrayOfBaseFolderIdsType folders = new NonEmptyArrayOfBaseFolderIdsType();
+    folders.getFolderIdOrDistinguishedFolderId().add(folder(parent));
+    request.setParentFolderIds(folders);
+    FindFolderResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    FIND_FOLDER,
+                    impersonation(call),
+                    (Operation<FindFolderResponseType>)
+                        (p, i, v, r, s) -> p.findFolder(request, i, v, r, s)),
+            r ->
+                r.getResponseMessages() == null
+                    ? List.of()
+                    : r.getResponseMessages().getFindFolderResponseMessage(),
+            false);
+    if (response.getResponseMessages() == null) {
+      throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
+    }
+    FindFolderResponseMessageType message =
+        (FindFolderResponseMessageType)
+            single(response.getResponseMessages().getFindFolderResponseMessage(), true);
+    if (message.getRootFolder() == null || message.getRootFolder().getFolders() == null) {
+      return List.of();
+    }
+    return message.getRootFolder().getFolders().getContactsFolder();
+  }
+
+  /**
+   * CreateFolder of this contact folder under a well-known folder; answers the new folder's id. Not
+   * retried when busy: the caller looks for the folder again before making it once more.
+   */
+  String createContactFolder(
+      EwsCall call, DistinguishedFolderIdNameType parent, ContactsFolderType folder) {
+    CreateFolderType request = new CreateFolderType();
+    TargetFolderIdType target = new TargetFolderIdType();
+    target.setDistinguishedFolderId(folder(parent));
+    request.setParentFolderId(target);
+    ArrayOfContactsFoldersType folders = new ArrayOfContactsFoldersType();
+    folders.getContactsFolder().add(folder);
+    request.setFolders(folders);
+    CreateFolderResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    CREATE_FOLDER,
+                    impersonation(call),
+                    (Operation<CreateFolderResponseType>)
+                        (p, i, v, r, s) -> p.createFolder(request, i, v, r, s)),
+            r ->
+                r.getResponseMessages() == null
+                    ? List.of()
+                    : r.getResponseMessages().getCreateFolderResponseMessage(),
+            false);
+    if (response.getResponseMessages() == null) {
+      throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
+    }
+    ContactsFolderInfoResponseMessageType message =
+        (ContactsFolderInfoResponseMessageType)
+            single(response.getResponseMessages().getCreateFolderResponseMessage(), true);
+    if (message.getFolders() != null) {
+      for (ContactsFolderType made : message.getFolders().getContactsFolder()) {
+        if (made.getFolderId() != null && made.getFolderId().getId() != null) {
+          return made.getFolderId().getId();
+        }
+      }
+    }
+    throw new ProviderRefused(
+        "exchange_error", "Exchange answered CreateFolder without the folder");
+  }
+
+  /**
+   * CreateItem of this contact in a folder named by its id ({@code SavedItemFolderId}); answers the
+   * new item's id and ChangeKey. Not retried when busy (a lost answer would make two).
+   */
+  ItemIdType createContact(EwsCall call, String folderId, ContactItemType contact) {
+    CreateItemType request = new CreateItemType();
+    TargetFolderIdType target = new TargetFolderIdType();
+    FolderIdType id = new FolderIdType();
+    id.setId(folderId);
+    target.setFolderId(id);
+    request.setSavedItemFolderId(target);
+    NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
+    items.getItemOrMessageOrCalendarItem().add(contact);
+    request.setItems(items);
+    CreateItemResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    CREATE_ITEM,
+                    impersonation(call),
+                    (Operation<CreateItemResponseType>)
+                        (p, i, v, r, s) -> p.createItem(request, i, v, r, s)),
+            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
+            false);
+    ItemInfoResponseMessageType message =
+        (ItemInfoResponseMessageType)
+            single(response.getResponseMessages().getCreateItemResponseMessage(), true);
+    return firstItemId(message, "CreateItem");
+  }
+
+  /**
+   * UpdateItem of one item with {@code ConflictResolution="NeverOverwrite"}: the changes apply only
+   * while the item still has the ChangeKey of {@code item}; Exchange answers a stale one with
+   * {@code ErrorIrresolvableConflict} ({@link EwsRefused}). Answers the item's new id and
+   * ChangeKey. {@code changes} are SetItemField and DeleteItemField elements.
+   */
+  ItemIdType updateItem(EwsCall call, ItemIdType item, List<Object> changes) {
+    UpdateItemType request = new UpdateItemType();
+    request.setConflictResolution(ConflictResolutionType.NEVER_OVERWRITE);
+    ItemChangeType change = new ItemChangeType();
+    change.setItemId(item);
+    NonEmptyArrayOfItemChangeDescriptionsType updates =
+        new NonEmptyArrayOfItemChangeDescriptionsType();
+    updates.getSetItemFieldOrDeleteItemField().addAll(changes);
+    change.setUpdates(updates);
+    NonEmptyArrayOfItemChangesType itemChanges = new NonEmptyArrayOfItemChangesType();
+    itemChanges.getItemChange().add(change);
+    request.setItemChanges(itemChanges);
+    UpdateItemResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    UPDATE_ITEM,
+                    impersonation(call),
+                    (Operation<UpdateItemResponseType>)
+                        (p, i, v, r, s) -> p.updateItem(request, i, v, r, s)),
+            r -> List.copyOf(r.getResponseMessages().getUpdateItemResponseMessage()),
+            false);
+    ItemInfoResponseMessageType message =
+        (ItemInfoResponseMessageType)
+            single(response.getResponseMessages().getUpdateItemResponseMessage(), true);
+    return firstItemId(message, "UpdateItem");
+  }
+
+  /**
+   * DeleteItem of one item into the mailbox's Deleted Items (a person can still get it back);
+   * {@link NotFound} when it is gone already.
+   */
+  void deleteItem(EwsCall call, String itemId) {
+    DeleteItemType request = new DeleteItemType();
+    request.setDeleteType(DisposalType.MOVE_TO_DELETED_ITEMS);
+    NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
+    ItemIdType id = new ItemIdType();
+    id.setId(itemId);
+    ids.getItemId().add(id);
+    request.setItemIds(ids);
+    DeleteItemResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    DELETE_ITEM,
+                    impersonation(call),
+                    (Operation<DeleteItemResponseType>)
+                        (p, i, v, r, s) -> p.deleteItem(request, i, v, r, s)),
+            r -> r.getResponseMessages().getDeleteItemResponseMessage(),
+            false);
+    single(response.getResponseMessages().getDeleteItemResponseMessage());
+  }
+
+  private static ItemIdType firstItemId(ItemInfoResponseMessageType message, String operation) {
+    if (message.getItems() != null) {
+      for (ItemType item : message.getItems().getItemOrMessageOrCalendarItem()) {
+        if (item.getItemId() != null && item.getItemId().getId() != null) {
+          return item.getItemId();
+        }
+      }
+    }
+    throw new ProviderRefused(
+        "exchange_error", "Exchange answered " + operation + " without the item");
   }
 
   /**
