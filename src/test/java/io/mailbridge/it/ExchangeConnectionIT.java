@@ -96,9 +96,11 @@ class ExchangeConnectionIT {
   }
 
   private JsonArray diagnose(TestOrgs.SignedInOrg org, JsonObjectBuilder body) {
-    ApiClient.Reply reply =
-        api().post("/api/admin/exchange/diagnose", org.adminToken(), body.build().toString());
+    String request = body.build().toString();
+    ApiClient.Reply reply = api().post("/api/admin/exchange/diagnose", org.adminToken(), request);
     assertEquals(200, reply.status(), reply.body());
+    // The report as an admin sees it, kept in the test's output file for reading.
+    System.out.println("diagnose " + request + " -> " + reply.body());
     return reply.json().getJsonArray("steps");
   }
 
