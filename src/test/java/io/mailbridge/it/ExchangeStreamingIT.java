@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * when the server refuses streaming, and in push mode Exchange's SendNotification posts (sent here
  * as Exchange would) queue the sync, a silent push subscription is opened again; every Subscribe
  * and GetStreamingEvents impersonates its mailbox with X-AnchorMailbox and asks for server
- * affinity. The timer pump is off: each test runs the job queue and the stream keeper itself.
+ * affinity; capture switched off ends the subscription with Unsubscribe, and a busy answer inside a
+ * stream is waited out before the connection is opened again. The timer pump is off: each test runs
+ * the job queue and the stream keeper itself.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeStreamingIT {
@@ -330,6 +332,58 @@ class ExchangeStreamingIT {
       fake().refuseStreaming = false;
       System.clearProperty("mailbridge.capture.ews.pull-interval");
     }
+  }
+
+  @Test
+  void captureSwitchedOffUnsubscribesTheStreamingSubscriptionAndForgetsIt() throws Exception {
+    Setup s = setup();
+    String pia = address("pia");
+    String subscription = live(s, pia);
+
+    // The admin takes the user off the connection's list: its capture stops.
+    connect(s, address("quin"));
+    drain();
+
+    List<FakeExchange.Unsubscribed> asked =
+        fake().unsubscribes.stream().filter(u -> subscription.equals(u.subscriptionId())).toList();
+    assertEquals(1, asked.size(), "one Unsubscribe for the subscription");
+    assertEquals(pia, asked.get(0).impersonated(), "ExchangeImpersonation");
+    assertEquals(pia, asked.get(0).anchorMailbox(), "X-AnchorMailbox");
+    assertEquals("X-BackEndOverrideCookie=" + FakeExchange.BACKEND_COOKIE, asked.get(0).cookie());
+    assertTrue(asked.get(0).known());
+    assertEquals(List.of(), fake().subscriptionsOf(pia), "ended at Exchange");
+    assertEquals(
+        List.of("0"),
+        raw.strings("SELECT COUNT(*) FROM ews_subscription WHERE id = ?", subscription),
+        "the row is forgotten");
+    until(() -> fake().openStreamsFor(subscription) == 0, streams::keep, "the stream dropped it");
+    drain();
+    assertEquals(List.of(), fake().subscriptionsOf(pia), "not subscribed again");
+  }
+
+  @Test
+  void aBusyAnswerInsideTheStreamIsWaitedOutBeforeTheConnectionIsOpenedAgain() throws Exception {
+    Setup s = setup();
+    String rex = address("rex");
+    String subscription = live(s, rex);
+    int before = (int) streamsOf(subscription);
+    long backoffMillis = 4000; // longer than mailbridge.capture.ews.reconnect-after
+
+    fake().busyStreamFor(rex, backoffMillis);
+    fake().dropStreams();
+    until(() -> streamsOf(subscription) >= before + 2, streams::keep, "the stream after the busy");
+
+    List<FakeExchange.StreamRequest> ofIt =
+        fake().streamRequests.stream()
+            .filter(r -> r.subscriptionIds().contains(subscription))
+            .toList();
+    long gap = ofIt.get(before + 1).receivedAt() - ofIt.get(before).receivedAt();
+    assertTrue(
+        gap >= Duration.ofMillis(backoffMillis).toNanos(),
+        "opened again after " + Duration.ofNanos(gap).toMillis() + " ms");
+    until(() -> fake().openStreamsFor(subscription) > 0, streams::keep, "the stream open again");
+    mailFromNora(rex, "After the busy answer");
+    until(() -> timeline(s).contains("After the busy answer"), () -> {}, "the streamed mail");
   }
 
   // ---------------------------------------------------------------- push (SendNotification)

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * An admin deletes everything captured from one mailbox (also a disconnected one): activities only
  * this mailbox brought in go, shared or manually logged ones lose only this owner; capture of the
- * mailbox is switched off and would start a new backfill. Audited with the count.
+ * mailbox is switched off (its push channel stopped at the provider, as {@link PushStops} does) and
+ * would start a new backfill. Audited with the count.
  */
 @ApplicationScoped
 public class CapturePurge {
@@ -25,6 +26,7 @@ public class CapturePurge {
   @PersistenceContext EntityManager em;
   @Inject ActivityOwners owners;
   @Inject AuditLog audit;
+  @Inject PushStops push;
 
   Clock clock = Clock.systemUTC();
 
@@ -36,6 +38,11 @@ public class CapturePurge {
     CaptureCursor cursor = mailboxId == null ? null : em.find(CaptureCursor.class, mailboxId);
     if (cursor == null || !cursor.orgId().equals(orgId)) {
       throw new NotFound("Captured mailbox " + mailboxId);
+    }
+    if (cursor.subscriptionId() != null) {
+      // Purged capture is off: the provider stops pushing its changes, as when switched off.
+      push.stop(cursor);
+      cursor.pushRemoved(clock.instant());
     }
     cursor.purged(clock.instant());
     em.flush();

@@ -44,10 +44,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * lists users or names a group) and of Google Workspace with a service account's domain-wide
  * delegation (the admin uploads its key and lists users). Each user becomes a captured mailbox with
  * a cursor of its own, read through the same sync job as connected mailboxes. Taking a user off the
- * list stops its capture in the same transaction; a group's members are read again by a job, at
- * each change of the choice and then every {@code mailbridge.capture.org-wide.members-interval}.
- * The users of the org's Exchange server ({@link ExchangeUsers}) are captured org-wide the same
- * way; each provider has its own list.
+ * list stops its capture in the same transaction, and its provider is asked to stop pushing its
+ * changes ({@link PushStops}); a group's members are read again by a job, at each change of the
+ * choice and then every {@code mailbridge.capture.org-wide.members-interval}. The users of the
+ * org's Exchange server ({@link ExchangeUsers}) are captured org-wide the same way; each provider
+ * has its own list.
  */
 @ApplicationScoped
 public class OrgWideCapture {
@@ -71,6 +72,7 @@ public class OrgWideCapture {
   @Inject JobStore jobs;
   @Inject AuditLog audit;
   @Inject Users users;
+  @Inject PushStops push;
 
   /** At most this many users are captured org-wide per org (a list, or a group's members). */
   @Inject
@@ -275,8 +277,13 @@ public class OrgWideCapture {
   }
 
   private void unlist(OrgMailbox m, Instant now) {
-    m.unlisted(now);
     CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
+    if (cursor != null && cursor.subscriptionId() != null) {
+      // Before the mailbox counts as unlisted: the provider is told while it is still reachable.
+      push.stop(cursor);
+      cursor.pushRemoved(now);
+    }
+    m.unlisted(now);
     if (cursor != null) {
       cursor.switchOff(now);
       cursor.stopped(CaptureState.OFF, UNLISTED, now);

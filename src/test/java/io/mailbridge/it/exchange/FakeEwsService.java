@@ -17,6 +17,7 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfRecipientsType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfSubscribeResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfSyncFolderItemsResponseMessagesType;
+import io.mailbridge.mailbox.ews.stubs.ArrayOfUnsubscribeResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.ArrayOfUpdateItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
@@ -115,6 +116,8 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.mailbox.ews.stubs.UnsubscribeResponseType;
+import io.mailbridge.mailbox.ews.stubs.UnsubscribeType;
 import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.UpdateItemType;
@@ -1082,6 +1085,54 @@ public class FakeEwsService implements ExchangeServicePortType {
     SubscribeResponseType response = new SubscribeResponseType();
     response.setResponseMessages(new ArrayOfSubscribeResponseMessagesType());
     response.getResponseMessages().getSubscribeResponseMessage().add(message);
+    result.value = response;
+  }
+
+  /**
+   * Unsubscribe of a pull or streaming subscription (MS-OXWSNTIF 3.1.4.4): ended when the request
+   * impersonates its mailbox with the same X-AnchorMailbox; {@code ErrorSubscriptionNotFound} for
+   * one the fake does not know, {@code ErrorInvalidSubscription} for a push one. Each is recorded.
+   */
+  @Override
+  public void unsubscribe(
+      UnsubscribeType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion,
+      Holder<UnsubscribeResponseType> result,
+      Holder<ServerVersionInfo> serverVersion) {
+    serverVersion.value = version();
+    ResponseMessageType message = new ResponseMessageType();
+    String id = request.getSubscriptionId();
+    FakeExchange.FakeSubscription subscription = id == null ? null : exchange.subscriptions.get(id);
+    boolean push = exchange.pushSubscribes.stream().anyMatch(p -> p.subscriptionId().equals(id));
+    String impersonated =
+        impersonation == null ? null : impersonation.getConnectingSID().getPrimarySmtpAddress();
+    FakeExchange.Received current = FakeExchange.CURRENT.get();
+    exchange.unsubscribes.add(
+        new FakeExchange.Unsubscribed(
+            id,
+            impersonated,
+            current == null ? null : current.anchorMailbox(),
+            FakeExchange.CURRENT_COOKIE.get(),
+            subscription != null));
+    if (requestVersion == null || id == null) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+    } else if (push) {
+      error(
+          message, "ErrorInvalidSubscription", "The subscription is not a pull or streaming one.");
+    } else if (subscription == null) {
+      error(message, "ErrorSubscriptionNotFound", "The specified subscription was not found.");
+    } else if (impersonationProblem(impersonation, subscription.mailbox()) != null) {
+      error(message, "ErrorAccessDenied", "The impersonation or X-AnchorMailbox header is wrong.");
+    } else {
+      exchange.subscriptions.remove(id);
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+    }
+    UnsubscribeResponseType response = new UnsubscribeResponseType();
+    ArrayOfUnsubscribeResponseMessagesType messages = new ArrayOfUnsubscribeResponseMessagesType();
+    messages.getUnsubscribeResponseMessage().add(message);
+    response.setResponseMessages(messages);
     result.value = response;
   }
 

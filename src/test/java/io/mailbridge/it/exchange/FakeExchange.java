@@ -180,6 +180,9 @@ public final class FakeExchange implements AutoCloseable {
   /** The request being served, for the service implementation (same thread). */
   static final ThreadLocal<Received> CURRENT = new ThreadLocal<>();
 
+  /** The Cookie header of the request the service is answering (for affinity checks). */
+  static final ThreadLocal<String> CURRENT_COOKIE = new ThreadLocal<>();
+
   private volatile String basicCredential;
   private volatile FakeNtlm ntlm;
 
@@ -485,10 +488,12 @@ public final class FakeExchange implements AutoCloseable {
       }
       exchange.setStreams(new ByteArrayInputStream(body), exchange.getResponseBody());
       CURRENT.set(received);
+      CURRENT_COOKIE.set(exchange.getRequestHeaders().getFirst("Cookie"));
       try {
         chain.doFilter(exchange);
       } finally {
         CURRENT.remove();
+        CURRENT_COOKIE.remove();
       }
     }
 
@@ -582,9 +587,36 @@ public final class FakeExchange implements AutoCloseable {
       String anchorMailbox,
       String preferServerAffinity,
       String cookie,
-      int connectionTimeout) {}
+      int connectionTimeout,
+      long receivedAt) {}
 
   public final List<StreamRequest> streamRequests = new CopyOnWriteArrayList<>();
+
+  /**
+   * An Unsubscribe the fake answered: the subscription named, whom it impersonated and anchored to,
+   * its Cookie header, and whether the fake knew the subscription.
+   */
+  public record Unsubscribed(
+      String subscriptionId,
+      String impersonated,
+      String anchorMailbox,
+      String cookie,
+      boolean known) {}
+
+  public final List<Unsubscribed> unsubscribes = new CopyOnWriteArrayList<>();
+
+  /**
+   * Mailboxes whose next GetStreamingEvents is answered ErrorServerBusy, with the back-off (ms).
+   */
+  private final Map<String, Long> busyStreams = new ConcurrentHashMap<>();
+
+  /**
+   * The next GetStreamingEvents impersonating {@code mailbox} is answered, inside its stream, with
+   * an ErrorServerBusy response message carrying this BackOffMilliseconds.
+   */
+  public void busyStreamFor(String mailbox, long backoffMillis) {
+    busyStreams.put(mailbox, backoffMillis);
+  }
 
   /**
    * The affinity headers of every Subscribe request ({X-PreferServerAffinity, X-AnchorMailbox}).
@@ -673,7 +705,8 @@ public final class FakeExchange implements AutoCloseable {
             received.anchorMailbox(),
             exchange.getRequestHeaders().getFirst("X-PreferServerAffinity"),
             exchange.getRequestHeaders().getFirst("Cookie"),
-            minutes));
+            minutes,
+            System.nanoTime()));
     if (who == null || !who.equals(received.anchorMailbox())) {
       anchorProblems.add(
           "stream impersonating " + who + " anchored to " + received.anchorMailbox());
@@ -684,6 +717,20 @@ public final class FakeExchange implements AutoCloseable {
     openStreams.incrementAndGet();
     ids.forEach(id -> openFor.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
     try (OutputStream out = exchange.getResponseBody()) {
+      Long busy = who == null ? null : busyStreams.remove(who);
+      if (busy != null) {
+        // Throttled: an error response message inside the stream (EWS throttling reference).
+        write(
+            out,
+            "<m:GetStreamingEventsResponseMessage ResponseClass=\"Error\"><m:MessageText>The"
+                + " server cannot service this request right now. Try again later.</m:MessageText>"
+                + "<m:ResponseCode>ErrorServerBusy</m:ResponseCode>"
+                + "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml>"
+                + "<t:Value Name=\"BackOffMilliseconds\">"
+                + busy
+                + "</t:Value></m:MessageXml></m:GetStreamingEventsResponseMessage>");
+        return;
+      }
       List<String> unknown = ids.stream().filter(id -> !subscriptions.containsKey(id)).toList();
       if (!unknown.isEmpty()) {
         StringBuilder gone = new StringBuilder();

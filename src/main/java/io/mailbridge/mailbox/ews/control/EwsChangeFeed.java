@@ -344,12 +344,54 @@ public class EwsChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Forgets the subscription, so no stream carries it any more; Exchange drops a streaming one that
-   * no connection carries and a pull one not read within its timeout.
+   * Ends the subscription when capture of the mailbox stops: the stored row is forgotten first (so
+   * the stream carrying it drops it at its next pass, and the error Exchange then writes into that
+   * stream is not taken for a lost subscription to reopen), then a streaming or pull one is ended
+   * with {@code Unsubscribe}, impersonating its user with X-AnchorMailbox and its affinity cookie.
+   * A push subscription cannot be ended by a call (MS-OXWSNTIF: Unsubscribe is for pull and
+   * streaming only): Exchange ends it when its next post is answered {@code Unsubscribe}, which
+   * {@code /ews/notifications} does for a subscription it no longer knows. Exchange not knowing the
+   * subscription any more, or not answering, never fails the stop.
    */
   @Override
   public void unsubscribe(MailboxAccess mailbox, PushChannel channel) {
-    subscriptions.remove(channel.id());
+    EwsSubscription subscription = subscriptions.find(channel.id());
+    if (subscription == null) {
+      return;
+    }
+    subscriptions.remove(subscription.id());
+    if (EwsSubscription.PUSH.equals(subscription.kind())) {
+      return;
+    }
+    try {
+      ExchangeServiceAccount.ServiceCall service =
+          account.call(account.access(subscription.orgId(), null, subscription.address()));
+      concurrency.within(
+          service.connectionId(),
+          () -> {
+            ews.unsubscribe(
+                service.call(), subscription.id(), new EwsAffinity(subscription.affinityCookie()));
+            return null;
+          });
+    } catch (EwsRefused refused) {
+      if (!refused.subscriptionLost()) {
+        LOG.info(
+            () ->
+                "Exchange refused to end a notification subscription of org "
+                    + subscription.orgId()
+                    + " ("
+                    + refused.responseCode()
+                    + "); it ends by itself once nothing reads it");
+      }
+    } catch (RuntimeException e) {
+      LOG.info(
+          () ->
+              "Ending a notification subscription of org "
+                  + subscription.orgId()
+                  + " at Exchange failed ("
+                  + e.getClass().getSimpleName()
+                  + "); it ends by itself once nothing reads it");
+    }
   }
 
   @Override

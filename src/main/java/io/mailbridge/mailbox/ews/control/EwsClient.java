@@ -111,6 +111,8 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsType;
 import io.mailbridge.mailbox.ews.stubs.TargetFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.TwoOperandExpressionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.mailbox.ews.stubs.UnsubscribeResponseType;
+import io.mailbridge.mailbox.ews.stubs.UnsubscribeType;
 import io.mailbridge.mailbox.ews.stubs.UpdateItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.UpdateItemType;
 import io.mailbridge.platform.outbound.control.OutboundCall;
@@ -172,6 +174,7 @@ public class EwsClient {
   private static final OutboundCall FIND_ITEM = new OutboundCall("ews", "find_item");
   private static final OutboundCall SUBSCRIBE = new OutboundCall("ews", "subscribe");
   private static final OutboundCall GET_EVENTS = new OutboundCall("ews", "get_events");
+  private static final OutboundCall UNSUBSCRIBE = new OutboundCall("ews", "unsubscribe");
   private static final OutboundCall GET_USER_AVAILABILITY =
       new OutboundCall("ews", "get_user_availability");
   private static final OutboundCall FIND_FOLDER = new OutboundCall("ews", "find_folder");
@@ -1068,6 +1071,38 @@ public class EwsClient {
     return message.getNotification();
   }
 
+  /**
+   * {@code Unsubscribe} of a pull or streaming subscription (MS-OXWSNTIF 3.1.4.4; a push one cannot
+   * be ended by a call), impersonating {@code call.impersonate()} with the subscription's server
+   * affinity. A subscription Exchange no longer knows is {@link EwsRefused#subscriptionLost()}.
+   */
+  void unsubscribe(EwsCall call, String subscriptionId, EwsAffinity affinity) {
+    UnsubscribeType request = new UnsubscribeType();
+    request.setSubscriptionId(subscriptionId);
+    UnsubscribeResponseType response =
+        withRetries(
+            call,
+            1,
+            () ->
+                invoke(
+                    call,
+                    UNSUBSCRIBE,
+                    impersonation(call),
+                    affinity,
+                    new Holder<>(),
+                    (Operation<UnsubscribeResponseType>)
+                        (p, i, v, r, s) -> p.unsubscribe(request, i, v, r, s)),
+            r ->
+                r.getResponseMessages() == null
+                    ? List.of()
+                    : r.getResponseMessages().getUnsubscribeResponseMessage(),
+            false);
+    if (response.getResponseMessages() == null) {
+      throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
+    }
+    single(response.getResponseMessages().getUnsubscribeResponseMessage(), true);
+  }
+
   private static NonEmptyArrayOfBaseFolderIdsType folderIds(
       List<DistinguishedFolderIdNameType> folders) {
     NonEmptyArrayOfBaseFolderIdsType ids = new NonEmptyArrayOfBaseFolderIdsType();
@@ -1263,17 +1298,25 @@ public class EwsClient {
     for (ResponseMessageType message : messages) {
       if (message.getResponseClass() == ResponseClassType.ERROR
           && "ErrorServerBusy".equals(message.getResponseCode())) {
-        Duration backoff = Duration.ZERO;
-        if (message.getMessageXml() != null) {
-          for (Object any : message.getMessageXml().getAny()) {
-            if (any instanceof Element element) {
-              backoff = backoffOf(element).isZero() ? backoff : backoffOf(element);
-            }
-          }
-        }
-        throw new ServerBusy(backoff);
+        throw new ServerBusy(backoffOf(message));
       }
     }
+  }
+
+  /**
+   * The {@code BackOffMilliseconds} an error response message carries in its {@code MessageXml}
+   * ({@code <t:Value Name="BackOffMilliseconds">}), or zero when it names none.
+   */
+  static Duration backoffOf(ResponseMessageType message) {
+    Duration backoff = Duration.ZERO;
+    if (message.getMessageXml() != null) {
+      for (Object any : message.getMessageXml().getAny()) {
+        if (any instanceof Element element) {
+          backoff = backoffOf(element).isZero() ? backoff : backoffOf(element);
+        }
+      }
+    }
+    return backoff;
   }
 
   private static ResponseMessageType single(List<ResponseMessageType> messages) {

@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -269,6 +271,22 @@ public class EwsNotificationStreams {
     }
   }
 
+  /**
+   * The wait before the connection is opened again when {@code message} is Exchange's {@code
+   * ErrorServerBusy} inside the stream: its {@code BackOffMilliseconds}, and never less than {@code
+   * reconnectAfter}; null for any other message. The server's back-off is honoured in full (no
+   * {@code mailbridge.ews.max-backoff} cap: that setting bounds how long a caller's thread waits
+   * before the job queue takes over, and this connection's thread waits for nobody else).
+   */
+  static Duration busyWait(GetStreamingEventsResponseMessageType message, Duration reconnectAfter) {
+    if (message.getResponseClass() != ResponseClassType.ERROR
+        || !"ErrorServerBusy".equals(message.getResponseCode())) {
+      return null;
+    }
+    Duration backoff = EwsClient.backoffOf(message);
+    return backoff.compareTo(reconnectAfter) > 0 ? backoff : reconnectAfter;
+  }
+
   /** One GetStreamingEvents connection, opened again until stopped or its subscriptions change. */
   final class Stream implements Runnable {
     final String orgId;
@@ -279,6 +297,7 @@ public class EwsNotificationStreams {
     private volatile boolean ended;
     private volatile Runnable cancel = () -> {};
     private volatile boolean catchUpOnConnect;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     Stream(String orgId, String anchor, Set<String> ids, EwsAffinity affinity) {
       this.orgId = orgId;
@@ -293,6 +312,7 @@ public class EwsNotificationStreams {
 
     void stop() {
       stopped = true;
+      stopping.countDown();
       cancel.run();
     }
 
@@ -302,6 +322,7 @@ public class EwsNotificationStreams {
         while (!stopped) {
           boolean[] closed = {false};
           boolean[] lostSome = {false};
+          Duration wait = reconnectAfter;
           try {
             ExchangeServiceAccount.ServiceCall service =
                 account.call(account.access(orgId, null, anchor));
@@ -325,7 +346,16 @@ public class EwsNotificationStreams {
             }
             LOG.info(() -> "Exchange refused a notification stream: " + refused.responseCode());
           } catch (ProviderBusy busy) {
-            pause(busy.retryAfter() == null ? reconnectAfter : busy.retryAfter());
+            // Only this connection waits: each runs on a thread of its own.
+            wait = busy.retryAfter() == null ? reconnectAfter : busy.retryAfter();
+            Duration waited = wait;
+            LOG.info(
+                () ->
+                    "Exchange is busy (ErrorServerBusy) on a notification stream of org "
+                        + orgId
+                        + "; it is opened again in "
+                        + waited.toMillis()
+                        + " ms");
           } catch (RuntimeException e) {
             if (stopped) {
               return;
@@ -339,7 +369,7 @@ public class EwsNotificationStreams {
             // Not closed by Exchange after its timeout: events may be lost until the next
             // connection stands, so its mailboxes are synced once it does.
             catchUpOnConnect = true;
-            pause(reconnectAfter);
+            pause(wait);
           }
         }
       } finally {
@@ -357,6 +387,11 @@ public class EwsNotificationStreams {
         // arrives from here on is notified.
         catchUpOnConnect = false;
         catchUp();
+      }
+      Duration busy = busyWait(message, reconnectAfter);
+      if (busy != null) {
+        throw new ProviderBusy(
+            "exchange_busy", "Exchange is busy; the notification stream is opened again", busy);
       }
       if (message.getResponseClass() == ResponseClassType.ERROR) {
         if (message.getErrorSubscriptionIds() == null
@@ -407,7 +442,8 @@ public class EwsNotificationStreams {
 
     private void pause(Duration wait) {
       try {
-        Thread.sleep(Math.max(100, wait.toMillis()));
+        // Woken by stop(), so a long back-off never keeps a stopped stream's thread.
+        stopping.await(Math.max(100, wait.toMillis()), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopped = true;

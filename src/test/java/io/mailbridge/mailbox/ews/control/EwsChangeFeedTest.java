@@ -227,6 +227,72 @@ class EwsChangeFeedTest {
     assertEquals(1, rows.count("org-1"), "only the first subscription is stored");
   }
 
+  @Test
+  void stoppingAStreamingSubscriptionUnsubscribesItImpersonatingWithItsAffinityThenForgetsIt() {
+    MemorySubscriptions rows = subscribable(20, "streaming");
+    var channel = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+
+    feed.unsubscribe(ada, channel);
+
+    assertEquals(1, exchange.unsubscribes.size());
+    FakeExchange.Unsubscribed asked = exchange.unsubscribes.get(0);
+    assertEquals(channel.id(), asked.subscriptionId());
+    assertEquals(ADA, asked.impersonated());
+    assertEquals(ADA, asked.anchorMailbox());
+    assertEquals("X-BackEndOverrideCookie=" + FakeExchange.BACKEND_COOKIE, asked.cookie());
+    assertTrue(asked.known());
+    assertFalse(exchange.subscriptions.containsKey(channel.id()), "ended at Exchange");
+    assertEquals(0, rows.count("org-1"), "forgotten");
+    assertEquals(List.of(), exchange.anchorProblems);
+  }
+
+  @Test
+  void stoppingAPullSubscriptionUnsubscribesIt() {
+    MemorySubscriptions rows = subscribable(20, "pull");
+    var channel = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    assertEquals("pull", rows.find(channel.id()).kind());
+
+    feed.unsubscribe(ada, channel);
+
+    assertEquals(
+        List.of(channel.id()),
+        exchange.unsubscribes.stream().map(FakeExchange.Unsubscribed::subscriptionId).toList());
+    assertFalse(exchange.subscriptions.containsKey(channel.id()));
+    assertEquals(0, rows.count("org-1"));
+  }
+
+  @Test
+  void aPushSubscriptionIsOnlyForgottenSinceExchangeEndsItOnItsNextPost() {
+    MemorySubscriptions rows = subscribable(20, "push");
+    publicUrl = "https://mailbridge.contoso.example";
+    var channel = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    assertEquals("push", rows.find(channel.id()).kind());
+
+    feed.unsubscribe(ada, channel);
+
+    assertEquals(List.of(), exchange.unsubscribes, "no Unsubscribe call for a push subscription");
+    assertEquals(0, rows.count("org-1"));
+  }
+
+  @Test
+  void aSubscriptionExchangeNoLongerKnowsOrAServerGoneStillEndsTheStop() {
+    MemorySubscriptions rows = subscribable(20, "streaming");
+    var expired = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    var unreachable = feed.subscribe(ada, null, "s", Instant.now().plusSeconds(60));
+    exchange.expireSubscriptions(ADA);
+
+    feed.unsubscribe(ada, expired);
+
+    assertEquals(1, exchange.unsubscribes.size());
+    assertFalse(exchange.unsubscribes.get(0).known(), "answered ErrorSubscriptionNotFound");
+    assertEquals(null, rows.find(expired.id()));
+
+    exchange.close();
+    feed.unsubscribe(ada, unreachable);
+
+    assertEquals(0, rows.count("org-1"), "forgotten though Exchange did not answer");
+  }
+
   @AfterEach
   void stop() {
     exchange.close();

@@ -12,6 +12,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,62 @@ class StreamedEnvelopesTest {
         request.contains("PrimarySmtpAddress>alice@example.com<"), request);
     org.junit.jupiter.api.Assertions.assertTrue(
         request.contains("Version=\"Exchange2013_SP1\""), request);
+  }
+
+  /** ErrorServerBusy inside a stream, as EWS throttling answers it (MessageXml's back-off). */
+  private static GetStreamingEventsResponseMessageType streamed(String message) {
+    String envelope =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope"
+            + " xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+            + "<m:GetStreamingEventsResponse"
+            + " xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\""
+            + " xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\">"
+            + "<m:ResponseMessages>"
+            + message
+            + "</m:ResponseMessages></m:GetStreamingEventsResponse></s:Body></s:Envelope>";
+    List<GetStreamingEventsResponseMessageType> messages = new ArrayList<>();
+    StreamedEnvelopes.parse(envelope.getBytes(StandardCharsets.UTF_8), messages::add);
+    assertEquals(1, messages.size());
+    return messages.get(0);
+  }
+
+  private static String busy(String messageXml) {
+    return "<m:GetStreamingEventsResponseMessage ResponseClass=\"Error\"><m:MessageText>The"
+        + " server cannot service this request right now. Try again later.</m:MessageText>"
+        + "<m:ResponseCode>ErrorServerBusy</m:ResponseCode>"
+        + "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
+        + messageXml
+        + "</m:GetStreamingEventsResponseMessage>";
+  }
+
+  @Test
+  void aBusyAnswerInsideTheStreamWaitsItsBackOffBeforeTheConnectionIsOpenedAgain() {
+    Duration reconnect = Duration.ofSeconds(2);
+    GetStreamingEventsResponseMessageType busy =
+        streamed(
+            busy(
+                "<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">45000</t:Value>"
+                    + "</m:MessageXml>"));
+
+    assertEquals(Duration.ofMillis(45_000), EwsNotificationStreams.busyWait(busy, reconnect));
+    assertEquals(
+        reconnect,
+        EwsNotificationStreams.busyWait(
+            streamed(
+                busy(
+                    "<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">500</t:Value>"
+                        + "</m:MessageXml>")),
+            reconnect),
+        "never sooner than a broken connection is opened again");
+    assertEquals(reconnect, EwsNotificationStreams.busyWait(streamed(busy("")), reconnect));
+  }
+
+  @Test
+  void otherMessagesAreNoBackOff() throws IOException {
+    List<GetStreamingEventsResponseMessageType> messages = new ArrayList<>();
+    new StreamedEnvelopes(1 << 20).read(new ByteArrayInputStream(fixture()), messages::add);
+    for (GetStreamingEventsResponseMessageType message : messages) {
+      assertNull(EwsNotificationStreams.busyWait(message, Duration.ofSeconds(2)));
+    }
   }
 }
