@@ -229,17 +229,12 @@ public class EwsClient {
     ids.getItemId().add(id);
     request.setItemIds(ids);
     GetItemResponseType response =
-        withRetries(
+        impersonated(
             call,
-            () ->
-                invoke(
-                    call,
-                    GET_ITEM,
-                    impersonation(call),
-                    (Operation<GetItemResponseType>)
-                        (p, i, v, r, s) -> p.getItem(request, i, v, r, s)),
-            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
-            false);
+            busyAttempts,
+            GET_ITEM,
+            (Operation<GetItemResponseType>) (p, i, v, r, s) -> p.getItem(request, i, v, r, s),
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage());
     ItemInfoResponseMessageType message =
         (ItemInfoResponseMessageType)
             single(
@@ -267,17 +262,13 @@ public class EwsClient {
     }
     request.setAttachmentIds(ids);
     GetAttachmentResponseType response =
-        withRetries(
+        impersonated(
             call,
-            () ->
-                invoke(
-                    call,
-                    GET_ATTACHMENT,
-                    impersonation(call),
-                    (Operation<GetAttachmentResponseType>)
-                        (p, i, v, r, s) -> p.getAttachment(request, i, v, r, s)),
-            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
-            false);
+            busyAttempts,
+            GET_ATTACHMENT,
+            (Operation<GetAttachmentResponseType>)
+                (p, i, v, r, s) -> p.getAttachment(request, i, v, r, s),
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage());
     List<AttachmentType> attachments = new ArrayList<>();
     for (ResponseMessageType message :
         response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
@@ -315,18 +306,12 @@ public class EwsClient {
     }
     request.setItemIds(ids);
     GetItemResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    GET_ITEM,
-                    impersonation(call),
-                    (Operation<GetItemResponseType>)
-                        (p, i, v, r, s) -> p.getItem(request, i, v, r, s)),
-            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage(),
-            false);
+            GET_ITEM,
+            (Operation<GetItemResponseType>) (p, i, v, r, s) -> p.getItem(request, i, v, r, s),
+            r -> r.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage());
     List<ItemType> items = new ArrayList<>();
     for (ResponseMessageType message :
         response.getResponseMessages().getGetItemResponseMessageOrGetAttachmentResponseMessage()) {
@@ -383,21 +368,16 @@ public class EwsClient {
     request.setMaxChangesReturned(Math.max(1, Math.min(512, maxChanges)));
     request.setSyncScope(SyncFolderItemsScopeType.NORMAL_ITEMS);
     SyncFolderItemsResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    SYNC_FOLDER_ITEMS,
-                    impersonation(call),
-                    (Operation<SyncFolderItemsResponseType>)
-                        (p, i, v, r, s) -> p.syncFolderItems(request, i, v, r, s)),
+            SYNC_FOLDER_ITEMS,
+            (Operation<SyncFolderItemsResponseType>)
+                (p, i, v, r, s) -> p.syncFolderItems(request, i, v, r, s),
             r ->
                 r.getResponseMessages() == null
                     ? List.of()
-                    : r.getResponseMessages().getSyncFolderItemsResponseMessage(),
-            false);
+                    : r.getResponseMessages().getSyncFolderItemsResponseMessage());
     if (response == null
         || response.getResponseMessages() == null
         || response.getResponseMessages().getSyncFolderItemsResponseMessage().isEmpty()) {
@@ -447,21 +427,16 @@ public class EwsClient {
     folders.getFolderIdOrDistinguishedFolderId().add(folder(parent));
     request.setParentFolderIds(folders);
     FindFolderResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    FIND_FOLDER,
-                    impersonation(call),
-                    (Operation<FindFolderResponseType>)
-                        (p, i, v, r, s) -> p.findFolder(request, i, v, r, s)),
+            FIND_FOLDER,
+            (Operation<FindFolderResponseType>)
+                (p, i, v, r, s) -> p.findFolder(request, i, v, r, s),
             r ->
                 r.getResponseMessages() == null
                     ? List.of()
-                    : r.getResponseMessages().getFindFolderResponseMessage(),
-            false);
+                    : r.getResponseMessages().getFindFolderResponseMessage());
     if (response.getResponseMessages() == null) {
       throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
     }
@@ -488,21 +463,16 @@ public class EwsClient {
     folders.getContactsFolder().add(folder);
     request.setFolders(folders);
     CreateFolderResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    CREATE_FOLDER,
-                    impersonation(call),
-                    (Operation<CreateFolderResponseType>)
-                        (p, i, v, r, s) -> p.createFolder(request, i, v, r, s)),
+            CREATE_FOLDER,
+            (Operation<CreateFolderResponseType>)
+                (p, i, v, r, s) -> p.createFolder(request, i, v, r, s),
             r ->
                 r.getResponseMessages() == null
                     ? List.of()
-                    : r.getResponseMessages().getCreateFolderResponseMessage(),
-            false);
+                    : r.getResponseMessages().getCreateFolderResponseMessage());
     if (response.getResponseMessages() == null) {
       throw new ProviderRefused("exchange_error", "Exchange answered without a response message");
     }
@@ -535,18 +505,13 @@ public class EwsClient {
     items.getItemOrMessageOrCalendarItem().add(contact);
     request.setItems(items);
     CreateItemResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    CREATE_ITEM,
-                    impersonation(call),
-                    (Operation<CreateItemResponseType>)
-                        (p, i, v, r, s) -> p.createItem(request, i, v, r, s)),
-            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()),
-            false);
+            CREATE_ITEM,
+            (Operation<CreateItemResponseType>)
+                (p, i, v, r, s) -> p.createItem(request, i, v, r, s),
+            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()));
     ItemInfoResponseMessageType message =
         (ItemInfoResponseMessageType)
             single(response.getResponseMessages().getCreateItemResponseMessage(), true);
@@ -572,18 +537,13 @@ public class EwsClient {
     itemChanges.getItemChange().add(change);
     request.setItemChanges(itemChanges);
     UpdateItemResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    UPDATE_ITEM,
-                    impersonation(call),
-                    (Operation<UpdateItemResponseType>)
-                        (p, i, v, r, s) -> p.updateItem(request, i, v, r, s)),
-            r -> List.copyOf(r.getResponseMessages().getUpdateItemResponseMessage()),
-            false);
+            UPDATE_ITEM,
+            (Operation<UpdateItemResponseType>)
+                (p, i, v, r, s) -> p.updateItem(request, i, v, r, s),
+            r -> List.copyOf(r.getResponseMessages().getUpdateItemResponseMessage()));
     ItemInfoResponseMessageType message =
         (ItemInfoResponseMessageType)
             single(response.getResponseMessages().getUpdateItemResponseMessage(), true);
@@ -603,18 +563,13 @@ public class EwsClient {
     ids.getItemId().add(id);
     request.setItemIds(ids);
     DeleteItemResponseType response =
-        withRetries(
+        impersonated(
             call,
             1,
-            () ->
-                invoke(
-                    call,
-                    DELETE_ITEM,
-                    impersonation(call),
-                    (Operation<DeleteItemResponseType>)
-                        (p, i, v, r, s) -> p.deleteItem(request, i, v, r, s)),
-            r -> r.getResponseMessages().getDeleteItemResponseMessage(),
-            false);
+            DELETE_ITEM,
+            (Operation<DeleteItemResponseType>)
+                (p, i, v, r, s) -> p.deleteItem(request, i, v, r, s),
+            r -> r.getResponseMessages().getDeleteItemResponseMessage());
     single(response.getResponseMessages().getDeleteItemResponseMessage());
   }
 
@@ -1234,6 +1189,24 @@ public class EwsClient {
         + "."
         + version.getMinorBuildNumber()
         + (version.getVersion() == null ? "" : " (" + version.getVersion() + ")");
+  }
+
+  /**
+   * One operation on the impersonated user's mailbox, with the busy retries of {@link
+   * #withRetries}: how nearly every EWS call here is made.
+   */
+  private <T> T impersonated(
+      EwsCall call,
+      int attempts,
+      OutboundCall operation,
+      Operation<T> request,
+      Function<T, List<? extends ResponseMessageType>> messagesOf) {
+    return withRetries(
+        call,
+        attempts,
+        () -> invoke(call, operation, impersonation(call), request),
+        messagesOf,
+        false);
   }
 
   private <T> T withRetries(
