@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -82,11 +83,16 @@ public final class ConsoleBrowser extends HeadlessChromium {
                 .anyMatch(e -> e.isDisplayed() && e.getText().contains(text)));
   }
 
-  /** Waits up to 20 s; a timeout says where the browser was and what the page showed. */
+  /**
+   * Waits up to 20 s; a timeout says where the browser was and what the page showed. An element the
+   * console re-rendered while the condition looked at it counts as "not yet", not as a failure.
+   */
   @Override
   public <T> T until(Function<WebDriver, T> condition) {
     try {
-      return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition::apply);
+      return new WebDriverWait(driver, Duration.ofSeconds(20))
+          .ignoring(StaleElementReferenceException.class)
+          .until(condition::apply);
     } catch (TimeoutException e) {
       String page = driver.getPageSource();
       throw new AssertionError(
