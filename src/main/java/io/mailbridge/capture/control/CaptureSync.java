@@ -100,12 +100,14 @@ public class CaptureSync implements JobHandler {
         continuing
             ? job.payload().substring(0, job.payload().length() - CONTINUING.length())
             : job.payload();
-    if (jobs.claimedEarlierElsewhere(job, List.of(mailboxId, mailboxId + CONTINUING))) {
+    Optional<String> earlierRun =
+        jobs.runClaimedEarlierElsewhere(job, List.of(mailboxId, mailboxId + CONTINUING));
+    if (earlierRun.isPresent()) {
       // Another run is reading this mailbox (a backfill page can take a while, and a poll or a
       // notification may queue a request meanwhile): two runs on one cursor would read the same
       // position twice. This one keeps its place, and a new request its dedup key so later
       // requests join it, and starts once that run has committed its page.
-      return JobOutcome.continueAfter(job.payload(), OVERLAP_WAIT);
+      return JobOutcome.continueAfterRunOf(earlierRun.get(), job.payload(), OVERLAP_WAIT);
     }
     if (!continuing) {
       // From here on a new request for this mailbox queues a job of its own instead of being
