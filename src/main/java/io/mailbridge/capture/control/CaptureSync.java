@@ -67,6 +67,7 @@ public class CaptureSync implements JobHandler {
   @Inject CaptureTroubles troubles;
   @Inject CaptureStalls stalls;
   @Inject AuditLog audit;
+  @Inject CalendarChannels calendarChannels;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -214,6 +215,7 @@ public class CaptureSync implements JobHandler {
     }
     if (positions.allBackfilled()) {
       keepPushOpen(cursor, feed, access);
+      calendarChannels.keepOpen(cursor, mailbox.kind(), access);
     }
     return positions.anyDue() ? JobOutcome.continueWith(mailboxId + CONTINUING) : JobOutcome.done();
   }

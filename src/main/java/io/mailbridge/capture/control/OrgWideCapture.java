@@ -278,10 +278,10 @@ public class OrgWideCapture {
 
   private void unlist(OrgMailbox m, Instant now) {
     CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
-    if (cursor != null && cursor.subscriptionId() != null) {
+    if (cursor != null && cursor.pushOpen()) {
       // Before the mailbox counts as unlisted: the provider is told while it is still reachable.
       push.stop(cursor);
-      cursor.pushRemoved(now);
+      cursor.pushStopped(now);
     }
     m.unlisted(now);
     if (cursor != null) {

@@ -342,6 +342,10 @@ public final class FakeProviders {
         calendarApis.graphEvents(exchange);
       } else if (path.equals("/google/calendar/v3/freeBusy")) {
         calendarApis.googleFreeBusy(exchange);
+      } else if (path.equals("/google/calendar/v3/calendars/primary/events/watch")) {
+        googleCalendarEvents.watch(exchange);
+      } else if (path.equals("/google/calendar/v3/channels/stop")) {
+        googleCalendarEvents.stopChannel(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events")
           && "GET".equals(exchange.getRequestMethod())) {
         googleCalendarEvents.list(exchange);
@@ -1229,6 +1233,25 @@ public final class FakeProviders {
     return googleCalendarRequests.stream()
         .filter(r -> r.startsWith(prefix))
         .map(r -> FakeHttp.query(java.net.URI.create(r.substring(prefix.length())).getRawQuery()))
+        .toList();
+  }
+
+  /**
+   * An open Google Calendar channel: the account it watches, the watch request's body as sent and
+   * the resource id the fake gave it.
+   */
+  public record GoogleChannel(String account, JsonObject request, String resourceId) {}
+
+  /** The open calendar channels, by channel id. */
+  public final Map<String, GoogleChannel> googleCalendarChannels = new ConcurrentHashMap<>();
+
+  /** Every channels.stop request body, in order. */
+  public final List<JsonObject> googleCalendarStops = new CopyOnWriteArrayList<>();
+
+  /** The open calendar channels of this account. */
+  public List<GoogleChannel> googleCalendarChannelsOf(String account) {
+    return googleCalendarChannels.values().stream()
+        .filter(c -> c.account().equalsIgnoreCase(account))
         .toList();
   }
 
