@@ -345,7 +345,8 @@ public class OrgWideCapture {
         scope == null ? null : scope.clientEmail(),
         scope == null ? null : scope.keyId(),
         scope == null ? null : scope.clientId(),
-        DelegatedMailboxes.SCOPE,
+        // As the Admin console's domain-wide delegation takes them: comma-separated.
+        DelegatedMailboxes.SCOPE + "," + DelegatedMailboxes.CALENDAR_SCOPE,
         scope == null ? List.of() : parseUsers(scope.usersJson()),
         captured(orgId, MailboxKind.GMAIL));
   }

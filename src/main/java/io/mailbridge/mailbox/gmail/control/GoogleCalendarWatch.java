@@ -51,7 +51,7 @@ public class GoogleCalendarWatch implements CalendarWatch {
         GmailMailbox.call(
             () ->
                 calendar
-                    .client(mailbox.credential(), WATCH)
+                    .client(GoogleCalendarChanges.calendarToken(mailbox), WATCH)
                     .events()
                     .watch(GoogleCalendar.PRIMARY, request)
                     .execute());
