@@ -1421,10 +1421,7 @@ class CaptureIT {
   }
 
   private List<String> queuedSyncs(String mailboxId) throws Exception {
-    return raw.strings(
-        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
-        "capture.sync",
-        mailboxId);
+    return raw.queuedSyncs(mailboxId);
   }
 
   @Test

@@ -82,25 +82,7 @@ class GoogleEventCaptureIT {
   private static GoogleEvent meeting(
       String account, String summary, int inDays, List<String> attendees, String visibility) {
     Instant start = Instant.now().plus(inDays, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-    String id = UUID.randomUUID().toString().replace("-", "");
-    return fake()
-        .putGoogleEvent(
-            new GoogleEvent(
-                0,
-                account,
-                id,
-                false,
-                false,
-                id + "@google.com",
-                summary,
-                start,
-                start.plus(Duration.ofMinutes(45)),
-                "Room 4",
-                account,
-                attendees,
-                visibility,
-                true,
-                "Agenda: " + summary));
+    return fake().putGoogleMeeting(account, summary, start, attendees, visibility);
   }
 
   private void switchOn(String mailboxId, String ownerToken) {
@@ -528,10 +510,7 @@ class GoogleEventCaptureIT {
   }
 
   private List<String> queuedSyncs(String mailboxId) throws Exception {
-    return raw.strings(
-        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
-        "capture.sync",
-        mailboxId);
+    return raw.queuedSyncs(mailboxId);
   }
 
   @Test

@@ -551,25 +551,7 @@ class OrgWideCaptureIT {
   /** A meeting with Nora in the Workspace user's primary calendar, {@code inDays} ahead. */
   private static void meetingWithNora(String account, String summary, int inDays) {
     Instant start = Instant.now().plus(inDays, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-    String id = UUID.randomUUID().toString().replace("-", "");
-    fake()
-        .putGoogleEvent(
-            new io.mailbridge.it.providers.FakeProviders.GoogleEvent(
-                0,
-                account,
-                id,
-                false,
-                false,
-                id + "@google.com",
-                summary,
-                start,
-                start.plus(java.time.Duration.ofMinutes(30)),
-                "Room 2",
-                account,
-                List.of(NORA),
-                "default",
-                false,
-                "Agenda"));
+    fake().putGoogleMeeting(account, summary, start, List.of(NORA), "default");
   }
 
   @Test
@@ -595,12 +577,7 @@ class OrgWideCaptureIT {
     // A service account authorized for both scopes is uploaded: the next round (the poll's)
     // reads the calendar with a token of its own, and mail keeps its gmail.readonly one.
     String both = serviceAccount();
-    String bothKey = fake().newServiceAccountKey(both, READONLY);
-    String bothClient =
-        jakarta.json.Json.createReader(new java.io.StringReader(bothKey))
-            .readObject()
-            .getString("client_id");
-    fake().delegatedScopes.put(bothClient, Set.of(READONLY, CALENDAR));
+    String bothKey = fake().newServiceAccountKeyAuthorizedFor(both, Set.of(READONLY, CALENDAR));
     ApiClient.Reply again = putGoogle(s, bothKey, ada);
     assertEquals(200, again.status(), again.body());
     polling.pollReadNothingSince(Instant.now().plusSeconds(3600));

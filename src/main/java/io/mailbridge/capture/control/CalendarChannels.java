@@ -101,6 +101,12 @@ public class CalendarChannels {
     }
   }
 
+  /** The calendar channel {@code cursor} notes. */
+  static CalendarChannel channelOf(CaptureCursor cursor) {
+    return new CalendarChannel(
+        cursor.calendarChannelId(), cursor.calendarResourceId(), cursor.calendarChannelExpiresAt());
+  }
+
   private Optional<CalendarWatch> watchOf(MailboxKind kind) {
     return watches.stream().filter(w -> w.kind() == kind).findFirst();
   }
@@ -108,12 +114,7 @@ public class CalendarChannels {
   /** The replaced channel would keep posting until its end; its notifications are refused then. */
   private static void stopQuietly(CalendarWatch watch, MailboxAccess access, CaptureCursor cursor) {
     try {
-      watch.stop(
-          access,
-          new CalendarChannel(
-              cursor.calendarChannelId(),
-              cursor.calendarResourceId(),
-              cursor.calendarChannelExpiresAt()));
+      watch.stop(access, channelOf(cursor));
     } catch (RuntimeException e) {
       LOG.fine(() -> "A replaced calendar channel could not be stopped: " + e.getMessage());
     }

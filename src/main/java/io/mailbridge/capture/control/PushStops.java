@@ -1,7 +1,6 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
-import io.mailbridge.mailbox.control.CalendarChannel;
 import io.mailbridge.mailbox.control.CalendarWatch;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangeFeeds;
@@ -97,14 +96,7 @@ public class PushStops {
       return false;
     }
     try {
-      watch
-          .get()
-          .stop(
-              access,
-              new CalendarChannel(
-                  cursor.calendarChannelId(),
-                  cursor.calendarResourceId(),
-                  cursor.calendarChannelExpiresAt()));
+      watch.get().stop(access, CalendarChannels.channelOf(cursor));
     } catch (RuntimeException e) {
       failed(cursor.mailboxId(), e);
       return false;

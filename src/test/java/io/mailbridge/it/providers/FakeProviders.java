@@ -232,6 +232,15 @@ public final class FakeProviders {
    * {@code delegatedScope}, a Workspace admin authorized its client id for that scope.
    */
   public String newServiceAccountKey(String clientEmail, String delegatedScope) {
+    return newServiceAccountKeyAuthorizedFor(
+        clientEmail, delegatedScope == null ? Set.of() : Set.of(delegatedScope));
+  }
+
+  /**
+   * A new service account with a new key whose client id a Workspace admin authorized for {@code
+   * delegatedScopes} (none: not authorized at all); answers the JSON key file Google issues.
+   */
+  public String newServiceAccountKeyAuthorizedFor(String clientEmail, Set<String> delegatedScopes) {
     try {
       java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -241,8 +250,8 @@ public final class FakeProviders {
       serviceAccounts.put(
           clientEmail,
           new ServiceAccount(clientEmail, keyId, clientId, (RSAPublicKey) pair.getPublic()));
-      if (delegatedScope != null) {
-        delegatedScopes.put(clientId, Set.of(delegatedScope));
+      if (!delegatedScopes.isEmpty()) {
+        this.delegatedScopes.put(clientId, Set.copyOf(delegatedScopes));
       }
       String base64 =
           java.util.Base64.getMimeEncoder(
@@ -1285,6 +1294,32 @@ public final class FakeProviders {
             event.originalStart());
     googleEvents.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>()).add(logged);
     return logged;
+  }
+
+  /**
+   * Puts a new single meeting of 45 minutes, organized by the account, into its Google calendar;
+   * answers it as logged.
+   */
+  public GoogleEvent putGoogleMeeting(
+      String account, String summary, Instant start, List<String> attendees, String visibility) {
+    String id = UUID.randomUUID().toString().replace("-", "");
+    return putGoogleEvent(
+        new GoogleEvent(
+            0,
+            account,
+            id,
+            false,
+            false,
+            id + "@google.com",
+            summary,
+            start,
+            start.plus(java.time.Duration.ofMinutes(45)),
+            "Room 4",
+            account,
+            attendees,
+            visibility,
+            true,
+            "Agenda: " + summary));
   }
 
   /** Google forgets the sync tokens it gave for this account's calendar (410 from then on). */

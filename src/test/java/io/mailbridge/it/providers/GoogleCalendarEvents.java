@@ -100,19 +100,7 @@ final class GoogleCalendarEvents {
    */
   void watch(HttpExchange exchange) throws IOException {
     Token token = fake.authorization.bearer(exchange);
-    if (token == null) {
-      send(exchange, 401, error(401, "global", "authError", "Invalid Credentials"));
-      return;
-    }
-    if (!readsEvents(exchange)) {
-      send(
-          exchange,
-          403,
-          error(
-              403,
-              "global",
-              "insufficientPermissions",
-              "Request had insufficient authentication scopes."));
+    if (!mayReadEvents(exchange, token)) {
       return;
     }
     JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
@@ -182,19 +170,14 @@ final class GoogleCalendarEvents {
     exchange.close();
   }
 
-  private boolean readsEvents(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    String scopes = fake.accessTokenScopes.getOrDefault(header.substring(7), "");
-    return Arrays.stream(scopes.split(" ")).anyMatch(LIST_SCOPES::contains);
-  }
-
-  void list(HttpExchange exchange) throws IOException {
-    Token token = fake.authorization.bearer(exchange);
-    String account = token == null ? "-" : token.account().toLowerCase(Locale.ROOT);
-    fake.googleCalendarRequests.add(account + " " + exchange.getRequestURI());
+  /**
+   * Whether the token may read the calendar's events; if not, Google's 401 (no valid token) or 403
+   * (a grant without a scope that reads events) is sent.
+   */
+  private boolean mayReadEvents(HttpExchange exchange, Token token) throws IOException {
     if (token == null) {
       send(exchange, 401, error(401, "global", "authError", "Invalid Credentials"));
-      return;
+      return false;
     }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String scopes = fake.accessTokenScopes.getOrDefault(header.substring(7), "");
@@ -207,6 +190,16 @@ final class GoogleCalendarEvents {
               "global",
               "insufficientPermissions",
               "Request had insufficient authentication scopes."));
+      return false;
+    }
+    return true;
+  }
+
+  void list(HttpExchange exchange) throws IOException {
+    Token token = fake.authorization.bearer(exchange);
+    String account = token == null ? "-" : token.account().toLowerCase(Locale.ROOT);
+    fake.googleCalendarRequests.add(account + " " + exchange.getRequestURI());
+    if (!mayReadEvents(exchange, token)) {
       return;
     }
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
