@@ -579,6 +579,115 @@ class CaptureIT {
     assertEquals(3, health(s).getInt("captured"));
   }
 
+  // ------------------------------------------------------------------ a few hundred, two pumps
+
+  private static final int MANY = 300;
+
+  /** Every subject on the contact's timeline, following its pages to the end. */
+  private List<String> wholeTimeline(Setup s, String contactId) {
+    List<String> subjects = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      ApiClient.Reply reply =
+          api()
+              .get(
+                  "/api/records/contacts/"
+                      + contactId
+                      + "/timeline?limit=200"
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  s.org().adminToken());
+      assertEquals(200, reply.status(), reply.body());
+      reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+          .map(i -> i.getString("subject"))
+          .forEach(subjects::add);
+      cursor = reply.json().isNull("next") ? null : reply.json().getString("next");
+    } while (cursor != null);
+    return subjects;
+  }
+
+  /**
+   * The backfill's first page is read by a node that dies holding the job (its lease lapses), then
+   * two pumps share the queue to the end: each message once, none missing, one owner each.
+   */
+  private void backfillByTwoPumpsAcrossADeadNode(Setup s, Set<String> expected) throws Exception {
+    drain(); // whatever other tests left due
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    List<ClaimedJob> lost = jobs.claim("it-dead-node", 1, Duration.ofMillis(1));
+    assertEquals(1, lost.size());
+    Thread.sleep(50);
+    java.util.concurrent.ExecutorService pumps =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Integer> a = pumps.submit(() -> pump.drain("it-pump-A", 1));
+      java.util.concurrent.Future<Integer> b = pumps.submit(() -> pump.drain("it-pump-B", 1));
+      a.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      b.get(10, java.util.concurrent.TimeUnit.MINUTES);
+    } finally {
+      pumps.shutdownNow();
+    }
+    // a run that waited for the other pump's may have been due after both went idle
+    for (int i = 0; i < 30 && !"live".equals(health(s).getString("state")); i++) {
+      Thread.sleep(500);
+      drain();
+    }
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    assertEquals(expected.size(), live.getInt("seen"), live.toString());
+    assertEquals(expected.size(), live.getInt("captured"), live.toString());
+    List<String> subjects = wholeTimeline(s, s.nora());
+    assertEquals(expected.size(), subjects.size(), "no duplicates");
+    assertEquals(expected, Set.copyOf(subjects), "no gaps");
+    assertEquals(
+        List.of(String.valueOf(expected.size())),
+        raw.strings(
+            "SELECT CAST(COUNT(*) AS VARCHAR(12)) FROM activity_owner WHERE mailbox_id = ?",
+            s.mailboxId()),
+        "one owner row per message");
+  }
+
+  @Test
+  void aFewHundredGraphMailsAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
+      throws Exception {
+    Setup s = setup();
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < MANY; i++) {
+      customerMail(s.account(), "Graph bulk " + i, 1 + i % 150);
+      expected.add("Graph bulk " + i);
+    }
+    fake().graphDeltaMaxPage = 25;
+    try {
+      backfillByTwoPumpsAcrossADeadNode(s, expected);
+    } finally {
+      fake().graphDeltaMaxPage = 1000;
+    }
+    assertEquals(1, deltaRequests(s.account(), "inbox", "first"), "the full round started once");
+  }
+
+  @Test
+  void aFewHundredGmailMessagesAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
+      throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gbulk");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < MANY; i++) {
+      gmailMessage(account, "Gmail bulk " + i, NORA, List.of(account), 1 + i % 150, "", "INBOX");
+      expected.add("Gmail bulk " + i);
+    }
+    long listsBefore = gmailCalls("/users/me/messages?");
+    fake().gmailListMaxPage = 25;
+    try {
+      backfillByTwoPumpsAcrossADeadNode(s, expected);
+    } finally {
+      fake().gmailListMaxPage = 500;
+    }
+    assertTrue(
+        gmailCalls("/users/me/messages?") - listsBefore >= MANY / 25, "read across pages of 25");
+  }
+
   // ------------------------------------------------------------------------------ live sync
 
   private Setup liveMailbox() {
