@@ -1729,6 +1729,55 @@ class CaptureIT {
     assertTrue(subjects(timeline(s, s.nora())).contains("After the failures"));
   }
 
+  @Test
+  void aMailboxWhosePositionNeverMovesWhileChangesAreReportedIsStalledAndResumesWhenItMoves()
+      throws Exception {
+    Setup s = setup();
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 1; i <= 6; i++) {
+      customerMail(s.account(), "Stuck " + i, i);
+      expected.add("Stuck " + i);
+    }
+    drain();
+    fake().graphDeltaMaxPage = 2;
+    fake().graphDeltaStuck.add(s.account().toLowerCase(java.util.Locale.ROOT));
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      assertTrue(step(s.mailboxId()), "the first page moves the position");
+      assertEquals("backfilling", health(s).getString("state"));
+      // every later read brings the same page and the same link: no progress, a failed run
+      for (int run = 1; run <= 5; run++) {
+        if (run > 1) {
+          captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId());
+        }
+        dueNow(s.mailboxId());
+        assertTrue(step(s.mailboxId()), "run " + run);
+        JsonObject h = health(s);
+        assertEquals(run < 5 ? "error" : "stalled", h.getString("state"), run + ": " + h);
+      }
+      JsonObject stuck = health(s);
+      assertTrue(
+          stuck.getString("reason").contains("handed back the position it was asked at"),
+          stuck.toString());
+      assertEquals(
+          stuck.getString("reason"), latestAudit(s, "capture.stalled").getString("detail"));
+      assertTrue(raw.queuedSyncs(s.mailboxId()).isEmpty(), "no run loops on the same page");
+    } finally {
+      fake().graphDeltaStuck.clear();
+      fake().graphDeltaMaxPage = 1000;
+    }
+    // the provider mends: the next sync moves on, and nothing was stored twice
+    captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId());
+    dueNow(s.mailboxId());
+    drain();
+    JsonObject back = health(s);
+    assertEquals("live", back.getString("state"), back.toString());
+    List<JsonObject> items = timeline(s, s.nora());
+    assertEquals(expected, subjects(items));
+    assertEquals(expected.size(), items.size(), "no duplicates");
+    assertEquals(s.mailboxId(), latestAudit(s, "capture.resumed").getString("subjectId"));
+  }
+
   // ------------------------------------------------------------------------------ Retention
 
   @Test

@@ -154,10 +154,15 @@ public class CaptureSync implements JobHandler {
       if (cursor.phase() == CapturePhase.BACKFILLING && cursor.backfillTotal() == null) {
         estimate(cursor, feed, access);
       }
-      ChangePage page =
-          feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
+      String before = positions.folder(folder).position();
+      ChangePage page = feed.page(access, folder, before, cursor.backfillSince());
       CapturePipeline.PageResult result =
           pipeline.capture(mailbox, access, feed, rules, own, page.changes());
+      if (CaptureStalls.positionStuck(before, page.changes(), page.next())) {
+        // What the page held is stored (idempotently); reading on would only loop.
+        stalls.failed(cursor, CaptureStalls.POSITION_STUCK, clock.instant());
+        return JobOutcome.done();
+      }
       positions.advance(folder, page.next(), page.roundComplete());
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(

@@ -998,6 +998,12 @@ public final class FakeProviders {
   public final List<String> graphPreferHeaders = new CopyOnWriteArrayList<>();
 
   /** At most this many messages per delta page, whatever Mailbridge prefers. */
+  /**
+   * Accounts whose message delta is broken: a page reached through a skip token comes back with its
+   * changes and the very link it was asked with, so the reader's position never moves.
+   */
+  public final Set<String> graphDeltaStuck = ConcurrentHashMap.newKeySet();
+
   public volatile int graphDeltaMaxPage = 1000;
 
   /** Graph forgets every sync state it handed out so far (their links answer 410). */
