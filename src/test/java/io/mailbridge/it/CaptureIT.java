@@ -1636,6 +1636,15 @@ class CaptureIT {
     assertTrue(subjects(timeline(s, s.nora())).contains("After push"));
     assertTrue(queuedSyncs(mailboxId).isEmpty());
 
+    // a late push, out of order (an older history id than the last read): one more sync, which
+    // reads from the stored cursor, so nothing is stored twice
+    int captured = timeline(s, s.nora()).size();
+    assertEquals(202, push(valid, pushBody(account, 1)).status());
+    assertEquals(1, queuedSyncs(mailboxId).size());
+    drain();
+    assertEquals(captured, timeline(s, s.nora()).size(), "nothing stored twice");
+    assertEquals("live", health(s).getString("state"));
+
     // switched off: a push for it queues nothing
     assertEquals(200, switchCapture(mailboxId, org.repToken(), false).status());
     assertEquals(204, push(valid, body).status());
