@@ -46,7 +46,7 @@ class CapturePacingIT {
   private static final ProviderQuotas.Limit GRAPH = new ProviderQuotas.Limit(100, window(), 4);
 
   private static final ProviderQuotas.Limit GMAIL =
-      new ProviderQuotas.Limit(1000, Duration.ofSeconds(30), 0);
+      new ProviderQuotas.Limit(2000, Duration.ofSeconds(30), 0);
 
   private static final String NORA = "nora.field@fabrikam.example";
 
@@ -239,9 +239,9 @@ class CapturePacingIT {
                 java.util.Map.of("INBOX", "INBOX", "SENT", "SENT")));
     String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
     // 40 a page: 7 units of listing and 5 + 5 per message (metadata, then raw) = 407 a page;
-    // 120 messages, the estimate and the watch need more than the window's 900 units (1000, less
-    // 10 %), read in less than the window's 30 s.
-    int total = 120;
+    // 200 messages, the estimate and the watch need more than the window's 1800 units (2000,
+    // less 10 %), read in less than the window's 30 s.
+    int total = 200;
     for (int i = 0; i < total; i++) {
       gmailMail(account, "Gmail paced " + i, i + 1);
     }
