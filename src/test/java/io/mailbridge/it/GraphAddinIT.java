@@ -283,6 +283,20 @@ class GraphAddinIT {
             logBody(s.messageId(), List.of(s.contactId()), List.of()));
     assertEquals(200, afterOne429.statusCode(), afterOne429.body());
 
+    HttpResponse<String> missing =
+        withCookie(
+            "POST",
+            "/api/addin/log",
+            s.cookie(),
+            logBody("AAMkADnothere", List.of(s.contactId()), List.of()));
+    assertEquals(404, missing.statusCode());
+    HttpResponse<String> notAnAttachment =
+        withCookie(
+            "POST",
+            "/api/addin/log",
+            s.cookie(),
+            logBody(s.messageId(), List.of(s.contactId()), List.of("att-nope")));
+    assertEquals(400, notAnAttachment.statusCode());
     fake().graphThrottle.set(10);
     fake().graphRetryAfterSeconds = 120; // longer than Mailbridge waits
     try {
@@ -299,20 +313,20 @@ class GraphAddinIT {
       fake().graphThrottle.set(0);
       fake().graphRetryAfterSeconds = 1;
     }
-    HttpResponse<String> missing =
+    // Graph asked this mailbox to wait two minutes: until then nothing more is sent for it
+    // (no retry storm), and the caller hears how long is left.
+    int sent = fake().graphRequests.size();
+    HttpResponse<String> held =
         withCookie(
             "POST",
             "/api/addin/log",
             s.cookie(),
-            logBody("AAMkADnothere", List.of(s.contactId()), List.of()));
-    assertEquals(404, missing.statusCode());
-    HttpResponse<String> notAnAttachment =
-        withCookie(
-            "POST",
-            "/api/addin/log",
-            s.cookie(),
-            logBody(s.messageId(), List.of(s.contactId()), List.of("att-nope")));
-    assertEquals(400, notAnAttachment.statusCode());
+            logBody(s.messageId(), List.of(s.contactId()), List.of()));
+    assertEquals(503, held.statusCode(), held.body());
+    assertEquals("graph_paced", json(held).getString("error"));
+    int left = Integer.parseInt(held.headers().firstValue("Retry-After").orElse("0"));
+    assertTrue(left > 60 && left <= 120, "Retry-After " + left);
+    assertEquals(sent, fake().graphRequests.size(), "nothing sent to Graph while it asked to wait");
   }
 
   @Test

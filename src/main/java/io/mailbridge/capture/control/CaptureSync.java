@@ -11,6 +11,8 @@ import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.FolderUnreadable;
 import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxQuotaSpent;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
@@ -68,6 +70,7 @@ public class CaptureSync implements JobHandler {
   @Inject CaptureStalls stalls;
   @Inject AuditLog audit;
   @Inject CalendarChannels calendarChannels;
+  @Inject MailboxQuotas quotas;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -151,6 +154,13 @@ public class CaptureSync implements JobHandler {
     MailboxAccess access = null;
     try {
       access = targets.access(target);
+      Duration paced = feed.paceWait(access, folder);
+      if (!paced.isZero() && !paced.isNegative()) {
+        // The mailbox's budget has no room for a page: the run ends without holding a worker, and
+        // goes on when the budget frees; no attempt is used up, other mailboxes are not touched.
+        quotas.deferred(mailbox.kind());
+        return pacedUntil(cursor, job, mailbox, paced);
+      }
       if (cursor.phase() == CapturePhase.BACKFILLING && cursor.backfillTotal() == null) {
         estimate(cursor, feed, access);
       }
@@ -207,6 +217,10 @@ public class CaptureSync implements JobHandler {
     } catch (MailboxReauthRequired reauth) {
       cursor.stopped(CaptureState.REAUTH_REQUIRED, RECONNECT, clock.instant());
       return JobOutcome.done();
+    } catch (MailboxQuotaSpent spent) {
+      // A call of the page found the budget spent for longer than it waits inline; nothing of it
+      // was sent. The position stays where it was, so the page is read again then (idempotent).
+      return pacedUntil(cursor, job, mailbox, spent.retryAfter());
     } catch (Busy | TooManyRequests busy) {
       Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
       troubles.throttled(mailboxId, clock.instant().plus(wait));
@@ -223,6 +237,24 @@ public class CaptureSync implements JobHandler {
       calendarChannels.keepOpen(cursor, mailbox.kind(), access);
     }
     return positions.anyDue() ? JobOutcome.continueWith(mailboxId + CONTINUING) : JobOutcome.done();
+  }
+
+  /** Ends the run until the mailbox's budget frees, shown in health as throttled until then. */
+  private JobOutcome pacedUntil(
+      CaptureCursor cursor, ClaimedJob job, ConnectedMailbox mailbox, Duration wait) {
+    Duration after =
+        wait == null || wait.isZero() || wait.isNegative() ? Duration.ofSeconds(1) : wait;
+    Instant until = clock.instant().plus(after);
+    cursor.paced(
+        until,
+        "Mailbridge paces capture under "
+            + (mailbox.kind() == io.mailbridge.mailbox.control.MailboxKind.GMAIL
+                ? "Gmail's per-user quota"
+                : "Microsoft Graph's per-mailbox limit")
+            + "; the next page is read once the mailbox's budget frees",
+        clock.instant());
+    LOG.fine(() -> "Capture of mailbox " + cursor.mailboxId() + " paced until " + until);
+    return JobOutcome.continueAfter(job.payload(), after);
   }
 
   /**
@@ -298,6 +330,9 @@ public class CaptureSync implements JobHandler {
                   until)
               : feed.subscribe(access, url, cursor.clientState(), until);
       cursor.subscribed(channel.id(), channel.expiresAt(), now);
+    } catch (MailboxQuotaSpent paced) {
+      // Not the provider's refusal: the mailbox's budget is spent; the next sync tries again.
+      LOG.fine(() -> "Capture of mailbox " + cursor.mailboxId() + ": push waits for its budget");
     } catch (DomainProblem problem) {
       if (open
           && cursor.subscriptionExpiresAt() != null

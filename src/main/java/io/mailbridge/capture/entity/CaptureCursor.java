@@ -421,6 +421,18 @@ public class CaptureCursor {
     updatedAt = now;
   }
 
+  /**
+   * Mailbridge's own pacing holds the mailbox back until {@code until} (its share of the provider's
+   * per-mailbox limit is spent): shown as throttled, with {@code why}; the next page read clears
+   * it.
+   */
+  public void paced(Instant until, String why, Instant now) {
+    state = CaptureState.THROTTLED;
+    throttledUntil = until;
+    reason = why == null || why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    updatedAt = now;
+  }
+
   /** Capture cannot go on until a person acts; {@code why} says what happened and what to do. */
   public void stopped(CaptureState stoppedState, String why, Instant now) {
     state = stoppedState;

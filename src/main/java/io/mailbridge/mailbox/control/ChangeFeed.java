@@ -72,6 +72,15 @@ public interface ChangeFeed {
     return Duration.ofHours(12);
   }
 
+  /**
+   * How long until the mailbox's pacing has room to start a page of {@code folder} (zero: now); a
+   * capture run that would have to wait longer ends and goes on then. By default a feed is not
+   * paced.
+   */
+  default Duration paceWait(MailboxAccess mailbox, String folder) {
+    return Duration.ZERO;
+  }
+
   /** One message in full, with the marks its headers carry, for storing. */
   CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments);
 }

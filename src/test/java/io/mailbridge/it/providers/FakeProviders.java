@@ -294,8 +294,23 @@ public final class FakeProviders {
   private final CalendarApis calendarApis = new CalendarApis(this);
   private final GoogleCalendarEvents googleCalendarEvents = new GoogleCalendarEvents(this);
 
-  /** Each request to the vendor and API its path names; the paths are the vendors' own. */
+  /** The per-mailbox limits a test imposes on its accounts (none by default). */
+  public final ProviderQuotas quotas = new ProviderQuotas(this);
+
+  /** Each request, first held to its account's quota when a test set one. */
   private void handle(HttpExchange exchange) throws IOException {
+    ProviderQuotas.Place place = quotas.admit(exchange, exchange.getRequestURI().getPath());
+    if (place == null) {
+      exchange.close(); // answered 429
+      return;
+    }
+    try (place) {
+      route(exchange);
+    }
+  }
+
+  /** Each request to the vendor and API its path names; the paths are the vendors' own. */
+  private void route(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       Matcher ms = MS_PATH.matcher(path);

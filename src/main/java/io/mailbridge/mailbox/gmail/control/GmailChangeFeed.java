@@ -17,6 +17,7 @@ import io.mailbridge.mailbox.control.GooglePushSenders;
 import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.mailbox.control.ReadMessage;
@@ -84,6 +85,7 @@ public class GmailChangeFeed implements ChangeFeed {
   public static final String CALENDAR = "calendar";
 
   @Inject GmailMailbox gmail;
+  @Inject MailboxQuotas quotas;
   @Inject GoogleCalendarChanges calendar;
 
   /** The Pub/Sub topic Gmail publishes to, {@code projects/<project>/topics/<topic>}. */
@@ -109,12 +111,27 @@ public class GmailChangeFeed implements ChangeFeed {
     return List.of("mail", CALENDAR);
   }
 
+  /**
+   * A mail page costs its listing (getProfile 1, messages.list 5 or history.list 2, labels.list 1),
+   * each message's metadata and, for those captured, the message itself ({@code messages.get}
+   * each); a run starts one when that fits in the mailbox's budget (at most a quarter of it). The
+   * calendar is paced by Google Calendar's own quota, not Gmail's.
+   */
+  @Override
+  public Duration paceWait(MailboxAccess mailbox, String folder) {
+    if (CALENDAR.equals(folder)) {
+      return Duration.ZERO;
+    }
+    long page = 7 + 2L * pageSize * gmail.messageGetUnits;
+    long cost = Math.min(page, Math.max(1, quotas.budget(MailboxKind.GMAIL) / 4));
+    return quotas.headroom(MailboxKind.GMAIL, mailbox.connectionId(), cost);
+  }
+
   @Override
   public ChangePage page(MailboxAccess mailbox, String folder, String position, Instant since) {
     if (CALENDAR.equals(folder)) {
       return calendar.page(mailbox, position, since);
     }
-    String token = mailbox.credential();
     String[] at = (position == null ? "list||" : position).split("\\|", -1);
     String historyId = at.length > 1 && !at[1].isEmpty() ? at[1] : null;
     String pageToken = at.length > 2 && !at[2].isEmpty() ? at[2] : null;
@@ -124,7 +141,11 @@ public class GmailChangeFeed implements ChangeFeed {
         historyId =
             GmailMailbox.call(
                     () ->
-                        gmail.client(token, PROFILE).users().getProfile(GmailMailbox.ME).execute())
+                        gmail
+                            .client(mailbox, PROFILE)
+                            .users()
+                            .getProfile(GmailMailbox.ME)
+                            .execute())
                 .getHistoryId()
                 .toString();
       }
@@ -133,7 +154,7 @@ public class GmailChangeFeed implements ChangeFeed {
           GmailMailbox.call(
               () ->
                   gmail
-                      .client(token, LIST)
+                      .client(mailbox, LIST)
                       .users()
                       .messages()
                       .list(GmailMailbox.ME)
@@ -145,7 +166,7 @@ public class GmailChangeFeed implements ChangeFeed {
       if (listed.getMessages() != null) {
         listed.getMessages().forEach(m -> ids.add(m.getId()));
       }
-      List<ItemChange> changes = describe(token, ids);
+      List<ItemChange> changes = describe(mailbox, ids);
       return listed.getNextPageToken() == null
           ? new ChangePage(changes, "history|" + start + "|", true)
           : new ChangePage(changes, "list|" + start + "|" + listed.getNextPageToken(), false);
@@ -157,7 +178,7 @@ public class GmailChangeFeed implements ChangeFeed {
           GmailMailbox.call(
               () ->
                   gmail
-                      .client(token, HISTORY)
+                      .client(mailbox, HISTORY)
                       .users()
                       .history()
                       .list(GmailMailbox.ME)
@@ -185,7 +206,7 @@ public class GmailChangeFeed implements ChangeFeed {
         }
       }
     }
-    List<ItemChange> changes = describe(token, List.copyOf(ids));
+    List<ItemChange> changes = describe(mailbox, List.copyOf(ids));
     return history.getNextPageToken() == null
         ? new ChangePage(
             changes,
@@ -195,12 +216,12 @@ public class GmailChangeFeed implements ChangeFeed {
   }
 
   /** Each message's participants, marking headers and label names, from its metadata. */
-  private List<ItemChange> describe(String token, List<String> ids) {
+  private List<ItemChange> describe(MailboxAccess mailbox, List<String> ids) {
     List<ItemChange> changes = new ArrayList<>();
     if (ids.isEmpty()) {
       return changes;
     }
-    Map<String, String> labelNames = labelNames(token);
+    Map<String, String> labelNames = labelNames(mailbox);
     for (String id : ids) {
       Message meta;
       try {
@@ -208,7 +229,7 @@ public class GmailChangeFeed implements ChangeFeed {
             GmailMailbox.call(
                 () ->
                     gmail
-                        .client(token, METADATA)
+                        .client(mailbox, METADATA)
                         .users()
                         .messages()
                         .get(GmailMailbox.ME, id)
@@ -224,11 +245,12 @@ public class GmailChangeFeed implements ChangeFeed {
     return changes;
   }
 
-  private Map<String, String> labelNames(String token) {
+  private Map<String, String> labelNames(MailboxAccess mailbox) {
     Map<String, String> names = new HashMap<>();
     List<Label> labels =
         GmailMailbox.call(
-                () -> gmail.client(token, LABELS).users().labels().list(GmailMailbox.ME).execute())
+                () ->
+                    gmail.client(mailbox, LABELS).users().labels().list(GmailMailbox.ME).execute())
             .getLabels();
     if (labels != null) {
       labels.forEach(l -> names.put(l.getId(), l.getName()));
@@ -296,16 +318,15 @@ public class GmailChangeFeed implements ChangeFeed {
           "gmail_push_unavailable",
           "Gmail push is not set up (mailbridge.capture.gmail.topic names no Pub/Sub topic)");
     }
-    String token = mailbox.credential();
     String address =
         GmailMailbox.call(
-                () -> gmail.client(token, PROFILE).users().getProfile(GmailMailbox.ME).execute())
+                () -> gmail.client(mailbox, PROFILE).users().getProfile(GmailMailbox.ME).execute())
             .getEmailAddress();
     WatchResponse watch =
         GmailMailbox.call(
             () ->
                 gmail
-                    .client(token, WATCH)
+                    .client(mailbox, WATCH)
                     .users()
                     .watch(
                         GmailMailbox.ME,
@@ -328,8 +349,7 @@ public class GmailChangeFeed implements ChangeFeed {
    */
   @Override
   public void unsubscribe(MailboxAccess mailbox, PushChannel channel) {
-    String token = mailbox.credential();
-    GmailMailbox.call(() -> gmail.client(token, STOP).users().stop(GmailMailbox.ME).execute());
+    GmailMailbox.call(() -> gmail.client(mailbox, STOP).users().stop(GmailMailbox.ME).execute());
   }
 
   /**
@@ -343,12 +363,11 @@ public class GmailChangeFeed implements ChangeFeed {
       // events.list gives no count; the estimate stays the mail's (percent caps at 99).
       return OptionalLong.of(0);
     }
-    String token = mailbox.credential();
     ListMessagesResponse listed =
         GmailMailbox.call(
             () ->
                 gmail
-                    .client(token, ESTIMATE)
+                    .client(mailbox, ESTIMATE)
                     .users()
                     .messages()
                     .list(GmailMailbox.ME)
@@ -372,7 +391,7 @@ public class GmailChangeFeed implements ChangeFeed {
 
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
-    Message raw = gmail.raw(mailbox.credential(), itemId);
+    Message raw = gmail.raw(mailbox, itemId);
     ReadMessage read = GmailMailbox.readRaw(itemId, raw);
     MessageMarks marks = MimeMail.marks(raw.decodeRaw());
     if (!withAttachments) {

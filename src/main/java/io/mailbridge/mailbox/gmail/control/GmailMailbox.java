@@ -11,6 +11,7 @@ import com.google.api.services.gmail.model.ModifyMessageRequest;
 import io.mailbridge.mailbox.control.LoggedMark;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.MessageSource;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -62,6 +64,36 @@ public class GmailMailbox implements MessageSource {
 
   @Inject OutboundHttp outbound;
   @Inject ProviderOutbound providerOutbound;
+  @Inject MailboxQuotas quotas;
+
+  /**
+   * Quota units per call, by operation, as Google documents them per method
+   * (developers.google.com/gmail/api/reference/quota, "Per-method quota usage"): getProfile 1,
+   * labels.list 1, history.list 2, messages.get / list / modify and labels.create 5, users.stop 50,
+   * users.watch and messages.send 100. {@code messages.get} is a setting, since some 2026 notes say
+   * it costs more (unverified).
+   */
+  static final Map<String, Long> UNITS =
+      Map.ofEntries(
+          Map.entry("profile", 1L),
+          Map.entry("list_labels", 1L),
+          Map.entry("history", 2L),
+          Map.entry("list_messages", 5L),
+          Map.entry("estimate", 5L),
+          Map.entry("find_sent", 5L),
+          Map.entry("create_label", 5L),
+          Map.entry("add_label", 5L),
+          Map.entry("stop", 50L),
+          Map.entry("watch", 100L),
+          Map.entry("send_message", 100L));
+
+  /** The operations that are a {@code messages.get}. */
+  static final java.util.Set<String> MESSAGE_GETS =
+      java.util.Set.of("read_message", "read_participants", "read_metadata");
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.gmail.message-get-units", defaultValue = "5")
+  long messageGetUnits;
 
   @Inject
   @ConfigProperty(
@@ -78,15 +110,20 @@ public class GmailMailbox implements MessageSource {
   @ConfigProperty(name = "mailbridge.gmail.max-response-bytes", defaultValue = "52428800")
   long maxResponseBytes;
 
-  /** A client for one operation: its calls carry that operation's label in the metrics. */
-  Gmail client(String accessToken, OutboundCall operation) {
+  /**
+   * A client for one operation on one mailbox: its calls carry that operation's label in the
+   * metrics and are paced under the mailbox's Gmail quota at the operation's unit cost.
+   */
+  Gmail client(MailboxAccess mailbox, OutboundCall operation) {
     String root = gmailUrl.endsWith("/") ? gmailUrl : gmailUrl + "/";
     OutboundGoogleTransport transport =
         new OutboundGoogleTransport(
-            outbound,
-            operation,
-            providerOutbound.policyFor(root),
-            new OutboundLimits(timeout, maxResponseBytes, 2));
+                outbound,
+                operation,
+                providerOutbound.policyFor(root),
+                new OutboundLimits(timeout, maxResponseBytes, 2))
+            .pacedAs(quotas, mailbox.connectionId(), units(operation));
+    String accessToken = mailbox.credential();
     return new Gmail.Builder(
             transport,
             GsonFactory.getDefaultInstance(),
@@ -100,6 +137,14 @@ public class GmailMailbox implements MessageSource {
         .build();
   }
 
+  /** The quota units one call of {@code operation} costs; 5 for one not in Google's table here. */
+  long units(OutboundCall operation) {
+    if (MESSAGE_GETS.contains(operation.operation())) {
+      return messageGetUnits;
+    }
+    return UNITS.getOrDefault(operation.operation(), 5L);
+  }
+
   @Override
   public MailboxKind kind() {
     return MailboxKind.GMAIL;
@@ -107,7 +152,7 @@ public class GmailMailbox implements MessageSource {
 
   @Override
   public ReadMessage read(MailboxAccess mailbox, String messageId) {
-    return read(mailbox.credential(), messageId);
+    return readRaw(messageId, raw(mailbox, messageId));
   }
 
   /** The raw message carried every attachment already: nothing more is fetched. */
@@ -124,7 +169,7 @@ public class GmailMailbox implements MessageSource {
   @Override
   public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
     try {
-      addLoggedLabel(mailbox.credential(), messageId);
+      addLoggedLabel(mailbox, messageId);
       return new LoggedMark(null, LOGGED_LABEL, true);
     } catch (ProviderRefused
         | ProviderBusy
@@ -144,19 +189,14 @@ public class GmailMailbox implements MessageSource {
 
   @Override
   public List<MailAddress> participants(MailboxAccess mailbox, String messageId) {
-    return participants(mailbox.credential(), messageId);
-  }
-
-  /** The whole message, parsed; attachments are described by part id with their bytes. */
-  ReadMessage read(String accessToken, String messageId) {
-    return readRaw(messageId, raw(accessToken, messageId));
+    return participantsOf(metadata(mailbox, messageId));
   }
 
   /** {@code GET users/me/messages/{id}?format=raw}. */
-  Message raw(String accessToken, String messageId) {
+  Message raw(MailboxAccess mailbox, String messageId) {
     return call(
         () ->
-            client(accessToken, READ_MESSAGE)
+            client(mailbox, READ_MESSAGE)
                 .users()
                 .messages()
                 .get(ME, messageId)
@@ -181,16 +221,11 @@ public class GmailMailbox implements MessageSource {
     }
   }
 
-  /** From, To and Cc of a message, without downloading it. */
-  List<MailAddress> participants(String accessToken, String messageId) {
-    return participantsOf(metadata(accessToken, messageId));
-  }
-
   /** {@code GET users/me/messages/{id}?format=metadata} with From, To and Cc only. */
-  Message metadata(String accessToken, String messageId) {
+  Message metadata(MailboxAccess mailbox, String messageId) {
     return call(
         () ->
-            client(accessToken, READ_PARTICIPANTS)
+            client(mailbox, READ_PARTICIPANTS)
                 .users()
                 .messages()
                 .get(ME, messageId)
@@ -214,11 +249,11 @@ public class GmailMailbox implements MessageSource {
   }
 
   /** Adds the "Logged to CRM" label, creating it first when the mailbox has none. */
-  String addLoggedLabel(String accessToken, String messageId) {
-    String labelId = loggedLabelId(accessToken);
+  String addLoggedLabel(MailboxAccess mailbox, String messageId) {
+    String labelId = loggedLabelId(mailbox);
     call(
         () ->
-            client(accessToken, ADD_LABEL)
+            client(mailbox, ADD_LABEL)
                 .users()
                 .messages()
                 .modify(ME, messageId, new ModifyMessageRequest().setAddLabelIds(List.of(labelId)))
@@ -226,10 +261,9 @@ public class GmailMailbox implements MessageSource {
     return labelId;
   }
 
-  private String loggedLabelId(String accessToken) {
+  private String loggedLabelId(MailboxAccess mailbox) {
     List<Label> labels =
-        call(() -> client(accessToken, LIST_LABELS).users().labels().list(ME).execute())
-            .getLabels();
+        call(() -> client(mailbox, LIST_LABELS).users().labels().list(ME).execute()).getLabels();
     if (labels != null) {
       for (Label label : labels) {
         if (LOGGED_LABEL.equalsIgnoreCase(label.getName())) {
@@ -240,7 +274,7 @@ public class GmailMailbox implements MessageSource {
     Label created =
         call(
             () ->
-                client(accessToken, CREATE_LABEL)
+                client(mailbox, CREATE_LABEL)
                     .users()
                     .labels()
                     .create(
@@ -273,6 +307,8 @@ public class GmailMailbox implements MessageSource {
                 "Gmail could not be reached; try again",
                 Duration.ofSeconds(30));
       };
+    } catch (OutboundGoogleTransport.PacedIOException e) {
+      throw e.spent(); // not sent: the mailbox's budget is spent for now
     } catch (HttpResponseException e) {
       throw problemOf(e);
     } catch (IOException e) {

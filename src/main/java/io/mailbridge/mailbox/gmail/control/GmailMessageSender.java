@@ -37,7 +37,7 @@ public class GmailMessageSender implements MessageSender {
         () -> {
           try {
             return gmail
-                .client(mailbox.credential(), SEND_MESSAGE)
+                .client(mailbox, SEND_MESSAGE)
                 .users()
                 .messages()
                 .send(GmailMailbox.ME, message)
@@ -56,7 +56,7 @@ public class GmailMessageSender implements MessageSender {
             () -> {
               try {
                 return gmail
-                    .client(mailbox.credential(), FIND_SENT)
+                    .client(mailbox, FIND_SENT)
                     .users()
                     .messages()
                     .list(GmailMailbox.ME)

@@ -3,6 +3,9 @@ package io.mailbridge.mailbox.gmail.control;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotaSpent;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -14,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +30,8 @@ import java.util.Set;
  * client, so Gmail calls get the same host policy, time limit and size cap as every other call.
  * Methods other than GET and POST go as POST with {@code X-HTTP-Method-Override}, which the client
  * library adds itself when a transport does not support them. A transport serves one operation,
- * whose label its calls carry in the metrics.
+ * whose label its calls carry in the metrics; paced, each call waits for its turn in the mailbox's
+ * Gmail quota at the operation's unit cost, and a 429 with Retry-After pauses that mailbox.
  */
 final class OutboundGoogleTransport extends HttpTransport {
 
@@ -38,6 +43,9 @@ final class OutboundGoogleTransport extends HttpTransport {
   private final OutboundCall call;
   private final OutboundPolicy policy;
   private final OutboundLimits limits;
+  private MailboxQuotas quotas;
+  private String mailboxId;
+  private long units;
 
   OutboundGoogleTransport(
       OutboundHttp outbound, OutboundCall call, OutboundPolicy policy, OutboundLimits limits) {
@@ -45,6 +53,28 @@ final class OutboundGoogleTransport extends HttpTransport {
     this.call = call;
     this.policy = policy;
     this.limits = limits;
+  }
+
+  /** Paces the transport's calls as {@code mailboxId}'s (none when null), {@code units} each. */
+  OutboundGoogleTransport pacedAs(MailboxQuotas quotas, String mailboxId, long units) {
+    this.quotas = quotas;
+    this.mailboxId = mailboxId;
+    this.units = units;
+    return this;
+  }
+
+  /** Thrown as an IOException by the client library: the mailbox's pacing held the call back. */
+  static final class PacedIOException extends IOException {
+    private final transient MailboxQuotaSpent spent;
+
+    PacedIOException(MailboxQuotaSpent spent) {
+      super(spent.getMessage());
+      this.spent = spent;
+    }
+
+    MailboxQuotaSpent spent() {
+      return spent;
+    }
   }
 
   @Override
@@ -96,7 +126,13 @@ final class OutboundGoogleTransport extends HttpTransport {
       if (getContentEncoding() != null) {
         headers.put("Content-Encoding", getContentEncoding());
       }
+      MailboxQuotas.Turn turn;
       try {
+        turn = quotas == null ? () -> {} : quotas.enter(MailboxKind.GMAIL, mailboxId, units);
+      } catch (MailboxQuotaSpent spent) {
+        throw new PacedIOException(spent);
+      }
+      try (turn) {
         OutboundResponse response;
         if ("GET".equals(method)) {
           response = outbound.get(call, uri, policy, limits, headers);
@@ -107,10 +143,27 @@ final class OutboundGoogleTransport extends HttpTransport {
           }
           response = outbound.post(call, uri, policy, limits, headers, body.toByteArray());
         }
+        if (quotas != null && response.status() == 429) {
+          Duration after = retryAfter(response.header("Retry-After"));
+          if (after != null) {
+            quotas.pause(MailboxKind.GMAIL, mailboxId, after);
+          }
+        }
         return new Response(response);
       } catch (OutboundFailure failure) {
         throw new OutboundIOException(failure);
       }
+    }
+  }
+
+  /** Retry-After in seconds; null when absent or not seconds. */
+  private static Duration retryAfter(String header) {
+    try {
+      return header == null
+          ? null
+          : Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+    } catch (NumberFormatException notSeconds) {
+      return null;
     }
   }
 

@@ -58,7 +58,7 @@ public class GraphCalendar implements MailboxCalendar {
     body.setStartTime(utc(from));
     body.setEndTime(utc(to));
     body.setAvailabilityViewInterval(15);
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     GetSchedulePostResponse answer =
         graph.call(
             () ->
@@ -120,7 +120,7 @@ public class GraphCalendar implements MailboxCalendar {
     event.setAttendees(List.of(attendee));
     // Graph answers a second POST with the same transactionId with the first event.
     event.setTransactionId(meeting.idempotencyKey());
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     Event created =
         graph.call(
             () -> {

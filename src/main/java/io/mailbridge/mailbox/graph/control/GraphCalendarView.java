@@ -98,7 +98,7 @@ public class GraphCalendarView {
     }
     Instant until = position == null ? now.plus(horizon) : position.until();
     Instant from = since == null ? now : since;
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     DeltaRequestBuilder delta =
         position == null
             ? GraphMailbox.mailboxOf(client, mailbox.appUser()).calendarView().delta()

@@ -15,6 +15,7 @@ import io.mailbridge.mailbox.control.FolderUnreadable;
 import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.mailbox.control.ReadMessage;
@@ -25,6 +26,7 @@ import io.mailbridge.message.MimeMail;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -66,6 +68,7 @@ public class GraphChangeFeed implements ChangeFeed {
 
   @Inject GraphMailbox graph;
   @Inject GraphCalendarView calendar;
+  @Inject MailboxQuotas quotas;
 
   @Inject
   @ConfigProperty(name = "mailbridge.capture.graph.page-size", defaultValue = "50")
@@ -80,6 +83,17 @@ public class GraphChangeFeed implements ChangeFeed {
   @Override
   public List<String> folders() {
     return List.of("inbox", "sentitems", CALENDAR);
+  }
+
+  /**
+   * A page costs its delta request and a request per message it brings (its MIME); a run starts one
+   * when that many requests fit in the mailbox's budget (at most a quarter of it, so that a small
+   * budget still lets pages through), and waits inline only for the odd late turn.
+   */
+  @Override
+  public Duration paceWait(MailboxAccess mailbox, String folder) {
+    long page = Math.min(1L + pageSize, Math.max(1, quotas.budget(MailboxKind.GRAPH) / 4));
+    return quotas.headroom(MailboxKind.GRAPH, mailbox.connectionId(), page);
   }
 
   @Override
@@ -97,7 +111,7 @@ public class GraphChangeFeed implements ChangeFeed {
         throw refused;
       }
     }
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     DeltaRequestBuilder delta =
         position == null
             ? GraphMailbox.mailboxOf(client, mailbox.appUser())
@@ -175,7 +189,7 @@ public class GraphChangeFeed implements ChangeFeed {
             () -> {
               try {
                 return graph
-                    .client(mailbox.credential())
+                    .client(mailbox)
                     .subscriptions()
                     .post(wanted, c -> c.options.addAll(graph.options(GraphOperation.SUBSCRIBE)));
               } catch (ApiException e) {
@@ -218,7 +232,7 @@ public class GraphChangeFeed implements ChangeFeed {
           graph.call(
               () ->
                   graph
-                      .client(mailbox.credential())
+                      .client(mailbox)
                       .subscriptions()
                       .bySubscriptionId(current.id())
                       .patch(
@@ -244,7 +258,7 @@ public class GraphChangeFeed implements ChangeFeed {
       graph.call(
           () -> {
             graph
-                .client(mailbox.credential())
+                .client(mailbox)
                 .subscriptions()
                 .bySubscriptionId(channel.id())
                 .delete(c -> c.options.addAll(graph.options(GraphOperation.UNSUBSCRIBE)));
@@ -266,7 +280,7 @@ public class GraphChangeFeed implements ChangeFeed {
       // Graph counts no calendar view; the estimate stays the mail folders' (percent caps at 99).
       return OptionalLong.of(0);
     }
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     MailFolder found =
         graph.call(
             () ->
@@ -285,8 +299,7 @@ public class GraphChangeFeed implements ChangeFeed {
 
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
-    String token = mailbox.credential();
-    byte[] mime = graph.mime(token, mailbox.appUser(), itemId);
+    byte[] mime = graph.mime(mailbox, itemId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", itemId, mime, false);
@@ -295,7 +308,7 @@ public class GraphChangeFeed implements ChangeFeed {
     }
     ReadMessage read =
         withAttachments
-            ? graph.read(token, mailbox.appUser(), itemId)
+            ? graph.read(mailbox, itemId)
             : new ReadMessage(message.withAttachmentsDescribed(), Map.of(), null);
     return new CapturedItem(read, MimeMail.marks(mime));
   }

@@ -66,7 +66,7 @@ public class GraphContactBook implements ContactBook {
 
   @Override
   public String folder(MailboxAccess mailbox, String name) {
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     String quoted = name.replace("'", "''");
     ContactFolderCollectionResponse found =
         graph.call(
@@ -99,7 +99,7 @@ public class GraphContactBook implements ContactBook {
 
   @Override
   public ContactPage changes(MailboxAccess mailbox, String folderId, String position) {
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     DeltaRequestBuilder delta = contacts(client, mailbox, folderId).delta();
     DeltaRequestBuilder request = position == null ? delta : delta.withUrl(position);
     DeltaGetResponse answer =
@@ -143,7 +143,7 @@ public class GraphContactBook implements ContactBook {
     mark.setId(CRM_ID_PROPERTY);
     mark.setValue(crmId);
     contact.setSingleValueExtendedProperties(List.of(mark));
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     Contact created =
         graph.call(
             () ->
@@ -164,7 +164,7 @@ public class GraphContactBook implements ContactBook {
   @Override
   public MailContact update(
       MailboxAccess mailbox, String folderId, String contactId, String etag, ContactFields fields) {
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     Contact changed =
         graph.call(
             () -> {
@@ -196,7 +196,7 @@ public class GraphContactBook implements ContactBook {
   @Override
   public boolean deleteIfMarked(
       MailboxAccess mailbox, String folderId, String contactId, String crmId) {
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     Contact marked;
     try {
       marked =

@@ -18,6 +18,7 @@ import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import io.mailbridge.mailbox.control.LoggedMark;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.MessageSource;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
@@ -71,6 +72,7 @@ public class GraphMailbox implements MessageSource {
 
   @Inject OutboundHttp outbound;
   @Inject ProviderOutbound providerOutbound;
+  @Inject MailboxQuotas quotas;
 
   @Inject
   @ConfigProperty(
@@ -111,7 +113,21 @@ public class GraphMailbox implements MessageSource {
     return client;
   }
 
+  /**
+   * A client for the calls of one mailbox, paced under Graph's per-mailbox limits ({@link
+   * MailboxQuotas}); keyed by the connection or captured mailbox id.
+   */
+  GraphServiceClient client(MailboxAccess mailbox) {
+    return client(mailbox.credential(), mailbox.connectionId());
+  }
+
+  /** A client for calls that name no one mailbox (directory, groups): not paced. */
   GraphServiceClient client(String accessToken) {
+    return client(accessToken, null);
+  }
+
+  /** A client whose calls are paced as {@code mailboxId}'s, or not paced when it is null. */
+  GraphServiceClient client(String accessToken, String mailboxId) {
     String host = URI.create(graphUrl).getHost();
     AccessTokenProvider tokens =
         new AccessTokenProvider() {
@@ -125,8 +141,10 @@ public class GraphMailbox implements MessageSource {
             return new AllowedHostsValidator(host);
           }
         };
+    OkHttpClient http =
+        mailboxId == null ? http() : OutboundGraphClient.paced(http(), quotas, mailboxId);
     GraphServiceClient graph =
-        new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens), http());
+        new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens), http);
     graph
         .getRequestAdapter()
         .setBaseUrl(
@@ -171,11 +189,6 @@ public class GraphMailbox implements MessageSource {
     return MailboxKind.GRAPH;
   }
 
-  @Override
-  public ReadMessage read(MailboxAccess mailbox, String messageId) {
-    return read(mailbox.credential(), messageId);
-  }
-
   /** Graph attachments are described lazily: their bytes are fetched when the store reads them. */
   @Override
   public List<MailAttachment> open(
@@ -185,23 +198,17 @@ public class GraphMailbox implements MessageSource {
 
   @Override
   public LoggedMark markLogged(MailboxAccess mailbox, String messageId, String activityId) {
-    markLogged(mailbox.credential(), messageId, activityId);
+    writeLoggedMark(mailbox, messageId, activityId);
     return new LoggedMark(LOGGED_PROPERTY_SET, LOGGED_PROPERTY_NAME, true);
   }
 
+  /**
+   * The message (MIME) and its attachments' descriptions, no attachment bytes yet; in the token's
+   * own mailbox ({@code /me}), or in the app-only mailbox's user's ({@link MailboxAccess#appUser}).
+   */
   @Override
-  public String loggedActivity(MailboxAccess mailbox, String messageId) {
-    return loggedActivity(mailbox.credential(), messageId);
-  }
-
-  /** The message (MIME) and its attachments' descriptions; no attachment bytes yet. */
-  ReadMessage read(String accessToken, String messageId) {
-    return read(accessToken, null, messageId);
-  }
-
-  /** The same in {@code user}'s mailbox with an app-only token (null: the token's own, /me). */
-  ReadMessage read(String accessToken, String user, String messageId) {
-    byte[] mime = mime(accessToken, user, messageId);
+  public ReadMessage read(MailboxAccess mailbox, String messageId) {
+    byte[] mime = mime(mailbox, messageId);
     MailMessage message;
     try {
       message = MimeMail.read("graph", messageId, mime, false);
@@ -211,20 +218,15 @@ public class GraphMailbox implements MessageSource {
     return new ReadMessage(
         message,
         described(
-            attachmentList(accessToken, user, messageId),
-            id ->
-                () -> new ByteArrayInputStream(attachmentBytes(accessToken, user, messageId, id))),
+            attachmentList(mailbox, messageId),
+            id -> () -> new ByteArrayInputStream(attachmentBytes(mailbox, messageId, id))),
         null);
   }
 
-  /** {@code GET /me/messages/{id}/$value}: the message as MIME. */
-  byte[] mime(String accessToken, String messageId) {
-    return mime(accessToken, null, messageId);
-  }
-
-  /** {@code GET /users/{user}/messages/{id}/$value} with an app-only token; null user: /me. */
-  byte[] mime(String accessToken, String user, String messageId) {
-    GraphServiceClient graph = client(accessToken);
+  /** {@code GET /me/messages/{id}/$value} (or {@code /users/{user}/…}): the message as MIME. */
+  byte[] mime(MailboxAccess mailbox, String messageId) {
+    String user = mailbox.appUser();
+    GraphServiceClient graph = client(mailbox);
     return call(
         () -> {
           try (InputStream in =
@@ -241,11 +243,11 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** {@code GET /me/messages/{id}/attachments}: the descriptions only, no bytes. */
-  List<Attachment> attachmentList(String accessToken, String user, String messageId) {
+  List<Attachment> attachmentList(MailboxAccess mailbox, String messageId) {
     AttachmentCollectionResponse listed =
         call(
             () ->
-                mailboxOf(client(accessToken), user)
+                mailboxOf(client(mailbox), mailbox.appUser())
                     .messages()
                     .byMessageId(messageId)
                     .attachments()
@@ -281,8 +283,9 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** One attachment's bytes: its {@code contentBytes}, or the raw {@code $value} of the others. */
-  byte[] attachmentBytes(String accessToken, String user, String messageId, String attachmentId) {
-    GraphServiceClient graph = client(accessToken);
+  byte[] attachmentBytes(MailboxAccess mailbox, String messageId, String attachmentId) {
+    String user = mailbox.appUser();
+    GraphServiceClient graph = client(mailbox);
     Attachment attachment =
         call(
             () ->
@@ -325,7 +328,7 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** Writes the activity id into the message, so Outlook shows it as logged. */
-  void markLogged(String accessToken, String messageId, String activityId) {
+  void writeLoggedMark(MailboxAccess mailbox, String messageId, String activityId) {
     SingleValueLegacyExtendedProperty property = new SingleValueLegacyExtendedProperty();
     property.setId(LOGGED_PROPERTY_ID);
     property.setValue(activityId);
@@ -333,7 +336,7 @@ public class GraphMailbox implements MessageSource {
     patch.setSingleValueExtendedProperties(List.of(property));
     call(
         () ->
-            client(accessToken)
+            client(mailbox)
                 .me()
                 .messages()
                 .byMessageId(messageId)
@@ -341,11 +344,12 @@ public class GraphMailbox implements MessageSource {
   }
 
   /** The activity id written into the message, if it was logged. */
-  String loggedActivity(String accessToken, String messageId) {
+  @Override
+  public String loggedActivity(MailboxAccess mailbox, String messageId) {
     Message message =
         call(
             () ->
-                client(accessToken)
+                client(mailbox)
                     .me()
                     .messages()
                     .byMessageId(messageId)
@@ -379,6 +383,11 @@ public class GraphMailbox implements MessageSource {
       // A caller that mapped the answer itself (sending has its own meaning of a 4xx).
       throw mapped;
     } catch (RuntimeException e) {
+      OutboundGraphClient.PacedIOException paced =
+          find(e, OutboundGraphClient.PacedIOException.class);
+      if (paced != null) {
+        throw paced.spent(); // not sent: the mailbox's budget is spent for now
+      }
       OutboundIOException refused = find(e);
       if (refused != null) {
         throw switch (refused.failure().reason()) {

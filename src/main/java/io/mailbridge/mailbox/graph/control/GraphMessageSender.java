@@ -32,7 +32,7 @@ public class GraphMessageSender implements MessageSender {
 
   @Override
   public void send(MailboxAccess mailbox, byte[] mime) {
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     RequestInformation post =
         new RequestInformation(HttpMethod.POST, "{+baseurl}/me/sendMail", new HashMap<>());
     post.setStreamContent(new ByteArrayInputStream(Base64.getEncoder().encode(mime)), "text/plain");
@@ -53,7 +53,7 @@ public class GraphMessageSender implements MessageSender {
   @Override
   public boolean sentItemWith(MailboxAccess mailbox, String internetMessageId) {
     String quoted = internetMessageId.replace("'", "''");
-    GraphServiceClient client = graph.client(mailbox.credential());
+    GraphServiceClient client = graph.client(mailbox);
     MessageCollectionResponse found =
         graph.call(
             () -> {

@@ -1,6 +1,9 @@
 package io.mailbridge.mailbox.graph.control;
 
 import com.microsoft.graph.core.requests.GraphClientFactory;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotaSpent;
+import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.platform.outbound.control.CallOutcome;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -9,6 +12,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -36,6 +42,20 @@ final class OutboundGraphClient {
 
     OutboundFailure failure() {
       return failure;
+    }
+  }
+
+  /** Thrown through OkHttp as an IOException: the mailbox's pacing held the request back. */
+  static final class PacedIOException extends IOException {
+    private final transient MailboxQuotaSpent spent;
+
+    PacedIOException(MailboxQuotaSpent spent) {
+      super(spent.getMessage());
+      this.spent = spent;
+    }
+
+    MailboxQuotaSpent spent() {
+      return spent;
     }
   }
 
@@ -104,5 +124,57 @@ final class OutboundGraphClient {
         .followSslRedirects(false)
         .callTimeout(timeout)
         .build();
+  }
+
+  /**
+   * The shared client for the calls of one mailbox: each request, each of the SDK's retries too,
+   * waits for its turn in the mailbox's quota and holds one of its places in flight until Graph
+   * answered; a 429 or 503 with Retry-After pauses that mailbox (only it) for as long as Graph
+   * asked. The pacing sits before the outbound check, so a wait is not timed as Graph's answer.
+   */
+  static OkHttpClient paced(OkHttpClient shared, MailboxQuotas quotas, String mailboxId) {
+    Interceptor pace =
+        chain -> {
+          MailboxQuotas.Turn turn;
+          try {
+            turn = quotas.enter(MailboxKind.GRAPH, mailboxId, 1);
+          } catch (MailboxQuotaSpent spent) {
+            throw new PacedIOException(spent);
+          }
+          try (turn) {
+            Response response = chain.proceed(chain.request());
+            if (response.code() == 429 || response.code() == 503) {
+              Duration after = retryAfter(response.header("Retry-After"));
+              if (after != null) {
+                quotas.pause(MailboxKind.GRAPH, mailboxId, after);
+              }
+            }
+            return response;
+          }
+        };
+    OkHttpClient.Builder builder = shared.newBuilder();
+    builder.interceptors().add(builder.interceptors().size() - 1, pace);
+    return builder.build();
+  }
+
+  /**
+   * Retry-After as seconds or as an HTTP date (RFC 9110 10.2.3); null when absent or unreadable.
+   */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at =
+            ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration left = Duration.between(java.time.Instant.now(), at.toInstant());
+        return left.isNegative() ? Duration.ZERO : left;
+      } catch (DateTimeParseException unreadable) {
+        return null;
+      }
+    }
   }
 }

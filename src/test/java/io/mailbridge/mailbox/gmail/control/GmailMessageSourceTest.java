@@ -48,7 +48,7 @@ class GmailMessageSourceTest extends MessageSourceContract {
     RuntimeException labelRefusal;
 
     @Override
-    Message raw(String accessToken, String messageId) {
+    Message raw(MailboxAccess mailbox, String messageId) {
       known(messageId);
       return new Message()
           .setId(messageId)
@@ -57,7 +57,7 @@ class GmailMessageSourceTest extends MessageSourceContract {
     }
 
     @Override
-    Message metadata(String accessToken, String messageId) {
+    Message metadata(MailboxAccess mailbox, String messageId) {
       known(messageId);
       return new Message()
           .setPayload(
@@ -70,7 +70,7 @@ class GmailMessageSourceTest extends MessageSourceContract {
     }
 
     @Override
-    String addLoggedLabel(String accessToken, String messageId) {
+    String addLoggedLabel(MailboxAccess mailbox, String messageId) {
       if (labelRefusal != null) {
         throw labelRefusal;
       }

@@ -36,25 +36,25 @@ class GraphMessageSourceTest extends MessageSourceContract {
     final List<String> written = new ArrayList<>();
 
     @Override
-    byte[] mime(String accessToken, String user, String messageId) {
+    byte[] mime(MailboxAccess mailbox, String messageId) {
       known(messageId);
       return MIME.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    List<Attachment> attachmentList(String accessToken, String user, String messageId) {
+    List<Attachment> attachmentList(MailboxAccess mailbox, String messageId) {
       known(messageId);
       return List.of(file("AAMkAtt1", "contract.pdf", 9), file("AAMkAtt2", "annex.txt", 5));
     }
 
     @Override
-    byte[] attachmentBytes(String accessToken, String user, String messageId, String attachmentId) {
+    byte[] attachmentBytes(MailboxAccess mailbox, String messageId, String attachmentId) {
       downloads.add(attachmentId);
       return (attachmentId.equals("AAMkAtt1") ? "%PDF-1.7\n" : "annex").getBytes();
     }
 
     @Override
-    void markLogged(String accessToken, String messageId, String activityId) {
+    void writeLoggedMark(MailboxAccess mailbox, String messageId, String activityId) {
       written.add(messageId + "=" + activityId);
     }
 

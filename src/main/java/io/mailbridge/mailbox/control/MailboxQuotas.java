@@ -1,0 +1,213 @@
+package io.mailbridge.mailbox.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Paces every call to Microsoft Graph and Gmail that reads or writes one mailbox under the
+ * provider's per-mailbox limits, on this node and in memory: Graph allows an app 10 000 requests
+ * per 10 minutes and 4 concurrent requests per mailbox
+ * (learn.microsoft.com/graph/throttling-limits, Outlook service limits); Gmail 15 000 quota units
+ * per user per minute, 6 000 for projects created from May 2026, each method costing its documented
+ * units (developers.google.com/gmail/api/reference/quota). Mailbridge spends {@value
+ * #SHARE_PERCENT} % of the configured limit, so that rounding, clocks and the odd call of another
+ * node stay under it; a call whose turn is near waits for it, one whose turn is further than {@code
+ * mailbridge.mailbox.pace-wait} away is not sent ({@link MailboxQuotaSpent}), and a capture run
+ * then ends and goes on when the budget frees. A provider's Retry-After pauses only that mailbox.
+ * Mailboxes never share a budget, so one mailbox's wait slows no other.
+ */
+@ApplicationScoped
+public class MailboxQuotas {
+
+  static final int SHARE_PERCENT = 90;
+
+  static final Metadata WAITS =
+      Metadata.builder()
+          .withName("mailbridge_provider_pacing_waits")
+          .withDescription(
+              "Calls held back by Mailbridge's per-mailbox pacing, by provider: waited (the call"
+                  + " waited for its turn, then went) or deferred (not sent; capture goes on when"
+                  + " the mailbox's budget frees)")
+          .build();
+
+  @Inject MetricRegistry registry;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.mailbox-requests", defaultValue = "10000")
+  long graphRequests;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.mailbox-window", defaultValue = "PT10M")
+  Duration graphWindow;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.graph.mailbox-concurrency", defaultValue = "4")
+  int graphConcurrency;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.gmail.quota-units-per-minute", defaultValue = "6000")
+  long gmailUnits;
+
+  /** Google's window is a minute; a test scales it down with the units. */
+  @Inject
+  @ConfigProperty(name = "mailbridge.capture.gmail.quota-window", defaultValue = "PT1M")
+  Duration gmailWindow;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.mailbox.pace-wait", defaultValue = "PT5S")
+  Duration paceWait;
+
+  Clock clock = Clock.systemUTC();
+
+  /** How a call waits for its turn; a test advances its clock instead. */
+  interface Sleep {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  Sleep sleep = Thread::sleep;
+
+  private final Map<String, MailboxQuota> quotas = new ConcurrentHashMap<>();
+  private final AtomicLong calls = new AtomicLong();
+
+  /** A call's place in its mailbox's quota; closing it frees its place in flight. */
+  public interface Turn extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static final Turn UNPACED = () -> {};
+
+  /**
+   * Waits for a turn of {@code mailboxId} (a connection or captured mailbox id) to spend {@code
+   * cost} units, at most {@code mailbridge.mailbox.pace-wait}; a null id (a call that names no
+   * mailbox) goes at once.
+   *
+   * @throws MailboxQuotaSpent when the turn is further away; nothing is counted then
+   */
+  public Turn enter(MailboxKind kind, String mailboxId, long cost) {
+    if (mailboxId == null || !paced(kind)) {
+      return UNPACED;
+    }
+    if (calls.incrementAndGet() % 4096 == 0) {
+      forgetIdle();
+    }
+    MailboxQuota quota = quota(kind, mailboxId);
+    long deadline = clock.millis() + paceWait.toMillis();
+    boolean waited = false;
+    try {
+      while (true) {
+        long now = clock.millis();
+        MailboxQuota.Turn turn = quota.take(cost, now);
+        if (turn.taken()) {
+          if (waited) {
+            count(kind, "waited");
+          }
+          return quota::release;
+        }
+        if (turn.inFlight()) {
+          if (now >= deadline) {
+            throw spent(kind, Duration.ofSeconds(1));
+          }
+          quota.awaitRelease(Math.min(deadline - now, 1000));
+        } else if (now + turn.waitMillis() > deadline) {
+          throw spent(kind, Duration.ofMillis(turn.waitMillis()));
+        } else {
+          sleep.sleep(turn.waitMillis());
+        }
+        waited = true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw spent(kind, Duration.ofSeconds(1));
+    }
+  }
+
+  /**
+   * How long until {@code mailboxId} has room for {@code cost} units (zero: now). A capture run
+   * asks before it reads a page, and ends instead of starting one it would have to stop.
+   */
+  public Duration headroom(MailboxKind kind, String mailboxId, long cost) {
+    if (mailboxId == null || !paced(kind)) {
+      return Duration.ZERO;
+    }
+    MailboxQuota quota = quotas.get(key(kind, mailboxId));
+    return quota == null ? Duration.ZERO : Duration.ofMillis(quota.headroom(cost, clock.millis()));
+  }
+
+  /** The provider asked this mailbox to wait (Retry-After): no call for it goes before then. */
+  public void pause(MailboxKind kind, String mailboxId, Duration retryAfter) {
+    if (mailboxId != null && paced(kind) && retryAfter != null && !retryAfter.isNegative()) {
+      quota(kind, mailboxId).pause(clock.millis() + retryAfter.toMillis());
+    }
+  }
+
+  /** The budget spent per window, which Mailbridge keeps under the configured limit. */
+  public long budget(MailboxKind kind) {
+    return share(kind == MailboxKind.GMAIL ? gmailUnits : graphRequests);
+  }
+
+  /** The provider's window for {@code kind}. */
+  public Duration window(MailboxKind kind) {
+    return kind == MailboxKind.GMAIL ? gmailWindow : graphWindow;
+  }
+
+  /** Counts a run that ended because {@link #headroom} said the budget has no room. */
+  public void deferred(MailboxKind kind) {
+    count(kind, "deferred");
+  }
+
+  static long share(long limit) {
+    return Math.max(1, limit * SHARE_PERCENT / 100);
+  }
+
+  private static boolean paced(MailboxKind kind) {
+    return kind == MailboxKind.GRAPH || kind == MailboxKind.GMAIL;
+  }
+
+  private MailboxQuota quota(MailboxKind kind, String mailboxId) {
+    return quotas.computeIfAbsent(
+        key(kind, mailboxId),
+        k ->
+            kind == MailboxKind.GMAIL
+                ? new MailboxQuota(budget(kind), gmailWindow, 0)
+                : new MailboxQuota(budget(kind), graphWindow, graphConcurrency));
+  }
+
+  private static String key(MailboxKind kind, String mailboxId) {
+    return kind.name() + ":" + mailboxId;
+  }
+
+  private MailboxQuotaSpent spent(MailboxKind kind, Duration wait) {
+    count(kind, "deferred");
+    String provider = kind == MailboxKind.GMAIL ? "Gmail" : "Microsoft Graph";
+    return new MailboxQuotaSpent(
+        kind.provider() + "_paced",
+        "Mailbridge paces this mailbox under "
+            + provider
+            + "'s per-mailbox limit; it goes on when the mailbox's budget frees",
+        wait);
+  }
+
+  private void count(MailboxKind kind, String outcome) {
+    if (registry != null) {
+      registry
+          .counter(WAITS, new Tag("provider", kind.provider()), new Tag("outcome", outcome))
+          .inc();
+    }
+  }
+
+  /** Quotas of mailboxes that spent nothing for a window are dropped, so memory stays bounded. */
+  private void forgetIdle() {
+    long now = clock.millis();
+    quotas.entrySet().removeIf(e -> e.getValue().idle(now));
+  }
+}

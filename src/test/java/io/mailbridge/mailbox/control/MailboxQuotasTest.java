@@ -1,0 +1,140 @@
+package io.mailbridge.mailbox.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pacing per mailbox: a call waits inline for a near turn and is held back for a far one, a
+ * provider's Retry-After pauses only its mailbox, and mailboxes never share a budget.
+ */
+class MailboxQuotasTest {
+
+  private MailboxQuotas quotas;
+  private Instant now;
+  private final List<Long> slept = new ArrayList<>();
+
+  @BeforeEach
+  void quotas() {
+    now = Instant.parse("2026-12-01T08:00:00Z");
+    quotas = new MailboxQuotas();
+    quotas.graphRequests = 20;
+    quotas.graphWindow = Duration.ofMinutes(1);
+    quotas.graphConcurrency = 4;
+    quotas.gmailUnits = 6000;
+    quotas.gmailWindow = Duration.ofMinutes(1);
+    quotas.paceWait = Duration.ofSeconds(5);
+    quotas.clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now;
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    quotas.sleep =
+        millis -> {
+          slept.add(millis);
+          now = now.plusMillis(millis);
+        };
+  }
+
+  private void spend(String mailbox, int requests) {
+    for (int i = 0; i < requests; i++) {
+      quotas.enter(MailboxKind.GRAPH, mailbox, 1).close();
+    }
+  }
+
+  @Test
+  void mailbridgeSpendsNinetyPercentOfTheConfiguredLimit() {
+    assertEquals(18, quotas.budget(MailboxKind.GRAPH));
+    assertEquals(5400, quotas.budget(MailboxKind.GMAIL));
+    assertEquals(9000, MailboxQuotas.share(10_000));
+    assertEquals(1, MailboxQuotas.share(1));
+  }
+
+  @Test
+  void aCallWhoseTurnIsFarIsHeldBackWithTheTimeTheBudgetFrees() {
+    spend("mb-1", 18);
+    MailboxQuotaSpent spent =
+        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    assertEquals("graph_paced", spent.code());
+    assertEquals(Duration.ofSeconds(61), spent.retryAfter());
+    assertEquals(Duration.ofSeconds(61), quotas.headroom(MailboxKind.GRAPH, "mb-1", 1));
+    assertTrue(slept.isEmpty(), "nothing waited for a turn beyond the bound");
+  }
+
+  @Test
+  void aCallWhoseTurnIsNearWaitsForItThenGoes() {
+    spend("mb-1", 18);
+    now = now.plusSeconds(58);
+    quotas.enter(MailboxKind.GRAPH, "mb-1", 1).close();
+    assertEquals(List.of(3_000L), slept);
+  }
+
+  @Test
+  void oneMailboxOverItsBudgetSlowsNoOtherMailbox() {
+    spend("mb-1", 18);
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    spend("mb-2", 18);
+    assertTrue(slept.isEmpty());
+    assertEquals(Duration.ZERO, quotas.headroom(MailboxKind.GMAIL, "mb-1", 100));
+  }
+
+  @Test
+  void retryAfterPausesOnlyThatMailboxForAsLongAsTheProviderAsked() {
+    quotas.pause(MailboxKind.GRAPH, "mb-1", Duration.ofSeconds(120));
+    MailboxQuotaSpent spent =
+        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    assertEquals(Duration.ofSeconds(120), spent.retryAfter());
+    spend("mb-2", 1);
+    quotas.pause(MailboxKind.GRAPH, "mb-3", Duration.ofSeconds(2));
+    spend("mb-3", 1); // a short pause is waited out inline
+    assertEquals(List.of(2_000L), slept);
+  }
+
+  @Test
+  void theFifthConcurrentCallOfAMailboxIsHeldBackAndExchangeIsNotPaced() {
+    List<MailboxQuotas.Turn> open = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      open.add(quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    }
+    quotas.paceWait = Duration.ZERO;
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    open.remove(0).close();
+    open.add(quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    open.forEach(MailboxQuotas.Turn::close);
+    for (int i = 0; i < 100; i++) {
+      quotas.enter(MailboxKind.EXCHANGE, "mb-1", 1000).close();
+      quotas.enter(MailboxKind.GRAPH, null, 1).close();
+    }
+  }
+
+  @Test
+  void gmailCountsUnitsNotRequests() {
+    quotas.gmailUnits = 100; // 90 units
+    for (int i = 0; i < 18; i++) {
+      quotas.enter(MailboxKind.GMAIL, "g-1", 5).close();
+    }
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GMAIL, "g-1", 5));
+    quotas.enter(MailboxKind.GMAIL, "g-2", 90).close();
+  }
+}
