@@ -313,7 +313,8 @@ public class ActivityWriter {
               clock.instant());
       em.persist(activity);
     } else {
-      activity.revise(eventJson(event, kept(activity, recurrence)), event.start());
+      activity.revise(
+          eventJson(keptDetails(activity, event), kept(activity, recurrence)), event.start());
       links.retime(activity.id(), event.start());
     }
     activity.changed(changes.next(orgId));
@@ -361,6 +362,40 @@ public class ActivityWriter {
         .getResultStream()
         .findFirst()
         .orElse(null);
+  }
+
+  /**
+   * A capture of a stored event keeps what its read cannot know: the text body (a calendar read
+   * gives HTML) and the zone the event was made in (a read asks for UTC), so event sync does not
+   * take a capture for a change of those fields.
+   */
+  private static CalendarEvent keptDetails(Activity activity, CalendarEvent e) {
+    jakarta.json.JsonObject stored = Activities.parse(activity.json());
+    String text = e.bodyText();
+    if (text == null && stored.get("bodyText") instanceof jakarta.json.JsonString s) {
+      text = s.getString();
+    }
+    String zone = e.timeZone();
+    if ((zone == null || zone.equalsIgnoreCase("UTC"))
+        && stored.get("timeZone") instanceof jakarta.json.JsonString z) {
+      zone = z.getString();
+    }
+    return new CalendarEvent(
+        e.provider(),
+        e.providerEventId(),
+        e.iCalUid(),
+        e.title(),
+        e.start(),
+        e.end(),
+        zone,
+        e.location(),
+        e.organizer(),
+        e.attendees(),
+        e.onlineMeetingUrl(),
+        e.onlineMeeting(),
+        text,
+        e.bodyHtml(),
+        e.cancelled());
   }
 
   /** The rule an event keeps: the one given, none when empty, the stored one when null. */
