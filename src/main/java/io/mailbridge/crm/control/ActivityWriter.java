@@ -162,8 +162,8 @@ public class ActivityWriter {
   }
 
   /**
-   * Stores an event made in the CRM (or changed there): the same path, with its recurrence rule
-   * ({@code RRULE:…}, or null for a single event), which providers' captures do not carry.
+   * Stores an event made in the CRM: the same path, with its series (rule and exceptions), which
+   * providers' captures do not carry.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeCrmEvent(
@@ -171,19 +171,22 @@ public class ActivityWriter {
       CalendarEvent event,
       List<String> recordIds,
       String storedBy,
-      String recurrence) {
+      EventSeries series) {
     return storeEventLinked(
-        orgId, event, checked(orgId, recordIds), storedBy, recurrence == null ? "" : recurrence);
+        orgId,
+        event,
+        checked(orgId, recordIds),
+        storedBy,
+        series == null ? EventSeries.NONE : series);
   }
 
   /**
    * Changes a stored event in place (found by id, not by identity: the CRM's own edit, or event
-   * sync writing what a calendar changed) and adds links; {@code recurrence} null keeps the stored
-   * rule, empty removes it.
+   * sync writing what a calendar changed) and adds links; {@code series} null keeps the stored one.
    */
   @Transactional
   public void reviseEvent(
-      String orgId, String activityId, CalendarEvent event, String recurrence, List<String> add) {
+      String orgId, String activityId, CalendarEvent event, EventSeries series, List<String> add) {
     Activity activity = em.find(Activity.class, activityId);
     if (activity == null
         || !activity.orgId().equals(orgId)
@@ -191,7 +194,7 @@ public class ActivityWriter {
       throw new NotFound("Event");
     }
     List<CrmRecord> targets = checked(orgId, add);
-    activity.revise(eventJson(event, kept(activity, recurrence)), event.start());
+    activity.revise(eventJson(event, kept(activity, series)), event.start());
     activity.changed(changes.next(orgId));
     links.retime(activity.id(), event.start());
     em.flush();
@@ -291,13 +294,13 @@ public class ActivityWriter {
     return blindIndex.forOrg(orgId, ITEM_KEY, mailboxId + ":" + itemId);
   }
 
-  /** {@code recurrence}: the rule to store, empty for none, null to keep what is stored. */
+  /** {@code series}: the series to store, null to keep what is stored. */
   private StoredActivity storeEventLinked(
       String orgId,
       CalendarEvent event,
       List<CrmRecord> targets,
       String storedBy,
-      String recurrence) {
+      EventSeries series) {
     String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
     Activity activity = findByKey(orgId, key);
     boolean created = activity == null;
@@ -308,13 +311,13 @@ public class ActivityWriter {
               ActivityType.EVENT,
               key,
               event.start(),
-              eventJson(event, recurrence == null || recurrence.isEmpty() ? null : recurrence),
+              eventJson(event, series == null ? EventSeries.NONE : series),
               storedBy,
               clock.instant());
       em.persist(activity);
     } else {
       activity.revise(
-          eventJson(keptDetails(activity, event), kept(activity, recurrence)), event.start());
+          eventJson(keptDetails(activity, event), kept(activity, series)), event.start());
       links.retime(activity.id(), event.start());
     }
     activity.changed(changes.next(orgId));
@@ -398,19 +401,24 @@ public class ActivityWriter {
         e.cancelled());
   }
 
-  /** The rule an event keeps: the one given, none when empty, the stored one when null. */
-  private static String kept(Activity activity, String recurrence) {
-    if (recurrence != null) {
-      return recurrence.isEmpty() ? null : recurrence;
+  /** The series an event keeps: the one given, or the stored one when null. */
+  private static EventSeries kept(Activity activity, EventSeries series) {
+    if (series != null) {
+      return series;
     }
-    jakarta.json.JsonValue stored = Activities.parse(activity.json()).get("recurrence");
-    return stored instanceof jakarta.json.JsonString s ? s.getString() : null;
+    jakarta.json.JsonObject stored = Activities.parse(activity.json());
+    return new EventSeries(
+        stored.get("recurrence") instanceof jakarta.json.JsonString s ? s.getString() : null,
+        stored.get("exceptions") instanceof jakarta.json.JsonArray a ? a : null);
   }
 
   /** The event's document; {@code modifiedAt} is the last writer's time for sync's merge. */
-  String eventJson(CalendarEvent e, String recurrence) {
+  String eventJson(CalendarEvent e, EventSeries series) {
     JsonObjectBuilder json = eventFields(e);
-    CrmJson.addNullable(json, "recurrence", recurrence);
+    CrmJson.addNullable(json, "recurrence", series.rule());
+    if (series.rule() != null && !series.exceptions().isEmpty()) {
+      json.add("exceptions", series.exceptions());
+    }
     json.add("modifiedAt", clock.instant().toString());
     return json.build().toString();
   }

@@ -49,6 +49,7 @@ public class CrmEvents {
           "bodyText",
           "attendees",
           "recurrence",
+          "exceptions",
           "onlineMeeting",
           "recordIds");
 
@@ -77,8 +78,7 @@ public class CrmEvents {
     JsonObject fields = checked(body, true);
     CalendarEvent event = event(fields, "crm", OpaqueId.next(), null, null, null);
     StoredActivity stored =
-        writer.storeCrmEvent(
-            orgId, event, recordIds(fields), userId, optionalText(fields, "recurrence"));
+        writer.storeCrmEvent(orgId, event, recordIds(fields), userId, series(fields));
     return activities.get(orgId, stored.id());
   }
 
@@ -109,9 +109,7 @@ public class CrmEvents {
             text(stored, "iCalUid"),
             stored.get("organizer") instanceof JsonObject o ? address(o) : null,
             text(stored, "onlineMeetingUrl"));
-    String recurrence =
-        fields.containsKey("recurrence") ? orEmpty(optionalText(next, "recurrence")) : null;
-    writer.reviseEvent(orgId, id, event, recurrence, recordIds(fields));
+    writer.reviseEvent(orgId, id, event, seriesIfNamed(fields, next), recordIds(fields));
     return get(orgId, id);
   }
 
@@ -130,8 +128,7 @@ public class CrmEvents {
             text(stored, "iCalUid"),
             stored.get("organizer") instanceof JsonObject o ? address(o) : null,
             onlineMeetingUrl == null ? text(stored, "onlineMeetingUrl") : onlineMeetingUrl);
-    String recurrence = fields.containsKey("recurrence") ? orEmpty(text(next, "recurrence")) : null;
-    writer.reviseEvent(orgId, id, event, recurrence, List.of());
+    writer.reviseEvent(orgId, id, event, seriesIfNamed(fields, next), List.of());
     return get(orgId, id);
   }
 
@@ -288,6 +285,7 @@ public class CrmEvents {
         throw new InvalidField("recurrence", "is not a supported RRULE (" + e.getMessage() + ")");
       }
     }
+    checkExceptions(body.get("exceptions"));
     JsonValue online = body.get("onlineMeeting");
     if (online != null
         && online != JsonValue.NULL
@@ -321,6 +319,35 @@ public class CrmEvents {
       }
     }
     return body;
+  }
+
+  private static void checkExceptions(JsonValue exceptions) {
+    if (exceptions == null || exceptions == JsonValue.NULL) {
+      return;
+    }
+    String shape =
+        "must be an array of {originalStart, cancelled: true} or {originalStart, start, end}";
+    if (!(exceptions instanceof JsonArray list) || list.size() > 200) {
+      throw new InvalidField("exceptions", shape);
+    }
+    for (JsonValue v : list) {
+      if (!(v instanceof JsonObject o) || !(o.get("originalStart") instanceof JsonString)) {
+        throw new InvalidField("exceptions", shape);
+      }
+      try {
+        Instant.parse(o.getString("originalStart"));
+        if (o.get("cancelled") == JsonValue.TRUE) {
+          continue;
+        }
+        if (!(o.get("start") instanceof JsonString start)
+            || !(o.get("end") instanceof JsonString end)
+            || Instant.parse(end.getString()).isBefore(Instant.parse(start.getString()))) {
+          throw new InvalidField("exceptions", shape);
+        }
+      } catch (DateTimeParseException e) {
+        throw new InvalidField("exceptions", "times must be such as 2026-12-01T09:00:00Z");
+      }
+    }
   }
 
   private static void checkOrder(JsonObject fields) {
@@ -396,6 +423,41 @@ public class CrmEvents {
     return o.get("email") instanceof JsonString e && !e.getString().isBlank()
         ? new MailAddress(e.getString(), text(o, "name"))
         : null;
+  }
+
+  /** The series a change names (its rule or its exceptions), or null to keep the stored one. */
+  private static EventSeries seriesIfNamed(JsonObject change, JsonObject next) {
+    return change.containsKey("recurrence") || change.containsKey("exceptions")
+        ? series(next)
+        : null;
+  }
+
+  /**
+   * The series of these fields: the normalized rule, and the exceptions in order of their original
+   * start with their times normalized (none without a rule).
+   */
+  static EventSeries series(JsonObject fields) {
+    String rule = optionalText(fields, "recurrence");
+    if (rule == null || !(fields.get("exceptions") instanceof JsonArray list)) {
+      return new EventSeries(rule, null);
+    }
+    java.util.TreeMap<Instant, JsonObject> byOriginal = new java.util.TreeMap<>();
+    for (JsonValue v : list) {
+      JsonObject o = (JsonObject) v;
+      Instant original = Instant.parse(o.getString("originalStart"));
+      var normalized = CrmJson.object().add("originalStart", original.toString());
+      if (o.get("cancelled") == JsonValue.TRUE) {
+        normalized.add("cancelled", true);
+      } else {
+        normalized
+            .add("start", Instant.parse(o.getString("start")).toString())
+            .add("end", Instant.parse(o.getString("end")).toString());
+      }
+      byOriginal.put(original, normalized.build());
+    }
+    var exceptions = CrmJson.array();
+    byOriginal.values().forEach(exceptions::add);
+    return new EventSeries(rule, exceptions.build());
   }
 
   /** The rule as stored: normalized, so both sides of sync compare it alike. */

@@ -18,9 +18,17 @@ public record EventFields(
     String bodyText,
     List<MailAddress> attendees,
     String recurrence,
+    List<Occurrence> exceptions,
     boolean online) {
+
+  /**
+   * An occurrence of a series that is not as its rule says: cancelled, or moved to {@code start} –
+   * {@code end}; {@code originalStart} is when the rule put it.
+   */
+  public record Occurrence(Instant originalStart, Instant start, Instant end, boolean cancelled) {}
 
   public EventFields {
     attendees = attendees == null ? List.of() : List.copyOf(attendees);
+    exceptions = exceptions == null || recurrence == null ? List.of() : List.copyOf(exceptions);
   }
 }

@@ -26,7 +26,15 @@ final class EventMerge {
 
   static final List<String> FIELDS =
       List.of(
-          "subject", "start", "end", "timeZone", "location", "bodyText", "attendees", "recurrence");
+          "subject",
+          "start",
+          "end",
+          "timeZone",
+          "location",
+          "bodyText",
+          "attendees",
+          "recurrence",
+          "exceptions");
 
   private EventMerge() {}
 
@@ -51,7 +59,57 @@ final class EventMerge {
       }
     }
     doc.add("attendees", array(attendees));
+    List<EventFields.Occurrence> exceptions = new ArrayList<>();
+    if (view.get("exceptions") instanceof jakarta.json.JsonArray list) {
+      for (JsonValue v : list) {
+        JsonObject o = (JsonObject) v;
+        boolean cancelled = o.get("cancelled") == JsonValue.TRUE;
+        exceptions.add(
+            new EventFields.Occurrence(
+                Instant.parse(o.getString("originalStart")),
+                cancelled ? null : Instant.parse(o.getString("start")),
+                cancelled ? null : Instant.parse(o.getString("end")),
+                cancelled));
+      }
+    }
+    doc.add("exceptions", exceptions(exceptions));
     return ContactMerge.only(FIELDS, doc.build());
+  }
+
+  /** Exceptions in one shape for both sides, in order of their original start. */
+  static JsonArrayBuilder exceptions(List<EventFields.Occurrence> list) {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    list.stream()
+        .sorted(java.util.Comparator.comparing(EventFields.Occurrence::originalStart))
+        .forEach(
+            o -> {
+              JsonObjectBuilder e =
+                  Json.createObjectBuilder().add("originalStart", o.originalStart().toString());
+              if (o.cancelled()) {
+                e.add("cancelled", true);
+              } else {
+                e.add("start", o.start().toString()).add("end", o.end().toString());
+              }
+              out.add(e);
+            });
+    return out;
+  }
+
+  private static List<EventFields.Occurrence> occurrences(JsonObject merged) {
+    List<EventFields.Occurrence> out = new ArrayList<>();
+    if (ContactMerge.value(merged, "exceptions") instanceof jakarta.json.JsonArray list) {
+      for (JsonValue v : list) {
+        JsonObject o = (JsonObject) v;
+        boolean cancelled = o.get("cancelled") == JsonValue.TRUE;
+        out.add(
+            new EventFields.Occurrence(
+                Instant.parse(o.getString("originalStart")),
+                cancelled ? null : Instant.parse(o.getString("start")),
+                cancelled ? null : Instant.parse(o.getString("end")),
+                cancelled));
+      }
+    }
+    return out;
   }
 
   /** A calendar event's fields as merge fields. */
@@ -67,6 +125,7 @@ final class EventMerge {
     TreeSet<String> attendees = new TreeSet<>();
     fields.attendees().forEach(a -> attendees.add(a.normalized()));
     doc.add("attendees", array(attendees));
+    doc.add("exceptions", exceptions(fields.exceptions()));
     return ContactMerge.only(FIELDS, doc.build());
   }
 
@@ -81,6 +140,7 @@ final class EventMerge {
         text(merged, "bodyText"),
         addresses(merged, known),
         text(merged, "recurrence"),
+        occurrences(merged),
         online);
   }
 
@@ -101,6 +161,7 @@ final class EventMerge {
       attendees.add(o);
     }
     patch.add("attendees", attendees);
+    patch.add("exceptions", ContactMerge.value(merged, "exceptions"));
     return patch.build();
   }
 

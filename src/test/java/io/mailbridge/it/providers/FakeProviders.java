@@ -1077,10 +1077,26 @@ public final class FakeProviders {
 
   /**
    * What Graph keeps of an event beside what capture's tests set: Mailbridge's extended property
-   * (the CRM id), the zone its times were given in ({@code originalStartTimeZone}), and its {@code
-   * patternedRecurrence} when it is a series; by event id.
+   * (the CRM id), the zone its times were given in ({@code originalStartTimeZone}), its {@code
+   * patternedRecurrence} when it is a series, and the days ({@code yyyy-MM-dd}) of its cancelled
+   * and moved (to start, end) occurrences; by event id.
    */
-  public record GraphEventExtra(String crmId, String timeZone, JsonObject recurrence) {}
+  public record GraphEventExtra(
+      String crmId,
+      String timeZone,
+      JsonObject recurrence,
+      Set<String> cancelled,
+      Map<String, List<Instant>> moved) {
+
+    public GraphEventExtra(String crmId, String timeZone, JsonObject recurrence) {
+      this(crmId, timeZone, recurrence, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+    }
+
+    /** The same event with another zone or recurrence; its exceptions stay. */
+    public GraphEventExtra with(String newZone, JsonObject newRecurrence) {
+      return new GraphEventExtra(crmId, newZone, newRecurrence, cancelled, moved);
+    }
+  }
 
   /** Each event's extra state, by event id. */
   public final Map<String, GraphEventExtra> graphEventExtras = new ConcurrentHashMap<>();

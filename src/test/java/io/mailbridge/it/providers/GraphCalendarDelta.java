@@ -217,7 +217,16 @@ final class GraphCalendarDelta {
       FakeProviders.GraphEventExtra extra = fake.graphEventExtras.get(e.id());
       boolean series = extra != null && extra.recurrence() != null;
       // calendarView lists a series as its instances, never its master: here its first one.
-      String listed = series ? e.id() + "_occurrence_1" : e.id();
+      String listed =
+          series
+              ? e.id()
+                  + GraphEventWrites.OCCURRENCE
+                  + GraphEventWrites.days(e, extra).stream()
+                      .filter(d -> !extra.cancelled().contains(d.toString()))
+                      .findFirst()
+                      .map(Object::toString)
+                      .orElse("none")
+              : e.id();
       if (inWindow) {
         JsonObjectBuilder entry = json(fake, e);
         if (series) {
@@ -324,7 +333,7 @@ final class GraphCalendarDelta {
     return json;
   }
 
-  private static JsonObjectBuilder time(Instant at) {
+  static JsonObjectBuilder time(Instant at) {
     return Json.createObjectBuilder()
         .add("dateTime", WIRE.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
         .add("timeZone", "UTC");

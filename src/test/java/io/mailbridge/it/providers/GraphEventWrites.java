@@ -43,7 +43,10 @@ import java.util.regex.Pattern;
 final class GraphEventWrites {
 
   static final Pattern PATH =
-      Pattern.compile("^/graph/v1\\.0/(me|users/([^/]+))/events(/([^/]+))?$");
+      Pattern.compile("^/graph/v1\\.0/(me|users/([^/]+))/events(/([^/]+))?(/instances)?$");
+
+  /** An instance's id: its series' id and the day the rule put it on. */
+  static final String OCCURRENCE = "_occurrence_";
 
   private final FakeProviders fake;
   private final CalendarApis bookings;
@@ -89,7 +92,15 @@ final class GraphEventWrites {
       create(exchange, account, body);
       return;
     }
+    if (id.contains(OCCURRENCE)) {
+      instance(exchange, account, id, method);
+      return;
+    }
     GraphEvent event = fake.graphEvent(account, id);
+    if (event != null && m.group(5) != null) {
+      instances(exchange, event);
+      return;
+    }
     if (event == null) {
       send(
           exchange,
@@ -100,8 +111,29 @@ final class GraphEventWrites {
     switch (method) {
       case "GET" -> {
         JsonObjectBuilder json = GraphCalendarDelta.json(fake, event);
-        String expand = query(exchange.getRequestURI().getRawQuery()).get("$expand");
-        if (expand != null) {
+        java.util.Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+        String expand = q.get("$expand");
+        GraphEventExtra series = fake.graphEventExtras.get(id);
+        boolean isSeries = series != null && series.recurrence() != null;
+        // Only on a series master, and only when named: $select for the cancelled ones, $expand
+        // for the moved ones.
+        if (isSeries && q.getOrDefault("$select", "").contains("cancelledOccurrences")) {
+          JsonArrayBuilder cancelled = Json.createArrayBuilder();
+          series.cancelled().stream()
+              .sorted()
+              .forEach(day -> cancelled.add("OID." + id + "." + day));
+          json.add("cancelledOccurrences", cancelled);
+        }
+        if ("exceptionOccurrences".equals(expand)) {
+          JsonArrayBuilder moved = Json.createArrayBuilder();
+          if (isSeries) {
+            series.moved().keySet().stream()
+                .sorted()
+                .forEach(
+                    day -> moved.add(instanceJson(event, series, java.time.LocalDate.parse(day))));
+          }
+          json.add("exceptionOccurrences", moved);
+        } else if (expand != null) {
           Matcher p =
               Pattern.compile("^singleValueExtendedProperties\\(\\$filter=id eq '(.+)'\\)$")
                   .matcher(expand);
@@ -185,6 +217,173 @@ final class GraphEventWrites {
     }
   }
 
+  /**
+   * {@code GET /events/{id}/instances?startDateTime&endDateTime}: the occurrences and exceptions of
+   * a series in the window, cancelled ones left out (learn.microsoft.com/graph/api/event-list-
+   * instances). The fake expands daily and weekly rules.
+   */
+  private void instances(HttpExchange exchange, GraphEvent master) throws IOException {
+    java.util.Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    Instant from;
+    Instant to;
+    try {
+      from = Instant.parse(q.get("startDateTime"));
+      to = Instant.parse(q.get("endDateTime"));
+    } catch (NullPointerException | java.time.format.DateTimeParseException e) {
+      send(
+          exchange,
+          400,
+          graphError(
+              "ErrorInvalidParameter",
+              "This request requires a time window specified by the query string parameters"
+                  + " StartDateTime and EndDateTime."));
+      return;
+    }
+    GraphEventExtra series = fake.graphEventExtras.get(master.id());
+    JsonArrayBuilder value = Json.createArrayBuilder();
+    if (series != null && series.recurrence() != null) {
+      for (java.time.LocalDate day : days(master, series)) {
+        if (series.cancelled().contains(day.toString())) {
+          continue;
+        }
+        Instant start = startOf(master, series, day);
+        if (start.isBefore(to) && !start.isBefore(from)) {
+          value.add(instanceJson(master, series, day));
+        }
+      }
+    }
+    send(
+        exchange,
+        200,
+        Json.createObjectBuilder()
+            .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)")
+            .add("value", value)
+            .build()
+            .toString());
+  }
+
+  /**
+   * {@code PATCH} (move) or {@code DELETE} (cancel) of one instance; the series changes with it.
+   */
+  private void instance(HttpExchange exchange, String account, String id, String method)
+      throws IOException {
+    int at = id.indexOf(OCCURRENCE);
+    GraphEvent master = fake.graphEvent(account, id.substring(0, at));
+    GraphEventExtra series = master == null ? null : fake.graphEventExtras.get(master.id());
+    String day = id.substring(at + OCCURRENCE.length());
+    if (series == null
+        || series.recurrence() == null
+        || series.cancelled().contains(day)
+        || !days(master, series).contains(java.time.LocalDate.parse(day))) {
+      send(
+          exchange,
+          404,
+          graphError("ErrorItemNotFound", "The specified object was not found in the store."));
+      return;
+    }
+    switch (method) {
+      case "GET" ->
+          send(
+              exchange,
+              200,
+              instanceJson(master, series, java.time.LocalDate.parse(day)).build().toString());
+      case "DELETE" -> {
+        series.cancelled().add(day);
+        series.moved().remove(day);
+        fake.putGraphEvent(master.retitled(master.subject(), master.body()));
+        exchange.sendResponseHeaders(204, -1);
+      }
+      case "PATCH" -> {
+        try {
+          JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+          series
+              .moved()
+              .put(
+                  day, List.of(time(body.getJsonObject("start")), time(body.getJsonObject("end"))));
+        } catch (JsonException | ClassCastException | NullPointerException | DateTimeException e) {
+          send(exchange, 400, graphError("RequestBodyRead", "Invalid request body."));
+          return;
+        }
+        GraphEvent changed = fake.putGraphEvent(master.retitled(master.subject(), master.body()));
+        send(
+            exchange,
+            200,
+            instanceJson(changed, series, java.time.LocalDate.parse(day)).build().toString());
+      }
+      default -> send(exchange, 405, graphError("BadRequest", "Unsupported method."));
+    }
+  }
+
+  /** An instance as Graph shows it: an occurrence, or an exception when it was moved. */
+  static JsonObjectBuilder instanceJson(
+      GraphEvent master, GraphEventExtra series, java.time.LocalDate day) {
+    Instant original = startOf(master, series, day);
+    List<Instant> moved = series.moved().get(day.toString());
+    Instant start = moved == null ? original : moved.get(0);
+    Instant end =
+        moved == null
+            ? original.plus(java.time.Duration.between(master.start(), master.end()))
+            : moved.get(1);
+    return GraphCalendarDelta.json(FakeProviders.get(), master)
+        .add("id", master.id() + OCCURRENCE + day)
+        .add("type", moved == null ? "occurrence" : "exception")
+        .add("seriesMasterId", master.id())
+        .add("originalStart", original.toString())
+        .add("start", GraphCalendarDelta.time(start))
+        .add("end", GraphCalendarDelta.time(end))
+        .addNull("recurrence");
+  }
+
+  /** When the rule puts the occurrence of this day: the series' time of day in its zone. */
+  static Instant startOf(GraphEvent master, GraphEventExtra series, java.time.LocalDate day) {
+    ZoneId zone =
+        series.timeZone() == null || series.timeZone().equals("UTC")
+            ? ZoneOffset.UTC
+            : ZoneId.of(series.timeZone());
+    return day.atTime(master.start().atZone(zone).toLocalTime()).atZone(zone).toInstant();
+  }
+
+  /** The days a daily or weekly rule puts occurrences on (at most 500). */
+  static List<java.time.LocalDate> days(GraphEvent master, GraphEventExtra series) {
+    JsonObject pattern = series.recurrence().getJsonObject("pattern");
+    JsonObject range = series.recurrence().getJsonObject("range");
+    java.time.LocalDate first = java.time.LocalDate.parse(range.getString("startDate"));
+    int interval = pattern.getInt("interval", 1);
+    int count =
+        "numbered".equals(range.getString("type")) ? range.getInt("numberOfOccurrences") : 500;
+    java.time.LocalDate last =
+        "endDate".equals(range.getString("type"))
+            ? java.time.LocalDate.parse(range.getString("endDate"))
+            : first.plusYears(5);
+    List<java.time.LocalDate> days = new ArrayList<>();
+    if ("weekly".equals(pattern.getString("type"))) {
+      List<java.time.DayOfWeek> on =
+          pattern.getJsonArray("daysOfWeek").getValuesAs(jakarta.json.JsonString.class).stream()
+              .map(
+                  d ->
+                      java.time.DayOfWeek.valueOf(d.getString().toUpperCase(java.util.Locale.ROOT)))
+              .sorted()
+              .toList();
+      java.time.LocalDate week = first.with(java.time.DayOfWeek.MONDAY);
+      while (days.size() < count && !week.isAfter(last)) {
+        for (java.time.DayOfWeek d : on) {
+          java.time.LocalDate day = week.with(d);
+          if (!day.isBefore(first) && !day.isAfter(last) && days.size() < count) {
+            days.add(day);
+          }
+        }
+        week = week.plusWeeks(interval);
+      }
+    } else {
+      for (java.time.LocalDate day = first;
+          days.size() < count && !day.isAfter(last);
+          day = day.plusDays(interval)) {
+        days.add(day);
+      }
+    }
+    return days;
+  }
+
   /** The fields a body names, written over the event as a new state of the log. */
   static GraphEvent apply(FakeProviders fake, GraphEvent e, JsonObject body) {
     GraphEventExtra extra =
@@ -211,7 +410,7 @@ final class GraphEventWrites {
       recurrence =
           body.get("recurrence") == JsonValue.NULL ? null : body.getJsonObject("recurrence");
     }
-    fake.graphEventExtras.put(e.id(), new GraphEventExtra(extra.crmId(), zone, recurrence));
+    fake.graphEventExtras.put(e.id(), extra.with(zone, recurrence));
     return fake.putGraphEvent(
         new GraphEvent(
             0,

@@ -64,6 +64,29 @@ public class GraphEventBook implements EventBook {
 
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
+  /**
+   * What sync reads of a series master, with the cancelled occurrences Graph gives only when named.
+   */
+  static final String[] MASTER_FIELDS = {
+    "id",
+    "iCalUId",
+    "changeKey",
+    "lastModifiedDateTime",
+    "subject",
+    "body",
+    "start",
+    "end",
+    "originalStartTimeZone",
+    "location",
+    "attendees",
+    "recurrence",
+    "isOnlineMeeting",
+    "onlineMeeting",
+    "onlineMeetingUrl",
+    "type",
+    "cancelledOccurrences"
+  };
+
   @Inject GraphMailbox graph;
 
   @Inject
@@ -193,12 +216,111 @@ public class GraphEventBook implements EventBook {
     if (created == null || created.getId() == null) {
       throw new ProviderRefused("graph_error", "Microsoft Graph did not answer the new event");
     }
-    return event(created);
+    return withExceptions(client, mailbox, created, fields, List.of());
+  }
+
+  /**
+   * Makes the series' occurrences what {@code fields} says: each exception not yet so is its
+   * occurrence moved ({@code PATCH} of the instance's start and end) or cancelled ({@code DELETE}
+   * of the instance), the instance found among {@code GET /events/{id}/instances} by its {@code
+   * originalStart}; answers the series as it is afterwards. A cancelled occurrence is not brought
+   * back, nor a moved one put back (Graph has no call for that short of changing the rule).
+   */
+  private MailEvent withExceptions(
+      GraphServiceClient client,
+      MailboxAccess mailbox,
+      Event written,
+      EventFields fields,
+      List<EventFields.Occurrence> current) {
+    if (fields.recurrence() == null || fields.exceptions().isEmpty()) {
+      return event(written);
+    }
+    boolean changed = false;
+    for (EventFields.Occurrence wanted : fields.exceptions()) {
+      if (current.contains(wanted)) {
+        continue;
+      }
+      Event instance = instance(client, mailbox, written.getId(), wanted.originalStart());
+      if (instance == null) {
+        continue; // not an occurrence of the rule (or cancelled already)
+      }
+      if (wanted.cancelled()) {
+        graph.call(
+            () -> {
+              events(client, mailbox)
+                  .byEventId(instance.getId())
+                  .delete(c -> c.options.addAll(graph.options(GraphOperation.DELETE_EVENT)));
+              return null;
+            });
+      } else {
+        Event moved = new Event();
+        ZoneId zone = zone(fields.timeZone());
+        String zoneName = fields.timeZone() == null ? GraphCalendar.UTC : fields.timeZone();
+        moved.setStart(time(wanted.start(), zone, zoneName));
+        moved.setEnd(time(wanted.end(), zone, zoneName));
+        graph.call(
+            () ->
+                events(client, mailbox)
+                    .byEventId(instance.getId())
+                    .patch(
+                        moved, c -> c.options.addAll(graph.options(GraphOperation.WRITE_EVENT))));
+      }
+      changed = true;
+    }
+    if (!changed) {
+      return event(written);
+    }
+    Event series = read(client, mailbox, written.getId(), false);
+    if (series == null) {
+      throw new NotFound("Event in Microsoft 365");
+    }
+    return event(series);
+  }
+
+  /** The instance of a series that its rule put at {@code originalStart}, or null. */
+  private Event instance(
+      GraphServiceClient client, MailboxAccess mailbox, String seriesId, Instant originalStart) {
+    var page =
+        graph.call(
+            () ->
+                events(client, mailbox)
+                    .byEventId(seriesId)
+                    .instances()
+                    .get(
+                        c -> {
+                          c.queryParameters.startDateTime =
+                              DateTimeFormatter.ISO_INSTANT.format(
+                                  originalStart.minus(Duration.ofDays(1)));
+                          c.queryParameters.endDateTime =
+                              DateTimeFormatter.ISO_INSTANT.format(
+                                  originalStart.plus(Duration.ofDays(1)));
+                          c.headers.add("Prefer", GraphChangeFeed.IMMUTABLE_IDS);
+                          c.headers.add("Prefer", UTC_TIMES);
+                          c.options.addAll(graph.options(GraphOperation.READ_EVENT));
+                        }));
+    if (page == null || page.getValue() == null) {
+      return null;
+    }
+    return page.getValue().stream()
+        .filter(
+            i ->
+                i.getOriginalStart() != null
+                    && i.getOriginalStart().toInstant().equals(originalStart))
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
   public MailEvent update(MailboxAccess mailbox, String eventId, String etag, EventFields fields) {
     GraphServiceClient client = graph.client(mailbox.credential());
+    List<EventFields.Occurrence> current = List.of();
+    if (fields.recurrence() != null && !fields.exceptions().isEmpty()) {
+      Event before = read(client, mailbox, eventId, false);
+      if (before == null) {
+        throw new NotFound("Event in Microsoft 365");
+      }
+      current = event(before).fields().exceptions();
+    }
     Event changed =
         graph.call(
             () -> {
@@ -226,7 +348,7 @@ public class GraphEventBook implements EventBook {
     if (changed == null) {
       throw new ProviderRefused("graph_error", "Microsoft Graph did not answer the event");
     }
-    return event(changed);
+    return withExceptions(client, mailbox, changed, fields, current);
   }
 
   @Override
@@ -265,6 +387,11 @@ public class GraphEventBook implements EventBook {
                   .byEventId(id)
                   .get(
                       c -> {
+                        if (!mark) {
+                          // Exceptions of a series come only when named (and only on a master).
+                          c.queryParameters.select = MASTER_FIELDS;
+                          c.queryParameters.expand = new String[] {"exceptionOccurrences"};
+                        }
                         if (mark) {
                           c.queryParameters.select = new String[] {"id"};
                           c.queryParameters.expand =
@@ -367,9 +494,49 @@ public class GraphEventBook implements EventBook {
             text,
             attendees,
             GraphRecurrence.rule(e.getRecurrence()),
+            exceptions(e, start),
             Boolean.TRUE.equals(e.getIsOnlineMeeting()) || joinUrl != null),
         joinUrl,
         false);
+  }
+
+  /**
+   * A series master's exceptions: its {@code exceptionOccurrences} (moved, with their {@code
+   * originalStart}) and its {@code cancelledOccurrences} ({@code OID.<masterId>.<yyyy-MM-dd>}: the
+   * occurrence of that day, at the series' time of day in its zone).
+   */
+  static List<EventFields.Occurrence> exceptions(Event master, Instant start) {
+    List<EventFields.Occurrence> out = new ArrayList<>();
+    if (master.getExceptionOccurrences() != null) {
+      for (Event moved : master.getExceptionOccurrences()) {
+        if (moved.getOriginalStart() == null || moved.getStart() == null) {
+          continue;
+        }
+        Instant movedStart = GraphCalendarView.instant(moved.getStart());
+        out.add(
+            new EventFields.Occurrence(
+                moved.getOriginalStart().toInstant(),
+                movedStart,
+                moved.getEnd() == null ? movedStart : GraphCalendarView.instant(moved.getEnd()),
+                false));
+      }
+    }
+    if (master.getCancelledOccurrences() != null && start != null) {
+      ZoneId zone = zone(master.getOriginalStartTimeZone());
+      java.time.LocalTime timeOfDay = start.atZone(zone).toLocalTime();
+      for (String occurrence : master.getCancelledOccurrences()) {
+        int dot = occurrence.lastIndexOf('.');
+        try {
+          java.time.LocalDate day = java.time.LocalDate.parse(occurrence.substring(dot + 1));
+          out.add(
+              new EventFields.Occurrence(
+                  day.atTime(timeOfDay).atZone(zone).toInstant(), null, null, true));
+        } catch (DateTimeParseException e) {
+          // Not an occurrence id Mailbridge can read: that cancellation is not carried.
+        }
+      }
+    }
+    return out;
   }
 
   /** Graph's name of the zone the organizer chose; UTC's several spellings as {@code UTC}. */
