@@ -315,7 +315,7 @@ class EventSyncIT {
             .build();
     fake()
         .graphEventExtras
-        .put(series.id(), new FakeProviders.GraphEventExtra(id, "Europe/Paris", twoWeekly));
+        .put(series.id(), fake().graphEventExtras.get(series.id()).with("Europe/Paris", twoWeekly));
     fake().putGraphEvent(current.retitled(current.subject(), current.body()));
     sync(s);
     assertEquals(
@@ -327,6 +327,87 @@ class EventSyncIT {
         fake().graphEventRequests.stream()
             .anyMatch(r -> r.startsWith("GET") && r.contains("/me/events/" + series.id())),
         "the series master is read");
+  }
+
+  @Test
+  void aSeriesWithOneOccurrenceMovedAndOneCancelledSyncsBothWays() {
+    Setup s = setup("both");
+    String address = ContactSyncSteps.email("standup");
+    String contact = testOrgs.contact(s.orgId(), "Sam", "Oh", address);
+    java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+    java.time.LocalDate tuesday =
+        java.time.LocalDate.now(paris)
+            .plusDays(2)
+            .with(java.time.temporal.TemporalAdjusters.nextOrSame(java.time.DayOfWeek.TUESDAY));
+    Instant first = tuesday.atTime(9, 0).atZone(paris).toInstant();
+    java.time.LocalDate thursday = tuesday.plusDays(2);
+    java.time.LocalDate nextTuesday = tuesday.plusDays(7);
+    java.time.LocalDate nextThursday = tuesday.plusDays(9);
+    Instant cancelled = thursday.atTime(9, 0).atZone(paris).toInstant();
+    Instant moved = nextTuesday.atTime(9, 0).atZone(paris).toInstant();
+    JsonObject body =
+        Json.createObjectBuilder(kickoff(contact, address))
+            .add("subject", "Standup")
+            .add("start", first.toString())
+            .add("end", first.plus(Duration.ofMinutes(30)).toString())
+            .add("recurrence", "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10")
+            .add(
+                "exceptions",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("originalStart", cancelled.toString())
+                            .add("cancelled", true))
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("originalStart", moved.toString())
+                            .add("start", moved.plus(Duration.ofHours(2)).toString())
+                            .add("end", moved.plus(Duration.ofMinutes(150)).toString())))
+            .build();
+    String id = createCrmEvent(s, body);
+    sync(s);
+
+    GraphEvent series = calendarEventOf(s, id);
+    assertNotNull(series);
+    FakeProviders.GraphEventExtra extra = fake().graphEventExtras.get(series.id());
+    assertEquals(java.util.Set.of(thursday.toString()), extra.cancelled());
+    assertEquals(
+        List.of(moved.plus(Duration.ofHours(2)), moved.plus(Duration.ofMinutes(150))),
+        extra.moved().get(nextTuesday.toString()));
+    assertTrue(
+        fake().graphEventRequests.stream()
+            .anyMatch(r -> r.startsWith("DELETE") && r.contains("_occurrence_" + thursday)),
+        "the cancelled occurrence is deleted");
+    assertTrue(
+        fake().graphEventRequests.stream()
+            .anyMatch(r -> r.startsWith("PATCH") && r.contains("_occurrence_" + nextTuesday)),
+        "the moved occurrence is patched");
+    assertEquals(2, crmEvent(s, id).getJsonArray("exceptions").size());
+
+    long writesBefore = writes(s);
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(writesBefore, writes(s), "Mailbridge's own exception writes do not come back");
+
+    // Outlook cancels the occurrence of the Thursday after: the CRM's series gains it.
+    extra.cancelled().add(nextThursday.toString());
+    GraphEvent current = fake().graphEvent(s.account(), series.id());
+    fake().putGraphEvent(current.retitled(current.subject(), current.body()));
+    sync(s);
+    List<JsonObject> exceptions =
+        crmEvent(s, id).getJsonArray("exceptions").getValuesAs(JsonObject.class);
+    assertEquals(3, exceptions.size(), exceptions.toString());
+    Instant alsoCancelled = nextThursday.atTime(9, 0).atZone(paris).toInstant();
+    assertTrue(
+        exceptions.stream()
+            .anyMatch(
+                e ->
+                    e.getString("originalStart").equals(alsoCancelled.toString())
+                        && e.getBoolean("cancelled", false)),
+        exceptions.toString());
+    assertEquals(writesBefore, writes(s), "nothing written back");
+    assertEquals(1, timelineEvents(s, contact).size(), "one CRM event for the series");
   }
 
   @Test
