@@ -286,6 +286,12 @@ public class CrmEvents {
       }
     }
     checkExceptions(body.get("exceptions"));
+    if (creating
+        && body.get("exceptions") instanceof JsonArray list
+        && !list.isEmpty()
+        && !(body.get("recurrence") instanceof JsonString)) {
+      throw new InvalidField("exceptions", "needs a recurrence");
+    }
     JsonValue online = body.get("onlineMeeting");
     if (online != null
         && online != JsonValue.NULL
