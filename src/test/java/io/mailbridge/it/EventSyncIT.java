@@ -256,19 +256,22 @@ class EventSyncIT {
     assertEquals("Quarterly review", onOmar.get(0).getString("subject"));
     assertEquals(review.iCalUid(), onOmar.get(0).getString("iCalUid"));
 
+    // A change and a new meeting in one delta page: both in the same run.
     fake().putGraphEvent(review.retitled("Quarterly review (Q4)", "New agenda"));
+    meetingInOutlook(s, "Follow-up", List.of(omar));
     sync(s);
     JsonObject changed = crmEvent(s, id);
     assertEquals("Quarterly review (Q4)", changed.getString("subject"));
     assertEquals("New agenda", changed.getString("bodyText"));
-    assertEquals(1, timelineEvents(s, contact).size(), "updated, not added");
+    assertEquals(2, timelineEvents(s, contact).size(), "updated, and the follow-up added");
     assertEquals(0, writes(s), "nothing written back to Outlook");
     assertNull(calendarEventOf(s, id));
 
     fake().removeGraphEvent(review);
     sync(s);
     assertNull(crmEvent(s, id), "deleted in Outlook: the paired CRM event goes");
-    assertEquals(0, timelineEvents(s, contact).size());
+    assertEquals(1, timelineEvents(s, contact).size());
+    assertEquals("Follow-up", timelineEvents(s, contact).get(0).getString("subject"));
     assertNotNull(fake().graphEvent(s.account(), lunch.id()));
   }
 

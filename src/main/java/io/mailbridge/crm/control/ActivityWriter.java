@@ -277,6 +277,32 @@ public class ActivityWriter {
   }
 
   /**
+   * Stores a meeting event sync found in a calendar the way capture does (by iCalendar UID, the
+   * mailbox as an owner that knows the event by {@code itemId}), with its series, in the caller's
+   * transaction: sync has already taken the org's change counter in it, so a transaction of its own
+   * would wait for the caller.
+   */
+  @Transactional
+  public StoredActivity storeSyncedEvent(
+      String orgId,
+      CalendarEvent event,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId,
+      String itemId,
+      EventSeries series) {
+    StoredActivity stored = storeEventLinked(orgId, event, checked(orgId, recordIds), null, series);
+    owners.add(
+        orgId,
+        stored.id(),
+        ownerUserId,
+        mailboxId,
+        itemKey(orgId, mailboxId, itemId),
+        clock.instant());
+    return stored;
+  }
+
+  /**
    * Takes a captured meeting back from one mailbox, found by the event's id there (removed from the
    * calendar, or private now): the mailbox stops being an owner, and the activity goes when no
    * other mailbox has it and no person logged it. Answers whether it was deleted.

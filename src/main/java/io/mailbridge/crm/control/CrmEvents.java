@@ -137,6 +137,39 @@ public class CrmEvents {
     writer.deleteEvent(orgId, id);
   }
 
+  /**
+   * A meeting event sync found in a calendar: stored as capture stores it (one activity per
+   * meeting, found by iCalendar UID) with its series, in the caller's transaction.
+   */
+  public String storeFromCalendar(
+      String orgId,
+      CalendarEvent event,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId,
+      String itemId,
+      String rule,
+      JsonArray exceptions) {
+    return writer
+        .storeSyncedEvent(
+            orgId,
+            event,
+            recordIds,
+            ownerUserId,
+            mailboxId,
+            itemId,
+            rule == null
+                ? null
+                : series(
+                    CrmJson.object()
+                        .add("recurrence", rule)
+                        .add(
+                            "exceptions",
+                            exceptions == null ? JsonValue.EMPTY_JSON_ARRAY : exceptions)
+                        .build()))
+        .id();
+  }
+
   /** See {@link ActivityWriter#adoptUid}. */
   public boolean adoptUid(String orgId, String id, String iCalUid) {
     return writer.adoptUid(orgId, id, iCalUid);

@@ -1,10 +1,8 @@
 package io.mailbridge.sync.control;
 
-import io.mailbridge.crm.control.ActivityStore;
 import io.mailbridge.crm.control.CrmEvents;
 import io.mailbridge.crm.control.CrmEvents.EventChange;
 import io.mailbridge.crm.control.ParticipantMatcher;
-import io.mailbridge.crm.control.StoredActivity;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.EventBook;
@@ -78,7 +76,6 @@ public class EventSync implements JobHandler {
   @Inject MailboxOfCaller mailboxes;
   @Inject EventBooks books;
   @Inject CrmEvents crm;
-  @Inject ActivityStore store;
   @Inject ParticipantMatcher matcher;
   @Inject AuditLog audit;
 
@@ -389,37 +386,32 @@ public class EventSync implements JobHandler {
               event.fields().bodyText(),
               null,
               false);
-      StoredActivity stored;
+      String storedId;
       try {
-        stored =
-            store.storeCapturedEvent(
+        // In this run's transaction: a transaction of its own would wait for the org's change
+        // counter, which this run may already hold.
+        storedId =
+            crm.storeFromCalendar(
                 state.orgId(),
                 meeting,
                 List.copyOf(recordIds),
                 state.id(),
                 mailbox.id(),
-                event.id());
+                event.id(),
+                event.fields().recurrence(),
+                EventMerge.exceptions(event.fields().exceptions()).build());
       } catch (InvalidRequest | NotFound refused) {
         error("The CRM refused an event from the calendar (" + refused.getMessage() + ")");
         return;
       }
-      if (event.fields().recurrence() != null) {
-        crm.updateFromCalendar(
-            state.orgId(),
-            stored.id(),
-            jakarta.json.Json.createObjectBuilder()
-                .add("recurrence", event.fields().recurrence())
-                .build(),
-            event.onlineMeetingUrl());
-      }
-      if (byCrm(stored.id()).isPresent()) {
+      if (byCrm(storedId).isPresent()) {
         return; // the CRM event is already paired with another event of this calendar
       }
       SyncLink link =
           SyncLink.event(
               state.orgId(),
               state.id(),
-              stored.id(),
+              storedId,
               event.id(),
               SyncLink.Origin.MAIL,
               clock.instant());
