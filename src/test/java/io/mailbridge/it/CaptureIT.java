@@ -562,13 +562,13 @@ class CaptureIT {
           captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId()),
           "later requests join the waiting one");
 
-      // A reads its pages to the end; B's request runs once it is due and finds nothing new.
+      // A's run ends: B's request is due at once, not after its fixed wait, and reads on.
       runner.run(first);
+      assertFalse(
+          jobs.find(second).orElseThrow().runAt().isAfter(Instant.now()),
+          "due as soon as A's run ended: " + jobs.find(second).orElseThrow());
       drain();
       assertEquals(3, health(s).getInt("captured"));
-      Thread.sleep(Duration.between(Instant.now(), waiting.runAt()).toMillis() + 200);
-      assertTrue(step(s.mailboxId()), "the waiting request runs once due");
-      drain();
       assertEquals(JobState.DONE, jobs.find(second).orElseThrow().state());
     } finally {
       fake().graphDeltaMaxPage = 1000;
@@ -577,6 +577,115 @@ class CaptureIT {
     assertEquals(Set.of("Overlap 0", "Overlap 1", "Overlap 2"), subjects(items));
     assertEquals(3, items.size(), "no duplicates");
     assertEquals(3, health(s).getInt("captured"));
+  }
+
+  // ------------------------------------------------------------------ a few hundred, two pumps
+
+  private static final int MANY = 300;
+
+  /** Every subject on the contact's timeline, following its pages to the end. */
+  private List<String> wholeTimeline(Setup s, String contactId) {
+    List<String> subjects = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      ApiClient.Reply reply =
+          api()
+              .get(
+                  "/api/records/contacts/"
+                      + contactId
+                      + "/timeline?limit=200"
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  s.org().adminToken());
+      assertEquals(200, reply.status(), reply.body());
+      reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+          .map(i -> i.getString("subject"))
+          .forEach(subjects::add);
+      cursor = reply.json().isNull("next") ? null : reply.json().getString("next");
+    } while (cursor != null);
+    return subjects;
+  }
+
+  /**
+   * The backfill's first page is read by a node that dies holding the job (its lease lapses), then
+   * two pumps share the queue to the end: each message once, none missing, one owner each.
+   */
+  private void backfillByTwoPumpsAcrossADeadNode(Setup s, Set<String> expected) throws Exception {
+    drain(); // whatever other tests left due
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    List<ClaimedJob> lost = jobs.claim("it-dead-node", 1, Duration.ofMillis(1));
+    assertEquals(1, lost.size());
+    Thread.sleep(50);
+    java.util.concurrent.ExecutorService pumps =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Integer> a = pumps.submit(() -> pump.drain("it-pump-A", 1));
+      java.util.concurrent.Future<Integer> b = pumps.submit(() -> pump.drain("it-pump-B", 1));
+      a.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      b.get(10, java.util.concurrent.TimeUnit.MINUTES);
+    } finally {
+      pumps.shutdownNow();
+    }
+    // a run that waited for the other pump's may have been due after both went idle
+    for (int i = 0; i < 30 && !"live".equals(health(s).getString("state")); i++) {
+      Thread.sleep(500);
+      drain();
+    }
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    assertEquals(expected.size(), live.getInt("seen"), live.toString());
+    assertEquals(expected.size(), live.getInt("captured"), live.toString());
+    List<String> subjects = wholeTimeline(s, s.nora());
+    assertEquals(expected.size(), subjects.size(), "no duplicates");
+    assertEquals(expected, Set.copyOf(subjects), "no gaps");
+    assertEquals(
+        List.of(String.valueOf(expected.size())),
+        raw.strings(
+            "SELECT CAST(COUNT(*) AS VARCHAR(12)) FROM activity_owner WHERE mailbox_id = ?",
+            s.mailboxId()),
+        "one owner row per message");
+  }
+
+  @Test
+  void aFewHundredGraphMailsAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
+      throws Exception {
+    Setup s = setup();
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < MANY; i++) {
+      customerMail(s.account(), "Graph bulk " + i, 1 + i % 150);
+      expected.add("Graph bulk " + i);
+    }
+    fake().graphDeltaMaxPage = 25;
+    try {
+      backfillByTwoPumpsAcrossADeadNode(s, expected);
+    } finally {
+      fake().graphDeltaMaxPage = 1000;
+    }
+    assertEquals(1, deltaRequests(s.account(), "inbox", "first"), "the full round started once");
+  }
+
+  @Test
+  void aFewHundredGmailMessagesAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
+      throws Exception {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gbulk");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < MANY; i++) {
+      gmailMessage(account, "Gmail bulk " + i, NORA, List.of(account), 1 + i % 150, "", "INBOX");
+      expected.add("Gmail bulk " + i);
+    }
+    long listsBefore = gmailCalls("/users/me/messages?");
+    fake().gmailListMaxPage = 25;
+    try {
+      backfillByTwoPumpsAcrossADeadNode(s, expected);
+    } finally {
+      fake().gmailListMaxPage = 500;
+    }
+    assertTrue(
+        gmailCalls("/users/me/messages?") - listsBefore >= MANY / 25, "read across pages of 25");
   }
 
   // ------------------------------------------------------------------------------ live sync
@@ -1421,10 +1530,7 @@ class CaptureIT {
   }
 
   private List<String> queuedSyncs(String mailboxId) throws Exception {
-    return raw.strings(
-        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
-        "capture.sync",
-        mailboxId);
+    return raw.queuedSyncs(mailboxId);
   }
 
   @Test
@@ -1530,6 +1636,15 @@ class CaptureIT {
     assertTrue(subjects(timeline(s, s.nora())).contains("After push"));
     assertTrue(queuedSyncs(mailboxId).isEmpty());
 
+    // a late push, out of order (an older history id than the last read): one more sync, which
+    // reads from the stored cursor, so nothing is stored twice
+    int captured = timeline(s, s.nora()).size();
+    assertEquals(202, push(valid, pushBody(account, 1)).status());
+    assertEquals(1, queuedSyncs(mailboxId).size());
+    drain();
+    assertEquals(captured, timeline(s, s.nora()).size(), "nothing stored twice");
+    assertEquals("live", health(s).getString("state"));
+
     // switched off: a push for it queues nothing
     assertEquals(200, switchCapture(mailboxId, org.repToken(), false).status());
     assertEquals(204, push(valid, body).status());
@@ -1621,6 +1736,55 @@ class CaptureIT {
     JsonObject back = health(s);
     assertEquals("live", back.getString("state"), back.toString());
     assertTrue(subjects(timeline(s, s.nora())).contains("After the failures"));
+  }
+
+  @Test
+  void aMailboxWhosePositionNeverMovesWhileChangesAreReportedIsStalledAndResumesWhenItMoves()
+      throws Exception {
+    Setup s = setup();
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 1; i <= 6; i++) {
+      customerMail(s.account(), "Stuck " + i, i);
+      expected.add("Stuck " + i);
+    }
+    drain();
+    fake().graphDeltaMaxPage = 2;
+    fake().graphDeltaStuck.add(s.account().toLowerCase(java.util.Locale.ROOT));
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      assertTrue(step(s.mailboxId()), "the first page moves the position");
+      assertEquals("backfilling", health(s).getString("state"));
+      // every later read brings the same page and the same link: no progress, a failed run
+      for (int run = 1; run <= 5; run++) {
+        if (run > 1) {
+          captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId());
+        }
+        dueNow(s.mailboxId());
+        assertTrue(step(s.mailboxId()), "run " + run);
+        JsonObject h = health(s);
+        assertEquals(run < 5 ? "error" : "stalled", h.getString("state"), run + ": " + h);
+      }
+      JsonObject stuck = health(s);
+      assertTrue(
+          stuck.getString("reason").contains("handed back the position it was asked at"),
+          stuck.toString());
+      assertEquals(
+          stuck.getString("reason"), latestAudit(s, "capture.stalled").getString("detail"));
+      assertTrue(raw.queuedSyncs(s.mailboxId()).isEmpty(), "no run loops on the same page");
+    } finally {
+      fake().graphDeltaStuck.clear();
+      fake().graphDeltaMaxPage = 1000;
+    }
+    // the provider mends: the next sync moves on, and nothing was stored twice
+    captureJobs.requestSync(s.org().admin().orgId(), s.mailboxId());
+    dueNow(s.mailboxId());
+    drain();
+    JsonObject back = health(s);
+    assertEquals("live", back.getString("state"), back.toString());
+    List<JsonObject> items = timeline(s, s.nora());
+    assertEquals(expected, subjects(items));
+    assertEquals(expected.size(), items.size(), "no duplicates");
+    assertEquals(s.mailboxId(), latestAudit(s, "capture.resumed").getString("subjectId"));
   }
 
   // ------------------------------------------------------------------------------ Retention

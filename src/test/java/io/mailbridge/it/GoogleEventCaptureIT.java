@@ -51,6 +51,7 @@ class GoogleEventCaptureIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject io.mailbridge.capture.control.CaptureJobs captureJobs;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static final String NORA = "nora.field@fabrikam.example";
   private static final String OMAR = "omar.hale@northwind.example";
@@ -81,25 +82,7 @@ class GoogleEventCaptureIT {
   private static GoogleEvent meeting(
       String account, String summary, int inDays, List<String> attendees, String visibility) {
     Instant start = Instant.now().plus(inDays, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-    String id = UUID.randomUUID().toString().replace("-", "");
-    return fake()
-        .putGoogleEvent(
-            new GoogleEvent(
-                0,
-                account,
-                id,
-                false,
-                false,
-                id + "@google.com",
-                summary,
-                start,
-                start.plus(Duration.ofMinutes(45)),
-                "Room 4",
-                account,
-                attendees,
-                visibility,
-                true,
-                "Agenda: " + summary));
+    return fake().putGoogleMeeting(account, summary, start, attendees, visibility);
   }
 
   private void switchOn(String mailboxId, String ownerToken) {
@@ -496,5 +479,153 @@ class GoogleEventCaptureIT {
       assertEquals(2, occurrence.getJsonArray("owners").size(), occurrence.toString());
       assertTrue(occurrence.getString("iCalUid").startsWith(series + "@google.com/"));
     }
+  }
+
+  // ------------------------------------------------------------------ calendar push channel
+
+  private static final String HTTPS_URL = "https://mailbridge.it.example";
+
+  /** Posts what Google posts on a calendar channel: an empty body, everything in the headers. */
+  private int calendarPush(String channelId, String token, String state, String resourceId)
+      throws Exception {
+    java.net.http.HttpRequest.Builder post =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base() + "/api/notify/google-calendar"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+            .header("X-Goog-Resource-State", state)
+            .header("X-Goog-Resource-ID", resourceId)
+            .header(
+                "X-Goog-Resource-URI",
+                "https://www.googleapis.com/calendar/v3/calendars/primary/events?alt=json")
+            .header("X-Goog-Message-Number", String.valueOf(System.nanoTime()));
+    if (channelId != null) {
+      post.header("X-Goog-Channel-ID", channelId);
+    }
+    if (token != null) {
+      post.header("X-Goog-Channel-Token", token);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(post.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private List<String> queuedSyncs(String mailboxId) throws Exception {
+    return raw.queuedSyncs(mailboxId);
+  }
+
+  @Test
+  void aLiveCalendarGetsAPushChannelWhoseMessagesQueueASyncAndForgedOnesAreRefused()
+      throws Exception {
+    Setup s = setup(); // connected through the suite's own URL, where the fake's redirect lands
+    String before = System.getProperty("mailbridge.public-url");
+    System.setProperty("mailbridge.public-url", HTTPS_URL);
+    try {
+      meeting(s.account(), "Kick-off", 2, List.of(NORA), "default");
+      switchOn(s.mailboxId(), s.org().repToken());
+      sync();
+      assertEquals("live", health(s).getString("state"), health(s).toString());
+
+      // once live: one web_hook channel on the primary calendar, to the HTTPS receiver
+      List<FakeProviders.GoogleChannel> channels = fake().googleCalendarChannelsOf(s.account());
+      assertEquals(1, channels.size(), fake().googleCalendarChannels.toString());
+      JsonObject watch = channels.get(0).request();
+      String channelId = watch.getString("id");
+      String token = watch.getString("token");
+      String resourceId = channels.get(0).resourceId();
+      assertEquals("web_hook", watch.getString("type"));
+      assertEquals(HTTPS_URL + "/api/notify/google-calendar", watch.getString("address"));
+      assertTrue(token.length() >= 40, "an unguessable token");
+      // an int64, which Google's JSON carries as a string
+      Instant ends = Instant.ofEpochMilli(Long.parseLong(watch.getString("expiration")));
+      assertTrue(
+          ends.isAfter(Instant.now().plus(Duration.ofDays(6)))
+              && ends.isBefore(Instant.now().plus(Duration.ofDays(8))),
+          "asked for a week: " + ends);
+      sync();
+      assertEquals(1, fake().googleCalendarChannelsOf(s.account()).size(), "not opened twice");
+
+      // Google's first message on the channel queues nothing
+      assertEquals(200, calendarPush(channelId, token, "sync", resourceId));
+      assertTrue(queuedSyncs(s.mailboxId()).isEmpty());
+
+      // forged or unknown channels are refused and queue nothing
+      meeting(s.account(), "Pricing review", 3, List.of(OMAR), "default");
+      assertEquals(403, calendarPush(channelId, "not-the-token", "exists", resourceId));
+      assertEquals(403, calendarPush(channelId, null, "exists", resourceId));
+      assertEquals(403, calendarPush("mbcal-unknown", token, "exists", resourceId));
+      assertEquals(403, calendarPush(null, null, "exists", resourceId));
+      assertTrue(queuedSyncs(s.mailboxId()).isEmpty());
+
+      // a change: one sync queued, twice the same message still one, and the meeting arrives
+      assertEquals(202, calendarPush(channelId, token, "exists", resourceId));
+      assertEquals(202, calendarPush(channelId, token, "exists", resourceId));
+      assertEquals(1, queuedSyncs(s.mailboxId()).size());
+      sync();
+      assertEquals(
+          List.of("Pricing review"),
+          events(s, s.omar()).stream().map(e -> e.getString("subject")).toList());
+
+      // a day before its end the channel is replaced: a new one opened, the old one stopped
+      raw.update(
+          "UPDATE capture_cursor SET calendar_channel_expires_at = ? WHERE id = ?",
+          java.time.LocalDateTime.ofInstant(
+              Instant.now().plus(Duration.ofHours(12)), java.time.ZoneOffset.UTC),
+          s.mailboxId());
+      requestSync(s);
+      String replaced = channelId;
+      String replacedResource = resourceId;
+      channels = fake().googleCalendarChannelsOf(s.account());
+      assertEquals(1, channels.size(), fake().googleCalendarChannels.toString());
+      channelId = channels.get(0).request().getString("id");
+      resourceId = channels.get(0).resourceId();
+      assertFalse(channelId.equals(replaced), "a new channel");
+      assertTrue(
+          fake().googleCalendarStops.stream()
+              .anyMatch(
+                  b ->
+                      b.getString("id").equals(replaced)
+                          && b.getString("resourceId").equals(replacedResource)));
+      assertEquals(403, calendarPush(replaced, token, "exists", replacedResource));
+      assertEquals(202, calendarPush(channelId, token, "exists", resourceId));
+      sync();
+
+      // switched off: the channel is stopped at Google with its id and resource id
+      ApiClient.Reply off =
+          api()
+              .put(
+                  "/api/mailboxes/" + s.mailboxId() + "/capture",
+                  s.org().repToken(),
+                  "{\"enabled\":false}");
+      assertEquals(200, off.status(), off.body());
+      assertTrue(fake().googleCalendarChannelsOf(s.account()).isEmpty());
+      String lastId = channelId;
+      String lastResource = resourceId;
+      assertTrue(
+          fake().googleCalendarStops.stream()
+              .anyMatch(
+                  b ->
+                      b.getString("id").equals(lastId)
+                          && b.getString("resourceId").equals(lastResource)));
+      // a late message of the stopped channel finds no mailbox
+      assertEquals(403, calendarPush(channelId, token, "exists", resourceId));
+      assertTrue(queuedSyncs(s.mailboxId()).isEmpty());
+    } finally {
+      if (before == null) {
+        System.clearProperty("mailbridge.public-url");
+      } else {
+        System.setProperty("mailbridge.public-url", before);
+      }
+    }
+  }
+
+  @Test
+  void withoutAnHttpsPublicUrlTheCalendarIsReadBySyncsAndNoChannelIsAskedFor() {
+    Setup s = setup(); // the suite's public URL is http://, which Google does not call
+    meeting(s.account(), "Plain start", 2, List.of(NORA), "default");
+    switchOn(s.mailboxId(), s.org().repToken());
+    sync();
+    assertEquals("live", health(s).getString("state"));
+    assertTrue(fake().googleCalendarChannelsOf(s.account()).isEmpty());
+    assertEquals(1, events(s, s.nora()).size());
   }
 }

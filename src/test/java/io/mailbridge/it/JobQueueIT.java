@@ -161,6 +161,36 @@ class JobQueueIT {
   }
 
   @Test
+  void aJobWaitingForAnotherRunBecomesDueWhenThatRunEnds() throws Exception {
+    String work = "overlap-" + UUID.randomUUID();
+    String firstId = store.enqueue(NewJob.of(CountingJobHandler.KIND, null, work));
+    ClaimedJob first = claimUntil(firstId, "it-node-A", Duration.ofMinutes(1));
+    Thread.sleep(20); // claimed strictly later, so the order does not hang on the ids
+    String secondId = store.enqueue(NewJob.of(CountingJobHandler.KIND, null, work));
+    ClaimedJob second = claimUntil(secondId, "it-node-B", Duration.ofMinutes(1));
+
+    assertEquals(
+        java.util.Optional.of(firstId), store.runClaimedEarlierElsewhere(second, List.of(work)));
+    assertEquals(
+        java.util.Optional.empty(),
+        store.runClaimedEarlierElsewhere(first, List.of(work)),
+        "the run claimed first goes on");
+    assertTrue(
+        store.finish(second, JobOutcome.continueAfterRunOf(firstId, work, Duration.ofMinutes(10))));
+    assertBetween(
+        Duration.ofMinutes(9),
+        Duration.ofMinutes(11),
+        Duration.between(Instant.now(), runAt(secondId)));
+
+    runner.run(first);
+    assertEquals(JobState.DONE, store.find(firstId).orElseThrow().state());
+    assertTrue(
+        !runAt(secondId).isAfter(Instant.now()), "due as soon as the run it waited for ended");
+    runOnce(secondId);
+    assertEquals(JobState.DONE, store.find(secondId).orElseThrow().state());
+  }
+
+  @Test
   void theTimerPumpRunsDueJobsWhenEnabled() throws Exception {
     String id = store.enqueue(NewJob.of(CountingJobHandler.KIND, null, "timer"));
     System.setProperty("mailbridge.jobs.enabled", "true");
@@ -215,6 +245,10 @@ class JobQueueIT {
   private Duration delayOf(String id) throws Exception {
     Instant recordedAt = raw.instant("SELECT updated_at FROM job WHERE id = ?", id);
     return Duration.between(recordedAt, store.find(id).orElseThrow().runAt());
+  }
+
+  private Instant runAt(String id) {
+    return store.find(id).orElseThrow().runAt();
   }
 
   private void makeDue(String id) throws Exception {

@@ -546,6 +546,52 @@ class OrgWideCaptureIT {
     assertEquals(1, mailboxes(onlyAda.json()).size());
   }
 
+  private static final String CALENDAR = "https://www.googleapis.com/auth/calendar.events.readonly";
+
+  /** A meeting with Nora in the Workspace user's primary calendar, {@code inDays} ahead. */
+  private static void meetingWithNora(String account, String summary, int inDays) {
+    Instant start = Instant.now().plus(inDays, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    fake().putGoogleMeeting(account, summary, start, List.of(NORA), "default");
+  }
+
+  @Test
+  void workspaceMeetingsAreCapturedOnlyOnceTheAdminAuthorizedTheCalendarScopeToo() {
+    Setup s = setup();
+    String email = serviceAccount();
+    String keyFile = fake().newServiceAccountKey(email, READONLY);
+    String ada = workspaceUser("ada");
+    gmailFromNora(ada, "Ada's agenda mail", 1);
+    meetingWithNora(ada, "Ada's renewal call", 2);
+
+    // Only the mail scope authorized: mail is captured, the calendar waits, the mailbox is live.
+    ApiClient.Reply put = putGoogle(s, keyFile, ada);
+    assertEquals(200, put.status(), put.body());
+    drain();
+    assertEquals(Set.of("Ada's agenda mail"), timeline(s));
+    JsonObject capture = mailboxOf(google(s), ada).getJsonObject("capture");
+    assertEquals("live", capture.getString("state"), capture.toString());
+    assertTrue(
+        fake().delegationGrants.stream().noneMatch(g -> g.endsWith(" " + CALENDAR)),
+        "no calendar token was handed out: " + fake().delegationGrants);
+
+    // A service account authorized for both scopes is uploaded: the next round (the poll's)
+    // reads the calendar with a token of its own, and mail keeps its gmail.readonly one.
+    String both = serviceAccount();
+    String bothKey = fake().newServiceAccountKeyAuthorizedFor(both, Set.of(READONLY, CALENDAR));
+    ApiClient.Reply again = putGoogle(s, bothKey, ada);
+    assertEquals(200, again.status(), again.body());
+    polling.pollReadNothingSince(Instant.now().plusSeconds(3600));
+    drain();
+    assertEquals(Set.of("Ada's agenda mail", "Ada's renewal call"), timeline(s));
+    assertTrue(
+        fake().delegationGrants.contains(both + " " + ada + " " + CALENDAR),
+        fake().delegationGrants.toString());
+    assertTrue(
+        fake().delegationGrants.contains(both + " " + ada + " " + READONLY),
+        "mail keeps its own gmail.readonly token: " + fake().delegationGrants);
+    assertEquals("live", mailboxOf(google(s), ada).getJsonObject("capture").getString("state"));
+  }
+
   @Test
   void aRefusedDelegationOrAStaleKeyShowsAsAnErrorInWordsWithoutAStormAtGoogle() {
     Setup s = setup();

@@ -39,10 +39,10 @@ public class CapturePurge {
     if (cursor == null || !cursor.orgId().equals(orgId)) {
       throw new NotFound("Captured mailbox " + mailboxId);
     }
-    if (cursor.subscriptionId() != null) {
+    if (cursor.pushOpen()) {
       // Purged capture is off: the provider stops pushing its changes, as when switched off.
       push.stop(cursor);
-      cursor.pushRemoved(clock.instant());
+      cursor.pushStopped(clock.instant());
     }
     cursor.purged(clock.instant());
     em.flush();

@@ -21,8 +21,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Health that does not claim progress it has not made: a mailbox whose runs failed {@code
  * mailbridge.capture.stall.failures} times in a row, or for which sync requests (notifications,
  * polls, the switch) have waited longer than {@code mailbridge.capture.stall.after} without a page
- * being read, is {@code stalled} with the reason; the next page read brings it back by itself. The
- * log line and the audit entry of each change carry the same sentence as the health's reason.
+ * being read, is {@code stalled} with the reason; a page whose position did not move while the
+ * provider reported changes is no progress but a failed run; the next page read brings it back by
+ * itself. The log line and the audit entry of each change carry the same sentence as the health's
+ * reason.
  */
 @ApplicationScoped
 public class CaptureStalls {
@@ -93,6 +95,20 @@ public class CaptureStalls {
                 : "since " + lastProgressAt.truncatedTo(ChronoUnit.SECONDS))
             + "; capture goes on by itself with the next page it reads. If it stays stalled, check"
             + " that a node runs the job queue (mailbridge.jobs.enabled) and the server's log");
+  }
+
+  /** Why a page whose position did not move counts as a failed run. */
+  static final String POSITION_STUCK =
+      "The provider reported changes but handed back the position it was asked at, so capture"
+          + " would read the same page forever; it asks again at the next sync (a notification"
+          + " or the poll) and goes on by itself once the position moves";
+
+  /**
+   * Whether a page read from {@code before} brought changes yet left the position where it was: the
+   * next read would bring the same page again, so the page does not count as progress.
+   */
+  static boolean positionStuck(String before, List<?> changes, String next) {
+    return before != null && !changes.isEmpty() && before.equals(next);
   }
 
   /** Remembers that a sync was asked for, in the caller's transaction (no version conflict). */

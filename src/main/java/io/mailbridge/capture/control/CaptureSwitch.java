@@ -111,9 +111,9 @@ public class CaptureSwitch {
 
   /** Ends the push channel at the provider; switched on again, capture opens a new one. */
   private void stopPush(CaptureCursor cursor, Instant now) {
-    if (cursor.subscriptionId() != null) {
+    if (cursor.pushOpen()) {
       push.stop(cursor);
-      cursor.pushRemoved(now);
+      cursor.pushStopped(now);
     }
   }
 

@@ -67,6 +67,7 @@ public class CaptureSync implements JobHandler {
   @Inject CaptureTroubles troubles;
   @Inject CaptureStalls stalls;
   @Inject AuditLog audit;
+  @Inject CalendarChannels calendarChannels;
 
   @Inject MailbridgeSettings publicUrl;
 
@@ -100,12 +101,14 @@ public class CaptureSync implements JobHandler {
         continuing
             ? job.payload().substring(0, job.payload().length() - CONTINUING.length())
             : job.payload();
-    if (jobs.claimedEarlierElsewhere(job, List.of(mailboxId, mailboxId + CONTINUING))) {
+    Optional<String> earlierRun =
+        jobs.runClaimedEarlierElsewhere(job, List.of(mailboxId, mailboxId + CONTINUING));
+    if (earlierRun.isPresent()) {
       // Another run is reading this mailbox (a backfill page can take a while, and a poll or a
       // notification may queue a request meanwhile): two runs on one cursor would read the same
       // position twice. This one keeps its place, and a new request its dedup key so later
       // requests join it, and starts once that run has committed its page.
-      return JobOutcome.continueAfter(job.payload(), OVERLAP_WAIT);
+      return JobOutcome.continueAfterRunOf(earlierRun.get(), job.payload(), OVERLAP_WAIT);
     }
     if (!continuing) {
       // From here on a new request for this mailbox queues a job of its own instead of being
@@ -151,10 +154,15 @@ public class CaptureSync implements JobHandler {
       if (cursor.phase() == CapturePhase.BACKFILLING && cursor.backfillTotal() == null) {
         estimate(cursor, feed, access);
       }
-      ChangePage page =
-          feed.page(access, folder, positions.folder(folder).position(), cursor.backfillSince());
+      String before = positions.folder(folder).position();
+      ChangePage page = feed.page(access, folder, before, cursor.backfillSince());
       CapturePipeline.PageResult result =
           pipeline.capture(mailbox, access, feed, rules, own, page.changes());
+      if (CaptureStalls.positionStuck(before, page.changes(), page.next())) {
+        // What the page held is stored (idempotently); reading on would only loop.
+        stalls.failed(cursor, CaptureStalls.POSITION_STUCK, clock.instant());
+        return JobOutcome.done();
+      }
       positions.advance(folder, page.next(), page.roundComplete());
       boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(
@@ -212,6 +220,7 @@ public class CaptureSync implements JobHandler {
     }
     if (positions.allBackfilled()) {
       keepPushOpen(cursor, feed, access);
+      calendarChannels.keepOpen(cursor, mailbox.kind(), access);
     }
     return positions.anyDue() ? JobOutcome.continueWith(mailboxId + CONTINUING) : JobOutcome.done();
   }

@@ -97,7 +97,8 @@ public class GraphNotifications {
         : null;
   }
 
-  private static boolean sameSecret(String expected, String presented) {
+  /** Constant time, so a caller cannot learn the secret from how long a refusal takes. */
+  static boolean sameSecret(String expected, String presented) {
     return presented != null
         && MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));

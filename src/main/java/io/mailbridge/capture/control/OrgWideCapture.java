@@ -278,10 +278,10 @@ public class OrgWideCapture {
 
   private void unlist(OrgMailbox m, Instant now) {
     CaptureCursor cursor = em.find(CaptureCursor.class, m.id());
-    if (cursor != null && cursor.subscriptionId() != null) {
+    if (cursor != null && cursor.pushOpen()) {
       // Before the mailbox counts as unlisted: the provider is told while it is still reachable.
       push.stop(cursor);
-      cursor.pushRemoved(now);
+      cursor.pushStopped(now);
     }
     m.unlisted(now);
     if (cursor != null) {
@@ -345,7 +345,8 @@ public class OrgWideCapture {
         scope == null ? null : scope.clientEmail(),
         scope == null ? null : scope.keyId(),
         scope == null ? null : scope.clientId(),
-        DelegatedMailboxes.SCOPE,
+        // As the Admin console's domain-wide delegation takes them: comma-separated.
+        DelegatedMailboxes.SCOPE + "," + DelegatedMailboxes.CALENDAR_SCOPE,
         scope == null ? List.of() : parseUsers(scope.usersJson()),
         captured(orgId, MailboxKind.GMAIL));
   }

@@ -1,11 +1,15 @@
 package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
+import io.mailbridge.mailbox.control.CalendarWatch;
 import io.mailbridge.mailbox.control.ChangeFeed;
 import io.mailbridge.mailbox.control.ChangeFeeds;
+import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.platform.problem.DomainProblem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.Optional;
@@ -27,11 +31,15 @@ public class PushStops {
 
   @Inject CaptureTargets targets;
   @Inject ChangeFeeds feeds;
+  @Inject @Any Instance<CalendarWatch> calendarWatches;
 
-  /** Stops the channel {@code cursor} notes, if any; answers whether the provider confirmed. */
+  /**
+   * Stops the channels {@code cursor} notes, if any (the mail's, and the calendar's where the
+   * provider has one of its own); answers whether the provider confirmed every one.
+   */
   @Transactional(Transactional.TxType.NOT_SUPPORTED)
   public boolean stop(CaptureCursor cursor) {
-    if (cursor.subscriptionId() == null) {
+    if (!cursor.pushOpen()) {
       return false;
     }
     String mailboxId = cursor.mailboxId();
@@ -47,35 +55,71 @@ public class PushStops {
                     + ")");
         return false;
       }
-      Optional<ChangeFeed> feed = feeds.of(target.mailbox().kind());
-      if (feed.isEmpty()) {
-        return false;
+      MailboxAccess access = targets.access(target);
+      boolean stopped = true;
+      if (cursor.subscriptionId() != null) {
+        stopped &= stopMail(cursor, target, access);
       }
+      if (cursor.calendarChannelId() != null) {
+        stopped &= stopCalendar(cursor, target, access);
+      }
+      return stopped;
+    } catch (RuntimeException e) {
+      failed(mailboxId, e);
+      return false;
+    }
+  }
+
+  private boolean stopMail(
+      CaptureCursor cursor, CaptureTargets.Target target, MailboxAccess access) {
+    Optional<ChangeFeed> feed = feeds.of(target.mailbox().kind());
+    if (feed.isEmpty()) {
+      return false;
+    }
+    try {
       feed.get()
           .unsubscribe(
-              targets.access(target),
-              new PushChannel(cursor.subscriptionId(), cursor.subscriptionExpiresAt()));
-      LOG.info(() -> "Capture of mailbox " + mailboxId + ": its push channel was stopped");
-      return true;
-    } catch (DomainProblem problem) {
-      LOG.info(
-          () ->
-              "Capture of mailbox "
-                  + mailboxId
-                  + ": stopping its push channel failed ("
-                  + problem.code()
-                  + ": "
-                  + problem.getMessage()
-                  + "); it ends by itself, and its notifications change nothing meanwhile");
+              access, new PushChannel(cursor.subscriptionId(), cursor.subscriptionExpiresAt()));
     } catch (RuntimeException e) {
-      LOG.info(
-          () ->
-              "Capture of mailbox "
-                  + mailboxId
-                  + ": stopping its push channel failed ("
-                  + e.getClass().getSimpleName()
-                  + "); it ends by itself, and its notifications change nothing meanwhile");
+      failed(cursor.mailboxId(), e);
+      return false;
     }
-    return false;
+    LOG.info(() -> "Capture of mailbox " + cursor.mailboxId() + ": its push channel was stopped");
+    return true;
+  }
+
+  private boolean stopCalendar(
+      CaptureCursor cursor, CaptureTargets.Target target, MailboxAccess access) {
+    Optional<CalendarWatch> watch =
+        calendarWatches.stream().filter(w -> w.kind() == target.mailbox().kind()).findFirst();
+    if (watch.isEmpty()) {
+      return false;
+    }
+    try {
+      watch.get().stop(access, CalendarChannels.channelOf(cursor));
+    } catch (RuntimeException e) {
+      failed(cursor.mailboxId(), e);
+      return false;
+    }
+    LOG.info(
+        () ->
+            "Capture of mailbox "
+                + cursor.mailboxId()
+                + ": its calendar's push channel was stopped");
+    return true;
+  }
+
+  private static void failed(String mailboxId, Exception e) {
+    String why =
+        e instanceof DomainProblem problem
+            ? problem.code() + ": " + problem.getMessage()
+            : e.getClass().getSimpleName();
+    LOG.info(
+        () ->
+            "Capture of mailbox "
+                + mailboxId
+                + ": stopping its push channel failed ("
+                + why
+                + "); it ends by itself, and its notifications change nothing meanwhile");
   }
 }

@@ -96,6 +96,19 @@ public class CaptureCursor {
   @Column(name = "subscription_expires_at")
   private Instant subscriptionExpiresAt;
 
+  /** The provider's push channel on the mailbox's calendar (Google Calendar), when one is open. */
+  @Column(name = "calendar_channel_id", length = 64)
+  private String calendarChannelId;
+
+  @Column(name = "calendar_resource_id", length = 200)
+  private String calendarResourceId;
+
+  @Column(name = "calendar_channel_expires_at")
+  private Instant calendarChannelExpiresAt;
+
+  @Column(name = "calendar_watch_failed_at")
+  private Instant calendarWatchFailedAt;
+
   /** Failed runs since the last page read. */
   @Column(name = "failures", nullable = false)
   private int failures;
@@ -205,6 +218,10 @@ public class CaptureCursor {
     reason = "Everything captured from this mailbox was purged";
     subscriptionId = null;
     subscriptionExpiresAt = null;
+    calendarChannelId = null;
+    calendarResourceId = null;
+    calendarChannelExpiresAt = null;
+    calendarWatchFailedAt = null;
     backfillTotal = null;
     backfillBase = null;
     backfillStartedAt = null;
@@ -313,6 +330,48 @@ public class CaptureCursor {
   public void renewalRequested(Instant now) {
     pushRenewDue = true;
     updatedAt = now;
+  }
+
+  /** A push channel on the calendar is open (null id: none any more). */
+  public void calendarWatched(String id, String resourceId, Instant expiresAt, Instant now) {
+    calendarChannelId = id;
+    calendarResourceId = id == null ? null : resourceId;
+    calendarChannelExpiresAt = id == null ? null : expiresAt;
+    calendarWatchFailedAt = null;
+    updatedAt = now;
+  }
+
+  /** Opening the calendar's channel failed now; it is tried again later, not at every sync. */
+  public void calendarWatchFailed(Instant now) {
+    calendarWatchFailedAt = now;
+    updatedAt = now;
+  }
+
+  public String calendarChannelId() {
+    return calendarChannelId;
+  }
+
+  public String calendarResourceId() {
+    return calendarResourceId;
+  }
+
+  public Instant calendarChannelExpiresAt() {
+    return calendarChannelExpiresAt;
+  }
+
+  public Instant calendarWatchFailedAt() {
+    return calendarWatchFailedAt;
+  }
+
+  /** Whether the provider pushes anything for this mailbox: its mail or its calendar. */
+  public boolean pushOpen() {
+    return subscriptionId != null || calendarChannelId != null;
+  }
+
+  /** Capture stopped both channels at the provider; switched on again, it opens new ones. */
+  public void pushStopped(Instant now) {
+    pushRemoved(now);
+    calendarWatched(null, null, null, now);
   }
 
   /** The provider removed the push subscription; the next sync opens a new one. */

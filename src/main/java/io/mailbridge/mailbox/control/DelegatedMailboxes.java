@@ -11,6 +11,13 @@ public interface DelegatedMailboxes {
   String SCOPE = "https://www.googleapis.com/auth/gmail.readonly";
 
   /**
+   * The scope of the tokens that read the user's primary calendar (events and their changes, push
+   * channels included), asked apart from {@link #SCOPE}: an admin who authorized only the mail
+   * scope keeps mail capture, and meetings are not captured until this one is authorized too.
+   */
+  String CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.events.readonly";
+
+  /**
    * The key file Google issues for a service account, checked: {@code InvalidField} names the field
    * ({@code serviceAccountKey} or {@code serviceAccountKey.<field of the file>}).
    */

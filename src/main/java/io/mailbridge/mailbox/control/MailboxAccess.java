@@ -18,7 +18,9 @@ public final class MailboxAccess {
   private final URI endpoint;
   private final Supplier<String> credential;
   private final String appUser;
+  private final Supplier<String> calendarCredential;
   private String fetched;
+  private String fetchedCalendar;
 
   public MailboxAccess(
       MailboxKind kind,
@@ -40,7 +42,19 @@ public final class MailboxAccess {
       URI endpoint,
       Supplier<String> credential,
       String appUser) {
+    this(kind, orgId, connectionId, endpoint, credential, appUser, null);
+  }
+
+  private MailboxAccess(
+      MailboxKind kind,
+      String orgId,
+      String connectionId,
+      URI endpoint,
+      Supplier<String> credential,
+      String appUser,
+      Supplier<String> calendarCredential) {
     this.appUser = appUser;
+    this.calendarCredential = calendarCredential;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.orgId = Objects.requireNonNull(orgId, "orgId");
     this.connectionId = connectionId;
@@ -80,6 +94,29 @@ public final class MailboxAccess {
       fetched = credential.get();
     }
     return fetched;
+  }
+
+  /**
+   * The same mailbox whose calendar is read with a credential of its own: Google's domain-wide
+   * delegation grants one scope set per token, and a Workspace admin may authorize the mail scope
+   * without the calendar's, which must then leave mail capture running.
+   */
+  public MailboxAccess withCalendarCredential(Supplier<String> calendar) {
+    return new MailboxAccess(
+        kind, orgId, connectionId, endpoint, credential, appUser, Objects.requireNonNull(calendar));
+  }
+
+  /**
+   * The bearer credential for the mailbox's calendar: its own where it has one, else the mail's.
+   */
+  public synchronized String calendarCredential() {
+    if (calendarCredential == null) {
+      return credential();
+    }
+    if (fetchedCalendar == null) {
+      fetchedCalendar = calendarCredential.get();
+    }
+    return fetchedCalendar;
   }
 
   @Override

@@ -232,6 +232,15 @@ public final class FakeProviders {
    * {@code delegatedScope}, a Workspace admin authorized its client id for that scope.
    */
   public String newServiceAccountKey(String clientEmail, String delegatedScope) {
+    return newServiceAccountKeyAuthorizedFor(
+        clientEmail, delegatedScope == null ? Set.of() : Set.of(delegatedScope));
+  }
+
+  /**
+   * A new service account with a new key whose client id a Workspace admin authorized for {@code
+   * delegatedScopes} (none: not authorized at all); answers the JSON key file Google issues.
+   */
+  public String newServiceAccountKeyAuthorizedFor(String clientEmail, Set<String> delegatedScopes) {
     try {
       java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -241,8 +250,8 @@ public final class FakeProviders {
       serviceAccounts.put(
           clientEmail,
           new ServiceAccount(clientEmail, keyId, clientId, (RSAPublicKey) pair.getPublic()));
-      if (delegatedScope != null) {
-        delegatedScopes.put(clientId, Set.of(delegatedScope));
+      if (!delegatedScopes.isEmpty()) {
+        this.delegatedScopes.put(clientId, Set.copyOf(delegatedScopes));
       }
       String base64 =
           java.util.Base64.getMimeEncoder(
@@ -343,6 +352,10 @@ public final class FakeProviders {
         graphEventWrites.handle(exchange);
       } else if (path.equals("/google/calendar/v3/freeBusy")) {
         calendarApis.googleFreeBusy(exchange);
+      } else if (path.equals("/google/calendar/v3/calendars/primary/events/watch")) {
+        googleCalendarEvents.watch(exchange);
+      } else if (path.equals("/google/calendar/v3/channels/stop")) {
+        googleCalendarEvents.stopChannel(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events")
           && "GET".equals(exchange.getRequestMethod())) {
         googleCalendarEvents.list(exchange);
@@ -986,6 +999,12 @@ public final class FakeProviders {
   public final List<String> graphPreferHeaders = new CopyOnWriteArrayList<>();
 
   /** At most this many messages per delta page, whatever Mailbridge prefers. */
+  /**
+   * Accounts whose message delta is broken: a page reached through a skip token comes back with its
+   * changes and the very link it was asked with, so the reader's position never moves.
+   */
+  public final Set<String> graphDeltaStuck = ConcurrentHashMap.newKeySet();
+
   public volatile int graphDeltaMaxPage = 1000;
 
   /** Graph forgets every sync state it handed out so far (their links answer 410). */
@@ -1333,6 +1352,25 @@ public final class FakeProviders {
         .toList();
   }
 
+  /**
+   * An open Google Calendar channel: the account it watches, the watch request's body as sent and
+   * the resource id the fake gave it.
+   */
+  public record GoogleChannel(String account, JsonObject request, String resourceId) {}
+
+  /** The open calendar channels, by channel id. */
+  public final Map<String, GoogleChannel> googleCalendarChannels = new ConcurrentHashMap<>();
+
+  /** Every channels.stop request body, in order. */
+  public final List<JsonObject> googleCalendarStops = new CopyOnWriteArrayList<>();
+
+  /** The open calendar channels of this account. */
+  public List<GoogleChannel> googleCalendarChannelsOf(String account) {
+    return googleCalendarChannels.values().stream()
+        .filter(c -> c.account().equalsIgnoreCase(account))
+        .toList();
+  }
+
   /** Each full list's window, as {@code account timeMin timeMax}. */
   public final List<String> googleCalendarWindows = new CopyOnWriteArrayList<>();
 
@@ -1363,6 +1401,32 @@ public final class FakeProviders {
             event.originalStart());
     googleEvents.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>()).add(logged);
     return logged;
+  }
+
+  /**
+   * Puts a new single meeting of 45 minutes, organized by the account, into its Google calendar;
+   * answers it as logged.
+   */
+  public GoogleEvent putGoogleMeeting(
+      String account, String summary, Instant start, List<String> attendees, String visibility) {
+    String id = UUID.randomUUID().toString().replace("-", "");
+    return putGoogleEvent(
+        new GoogleEvent(
+            0,
+            account,
+            id,
+            false,
+            false,
+            id + "@google.com",
+            summary,
+            start,
+            start.plus(java.time.Duration.ofMinutes(45)),
+            "Room 4",
+            account,
+            attendees,
+            visibility,
+            true,
+            "Agenda: " + summary));
   }
 
   /** Google forgets the sync tokens it gave for this account's calendar (410 from then on). */

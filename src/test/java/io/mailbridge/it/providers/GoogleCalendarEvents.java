@@ -92,13 +92,92 @@ final class GoogleCalendarEvents {
         });
   }
 
-  void list(HttpExchange exchange) throws IOException {
+  /**
+   * {@code events.watch} (developers.google.com/calendar/api/guides/push): a {@code web_hook}
+   * channel with an id unique in the project (at most 64 characters of {@code [A-Za-z0-9-_+/=]})
+   * and an HTTPS address; the answer is the channel with Google's {@code resourceId} and its {@code
+   * expiration} in milliseconds, as a string (an int64), kept as asked.
+   */
+  void watch(HttpExchange exchange) throws IOException {
     Token token = fake.authorization.bearer(exchange);
-    String account = token == null ? "-" : token.account().toLowerCase(Locale.ROOT);
-    fake.googleCalendarRequests.add(account + " " + exchange.getRequestURI());
+    if (!mayReadEvents(exchange, token)) {
+      return;
+    }
+    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    String id = body.getString("id", "");
+    String type = body.getString("type", "");
+    String address = body.getString("address", "");
+    if (!id.matches("[A-Za-z0-9\\-_+/=]{1,64}")) {
+      send(exchange, 400, error(400, "global", "invalid", "Invalid channel id"));
+      return;
+    }
+    if (!type.equals("web_hook") && !type.equals("webhook")) {
+      send(exchange, 400, error(400, "global", "invalid", "Invalid channel type: " + type));
+      return;
+    }
+    if (!address.startsWith("https://")) {
+      send(
+          exchange,
+          400,
+          error(400, "push", "webhookUrlNotHttps", "WebHook callback must be HTTPS: " + address));
+      return;
+    }
+    if (fake.googleCalendarChannels.containsKey(id)) {
+      send(exchange, 400, error(400, "push", "channelIdNotUnique", "Channel id not unique"));
+      return;
+    }
+    String resourceId = UUID.randomUUID().toString().replace("-", "").substring(0, 27);
+    fake.googleCalendarChannels.put(
+        id,
+        new FakeProviders.GoogleChannel(
+            token.account().toLowerCase(Locale.ROOT), body, resourceId));
+    JsonObjectBuilder channel =
+        Json.createObjectBuilder()
+            .add("kind", "api#channel")
+            .add("id", id)
+            .add("resourceId", resourceId)
+            .add(
+                "resourceUri",
+                "https://www.googleapis.com/calendar/v3/calendars/primary/events?alt=json");
+    if (body.containsKey("token")) {
+      channel.add("token", body.getString("token"));
+    }
+    if (body.containsKey("expiration")) {
+      channel.add("expiration", body.get("expiration").toString().replace("\"", ""));
+    }
+    send(exchange, 200, channel.build().toString());
+  }
+
+  /**
+   * {@code channels.stop}: the channel's id and resource id; Google answers 204 without a body, and
+   * 404 for a channel it does not know.
+   */
+  void stopChannel(HttpExchange exchange) throws IOException {
+    Token token = fake.authorization.bearer(exchange);
     if (token == null) {
       send(exchange, 401, error(401, "global", "authError", "Invalid Credentials"));
       return;
+    }
+    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    fake.googleCalendarStops.add(body);
+    FakeProviders.GoogleChannel channel = fake.googleCalendarChannels.get(body.getString("id", ""));
+    if (channel == null || !channel.resourceId().equals(body.getString("resourceId", ""))) {
+      send(exchange, 404, error(404, "global", "notFound", "Channel '" + body + "' not found"));
+      return;
+    }
+    fake.googleCalendarChannels.remove(body.getString("id"));
+    exchange.sendResponseHeaders(204, -1);
+    exchange.close();
+  }
+
+  /**
+   * Whether the token may read the calendar's events; if not, Google's 401 (no valid token) or 403
+   * (a grant without a scope that reads events) is sent.
+   */
+  private boolean mayReadEvents(HttpExchange exchange, Token token) throws IOException {
+    if (token == null) {
+      send(exchange, 401, error(401, "global", "authError", "Invalid Credentials"));
+      return false;
     }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String scopes = fake.accessTokenScopes.getOrDefault(header.substring(7), "");
@@ -111,6 +190,16 @@ final class GoogleCalendarEvents {
               "global",
               "insufficientPermissions",
               "Request had insufficient authentication scopes."));
+      return false;
+    }
+    return true;
+  }
+
+  void list(HttpExchange exchange) throws IOException {
+    Token token = fake.authorization.bearer(exchange);
+    String account = token == null ? "-" : token.account().toLowerCase(Locale.ROOT);
+    fake.googleCalendarRequests.add(account + " " + exchange.getRequestURI());
+    if (!mayReadEvents(exchange, token)) {
       return;
     }
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());

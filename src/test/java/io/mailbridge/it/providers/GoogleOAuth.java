@@ -114,6 +114,7 @@ final class GoogleOAuth {
     }
     fake.delegationGrants.add(account.clientEmail() + " " + claims.getSubject() + " " + scope);
     String access = "ya29.c." + java.util.UUID.randomUUID();
+    fake.accessTokenScopes.put(access, (String) scope);
     fake.accessTokens.put(
         access,
         new Token(

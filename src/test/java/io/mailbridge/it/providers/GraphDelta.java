@@ -195,7 +195,10 @@ final class GraphDelta {
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)")
             .add("value", value);
     String next = UUID.randomUUID().toString().replace("-", "");
-    if (end < changed.size()) {
+    if (skip != null && fake.graphDeltaStuck.contains(state.account())) {
+      // A broken service: the same page again, and the same link to it.
+      page.add("@odata.nextLink", base + "?$skiptoken=" + enc(skip));
+    } else if (end < changed.size()) {
       tokens.put(
           next,
           new State(

@@ -126,6 +126,14 @@ public class RawDatabase {
     return all(sql, rs -> rs.getString(1), params);
   }
 
+  /** The ids of the capture syncs of this mailbox waiting in the queue (due or not). */
+  public List<String> queuedSyncs(String mailboxId) throws SQLException {
+    return strings(
+        "SELECT id FROM job WHERE kind = ? AND payload = ? AND state = 'READY'",
+        "capture.sync",
+        mailboxId);
+  }
+
   private <T> List<T> all(String sql, Column<T> column, Object... params) throws SQLException {
     List<T> found = new ArrayList<>();
     try (Connection c = dataSource.getConnection();

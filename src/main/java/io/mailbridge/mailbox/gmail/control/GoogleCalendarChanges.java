@@ -9,6 +9,7 @@ import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.EventAttendee;
 import com.google.api.services.calendar.model.EventDateTime;
 import com.google.api.services.calendar.model.Events;
+import io.mailbridge.mailbox.control.AppAccessRefused;
 import io.mailbridge.mailbox.control.ChangePage;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.FolderUnreadable;
@@ -135,12 +136,13 @@ public class GoogleCalendarChanges {
     Position at = position == null ? new Position(true, now.plus(horizon), null, null) : position;
     // Every page of a full round repeats the same window, as Google asks.
     Instant from = since == null ? at.until().minus(horizon) : since;
+    String token = calendarToken(mailbox);
     Events answer =
         GmailMailbox.call(
             () -> {
               Calendar.Events.List list =
                   calendar
-                      .client(mailbox.credential(), LIST)
+                      .client(token, LIST)
                       .events()
                       .list(GoogleCalendar.PRIMARY)
                       .setSingleEvents(true)
@@ -178,6 +180,20 @@ public class GoogleCalendarChanges {
     throw new ProviderRefused(
         "google_calendar_error",
         "Google sent a page of events with neither a next page nor a sync token");
+  }
+
+  /**
+   * The calendar's token; a refused one (a Workspace admin authorized domain-wide delegation for
+   * the mail's scope only) concerns the calendar alone, and mail capture goes on.
+   */
+  static String calendarToken(MailboxAccess mailbox) {
+    try {
+      return mailbox.calendarCredential();
+    } catch (AppAccessRefused refused) {
+      throw new FolderUnreadable(
+          "Google refused a token for the calendar, so meetings are not captured: "
+              + refused.getMessage());
+    }
   }
 
   /**

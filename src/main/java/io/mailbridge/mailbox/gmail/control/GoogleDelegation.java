@@ -91,7 +91,8 @@ public class GoogleDelegation implements DelegatedMailboxes {
   @Override
   public MailboxAccess access(String orgId, String mailboxId, String keyJson, String user) {
     return new MailboxAccess(
-        MailboxKind.GMAIL, orgId, mailboxId, null, () -> token(key(keyJson), user));
+            MailboxKind.GMAIL, orgId, mailboxId, null, () -> token(key(keyJson), user, SCOPE))
+        .withCalendarCredential(() -> token(key(keyJson), user, CALENDAR_SCOPE));
   }
 
   /** The key file read and checked; each problem names the field. */
@@ -160,8 +161,8 @@ public class GoogleDelegation implements DelegatedMailboxes {
   }
 
   /** The user's token from the cache, or from Google's token endpoint. */
-  String token(Key key, String user) {
-    String cacheKey = key.clientEmail() + "|" + key.keyId() + "|" + user;
+  String token(Key key, String user, String scope) {
+    String cacheKey = key.clientEmail() + "|" + key.keyId() + "|" + user + "|" + scope;
     Instant now = clock.instant();
     Held h = held.get(cacheKey);
     if (h != null && h.until().isAfter(now)) {
@@ -173,14 +174,14 @@ public class GoogleDelegation implements DelegatedMailboxes {
     try {
       Map<String, String> form = new LinkedHashMap<>();
       form.put("grant_type", JWT_BEARER);
-      form.put("assertion", assertion(key, user, google.tokenUrl(), now));
+      form.put("assertion", assertion(key, user, scope, google.tokenUrl(), now));
       TokenGrant grant =
           tokens.requestTokens(DELEGATION, URI.create(google.tokenUrl()), form, google.policy());
       Instant until = grant.expiresAt().minus(renewBefore);
       held.put(cacheKey, new Held(grant.accessToken(), null, until.isAfter(now) ? until : now));
       return grant.accessToken();
     } catch (TokenEndpointError e) {
-      AppAccessRefused refusal = refusal(e, key.clientId());
+      AppAccessRefused refusal = refusal(e, key.clientId(), scope);
       LOG.info(() -> "Google refused a delegated token: " + refusal.getMessage());
       held.put(cacheKey, new Held(null, refusal, now.plus(refusalPause)));
       throw refusal;
@@ -192,14 +193,14 @@ public class GoogleDelegation implements DelegatedMailboxes {
     }
   }
 
-  /** The signed assertion: one hour, for {@code user}, gmail.readonly, to the token URL. */
-  static String assertion(Key key, String user, String tokenUrl, Instant now) {
+  /** The signed assertion: one hour, for {@code user}, the one scope, to the token URL. */
+  static String assertion(Key key, String user, String scope, String tokenUrl, Instant now) {
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
             .issuer(key.clientEmail())
             .subject(user)
             .audience(tokenUrl)
-            .claim("scope", SCOPE)
+            .claim("scope", scope)
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
             .build();
@@ -219,7 +220,7 @@ public class GoogleDelegation implements DelegatedMailboxes {
   }
 
   /** Google's refusal in words an admin acts on; Google's error code stays for a support case. */
-  static AppAccessRefused refusal(TokenEndpointError e, String clientId) {
+  static AppAccessRefused refusal(TokenEndpointError e, String clientId, String scope) {
     String said = e.getMessage() == null ? "" : e.getMessage();
     String words;
     if ("unauthorized_client".equals(e.error())) {
@@ -228,7 +229,7 @@ public class GoogleDelegation implements DelegatedMailboxes {
               + " super admin authorizes its client ID"
               + (clientId == null ? "" : " " + clientId)
               + " for the scope "
-              + SCOPE
+              + scope
               + " in the Admin console (Security, Access and data control, API controls,"
               + " Domain-wide delegation); it can take a while to apply";
     } else if ("invalid_grant".equals(e.error()) && said.contains("Invalid JWT Signature")) {

@@ -6,7 +6,11 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.time.Duration;
@@ -52,6 +56,7 @@ public class JobPump {
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean pumping = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
 
   @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "job pump")
   void tick() {
@@ -67,34 +72,73 @@ public class JobPump {
    * container context differs from a request's).
    */
   public int dispatch() {
-    if (!pumping.compareAndSet(false, true)) {
-      return 0;
-    }
     int handed = 0;
-    try {
-      int free = concurrency - inFlight.get();
-      List<ClaimedJob> claimed = store.claim(NODE_OWNER, free, lease);
-      for (ClaimedJob job : claimed) {
-        inFlight.incrementAndGet();
-        try {
-          executor.execute(
-              () -> {
-                try {
-                  runner.run(job);
-                } finally {
-                  inFlight.decrementAndGet();
-                }
-              });
-          handed++;
-        } catch (RejectedExecutionException busy) {
-          // The lease expires and another pass picks the job up again.
-          inFlight.decrementAndGet();
-        }
+    do {
+      if (!pumping.compareAndSet(false, true)) {
+        return handed; // the pass under way sees the request and passes again
       }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "The job pump could not claim jobs; it tries again shortly", e);
-    } finally {
-      pumping.set(false);
+      again.set(false);
+      try {
+        handed += pass();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "The job pump could not claim jobs; it tries again shortly", e);
+        return handed;
+      } finally {
+        pumping.set(false);
+      }
+    } while (again.get());
+    return handed;
+  }
+
+  /**
+   * Asks for a pass now rather than at the next tick: a job was queued on this node, or a run ended
+   * and freed a worker (and perhaps made the jobs waiting for it due). Cheap when nothing is due:
+   * one claim query. Does nothing while the pump is paused, as the tick.
+   */
+  public void nudge() {
+    if (!enabled.get() || !startup.isReady()) {
+      return;
+    }
+    // Set before looking at the pass under way: either it sees the flag when it ends, or this
+    // sees it ended and starts one.
+    again.set(true);
+    if (pumping.get()) {
+      return;
+    }
+    try {
+      executor.execute(this::dispatch);
+    } catch (RejectedExecutionException busy) {
+      // The next tick passes.
+    }
+  }
+
+  /** Observes queued jobs once their transaction committed; a rolled-back job is not there. */
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  public void queued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueued job) {
+    nudge();
+  }
+
+  private int pass() {
+    int handed = 0;
+    int free = concurrency - inFlight.get();
+    List<ClaimedJob> claimed = store.claim(NODE_OWNER, free, lease);
+    for (ClaimedJob job : claimed) {
+      inFlight.incrementAndGet();
+      try {
+        executor.execute(
+            () -> {
+              try {
+                runner.run(job);
+              } finally {
+                inFlight.decrementAndGet();
+                nudge();
+              }
+            });
+        handed++;
+      } catch (RejectedExecutionException busy) {
+        // The lease expires and another pass picks the job up again.
+        inFlight.decrementAndGet();
+      }
     }
     return handed;
   }

@@ -5,6 +5,7 @@ import io.mailbridge.platform.base.SqlTime;
 import io.mailbridge.platform.database.control.MailbridgeDataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -50,6 +51,8 @@ public class JobStore {
   @ConfigProperty(name = "mailbridge.jobs.backoff-max", defaultValue = "PT1H")
   Duration backoffMax;
 
+  @Inject Event<JobQueued> queued;
+
   Clock clock = Clock.systemUTC();
 
   /**
@@ -90,6 +93,9 @@ public class JobStore {
         insert.setObject(9, SqlTime.utc(now));
         insert.executeUpdate();
       }
+      if (queued != null && (job.runAt() == null || !job.runAt().isAfter(now))) {
+        queued.fire(new JobQueued(job.kind()));
+      }
       return id;
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot queue a " + job.kind() + " job", e);
@@ -115,24 +121,26 @@ public class JobStore {
   }
 
   /**
-   * Whether another job of {@code job}'s kind, working on one of {@code payloads}, is running under
-   * a live lease and was claimed before {@code job} (the job id breaking a tie). Of several runs of
-   * the same work claimed at once, exactly one sees none: it goes on, the others wait for it.
+   * The id of another job of {@code job}'s kind, working on one of {@code payloads}, that is
+   * running under a live lease and was claimed before {@code job} (the job id breaking a tie), if
+   * any. Of several runs of the same work claimed at once, exactly one sees none: it goes on, the
+   * others wait for it ({@link JobOutcome#continueAfterRunOf}).
    */
-  public boolean claimedEarlierElsewhere(ClaimedJob job, Collection<String> payloads) {
+  public Optional<String> runClaimedEarlierElsewhere(ClaimedJob job, Collection<String> payloads) {
     if (payloads.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     String in = String.join(", ", Collections.nCopies(payloads.size(), "?"));
     try (Connection c = dataSource.getConnection();
         PreparedStatement select =
             c.prepareStatement(
-                "SELECT COUNT(*) FROM job other, job me WHERE me.id = ? AND other.id <> me.id"
+                "SELECT other.id FROM job other, job me WHERE me.id = ? AND other.id <> me.id"
                     + " AND other.kind = ? AND other.state = 'RUNNING'"
                     + " AND other.lease_expires_at > ? AND other.payload IN ("
                     + in
                     + ") AND (other.updated_at < me.updated_at"
-                    + " OR (other.updated_at = me.updated_at AND other.id < me.id))")) {
+                    + " OR (other.updated_at = me.updated_at AND other.id < me.id))"
+                    + " ORDER BY other.updated_at, other.id")) {
       int i = 1;
       select.setString(i++, job.id());
       select.setString(i++, job.kind());
@@ -141,7 +149,7 @@ public class JobStore {
         select.setString(i++, payload);
       }
       try (ResultSet rs = select.executeQuery()) {
-        return rs.next() && rs.getLong(1) > 0;
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot look for other runs of a job's work", e);
@@ -221,21 +229,42 @@ public class JobStore {
                 + " lease_expires_at = NULL, last_error = NULL, updated_at = ?"
                 + " WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'"
             : "UPDATE job SET state = 'READY', attempts = 0, payload = ?, run_at = ?,"
-                + " lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?"
-                + " WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'";
+                + " waits_for = ?, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL,"
+                + " updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'";
     try (Connection c = dataSource.getConnection();
         PreparedStatement update = c.prepareStatement(sql)) {
       int i = 1;
       if (!outcome.finished()) {
         update.setString(i++, outcome.nextPayload());
         update.setObject(i++, SqlTime.utc(now.plus(outcome.delay())));
+        update.setString(i++, outcome.waitsFor());
       }
       update.setObject(i++, SqlTime.utc(now));
       update.setString(i++, job.id());
       update.setString(i, job.leaseOwner());
-      return update.executeUpdate() == 1;
+      boolean recorded = update.executeUpdate() == 1;
+      if (recorded) {
+        wakeWaitingFor(c, job.id(), now);
+      }
+      return recorded;
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record the end of a job", e);
+    }
+  }
+
+  /**
+   * Makes the jobs that wait for this run's end due now; they look again for overlapping runs when
+   * they start.
+   */
+  private static void wakeWaitingFor(Connection c, String jobId, Instant now) throws SQLException {
+    try (PreparedStatement wake =
+        c.prepareStatement(
+            "UPDATE job SET run_at = ?, waits_for = NULL, updated_at = ?"
+                + " WHERE waits_for = ? AND state = 'READY'")) {
+      wake.setObject(1, SqlTime.utc(now));
+      wake.setObject(2, SqlTime.utc(now));
+      wake.setString(3, jobId);
+      wake.executeUpdate();
     }
   }
 
@@ -296,6 +325,7 @@ public class JobStore {
         update.setString(i, job.id());
         update.executeUpdate();
       }
+      wakeWaitingFor(c, job.id(), now);
       return Optional.of(park ? JobState.PARKED : JobState.READY);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record a failed job", e);

@@ -67,7 +67,9 @@ class GoogleDelegationTest {
 
     Instant now = Instant.parse("2026-11-30T10:00:00Z");
     SignedJWT jwt =
-        SignedJWT.parse(GoogleDelegation.assertion(key, "ada@example.com", TOKEN_URL, now));
+        SignedJWT.parse(
+            GoogleDelegation.assertion(
+                key, "ada@example.com", DelegatedMailboxes.SCOPE, TOKEN_URL, now));
     assertTrue(jwt.verify(new RSASSAVerifier((RSAPublicKey) PAIR.getPublic())));
     assertEquals(JWSAlgorithm.RS256, jwt.getHeader().getAlgorithm());
     assertEquals(JOSEObjectType.JWT, jwt.getHeader().getType());
@@ -120,19 +122,26 @@ class GoogleDelegationTest {
                 "unauthorized_client",
                 "Client is unauthorized to retrieve access tokens using this method, or client not"
                     + " authorized for any of the scopes requested."),
-            "1234567890");
+            "1234567890",
+            DelegatedMailboxes.CALENDAR_SCOPE);
     assertTrue(noDelegation.getMessage().contains("Domain-wide delegation"));
     assertTrue(noDelegation.getMessage().contains("1234567890"));
-    assertTrue(noDelegation.getMessage().contains(DelegatedMailboxes.SCOPE));
+    assertTrue(
+        noDelegation.getMessage().contains(DelegatedMailboxes.CALENDAR_SCOPE),
+        "names the scope that was refused");
     assertTrue(noDelegation.getMessage().endsWith("[unauthorized_client]"));
     assertTrue(
         GoogleDelegation.refusal(
-                new TokenEndpointError(400, "invalid_grant", "Invalid JWT Signature."), null)
+                new TokenEndpointError(400, "invalid_grant", "Invalid JWT Signature."),
+                null,
+                DelegatedMailboxes.SCOPE)
             .getMessage()
             .contains("uploads a current key file"));
     assertTrue(
         GoogleDelegation.refusal(
-                new TokenEndpointError(400, "invalid_grant", "Invalid email or User ID"), null)
+                new TokenEndpointError(400, "invalid_grant", "Invalid email or User ID"),
+                null,
+                DelegatedMailboxes.SCOPE)
             .getMessage()
             .contains("does not know this user"));
   }

@@ -1,0 +1,106 @@
+package io.mailbridge.platform.jobs.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailbridge.platform.startup.control.StartupState;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JobPumpTest {
+
+  private final Deque<Runnable> submitted = new ArrayDeque<>();
+  private final Deque<List<ClaimedJob>> claimable = new ArrayDeque<>();
+  private final List<String> ran = new ArrayList<>();
+  private int claims;
+  private Consumer<Integer> duringClaim = n -> {};
+  private boolean enabled = true;
+  private JobPump pump;
+
+  @BeforeEach
+  void pump() {
+    pump = new JobPump();
+    pump.executor =
+        (ManagedExecutorService)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ManagedExecutorService.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("execute")) {
+                    submitted.add((Runnable) args[0]);
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    pump.store =
+        new JobStore() {
+          @Override
+          public List<ClaimedJob> claim(String owner, int limit, Duration lease) {
+            claims++;
+            duringClaim.accept(claims);
+            return claimable.isEmpty() ? List.of() : claimable.poll();
+          }
+        };
+    pump.runner =
+        new JobRunner() {
+          @Override
+          public void run(ClaimedJob job) {
+            ran.add(job.id());
+          }
+        };
+    pump.enabled = () -> enabled;
+    StartupState startup = new StartupState();
+    startup.markReady();
+    pump.startup = startup;
+    pump.concurrency = 4;
+    pump.lease = Duration.ofMinutes(5);
+  }
+
+  @Test
+  void aNudgeWhileThePumpIsPausedStartsNoPass() {
+    enabled = false;
+    pump.nudge();
+    assertTrue(submitted.isEmpty());
+  }
+
+  @Test
+  void aNudgeStartsOnePassAtOnce() {
+    pump.nudge();
+    assertEquals(1, submitted.size());
+    submitted.poll().run();
+    assertEquals(1, claims);
+  }
+
+  @Test
+  void aNudgeDuringAPassMakesThatPassClaimAgainInsteadOfStartingAnother() {
+    duringClaim =
+        n -> {
+          if (n == 1) {
+            pump.nudge(); // a job queued on another thread while this pass claims
+          }
+        };
+    pump.dispatch();
+    assertEquals(2, claims, "the pass claimed again for the job queued meanwhile");
+    assertTrue(submitted.isEmpty(), "no second pass was started beside it");
+  }
+
+  @Test
+  void aRunThatEndsAsksForTheNextPass() {
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    assertEquals(1, pump.dispatch());
+    assertEquals(1, submitted.size(), "the claimed job went to the executor");
+    submitted.poll().run();
+    assertEquals(List.of("job-1"), ran);
+    assertEquals(1, submitted.size(), "its end started a pass");
+    submitted.poll().run();
+    assertEquals(2, claims);
+  }
+}
