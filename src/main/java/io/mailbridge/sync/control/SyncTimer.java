@@ -35,7 +35,7 @@ public class SyncTimer {
 
   Clock clock = Clock.systemUTC();
 
-  @Schedule(minute = "*", hour = "*", persistent = false, info = "contact sync")
+  @Schedule(minute = "*", hour = "*", persistent = false, info = "contact and event sync")
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick() {
     if (!jobsEnabled.get() || !startup.isReady()) {
