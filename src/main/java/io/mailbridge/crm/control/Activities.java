@@ -167,7 +167,7 @@ public class Activities {
     return view.build();
   }
 
-  private static JsonObject parse(String json) {
+  static JsonObject parse(String json) {
     try (var reader = Json.createReader(new StringReader(json))) {
       return reader.readObject();
     }

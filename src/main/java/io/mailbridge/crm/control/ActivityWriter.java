@@ -49,6 +49,7 @@ public class ActivityWriter {
   @Inject Records records;
   @Inject ActivityLinks links;
   @Inject ActivityOwners owners;
+  @Inject RecordChanges changes;
 
   @Inject
   @ConfigProperty(name = "mailbridge.attachments.max-bytes", defaultValue = "26214400")
@@ -157,7 +158,98 @@ public class ActivityWriter {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public StoredActivity storeEvent(
       String orgId, CalendarEvent event, List<String> recordIds, String storedBy) {
-    return storeEventLinked(orgId, event, checked(orgId, recordIds), storedBy);
+    return storeEventLinked(orgId, event, checked(orgId, recordIds), storedBy, null);
+  }
+
+  /**
+   * Stores an event made in the CRM: the same path, with its series (rule and exceptions), which
+   * providers' captures do not carry.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public StoredActivity storeCrmEvent(
+      String orgId,
+      CalendarEvent event,
+      List<String> recordIds,
+      String storedBy,
+      EventSeries series) {
+    return storeEventLinked(
+        orgId,
+        event,
+        checked(orgId, recordIds),
+        storedBy,
+        series == null ? EventSeries.NONE : series);
+  }
+
+  /**
+   * Changes a stored event in place (found by id, not by identity: the CRM's own edit, or event
+   * sync writing what a calendar changed) and adds links; {@code series} null keeps the stored one.
+   */
+  @Transactional
+  public void reviseEvent(
+      String orgId, String activityId, CalendarEvent event, EventSeries series, List<String> add) {
+    Activity activity = em.find(Activity.class, activityId);
+    if (activity == null
+        || !activity.orgId().equals(orgId)
+        || activity.type() != ActivityType.EVENT) {
+      throw new NotFound("Event");
+    }
+    List<CrmRecord> targets = checked(orgId, add);
+    activity.revise(eventJson(event, kept(activity, series)), event.start());
+    activity.changed(changes.next(orgId));
+    links.retime(activity.id(), event.start());
+    em.flush();
+    links.add(orgId, activity.id(), activity.occurredAt(), targets);
+  }
+
+  /**
+   * Names a CRM event by the iCalendar UID a calendar gave it, so capture meets the same activity;
+   * answers false (and leaves it) when another activity of the org already has that UID.
+   */
+  @Transactional
+  public boolean adoptUid(String orgId, String activityId, String iCalUid) {
+    Activity activity = em.find(Activity.class, activityId);
+    if (activity == null || !activity.orgId().equals(orgId)) {
+      throw new NotFound("Event");
+    }
+    String key = blindIndex.forOrg(orgId, MESSAGE_KEY, "ical:" + iCalUid.strip());
+    Activity holder = findByKey(orgId, key);
+    if (holder != null) {
+      return holder.id().equals(activityId);
+    }
+    activity.rekey(key);
+    jakarta.json.JsonObject doc = Activities.parse(activity.json());
+    activity.revise(
+        CrmJson.object(doc).add("iCalUid", iCalUid).build().toString(), activity.occurredAt());
+    return true;
+  }
+
+  /**
+   * Deletes an event and notes the deletion in the CRM's change feed with its maker, so event sync
+   * can take it out of the calendar it put it in.
+   */
+  @Transactional
+  public void deleteEvent(String orgId, String activityId) {
+    Activity activity = em.find(Activity.class, activityId);
+    if (activity == null
+        || !activity.orgId().equals(orgId)
+        || activity.type() != ActivityType.EVENT) {
+      throw new NotFound("Event");
+    }
+    em.createNativeQuery(
+            "INSERT INTO crm_event_removal (activity_id, org_id, created_by, change_seq, removed_at)"
+                + " VALUES (?, ?, ?, ?, ?)")
+        .setParameter(1, activity.id())
+        .setParameter(2, orgId)
+        .setParameter(3, activity.createdBy())
+        .setParameter(4, changes.next(orgId))
+        .setParameter(5, io.mailbridge.platform.base.SqlTime.utc(clock.instant()))
+        .executeUpdate();
+    em.detach(activity);
+    // Its links, owners and attachment rows go with it (foreign keys cascade).
+    em.createNativeQuery("DELETE FROM activity WHERE id = ? AND org_id = ?")
+        .setParameter(1, activityId)
+        .setParameter(2, orgId)
+        .executeUpdate();
   }
 
   /**
@@ -173,7 +265,33 @@ public class ActivityWriter {
       String ownerUserId,
       String mailboxId,
       String itemId) {
-    StoredActivity stored = storeEventLinked(orgId, event, checked(orgId, recordIds), null);
+    StoredActivity stored = storeEventLinked(orgId, event, checked(orgId, recordIds), null, null);
+    owners.add(
+        orgId,
+        stored.id(),
+        ownerUserId,
+        mailboxId,
+        itemKey(orgId, mailboxId, itemId),
+        clock.instant());
+    return stored;
+  }
+
+  /**
+   * Stores a meeting event sync found in a calendar the way capture does (by iCalendar UID, the
+   * mailbox as an owner that knows the event by {@code itemId}), with its series, in the caller's
+   * transaction: sync has already taken the org's change counter in it, so a transaction of its own
+   * would wait for the caller.
+   */
+  @Transactional
+  public StoredActivity storeSyncedEvent(
+      String orgId,
+      CalendarEvent event,
+      List<String> recordIds,
+      String ownerUserId,
+      String mailboxId,
+      String itemId,
+      EventSeries series) {
+    StoredActivity stored = storeEventLinked(orgId, event, checked(orgId, recordIds), null, series);
     owners.add(
         orgId,
         stored.id(),
@@ -202,8 +320,13 @@ public class ActivityWriter {
     return blindIndex.forOrg(orgId, ITEM_KEY, mailboxId + ":" + itemId);
   }
 
+  /** {@code series}: the series to store, null to keep what is stored. */
   private StoredActivity storeEventLinked(
-      String orgId, CalendarEvent event, List<CrmRecord> targets, String storedBy) {
+      String orgId,
+      CalendarEvent event,
+      List<CrmRecord> targets,
+      String storedBy,
+      EventSeries series) {
     String key = blindIndex.forOrg(orgId, MESSAGE_KEY, event.identity());
     Activity activity = findByKey(orgId, key);
     boolean created = activity == null;
@@ -214,14 +337,16 @@ public class ActivityWriter {
               ActivityType.EVENT,
               key,
               event.start(),
-              eventJson(event),
+              eventJson(event, series == null ? EventSeries.NONE : series),
               storedBy,
               clock.instant());
       em.persist(activity);
     } else {
-      activity.revise(eventJson(event), event.start());
+      activity.revise(
+          eventJson(keptDetails(activity, event), kept(activity, series)), event.start());
       links.retime(activity.id(), event.start());
     }
+    activity.changed(changes.next(orgId));
     em.flush();
     links.add(orgId, activity.id(), activity.occurredAt(), targets);
     return new StoredActivity(activity.id(), created);
@@ -268,7 +393,63 @@ public class ActivityWriter {
         .orElse(null);
   }
 
-  static String eventJson(CalendarEvent e) {
+  /**
+   * A capture of a stored event keeps what its read cannot know: the text body (a calendar read
+   * gives HTML) and the zone the event was made in (a read asks for UTC), so event sync does not
+   * take a capture for a change of those fields.
+   */
+  private static CalendarEvent keptDetails(Activity activity, CalendarEvent e) {
+    jakarta.json.JsonObject stored = Activities.parse(activity.json());
+    String text = e.bodyText();
+    if (text == null && stored.get("bodyText") instanceof jakarta.json.JsonString s) {
+      text = s.getString();
+    }
+    String zone = e.timeZone();
+    if ((zone == null || zone.equalsIgnoreCase("UTC"))
+        && stored.get("timeZone") instanceof jakarta.json.JsonString z) {
+      zone = z.getString();
+    }
+    return new CalendarEvent(
+        e.provider(),
+        e.providerEventId(),
+        e.iCalUid(),
+        e.title(),
+        e.start(),
+        e.end(),
+        zone,
+        e.location(),
+        e.organizer(),
+        e.attendees(),
+        e.onlineMeetingUrl(),
+        e.onlineMeeting(),
+        text,
+        e.bodyHtml(),
+        e.cancelled());
+  }
+
+  /** The series an event keeps: the one given, or the stored one when null. */
+  private static EventSeries kept(Activity activity, EventSeries series) {
+    if (series != null) {
+      return series;
+    }
+    jakarta.json.JsonObject stored = Activities.parse(activity.json());
+    return new EventSeries(
+        stored.get("recurrence") instanceof jakarta.json.JsonString s ? s.getString() : null,
+        stored.get("exceptions") instanceof jakarta.json.JsonArray a ? a : null);
+  }
+
+  /** The event's document; {@code modifiedAt} is the last writer's time for sync's merge. */
+  String eventJson(CalendarEvent e, EventSeries series) {
+    JsonObjectBuilder json = eventFields(e);
+    CrmJson.addNullable(json, "recurrence", series.rule());
+    if (series.rule() != null && !series.exceptions().isEmpty()) {
+      json.add("exceptions", series.exceptions());
+    }
+    json.add("modifiedAt", clock.instant().toString());
+    return json.build().toString();
+  }
+
+  static JsonObjectBuilder eventFields(CalendarEvent e) {
     JsonObjectBuilder json = CrmJson.object();
     json.add("provider", e.provider());
     CrmJson.addNullable(json, "providerEventId", e.providerEventId());
@@ -293,7 +474,7 @@ public class ActivityWriter {
     json.add("cancelled", e.cancelled());
     CrmJson.addNullable(json, "bodyText", e.bodyText());
     CrmJson.addNullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(e.bodyHtml()));
-    return json.build().toString();
+    return json;
   }
 
   private void storeAttachment(String orgId, String activityId, int n, MailAttachment attachment) {

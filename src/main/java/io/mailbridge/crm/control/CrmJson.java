@@ -24,6 +24,11 @@ final class CrmJson {
     return BUILDERS.createObjectBuilder();
   }
 
+  /** A builder that starts with this object's fields. */
+  static JsonObjectBuilder object(jakarta.json.JsonObject from) {
+    return BUILDERS.createObjectBuilder(from);
+  }
+
   static JsonArrayBuilder array() {
     return BUILDERS.createArrayBuilder();
   }

@@ -54,7 +54,8 @@ public class RecordChanges {
         .executeUpdate();
   }
 
-  private long next(String orgId) {
+  /** The next number of the org's feed, for any write that enters it (records and events). */
+  long next(String orgId) {
     int updated =
         em.createNativeQuery(
                 "UPDATE crm_change_counter SET last_seq = last_seq + 1 WHERE org_id = ?")

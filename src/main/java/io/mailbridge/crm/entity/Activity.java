@@ -51,6 +51,10 @@ public class Activity {
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
+  /** The event's number in its org's change feed (0: never written since the feed began). */
+  @Column(name = "change_seq", nullable = false)
+  private long changeSeq;
+
   protected Activity() {}
 
   public Activity(
@@ -75,6 +79,27 @@ public class Activity {
   public void revise(String json, Instant newOccurredAt) {
     this.data = SealedValue.of(Objects.requireNonNull(json), binding());
     this.occurredAt = Objects.requireNonNull(newOccurredAt);
+  }
+
+  /** Takes the next number of its org's change feed: event sync sends what changed after one. */
+  public void changed(long seq) {
+    this.changeSeq = seq;
+  }
+
+  /**
+   * Names the event by its iCalendar UID once a calendar gave it one, so that capture finds this
+   * activity when it meets the meeting in a calendar.
+   */
+  public void rekey(String messageKey) {
+    this.messageKey = Objects.requireNonNull(messageKey);
+  }
+
+  public long changeSeq() {
+    return changeSeq;
+  }
+
+  public String messageKey() {
+    return messageKey;
   }
 
   public String id() {

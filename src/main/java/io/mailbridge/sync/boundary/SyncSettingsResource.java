@@ -50,9 +50,6 @@ public class SyncSettingsResource {
     }
     SyncDirection contacts = direction("contacts", body.contacts());
     SyncDirection events = direction("events", body.events());
-    if (events != SyncDirection.OFF) {
-      throw new InvalidField("events", "event sync is not available yet; only off is accepted");
-    }
     boolean leads = body.includeLeads() != null && body.includeLeads();
     return View.of(
         settings.replace(caller.orgId(), caller.userId(), new SyncChoice(contacts, events, leads)));

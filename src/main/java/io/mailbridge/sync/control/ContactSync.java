@@ -436,7 +436,8 @@ public class ContactSync implements JobHandler {
 
     private Optional<SyncLink> byRemote(String remoteId) {
       return em.createQuery(
-              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.remoteId = :remote",
+              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.remoteId = :remote"
+                  + " AND l.item = io.mailbridge.sync.entity.SyncLink.Item.CONTACT",
               SyncLink.class)
           .setParameter("user", state.id())
           .setParameter("remote", remoteId)
@@ -446,7 +447,9 @@ public class ContactSync implements JobHandler {
 
     private Optional<SyncLink> byCrm(String crmId) {
       return em.createQuery(
-              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.crmId = :crm", SyncLink.class)
+              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.crmId = :crm"
+                  + " AND l.item = io.mailbridge.sync.entity.SyncLink.Item.CONTACT",
+              SyncLink.class)
           .setParameter("user", state.id())
           .setParameter("crm", crmId)
           .getResultStream()

@@ -1,8 +1,10 @@
 package io.mailbridge.sync.control;
 
+import io.mailbridge.crm.control.CrmEvents;
 import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.ContactBooks;
+import io.mailbridge.mailbox.control.EventBooks;
 import io.mailbridge.mailbox.control.ImpersonatedMailboxes;
 import io.mailbridge.mailbox.control.MailboxConnections;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -24,10 +26,10 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Which users' contacts are due: every user with a connected mailbox of a kind contact sync reaches
- * (Microsoft 365, Google) or covered by the org's Exchange connection, in an org whose contact sync
- * is on, when the last sync is older than the interval or a synced CRM record changed since the
- * user's last push. Queued jobs coalesce by user.
+ * Which users' contacts and events are due: every user with a connected mailbox of a kind contact
+ * sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an org whose
+ * contact sync is on, when the last sync is older than the interval or a synced CRM record changed
+ * since the user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -41,6 +43,8 @@ public class SyncSchedule {
   @Inject OrgSyncSettings settings;
   @Inject RecordChanges crm;
   @Inject ContactBooks books;
+  @Inject EventBooks eventBooks;
+  @Inject CrmEvents crmEvents;
   @Inject SendingMailboxes sending;
   @Inject Users users;
   @Inject Instance<ImpersonatedMailboxes> impersonated;
@@ -56,7 +60,9 @@ public class SyncSchedule {
   /** Queues the due users' jobs; answers how many were asked for. */
   public int queueDue(Instant now) {
     List<String> orgs =
-        em.createQuery("SELECT s.orgId FROM SyncSettings s WHERE s.contacts <> :off", String.class)
+        em.createQuery(
+                "SELECT s.orgId FROM SyncSettings s WHERE s.contacts <> :off OR s.events <> :off",
+                String.class)
             .setParameter("off", SyncDirection.OFF)
             .getResultList();
     int queued = 0;
@@ -66,12 +72,24 @@ public class SyncSchedule {
       while (true) {
         List<ConnectedMailbox> page = connections.describedPageOfOrg(orgId, after, PAGE);
         for (ConnectedMailbox mailbox : page) {
-          if (books.of(mailbox.kind()).isPresent() && due(mailbox.userId(), choice, now)) {
+          if (choice.contacts() != SyncDirection.OFF
+              && books.of(mailbox.kind()).isPresent()
+              && due(mailbox.userId(), choice, now)) {
             try {
               jobs.requestContactSync(orgId, mailbox.userId());
               queued++;
             } catch (RuntimeException raced) {
               LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
+            }
+          }
+          if (choice.events() != SyncDirection.OFF
+              && eventBooks.of(mailbox.kind()).isPresent()
+              && eventsDue(mailbox.userId(), choice, now)) {
+            try {
+              jobs.requestEventSync(orgId, mailbox.userId());
+              queued++;
+            } catch (RuntimeException raced) {
+              LOG.log(Level.FINE, "Event sync of a user not queued", raced);
             }
           }
         }
@@ -80,7 +98,9 @@ public class SyncSchedule {
         }
         after = page.get(page.size() - 1).id();
       }
-      queued += queueExchangeUsers(orgId, choice, now);
+      if (choice.contacts() != SyncDirection.OFF) {
+        queued += queueExchangeUsers(orgId, choice, now);
+      }
     }
     return queued;
   }
@@ -115,6 +135,22 @@ public class SyncSchedule {
       }
       after = page.get(page.size() - 1).id();
     }
+  }
+
+  /**
+   * Events are due as contacts are (the two share the user's state and its last sync time), and,
+   * when events go to the calendar, as soon as a CRM event changed after the user's last push.
+   */
+  private boolean eventsDue(String userId, SyncChoice choice, Instant now) {
+    SyncUser state = em.find(SyncUser.class, userId);
+    if (state == null) {
+      return true;
+    }
+    boolean healthy = state.lastSyncAt() != null && !state.lastSyncAt().isBefore(state.updatedAt());
+    return due(userId, SyncChoice.OFF, now)
+        || (healthy
+            && choice.events().toMail()
+            && crmEvents.anySince(state.orgId(), state.eventSeq()));
   }
 
   /**

@@ -13,7 +13,7 @@ public class SyncSealedTables implements SealedTables {
   @Override
   public List<SealedTable> sealedTables() {
     return List.of(
-        new SealedTable(SyncUser.TABLE, "org_id", List.of("delta_link")),
+        new SealedTable(SyncUser.TABLE, "org_id", List.of("delta_link", "event_link")),
         new SealedTable(SyncLink.TABLE, "org_id", List.of("base")));
   }
 }

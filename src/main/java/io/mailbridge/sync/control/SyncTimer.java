@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every minute, on every node, queues the contact sync of the users that are due (interval passed,
- * or CRM changes to send); the queue's dedup key makes the timers of several nodes queue one job
- * per user.
+ * Every minute, on every node, queues the contact and event sync of the users that are due
+ * (interval passed, or CRM changes to send); the queue's dedup key makes the timers of several
+ * nodes queue one job per user and kind.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -35,7 +35,7 @@ public class SyncTimer {
 
   Clock clock = Clock.systemUTC();
 
-  @Schedule(minute = "*", hour = "*", persistent = false, info = "contact sync")
+  @Schedule(minute = "*", hour = "*", persistent = false, info = "contact and event sync")
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick() {
     if (!jobsEnabled.get() || !startup.isReady()) {

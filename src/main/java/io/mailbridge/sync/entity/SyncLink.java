@@ -29,9 +29,19 @@ public class SyncLink {
     MAIL
   }
 
+  /** What a pair stands for: a contact and a record, or a calendar event and a CRM event. */
+  public enum Item {
+    CONTACT,
+    EVENT
+  }
+
   @Id
   @Column(name = "id", length = 32)
   private String id;
+
+  @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+  @Column(name = "item", nullable = false, length = 8)
+  private Item item = Item.CONTACT;
 
   @Column(name = "org_id", nullable = false, length = 32)
   private String orgId;
@@ -75,6 +85,14 @@ public class SyncLink {
     this.updatedAt = now;
   }
 
+  /** A pair of a calendar event and a CRM event. */
+  public static SyncLink event(
+      String orgId, String userId, String crmId, String remoteId, Origin origin, Instant now) {
+    SyncLink link = new SyncLink(orgId, userId, crmId, remoteId, origin, now);
+    link.item = Item.EVENT;
+    return link;
+  }
+
   /** Both sides agree on {@code baseJson}; the contact now has these version marks. */
   public void agreed(String changeKey, String etag, String baseJson, Instant now) {
     this.changeKey = changeKey;
@@ -85,6 +103,10 @@ public class SyncLink {
 
   public String id() {
     return id;
+  }
+
+  public Item item() {
+    return item;
   }
 
   public String crmId() {

@@ -51,6 +51,13 @@ public class SyncUser {
   @Column(name = "crm_seq", nullable = false)
   private long crmSeq = FROM_START;
 
+  @Convert(converter = SealedValueConverter.class)
+  @Column(name = "event_link")
+  private SealedValue eventLink;
+
+  @Column(name = "event_seq", nullable = false)
+  private long eventSeq = FROM_START;
+
   @Column(name = "last_sync_at")
   private Instant lastSyncAt;
 
@@ -90,6 +97,8 @@ public class SyncUser {
     this.folderId = null;
     this.deltaLink = null;
     this.crmSeq = FROM_START;
+    this.eventLink = null;
+    this.eventSeq = FROM_START;
     this.updatedAt = now;
   }
 
@@ -106,6 +115,28 @@ public class SyncUser {
 
   public String position() {
     return deltaLink == null ? null : SealedValue.openText(deltaLink, binding());
+  }
+
+  /** Where the calendar's feed goes on, or null to read the calendar from the start. */
+  public void eventPosition(String link, Instant now) {
+    this.eventLink =
+        link == null ? null : SealedValue.of(link, new RowBinding(TABLE, "event_link", orgId, id));
+    this.updatedAt = now;
+  }
+
+  public String eventPosition() {
+    return eventLink == null
+        ? null
+        : SealedValue.openText(eventLink, new RowBinding(TABLE, "event_link", orgId, id));
+  }
+
+  public void eventsSentUpTo(long seq, Instant now) {
+    this.eventSeq = seq;
+    this.updatedAt = now;
+  }
+
+  public long eventSeq() {
+    return eventSeq;
   }
 
   public void sentUpTo(long seq, Instant now) {

@@ -176,6 +176,11 @@ final class CalendarApis {
   }
 
   void graphEvents(HttpExchange exchange) throws IOException {
+    graphEvents(exchange, null);
+  }
+
+  /** Books a meeting; {@code preRead} is the body when the caller already read it. */
+  void graphEvents(HttpExchange exchange, JsonObject preRead) throws IOException {
     fake.graphRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
     Token token = fake.authorization.bearer(exchange);
     if (token == null) {
@@ -198,7 +203,7 @@ final class CalendarApis {
     JsonObject body;
     CalendarItem item;
     try {
-      body = Json.createReader(requestBody(exchange)).readObject();
+      body = preRead != null ? preRead : Json.createReader(requestBody(exchange)).readObject();
       List<String> attendees = new ArrayList<>();
       List<String> names = new ArrayList<>();
       for (JsonObject a : body.getJsonArray("attendees").getValuesAs(JsonObject.class)) {

@@ -292,6 +292,7 @@ public final class FakeProviders {
   private final GooglePeople people = new GooglePeople(this);
   private final TestControl control = new TestControl(this);
   private final CalendarApis calendarApis = new CalendarApis(this);
+  private final GraphEventWrites graphEventWrites = new GraphEventWrites(this, calendarApis);
   private final GoogleCalendarEvents googleCalendarEvents = new GoogleCalendarEvents(this);
 
   /** The per-mailbox limits a test imposes on its accounts (none by default). */
@@ -362,8 +363,8 @@ public final class FakeProviders {
         graphDelta.subscribe(exchange);
       } else if (path.equals("/graph/v1.0/me/calendar/getSchedule")) {
         calendarApis.graphSchedule(exchange);
-      } else if (path.equals("/graph/v1.0/me/events")) {
-        calendarApis.graphEvents(exchange);
+      } else if (GraphEventWrites.PATH.matcher(path).matches()) {
+        graphEventWrites.handle(exchange);
       } else if (path.equals("/google/calendar/v3/freeBusy")) {
         calendarApis.googleFreeBusy(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events/watch")) {
@@ -1048,6 +1049,27 @@ public final class FakeProviders {
       String body,
       List<String> categories) {
 
+    /** The same event with another subject and description, as a person edits it in Outlook. */
+    public GraphEvent retitled(String newSubject, String newBody) {
+      return new GraphEvent(
+          0,
+          account,
+          id,
+          false,
+          iCalUid,
+          newSubject,
+          start,
+          end,
+          location,
+          organizer,
+          attendees,
+          sensitivity,
+          cancelled,
+          online,
+          newBody,
+          categories);
+    }
+
     /** The same event changed: moved, new attendees, cancelled, made private. */
     public GraphEvent with(
         Instant newStart,
@@ -1087,6 +1109,63 @@ public final class FakeProviders {
   /** Accounts whose calendar Graph refuses (403), as for a connection without Calendars.Read. */
   public final Set<String> graphCalendarForbidden = ConcurrentHashMap.newKeySet();
 
+  /**
+   * What Graph keeps of an event beside what capture's tests set: Mailbridge's extended property
+   * (the CRM id), the zone its times were given in ({@code originalStartTimeZone}), its {@code
+   * patternedRecurrence} when it is a series, and the days ({@code yyyy-MM-dd}) of its cancelled
+   * and moved (to start, end) occurrences; by event id.
+   */
+  public record GraphEventExtra(
+      String crmId,
+      String timeZone,
+      JsonObject recurrence,
+      Set<String> cancelled,
+      Map<String, List<Instant>> moved) {
+
+    public GraphEventExtra(String crmId, String timeZone, JsonObject recurrence) {
+      this(crmId, timeZone, recurrence, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+    }
+
+    /** The same event with another zone or recurrence; its exceptions stay. */
+    public GraphEventExtra with(String newZone, JsonObject newRecurrence) {
+      return new GraphEventExtra(crmId, newZone, newRecurrence, cancelled, moved);
+    }
+  }
+
+  /** Each event's extra state, by event id. */
+  public final Map<String, GraphEventExtra> graphEventExtras = new ConcurrentHashMap<>();
+
+  /** When each logged event state was written ({@code lastModifiedDateTime}), by its seq. */
+  public final Map<Long, Instant> graphEventTimes = new ConcurrentHashMap<>();
+
+  /** Every request to {@code /events} as {@code "METHOD uri #account"}. */
+  public final List<String> graphEventRequests = new CopyOnWriteArrayList<>();
+
+  /** The event's {@code changeKey} at this state of the log. */
+  public static String graphChangeKey(long seq) {
+    return "ZlnW4RIAV06KYYwlrfNZvQAAKGWwbw" + seq + "==";
+  }
+
+  /** The latest state of an event of the account, or null when it never was or is deleted. */
+  public GraphEvent graphEvent(String account, String id) {
+    GraphEvent latest = null;
+    for (GraphEvent e : graphEvents.getOrDefault(account, List.of())) {
+      if (e.id().equals(id)) {
+        latest = e;
+      }
+    }
+    return latest == null || latest.removed() ? null : latest;
+  }
+
+  /** The events of the account's calendar as they stand now. */
+  public List<GraphEvent> graphCalendar(String account) {
+    Map<String, GraphEvent> latest = new java.util.LinkedHashMap<>();
+    for (GraphEvent e : graphEvents.getOrDefault(account, List.of())) {
+      latest.put(e.id(), e);
+    }
+    return latest.values().stream().filter(e -> !e.removed()).toList();
+  }
+
   /** Puts an event (new or changed, by its id) into the account's calendar; answers it. */
   public GraphEvent putGraphEvent(GraphEvent event) {
     GraphEvent logged =
@@ -1107,8 +1186,30 @@ public final class FakeProviders {
             event.online(),
             event.body(),
             event.categories());
+    graphEventTimes.put(logged.seq(), Instant.now());
     graphEvents.computeIfAbsent(event.account(), k -> new CopyOnWriteArrayList<>()).add(logged);
     return logged;
+  }
+
+  /** Graph forgets every calendar delta token it handed out so far (410 from now on). */
+  public void expireGraphCalendarTokens() {
+    graphCalendarDelta.expireAll();
+  }
+
+  /** Holds calendar delta requests until {@link #releaseCalendarDelta}; counts {@code arrived}. */
+  public void holdCalendarDelta(java.util.concurrent.CountDownLatch arrived) {
+    graphCalendarDelta.arrived = arrived;
+    graphCalendarDelta.gate = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  /** Lets calendar delta requests through again. */
+  public void releaseCalendarDelta() {
+    java.util.concurrent.CountDownLatch gate = graphCalendarDelta.gate;
+    graphCalendarDelta.gate = null;
+    graphCalendarDelta.arrived = null;
+    if (gate != null) {
+      gate.countDown();
+    }
   }
 
   /** Deletes an event from the account's calendar: the next delta reports it removed. */

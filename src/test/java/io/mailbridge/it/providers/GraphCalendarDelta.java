@@ -60,7 +60,29 @@ final class GraphCalendarDelta {
     this.fake = fake;
   }
 
+  /** Set by a test: delta requests wait at this gate, counting {@code arrived} down first. */
+  volatile java.util.concurrent.CountDownLatch arrived;
+
+  volatile java.util.concurrent.CountDownLatch gate;
+
+  /** Every token handed out so far answers 410 from now on. */
+  void expireAll() {
+    fake.expiredGraphTokens.addAll(tokens.keySet());
+  }
+
   void delta(HttpExchange exchange, String user) throws IOException {
+    java.util.concurrent.CountDownLatch held = gate;
+    if (held != null) {
+      java.util.concurrent.CountDownLatch came = arrived;
+      if (came != null) {
+        came.countDown();
+      }
+      try {
+        held.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     List<String> prefer = exchange.getRequestHeaders().get("Prefer");
     fake.graphCalendarPreferHeaders.add(prefer == null ? "" : String.join(", ", prefer));
     Token bearer = fake.authorization.bearer(exchange);
@@ -93,6 +115,13 @@ final class GraphCalendarDelta {
     String delta = q.get("$deltatoken");
     String presented = skip != null ? skip : delta;
     State state;
+    if (presented != null && fake.expiredGraphTokens.contains(presented)) {
+      send(
+          exchange,
+          410,
+          graphError("SyncStateNotFound", "The sync state generation is not found."));
+      return;
+    }
     if (presented != null) {
       state = tokens.get(presented);
       if (state == null || !state.account().equals(mailbox)) {
@@ -185,13 +214,34 @@ final class GraphCalendarDelta {
     for (GraphEvent e : latest.values()) {
       boolean inWindow =
           !e.removed() && e.start().isBefore(state.end()) && e.end().isAfter(state.start());
+      FakeProviders.GraphEventExtra extra = fake.graphEventExtras.get(e.id());
+      boolean series = extra != null && extra.recurrence() != null;
+      // calendarView lists a series as its instances, never its master: here its first one.
+      String listed =
+          series
+              ? e.id()
+                  + GraphEventWrites.OCCURRENCE
+                  + GraphEventWrites.days(e, extra).stream()
+                      .filter(d -> !extra.cancelled().contains(d.toString()))
+                      .findFirst()
+                      .map(Object::toString)
+                      .orElse("none")
+              : e.id();
       if (inWindow) {
-        out.add(json(e));
+        JsonObjectBuilder entry = json(fake, e);
+        if (series) {
+          entry
+              .add("id", listed)
+              .add("type", "occurrence")
+              .add("seriesMasterId", e.id())
+              .addNull("recurrence");
+        }
+        out.add(entry.build());
       } else if (state.afterSeq() >= 0) {
         out.add(
             Json.createObjectBuilder()
                 .add("@odata.type", "#microsoft.graph.event")
-                .add("id", e.id())
+                .add("id", listed)
                 .add("@removed", Json.createObjectBuilder().add("reason", "deleted"))
                 .build());
       }
@@ -199,7 +249,14 @@ final class GraphCalendarDelta {
     return out;
   }
 
-  private static JsonObject json(GraphEvent e) {
+  /**
+   * An event as Graph shows it; what a write through {@code /events} set beside capture's fields
+   * (zone, recurrence) comes from the fake's extras.
+   */
+  static JsonObjectBuilder json(FakeProviders fake, GraphEvent e) {
+    FakeProviders.GraphEventExtra extra = fake.graphEventExtras.get(e.id());
+    String zone = extra == null || extra.timeZone() == null ? "UTC" : extra.timeZone();
+    Instant modified = fake.graphEventTimes.get(e.seq());
     JsonArrayBuilder attendees = Json.createArrayBuilder();
     for (String address : e.attendees()) {
       attendees.add(
@@ -217,13 +274,16 @@ final class GraphCalendarDelta {
     JsonObjectBuilder json =
         Json.createObjectBuilder()
             .add("@odata.type", "#microsoft.graph.event")
-            .add("@odata.etag", "W/\"ZlnW4RIAV06KYYwlrfNZvQAAKGWwbw" + e.seq() + "==\"")
+            .add("@odata.etag", "W/\"" + FakeProviders.graphChangeKey(e.seq()) + "\"")
             .add("id", e.id())
+            .add("changeKey", FakeProviders.graphChangeKey(e.seq()))
             .add("createdDateTime", "2026-11-01T08:00:00.0000000Z")
-            .add("lastModifiedDateTime", "2026-11-01T08:00:00.0000000Z")
+            .add(
+                "lastModifiedDateTime",
+                modified == null ? "2026-11-01T08:00:00.0000000Z" : modified.toString())
             .add("categories", categories)
-            .add("originalStartTimeZone", "UTC")
-            .add("originalEndTimeZone", "UTC")
+            .add("originalStartTimeZone", zone)
+            .add("originalEndTimeZone", zone)
             .add("iCalUId", e.iCalUid())
             .add("reminderMinutesBeforeStart", 15)
             .add("isReminderOn", true)
@@ -237,7 +297,9 @@ final class GraphCalendarDelta {
             .add("isOrganizer", e.organizer().equalsIgnoreCase(e.account()))
             .add("responseRequested", true)
             .add("showAs", "busy")
-            .add("type", "singleInstance")
+            .add(
+                "type",
+                extra != null && extra.recurrence() != null ? "seriesMaster" : "singleInstance")
             .add("webLink", "https://outlook.office365.com/owa/?itemid=" + e.id())
             .add("isOnlineMeeting", e.online())
             .add("onlineMeetingProvider", e.online() ? "teamsForBusiness" : "unknown")
@@ -263,10 +325,15 @@ final class GraphCalendarDelta {
     } else {
       json.addNull("onlineMeeting");
     }
-    return json.build();
+    if (extra != null && extra.recurrence() != null) {
+      json.add("recurrence", extra.recurrence());
+    } else {
+      json.addNull("recurrence");
+    }
+    return json;
   }
 
-  private static JsonObjectBuilder time(Instant at) {
+  static JsonObjectBuilder time(Instant at) {
     return Json.createObjectBuilder()
         .add("dateTime", WIRE.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
         .add("timeZone", "UTC");

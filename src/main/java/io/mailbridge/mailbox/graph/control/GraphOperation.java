@@ -33,6 +33,9 @@ record GraphOperation(OutboundCall call) implements RequestOption {
   static final GraphOperation WRITE_CONTACT = of("write_contact");
   static final GraphOperation READ_CONTACT = of("read_contact");
   static final GraphOperation DELETE_CONTACT = of("delete_contact");
+  static final GraphOperation WRITE_EVENT = of("write_event");
+  static final GraphOperation READ_EVENT = of("read_event");
+  static final GraphOperation DELETE_EVENT = of("delete_event");
 
   /** For a request that carries no operation: none should, but the call is still counted. */
   static final GraphOperation UNNAMED = of("unnamed");

@@ -1,0 +1,533 @@
+package io.mailbridge.sync.control;
+
+import io.mailbridge.crm.control.CrmEvents;
+import io.mailbridge.crm.control.CrmEvents.EventChange;
+import io.mailbridge.crm.control.ParticipantMatcher;
+import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.mailbox.control.ConnectedMailbox;
+import io.mailbridge.mailbox.control.EventBook;
+import io.mailbridge.mailbox.control.EventBooks;
+import io.mailbridge.mailbox.control.EventChangedMeanwhile;
+import io.mailbridge.mailbox.control.EventPage;
+import io.mailbridge.mailbox.control.MailEvent;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxOfCaller;
+import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.mailbox.control.SendingMailboxes;
+import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.MailAddress;
+import io.mailbridge.platform.audit.control.AuditLog;
+import io.mailbridge.platform.jobs.control.ClaimedJob;
+import io.mailbridge.platform.jobs.control.JobHandler;
+import io.mailbridge.platform.jobs.control.JobOutcome;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.platform.jobs.control.RetryLater;
+import io.mailbridge.platform.problem.Busy;
+import io.mailbridge.platform.problem.DomainProblem;
+import io.mailbridge.platform.problem.InvalidRequest;
+import io.mailbridge.platform.problem.NotFound;
+import io.mailbridge.platform.problem.TooManyRequests;
+import io.mailbridge.sync.entity.SyncLink;
+import io.mailbridge.sync.entity.SyncUser;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The "sync this user's events" job: the CRM's events and the user's primary calendar (a mailbox
+ * kind that has an {@link EventBook}), in two steps that each commit on their own, under the same
+ * per-user lease as contact sync. <b>Pull</b> reads the calendar's changes: an event with CRM
+ * participants that has no pair becomes a CRM event through capture's storage path (so a meeting
+ * capture also sees is one activity), a paired event is merged field by field into its CRM event, a
+ * paired event deleted in the calendar deletes its CRM event. <b>Push</b> reads the CRM's event
+ * feed: an event the user made in the CRM is created in their calendar (the activity then adopts
+ * the calendar's iCalendar UID), a paired event is patched with {@code If-Match}, a deleted one is
+ * deleted in the calendar only if Mailbridge created it there. Mailbridge's own writes come back
+ * with the change key it stored and are skipped; a CRM event equal to the agreed fields sends
+ * nothing.
+ */
+@ApplicationScoped
+public class EventSync implements JobHandler {
+
+  private static final Logger LOG = Logger.getLogger(EventSync.class.getName());
+  static final String PUSH = "|push";
+  static final String PULL = "|pull";
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+  @PersistenceContext EntityManager em;
+  @Inject JobStore jobs;
+  @Inject SyncLeases leases;
+  @Inject OrgSyncSettings settings;
+  @Inject SendingMailboxes sending;
+  @Inject MailboxOfCaller mailboxes;
+  @Inject EventBooks books;
+  @Inject CrmEvents crm;
+  @Inject ParticipantMatcher matcher;
+  @Inject AuditLog audit;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.sync.pages-per-run", defaultValue = "20")
+  int pagesPerRun;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.sync.changes-per-run", defaultValue = "200")
+  int changesPerRun;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.sync.lease", defaultValue = "PT5M")
+  Duration lease;
+
+  @Inject
+  @ConfigProperty(name = "mailbridge.sync.busy-wait", defaultValue = "PT30S")
+  Duration busyWait;
+
+  Clock clock = Clock.systemUTC();
+
+  @Override
+  public String kind() {
+    return SyncJobs.EVENTS;
+  }
+
+  @Override
+  public JobOutcome run(ClaimedJob job) throws Exception {
+    String payload = job.payload();
+    boolean push = payload.endsWith(PUSH);
+    boolean pulling = payload.endsWith(PULL);
+    String userId = push || pulling ? payload.substring(0, payload.length() - 5) : payload;
+    String orgId = job.orgId();
+    if (!push && !pulling) {
+      jobs.releaseDedupKey(job.id());
+    }
+    SyncChoice choice = settings.of(orgId);
+    if (!choice.events().toMail() && !choice.events().toCrm()) {
+      return JobOutcome.done();
+    }
+    leases.ensure(orgId, userId);
+    String owner = job.leaseOwner() + "/" + job.id();
+    boolean taken;
+    try {
+      taken = leases.take(userId, owner, lease);
+    } catch (RuntimeException locked) {
+      taken = false;
+    }
+    if (!taken) {
+      throw new RetryLater("Another node is syncing this user", busyWait);
+    }
+    try {
+      SyncUser state = em.find(SyncUser.class, userId);
+      Optional<JobOutcome> outcome = step(state, choice, push);
+      state.release();
+      return outcome.orElseGet(JobOutcome::done);
+    } catch (MailboxReauthRequired reauth) {
+      leases.release(userId, owner);
+      leases.failed(userId, "The mailbox must be connected again");
+      return JobOutcome.done();
+    } catch (Busy | TooManyRequests busy) {
+      leases.release(userId, owner);
+      Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
+      throw new RetryLater("The mail provider asked event sync to wait", wait);
+    } catch (RuntimeException e) {
+      leases.release(userId, owner);
+      leases.failed(
+          userId,
+          e instanceof DomainProblem
+              ? e.getMessage()
+              : "Event sync failed unexpectedly; it tries again");
+      throw e;
+    }
+  }
+
+  private Optional<JobOutcome> step(SyncUser state, SyncChoice choice, boolean push) {
+    Instant now = clock.instant();
+    List<ConnectedMailbox> reachable =
+        sending.ofUser(state.orgId(), state.id()).stream()
+            .filter(m -> books.of(m.kind()).isPresent())
+            .toList();
+    Optional<ConnectedMailbox> found;
+    if (state.mailboxId() == null) {
+      found = reachable.stream().findFirst();
+    } else {
+      // Contact sync chose this user's mailbox: events follow it rather than switch it back and
+      // forth (a switch forgets every pair).
+      found = reachable.stream().filter(m -> m.id().equals(state.mailboxId())).findFirst();
+    }
+    if (found.isEmpty()) {
+      state.errors(
+          SyncErrors.add(
+              state.errors(),
+              now,
+              "Event sync reaches only a connected Microsoft 365 calendar so far"),
+          now);
+      return Optional.empty();
+    }
+    ConnectedMailbox mailbox = found.get();
+    if (mailbox.reauthRequired()) {
+      state.errors(
+          SyncErrors.add(state.errors(), now, "The Microsoft 365 mailbox must be connected again"),
+          now);
+      return Optional.empty();
+    }
+    if (!mailbox.id().equals(state.mailboxId())) {
+      em.createQuery("DELETE FROM SyncLink l WHERE l.userId = :user")
+          .setParameter("user", state.id())
+          .executeUpdate();
+      state.useMailbox(mailbox.id(), now);
+    }
+    EventBook book = books.of(mailbox.kind()).orElseThrow();
+    MailboxAccess access = mailboxes.connection(state.orgId(), mailbox.id());
+    Run run = new Run(state, choice, book, access, mailbox);
+    Optional<JobOutcome> outcome = push ? run.push() : run.pull();
+    state.counted(run.in, run.out, run.conflicts, clock.instant());
+    if (outcome.isEmpty()) {
+      state.synced(clock.instant());
+    }
+    return outcome;
+  }
+
+  /** One step's work for one user, and what it counted. */
+  private final class Run {
+    final SyncUser state;
+    final SyncChoice choice;
+    final EventBook book;
+    final MailboxAccess access;
+    final ConnectedMailbox mailbox;
+    int in;
+    int out;
+    int conflicts;
+
+    Run(
+        SyncUser state,
+        SyncChoice choice,
+        EventBook book,
+        MailboxAccess access,
+        ConnectedMailbox mailbox) {
+      this.state = state;
+      this.choice = choice;
+      this.book = book;
+      this.access = access;
+      this.mailbox = mailbox;
+    }
+
+    Optional<JobOutcome> pull() {
+      String position = state.eventPosition();
+      boolean restarted = false;
+      for (int pages = 0; pages < pagesPerRun; pages++) {
+        EventPage page;
+        try {
+          page = book.changes(access, position);
+        } catch (ChangePositionExpired expired) {
+          if (restarted) {
+            throw expired;
+          }
+          // A full round again: events are found by their pairs, so none is made twice.
+          LOG.info(() -> "Event sync of user " + state.id() + ": " + expired.getMessage());
+          restarted = true;
+          position = null;
+          continue;
+        }
+        for (MailEvent event : page.changes()) {
+          pulled(event);
+        }
+        position = page.next();
+        state.eventPosition(position, clock.instant());
+        if (page.roundComplete()) {
+          return Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+        }
+      }
+      return Optional.of(JobOutcome.continueWith(state.id() + PULL));
+    }
+
+    private void pulled(MailEvent event) {
+      Optional<SyncLink> pair = byRemote(event.id());
+      if (event.removed()) {
+        if (pair.isPresent()) {
+          // Deletes propagate only for pairs: the CRM event goes with its calendar event.
+          if (choice.events().toCrm()
+              && crm.current(state.orgId(), pair.get().crmId()).isPresent()) {
+            crm.delete(state.orgId(), pair.get().crmId());
+            in++;
+          }
+          em.remove(pair.get());
+        }
+        return;
+      }
+      if (pair.isPresent()
+          && event.changeKey() != null
+          && event.changeKey().equals(pair.get().changeKey())) {
+        return; // Mailbridge's own write, coming back
+      }
+      JsonObject mail = EventMerge.ofMail(event.fields());
+      if (pair.isEmpty()) {
+        if (choice.events().toCrm()) {
+          created(event, mail);
+        }
+        return;
+      }
+      SyncLink link = pair.get();
+      Optional<EventChange> current = crm.current(state.orgId(), link.crmId());
+      if (current.isEmpty()) {
+        return; // deleted in the CRM: push decides
+      }
+      EventChange record = current.get();
+      JsonObject crmFields = EventMerge.ofCrm(record.event());
+      ContactMerge.Outcome merged =
+          ContactMerge.merge(
+              EventMerge.FIELDS,
+              ContactMerge.parse(link.baseJson()),
+              crmFields,
+              mail,
+              record.changedAt(),
+              event.modifiedAt());
+      List<MailAddress> names = new ArrayList<>(event.fields().attendees());
+      names.addAll(EventMerge.attendeesOf(record.event()));
+      JsonObject agreed = mail;
+      if (merged.crmChanges() && choice.events().toCrm()) {
+        try {
+          crm.updateFromCalendar(
+              state.orgId(),
+              record.id(),
+              EventMerge.toCrm(merged.merged(), names),
+              event.onlineMeetingUrl());
+          in++;
+        } catch (InvalidRequest refused) {
+          error("The CRM refused a change from the calendar (" + refused.getMessage() + ")");
+          return;
+        }
+      }
+      String changeKey = event.changeKey();
+      String etag = event.etag();
+      if (merged.mailChanges() && choice.events().toMail()) {
+        try {
+          MailEvent written =
+              book.update(
+                  access,
+                  event.id(),
+                  event.etag(),
+                  EventMerge.toMail(merged.merged(), event.fields().online(), names));
+          changeKey = written.changeKey();
+          etag = written.etag();
+          agreed = merged.merged();
+          out++;
+        } catch (EventChangedMeanwhile meanwhile) {
+          // Changed again since the page was read: the next round brings it to merge.
+        }
+      } else if (merged.crmChanges() && choice.events().toCrm()) {
+        agreed = merged.merged();
+      }
+      for (ContactMerge.Conflict conflict : merged.conflicts()) {
+        conflicts++;
+        audit.record(
+            state.orgId(),
+            state.id(),
+            "sync.event.conflict",
+            record.id(),
+            conflict.crmWon() ? "crm_won" : "mail_won",
+            conflict.field()
+                + ": kept "
+                + shown(conflict.kept())
+                + " from the "
+                + (conflict.crmWon() ? "CRM" : "calendar")
+                + ", lost "
+                + shown(conflict.lost())
+                + " from the "
+                + (conflict.crmWon() ? "calendar" : "CRM"));
+      }
+      link.agreed(changeKey, etag, agreed.toString(), clock.instant());
+    }
+
+    /**
+     * A calendar event with no pair: it enters the CRM when one of its people is a CRM contact or
+     * lead, through the path capture uses (one activity per meeting, found by iCalendar UID).
+     */
+    private void created(MailEvent event, JsonObject mail) {
+      Set<String> recordIds = new LinkedHashSet<>();
+      List<String> emails = event.fields().attendees().stream().map(MailAddress::email).toList();
+      for (ParticipantMatcher.Match match : matcher.match(state.orgId(), emails)) {
+        recordIds.addAll(match.contactIds());
+        recordIds.addAll(match.leadIds());
+      }
+      if (recordIds.isEmpty()) {
+        return; // nobody the CRM knows: not a CRM meeting
+      }
+      List<CalendarEvent.Attendee> attendees =
+          event.fields().attendees().stream()
+              .map(a -> new CalendarEvent.Attendee(a, CalendarEvent.Response.NONE))
+              .toList();
+      Instant start = event.fields().start();
+      Instant end = event.fields().end() == null ? start : event.fields().end();
+      CalendarEvent meeting =
+          new CalendarEvent(
+              "graph",
+              event.id(),
+              event.iCalUid(),
+              event.fields().subject(),
+              start,
+              end.isBefore(start) ? start : end,
+              event.fields().timeZone(),
+              event.fields().location(),
+              null,
+              attendees,
+              event.onlineMeetingUrl(),
+              event.fields().online(),
+              event.fields().bodyText(),
+              null,
+              false);
+      String storedId;
+      try {
+        // In this run's transaction: a transaction of its own would wait for the org's change
+        // counter, which this run may already hold.
+        storedId =
+            crm.storeFromCalendar(
+                state.orgId(),
+                meeting,
+                List.copyOf(recordIds),
+                state.id(),
+                mailbox.id(),
+                event.id(),
+                event.fields().recurrence(),
+                EventMerge.exceptions(event.fields().exceptions()).build());
+      } catch (InvalidRequest | NotFound refused) {
+        error("The CRM refused an event from the calendar (" + refused.getMessage() + ")");
+        return;
+      }
+      if (byCrm(storedId).isPresent()) {
+        return; // the CRM event is already paired with another event of this calendar
+      }
+      SyncLink link =
+          SyncLink.event(
+              state.orgId(),
+              state.id(),
+              storedId,
+              event.id(),
+              SyncLink.Origin.MAIL,
+              clock.instant());
+      link.agreed(event.changeKey(), event.etag(), mail.toString(), clock.instant());
+      em.persist(link);
+      in++;
+    }
+
+    Optional<JobOutcome> push() {
+      if (!choice.events().toMail()) {
+        return Optional.empty();
+      }
+      List<EventChange> changes = crm.since(state.orgId(), state.eventSeq(), changesPerRun);
+      for (EventChange change : changes) {
+        pushed(change);
+        state.eventsSentUpTo(change.seq(), clock.instant());
+      }
+      return changes.size() < changesPerRun
+          ? Optional.empty()
+          : Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+    }
+
+    private void pushed(EventChange change) {
+      Optional<SyncLink> pair = byCrm(change.id());
+      if (change.removed()) {
+        if (pair.isEmpty()) {
+          return;
+        }
+        SyncLink link = pair.get();
+        // An event a person made in the calendar stays when its CRM event goes; only the pair ends.
+        if (link.origin() == SyncLink.Origin.CRM
+            && book.deleteIfMarked(access, link.remoteId(), change.id())) {
+          out++;
+        }
+        em.remove(link);
+        return;
+      }
+      JsonObject wanted = EventMerge.ofCrm(change.event());
+      List<MailAddress> names = EventMerge.attendeesOf(change.event());
+      boolean online = change.event().get("onlineMeeting") == JsonValue.TRUE;
+      if (pair.isEmpty()) {
+        // Only an event this user made in the CRM, not yet in a calendar, goes to their calendar.
+        if (!state.id().equals(change.createdBy())
+            || !(change.event().get("provider") instanceof JsonString p)
+            || !"crm".equals(p.getString())) {
+          return;
+        }
+        MailEvent created =
+            book.create(access, EventMerge.toMail(wanted, online, names), change.id());
+        SyncLink link =
+            SyncLink.event(
+                state.orgId(),
+                state.id(),
+                change.id(),
+                created.id(),
+                SyncLink.Origin.CRM,
+                clock.instant());
+        link.agreed(created.changeKey(), created.etag(), wanted.toString(), clock.instant());
+        em.persist(link);
+        if (created.iCalUid() != null
+            && !crm.adoptUid(state.orgId(), change.id(), created.iCalUid())) {
+          LOG.warning(
+              () ->
+                  "Event sync of user "
+                      + state.id()
+                      + ": another activity already holds the calendar's UID of a CRM event");
+        }
+        out++;
+        return;
+      }
+      SyncLink link = pair.get();
+      if (ContactMerge.same(EventMerge.FIELDS, wanted, ContactMerge.parse(link.baseJson()))) {
+        return; // nothing the calendar does not have (or the CRM write was Mailbridge's own)
+      }
+      try {
+        MailEvent written =
+            book.update(
+                access, link.remoteId(), link.etag(), EventMerge.toMail(wanted, online, names));
+        link.agreed(written.changeKey(), written.etag(), wanted.toString(), clock.instant());
+        out++;
+      } catch (EventChangedMeanwhile meanwhile) {
+        // The event changed too: the next pull merges both, field by field.
+      } catch (NotFound gone) {
+        em.remove(link);
+      }
+    }
+
+    private Optional<SyncLink> byRemote(String remoteId) {
+      return em.createQuery(
+              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.remoteId = :remote"
+                  + " AND l.item = io.mailbridge.sync.entity.SyncLink.Item.EVENT",
+              SyncLink.class)
+          .setParameter("user", state.id())
+          .setParameter("remote", remoteId)
+          .getResultStream()
+          .findFirst();
+    }
+
+    private Optional<SyncLink> byCrm(String crmId) {
+      return em.createQuery(
+              "SELECT l FROM SyncLink l WHERE l.userId = :user AND l.crmId = :crm"
+                  + " AND l.item = io.mailbridge.sync.entity.SyncLink.Item.EVENT",
+              SyncLink.class)
+          .setParameter("user", state.id())
+          .setParameter("crm", crmId)
+          .getResultStream()
+          .findFirst();
+    }
+
+    private void error(String reason) {
+      state.errors(SyncErrors.add(state.errors(), clock.instant(), reason), clock.instant());
+    }
+  }
+
+  private static String shown(JsonValue value) {
+    String text = value instanceof JsonString s ? "\"" + s.getString() + "\"" : value.toString();
+    return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+  }
+}
