@@ -8,7 +8,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,9 +56,9 @@ import java.util.stream.Stream;
  * inserts); one more mailbox backfilled with the fakes imposing the providers' quotas ({@link
  * ProviderQuotas}): the share of the quota used and the 429s; {@code bench.notifications} new
  * messages each timed from its notification (Graph change notification, Pub/Sub push) to its
- * activity on a contact's timeline; the server's peak heap (GC log) and the database's growth per
- * 1,000 captured messages; and, unless {@code -Dbench.profile=false}, where the server's CPU went
- * during the timed backfills (JFR).
+ * activity on a contact's timeline; the server's peak heap (GC log) and, once it stopped, the space
+ * per 1,000 captured activities in its database; and, unless {@code -Dbench.profile=false}, where
+ * the server's CPU went during the timed backfills (JFR).
  *
  * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
  * -Dbench.main=io.mailbridge.bench.GraphGmailCaptureBench} (-Dbench.messages=50000,
@@ -368,7 +371,6 @@ public final class GraphGmailCaptureBench {
           MESSAGES,
           Math.round(MATCHED * 100),
           WAR);
-      DATABASE_AFTER_IMPORT = databaseBytes(data);
       for (String provider : PROVIDERS) {
         figures.add(run(provider, http, base, token, fake, server, data, rawDb));
       }
@@ -388,6 +390,7 @@ public final class GraphGmailCaptureBench {
       }
       fake.stop();
     }
+    databasePerThousand(data);
   }
 
   private static void register(HttpClient http, String base, String token, FakeProviders fake)
@@ -503,7 +506,6 @@ public final class GraphGmailCaptureBench {
         writeSolo);
     List<String> manyIds = many.stream().map(ids::get).toList();
     Backfill all = backfill(http, base, token, manyIds);
-    long dbAfter = databaseBytes(data);
     if (PROFILE) {
       ExchangeCaptureBench.jcmd(server, "JFR.stop", "name=" + provider, "filename=" + jfr);
     }
@@ -530,17 +532,6 @@ public final class GraphGmailCaptureBench {
         rawMany,
         READERS,
         writeMany);
-    // H2 grows its file in steps and reuses freed pages, so the growth over the whole run so far
-    // (both providers) per message captured so far is steadier than one backfill's.
-    CAPTURED_SO_FAR += warmed.captured() + one.captured() + all.captured();
-    double perThousand =
-        (dbAfter - DATABASE_AFTER_IMPORT) / 1e6 * 1000 / Math.max(1, CAPTURED_SO_FAR);
-    f.rows.put("database per 1,000 captured (MB, run so far)", String.format("%.1f", perThousand));
-    System.out.printf(
-        "database: %.1f MB after the contact import, %.1f MB now (%d captured in this run so"
-            + " far): %.1f MB per 1,000 captured messages%n",
-        DATABASE_AFTER_IMPORT / 1e6, dbAfter / 1e6, CAPTURED_SO_FAR, perThousand);
-
     String live = latency(provider, http, base, token, fake, many, f);
     ExchangeCaptureBench.jcmd(server, "GC.run");
     Thread.sleep(1000);
@@ -563,17 +554,39 @@ public final class GraphGmailCaptureBench {
         .map(s -> new Generated(s.account(), s.subject(), s.from(), s.received(), text(s)));
   }
 
-  /** The H2 files' size once the contacts are in, and what capture stored since. */
-  private static long DATABASE_AFTER_IMPORT;
-
-  private static long CAPTURED_SO_FAR;
-
-  private static long databaseBytes(Path data) throws IOException {
-    try (Stream<Path> files = Files.walk(data)) {
-      return files
-          .filter(p -> p.getFileName().toString().endsWith(".mv.db"))
-          .mapToLong(p -> p.toFile().length())
-          .sum();
+  /**
+   * The space the captured activities take in the server's H2 database (its {@code ACTIVITY…}
+   * tables, by H2's {@code DISK_SPACE_USED}), per 1,000 activities; read once the server stopped.
+   * H2's file size says little: it grows in steps and reuses freed pages.
+   */
+  static void databasePerThousand(Path data) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + data.toAbsolutePath().resolve("mailbridge"), "sa", "");
+        Statement s = c.createStatement()) {
+      long bytes = 0;
+      StringBuilder tables = new StringBuilder();
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT TABLE_NAME, DISK_SPACE_USED('PUBLIC.\"' || TABLE_NAME || '\"') FROM"
+                  + " INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME LIKE"
+                  + " 'ACTIVITY%'")) {
+        while (r.next()) {
+          bytes += r.getLong(2);
+          tables.append(String.format(" %s %.1f MB", r.getString(1), r.getLong(2) / 1e6));
+        }
+      }
+      long activities;
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ACTIVITY")) {
+        r.next();
+        activities = r.getLong(1);
+      }
+      System.out.printf(
+          "database: %,d activities take %.1f MB (%s): %.1f MB per 1,000 captured messages%n",
+          activities,
+          bytes / 1e6,
+          tables.toString().strip(),
+          bytes / 1e6 * 1000 / Math.max(1, activities));
     }
   }
 
@@ -843,8 +856,10 @@ public final class GraphGmailCaptureBench {
       String mailboxAddress,
       Figures f)
       throws Exception {
-    // Gmail's window must still hold the dearest call a capture makes (users.watch, 100 units).
-    int gmailScale = Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 100));
+    // Gmail's window must still hold one job run: a page of 100 messages described with
+    // format=metadata (500 units) and the matched ones read raw. A run refused half-way is read
+    // again from its start, so a smaller window never lets a page through.
+    int gmailScale = Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 1000));
     ProviderQuotas quotas =
         new ProviderQuotas(
             4,
