@@ -98,20 +98,23 @@ public class SyncSchedule {
         }
         after = page.get(page.size() - 1).id();
       }
-      if (choice.contacts() != SyncDirection.OFF) {
-        queued += queueExchangeUsers(orgId, choice, now);
-      }
+      queued += queueExchangeUsers(orgId, choice, now);
     }
     return queued;
   }
 
   /**
    * The users the org's Exchange connection covers: they connect nothing themselves, so they are
-   * found among the org's users (only when the org has a connection and contact sync reaches
-   * Exchange). A user who also connected a mailbox was queued above; the job coalesces by user.
+   * found among the org's users (only when the org has a connection and contact or event sync is on
+   * and reaches Exchange). A user who also connected a mailbox was queued above; the job coalesces
+   * by user.
    */
   private int queueExchangeUsers(String orgId, SyncChoice choice, Instant now) {
-    if (books.of(MailboxKind.EXCHANGE).isEmpty()
+    boolean contacts =
+        choice.contacts() != SyncDirection.OFF && books.of(MailboxKind.EXCHANGE).isPresent();
+    boolean events =
+        choice.events() != SyncDirection.OFF && eventBooks.of(MailboxKind.EXCHANGE).isPresent();
+    if (!(contacts || events)
         || !impersonated.isResolvable()
         || impersonated.get().capturedUsers(orgId).isEmpty()) {
       return 0;
@@ -121,12 +124,23 @@ public class SyncSchedule {
     while (true) {
       List<AppUser> page = users.page(orgId, after, PAGE);
       for (AppUser user : page) {
-        if (sending.exchangeOf(orgId, user.id()).isPresent() && due(user.id(), choice, now)) {
+        if (sending.exchangeOf(orgId, user.id()).isEmpty()) {
+          continue;
+        }
+        if (contacts && due(user.id(), choice, now)) {
           try {
             jobs.requestContactSync(orgId, user.id());
             queued++;
           } catch (RuntimeException raced) {
             LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
+          }
+        }
+        if (events && eventsDue(user.id(), choice, now)) {
+          try {
+            jobs.requestEventSync(orgId, user.id());
+            queued++;
+          } catch (RuntimeException raced) {
+            LOG.log(Level.FINE, "Event sync of a user not queued", raced);
           }
         }
       }
