@@ -36,12 +36,16 @@ import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.xml.bind.JAXBElement;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -129,6 +133,10 @@ public class ExchangeEventBook implements EventBook {
   public MailEvent create(MailboxAccess mailbox, EventFields fields, String crmId) {
     ExchangeServiceAccount.ServiceCall service = service(mailbox);
     CalendarItemType item = new CalendarItemType();
+    // The UID is Mailbridge's, from the CRM id: CreateItem answers the id only, and the CRM event
+    // adopts the UID so capture finds it; a creation repeated after a lost answer keeps it.
+    String uid = uid(crmId);
+    item.setUID(uid);
     item.setSubject(orEmpty(fields.subject()));
     item.setBody(body(fields.bodyText()));
     item.getExtendedProperty().add(property(crmIdProperty(), crmId));
@@ -154,7 +162,7 @@ public class ExchangeEventBook implements EventBook {
                         : CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY));
     return new MailEvent(
         made.getId(),
-        null,
+        uid,
         made.getChangeKey(),
         made.getChangeKey(),
         null,
@@ -394,6 +402,19 @@ public class ExchangeEventBook implements EventBook {
     return (int)
         ChronoUnit.DAYS.between(
             start.atZone(zone).toLocalDate(), start.atOffset(ZoneOffset.UTC).toLocalDate());
+  }
+
+  /** The iCalendar UID of the calendar item Mailbridge makes for this CRM event. */
+  static String uid(String crmId) {
+    try {
+      return "mailbridge-event-"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(("mailbridge-event:" + crmId).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static PathToExtendedFieldType crmIdProperty() {
