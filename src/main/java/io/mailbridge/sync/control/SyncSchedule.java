@@ -27,9 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which users' contacts and events are due: every user with a connected mailbox of a kind contact
- * sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an org whose
- * contact sync is on, when the last sync is older than the interval or a synced CRM record changed
- * since the user's last push. Queued jobs coalesce by user.
+ * or event sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an
+ * org whose contact or event sync is on, when the last sync is older than the interval or a synced
+ * CRM record changed since the user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
