@@ -86,6 +86,34 @@ final class ContactSyncSteps {
     assertEquals(200, reply.status(), reply.body());
   }
 
+  /** Makes a CRM event ({@code POST /api/events}) as the caller; answers its id. */
+  String createEvent(String token, JsonObject body) {
+    ApiClient.Reply reply = api.get().post("/api/events", token, body.toString());
+    assertEquals(201, reply.status(), reply.body());
+    return reply.json().getString("id");
+  }
+
+  /** A CRM event, or null when it is gone. */
+  JsonObject event(String token, String id) {
+    ApiClient.Reply reply = api.get().get("/api/events/" + id, token);
+    return reply.status() == 404 ? null : reply.json();
+  }
+
+  void patchEvent(String token, String id, JsonObject patch) {
+    ApiClient.Reply reply = api.get().patch("/api/events/" + id, token, patch.toString());
+    assertEquals(200, reply.status(), reply.body());
+  }
+
+  /** The EVENT activities on a CRM contact's timeline. */
+  List<JsonObject> timelineEvents(String token, String contactId) {
+    ApiClient.Reply reply =
+        api.get().get("/api/records/contacts/" + contactId + "/timeline", token);
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .filter(a -> a.getString("type").equals("EVENT"))
+        .toList();
+  }
+
   /** The caller's sync status. */
   JsonObject status(String token) {
     ApiClient.Reply reply = api.get().get("/api/sync/status", token);

@@ -99,7 +99,7 @@ class EventSyncIT {
     steps().drain("it-events");
   }
 
-  private static Instant inDays(int days, int hour) {
+  static Instant inDays(int days, int hour) {
     return Instant.now()
         .truncatedTo(ChronoUnit.DAYS)
         .plus(days, ChronoUnit.DAYS)
@@ -107,19 +107,15 @@ class EventSyncIT {
   }
 
   private String createCrmEvent(Setup s, JsonObject body) {
-    ApiClient.Reply reply = api().post("/api/events", s.org().repToken(), body.toString());
-    assertEquals(201, reply.status(), reply.body());
-    return reply.json().getString("id");
+    return steps().createEvent(s.org().repToken(), body);
   }
 
   private JsonObject crmEvent(Setup s, String id) {
-    ApiClient.Reply reply = api().get("/api/events/" + id, s.org().adminToken());
-    return reply.status() == 404 ? null : reply.json();
+    return steps().event(s.org().adminToken(), id);
   }
 
   private void patchCrmEvent(Setup s, String id, JsonObject patch) {
-    ApiClient.Reply reply = api().patch("/api/events/" + id, s.org().repToken(), patch.toString());
-    assertEquals(200, reply.status(), reply.body());
+    steps().patchEvent(s.org().repToken(), id, patch);
   }
 
   /** The calendar event Mailbridge made for this CRM event, or null. */
@@ -142,12 +138,7 @@ class EventSyncIT {
   }
 
   private List<JsonObject> timelineEvents(Setup s, String contactId) {
-    ApiClient.Reply reply =
-        api().get("/api/records/contacts/" + contactId + "/timeline", s.org().adminToken());
-    assertEquals(200, reply.status(), reply.body());
-    return reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
-        .filter(a -> a.getString("type").equals("EVENT"))
-        .toList();
+    return steps().timelineEvents(s.org().adminToken(), contactId);
   }
 
   private GraphEvent meetingInOutlook(Setup s, String subject, List<String> attendees) {
@@ -173,7 +164,7 @@ class EventSyncIT {
                 List.of()));
   }
 
-  private static JsonObject kickoff(String contactId, String attendee) {
+  static JsonObject kickoff(String contactId, String attendee) {
     return Json.createObjectBuilder()
         .add("subject", "Kickoff")
         .add("start", inDays(2, 8).toString())

@@ -40,10 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ExchangeContactSyncIT {
 
-  private static final String USER = "svc-mailbridge";
-  private static final String PASSWORD = "correct exchange password";
   private static final String FOLDER = "Mailbridge";
-  private static final String CRM_ID_KEY = FakeExchange.LOGGED_PROPERTY_SET + "|MailbridgeCrmId";
+  private static final String CRM_ID_KEY = ExchangeSyncOrgs.CRM_ID_KEY;
 
   @Deployment
   static WebArchive deployment() {
@@ -58,23 +56,12 @@ class ExchangeContactSyncIT {
   @Inject RawDatabase raw;
   @Inject SyncSchedule schedule;
 
-  /** One fake Exchange for the class, over plain HTTP on loopback (allowed per host). */
-  static final class Shared {
-    static final FakeExchange FAKE = start();
-
-    private static FakeExchange start() {
-      FakeExchange fake = FakeExchange.start();
-      fake.requireBasic(USER, PASSWORD);
-      return fake;
-    }
-  }
-
   private static FakeExchange fake() {
-    return Shared.FAKE;
+    return ExchangeSyncOrgs.fake();
   }
 
   private static FakeContacts contacts() {
-    return Shared.FAKE.contacts;
+    return fake().contacts;
   }
 
   private ApiClient api() {
@@ -86,6 +73,10 @@ class ExchangeContactSyncIT {
   }
 
   private record Setup(TestOrgs.SignedInOrg org, String rep) {
+    Setup(ExchangeSyncOrgs.Setup shared) {
+      this(shared.org(), shared.rep());
+    }
+
     String orgId() {
       return org.orgId();
     }
@@ -101,38 +92,12 @@ class ExchangeContactSyncIT {
 
   /** An org whose Exchange connection covers the rep, with contact sync both ways. */
   private Setup setup() {
-    TestOrgs.SignedInOrg org = testOrgs.signedIn("exchange-sync", api());
-    ApiClient.Reply hosts =
-        api()
-            .put(
-                "/api/admin/exchange/hosts",
-                org.adminToken(),
-                "[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
-    assertEquals(200, hosts.status(), hosts.body());
-    String rep = org.rep().email();
-    ApiClient.Reply connection =
-        api()
-            .put(
-                "/api/admin/exchange/connection",
-                org.adminToken(),
-                Json.createObjectBuilder()
-                    .add("ewsUrl", fake().ewsUrl())
-                    .add("auth", "basic")
-                    .add("username", USER)
-                    .add("password", PASSWORD)
-                    .add("users", Json.createArrayBuilder().add(rep))
-                    .build()
-                    .toString());
-    assertEquals(200, connection.status(), connection.body());
-    fake().impersonable.add(rep);
-    ApiClient.Reply put =
-        api()
-            .put(
-                "/api/admin/sync/settings",
-                org.adminToken(),
-                "{\"contacts\":\"both\",\"events\":\"off\",\"includeLeads\":false}");
-    assertEquals(200, put.status(), put.body());
-    return new Setup(org, rep);
+    return new Setup(
+        ExchangeSyncOrgs.setup(
+            testOrgs,
+            api(),
+            "exchange-sync",
+            "{\"contacts\":\"both\",\"events\":\"off\",\"includeLeads\":false}"));
   }
 
   private void sync(Setup s) {
@@ -149,14 +114,7 @@ class ExchangeContactSyncIT {
 
   /** The rep's requests of these EWS operations (by SOAPAction). */
   private long requests(Setup s, String... operations) {
-    return fake().ewsRequests.stream()
-        .filter(r -> s.rep().equals(r.anchorMailbox()))
-        .filter(
-            r ->
-                r.soapAction() != null
-                    && java.util.Arrays.stream(operations)
-                        .anyMatch(o -> r.soapAction().replace("\"", "").endsWith("/" + o)))
-        .count();
+    return ExchangeSyncOrgs.requests(new ExchangeSyncOrgs.Setup(s.org(), s.rep()), operations);
   }
 
   private long writes(Setup s) {
@@ -169,30 +127,14 @@ class ExchangeContactSyncIT {
    */
   @AfterEach
   void everyRequestImpersonatesTheRep() {
-    assertTrue(fake().anchorProblems.isEmpty(), fake().anchorProblems.toString());
-    List<String> contactOperations =
-        List.of(
-            "FindFolder",
-            "CreateFolder",
-            "SyncFolderItems",
-            "GetItem",
-            "CreateItem",
-            "UpdateItem",
-            "DeleteItem");
-    List<FakeExchange.Received> made =
-        fake().ewsRequests.stream()
-            .filter(
-                r ->
-                    r.soapAction() != null
-                        && contactOperations.stream()
-                            .anyMatch(o -> r.soapAction().replace("\"", "").endsWith("/" + o)))
-            .toList();
-    assertTrue(made.size() > 0);
-    for (FakeExchange.Received r : made) {
-      assertNotNull(r.anchorMailbox(), r.body());
-      assertTrue(r.body().contains("ExchangeImpersonation"), r.body());
-      assertTrue(r.body().contains("PrimarySmtpAddress>" + r.anchorMailbox() + "<"), r.body());
-    }
+    ExchangeSyncOrgs.assertEveryRequestImpersonates(
+        "FindFolder",
+        "CreateFolder",
+        "SyncFolderItems",
+        "GetItem",
+        "CreateItem",
+        "UpdateItem",
+        "DeleteItem");
   }
 
   @Test

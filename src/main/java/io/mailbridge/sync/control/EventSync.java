@@ -11,6 +11,7 @@ import io.mailbridge.mailbox.control.EventChangedMeanwhile;
 import io.mailbridge.mailbox.control.EventPage;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.SendingMailboxes;
@@ -170,7 +171,7 @@ public class EventSync implements JobHandler {
           SyncErrors.add(
               state.errors(),
               now,
-              "Event sync reaches only a connected Microsoft 365 calendar so far"),
+              "Event sync reaches only a Microsoft 365 or Exchange calendar so far"),
           now);
       return Optional.empty();
     }
@@ -188,7 +189,11 @@ public class EventSync implements JobHandler {
       state.useMailbox(mailbox.id(), now);
     }
     EventBook book = books.of(mailbox.kind()).orElseThrow();
-    MailboxAccess access = mailboxes.connection(state.orgId(), mailbox.id());
+    // An Exchange user connects nothing: the org's connection reaches the mailbox, as for contacts.
+    MailboxAccess access =
+        mailbox.kind() == MailboxKind.EXCHANGE
+            ? sending.access(state.orgId(), state.id(), mailbox.id())
+            : mailboxes.connection(state.orgId(), mailbox.id());
     Run run = new Run(state, choice, book, access, mailbox);
     Optional<JobOutcome> outcome = push ? run.push() : run.pull();
     state.counted(run.in, run.out, run.conflicts, clock.instant());
@@ -371,7 +376,7 @@ public class EventSync implements JobHandler {
       Instant end = event.fields().end() == null ? start : event.fields().end();
       CalendarEvent meeting =
           new CalendarEvent(
-              "graph",
+              mailbox.kind().provider(),
               event.id(),
               event.iCalUid(),
               event.fields().subject(),

@@ -27,9 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which users' contacts and events are due: every user with a connected mailbox of a kind contact
- * sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an org whose
- * contact sync is on, when the last sync is older than the interval or a synced CRM record changed
- * since the user's last push. Queued jobs coalesce by user.
+ * or event sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an
+ * org whose contact or event sync is on, when the last sync is older than the interval or a synced
+ * CRM record changed since the user's last push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -98,20 +98,23 @@ public class SyncSchedule {
         }
         after = page.get(page.size() - 1).id();
       }
-      if (choice.contacts() != SyncDirection.OFF) {
-        queued += queueExchangeUsers(orgId, choice, now);
-      }
+      queued += queueExchangeUsers(orgId, choice, now);
     }
     return queued;
   }
 
   /**
    * The users the org's Exchange connection covers: they connect nothing themselves, so they are
-   * found among the org's users (only when the org has a connection and contact sync reaches
-   * Exchange). A user who also connected a mailbox was queued above; the job coalesces by user.
+   * found among the org's users (only when the org has a connection and contact or event sync is on
+   * and reaches Exchange). A user who also connected a mailbox was queued above; the job coalesces
+   * by user.
    */
   private int queueExchangeUsers(String orgId, SyncChoice choice, Instant now) {
-    if (books.of(MailboxKind.EXCHANGE).isEmpty()
+    boolean contacts =
+        choice.contacts() != SyncDirection.OFF && books.of(MailboxKind.EXCHANGE).isPresent();
+    boolean events =
+        choice.events() != SyncDirection.OFF && eventBooks.of(MailboxKind.EXCHANGE).isPresent();
+    if (!(contacts || events)
         || !impersonated.isResolvable()
         || impersonated.get().capturedUsers(orgId).isEmpty()) {
       return 0;
@@ -121,12 +124,23 @@ public class SyncSchedule {
     while (true) {
       List<AppUser> page = users.page(orgId, after, PAGE);
       for (AppUser user : page) {
-        if (sending.exchangeOf(orgId, user.id()).isPresent() && due(user.id(), choice, now)) {
+        if (sending.exchangeOf(orgId, user.id()).isEmpty()) {
+          continue;
+        }
+        if (contacts && due(user.id(), choice, now)) {
           try {
             jobs.requestContactSync(orgId, user.id());
             queued++;
           } catch (RuntimeException raced) {
             LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
+          }
+        }
+        if (events && eventsDue(user.id(), choice, now)) {
+          try {
+            jobs.requestEventSync(orgId, user.id());
+            queued++;
+          } catch (RuntimeException raced) {
+            LOG.log(Level.FINE, "Event sync of a user not queued", raced);
           }
         }
       }

@@ -87,6 +87,7 @@ import io.mailbridge.mailbox.ews.stubs.MessageDispositionType;
 import io.mailbridge.mailbox.ews.stubs.MessageType;
 import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttendeesType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NotificationType;
@@ -180,6 +181,15 @@ public class FakeEwsService implements ExchangeServicePortType {
     for (ItemIdType requested : request.getItemIds().getItemId()) {
       ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
       String id = requested.getId();
+      FakeCalendar.Item storedEvent = exchange.calendar.items.get(id);
+      if (storedEvent != null) {
+        getCalendarItem(message, impersonation, storedEvent, shape);
+        response
+            .getResponseMessages()
+            .getGetItemResponseMessageOrGetAttachmentResponseMessage()
+            .add(message);
+        continue;
+      }
       FakeContacts.Contact storedContact = exchange.contacts.contacts.get(id);
       if (storedContact != null) {
         getContact(message, impersonation, storedContact, shape);
@@ -264,8 +274,16 @@ public class FakeEwsService implements ExchangeServicePortType {
       Holder<ServerVersionInfo> serverVersion) {
     serverVersion.value = version();
     SyncFolderItemsResponseMessageType message = new SyncFolderItemsResponseMessageType();
-    if (request.getSyncFolderId().getFolderId() != null) {
-      syncContacts(message, request, impersonation, requestVersion);
+    boolean calendar =
+        request.getSyncFolderId().getDistinguishedFolderId() != null
+            && request.getSyncFolderId().getDistinguishedFolderId().getId()
+                == DistinguishedFolderIdNameType.CALENDAR;
+    if (request.getSyncFolderId().getFolderId() != null || calendar) {
+      if (calendar) {
+        syncCalendar(message, request, impersonation, requestVersion);
+      } else {
+        syncContacts(message, request, impersonation, requestVersion);
+      }
       SyncFolderItemsResponseType response = new SyncFolderItemsResponseType();
       response.setResponseMessages(new ArrayOfSyncFolderItemsResponseMessagesType());
       response.getResponseMessages().getSyncFolderItemsResponseMessage().add(message);
@@ -532,6 +550,12 @@ public class FakeEwsService implements ExchangeServicePortType {
       // refused above
     } else if (items.size() == 1 && items.get(0) instanceof ContactItemType contact) {
       createContact(message, request, mailbox, contact);
+    } else if (items.size() == 1
+        && items.get(0) instanceof CalendarItemType event
+        && event.getExtendedProperty().stream()
+            .noneMatch(
+                p -> "MailbridgeMeetingKey".equals(p.getExtendedFieldURI().getPropertyName()))) {
+      createCalendarItem(message, request, mailbox, event);
     } else if (items.size() == 1 && items.get(0) instanceof CalendarItemType meeting) {
       createMeeting(message, request, mailbox, meeting);
     } else if (request.getMessageDisposition() != MessageDispositionType.SEND_AND_SAVE_COPY
@@ -1350,6 +1374,11 @@ public class FakeEwsService implements ExchangeServicePortType {
       if (mailbox == null) {
         continue;
       }
+      FakeCalendar.Item event = exchange.calendar.items.get(change.getItemId().getId());
+      if (event != null && event.mailbox.equals(mailbox)) {
+        updateCalendarItem(message, request, change, event);
+        continue;
+      }
       FakeContacts.Contact contact = exchange.contacts.contacts.get(change.getItemId().getId());
       if (contact == null || !contact.mailbox.equals(mailbox)) {
         error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
@@ -1406,6 +1435,23 @@ public class FakeEwsService implements ExchangeServicePortType {
       response.getResponseMessages().getDeleteItemResponseMessage().add(message);
       String mailbox = impersonationProblem(message, impersonation, requestVersion);
       if (mailbox == null) {
+        continue;
+      }
+      FakeCalendar.Item event = exchange.calendar.items.get(id.getId());
+      if (event != null && event.mailbox.equals(mailbox) && request.getDeleteType() != null) {
+        if (request.getSendMeetingCancellations() == null) {
+          error(
+              message,
+              "ErrorSendMeetingCancellationsRequired",
+              "SendMeetingCancellations is required for calendar items.");
+          continue;
+        }
+        exchange.calendar.notices.add(
+            new FakeCalendar.Notice(
+                "DeleteItem", event.id, request.getSendMeetingCancellations().value()));
+        exchange.calendar.delete(event);
+        message.setResponseClass(ResponseClassType.SUCCESS);
+        message.setResponseCode("NoError");
         continue;
       }
       FakeContacts.Contact contact = exchange.contacts.contacts.get(id.getId());
@@ -1552,6 +1598,360 @@ public class FakeEwsService implements ExchangeServicePortType {
     message.setSyncState(state(box.generation, folderId, to));
     message.setIncludesLastItemInRange(to == log.size());
     message.setChanges(changes);
+  }
+
+  // ------------------------------------------------------------------ calendar (event sync)
+
+  /**
+   * CreateItem of one calendar item into the impersonated mailbox's Calendar ({@code
+   * SavedItemFolderId} calendar); {@code SendMeetingInvitations} is required for calendar items.
+   */
+  private void createCalendarItem(
+      ItemInfoResponseMessageType message,
+      CreateItemType request,
+      String mailbox,
+      CalendarItemType asked) {
+    boolean toCalendar =
+        request.getSavedItemFolderId() != null
+            && request.getSavedItemFolderId().getDistinguishedFolderId() != null
+            && request.getSavedItemFolderId().getDistinguishedFolderId().getId()
+                == DistinguishedFolderIdNameType.CALENDAR;
+    if (request.getSendMeetingInvitations() == null) {
+      error(
+          message,
+          "ErrorSendMeetingInvitationsRequired",
+          "SendMeetingInvitations is required for calendar items.");
+      return;
+    }
+    if (!toCalendar || asked.getStart() == null || asked.getEnd() == null) {
+      error(message, "ErrorInvalidRequest", "This fake makes calendar items with times only.");
+      return;
+    }
+    FakeCalendar.Item item = exchange.calendar.create(mailbox);
+    synchronized (exchange.calendar) {
+      if (asked.getUID() != null) {
+        item.uid = asked.getUID();
+      }
+      item.subject = asked.getSubject();
+      item.body = asked.getBody() == null ? null : asked.getBody().getValue();
+      item.start = instant(asked.getStart());
+      item.end = instant(asked.getEnd());
+      item.location = asked.getLocation();
+      item.attendees = attendees(asked);
+      item.recurrence = asked.getRecurrence();
+      for (ExtendedPropertyType property : asked.getExtendedProperty()) {
+        item.properties.put(key(property.getExtendedFieldURI()), property.getValue());
+      }
+    }
+    exchange.calendar.notices.add(
+        new FakeCalendar.Notice(
+            "CreateItem", item.id, request.getSendMeetingInvitations().value()));
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    message.setItems(new ArrayOfRealItemsType());
+    message.getItems().getItemOrMessageOrCalendarItem().add(idOnly(item));
+  }
+
+  /**
+   * UpdateItem of a calendar item: {@code SendMeetingInvitationsOrCancellations} required; with
+   * {@code NeverOverwrite} a stale ChangeKey is ErrorIrresolvableConflict and nothing is written;
+   * each SetItemField carries the one field its path names.
+   */
+  private void updateCalendarItem(
+      UpdateItemResponseMessageType message,
+      UpdateItemType request,
+      ItemChangeType change,
+      FakeCalendar.Item item) {
+    if (request.getConflictResolution() == null) {
+      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
+      return;
+    }
+    if (request.getSendMeetingInvitationsOrCancellations() == null) {
+      error(
+          message,
+          "ErrorSendMeetingInvitationsOrCancellationsRequired",
+          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+      return;
+    }
+    synchronized (exchange.calendar) {
+      String sent = change.getItemId().getChangeKey();
+      if (sent != null
+          && !sent.equals(item.changeKey())
+          && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
+        exchange.calendar.irresolvableConflicts.incrementAndGet();
+        error(
+            message,
+            "ErrorIrresolvableConflict",
+            "The send or update operation could not be performed because the change key passed"
+                + " in the request does not match the current change key for the item.");
+        return;
+      }
+      String refused = applyToEvent(item, change.getUpdates().getSetItemFieldOrDeleteItemField());
+      if (refused != null) {
+        error(message, refused, "The update could not be applied.");
+        return;
+      }
+      exchange.calendar.changed(item);
+    }
+    exchange.calendar.notices.add(
+        new FakeCalendar.Notice(
+            "UpdateItem", item.id, request.getSendMeetingInvitationsOrCancellations().value()));
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    message.setItems(new ArrayOfRealItemsType());
+    message.getItems().getItemOrMessageOrCalendarItem().add(idOnly(item));
+    ConflictResultsType conflicts = new ConflictResultsType();
+    conflicts.setCount(0);
+    message.setConflictResults(conflicts);
+  }
+
+  /** Applies SetItemField and DeleteItemField to a calendar item; an error code when wrong. */
+  private static String applyToEvent(FakeCalendar.Item item, List<Object> updates) {
+    for (Object update : updates) {
+      if (update instanceof SetItemFieldType set) {
+        CalendarItemType value = set.getCalendarItem();
+        if (value == null) {
+          return "ErrorInvalidPropertySet";
+        }
+        if (set.getExtendedFieldURI() != null) {
+          if (value.getExtendedProperty().size() != 1) {
+            return "ErrorIncorrectUpdatePropertyCount";
+          }
+          item.properties.put(
+              key(set.getExtendedFieldURI()), value.getExtendedProperty().get(0).getValue());
+          continue;
+        }
+        if (set.getFieldURI() == null) {
+          return "ErrorInvalidPropertySet";
+        }
+        if (carriedCount(value) != 1) {
+          return "ErrorIncorrectUpdatePropertyCount";
+        }
+        switch (set.getFieldURI().getFieldURI()) {
+          case ITEM_SUBJECT -> item.subject = value.getSubject();
+          case ITEM_BODY -> item.body = value.getBody() == null ? null : value.getBody().getValue();
+          case CALENDAR_START -> item.start = instant(value.getStart());
+          case CALENDAR_END -> item.end = instant(value.getEnd());
+          case CALENDAR_LOCATION -> item.location = value.getLocation();
+          case CALENDAR_REQUIRED_ATTENDEES -> item.attendees = attendees(value);
+          case CALENDAR_RECURRENCE -> item.recurrence = value.getRecurrence();
+          default -> {
+            return "ErrorInvalidPropertySet";
+          }
+        }
+      } else if (update instanceof DeleteItemFieldType delete) {
+        if (delete.getExtendedFieldURI() != null) {
+          item.properties.remove(key(delete.getExtendedFieldURI()));
+          continue;
+        }
+        if (delete.getFieldURI() == null) {
+          return "ErrorInvalidPropertyDelete";
+        }
+        switch (delete.getFieldURI().getFieldURI()) {
+          case CALENDAR_LOCATION -> item.location = null;
+          case CALENDAR_REQUIRED_ATTENDEES -> item.attendees = List.of();
+          case CALENDAR_RECURRENCE -> item.recurrence = null;
+          case ITEM_BODY -> item.body = null;
+          default -> {
+            return "ErrorInvalidPropertyDelete";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** How many of the fields sync writes a CalendarItem element carries. */
+  private static int carriedCount(CalendarItemType value) {
+    int n = 0;
+    for (Object field :
+        java.util.Arrays.asList(
+            value.getSubject(),
+            value.getBody(),
+            value.getStart(),
+            value.getEnd(),
+            value.getLocation(),
+            value.getRequiredAttendees(),
+            value.getRecurrence())) {
+      if (field != null) {
+        n++;
+      }
+    }
+    return n + value.getExtendedProperty().size();
+  }
+
+  private static List<String> attendees(CalendarItemType item) {
+    return item.getRequiredAttendees() == null
+        ? List.of()
+        : item.getRequiredAttendees().getAttendee().stream()
+            .map(a -> a.getMailbox().getEmailAddress())
+            .toList();
+  }
+
+  /**
+   * GetItem of a calendar item: the fields AdditionalProperties asks for (the body as HTML unless
+   * the shape asks for Text, times in UTC), extended properties only when asked for.
+   */
+  private void getCalendarItem(
+      ItemInfoResponseMessageType message,
+      ExchangeImpersonationType impersonation,
+      FakeCalendar.Item item,
+      ItemResponseShapeType shape) {
+    String refused = impersonationProblem(impersonation, item.mailbox);
+    if (refused != null) {
+      error(message, refused, "The specified object was not found in the store.");
+      return;
+    }
+    java.util.Set<UnindexedFieldURIType> fields = new java.util.HashSet<>();
+    if (shape.getAdditionalProperties() != null) {
+      for (Object path :
+          shape.getAdditionalProperties().getFieldURIOrIndexedFieldURIOrExtendedFieldURI()) {
+        if (path instanceof PathToUnindexedFieldType f) {
+          fields.add(f.getFieldURI());
+        }
+      }
+    }
+    CalendarItemType found = idOnly(item);
+    if (fields.contains(UnindexedFieldURIType.ITEM_SUBJECT)) {
+      found.setSubject(item.subject);
+    }
+    if (fields.contains(UnindexedFieldURIType.ITEM_BODY) && item.body != null) {
+      io.mailbridge.mailbox.ews.stubs.BodyType body =
+          new io.mailbridge.mailbox.ews.stubs.BodyType();
+      boolean text =
+          shape.getBodyType() == io.mailbridge.mailbox.ews.stubs.BodyTypeResponseType.TEXT;
+      body.setBodyType(
+          text
+              ? io.mailbridge.mailbox.ews.stubs.BodyTypeType.TEXT
+              : io.mailbridge.mailbox.ews.stubs.BodyTypeType.HTML);
+      body.setValue(text ? item.body : "<html><body><p>" + item.body + "</p></body></html>");
+      found.setBody(body);
+    }
+    if (fields.contains(UnindexedFieldURIType.ITEM_LAST_MODIFIED_TIME)) {
+      found.setLastModifiedTime(time(item.modified));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_UID)) {
+      found.setUID(item.uid);
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_START)) {
+      found.setStart(time(item.start));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_END)) {
+      found.setEnd(time(item.end));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_LOCATION)) {
+      found.setLocation(item.location);
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_REQUIRED_ATTENDEES)
+        && !item.attendees.isEmpty()) {
+      NonEmptyArrayOfAttendeesType attendees = new NonEmptyArrayOfAttendeesType();
+      for (String address : item.attendees) {
+        io.mailbridge.mailbox.ews.stubs.EmailAddressType mailbox =
+            new io.mailbridge.mailbox.ews.stubs.EmailAddressType();
+        mailbox.setEmailAddress(address);
+        io.mailbridge.mailbox.ews.stubs.AttendeeType attendee =
+            new io.mailbridge.mailbox.ews.stubs.AttendeeType();
+        attendee.setMailbox(mailbox);
+        attendees.getAttendee().add(attendee);
+      }
+      found.setRequiredAttendees(attendees);
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_RECURRENCE)) {
+      found.setRecurrence(item.recurrence);
+    }
+    List<String> asked = askedProperties(shape.getAdditionalProperties());
+    item.properties.entrySet().stream()
+        .filter(e -> asked.contains(e.getKey()))
+        .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+    items.getItemOrMessageOrCalendarItem().add(found);
+    message.setItems(items);
+  }
+
+  /**
+   * SyncFolderItems of the impersonated mailbox's Calendar: its change log after the sync state, at
+   * most {@code MaxChangesReturned} entries, one change per item; CalendarItem elements with their
+   * ids only (IdOnly shape).
+   */
+  private void syncCalendar(
+      SyncFolderItemsResponseMessageType message,
+      SyncFolderItemsType request,
+      ExchangeImpersonationType impersonation,
+      RequestServerVersion requestVersion) {
+    String mailbox = impersonationProblem(message, impersonation, requestVersion);
+    if (mailbox == null) {
+      return;
+    }
+    int max = request.getMaxChangesReturned();
+    if (max < 1 || max > 512) {
+      error(message, "ErrorSchemaValidation", "The request failed schema validation.");
+      return;
+    }
+    FakeExchange.FakeMailbox box =
+        exchange.mailboxes.computeIfAbsent(mailbox, m -> new FakeExchange.FakeMailbox());
+    Integer from = position(request.getSyncState(), box.generation, "calendar");
+    if (from == null) {
+      error(
+          message,
+          "ErrorInvalidSyncStateData",
+          "Synchronization state data is corrupt or otherwise invalid.");
+      return;
+    }
+    List<FakeCalendar.Change> log = exchange.calendar.logOf(mailbox);
+    int to = Math.min(log.size(), from + Math.min(max, exchange.maxChangesPerCall));
+    Map<String, String> kinds = new java.util.LinkedHashMap<>();
+    for (FakeCalendar.Change change : log.subList(from, to)) {
+      String before = kinds.get(change.itemId());
+      if ("Create".equals(before) && "Delete".equals(change.kind())) {
+        kinds.remove(change.itemId());
+      } else if (!"Create".equals(before)) {
+        kinds.put(change.itemId(), change.kind());
+      }
+    }
+    ObjectFactory factory = new ObjectFactory();
+    SyncFolderItemsChangesType changes = new SyncFolderItemsChangesType();
+    kinds.forEach(
+        (id, kind) -> {
+          if ("Delete".equals(kind)) {
+            SyncFolderItemsDeleteType delete = new SyncFolderItemsDeleteType();
+            ItemIdType itemId = new ItemIdType();
+            itemId.setId(id);
+            delete.setItemId(itemId);
+            changes
+                .getCreateOrUpdateOrDelete()
+                .add(factory.createSyncFolderItemsChangesTypeDelete(delete));
+            return;
+          }
+          FakeCalendar.Item item = exchange.calendar.items.get(id);
+          if (item == null) {
+            return; // deleted after this window: the Delete comes later
+          }
+          SyncFolderItemsCreateOrUpdateType createOrUpdate =
+              new SyncFolderItemsCreateOrUpdateType();
+          createOrUpdate.setCalendarItem(idOnly(item));
+          changes
+              .getCreateOrUpdateOrDelete()
+              .add(
+                  "Create".equals(kind)
+                      ? factory.createSyncFolderItemsChangesTypeCreate(createOrUpdate)
+                      : factory.createSyncFolderItemsChangesTypeUpdate(createOrUpdate));
+        });
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    message.setSyncState(state(box.generation, "calendar", to));
+    message.setIncludesLastItemInRange(to == log.size());
+    message.setChanges(changes);
+  }
+
+  private static CalendarItemType idOnly(FakeCalendar.Item item) {
+    CalendarItemType found = new CalendarItemType();
+    ItemIdType id = new ItemIdType();
+    id.setId(item.id);
+    id.setChangeKey(item.changeKey());
+    found.setItemId(id);
+    return found;
   }
 
   /** Applies SetItemField and DeleteItemField to a contact; an error code when one is wrong. */

@@ -84,6 +84,9 @@ public final class FakeExchange implements AutoCloseable {
   /** Contact folders and contacts of impersonated mailboxes (contact sync). */
   public final FakeContacts contacts = new FakeContacts();
 
+  /** Calendars of impersonated mailboxes (event sync). */
+  public final FakeCalendar calendar = new FakeCalendar();
+
   /** Impersonated mailboxes by primary SMTP address. */
   public final Map<String, FakeMailbox> mailboxes = new ConcurrentHashMap<>();
 

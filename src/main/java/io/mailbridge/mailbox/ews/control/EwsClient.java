@@ -13,9 +13,11 @@ import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
 import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
+import io.mailbridge.mailbox.ews.stubs.BodyTypeResponseType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemCreateOrDeleteOperationType;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
+import io.mailbridge.mailbox.ews.stubs.CalendarItemUpdateOperationType;
 import io.mailbridge.mailbox.ews.stubs.ConflictResolutionType;
 import io.mailbridge.mailbox.ews.stubs.ConnectingSIDType;
 import io.mailbridge.mailbox.ews.stubs.ConstantValueType;
@@ -288,12 +290,24 @@ public class EwsClient {
    */
   List<ItemType> getItems(
       EwsCall call, List<String> itemIds, List<BasePathToElementType> properties) {
+    return getItems(call, itemIds, properties, false);
+  }
+
+  /** {@link #getItems(EwsCall, List, List)}, the bodies as plain text when {@code textBody}. */
+  List<ItemType> getItems(
+      EwsCall call,
+      List<String> itemIds,
+      List<BasePathToElementType> properties,
+      boolean textBody) {
     if (itemIds.isEmpty()) {
       return List.of();
     }
     GetItemType request = new GetItemType();
     ItemResponseShapeType shape = new ItemResponseShapeType();
     shape.setBaseShape(DefaultShapeNamesType.ID_ONLY);
+    if (textBody) {
+      shape.setBodyType(BodyTypeResponseType.TEXT);
+    }
     NonEmptyArrayOfPathsToElementType paths = new NonEmptyArrayOfPathsToElementType();
     paths.getFieldURIOrIndexedFieldURIOrExtendedFieldURI().addAll(properties);
     shape.setAdditionalProperties(paths);
@@ -519,14 +533,53 @@ public class EwsClient {
   }
 
   /**
+   * CreateItem of this calendar item in the calendar of the mailbox the call acts as, telling the
+   * attendees as {@code send} says; answers the new item's id and ChangeKey. Not retried when busy
+   * (a lost answer would make two).
+   */
+  ItemIdType createCalendarItem(
+      EwsCall call, CalendarItemType item, CalendarItemCreateOrDeleteOperationType send) {
+    CreateItemType request = new CreateItemType();
+    request.setSendMeetingInvitations(send);
+    TargetFolderIdType target = new TargetFolderIdType();
+    target.setDistinguishedFolderId(folder(DistinguishedFolderIdNameType.CALENDAR));
+    request.setSavedItemFolderId(target);
+    NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
+    items.getItemOrMessageOrCalendarItem().add(item);
+    request.setItems(items);
+    CreateItemResponseType response =
+        impersonated(
+            call,
+            1,
+            CREATE_ITEM,
+            (Operation<CreateItemResponseType>)
+                (p, i, v, r, s) -> p.createItem(request, i, v, r, s),
+            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()));
+    ItemInfoResponseMessageType message =
+        (ItemInfoResponseMessageType)
+            single(response.getResponseMessages().getCreateItemResponseMessage(), true);
+    return firstItemId(message, "CreateItem");
+  }
+
+  /**
    * UpdateItem of one item with {@code ConflictResolution="NeverOverwrite"}: the changes apply only
    * while the item still has the ChangeKey of {@code item}; Exchange answers a stale one with
    * {@code ErrorIrresolvableConflict} ({@link EwsRefused}). Answers the item's new id and
    * ChangeKey. {@code changes} are SetItemField and DeleteItemField elements.
    */
   ItemIdType updateItem(EwsCall call, ItemIdType item, List<Object> changes) {
+    return updateItem(call, item, changes, null);
+  }
+
+  /**
+   * {@link #updateItem(EwsCall, ItemIdType, List)} of a calendar item: {@code
+   * SendMeetingInvitationsOrCancellations}, which Exchange requires for one, says whom it tells.
+   */
+  ItemIdType updateItem(
+      EwsCall call, ItemIdType item, List<Object> changes, CalendarItemUpdateOperationType send) {
     UpdateItemType request = new UpdateItemType();
     request.setConflictResolution(ConflictResolutionType.NEVER_OVERWRITE);
+    request.setSendMeetingInvitationsOrCancellations(send);
     ItemChangeType change = new ItemChangeType();
     change.setItemId(item);
     NonEmptyArrayOfItemChangeDescriptionsType updates =
@@ -555,8 +608,17 @@ public class EwsClient {
    * {@link NotFound} when it is gone already.
    */
   void deleteItem(EwsCall call, String itemId) {
+    deleteItem(call, itemId, null);
+  }
+
+  /**
+   * {@link #deleteItem(EwsCall, String)} of a calendar item: {@code SendMeetingCancellations},
+   * which Exchange requires for one, says whom it tells.
+   */
+  void deleteItem(EwsCall call, String itemId, CalendarItemCreateOrDeleteOperationType cancel) {
     DeleteItemType request = new DeleteItemType();
     request.setDeleteType(DisposalType.MOVE_TO_DELETED_ITEMS);
+    request.setSendMeetingCancellations(cancel);
     NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
     ItemIdType id = new ItemIdType();
     id.setId(itemId);

@@ -1,0 +1,388 @@
+package io.mailbridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailbridge.it.exchange.FakeCalendar;
+import io.mailbridge.it.exchange.FakeExchange;
+import io.mailbridge.it.support.RawDatabase;
+import io.mailbridge.mailbox.ews.stubs.DayOfWeekType;
+import io.mailbridge.mailbox.ews.stubs.RecurrenceType;
+import io.mailbridge.platform.jobs.control.JobRunner;
+import io.mailbridge.platform.jobs.control.JobStore;
+import io.mailbridge.sync.control.SyncJobs;
+import io.mailbridge.sync.control.SyncSchedule;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two-way event sync with the Calendar of a mailbox on the org's Exchange server, against the fake
+ * Exchange in EWS's SOAP: the org's service account impersonates the rep (ExchangeImpersonation and
+ * X-AnchorMailbox asserted on every request); CRM events are created, changed and deleted in the
+ * Calendar with their CRM id in a named property and the attendees told as Graph tells them;
+ * meetings with CRM people made in Outlook reach the CRM (bodies read as text), and their changes
+ * and deletion too; three rounds without changes write nothing either way; a stale ChangeKey writes
+ * nothing and the next round keeps the later write and audits the loser; a forgotten sync state
+ * reads the Calendar again without duplicates; a weekly series goes as EWS's Recurrence and an
+ * interval changed in Outlook comes back as the rule; the timer queues an Exchange user.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ExchangeEventSyncIT {
+
+  private static final String CRM_ID_KEY = ExchangeSyncOrgs.CRM_ID_KEY;
+  private static final String OWNER = "it-ews-events";
+
+  @Deployment
+  static WebArchive deployment() {
+    return MailbridgeArchive.withTests();
+  }
+
+  @Inject HttpServletRequest request;
+  @Inject TestOrgs testOrgs;
+  @Inject JobStore jobs;
+  @Inject JobRunner runner;
+  @Inject SyncJobs syncJobs;
+  @Inject RawDatabase raw;
+  @Inject SyncSchedule schedule;
+
+  private static FakeExchange fake() {
+    return ExchangeSyncOrgs.fake();
+  }
+
+  private static FakeCalendar calendar() {
+    return fake().calendar;
+  }
+
+  private ApiClient api() {
+    return new ApiClient("http://127.0.0.1:" + request.getLocalPort());
+  }
+
+  private ContactSyncSteps steps() {
+    return new ContactSyncSteps(this::api, jobs, runner, syncJobs);
+  }
+
+  /** An org whose Exchange connection covers the rep, with event sync both ways. */
+  private ExchangeSyncOrgs.Setup setup() {
+    return ExchangeSyncOrgs.setup(
+        testOrgs, api(), "exchange-events", "{\"contacts\":\"off\",\"events\":\"both\"}");
+  }
+
+  /** Runs the rep's event sync to its end, as the pumps would. */
+  private void sync(ExchangeSyncOrgs.Setup s) {
+    syncJobs.requestEventSync(s.orgId(), s.repId());
+    steps().drain(OWNER);
+  }
+
+  private String createCrmEvent(ExchangeSyncOrgs.Setup s, JsonObject body) {
+    return steps().createEvent(s.org().repToken(), body);
+  }
+
+  private JsonObject crmEvent(ExchangeSyncOrgs.Setup s, String id) {
+    return steps().event(s.adminToken(), id);
+  }
+
+  private FakeCalendar.Item itemOf(ExchangeSyncOrgs.Setup s, String crmId) {
+    return calendar().withProperty(s.rep(), CRM_ID_KEY, crmId);
+  }
+
+  private long writes(ExchangeSyncOrgs.Setup s) {
+    return ExchangeSyncOrgs.requests(s, "CreateItem", "UpdateItem", "DeleteItem");
+  }
+
+  private List<FakeCalendar.Notice> notices(String itemId) {
+    return calendar().notices.stream().filter(n -> n.itemId().equals(itemId)).toList();
+  }
+
+  @AfterEach
+  void everyRequestImpersonatesTheRep() {
+    ExchangeSyncOrgs.assertEveryRequestImpersonates(
+        "SyncFolderItems", "GetItem", "CreateItem", "UpdateItem", "DeleteItem");
+  }
+
+  @Test
+  void crmEventsAreCreatedChangedAndDeletedInTheExchangeCalendar() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String nora = ContactSyncSteps.email("nora");
+    String contact = testOrgs.contact(s.orgId(), "Nora", "Field", nora);
+    JsonObject body = EventSyncIT.kickoff(contact, nora);
+    String id = createCrmEvent(s, body);
+    sync(s);
+
+    FakeCalendar.Item created = itemOf(s, id);
+    assertNotNull(created, "the CRM event is in the rep's Calendar, marked with its id");
+    assertEquals("Kickoff", created.subject);
+    assertEquals(Instant.parse(body.getString("start")), created.start);
+    assertEquals(Instant.parse(body.getString("end")), created.end);
+    assertEquals("Fabrikam HQ", created.location);
+    assertEquals("Scope and plan", created.body);
+    assertEquals(List.of(nora), created.attendees);
+    assertEquals(
+        "Europe/Paris",
+        created.properties.get(FakeExchange.LOGGED_PROPERTY_SET + "|MailbridgeTimeZone"));
+    assertEquals(
+        List.of(new FakeCalendar.Notice("CreateItem", created.id, "SendToAllAndSaveCopy")),
+        notices(created.id),
+        "the attendees are invited, as Graph invites them");
+    // Capture meets the same activity: it carries the calendar's iCalendar UID.
+    assertEquals(created.uid, crmEvent(s, id).getString("iCalUid"));
+    assertEquals(1, steps().timelineEvents(s.adminToken(), contact).size());
+
+    steps()
+        .patchEvent(
+            s.org().repToken(),
+            id,
+            Json.createObjectBuilder()
+                .add("subject", "Kickoff (moved)")
+                .add("start", EventSyncIT.inDays(2, 10).toString())
+                .add("end", EventSyncIT.inDays(2, 11).toString())
+                .addNull("location")
+                .build());
+    sync(s);
+    FakeCalendar.Item changed = itemOf(s, id);
+    assertEquals(created.id, changed.id, "changed in place");
+    assertEquals("Kickoff (moved)", changed.subject);
+    assertEquals(EventSyncIT.inDays(2, 10), changed.start);
+    assertEquals(EventSyncIT.inDays(2, 11), changed.end);
+    assertNull(changed.location, "a cleared field is deleted");
+    assertTrue(
+        notices(created.id)
+            .contains(
+                new FakeCalendar.Notice("UpdateItem", created.id, "SendToChangedAndSaveCopy")));
+    assertEquals(1, calendar().in(s.rep()).size());
+
+    assertEquals(204, api().delete("/api/events/" + id, s.org().repToken()).status());
+    sync(s);
+    assertNull(itemOf(s, id));
+    assertEquals(0, calendar().in(s.rep()).size());
+    assertTrue(
+        notices(created.id)
+            .contains(new FakeCalendar.Notice("DeleteItem", created.id, "SendToAllAndSaveCopy")));
+    JsonObject status = steps().status(s.org().repToken());
+    assertTrue(status.getJsonNumber("itemsOut").longValue() >= 3, status.toString());
+    assertEquals(0, status.getJsonArray("errors").size(), status.toString());
+  }
+
+  @Test
+  void meetingsWithCrmPeopleMadeInOutlookAreCreatedChangedAndDeletedInTheCrm() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String omar = ContactSyncSteps.email("omar");
+    String contact = testOrgs.contact(s.orgId(), "Omar", "Haddad", omar);
+    Instant start = EventSyncIT.inDays(3, 14);
+    FakeCalendar.Item review =
+        calendar()
+            .addByHand(
+                s.rep(),
+                "Quarterly review",
+                start,
+                start.plus(Duration.ofMinutes(30)),
+                List.of(omar));
+    FakeCalendar.Item lunch =
+        calendar()
+            .addByHand(
+                s.rep(),
+                "Lunch",
+                start.plus(Duration.ofDays(1)),
+                start.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)),
+                List.of("friend@elsewhere.example"));
+    sync(s);
+
+    List<JsonObject> onOmar = steps().timelineEvents(s.adminToken(), contact);
+    assertEquals(1, onOmar.size(), "the meeting with a CRM contact, not the lunch");
+    String id = onOmar.get(0).getString("id");
+    JsonObject stored = crmEvent(s, id);
+    assertEquals("Quarterly review", stored.getString("subject"));
+    assertEquals("Agenda: Quarterly review", stored.getString("bodyText"), "read as text");
+    assertEquals("Room 7", stored.getString("location"));
+    assertEquals(start, Instant.parse(stored.getString("start")));
+    assertEquals(review.uid, stored.getString("iCalUid"));
+
+    calendar()
+        .editByHand(
+            review.id,
+            i -> {
+              i.subject = "Quarterly review (Q4)";
+              i.body = "New agenda";
+            });
+    sync(s);
+    JsonObject changed = crmEvent(s, id);
+    assertEquals("Quarterly review (Q4)", changed.getString("subject"));
+    assertEquals("New agenda", changed.getString("bodyText"));
+    assertEquals(0, writes(s), "nothing written back to Outlook");
+
+    calendar().deleteByHand(review.id);
+    sync(s);
+    assertNull(crmEvent(s, id), "deleted in Outlook: the paired CRM event goes");
+    assertEquals(0, steps().timelineEvents(s.adminToken(), contact).size());
+    assertTrue(
+        calendar().in(s.rep()).stream().anyMatch(i -> i.id.equals(lunch.id)),
+        "the lunch stays in Outlook, out of the CRM");
+  }
+
+  @Test
+  void threeRoundsWithoutChangesWriteNothingEitherWay() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String ada = ContactSyncSteps.email("ada");
+    String adaId = testOrgs.contact(s.orgId(), "Ada", "Byrne", ada);
+    String fromCrm = createCrmEvent(s, EventSyncIT.kickoff(adaId, ada));
+    Instant start = EventSyncIT.inDays(4, 9);
+    calendar().addByHand(s.rep(), "Demo", start, start.plus(Duration.ofHours(1)), List.of(ada));
+    sync(s); // both cross over
+    steps()
+        .patchEvent(
+            s.org().repToken(),
+            fromCrm,
+            Json.createObjectBuilder().add("subject", "Kickoff (v2)").build());
+    sync(s);
+    assertEquals("Kickoff (v2)", itemOf(s, fromCrm).subject);
+    List<JsonObject> events = steps().timelineEvents(s.adminToken(), adaId);
+    assertEquals(2, events.size());
+    long writesBefore = writes(s);
+    List<String> versions =
+        events.stream().map(e -> crmEvent(s, e.getString("id")).toString()).toList();
+    JsonObject before = steps().status(s.org().repToken());
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(writesBefore, writes(s), "nothing written in the Calendar");
+    assertEquals(
+        versions,
+        events.stream().map(e -> crmEvent(s, e.getString("id")).toString()).toList(),
+        "no CRM write");
+    JsonObject after = steps().status(s.org().repToken());
+    assertEquals(before.getJsonNumber("itemsIn"), after.getJsonNumber("itemsIn"));
+    assertEquals(before.getJsonNumber("itemsOut"), after.getJsonNumber("itemsOut"));
+    assertEquals(2, calendar().in(s.rep()).size());
+  }
+
+  @Test
+  void aStaleChangeKeyWritesNothingAndTheNextRoundKeepsTheLaterWriteAndAuditsTheLoser()
+      throws Exception {
+    ExchangeSyncOrgs.Setup s = setup();
+    String cai = ContactSyncSteps.email("cai");
+    String contact = testOrgs.contact(s.orgId(), "Cai", "Lo", cai);
+    String id = createCrmEvent(s, EventSyncIT.kickoff(contact, cai));
+    sync(s);
+    FakeCalendar.Item item = itemOf(s, id);
+    steps()
+        .patchEvent(
+            s.org().repToken(),
+            id,
+            Json.createObjectBuilder().add("subject", "Kickoff (CRM)").build());
+    // The pull finds nothing new; a person changes the subject before the push writes.
+    syncJobs.requestEventSync(s.orgId(), s.repId());
+    steps().runUntil(OWNER, s.repId());
+    Thread.sleep(20);
+    calendar().editByHand(item.id, i -> i.subject = "Kickoff (Outlook)");
+    int conflictsBefore = calendar().irresolvableConflicts.get();
+    steps().drain(OWNER);
+    assertEquals(conflictsBefore + 1, calendar().irresolvableConflicts.get());
+    assertEquals("Kickoff (Outlook)", itemOf(s, id).subject, "nothing written over it");
+
+    sync(s);
+    assertEquals("Kickoff (Outlook)", crmEvent(s, id).getString("subject"), "the later write");
+    assertEquals("Kickoff (Outlook)", itemOf(s, id).subject);
+    ApiClient.Reply audit =
+        api().get("/api/admin/audit?action=sync.event.conflict", s.adminToken());
+    assertEquals(200, audit.status(), audit.body());
+    List<JsonObject> entries = audit.json().getJsonArray("items").getValuesAs(JsonObject.class);
+    assertEquals(1, entries.size(), audit.body());
+    assertEquals("mail_won", entries.get(0).getString("outcome"));
+    assertEquals(id, entries.get(0).getString("subjectId"));
+    assertTrue(entries.get(0).getString("detail").contains("Kickoff (CRM)"), audit.body());
+    assertEquals(1, steps().status(s.org().repToken()).getJsonNumber("conflicts").longValue());
+  }
+
+  @Test
+  void aForgottenSyncStateReadsTheCalendarAgainWithoutDuplicates() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String eve = ContactSyncSteps.email("eve");
+    String contact = testOrgs.contact(s.orgId(), "Eve", "Moss", eve);
+    createCrmEvent(s, EventSyncIT.kickoff(contact, eve));
+    Instant start = EventSyncIT.inDays(5, 9);
+    calendar().addByHand(s.rep(), "Review", start, start.plus(Duration.ofHours(1)), List.of(eve));
+    sync(s);
+    assertEquals(2, calendar().in(s.rep()).size());
+    assertEquals(2, steps().timelineEvents(s.adminToken(), contact).size());
+
+    fake().forgetSyncStates(s.rep());
+    long writesBefore = writes(s);
+    long syncsBefore = ExchangeSyncOrgs.requests(s, "SyncFolderItems");
+    sync(s);
+    assertEquals(2, calendar().in(s.rep()).size());
+    assertEquals(2, steps().timelineEvents(s.adminToken(), contact).size());
+    assertEquals(writesBefore, writes(s));
+    JsonObject status = steps().status(s.org().repToken());
+    assertEquals(0, status.getJsonArray("errors").size(), status.toString());
+    assertTrue(
+        ExchangeSyncOrgs.requests(s, "SyncFolderItems") >= syncsBefore + 2,
+        "the refused sync state and a full round after it");
+  }
+
+  @Test
+  void aWeeklySeriesGoesAsEwsRecurrenceAndAnIntervalChangedInOutlookComesBack() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String sia = ContactSyncSteps.email("series");
+    String contact = testOrgs.contact(s.orgId(), "Sia", "Ray", sia);
+    JsonObject body =
+        Json.createObjectBuilder(EventSyncIT.kickoff(contact, sia))
+            .add("subject", "Weekly sync")
+            .add("recurrence", "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10")
+            .build();
+    String id = createCrmEvent(s, body);
+    sync(s);
+    FakeCalendar.Item series = itemOf(s, id);
+    assertNotNull(series);
+    RecurrenceType recurrence = series.recurrence;
+    assertNotNull(recurrence, "written as EWS's Recurrence");
+    assertNotNull(recurrence.getWeeklyRecurrence());
+    assertEquals(1, recurrence.getWeeklyRecurrence().getInterval());
+    assertEquals(
+        List.of(DayOfWeekType.TUESDAY, DayOfWeekType.THURSDAY),
+        recurrence.getWeeklyRecurrence().getDaysOfWeek());
+    assertNotNull(recurrence.getNumberedRecurrence());
+    assertEquals(10, recurrence.getNumberedRecurrence().getNumberOfOccurrences());
+    Instant start = Instant.parse(body.getString("start"));
+    assertEquals(
+        start.atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString(),
+        recurrence.getNumberedRecurrence().getStartDate().toXMLFormat().substring(0, 10));
+
+    long writesBefore = writes(s);
+    calendar().editByHand(series.id, i -> i.recurrence.getWeeklyRecurrence().setInterval(2));
+    sync(s);
+    assertEquals(
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=10",
+        crmEvent(s, id).getString("recurrence"));
+    assertEquals(1, steps().timelineEvents(s.adminToken(), contact).size(), "one CRM event");
+    assertEquals(writesBefore, writes(s), "the change from Outlook is not written back");
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(writesBefore, writes(s));
+  }
+
+  @Test
+  void theTimerQueuesEventSyncOfAUserTheExchangeConnectionCovers() throws Exception {
+    ExchangeSyncOrgs.Setup s = setup();
+    schedule.queueDue(Instant.now());
+    assertTrue(
+        !raw.strings(
+                "SELECT id FROM job WHERE kind = 'sync.events' AND payload = ? AND state = 'READY'",
+                s.repId())
+            .isEmpty(),
+        "a user who connected nothing is found through the org's Exchange connection");
+    steps().drain(OWNER);
+  }
+}
