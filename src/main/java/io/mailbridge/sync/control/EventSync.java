@@ -11,6 +11,7 @@ import io.mailbridge.mailbox.control.EventChangedMeanwhile;
 import io.mailbridge.mailbox.control.EventPage;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxOfCaller;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
 import io.mailbridge.mailbox.control.SendingMailboxes;
@@ -170,15 +171,13 @@ public class EventSync implements JobHandler {
           SyncErrors.add(
               state.errors(),
               now,
-              "Event sync reaches only a connected Microsoft 365 calendar so far"),
+              "Event sync reaches only a connected Microsoft 365 or Google calendar so far"),
           now);
       return Optional.empty();
     }
     ConnectedMailbox mailbox = found.get();
     if (mailbox.reauthRequired()) {
-      state.errors(
-          SyncErrors.add(state.errors(), now, "The Microsoft 365 mailbox must be connected again"),
-          now);
+      state.errors(SyncErrors.add(state.errors(), now, "The mailbox must be connected again"), now);
       return Optional.empty();
     }
     if (!mailbox.id().equals(state.mailboxId())) {
@@ -371,7 +370,8 @@ public class EventSync implements JobHandler {
       Instant end = event.fields().end() == null ? start : event.fields().end();
       CalendarEvent meeting =
           new CalendarEvent(
-              "graph",
+              // Capture's name for the calendar's provider: Google's meetings are "google".
+              mailbox.kind() == MailboxKind.GMAIL ? "google" : mailbox.kind().provider(),
               event.id(),
               event.iCalUid(),
               event.fields().subject(),
