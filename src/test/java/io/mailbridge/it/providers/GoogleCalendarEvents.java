@@ -481,8 +481,9 @@ final class GoogleCalendarEvents {
     Token token = fake.authorization.bearer(exchange);
     String account = token == null ? "-" : token.account().toLowerCase(Locale.ROOT);
     String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
+    String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
     fake.googleEventRequests.add(
-        exchange.getRequestMethod()
+        (override != null ? override.toUpperCase(Locale.ROOT) : exchange.getRequestMethod())
             + " "
             + exchange.getRequestURI()
             + " #"
@@ -605,7 +606,12 @@ final class GoogleCalendarEvents {
     java.util.regex.Matcher m = EVENT.matcher(exchange.getRequestURI().getPath());
     m.matches();
     String id = m.group(1);
-    String method = exchange.getRequestMethod();
+    // Google's client sends PATCH as a POST with X-HTTP-Method-Override, which Google honours.
+    String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+    String method =
+        "POST".equals(exchange.getRequestMethod()) && override != null
+            ? override.toUpperCase(Locale.ROOT)
+            : exchange.getRequestMethod();
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     synchronized (fake) {
       GoogleEvent current = current(account, id);

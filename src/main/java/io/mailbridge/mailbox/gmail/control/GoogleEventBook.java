@@ -83,7 +83,7 @@ public class GoogleEventBook implements EventBook {
   Duration horizon;
 
   @Inject
-  @ConfigProperty(name = "mailbridge.sync.google.page-size", defaultValue = "100")
+  @ConfigProperty(name = "mailbridge.sync.google.page-size", defaultValue = "1000")
   int pageSize;
 
   Clock clock = Clock.systemUTC();
