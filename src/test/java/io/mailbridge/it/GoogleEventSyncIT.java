@@ -319,6 +319,36 @@ class GoogleEventSyncIT {
   }
 
   @Test
+  void aPatchRefusedForAStaleEtagIsMergedInTheNextRound() {
+    Setup s = setup("both");
+    String nora = ContactSyncSteps.email("stale");
+    String contact = testOrgs.contact(s.orgId(), "Ida", "Sol", nora);
+    String id = events().createCrmEvent(s, EventSyncSteps.kickoff(contact, nora));
+    sync(s);
+    GoogleEvent created = googleEventOf(s, id);
+    events()
+        .patchCrmEvent(s, id, Json.createObjectBuilder().add("subject", "Kickoff (CRM)").build());
+    // Between Mailbridge's read and its write, a person moves the meeting to another room.
+    fake()
+        .beforeNextGoogleEventPatch(
+            s.account(),
+            () -> {
+              GoogleEvent now = fake().googleEvent(s.account(), created.id());
+              fake().putGoogleEvent(now.edited(now.summary(), "Room 12", now.description()));
+            });
+    sync(s);
+    assertEquals("Kickoff", googleEventOf(s, id).summary(), "412: nothing written");
+    assertEquals("Room 12", googleEventOf(s, id).location());
+    sync(s);
+    assertEquals("Kickoff (CRM)", googleEventOf(s, id).summary(), "merged in the next round");
+    assertEquals("Room 12", googleEventOf(s, id).location());
+    JsonObject crm = events().crmEvent(s, id);
+    assertEquals("Kickoff (CRM)", crm.getString("subject"));
+    assertEquals("Room 12", crm.getString("location"));
+    assertTrue(events().conflicts(s).isEmpty(), "different fields: no conflict");
+  }
+
+  @Test
   void threeRoundsWithoutChangesWriteNothingEitherWay() {
     Setup s = setup("both");
     String nora = ContactSyncSteps.email("loop");

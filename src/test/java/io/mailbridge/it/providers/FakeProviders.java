@@ -1456,6 +1456,14 @@ public final class FakeProviders {
   public record GoogleEventExtra(
       Map<String, String> privateProperties, String timeZone, List<String> recurrence) {}
 
+  /** An edit a person makes just before the account's next events.patch, by account. */
+  final Map<String, Runnable> googleEventEdits = new ConcurrentHashMap<>();
+
+  /** Runs {@code edit} just before the next events.patch of this account's calendar. */
+  public void beforeNextGoogleEventPatch(String account, Runnable edit) {
+    googleEventEdits.put(account.toLowerCase(Locale.ROOT), edit);
+  }
+
   /** Each Google event's extra state, by event id. */
   public final Map<String, GoogleEventExtra> googleEventExtras = new ConcurrentHashMap<>();
 

@@ -614,6 +614,10 @@ final class GoogleCalendarEvents {
             : exchange.getRequestMethod();
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     synchronized (fake) {
+      Runnable edit = "PATCH".equals(method) ? fake.googleEventEdits.remove(account) : null;
+      if (edit != null) {
+        edit.run(); // a person's edit lands just before this write
+      }
       GoogleEvent current = current(account, id);
       if (current == null) {
         send(exchange, 404, error(404, "global", "notFound", "Not Found"));
