@@ -232,7 +232,7 @@ public final class ExchangeCaptureBench {
         latency(http, base, token, fake, live);
         System.out.println("server heap: " + heap(data.resolve("gc.log")));
         if (PROFILE && Files.exists(jfr)) {
-          profile(jfr);
+          profile(jfr, WATCHED);
         }
         int severe = 0;
         for (String line :
@@ -503,7 +503,7 @@ public final class ExchangeCaptureBench {
   }
 
   /** Counts the bytes of an answer and keeps none of them. */
-  private static HttpResponse.BodyHandler<String> discarding(AtomicLong bytes) {
+  static HttpResponse.BodyHandler<String> discarding(AtomicLong bytes) {
     return info ->
         HttpResponse.BodySubscribers.mapping(
             HttpResponse.BodySubscribers.ofInputStream(),
@@ -568,11 +568,10 @@ public final class ExchangeCaptureBench {
 
   /**
    * The emails as rows in a fresh table of an H2 file database, in JDBC batches of 100, each batch
-   * committed; answers rows per second.
+   * committed; answers rows per second. The stream is read as it is written.
    */
   static double rawWrite(Path directory, java.util.stream.Stream<Generated> emails)
       throws Exception {
-    List<Generated> rows = emails.toList();
     String table = "raw_activity_" + System.nanoTime();
     try (Connection c =
         DriverManager.getConnection("jdbc:h2:file:" + directory.toAbsolutePath() + "/raw")) {
@@ -585,10 +584,13 @@ public final class ExchangeCaptureBench {
       }
       c.setAutoCommit(false);
       long start = System.nanoTime();
+      long rows = 0;
       try (PreparedStatement insert =
           c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?)")) {
         int pending = 0;
-        for (Generated row : rows) {
+        // Streamed, so rows made on demand (long texts of a generated mailbox) never sit in memory.
+        for (Generated row : (Iterable<Generated>) emails::iterator) {
+          rows++;
           insert.setString(1, UUID.randomUUID().toString());
           insert.setString(2, row.mailbox());
           insert.setString(3, row.subject());
@@ -605,7 +607,7 @@ public final class ExchangeCaptureBench {
         insert.executeBatch();
         c.commit();
       }
-      return rows.size() / ((System.nanoTime() - start) / 1e9);
+      return rows / ((System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -802,8 +804,8 @@ public final class ExchangeCaptureBench {
     }
   }
 
-  private static String contact(
-      HttpClient http, String base, String token, String name, String email) throws Exception {
+  static String contact(HttpClient http, String base, String token, String name, String email)
+      throws Exception {
     return json(AddinLogBench.send(
             http,
             "POST",
@@ -844,7 +846,7 @@ public final class ExchangeCaptureBench {
         before, after, pauses, full, live < 0 ? "none yet" : live + " MB");
   }
 
-  private static void jcmd(Process server, String... command) throws Exception {
+  static void jcmd(Process server, String... command) throws Exception {
     List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(server.pid())));
     line.addAll(List.of(command));
     Process jcmd =
@@ -861,7 +863,7 @@ public final class ExchangeCaptureBench {
    * Where the server's CPU went during the backfills, from JFR's execution samples: Mailbridge's
    * methods by the share of samples they are on the stack of, and the top frames overall.
    */
-  static void profile(Path jfr) throws IOException {
+  static void profile(Path jfr, List<String> watched) throws IOException {
     Map<String, Integer> inclusive = new HashMap<>();
     Map<String, Integer> self = new HashMap<>();
     int samples = 0;
@@ -889,9 +891,9 @@ public final class ExchangeCaptureBench {
     int total = Math.max(1, samples);
     System.out.printf("profile of the backfills: %d execution samples%n", samples);
     System.out.println("  watched methods, by share of samples on their stack:");
-    for (String watched : WATCHED) {
+    for (String method : watched) {
       System.out.printf(
-          "  %5.1f%%  %s%n", 100.0 * inclusive.getOrDefault(watched, 0) / total, watched);
+          "  %5.1f%%  %s%n", 100.0 * inclusive.getOrDefault(method, 0) / total, method);
     }
     Map<String, Integer> ours = new HashMap<>();
     inclusive.forEach(
@@ -932,7 +934,7 @@ public final class ExchangeCaptureBench {
     return top;
   }
 
-  private static JsonObject json(String body) {
+  static JsonObject json(String body) {
     return Json.createReader(new StringReader(body)).readObject();
   }
 }

@@ -30,7 +30,7 @@ public final class ImportBench {
     Path target = Path.of("target");
     Path data = Files.createTempDirectory(target, "import-bench");
     Path csv = data.resolve("contacts.csv");
-    writeCsv(csv);
+    writeCsv(csv, ROWS);
     Process process = startServer(data, PORT);
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -62,9 +62,12 @@ public final class ImportBench {
     }
   }
 
-  private static void writeCsv(Path csv) throws IOException {
+  /**
+   * {@code rows} contacts; the address of row i is {@link #contactAddress(int) contactAddress(i)}.
+   */
+  static void writeCsv(Path csv, int rows) throws IOException {
     StringBuilder out = new StringBuilder("firstName,lastName,emails,phone,title\n");
-    for (int i = 0; i < ROWS; i++) {
+    for (int i = 0; i < rows; i++) {
       out.append("First")
           .append(i)
           .append(",Last")
@@ -80,6 +83,11 @@ public final class ImportBench {
           .append("\"\n");
     }
     Files.writeString(csv, out);
+  }
+
+  /** The address of the i-th contact of {@link #writeCsv}. */
+  static String contactAddress(int i) {
+    return "person" + i + "@company" + (i % 5000) + ".example";
   }
 
   /** Payara Micro with the built WAR on a fresh H2 database in {@code data}, log in server.log. */

@@ -113,7 +113,7 @@ public final class FakeProviders {
   public final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
   public final List<String> revokedTokens = new CopyOnWriteArrayList<>();
   public final List<String> graphRevocations = new CopyOnWriteArrayList<>();
-  public final List<String> gmailRequests = new CopyOnWriteArrayList<>();
+  public final List<String> gmailRequests = new RequestLog();
   public final Map<String, Map<String, GmailMessage>> gmail = new ConcurrentHashMap<>();
   public final Map<String, Map<String, String>> gmailLabels = new ConcurrentHashMap<>();
 
@@ -125,6 +125,48 @@ public final class FakeProviders {
 
   /** The Message-IDs of the messages an account sent through {@code messages.send}, in order. */
   public final Map<String, List<String>> gmailSent = new ConcurrentHashMap<>();
+
+  /**
+   * Whether the request lists ({@link #graphRequests}, {@link #gmailRequests}, {@link
+   * #graphPreferHeaders}) keep what arrives; a benchmark's hundreds of thousands of calls would not
+   * fit, and copying such a list at every call would time the copy.
+   */
+  public volatile boolean keepRequests = true;
+
+  /** A list of requests that keeps nothing while {@link #keepRequests} is off. */
+  private final class RequestLog extends CopyOnWriteArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean add(String request) {
+      return keepRequests && super.add(request);
+    }
+  }
+
+  /**
+   * The full MIME of a message a benchmark stored only the headers of, made when {@code $value} or
+   * {@code format=raw} is read, from the message id and the stored bytes; null when every stored
+   * message is whole. A generated mailbox of gigabytes then never sits in memory.
+   */
+  public volatile java.util.function.BiFunction<String, byte[], byte[]> wholeMessages;
+
+  /** The message as Graph's {@code $value} or Gmail's {@code raw} serve it. */
+  byte[] whole(String id, byte[] stored) {
+    java.util.function.BiFunction<String, byte[], byte[]> whole = wholeMessages;
+    return whole == null ? stored : whole.apply(id, stored);
+  }
+
+  /**
+   * A live access token the fake issued to the account (a benchmark's own client reads with it).
+   */
+  public String accessTokenOf(String account) {
+    return accessTokens.entrySet().stream()
+        .filter(e -> e.getValue().account().equals(account))
+        .filter(e -> isAccessTokenLive(e.getKey()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no live access token for the account"));
+  }
 
   private FakeProviders(HttpServer server) {
     this.server = server;
@@ -943,7 +985,7 @@ public final class FakeProviders {
     return m.find() ? m.group(1) : null;
   }
 
-  public final List<String> graphRequests = new CopyOnWriteArrayList<>();
+  public final List<String> graphRequests = new RequestLog();
 
   /** How many of the next Graph calls answer 429, and with which Retry-After. */
   public final AtomicInteger graphThrottle = new AtomicInteger();
@@ -1018,7 +1060,7 @@ public final class FakeProviders {
   public final Set<String> expiredGraphTokens = ConcurrentHashMap.newKeySet();
 
   /** The Prefer headers of every delta request, in order. */
-  public final List<String> graphPreferHeaders = new CopyOnWriteArrayList<>();
+  public final List<String> graphPreferHeaders = new RequestLog();
 
   /** At most this many messages per delta page, whatever Mailbridge prefers. */
   /**

@@ -78,7 +78,7 @@ final class GmailApi {
                         .getOrDefault(id, Instant.now())
                         .toEpochMilli()));
     if ("raw".equals(q.get("format"))) {
-      answer.add("raw", Base64.getUrlEncoder().encodeToString(message.raw()));
+      answer.add("raw", Base64.getUrlEncoder().encodeToString(fake.whole(id, message.raw())));
     } else if ("metadata".equals(q.get("format"))) {
       JsonArrayBuilder headers = Json.createArrayBuilder();
       String text = new String(message.raw(), StandardCharsets.ISO_8859_1);

@@ -102,8 +102,9 @@ final class GraphApi {
               .toString());
     } else if (parts.length == 2 && parts[1].equals("$value")) {
       exchange.getResponseHeaders().set("Content-Type", "message/rfc822");
-      exchange.sendResponseHeaders(200, message.mime().length);
-      exchange.getResponseBody().write(message.mime());
+      byte[] mime = fake.whole(parts[0], message.mime());
+      exchange.sendResponseHeaders(200, mime.length);
+      exchange.getResponseBody().write(mime);
     } else if (parts.length == 2 && parts[1].equals("attachments")) {
       JsonArrayBuilder list = Json.createArrayBuilder();
       message.attachments().forEach((id, a) -> list.add(attachmentJson(id, a, false)));

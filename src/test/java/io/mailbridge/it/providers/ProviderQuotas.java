@@ -34,6 +34,13 @@ public final class ProviderQuotas {
   /** The requests let through per account. */
   public final Map<String, AtomicInteger> admitted = new ConcurrentHashMap<>();
 
+  /** The units let through per account (Graph: one a request; Gmail: the method's cost). */
+  public final Map<String, java.util.concurrent.atomic.AtomicLong> unitsAdmitted =
+      new ConcurrentHashMap<>();
+
+  /** Of the 429s, those answered because the account had its requests at once in flight. */
+  public final Map<String, AtomicInteger> refusedAtOnce = new ConcurrentHashMap<>();
+
   private final Map<String, Deque<long[]>> spent = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -97,6 +104,9 @@ public final class ProviderQuotas {
     }
     if (waitMillis != null) {
       refused.computeIfAbsent(account, k -> new AtomicInteger()).incrementAndGet();
+      if (limit.concurrent() > 0 && running.get() >= limit.concurrent()) {
+        refusedAtOnce.computeIfAbsent(account, k -> new AtomicInteger()).incrementAndGet();
+      }
       long seconds = Math.max(1, (waitMillis + 999) / 1000);
       exchange.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
       if (graph) {
@@ -116,6 +126,9 @@ public final class ProviderQuotas {
       return null;
     }
     admitted.computeIfAbsent(account, k -> new AtomicInteger()).incrementAndGet();
+    unitsAdmitted
+        .computeIfAbsent(account, k -> new java.util.concurrent.atomic.AtomicLong())
+        .addAndGet(units);
     return running::decrementAndGet;
   }
 
@@ -141,6 +154,18 @@ public final class ProviderQuotas {
   /** The requests let through for an account under quota. */
   public int admittedFor(String account) {
     AtomicInteger n = admitted.get(account.toLowerCase(Locale.ROOT));
+    return n == null ? 0 : n.get();
+  }
+
+  /** The units let through for an account under quota. */
+  public long unitsFor(String account) {
+    java.util.concurrent.atomic.AtomicLong n = unitsAdmitted.get(account.toLowerCase(Locale.ROOT));
+    return n == null ? 0 : n.get();
+  }
+
+  /** The 429s answered to an account for its requests at once. */
+  public int refusedAtOnceFor(String account) {
+    AtomicInteger n = refusedAtOnce.get(account.toLowerCase(Locale.ROOT));
     return n == null ? 0 : n.get();
   }
 }

@@ -392,8 +392,9 @@ public class GmailChangeFeed implements ChangeFeed {
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
     Message raw = gmail.raw(mailbox, itemId);
-    ReadMessage read = GmailMailbox.readRaw(itemId, raw);
-    MessageMarks marks = MimeMail.marks(raw.decodeRaw());
+    byte[] bytes = GmailMailbox.decoded(raw);
+    ReadMessage read = GmailMailbox.readRaw(itemId, raw, bytes);
+    MessageMarks marks = MimeMail.marks(bytes);
     if (!withAttachments) {
       read = new ReadMessage(read.message().withAttachmentsDescribed(), Map.of(), null);
     }

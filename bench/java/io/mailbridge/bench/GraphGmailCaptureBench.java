@@ -1,0 +1,1122 @@
+package io.mailbridge.bench;
+
+import io.mailbridge.bench.ExchangeCaptureBench.Generated;
+import io.mailbridge.it.providers.FakeProviders;
+import io.mailbridge.it.providers.OAuthBrowser;
+import io.mailbridge.it.providers.ProviderQuotas;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Capture of Microsoft 365 (Graph) and Gmail mailboxes through the real server, side by side in one
+ * run, against the fake Graph and Gmail of the tests on loopback (their wire formats: message
+ * delta, {@code $value}, subscriptions and change notifications; messages.list, messages.get in
+ * {@code metadata} and {@code raw}, history.list, getProfile and Cloud Pub/Sub pushes with a
+ * Google-signed OIDC token). A synthetic mailbox generator fills {@code bench.messages} messages
+ * over 180 days into each mailbox (70% under 20 KB, 25% of 20–200 KB, 5% with a 1–5 MB attachment;
+ * the other party is one of {@code bench.contacts} imported CRM contacts for 30% of them); bodies
+ * are made when a message is read, so a mailbox of gigabytes never sits in memory.
+ *
+ * <p>For each provider it reports: the backfill of 1 mailbox and of {@code bench.mailboxes} at once
+ * with the fakes imposing no quota, against the raw limit of the same run (the same calls from a
+ * plain HTTP client that discards the bytes, plus the captured rows written to H2 with JDBC batch
+ * inserts); one more mailbox backfilled with the fakes imposing the providers' quotas ({@link
+ * ProviderQuotas}): the share of the quota used and the 429s; {@code bench.notifications} new
+ * messages each timed from its notification (Graph change notification, Pub/Sub push) to its
+ * activity on a contact's timeline; the server's peak heap (GC log) and, once it stopped, the space
+ * per 1,000 captured activities in its database; and, unless {@code -Dbench.profile=false}, where
+ * the server's CPU went during the timed backfills (JFR).
+ *
+ * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
+ * -Dbench.main=io.mailbridge.bench.GraphGmailCaptureBench} (-Dbench.messages=50000,
+ * -Dbench.mailboxes=100, -Dbench.contacts=100000, -Dbench.notifications=500; see bench/README.md).
+ */
+public final class GraphGmailCaptureBench {
+
+  static final int MESSAGES = Integer.getInteger("bench.messages", 50_000);
+  static final int MAILBOXES = Integer.getInteger("bench.mailboxes", 100);
+  static final int CONTACTS = Integer.getInteger("bench.contacts", 100_000);
+  static final int NOTIFICATIONS = Integer.getInteger("bench.notifications", 500);
+  static final int NOTIFY_EVERY_MS = Integer.getInteger("bench.notify-every-ms", 250);
+  static final int WARMUP_MESSAGES = Integer.getInteger("bench.warmup-messages", 200);
+  static final int QUOTA_MESSAGES = Integer.getInteger("bench.quota-messages", MESSAGES);
+  static final int QUOTA_SCALE = Integer.getInteger("bench.quota-scale", 1);
+  static final int GMAIL_UNITS = Integer.getInteger("bench.gmail-units", 6000);
+  static final int READERS = Integer.getInteger("bench.readers", 4);
+  static final int GRAPH_PAGE = Integer.getInteger("bench.graph-page", 50);
+  static final int GMAIL_PAGE = Integer.getInteger("bench.gmail-page", 100);
+  static final double MATCHED = Double.parseDouble(System.getProperty("bench.matched", "0.3"));
+  static final int PORT = Integer.getInteger("bench.port", 18197);
+  static final int FAKE_PORT = Integer.getInteger("bench.fake-port", 18198);
+  static final Path WAR = Path.of(System.getProperty("bench.war", "target/mailbridge.war"));
+  static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
+  static final List<String> PROVIDERS =
+      List.of(System.getProperty("bench.providers", "graph,gmail").split(","));
+
+  static final String PUSH_AUDIENCE = OAuthBrowser.PUBLIC_URL + "/api/notify/gmail";
+  static final String PUSH_SENDER = "pubsub-push@mailbridge-bench.iam.gserviceaccount.com";
+  static final String DOMAIN = "bench.example";
+
+  private GraphGmailCaptureBench() {}
+
+  // ------------------------------------------------------------------------- the generator
+
+  /** One generated message: enough to describe it, and to make its bytes again when read. */
+  record Spec(
+      String account,
+      int index,
+      boolean sent,
+      String party,
+      boolean matched,
+      Instant received,
+      int textKb,
+      int attachmentMb,
+      String messageId,
+      String subject) {
+
+    String from() {
+      return sent ? account : party;
+    }
+
+    String to() {
+      return sent ? party : account;
+    }
+  }
+
+  /** The text the bodies are cut from, and one base64 attachment of each size from 1 to 5 MB. */
+  private static final String PADDING;
+
+  private static final byte[][] ATTACHMENTS = new byte[6][];
+
+  static {
+    StringBuilder padding = new StringBuilder();
+    while (padding.length() < 110 * 1024) {
+      padding.append("We would like to confirm the quantities and the delivery dates below.\r\n");
+    }
+    PADDING = padding.toString();
+    Random random = new Random(7);
+    for (int mb = 1; mb <= 5; mb++) {
+      byte[] bytes = new byte[mb * 1024 * 1024];
+      random.nextBytes(bytes);
+      ATTACHMENTS[mb] = Base64.getMimeEncoder().encode(bytes);
+    }
+  }
+
+  /**
+   * {@code count} messages of one mailbox over the last 179 days (inside the default 180-day
+   * backfill window): one in five in Sent Items; the size class and the other party drawn as the
+   * issue asks; the same account gives the same mailbox.
+   */
+  static List<Spec> mailbox(String account, int count) {
+    Random random = new Random(account.hashCode());
+    Instant now = Instant.now();
+    List<Spec> specs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      boolean sent = i % 5 == 4;
+      boolean matched = random.nextDouble() < MATCHED;
+      String party =
+          matched
+              ? ImportBench.contactAddress(random.nextInt(CONTACTS))
+              : "stranger"
+                  + random.nextInt(1_000_000)
+                  + "@elsewhere"
+                  + random.nextInt(997)
+                  + ".example";
+      double size = random.nextDouble();
+      // text and HTML carry the same text, so the message is about twice the text
+      int textKb;
+      int attachmentMb = 0;
+      if (size < 0.70) {
+        textKb = 1 + random.nextInt(9);
+      } else if (size < 0.95) {
+        textKb = 10 + random.nextInt(90);
+      } else {
+        textKb = 2;
+        attachmentMb = 1 + random.nextInt(5);
+      }
+      Instant received =
+          now.minus(10 + random.nextInt(179 * 24 * 60), ChronoUnit.MINUTES)
+              .truncatedTo(ChronoUnit.SECONDS);
+      specs.add(
+          new Spec(
+              account,
+              i,
+              sent,
+              party,
+              matched,
+              received,
+              textKb,
+              attachmentMb,
+              Long.toHexString(random.nextLong()) + "." + i + "@" + DOMAIN,
+              "Order " + i + " of " + account));
+    }
+    return specs;
+  }
+
+  private static final DateTimeFormatter RFC_5322 =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  /** The header block the fakes keep (Gmail's metadata is read from it), blank line included. */
+  static byte[] headers(Spec spec) {
+    return ("MIME-Version: 1.0\r\nFrom: "
+            + spec.from()
+            + "\r\nTo: "
+            + spec.to()
+            + "\r\nSubject: "
+            + spec.subject()
+            + "\r\nDate: "
+            + RFC_5322.format(spec.received())
+            + "\r\nMessage-ID: <"
+            + spec.messageId()
+            + ">\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(Spec spec) {
+    return "Hello,\r\n\r\nabout "
+        + spec.subject()
+        + ":\r\n"
+        + PADDING.substring(0, spec.textKb() * 1024);
+  }
+
+  /** The whole message: the kept headers, text and HTML, and the attachment if it has one. */
+  static byte[] whole(Spec spec, byte[] stored) {
+    String text = text(spec);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            stored.length + 2 * text.length() + 1024 + spec.attachmentMb() * 1_400_000);
+    out.write(stored, 0, stored.length - 2);
+    StringBuilder m = new StringBuilder(2 * text.length() + 512);
+    if (spec.attachmentMb() > 0) {
+      m.append("Content-Type: multipart/mixed; boundary=\"mixed\"\r\n\r\n--mixed\r\n");
+    }
+    m.append("Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n")
+        .append("--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+        .append(text)
+        .append("\r\n--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><pre>")
+        .append(text)
+        .append("</pre></body></html>\r\n--alt--\r\n");
+    if (spec.attachmentMb() > 0) {
+      String pdf = "report-" + spec.index() + ".pdf";
+      m.append("--mixed\r\nContent-Type: application/pdf; name=\"")
+          .append(pdf)
+          .append("\"\r\nContent-Disposition: attachment; filename=\"")
+          .append(pdf)
+          .append("\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    }
+    out.writeBytes(m.toString().getBytes(StandardCharsets.UTF_8));
+    if (spec.attachmentMb() > 0) {
+      out.writeBytes(ATTACHMENTS[spec.attachmentMb()]);
+      out.writeBytes("\r\n--mixed--\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    return out.toByteArray();
+  }
+
+  /** Every generated message by its provider id, for the fakes and the raw reader. */
+  static final Map<String, Spec> SPECS = new ConcurrentHashMap<>();
+
+  /** Puts the mailbox into the provider's fake: the change log and headers only. */
+  static List<Spec> fill(FakeProviders fake, String provider, String account, int count) {
+    List<Spec> specs = mailbox(account, count);
+    for (Spec spec : specs) {
+      put(fake, provider, spec);
+    }
+    return specs;
+  }
+
+  static String put(FakeProviders fake, String provider, Spec spec) {
+    String id = id(provider, spec);
+    SPECS.put(id, spec);
+    if (provider.equals("graph")) {
+      fake.putGraphItem(
+          spec.account(),
+          id,
+          spec.sent() ? "sentitems" : "inbox",
+          spec.messageId(),
+          spec.subject(),
+          spec.from(),
+          List.of(spec.to()),
+          spec.received(),
+          List.of(),
+          headers(spec));
+    } else {
+      fake.addGmailMessageAt(
+          spec.account(), id, headers(spec), spec.received(), spec.sent() ? "SENT" : "INBOX");
+    }
+    return id;
+  }
+
+  private static final AtomicLong NEXT_ID = new AtomicLong();
+
+  /** An id of the provider's shape, unique over the run (the fakes keep messages per account). */
+  private static String id(String provider, Spec spec) {
+    long n = NEXT_ID.incrementAndGet();
+    return provider.equals("graph")
+        ? "AAMkAGBench" + Long.toString(n, 36) + "AAA"
+        : Long.toHexString(0x18c0000000000L + n);
+  }
+
+  // ------------------------------------------------------------------------------ the run
+
+  /** What one provider's part of the run measured, for the table at the end. */
+  static final class Figures {
+    final String provider;
+    final Map<String, String> rows = new LinkedHashMap<>();
+
+    Figures(String provider) {
+      this.provider = provider;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    // The fakes' JDK HTTP server, like Google's and Microsoft's front ends, answers without waiting
+    // for delayed ACKs; without it every small answer (a Gmail metadata read) waits about 40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    Path data = Files.createTempDirectory(Path.of("target"), "cloud-capture-bench");
+    Path rawDb = Files.createTempDirectory(Path.of("target"), "cloud-capture-raw");
+    FakeProviders fake = FakeProviders.start(FAKE_PORT);
+    fake.keepRequests = false;
+    fake.wholeMessages =
+        (id, stored) -> {
+          Spec spec = SPECS.get(id);
+          return spec == null ? stored : whole(spec, stored);
+        };
+    String fakeBase = "http://127.0.0.1:" + FAKE_PORT;
+    String google = fakeBase + "/google";
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("MAILBRIDGE_JOBS_ENABLED", "true");
+    settings.put("MAILBRIDGE_PUBLIC_URL", OAuthBrowser.PUBLIC_URL);
+    settings.put("MAILBRIDGE_OAUTH_ALLOW_PRIVATE_ENDPOINTS", "true");
+    settings.put("MAILBRIDGE_GOOGLE_AUTHORIZATION_URL", google + "/o/oauth2/v2/auth");
+    settings.put("MAILBRIDGE_GOOGLE_TOKEN_URL", google + "/token");
+    settings.put("MAILBRIDGE_GOOGLE_REVOCATION_URL", google + "/revoke");
+    settings.put("MAILBRIDGE_GOOGLE_JWKS_URL", google + "/oauth2/v3/certs");
+    settings.put("MAILBRIDGE_GOOGLE_GMAIL_URL", google + "/");
+    settings.put("MAILBRIDGE_GOOGLE_CALENDAR_URL", google + "/");
+    settings.put("MAILBRIDGE_GOOGLE_PEOPLE_URL", google + "/");
+    settings.put("MAILBRIDGE_CAPTURE_GMAIL_TOPIC", "projects/mailbridge-bench/topics/gmail");
+    settings.put("MAILBRIDGE_CAPTURE_GMAIL_PUSH_AUDIENCE", PUSH_AUDIENCE);
+    settings.put("MAILBRIDGE_CAPTURE_GMAIL_PUSH_SERVICE_ACCOUNT", PUSH_SENDER);
+    settings.put("MAILBRIDGE_MICROSOFT_AUTHORITY", fakeBase + "/microsoft");
+    settings.put("MAILBRIDGE_MICROSOFT_GRAPH_URL", fakeBase + "/graph/v1.0");
+    settings.put(
+        "MAILBRIDGE_MICROSOFT_REVOCATION_URL", fakeBase + "/graph/v1.0/me/revokeSignInSessions");
+    List<String> jvm = new ArrayList<>(List.of("-Xlog:gc:file=" + data.resolve("gc.log")));
+    if (PROFILE) {
+      jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
+    }
+    Process server = ImportBench.startServer(data, PORT, settings, jvm, WAR);
+    List<Figures> figures = new ArrayList<>();
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      String base = "http://127.0.0.1:" + PORT;
+      ImportBench.waitUntilReady(http, base);
+      String token = ImportBench.token(http, base);
+      register(http, base, token, fake);
+      Path csv = data.resolve("contacts.csv");
+      ImportBench.writeCsv(csv, CONTACTS);
+      long importing = System.nanoTime();
+      HttpResponse<String> imported =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/records/contacts/import"))
+                  .timeout(Duration.ofMinutes(30))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "text/csv")
+                  .POST(HttpRequest.BodyPublishers.ofFile(csv))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (imported.statusCode() >= 300) {
+        throw new IllegalStateException("the contact import answered " + imported.statusCode());
+      }
+      System.out.printf(
+          "%,d CRM contacts imported in %.1f s; %d + 1 mailboxes x %,d messages per provider"
+              + " (%d%% with a contact as the other party), WAR %s%n",
+          CONTACTS,
+          (System.nanoTime() - importing) / 1e9,
+          MAILBOXES,
+          MESSAGES,
+          Math.round(MATCHED * 100),
+          WAR);
+      for (String provider : PROVIDERS) {
+        figures.add(run(provider, http, base, token, fake, server, data, rawDb));
+      }
+      table(figures);
+      int severe = 0;
+      for (String line :
+          Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
+        if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
+          severe++;
+        }
+      }
+      System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
+    } finally {
+      server.destroy();
+      if (!server.waitFor(60, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor();
+      }
+      fake.stop();
+    }
+    databasePerThousand(data);
+  }
+
+  private static void register(HttpClient http, String base, String token, FakeProviders fake)
+      throws Exception {
+    fake.clientSecrets.put("bench.apps.googleusercontent.com", "bench google secret");
+    AddinLogBench.send(
+        http,
+        "PUT",
+        base + "/api/admin/providers/google",
+        token,
+        "{\"clientId\":\"bench.apps.googleusercontent.com\",\"clientSecret\":\"bench google"
+            + " secret\"}");
+    String microsoft = "6a1f5d0e-0b1e-4d3c-9f00-00000000be4c";
+    fake.clientSecrets.put(microsoft, "bench microsoft secret");
+    AddinLogBench.send(
+        http,
+        "PUT",
+        base + "/api/admin/providers/microsoft",
+        token,
+        "{\"clientId\":\"" + microsoft + "\",\"clientSecret\":\"bench microsoft secret\"}");
+  }
+
+  /** A mailbox of this provider connected through the real OAuth flow; answers its id. */
+  private static String connect(
+      HttpClient http, String base, String token, String provider, String account)
+      throws Exception {
+    HttpResponse<String> page =
+        new OAuthBrowser(base)
+            .connect(provider.equals("graph") ? "microsoft" : "google", token, account);
+    if (!"connected".equals(OAuthBrowser.outcome(page))) {
+      throw new IllegalStateException("connecting a mailbox failed: " + OAuthBrowser.outcome(page));
+    }
+    JsonObject list =
+        ExchangeCaptureBench.json(
+            AddinLogBench.send(http, "GET", base + "/api/mailboxes", token, ""));
+    for (JsonObject m : list.getJsonArray("items").getValuesAs(JsonObject.class)) {
+      if (m.getString("address").equals(account)) {
+        return m.getString("id");
+      }
+    }
+    throw new IllegalStateException("the connected mailbox is not listed");
+  }
+
+  private static Figures run(
+      String provider,
+      HttpClient http,
+      String base,
+      String token,
+      FakeProviders fake,
+      Process server,
+      Path data,
+      Path rawDb)
+      throws Exception {
+    Figures f = new Figures(provider);
+    System.out.printf("%n===== %s =====%n", provider);
+    String warm = provider + "-warmup@" + DOMAIN;
+    String solo = provider + "-solo@" + DOMAIN;
+    String quota = provider + "-quota@" + DOMAIN;
+    List<String> many = new ArrayList<>();
+    for (int i = 1; i <= MAILBOXES; i++) {
+      many.add(String.format("%s-m%03d@%s", provider, i, DOMAIN));
+    }
+    long generating = System.nanoTime();
+    Map<String, List<Spec>> specs = new LinkedHashMap<>();
+    specs.put(warm, fill(fake, provider, warm, WARMUP_MESSAGES));
+    specs.put(solo, fill(fake, provider, solo, MESSAGES));
+    for (String account : many) {
+      specs.put(account, fill(fake, provider, account, MESSAGES));
+    }
+    specs.put(quota, fill(fake, provider, quota, QUOTA_MESSAGES));
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (String account : specs.keySet()) {
+      ids.put(account, connect(http, base, token, provider, account));
+    }
+    System.out.printf(
+        "generated and connected %d mailboxes in %.1f s%n",
+        specs.size(), (System.nanoTime() - generating) / 1e9);
+
+    // The raw limit, before capture runs; the first round only warms up (the JIT, the fake).
+    RawRead.of(provider, fake, List.of(warm), 1);
+    RawRead rawSolo = RawRead.of(provider, fake, List.of(solo), 1);
+    RawRead rawMany = RawRead.of(provider, fake, many, READERS);
+    double writeSolo = ExchangeCaptureBench.rawWrite(rawDb, rows(specs, List.of(solo)));
+    double writeMany = ExchangeCaptureBench.rawWrite(rawDb, rows(specs, many));
+
+    Backfill warmed = backfill(http, base, token, List.of(ids.get(warm)));
+    System.out.printf(
+        "warm-up backfill, 1 mailbox: %d seen, %d captured in %.1f s%n",
+        warmed.seen(), warmed.captured(), warmed.seconds());
+    Path jfr = data.resolve(provider + "-backfill.jfr");
+    if (PROFILE) {
+      ExchangeCaptureBench.jcmd(
+          server, "JFR.start", "name=" + provider, "settings=profile", "filename=" + jfr);
+    }
+    Backfill one = backfill(http, base, token, List.of(ids.get(solo)));
+    f.rows.put(
+        "backfill, 1 mailbox (msg/s seen; captured)",
+        String.format("%.0f; %.0f", one.seen() / one.seconds(), one.captured() / one.seconds()));
+    f.rows.put("raw limit, 1 mailbox (msg/s)", String.format("%.0f", rawSolo.limit(writeSolo)));
+    f.rows.put(
+        "share of the raw limit, 1 mailbox",
+        String.format("%.0f%%", 100 * one.seen() / one.seconds() / rawSolo.limit(writeSolo)));
+    System.out.printf(
+        "backfill, 1 mailbox: %d seen, %d captured in %.1f s: %.1f msg/s (%.1f captured/s); raw"
+            + " limit %.1f msg/s (%s; H2 batch insert %.0f rows/s)%n",
+        one.seen(),
+        one.captured(),
+        one.seconds(),
+        one.seen() / one.seconds(),
+        one.captured() / one.seconds(),
+        rawSolo.limit(writeSolo),
+        rawSolo,
+        writeSolo);
+    List<String> manyIds = many.stream().map(ids::get).toList();
+    Backfill all = backfill(http, base, token, manyIds);
+    if (PROFILE) {
+      ExchangeCaptureBench.jcmd(server, "JFR.stop", "name=" + provider, "filename=" + jfr);
+    }
+    f.rows.put(
+        "backfill, " + MAILBOXES + " mailboxes (msg/s seen; captured)",
+        String.format("%.0f; %.0f", all.seen() / all.seconds(), all.captured() / all.seconds()));
+    f.rows.put(
+        "raw limit, " + MAILBOXES + " mailboxes (msg/s)",
+        String.format("%.0f", rawMany.limit(writeMany)));
+    f.rows.put(
+        "share of the raw limit, " + MAILBOXES + " mailboxes",
+        String.format("%.0f%%", 100 * all.seen() / all.seconds() / rawMany.limit(writeMany)));
+    System.out.printf(
+        "backfill, %d mailboxes at once: %d seen, %d captured in %.1f s: %.1f msg/s (%.1f"
+            + " captured/s); raw limit %.1f msg/s (%s on %d threads; H2 batch insert %.0f"
+            + " rows/s)%n",
+        MAILBOXES,
+        all.seen(),
+        all.captured(),
+        all.seconds(),
+        all.seen() / all.seconds(),
+        all.captured() / all.seconds(),
+        rawMany.limit(writeMany),
+        rawMany,
+        READERS,
+        writeMany);
+    String live = latency(provider, http, base, token, fake, many, f);
+    ExchangeCaptureBench.jcmd(server, "GC.run");
+    Thread.sleep(1000);
+    String heap = ExchangeCaptureBench.heap(data.resolve("gc.log"));
+    System.out.println("server heap with " + (MAILBOXES + 2) + " mailboxes live: " + heap);
+    f.rows.put("server heap (GC log, whole run so far)", heap.replaceAll(" \\(.*", ""));
+
+    quotaRun(provider, http, base, token, fake, ids.get(quota), quota, f);
+    if (PROFILE && Files.exists(jfr)) {
+      ExchangeCaptureBench.profile(jfr, WATCHED);
+    }
+    return f;
+  }
+
+  /** The captured rows of these mailboxes, made as they are written. */
+  private static Stream<Generated> rows(Map<String, List<Spec>> specs, List<String> accounts) {
+    return accounts.stream()
+        .flatMap(a -> specs.get(a).stream())
+        .filter(Spec::matched)
+        .map(s -> new Generated(s.account(), s.subject(), s.from(), s.received(), text(s)));
+  }
+
+  /**
+   * The space the captured activities take in the server's H2 database (its {@code ACTIVITY…}
+   * tables, by H2's {@code DISK_SPACE_USED}), per 1,000 activities; read once the server stopped.
+   * H2's file size says little: it grows in steps and reuses freed pages.
+   */
+  static void databasePerThousand(Path data) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + data.toAbsolutePath().resolve("mailbridge"), "sa", "");
+        Statement s = c.createStatement()) {
+      long bytes = 0;
+      StringBuilder tables = new StringBuilder();
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT TABLE_NAME, DISK_SPACE_USED('PUBLIC.\"' || TABLE_NAME || '\"') FROM"
+                  + " INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME LIKE"
+                  + " 'ACTIVITY%'")) {
+        while (r.next()) {
+          bytes += r.getLong(2);
+          tables.append(String.format(" %s %.1f MB", r.getString(1), r.getLong(2) / 1e6));
+        }
+      }
+      long activities;
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ACTIVITY")) {
+        r.next();
+        activities = r.getLong(1);
+      }
+      System.out.printf(
+          "database: %,d activities take %.1f MB (%s): %.1f MB per 1,000 captured messages%n",
+          activities,
+          bytes / 1e6,
+          tables.toString().strip(),
+          bytes / 1e6 * 1000 / Math.max(1, activities));
+    }
+  }
+
+  static final List<String> WATCHED =
+      List.of(
+          "io.mailbridge.capture.control.CaptureSync.run",
+          "io.mailbridge.capture.control.CapturePipeline.capture",
+          "io.mailbridge.mailbox.graph.control.GraphChangeFeed.page",
+          "io.mailbridge.mailbox.graph.control.GraphChangeFeed.read",
+          "io.mailbridge.mailbox.gmail.control.GmailChangeFeed.page",
+          "io.mailbridge.mailbox.gmail.control.GmailChangeFeed.read",
+          "io.mailbridge.message.MimeMail.parse",
+          "io.mailbridge.crm.control.ParticipantMatcher.match",
+          "io.mailbridge.crm.control.ActivityStore.storeCapturedEmail");
+
+  // --------------------------------------------------------------------------- raw limit
+
+  /** What the plain client read: messages seen, captured (read whole), calls, bytes, time. */
+  record RawRead(long seen, long whole, long calls, long bytes, double seconds) {
+
+    /** Messages per second if reading and writing the captured rows took turns. */
+    double limit(double rowsPerSecond) {
+      return seen / (seconds + whole / rowsPerSecond);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          "raw read %.1f msg/s: %d seen, %d whole, %d calls, %.0f MB in %.1f s",
+          seen / seconds, seen, whole, calls, bytes / 1e6, seconds);
+    }
+
+    /**
+     * The mailboxes read as capture reads them, by a plain HTTP client with each mailbox's own
+     * token, on {@code threads} threads, one mailbox at a time each: the listing pages, each
+     * message's description (Gmail's {@code format=metadata}; Graph's delta carries it), and the
+     * whole message of those a contact takes part in, its bytes discarded.
+     */
+    static RawRead of(String provider, FakeProviders fake, List<String> accounts, int threads)
+        throws Exception {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(accounts);
+      AtomicLong seen = new AtomicLong();
+      AtomicLong whole = new AtomicLong();
+      AtomicLong calls = new AtomicLong();
+      AtomicLong bytes = new AtomicLong();
+      List<Exception> failures = new CopyOnWriteArrayList<>();
+      List<Thread> readers = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < threads; t++) {
+        Thread reader =
+            new Thread(
+                () -> {
+                  try {
+                    for (String account; (account = queue.poll()) != null; ) {
+                      Reader r = new Reader(http, fake, fake.accessTokenOf(account), calls, bytes);
+                      if (provider.equals("graph")) {
+                        r.graph(seen, whole);
+                      } else {
+                        r.gmail(seen, whole);
+                      }
+                    }
+                  } catch (Exception e) {
+                    failures.add(e);
+                  }
+                },
+                "raw-reader-" + t);
+        reader.start();
+        readers.add(reader);
+      }
+      for (Thread reader : readers) {
+        reader.join();
+      }
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+      return new RawRead(
+          seen.get(), whole.get(), calls.get(), bytes.get(), (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** One mailbox's plain reads. */
+  private record Reader(
+      HttpClient http, FakeProviders fake, String token, AtomicLong calls, AtomicLong bytes) {
+
+    void graph(AtomicLong seen, AtomicLong whole) throws Exception {
+      String since =
+          DateTimeFormatter.ISO_INSTANT.format(
+              Instant.now().minus(180, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS));
+      for (String folder : List.of("inbox", "sentitems")) {
+        String next =
+            fake.base()
+                + "/graph/v1.0/me/mailFolders/"
+                + folder
+                + "/messages/delta?"
+                + "$select="
+                + enc(
+                    "subject,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,"
+                        + "internetMessageId,categories,isDraft,conversationId")
+                + "&$orderby="
+                + enc("receivedDateTime desc")
+                + "&$filter="
+                + enc("receivedDateTime ge " + since);
+        while (next != null) {
+          JsonObject page =
+              ExchangeCaptureBench.json(get(next, "odata.maxpagesize=" + GRAPH_PAGE, null));
+          for (JsonObject m : page.getJsonArray("value").getValuesAs(JsonObject.class)) {
+            seen.incrementAndGet();
+            String id = m.getString("id");
+            if (SPECS.get(id).matched()) {
+              get(fake.base() + "/graph/v1.0/me/messages/" + id + "/$value", null, bytes);
+              whole.incrementAndGet();
+            }
+          }
+          next = page.containsKey("@odata.nextLink") ? page.getString("@odata.nextLink") : null;
+        }
+      }
+    }
+
+    void gmail(AtomicLong seen, AtomicLong whole) throws Exception {
+      String api = fake.base() + "/google/gmail/v1/users/me/";
+      get(api + "profile", null, null);
+      long after = Instant.now().minus(180, ChronoUnit.DAYS).getEpochSecond();
+      String pageToken = null;
+      do {
+        get(api + "labels", null, null);
+        JsonObject page =
+            ExchangeCaptureBench.json(
+                get(
+                    api
+                        + "messages?q="
+                        + enc("after:" + after + " (in:inbox OR in:sent)")
+                        + "&maxResults="
+                        + GMAIL_PAGE
+                        + (pageToken == null ? "" : "&pageToken=" + enc(pageToken)),
+                    null,
+                    null));
+        for (JsonObject m : page.getJsonArray("messages").getValuesAs(JsonObject.class)) {
+          String id = m.getString("id");
+          get(
+              api
+                  + "messages/"
+                  + id
+                  + "?format=metadata&metadataHeaders=From&metadataHeaders=To"
+                  + "&metadataHeaders=Cc&metadataHeaders=Subject&metadataHeaders=Date"
+                  + "&metadataHeaders=Message-ID",
+              null,
+              null);
+          seen.incrementAndGet();
+          if (SPECS.get(id).matched()) {
+            get(api + "messages/" + id + "?format=raw", null, bytes);
+            whole.incrementAndGet();
+          }
+        }
+        pageToken = page.get("nextPageToken") instanceof JsonString s ? s.getString() : null;
+      } while (pageToken != null);
+    }
+
+    /** GET with the mailbox's token; the body kept, or only counted when {@code discard}. */
+    private String get(String url, String prefer, AtomicLong discard) throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+      if (prefer != null) {
+        request.header("Prefer", prefer);
+      }
+      HttpResponse<String> answer =
+          http.send(
+              request.build(),
+              discard != null
+                  ? ExchangeCaptureBench.discarding(discard)
+                  : HttpResponse.BodyHandlers.ofString());
+      calls.incrementAndGet();
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(
+            "GET " + URI.create(url).getPath() + " answered " + answer.statusCode());
+      }
+      if (answer.body() != null) {
+        bytes.addAndGet(answer.body().length());
+      }
+      return answer.body();
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  // ----------------------------------------------------------------------------- backfill
+
+  record Backfill(long seen, long captured, long skipped, double seconds) {}
+
+  /**
+   * Switches capture on for these mailboxes (as their owner, one call each), then waits until every
+   * one of them has finished its backfill; answers what they saw and captured and how long it took
+   * from the first switch.
+   */
+  static Backfill backfill(HttpClient http, String base, String token, List<String> mailboxIds)
+      throws Exception {
+    long start = System.nanoTime();
+    for (String id : mailboxIds) {
+      AddinLogBench.send(
+          http, "PUT", base + "/api/mailboxes/" + id + "/capture", token, "{\"enabled\":true}");
+    }
+    Set<String> wanted = Set.copyOf(mailboxIds);
+    long deadline = start + TimeUnit.MINUTES.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      List<JsonObject> mine = new ArrayList<>();
+      for (JsonObject m : captureHealth(http, base, token)) {
+        if (wanted.contains(m.getString("mailboxId"))) {
+          mine.add(m);
+        }
+      }
+      for (JsonObject m : mine) {
+        if (m.getString("state").equals("error") || m.getString("state").equals("off")) {
+          throw new IllegalStateException("a mailbox's capture failed: " + m);
+        }
+      }
+      if (mine.size() == wanted.size()
+          && mine.stream().allMatch(m -> m.getString("phase").equals("live"))) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Backfill(
+            mine.stream().mapToLong(m -> m.getJsonNumber("seen").longValue()).sum(),
+            mine.stream().mapToLong(m -> m.getJsonNumber("captured").longValue()).sum(),
+            mine.stream().mapToLong(m -> m.getJsonNumber("skipped").longValue()).sum(),
+            seconds);
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the backfill did not finish within two hours");
+  }
+
+  static List<JsonObject> captureHealth(HttpClient http, String base, String token)
+      throws Exception {
+    List<JsonObject> found = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page =
+          ExchangeCaptureBench.json(
+              AddinLogBench.send(
+                  http,
+                  "GET",
+                  base
+                      + "/api/admin/capture/mailboxes?limit=200"
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  token,
+                  ""));
+      found.addAll(page.getJsonArray("items").getValuesAs(JsonObject.class));
+      cursor = page.get("next") instanceof JsonString next ? next.getString() : null;
+    } while (cursor != null);
+    return found;
+  }
+
+  // ------------------------------------------------------------------------------ quotas
+
+  /**
+   * One more mailbox backfilled while the fakes impose the provider's quota (windows and allowances
+   * divided by {@code bench.quota-scale}, so a small mailbox meets the same rate): the share of the
+   * allowance the backfill used over its duration, and the 429s the fake answered.
+   */
+  private static void quotaRun(
+      String provider,
+      HttpClient http,
+      String base,
+      String token,
+      FakeProviders fake,
+      String mailboxId,
+      String mailboxAddress,
+      Figures f)
+      throws Exception {
+    // Gmail's window must still hold one job run: a page of 100 messages described with
+    // format=metadata (500 units) and the matched ones read raw. A run refused half-way is read
+    // again from its start, so a smaller window never lets a page through.
+    int gmailScale = Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 1000));
+    boolean graph = provider.equals("graph");
+    long limit = graph ? 10_000 / QUOTA_SCALE : GMAIL_UNITS / gmailScale;
+    Duration windowLength =
+        graph
+            ? Duration.ofMinutes(10).dividedBy(QUOTA_SCALE)
+            : Duration.ofMinutes(1).dividedBy(gmailScale);
+    String key = mailboxAddress.toLowerCase(java.util.Locale.ROOT);
+    fake.quotas.limits.put(key, new ProviderQuotas.Limit(limit, windowLength, graph ? 4 : 0));
+    Backfill run;
+    try {
+      run = backfill(http, base, token, List.of(mailboxId));
+    } finally {
+      fake.quotas.limits.remove(key);
+    }
+    ProviderQuotas quotas = fake.quotas;
+    long units = quotas.unitsFor(mailboxAddress);
+    long refused = quotas.refusedFor(mailboxAddress);
+    double window = windowLength.toNanos() / 1e9;
+    // A sliding window lets the first window's allowance through at once; after that, the rate.
+    double allowance = limit * Math.max(1.0, run.seconds() / window);
+    double share = units / allowance;
+    f.rows.put("quota used (backfill under quota)", String.format("%.0f%%", 100 * share));
+    f.rows.put("429s (after the first)", refused + " (" + Math.max(0, refused - 1) + ")");
+    System.out.printf(
+        "under %s's quota (%d %s per %.1f s%s; scale 1/%d): %d seen, %d captured in %.1f s: %.1f"
+            + " msg/s; %d requests (%d %s) admitted = %.0f%% of the allowance over the run; %d"
+            + " answered 429 (%d over the concurrency)%n",
+        provider,
+        limit,
+        graph ? "requests" : "units",
+        window,
+        graph ? ", 4 at once" : "",
+        graph ? QUOTA_SCALE : gmailScale,
+        run.seen(),
+        run.captured(),
+        run.seconds(),
+        run.seen() / run.seconds(),
+        quotas.admittedFor(mailboxAddress),
+        units,
+        graph ? "requests" : "units",
+        100 * share,
+        refused,
+        quotas.refusedAtOnceFor(mailboxAddress));
+  }
+
+  // ------------------------------------------------------------------------ notifications
+
+  /**
+   * {@code NOTIFICATIONS} new messages from a live contact, one every {@code NOTIFY_EVERY_MS} ms,
+   * round robin over the many mailboxes: each put into the fake, then announced as the provider
+   * would (Graph: a change notification with the subscription's clientState; Gmail: a Pub/Sub push
+   * with a Google-signed OIDC token), and timed from the announcement to its first appearance on
+   * the contact's timeline (polled every 50 ms).
+   */
+  private static String latency(
+      String provider,
+      HttpClient http,
+      String base,
+      String token,
+      FakeProviders fake,
+      List<String> accounts,
+      Figures f)
+      throws Exception {
+    String sender = "live-" + provider + "@customer.example";
+    String contact = ExchangeCaptureBench.contact(http, base, token, "Live", sender);
+    Map<String, FakeProviders.GraphSubscription> subscriptions = new ConcurrentHashMap<>();
+    if (provider.equals("graph")) {
+      fake.graphSubscriptions.values().forEach(s -> subscriptions.put(s.account(), s));
+    }
+    String pushToken =
+        provider.equals("gmail")
+            ? fake.googlePushToken(
+                PUSH_AUDIENCE, PUSH_SENDER, true, Instant.now().plus(2, ChronoUnit.HOURS), false)
+            : null;
+    Map<String, Long> seen = new ConcurrentHashMap<>();
+    Map<String, Long> announced = new ConcurrentHashMap<>();
+    Thread poller =
+        new Thread(
+            () -> {
+              String url = base + "/api/records/contacts/" + contact + "/timeline?limit=100";
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  JsonObject page =
+                      ExchangeCaptureBench.json(AddinLogBench.send(http, "GET", url, token, ""));
+                  long now = System.nanoTime();
+                  for (JsonObject item : page.getJsonArray("items").getValuesAs(JsonObject.class)) {
+                    seen.putIfAbsent(item.getString("subject"), now);
+                  }
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  System.out.println("timeline poll failed: " + e.getMessage());
+                }
+              }
+            },
+            "timeline-poller");
+    poller.setDaemon(true);
+    poller.start();
+    int refused = 0;
+    for (int i = 0; i < NOTIFICATIONS; i++) {
+      String account = accounts.get(i % accounts.size());
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      Spec spec =
+          new Spec(
+              account,
+              1_000_000 + i,
+              false,
+              sender,
+              true,
+              now,
+              2,
+              0,
+              Long.toHexString(System.nanoTime()) + ".live@" + DOMAIN,
+              "Live " + provider + " " + i);
+      String body;
+      String path;
+      String authorization = null;
+      put(fake, provider, spec);
+      if (provider.equals("graph")) {
+        FakeProviders.GraphSubscription s = subscriptions.get(account);
+        if (s == null) {
+          throw new IllegalStateException("no Graph subscription for a live mailbox");
+        }
+        path = "/api/notify/graph";
+        body = graphNotification(s);
+      } else {
+        path = "/api/notify/gmail";
+        body = gmailPush(account);
+        authorization = "Bearer " + pushToken;
+      }
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      long at = System.nanoTime();
+      HttpResponse<String> answer =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 202) {
+        refused++;
+        if (refused == 1) {
+          System.out.println("notification answered " + answer.statusCode() + ": " + answer.body());
+        }
+      }
+      announced.put(spec.subject(), at);
+      Thread.sleep(NOTIFY_EVERY_MS);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (seen.keySet().stream().filter(announced::containsKey).count() < NOTIFICATIONS
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    poller.interrupt();
+    List<Long> millis = new ArrayList<>();
+    announced.forEach(
+        (subject, at) -> {
+          Long visible = seen.get(subject);
+          if (visible != null) {
+            millis.add(Math.max(0, (visible - at) / 1_000_000));
+          }
+        });
+    System.out.printf(
+        "notifications: %d to %d mailboxes, one every %d ms: %d not answered 202, %d seen on the"
+            + " timeline%n",
+        NOTIFICATIONS,
+        Math.min(NOTIFICATIONS, accounts.size()),
+        NOTIFY_EVERY_MS,
+        refused,
+        millis.size());
+    if (!millis.isEmpty()) {
+      long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+      LatencyReport.print("notification to timeline", 0, sorted, "");
+      f.rows.put(
+          "notification to timeline, median / p99 (ms)",
+          sorted[sorted.length / 2]
+              + " / "
+              + sorted[(int) Math.ceil(sorted.length * 0.99) - 1]
+              + (millis.size() < NOTIFICATIONS ? " (" + millis.size() + " seen)" : ""));
+    }
+    return contact;
+  }
+
+  private static String graphNotification(FakeProviders.GraphSubscription s) {
+    // learn.microsoft.com/graph/change-notifications-delivery-webhooks: a
+    // changeNotificationCollection
+    return Json.createObjectBuilder()
+        .add(
+            "value",
+            Json.createArrayBuilder()
+                .add(
+                    Json.createObjectBuilder()
+                        .add("subscriptionId", s.id())
+                        .add("subscriptionExpirationDateTime", s.expirationDateTime())
+                        .add("changeType", "created")
+                        .add("resource", "Users/" + s.account() + "/Messages/AAMkAD")
+                        .add(
+                            "resourceData",
+                            Json.createObjectBuilder()
+                                .add("@odata.type", "#Microsoft.Graph.Message")
+                                .add("@odata.id", "Users/" + s.account() + "/Messages/AAMkAD")
+                                .add("id", "AAMkAD"))
+                        .add("clientState", s.clientState() == null ? "" : s.clientState())
+                        .add("tenantId", "84bd8158-6d4d-4958-8b9f-9d6445542f95")))
+        .build()
+        .toString();
+  }
+
+  private static String gmailPush(String account) {
+    // developers.google.com/gmail/api/guides/push: message.data is base64 {emailAddress, historyId}
+    String data =
+        Base64.getEncoder()
+            .encodeToString(
+                Json.createObjectBuilder()
+                    .add("emailAddress", account)
+                    .add("historyId", System.nanoTime())
+                    .build()
+                    .toString()
+                    .getBytes(StandardCharsets.UTF_8));
+    return Json.createObjectBuilder()
+        .add(
+            "message",
+            Json.createObjectBuilder()
+                .add("data", data)
+                .add("messageId", String.valueOf(System.nanoTime()))
+                .add("publishTime", Instant.now().toString()))
+        .add("subscription", "projects/mailbridge-bench/subscriptions/gmail-push")
+        .build()
+        .toString();
+  }
+
+  // ------------------------------------------------------------------------------- table
+
+  private static void table(List<Figures> figures) {
+    System.out.printf(
+        "%n%d + 1 mailboxes of %,d messages per provider, %,d contacts, %d notifications%n",
+        MAILBOXES, MESSAGES, CONTACTS, NOTIFICATIONS);
+    List<String> labels = new ArrayList<>();
+    figures.forEach(
+        f ->
+            f.rows
+                .keySet()
+                .forEach(
+                    k -> {
+                      if (!labels.contains(k)) {
+                        labels.add(k);
+                      }
+                    }));
+    StringBuilder header = new StringBuilder(String.format("| %-48s |", ""));
+    figures.forEach(f -> header.append(String.format(" %-28s |", f.provider)));
+    System.out.println(header);
+    for (String label : labels) {
+      StringBuilder row = new StringBuilder(String.format("| %-48s |", label));
+      figures.forEach(f -> row.append(String.format(" %-28s |", f.rows.getOrDefault(label, ""))));
+      System.out.println(row);
+    }
+  }
+}
