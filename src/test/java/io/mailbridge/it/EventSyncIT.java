@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailbridge.it.EventSyncSteps.Setup;
 import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.FakeProviders.GraphEvent;
-import io.mailbridge.it.providers.OAuthOrgs;
-import io.mailbridge.it.providers.OAuthOrgs.Org;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.platform.jobs.control.NewJob;
@@ -21,7 +20,6 @@ import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -68,25 +66,8 @@ class EventSyncIT {
     return new ApiClient(base());
   }
 
-  private record Setup(Org org, String account, String mailboxId) {
-    String orgId() {
-      return org.admin().orgId();
-    }
-  }
-
   private Setup setup(String direction) {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("events");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "microsoft", account);
-    ApiClient.Reply put =
-        api()
-            .put(
-                "/api/admin/sync/settings",
-                org.adminToken(),
-                "{\"contacts\":\"off\",\"events\":\"" + direction + "\"}");
-    assertEquals(200, put.status(), put.body());
-    assertEquals(direction, put.json().getString("events"));
-    return new Setup(org, account, mailboxId);
+    return EventSyncSteps.setup(testOrgs, api(), base(), fake(), "microsoft", "events", direction);
   }
 
   private ContactSyncSteps steps() {
@@ -99,23 +80,24 @@ class EventSyncIT {
     steps().drain("it-events");
   }
 
+  private EventSyncSteps events() {
+    return new EventSyncSteps(this::api, steps());
+  }
+
   static Instant inDays(int days, int hour) {
-    return Instant.now()
-        .truncatedTo(ChronoUnit.DAYS)
-        .plus(days, ChronoUnit.DAYS)
-        .plus(hour, ChronoUnit.HOURS);
+    return EventSyncSteps.inDays(days, hour);
   }
 
   private String createCrmEvent(Setup s, JsonObject body) {
-    return steps().createEvent(s.org().repToken(), body);
+    return events().createCrmEvent(s, body);
   }
 
   private JsonObject crmEvent(Setup s, String id) {
-    return steps().event(s.org().adminToken(), id);
+    return events().crmEvent(s, id);
   }
 
   private void patchCrmEvent(Setup s, String id, JsonObject patch) {
-    steps().patchEvent(s.org().repToken(), id, patch);
+    events().patchCrmEvent(s, id, patch);
   }
 
   /** The calendar event Mailbridge made for this CRM event, or null. */
@@ -138,7 +120,7 @@ class EventSyncIT {
   }
 
   private List<JsonObject> timelineEvents(Setup s, String contactId) {
-    return steps().timelineEvents(s.org().adminToken(), contactId);
+    return events().timelineEvents(s, contactId);
   }
 
   private GraphEvent meetingInOutlook(Setup s, String subject, List<String> attendees) {
@@ -165,19 +147,7 @@ class EventSyncIT {
   }
 
   static JsonObject kickoff(String contactId, String attendee) {
-    return Json.createObjectBuilder()
-        .add("subject", "Kickoff")
-        .add("start", inDays(2, 8).toString())
-        .add("end", inDays(2, 9).toString())
-        .add("timeZone", "Europe/Paris")
-        .add("location", "Fabrikam HQ")
-        .add("bodyText", "Scope and plan")
-        .add(
-            "attendees",
-            Json.createArrayBuilder()
-                .add(Json.createObjectBuilder().add("email", attendee).add("name", "Nora Field")))
-        .add("recordIds", Json.createArrayBuilder().add(contactId))
-        .build();
+    return EventSyncSteps.kickoff(contactId, attendee);
   }
 
   @Test

@@ -171,15 +171,13 @@ public class EventSync implements JobHandler {
           SyncErrors.add(
               state.errors(),
               now,
-              "Event sync reaches only a Microsoft 365 or Exchange calendar so far"),
+              "Event sync reaches only a Microsoft 365, Google or Exchange calendar so far"),
           now);
       return Optional.empty();
     }
     ConnectedMailbox mailbox = found.get();
     if (mailbox.reauthRequired()) {
-      state.errors(
-          SyncErrors.add(state.errors(), now, "The Microsoft 365 mailbox must be connected again"),
-          now);
+      state.errors(SyncErrors.add(state.errors(), now, "The mailbox must be connected again"), now);
       return Optional.empty();
     }
     if (!mailbox.id().equals(state.mailboxId())) {
@@ -376,7 +374,8 @@ public class EventSync implements JobHandler {
       Instant end = event.fields().end() == null ? start : event.fields().end();
       CalendarEvent meeting =
           new CalendarEvent(
-              mailbox.kind().provider(),
+              // Capture's name for the calendar's provider: Google's meetings are "google".
+              mailbox.kind() == MailboxKind.GMAIL ? "google" : mailbox.kind().provider(),
               event.id(),
               event.iCalUid(),
               event.fields().subject(),

@@ -417,7 +417,14 @@ public final class FakeProviders {
           && "GET".equals(exchange.getRequestMethod())) {
         googleCalendarEvents.list(exchange);
       } else if (path.equals("/google/calendar/v3/calendars/primary/events")) {
-        calendarApis.googleInsertEvent(exchange);
+        JsonObject body = googleCalendarEvents.readBody(exchange);
+        if (body != null && body.containsKey("extendedProperties")) {
+          googleCalendarEvents.insert(exchange, body);
+        } else if (body != null) {
+          calendarApis.googleInsertEvent(exchange, body);
+        }
+      } else if (GoogleCalendarEvents.EVENT.matcher(path).matches()) {
+        googleCalendarEvents.event(exchange);
       } else if (subscription.matches()) {
         graphDelta.renew(exchange, subscription.group(1));
       } else if (folder.matches()) {
@@ -1369,6 +1376,28 @@ public final class FakeProviders {
           originalStart);
     }
 
+    /** The same event with another summary, location and description, as a person edits it. */
+    public GoogleEvent edited(String newSummary, String newLocation, String newDescription) {
+      return new GoogleEvent(
+          0,
+          account,
+          id,
+          false,
+          cancelled,
+          iCalUid,
+          newSummary,
+          start,
+          end,
+          newLocation,
+          organizer,
+          attendees,
+          visibility,
+          meet,
+          newDescription,
+          recurringEventId,
+          originalStart);
+    }
+
     /** The same event deleted: Google tells only its id. */
     public GoogleEvent deletedNow() {
       return new GoogleEvent(
@@ -1456,8 +1485,99 @@ public final class FakeProviders {
             event.description(),
             event.recurringEventId(),
             event.originalStart());
+    googleEventTimes.put(logged.seq(), Instant.now());
     googleEvents.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>()).add(logged);
     return logged;
+  }
+
+  /**
+   * What a Google event carries beyond {@link GoogleEvent}, by event id: its private extended
+   * properties, the zone of its start and end, and its {@code recurrence} lines (empty: a single
+   * event).
+   */
+  public record GoogleEventExtra(
+      Map<String, String> privateProperties, String timeZone, List<String> recurrence) {}
+
+  /** An edit a person makes just before the account's next events.patch, by account. */
+  final Map<String, Runnable> googleEventEdits = new ConcurrentHashMap<>();
+
+  /** Runs {@code edit} just before the next events.patch of this account's calendar. */
+  public void beforeNextGoogleEventPatch(String account, Runnable edit) {
+    googleEventEdits.put(account.toLowerCase(Locale.ROOT), edit);
+  }
+
+  /** Each Google event's extra state, by event id. */
+  public final Map<String, GoogleEventExtra> googleEventExtras = new ConcurrentHashMap<>();
+
+  /** When each logged Google event state was written ({@code updated}), by its seq. */
+  public final Map<Long, Instant> googleEventTimes = new ConcurrentHashMap<>();
+
+  /**
+   * Every events insert, get, patch, delete and instances request as {@code "METHOD uri #account"}.
+   */
+  public final List<String> googleEventRequests = new CopyOnWriteArrayList<>();
+
+  /**
+   * The latest state of an event of the account's Google calendar, or null when none or deleted.
+   */
+  public GoogleEvent googleEvent(String account, String id) {
+    GoogleEvent latest = null;
+    for (GoogleEvent e : googleEvents.getOrDefault(account.toLowerCase(Locale.ROOT), List.of())) {
+      if (e.id().equals(id)) {
+        latest = e;
+      }
+    }
+    return latest == null || latest.deleted() ? null : latest;
+  }
+
+  /**
+   * The events of the account's Google calendar as they stand now: single events and series (not
+   * their changed occurrences), not deleted.
+   */
+  public List<GoogleEvent> googleCalendar(String account) {
+    Map<String, GoogleEvent> latest = new java.util.LinkedHashMap<>();
+    for (GoogleEvent e : googleEvents.getOrDefault(account.toLowerCase(Locale.ROOT), List.of())) {
+      latest.put(e.id(), e);
+    }
+    return latest.values().stream()
+        .filter(e -> !e.deleted() && !e.cancelled() && e.recurringEventId() == null)
+        .toList();
+  }
+
+  /** The changed and cancelled occurrences of a Google series as they stand now. */
+  public List<GoogleEvent> googleExceptions(String account, String seriesId) {
+    Map<String, GoogleEvent> latest = new java.util.LinkedHashMap<>();
+    for (GoogleEvent e : googleEvents.getOrDefault(account.toLowerCase(Locale.ROOT), List.of())) {
+      if (seriesId.equals(e.recurringEventId())) {
+        latest.put(e.id(), e);
+      }
+    }
+    return List.copyOf(latest.values());
+  }
+
+  /** A person cancels one occurrence of a Google series, found by its original start. */
+  public GoogleEvent cancelGoogleOccurrence(String account, String seriesId, Instant original) {
+    GoogleEvent series = googleEvent(account, seriesId);
+    java.time.Duration length = java.time.Duration.between(series.start(), series.end());
+    return putGoogleEvent(
+        new GoogleEvent(
+            0,
+            account,
+            GoogleCalendarEvents.instanceId(seriesId, original),
+            false,
+            true,
+            series.iCalUid(),
+            series.summary(),
+            original,
+            original.plus(length),
+            series.location(),
+            series.organizer(),
+            series.attendees(),
+            series.visibility(),
+            series.meet(),
+            series.description(),
+            seriesId,
+            original));
   }
 
   /**
