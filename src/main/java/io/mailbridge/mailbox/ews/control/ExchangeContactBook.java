@@ -26,16 +26,13 @@ import io.mailbridge.mailbox.ews.stubs.PathToIndexedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PhoneNumberDictionaryEntryType;
 import io.mailbridge.mailbox.ews.stubs.PhoneNumberDictionaryType;
 import io.mailbridge.mailbox.ews.stubs.SetItemFieldType;
-import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
-import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsDeleteType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.TargetFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.xml.bind.JAXBElement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -136,22 +133,11 @@ public class ExchangeContactBook implements ContactBook {
         within(
             service,
             () -> ews.syncFolderItems(service.call(), target, position, pageSize, List.of()));
+    // Only contacts are read; a distribution list in the folder arrives without an item.
+    FolderChanges split = FolderChanges.of(page, SyncFolderItemsCreateOrUpdateType::getContact);
     List<MailContact> changes = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    SyncFolderItemsChangesType found = page.getChanges();
-    for (JAXBElement<?> change :
-        found == null ? List.<JAXBElement<?>>of() : found.getCreateOrUpdateOrDelete()) {
-      Object value = change.getValue();
-      if (value instanceof SyncFolderItemsDeleteType deleted && deleted.getItemId() != null) {
-        changes.add(MailContact.gone(deleted.getItemId().getId()));
-      } else if (value instanceof SyncFolderItemsCreateOrUpdateType createdOrUpdated) {
-        ItemType item = createdOrUpdated.getContact();
-        // Only contacts are read; a distribution list in the folder arrives without an item.
-        if (item != null && item.getItemId() != null) {
-          changed.add(item.getItemId().getId());
-        }
-      }
-    }
+    split.deleted().forEach(gone -> changes.add(MailContact.gone(gone)));
+    List<String> changed = split.changed();
     if (!changed.isEmpty()) {
       List<ItemType> items =
           within(service, () -> ews.getItems(service.call(), changed, contactProperties()));

@@ -25,9 +25,7 @@ import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttendeesType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.RecurrenceType;
 import io.mailbridge.mailbox.ews.stubs.SetItemFieldType;
-import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsChangesType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
-import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsDeleteType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.message.MailAddress;
@@ -35,7 +33,6 @@ import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.xml.bind.JAXBElement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -100,22 +97,12 @@ public class ExchangeEventBook implements EventBook {
                     position,
                     pageSize,
                     List.of()));
+    // The calendar folder lists single items and series masters (never occurrences).
+    FolderChanges split =
+        FolderChanges.of(page, SyncFolderItemsCreateOrUpdateType::getCalendarItem);
     List<MailEvent> changes = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    SyncFolderItemsChangesType found = page.getChanges();
-    for (JAXBElement<?> change :
-        found == null ? List.<JAXBElement<?>>of() : found.getCreateOrUpdateOrDelete()) {
-      Object value = change.getValue();
-      if (value instanceof SyncFolderItemsDeleteType deleted && deleted.getItemId() != null) {
-        changes.add(MailEvent.gone(deleted.getItemId().getId()));
-      } else if (value instanceof SyncFolderItemsCreateOrUpdateType createdOrUpdated) {
-        // The calendar folder lists single items and series masters (never occurrences).
-        ItemType item = createdOrUpdated.getCalendarItem();
-        if (item != null && item.getItemId() != null) {
-          changed.add(item.getItemId().getId());
-        }
-      }
-    }
+    split.deleted().forEach(gone -> changes.add(MailEvent.gone(gone)));
+    List<String> changed = split.changed();
     if (!changed.isEmpty()) {
       List<ItemType> items =
           within(service, () -> ews.getItems(service.call(), changed, eventProperties(), true));
