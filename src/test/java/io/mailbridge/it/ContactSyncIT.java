@@ -420,9 +420,13 @@ class ContactSyncIT {
       assertTrue(arrived.await(60, TimeUnit.SECONDS), "the first pump reads the mailbox");
       // A second job for the same user, as a request after the first one started queues it.
       String second = jobs.enqueue(NewJob.of(SyncJobs.CONTACTS, s.orgId(), s.org().rep().id()));
-      assertEquals(1, drain("it-pump-b"));
+      // Pump B also runs whatever else the shared queue has due; this user's job it puts off.
+      assertTrue(drain("it-pump-b") >= 1);
       JsonObject view = jobView(second);
       assertEquals("READY", view.getString("state"), view.toString());
+      assertTrue(
+          jobs.find(second).orElseThrow().runAt().isAfter(Instant.now()),
+          "claimed by pump B and put off until the first pump lets go of the user");
     } finally {
       fake().releaseContactDelta();
     }

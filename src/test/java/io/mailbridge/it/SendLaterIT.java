@@ -474,9 +474,19 @@ class SendLaterIT {
     String id = schedule(s, Instant.now(), draft(s.account(), "Killed", "")).json().getString("id");
     // A node takes the job with a short lease, records SENDING, hands the message to Graph, and
     // dies before it records anything else.
-    List<ClaimedJob> claimed = jobs.claim("it-dying-node", 1, Duration.ofSeconds(1));
-    assertEquals(1, claimed.size());
-    assertEquals(id + ":0", claimed.get(0).payload());
+    // The suite shares one queue, which hands out the oldest due job first: other tests' jobs due
+    // before this one are run on the way.
+    ClaimedJob dying = null;
+    for (int i = 0; i < 100 && dying == null; i++) {
+      List<ClaimedJob> claimed = jobs.claim("it-dying-node", 1, Duration.ofSeconds(1));
+      assertEquals(1, claimed.size(), "the schedule queued its send");
+      if (claimed.get(0).payload().equals(id + ":0")) {
+        dying = claimed.get(0);
+      } else {
+        runner.run(claimed.get(0));
+      }
+    }
+    assertNotNull(dying, "the send was claimed");
     SendProgress.Taken taken = progress.take(s.org().rep().orgId(), id, 0);
     assertNotNull(taken);
     senders
