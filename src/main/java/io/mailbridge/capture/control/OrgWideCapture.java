@@ -291,7 +291,7 @@ public class OrgWideCapture {
   }
 
   /** Each provider has its own list; one address may be on several. */
-  private String index(String orgId, MailboxKind kind, String address) {
+  String index(String orgId, MailboxKind kind, String address) {
     String indexKind =
         switch (kind) {
           case GMAIL -> GOOGLE_INDEX_KIND;

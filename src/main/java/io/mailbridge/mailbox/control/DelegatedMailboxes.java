@@ -17,6 +17,12 @@ public interface DelegatedMailboxes {
    */
   String CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.events.readonly";
 
+  /** The scope of the token contact sync reads and writes the user's contacts with. */
+  String CONTACTS_SCOPE = "https://www.googleapis.com/auth/contacts";
+
+  /** The scope of the token event sync reads and writes the user's calendar events with. */
+  String CALENDAR_EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events";
+
   /**
    * The key file Google issues for a service account, checked: {@code InvalidField} names the field
    * ({@code serviceAccountKey} or {@code serviceAccountKey.<field of the file>}).
@@ -29,6 +35,13 @@ public interface DelegatedMailboxes {
    * AppAccessRefused} with what happened and what to do in words.
    */
   MailboxAccess access(String orgId, String mailboxId, String keyJson, String user);
+
+  /**
+   * The same user's contacts and calendar as sync writes them: a token of {@link #CONTACTS_SCOPE}
+   * and one of {@link #CALENDAR_EVENTS_SCOPE}, each asked on first use, so that a Workspace that
+   * authorized one scope still syncs that kind.
+   */
+  MailboxAccess syncAccess(String orgId, String mailboxId, String keyJson, String user);
 
   /** What may be shown of a service account: never its private key. */
   record ServiceAccount(String clientEmail, String keyId, String clientId) {}

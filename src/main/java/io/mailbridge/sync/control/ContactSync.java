@@ -3,7 +3,6 @@ package io.mailbridge.sync.control;
 import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.crm.control.RecordChanges.RecordChange;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
-import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.ContactBook;
 import io.mailbridge.mailbox.control.ContactBooks;
 import io.mailbridge.mailbox.control.ContactChangedMeanwhile;
@@ -11,19 +10,13 @@ import io.mailbridge.mailbox.control.ContactPage;
 import io.mailbridge.mailbox.control.MailContact;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
-import io.mailbridge.mailbox.control.MailboxReauthRequired;
-import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;
-import io.mailbridge.platform.jobs.control.JobStore;
-import io.mailbridge.platform.jobs.control.RetryLater;
-import io.mailbridge.platform.problem.Busy;
 import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.problem.NotFound;
-import io.mailbridge.platform.problem.TooManyRequests;
+import io.mailbridge.sync.entity.SyncDirection;
 import io.mailbridge.sync.entity.SyncLink;
 import io.mailbridge.sync.entity.SyncUser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +28,6 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -55,19 +46,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * id is read back from them. The user's lease keeps a second node out.
  */
 @ApplicationScoped
-public class ContactSync implements JobHandler {
+public class ContactSync implements JobHandler, SyncedItems {
 
   private static final Logger LOG = Logger.getLogger(ContactSync.class.getName());
-  static final String PUSH = "|push";
-  static final String PULL = "|pull";
-  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
   @PersistenceContext EntityManager em;
-  @Inject JobStore jobs;
-  @Inject SyncLeases leases;
-  @Inject OrgSyncSettings settings;
-  @Inject SendingMailboxes sending;
-  @Inject MailboxOfCaller mailboxes;
+  @Inject UserSyncJob syncJob;
   @Inject ContactBooks books;
   @Inject RecordChanges crm;
   @Inject AuditLog audit;
@@ -84,14 +68,6 @@ public class ContactSync implements JobHandler {
   @ConfigProperty(name = "mailbridge.sync.changes-per-run", defaultValue = "200")
   int changesPerRun;
 
-  @Inject
-  @ConfigProperty(name = "mailbridge.sync.lease", defaultValue = "PT5M")
-  Duration lease;
-
-  @Inject
-  @ConfigProperty(name = "mailbridge.sync.busy-wait", defaultValue = "PT30S")
-  Duration busyWait;
-
   Clock clock = Clock.systemUTC();
 
   @Override
@@ -101,120 +77,60 @@ public class ContactSync implements JobHandler {
 
   @Override
   public JobOutcome run(ClaimedJob job) throws Exception {
-    String payload = job.payload();
-    boolean push = payload.endsWith(PUSH);
-    boolean pulling = payload.endsWith(PULL);
-    String userId = push || pulling ? payload.substring(0, payload.length() - 5) : payload;
-    String orgId = job.orgId();
-    if (!push && !pulling) {
-      // From here on a new request queues a job of its own instead of being swallowed by this
-      // one, which may already have read past the change it announces.
-      jobs.releaseDedupKey(job.id());
-    }
-    SyncChoice choice = settings.of(orgId);
-    if (!choice.contacts().toMail() && !choice.contacts().toCrm()) {
-      return JobOutcome.done();
-    }
-    leases.ensure(orgId, userId);
-    String owner = job.leaseOwner() + "/" + job.id();
-    boolean taken;
-    try {
-      taken = leases.take(userId, owner, lease);
-    } catch (RuntimeException locked) {
-      // The row is locked by the run that holds the lease (a database with a lock time-out).
-      taken = false;
-    }
-    if (!taken) {
-      throw new RetryLater("Another node is syncing this user's contacts", busyWait);
-    }
-    try {
-      SyncUser state = em.find(SyncUser.class, userId);
-      Optional<JobOutcome> outcome = step(state, choice, push);
-      state.release();
-      return outcome.orElseGet(JobOutcome::done);
-    } catch (MailboxReauthRequired reauth) {
-      leases.release(userId, owner);
-      leases.failed(userId, "The mailbox must be connected again");
-      return JobOutcome.done();
-    } catch (Busy | TooManyRequests busy) {
-      leases.release(userId, owner);
-      Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
-      throw new RetryLater("The mail provider asked contact sync to wait", wait);
-    } catch (RuntimeException e) {
-      leases.release(userId, owner);
-      leases.failed(
-          userId,
-          e instanceof io.mailbridge.platform.problem.DomainProblem
-              ? e.getMessage()
-              : "Contact sync failed unexpectedly; it tries again");
-      throw e;
-    }
+    return syncJob.run(job, this);
   }
 
-  private Optional<JobOutcome> step(SyncUser state, SyncChoice choice, boolean push) {
-    Instant now = clock.instant();
-    // Connected mailboxes first, then the org's Exchange server as the user's mailbox.
-    List<ConnectedMailbox> reachable =
-        sending.ofUser(state.orgId(), state.id()).stream()
-            .filter(m -> books.of(m.kind()).isPresent())
-            .toList();
-    // The mailbox synced last time stays the one while it is connected; otherwise the first.
-    Optional<ConnectedMailbox> found =
-        reachable.stream()
-            .filter(m -> m.id().equals(state.mailboxId()))
-            .findFirst()
-            .or(() -> reachable.stream().findFirst());
-    if (found.isEmpty()) {
-      state.errors(
-          SyncErrors.add(
-              state.errors(), now, "No Microsoft 365, Google or Exchange mailbox is connected"),
-          now);
-      return Optional.empty();
-    }
-    ConnectedMailbox mailbox = found.get();
-    if (mailbox.reauthRequired()) {
-      state.errors(SyncErrors.add(state.errors(), now, reconnect(mailbox.kind())), now);
-      return Optional.empty();
-    }
-    if (!mailbox.id().equals(state.mailboxId())) {
-      // Another mailbox than last time: its folder and feed are new, so are the pairs.
-      em.createQuery("DELETE FROM SyncLink l WHERE l.userId = :user")
-          .setParameter("user", state.id())
-          .executeUpdate();
-      state.useMailbox(mailbox.id(), now);
-    }
-    ContactBook book = books.of(mailbox.kind()).orElseThrow();
-    MailboxAccess access =
-        mailbox.kind() == MailboxKind.EXCHANGE
-            ? sending.access(state.orgId(), state.id(), mailbox.id())
-            : mailboxes.connection(state.orgId(), mailbox.id());
+  @Override
+  public SyncLink.Item item() {
+    return SyncLink.Item.CONTACT;
+  }
+
+  @Override
+  public String words() {
+    return "contacts";
+  }
+
+  @Override
+  public SyncDirection direction(SyncChoice choice) {
+    return choice.contacts();
+  }
+
+  @Override
+  public boolean keptIn(MailboxKind kind) {
+    return books.of(kind).isPresent();
+  }
+
+  @Override
+  public void prepare(SyncUser state, MailboxKind kind, MailboxAccess access) {
     if (state.folderId() == null) {
-      state.useFolder(book.folder(access, folderName), now);
+      state.useFolder(books.of(kind).orElseThrow().folder(access, folderName), clock.instant());
     }
-    Run run = new Run(state, choice, book, access);
-    Optional<JobOutcome> outcome = push ? run.push() : run.pull();
-    state.counted(run.in, run.out, run.conflicts, clock.instant());
-    if (outcome.isEmpty()) {
-      state.synced(clock.instant());
-    }
-    return outcome;
   }
 
-  /** One step's work for one user, and what it counted. */
+  @Override
+  public Optional<JobOutcome> pull(SyncStep step) {
+    return new Run(step).pull();
+  }
+
+  @Override
+  public Optional<JobOutcome> push(SyncStep step) {
+    return new Run(step).push();
+  }
+
+  /** One step's work for one user's contacts. */
   private final class Run {
+    final SyncStep step;
     final SyncUser state;
     final SyncChoice choice;
     final ContactBook book;
     final MailboxAccess access;
-    int in;
-    int out;
-    int conflicts;
 
-    Run(SyncUser state, SyncChoice choice, ContactBook book, MailboxAccess access) {
-      this.state = state;
-      this.choice = choice;
-      this.book = book;
-      this.access = access;
+    Run(SyncStep step) {
+      this.step = step;
+      this.state = step.state;
+      this.choice = step.choice;
+      this.book = books.of(step.mailbox.kind()).orElseThrow();
+      this.access = step.access;
     }
 
     Optional<JobOutcome> pull() {
@@ -240,10 +156,10 @@ public class ContactSync implements JobHandler {
         position = page.next();
         state.position(position, clock.instant());
         if (page.roundComplete()) {
-          return Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+          return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
         }
       }
-      return Optional.of(JobOutcome.continueWith(state.id() + PULL));
+      return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PULL));
     }
 
     private void pulled(MailContact contact) {
@@ -288,9 +204,9 @@ public class ContactSync implements JobHandler {
           // Checked first: a refusal inside the CRM's write would doom this run's transaction.
           crm.validate(state.orgId(), record.type(), body);
           crm.update(state.orgId(), record.type(), record.id(), body);
-          in++;
+          step.in++;
         } catch (InvalidRequest refused) {
-          error("The CRM refused a change from the mailbox (" + refused.getMessage() + ")");
+          step.error("The CRM refused a change from the mailbox (" + refused.getMessage() + ")");
           return;
         }
       }
@@ -308,13 +224,13 @@ public class ContactSync implements JobHandler {
           changeKey = written.changeKey();
           etag = written.etag();
           agreed = merged.merged();
-          out++;
+          step.out++;
         } catch (ContactChangedMeanwhile meanwhile) {
           // Changed again since the page was read: the next round brings it to merge.
         }
       }
       for (ContactMerge.Conflict conflict : merged.conflicts()) {
-        conflicts++;
+        step.conflicts++;
         audit.record(
             state.orgId(),
             state.id(),
@@ -343,7 +259,7 @@ public class ContactSync implements JobHandler {
         crm.validate(state.orgId(), "contacts", body);
         record = crm.create(state.orgId(), "contacts", body);
       } catch (InvalidRequest refused) {
-        error("The CRM refused a contact from the mailbox (" + refused.getMessage() + ")");
+        step.error("The CRM refused a contact from the mailbox (" + refused.getMessage() + ")");
         return;
       }
       SyncLink link =
@@ -360,7 +276,7 @@ public class ContactSync implements JobHandler {
           ContactMerge.only(fields, mail).toString(),
           clock.instant());
       em.persist(link);
-      in++;
+      step.in++;
     }
 
     Optional<JobOutcome> push() {
@@ -375,7 +291,7 @@ public class ContactSync implements JobHandler {
       }
       return changes.size() < changesPerRun
           ? Optional.empty()
-          : Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+          : Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
     }
 
     private void pushed(RecordChange change) {
@@ -388,7 +304,7 @@ public class ContactSync implements JobHandler {
         // A contact a person made stays when its CRM record goes; only the pair ends.
         if (link.origin() == SyncLink.Origin.CRM
             && book.deleteIfMarked(access, state.folderId(), link.remoteId(), change.id())) {
-          out++;
+          step.out++;
         }
         em.remove(link);
         return;
@@ -409,7 +325,7 @@ public class ContactSync implements JobHandler {
                 clock.instant());
         link.agreed(created.changeKey(), created.etag(), wanted.toString(), clock.instant());
         em.persist(link);
-        out++;
+        step.out++;
         return;
       }
       SyncLink link = pair.get();
@@ -425,7 +341,7 @@ public class ContactSync implements JobHandler {
                 link.etag(),
                 ContactMerge.contactFields(fields, wanted));
         link.agreed(written.changeKey(), written.etag(), wanted.toString(), clock.instant());
-        out++;
+        step.out++;
       } catch (ContactChangedMeanwhile meanwhile) {
         // The contact changed too: the next pull merges both, field by field.
       } catch (NotFound gone) {
@@ -455,15 +371,6 @@ public class ContactSync implements JobHandler {
           .getResultStream()
           .findFirst();
     }
-
-    private void error(String reason) {
-      state.errors(SyncErrors.add(state.errors(), clock.instant(), reason), clock.instant());
-    }
-  }
-
-  private static String reconnect(MailboxKind kind) {
-    return (kind == MailboxKind.GMAIL ? "The Google" : "The Microsoft 365")
-        + " mailbox must be connected again";
   }
 
   /** A record's API body with the synced fields replaced by the merged ones. */

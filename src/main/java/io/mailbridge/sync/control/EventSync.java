@@ -12,22 +12,15 @@ import io.mailbridge.mailbox.control.EventPage;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
-import io.mailbridge.mailbox.control.MailboxOfCaller;
-import io.mailbridge.mailbox.control.MailboxReauthRequired;
-import io.mailbridge.mailbox.control.SendingMailboxes;
 import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.platform.audit.control.AuditLog;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobHandler;
 import io.mailbridge.platform.jobs.control.JobOutcome;
-import io.mailbridge.platform.jobs.control.JobStore;
-import io.mailbridge.platform.jobs.control.RetryLater;
-import io.mailbridge.platform.problem.Busy;
-import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.problem.NotFound;
-import io.mailbridge.platform.problem.TooManyRequests;
+import io.mailbridge.sync.entity.SyncDirection;
 import io.mailbridge.sync.entity.SyncLink;
 import io.mailbridge.sync.entity.SyncUser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +31,6 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,19 +54,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * nothing.
  */
 @ApplicationScoped
-public class EventSync implements JobHandler {
+public class EventSync implements JobHandler, SyncedItems {
 
   private static final Logger LOG = Logger.getLogger(EventSync.class.getName());
-  static final String PUSH = "|push";
-  static final String PULL = "|pull";
-  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
   @PersistenceContext EntityManager em;
-  @Inject JobStore jobs;
-  @Inject SyncLeases leases;
-  @Inject OrgSyncSettings settings;
-  @Inject SendingMailboxes sending;
-  @Inject MailboxOfCaller mailboxes;
+  @Inject UserSyncJob syncJob;
   @Inject EventBooks books;
   @Inject CrmEvents crm;
   @Inject ParticipantMatcher matcher;
@@ -88,14 +73,6 @@ public class EventSync implements JobHandler {
   @ConfigProperty(name = "mailbridge.sync.changes-per-run", defaultValue = "200")
   int changesPerRun;
 
-  @Inject
-  @ConfigProperty(name = "mailbridge.sync.lease", defaultValue = "PT5M")
-  Duration lease;
-
-  @Inject
-  @ConfigProperty(name = "mailbridge.sync.busy-wait", defaultValue = "PT30S")
-  Duration busyWait;
-
   Clock clock = Clock.systemUTC();
 
   @Override
@@ -105,124 +82,55 @@ public class EventSync implements JobHandler {
 
   @Override
   public JobOutcome run(ClaimedJob job) throws Exception {
-    String payload = job.payload();
-    boolean push = payload.endsWith(PUSH);
-    boolean pulling = payload.endsWith(PULL);
-    String userId = push || pulling ? payload.substring(0, payload.length() - 5) : payload;
-    String orgId = job.orgId();
-    if (!push && !pulling) {
-      jobs.releaseDedupKey(job.id());
-    }
-    SyncChoice choice = settings.of(orgId);
-    if (!choice.events().toMail() && !choice.events().toCrm()) {
-      return JobOutcome.done();
-    }
-    leases.ensure(orgId, userId);
-    String owner = job.leaseOwner() + "/" + job.id();
-    boolean taken;
-    try {
-      taken = leases.take(userId, owner, lease);
-    } catch (RuntimeException locked) {
-      taken = false;
-    }
-    if (!taken) {
-      throw new RetryLater("Another node is syncing this user", busyWait);
-    }
-    try {
-      SyncUser state = em.find(SyncUser.class, userId);
-      Optional<JobOutcome> outcome = step(state, choice, push);
-      state.release();
-      return outcome.orElseGet(JobOutcome::done);
-    } catch (MailboxReauthRequired reauth) {
-      leases.release(userId, owner);
-      leases.failed(userId, "The mailbox must be connected again");
-      return JobOutcome.done();
-    } catch (Busy | TooManyRequests busy) {
-      leases.release(userId, owner);
-      Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
-      throw new RetryLater("The mail provider asked event sync to wait", wait);
-    } catch (RuntimeException e) {
-      leases.release(userId, owner);
-      leases.failed(
-          userId,
-          e instanceof DomainProblem
-              ? e.getMessage()
-              : "Event sync failed unexpectedly; it tries again");
-      throw e;
-    }
+    return syncJob.run(job, this);
   }
 
-  private Optional<JobOutcome> step(SyncUser state, SyncChoice choice, boolean push) {
-    Instant now = clock.instant();
-    List<ConnectedMailbox> reachable =
-        sending.ofUser(state.orgId(), state.id()).stream()
-            .filter(m -> books.of(m.kind()).isPresent())
-            .toList();
-    Optional<ConnectedMailbox> found;
-    if (state.mailboxId() == null) {
-      found = reachable.stream().findFirst();
-    } else {
-      // Contact sync chose this user's mailbox: events follow it rather than switch it back and
-      // forth (a switch forgets every pair).
-      found = reachable.stream().filter(m -> m.id().equals(state.mailboxId())).findFirst();
-    }
-    if (found.isEmpty()) {
-      state.errors(
-          SyncErrors.add(
-              state.errors(),
-              now,
-              "Event sync reaches only a Microsoft 365, Google or Exchange calendar so far"),
-          now);
-      return Optional.empty();
-    }
-    ConnectedMailbox mailbox = found.get();
-    if (mailbox.reauthRequired()) {
-      state.errors(SyncErrors.add(state.errors(), now, "The mailbox must be connected again"), now);
-      return Optional.empty();
-    }
-    if (!mailbox.id().equals(state.mailboxId())) {
-      em.createQuery("DELETE FROM SyncLink l WHERE l.userId = :user")
-          .setParameter("user", state.id())
-          .executeUpdate();
-      state.useMailbox(mailbox.id(), now);
-    }
-    EventBook book = books.of(mailbox.kind()).orElseThrow();
-    // An Exchange user connects nothing: the org's connection reaches the mailbox, as for contacts.
-    MailboxAccess access =
-        mailbox.kind() == MailboxKind.EXCHANGE
-            ? sending.access(state.orgId(), state.id(), mailbox.id())
-            : mailboxes.connection(state.orgId(), mailbox.id());
-    Run run = new Run(state, choice, book, access, mailbox);
-    Optional<JobOutcome> outcome = push ? run.push() : run.pull();
-    state.counted(run.in, run.out, run.conflicts, clock.instant());
-    if (outcome.isEmpty()) {
-      state.synced(clock.instant());
-    }
-    return outcome;
+  @Override
+  public SyncLink.Item item() {
+    return SyncLink.Item.EVENT;
   }
 
-  /** One step's work for one user, and what it counted. */
+  @Override
+  public String words() {
+    return "events";
+  }
+
+  @Override
+  public SyncDirection direction(SyncChoice choice) {
+    return choice.events();
+  }
+
+  @Override
+  public boolean keptIn(MailboxKind kind) {
+    return books.of(kind).isPresent();
+  }
+
+  @Override
+  public Optional<JobOutcome> pull(SyncStep step) {
+    return new Run(step).pull();
+  }
+
+  @Override
+  public Optional<JobOutcome> push(SyncStep step) {
+    return new Run(step).push();
+  }
+
+  /** One step's work for one user's events. */
   private final class Run {
+    final SyncStep step;
     final SyncUser state;
     final SyncChoice choice;
     final EventBook book;
     final MailboxAccess access;
     final ConnectedMailbox mailbox;
-    int in;
-    int out;
-    int conflicts;
 
-    Run(
-        SyncUser state,
-        SyncChoice choice,
-        EventBook book,
-        MailboxAccess access,
-        ConnectedMailbox mailbox) {
-      this.state = state;
-      this.choice = choice;
-      this.book = book;
-      this.access = access;
-      this.mailbox = mailbox;
+    Run(SyncStep step) {
+      this.step = step;
+      this.state = step.state;
+      this.choice = step.choice;
+      this.book = books.of(step.mailbox.kind()).orElseThrow();
+      this.access = step.access;
+      this.mailbox = step.mailbox;
     }
 
     Optional<JobOutcome> pull() {
@@ -248,10 +156,10 @@ public class EventSync implements JobHandler {
         position = page.next();
         state.eventPosition(position, clock.instant());
         if (page.roundComplete()) {
-          return Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+          return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
         }
       }
-      return Optional.of(JobOutcome.continueWith(state.id() + PULL));
+      return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PULL));
     }
 
     private void pulled(MailEvent event) {
@@ -262,7 +170,7 @@ public class EventSync implements JobHandler {
           if (choice.events().toCrm()
               && crm.current(state.orgId(), pair.get().crmId()).isPresent()) {
             crm.delete(state.orgId(), pair.get().crmId());
-            in++;
+            step.in++;
           }
           em.remove(pair.get());
         }
@@ -305,9 +213,9 @@ public class EventSync implements JobHandler {
               record.id(),
               EventMerge.toCrm(merged.merged(), names),
               event.onlineMeetingUrl());
-          in++;
+          step.in++;
         } catch (InvalidRequest refused) {
-          error("The CRM refused a change from the calendar (" + refused.getMessage() + ")");
+          step.error("The CRM refused a change from the calendar (" + refused.getMessage() + ")");
           return;
         }
       }
@@ -324,7 +232,7 @@ public class EventSync implements JobHandler {
           changeKey = written.changeKey();
           etag = written.etag();
           agreed = merged.merged();
-          out++;
+          step.out++;
         } catch (EventChangedMeanwhile meanwhile) {
           // Changed again since the page was read: the next round brings it to merge.
         }
@@ -332,7 +240,7 @@ public class EventSync implements JobHandler {
         agreed = merged.merged();
       }
       for (ContactMerge.Conflict conflict : merged.conflicts()) {
-        conflicts++;
+        step.conflicts++;
         audit.record(
             state.orgId(),
             state.id(),
@@ -405,7 +313,7 @@ public class EventSync implements JobHandler {
                 event.fields().recurrence(),
                 EventMerge.exceptions(event.fields().exceptions()).build());
       } catch (InvalidRequest | NotFound refused) {
-        error("The CRM refused an event from the calendar (" + refused.getMessage() + ")");
+        step.error("The CRM refused an event from the calendar (" + refused.getMessage() + ")");
         return;
       }
       if (byCrm(storedId).isPresent()) {
@@ -421,7 +329,7 @@ public class EventSync implements JobHandler {
               clock.instant());
       link.agreed(event.changeKey(), event.etag(), mail.toString(), clock.instant());
       em.persist(link);
-      in++;
+      step.in++;
     }
 
     Optional<JobOutcome> push() {
@@ -435,7 +343,7 @@ public class EventSync implements JobHandler {
       }
       return changes.size() < changesPerRun
           ? Optional.empty()
-          : Optional.of(JobOutcome.continueWith(state.id() + PUSH));
+          : Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
     }
 
     private void pushed(EventChange change) {
@@ -448,7 +356,7 @@ public class EventSync implements JobHandler {
         // An event a person made in the calendar stays when its CRM event goes; only the pair ends.
         if (link.origin() == SyncLink.Origin.CRM
             && book.deleteIfMarked(access, link.remoteId(), change.id())) {
-          out++;
+          step.out++;
         }
         em.remove(link);
         return;
@@ -483,7 +391,7 @@ public class EventSync implements JobHandler {
                       + state.id()
                       + ": another activity already holds the calendar's UID of a CRM event");
         }
-        out++;
+        step.out++;
         return;
       }
       SyncLink link = pair.get();
@@ -495,7 +403,7 @@ public class EventSync implements JobHandler {
             book.update(
                 access, link.remoteId(), link.etag(), EventMerge.toMail(wanted, online, names));
         link.agreed(written.changeKey(), written.etag(), wanted.toString(), clock.instant());
-        out++;
+        step.out++;
       } catch (EventChangedMeanwhile meanwhile) {
         // The event changed too: the next pull merges both, field by field.
       } catch (NotFound gone) {
@@ -523,10 +431,6 @@ public class EventSync implements JobHandler {
           .setParameter("crm", crmId)
           .getResultStream()
           .findFirst();
-    }
-
-    private void error(String reason) {
-      state.errors(SyncErrors.add(state.errors(), clock.instant(), reason), clock.instant());
     }
   }
 

@@ -27,9 +27,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which users' contacts and events are due: every user with a connected mailbox of a kind contact
- * or event sync reaches (Microsoft 365, Google) or covered by the org's Exchange connection, in an
- * org whose contact or event sync is on, when the last sync is older than the interval or a synced
- * CRM record changed since the user's last push. Queued jobs coalesce by user.
+ * or event sync reaches (Microsoft 365, Google), covered by the org's Exchange connection or listed
+ * org-wide for Microsoft 365 or Google Workspace, in an org whose contact or event sync is on, when
+ * the last sync is older than the interval or a synced CRM record changed since the user's last
+ * push. Queued jobs coalesce by user.
  */
 @ApplicationScoped
 public class SyncSchedule {
@@ -48,6 +49,7 @@ public class SyncSchedule {
   @Inject SendingMailboxes sending;
   @Inject Users users;
   @Inject Instance<ImpersonatedMailboxes> impersonated;
+  @Inject SyncMailboxes mailboxes;
 
   @Inject
   @ConfigProperty(name = "mailbridge.sync.interval", defaultValue = "PT15M")
@@ -72,26 +74,14 @@ public class SyncSchedule {
       while (true) {
         List<ConnectedMailbox> page = connections.describedPageOfOrg(orgId, after, PAGE);
         for (ConnectedMailbox mailbox : page) {
-          if (choice.contacts() != SyncDirection.OFF
-              && books.of(mailbox.kind()).isPresent()
-              && due(mailbox.userId(), choice, now)) {
-            try {
-              jobs.requestContactSync(orgId, mailbox.userId());
-              queued++;
-            } catch (RuntimeException raced) {
-              LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
-            }
-          }
-          if (choice.events() != SyncDirection.OFF
-              && eventBooks.of(mailbox.kind()).isPresent()
-              && eventsDue(mailbox.userId(), choice, now)) {
-            try {
-              jobs.requestEventSync(orgId, mailbox.userId());
-              queued++;
-            } catch (RuntimeException raced) {
-              LOG.log(Level.FINE, "Event sync of a user not queued", raced);
-            }
-          }
+          queued +=
+              queueIfDue(
+                  orgId,
+                  mailbox.userId(),
+                  choice,
+                  books.of(mailbox.kind()).isPresent(),
+                  eventBooks.of(mailbox.kind()).isPresent(),
+                  now);
         }
         if (page.size() < PAGE) {
           break;
@@ -99,6 +89,38 @@ public class SyncSchedule {
         after = page.get(page.size() - 1).id();
       }
       queued += queueExchangeUsers(orgId, choice, now);
+      for (String userId : mailboxes.listedUsers(orgId)) {
+        // Listed org-wide for Microsoft 365 or Google: both kinds keep contacts and events.
+        queued += queueIfDue(orgId, userId, choice, true, true, now);
+      }
+    }
+    return queued;
+  }
+
+  /** Queues the user's contact and event sync that are on, reach the mailbox and are due. */
+  private int queueIfDue(
+      String orgId,
+      String userId,
+      SyncChoice choice,
+      boolean contactsReached,
+      boolean eventsReached,
+      Instant now) {
+    int queued = 0;
+    if (choice.contacts() != SyncDirection.OFF && contactsReached && due(userId, choice, now)) {
+      try {
+        jobs.requestContactSync(orgId, userId);
+        queued++;
+      } catch (RuntimeException raced) {
+        LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
+      }
+    }
+    if (choice.events() != SyncDirection.OFF && eventsReached && eventsDue(userId, choice, now)) {
+      try {
+        jobs.requestEventSync(orgId, userId);
+        queued++;
+      } catch (RuntimeException raced) {
+        LOG.log(Level.FINE, "Event sync of a user not queued", raced);
+      }
     }
     return queued;
   }
@@ -127,22 +149,7 @@ public class SyncSchedule {
         if (sending.exchangeOf(orgId, user.id()).isEmpty()) {
           continue;
         }
-        if (contacts && due(user.id(), choice, now)) {
-          try {
-            jobs.requestContactSync(orgId, user.id());
-            queued++;
-          } catch (RuntimeException raced) {
-            LOG.log(Level.FINE, "Contact sync of a user not queued", raced);
-          }
-        }
-        if (events && eventsDue(user.id(), choice, now)) {
-          try {
-            jobs.requestEventSync(orgId, user.id());
-            queued++;
-          } catch (RuntimeException raced) {
-            LOG.log(Level.FINE, "Event sync of a user not queued", raced);
-          }
-        }
+        queued += queueIfDue(orgId, user.id(), choice, contacts, events, now);
       }
       if (page.size() < PAGE) {
         return queued;

@@ -2,6 +2,7 @@ package io.mailbridge.sync.control;
 
 import io.mailbridge.platform.security.control.Users;
 import io.mailbridge.platform.security.entity.AppUser;
+import io.mailbridge.sync.entity.SyncLink;
 import io.mailbridge.sync.entity.SyncUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,9 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
 
-/** What a user's contact sync did: for the user, and for the org's admins user by user. */
+/**
+ * What a user's contact and event sync did: for the user, and for the org's admins user by user.
+ */
 @ApplicationScoped
 public class SyncStatus {
 
@@ -19,17 +22,34 @@ public class SyncStatus {
   @Inject Users users;
   @Inject OrgSyncSettings settings;
 
-  /** One user's contact sync as the API shows it. */
+  /**
+   * One user's sync as the API shows it: the totals of both kinds (the last round of either), each
+   * kind's own, and the errors of both.
+   */
   public record UserStatus(
       String userId,
       String email,
       String contacts,
+      String events,
       String mailboxId,
       Instant lastSyncAt,
       long itemsIn,
       long itemsOut,
       long conflicts,
+      KindStatus contactSync,
+      KindStatus eventSync,
       List<JsonObject> errors) {}
+
+  /** What one kind's sync did: when its last round completed, and its totals. */
+  public record KindStatus(Instant lastSyncAt, long itemsIn, long itemsOut, long conflicts) {
+
+    static final KindStatus NONE = new KindStatus(null, 0, 0, 0);
+
+    static KindStatus of(SyncUser state, SyncLink.Item item) {
+      return new KindStatus(
+          state.lastSyncAt(item), state.itemsIn(item), state.itemsOut(item), state.conflicts(item));
+    }
+  }
 
   /** A page of users and the id of its last one when more follow. */
   public record StatusPage(List<UserStatus> items, String next) {}
@@ -53,17 +73,33 @@ public class SyncStatus {
     SyncUser state = em.find(SyncUser.class, user.id());
     if (state == null || !state.orgId().equals(user.orgId())) {
       return new UserStatus(
-          user.id(), user.email(), choice.contacts().wireName(), null, null, 0, 0, 0, List.of());
+          user.id(),
+          user.email(),
+          choice.contacts().wireName(),
+          choice.events().wireName(),
+          null,
+          null,
+          0,
+          0,
+          0,
+          KindStatus.NONE,
+          KindStatus.NONE,
+          List.of());
     }
+    KindStatus contacts = KindStatus.of(state, SyncLink.Item.CONTACT);
+    KindStatus events = KindStatus.of(state, SyncLink.Item.EVENT);
     return new UserStatus(
         user.id(),
         user.email(),
         choice.contacts().wireName(),
+        choice.events().wireName(),
         state.mailboxId(),
         state.lastSyncAt(),
-        state.itemsIn(),
-        state.itemsOut(),
-        state.conflicts(),
+        contacts.itemsIn() + events.itemsIn(),
+        contacts.itemsOut() + events.itemsOut(),
+        contacts.conflicts() + events.conflicts(),
+        contacts,
+        events,
         SyncErrors.list(state.errors()));
   }
 }

@@ -13,9 +13,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One user's contact sync: the mailbox and folder it writes to, where the mailbox's change feed
- * stands (sealed: a delta link), how far the CRM's feed was sent, what the status page shows, and
- * the lease that keeps a second node out while one syncs.
+ * One user's contact and event sync: the mailbox and folder it writes to, where the mailbox's
+ * change feeds stand (sealed: delta links), how far the CRM's feeds were sent, what the status page
+ * shows of each kind, and the lease that keeps a second node out while one syncs.
  */
 @Entity
 @Table(name = "sync_user")
@@ -69,6 +69,18 @@ public class SyncUser {
 
   @Column(name = "conflicts", nullable = false)
   private long conflicts;
+
+  @Column(name = "event_last_sync_at")
+  private Instant eventLastSyncAt;
+
+  @Column(name = "event_items_in", nullable = false)
+  private long eventItemsIn;
+
+  @Column(name = "event_items_out", nullable = false)
+  private long eventItemsOut;
+
+  @Column(name = "event_conflicts", nullable = false)
+  private long eventConflicts;
 
   /** Recent errors, newest first, as a JSON array of {@code {"at","reason"}}. */
   @Column(name = "errors", length = 4000)
@@ -144,15 +156,27 @@ public class SyncUser {
     this.updatedAt = now;
   }
 
-  public void counted(int in, int out, int conflicts, Instant now) {
-    this.itemsIn += in;
-    this.itemsOut += out;
-    this.conflicts += conflicts;
+  /** Adds a step's counts to the kind's totals. */
+  public void counted(SyncLink.Item item, int in, int out, int conflicts, Instant now) {
+    if (item == SyncLink.Item.EVENT) {
+      this.eventItemsIn += in;
+      this.eventItemsOut += out;
+      this.eventConflicts += conflicts;
+    } else {
+      this.itemsIn += in;
+      this.itemsOut += out;
+      this.conflicts += conflicts;
+    }
     this.updatedAt = now;
   }
 
-  public void synced(Instant now) {
-    this.lastSyncAt = now;
+  /** Notes the end of a complete round of the kind. */
+  public void synced(SyncLink.Item item, Instant now) {
+    if (item == SyncLink.Item.EVENT) {
+      this.eventLastSyncAt = now;
+    } else {
+      this.lastSyncAt = now;
+    }
     this.updatedAt = now;
   }
 
@@ -192,20 +216,29 @@ public class SyncUser {
     return updatedAt;
   }
 
+  /** The end of the last complete round of either kind, or null before the first. */
   public Instant lastSyncAt() {
-    return lastSyncAt;
+    if (lastSyncAt == null || eventLastSyncAt == null) {
+      return lastSyncAt == null ? eventLastSyncAt : lastSyncAt;
+    }
+    return lastSyncAt.isAfter(eventLastSyncAt) ? lastSyncAt : eventLastSyncAt;
   }
 
-  public long itemsIn() {
-    return itemsIn;
+  /** The end of the kind's last complete round, or null before the first. */
+  public Instant lastSyncAt(SyncLink.Item item) {
+    return item == SyncLink.Item.EVENT ? eventLastSyncAt : lastSyncAt;
   }
 
-  public long itemsOut() {
-    return itemsOut;
+  public long itemsIn(SyncLink.Item item) {
+    return item == SyncLink.Item.EVENT ? eventItemsIn : itemsIn;
   }
 
-  public long conflicts() {
-    return conflicts;
+  public long itemsOut(SyncLink.Item item) {
+    return item == SyncLink.Item.EVENT ? eventItemsOut : itemsOut;
+  }
+
+  public long conflicts(SyncLink.Item item) {
+    return item == SyncLink.Item.EVENT ? eventConflicts : conflicts;
   }
 
   public String errors() {

@@ -95,6 +95,17 @@ public class GoogleDelegation implements DelegatedMailboxes {
         .withCalendarCredential(() -> token(key(keyJson), user, CALENDAR_SCOPE));
   }
 
+  @Override
+  public MailboxAccess syncAccess(String orgId, String mailboxId, String keyJson, String user) {
+    return new MailboxAccess(
+            MailboxKind.GMAIL,
+            orgId,
+            mailboxId,
+            null,
+            () -> token(key(keyJson), user, CONTACTS_SCOPE))
+        .withCalendarCredential(() -> token(key(keyJson), user, CALENDAR_EVENTS_SCOPE));
+  }
+
   /** The key file read and checked; each problem names the field. */
   static Key key(String keyJson) {
     if (keyJson == null || keyJson.isBlank() || keyJson.length() > MAX_KEY_CHARS) {
