@@ -79,7 +79,12 @@ class ContactSyncIT {
     }
   }
 
+  /** An org syncing every record with the rep's connected mailbox (records have no owner here). */
   private Setup setup(String direction) {
+    return setup(direction, "all");
+  }
+
+  private Setup setup(String direction, String records) {
     Org org = OAuthOrgs.create(testOrgs, api(), fake());
     String account = OAuthOrgs.account("sync");
     String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "microsoft", account);
@@ -88,9 +93,29 @@ class ContactSyncIT {
             .put(
                 "/api/admin/sync/settings",
                 org.adminToken(),
-                "{\"contacts\":\"" + direction + "\",\"events\":\"off\",\"includeLeads\":false}");
+                "{\"contacts\":\""
+                    + direction
+                    + "\",\"events\":\"off\",\"includeLeads\":false"
+                    + (records == null ? "" : ",\"records\":\"" + records + "\"")
+                    + "}");
     assertEquals(200, put.status(), put.body());
     return new Setup(org, account, mailboxId);
+  }
+
+  /** A contact made through the API by whoever {@code token} signs in. */
+  private String createContact(String token, String lastName, String address) {
+    ApiClient.Reply made =
+        api()
+            .post(
+                "/api/records/contacts",
+                token,
+                Json.createObjectBuilder()
+                    .add("lastName", lastName)
+                    .add("emails", Json.createArrayBuilder().add(address))
+                    .build()
+                    .toString());
+    assertEquals(201, made.status(), made.body());
+    return made.json().getString("id");
   }
 
   private ContactSyncSteps steps() {
@@ -157,6 +182,15 @@ class ContactSyncIT {
     assertEquals("off", get.json().getString("contacts"));
     assertEquals("off", get.json().getString("events"));
     assertFalse(get.json().getBoolean("includeLeads"));
+    assertEquals("owned_or_followed", get.json().getString("records"));
+    ApiClient.Reply badScope =
+        api()
+            .put(
+                "/api/admin/sync/settings",
+                org.adminToken(),
+                "{\"contacts\":\"both\",\"records\":\"mine\"}");
+    assertEquals(400, badScope.status(), badScope.body());
+    assertTrue(badScope.json().getString("message").startsWith("records:"), badScope.body());
     ApiClient.Reply bad =
         api().put("/api/admin/sync/settings", org.adminToken(), "{\"contacts\":\"sideways\"}");
     assertEquals(400, bad.status(), bad.body());
@@ -168,6 +202,104 @@ class ContactSyncIT {
     assertEquals(200, users.status(), users.body());
     assertEquals(1, users.json().getJsonArray("items").size());
     assertNotNull(users.json().getString("next", null));
+  }
+
+  @Test
+  void onlyRecordsTheRepOwnsOrFollowsReachTheFolderAndLeaveItWhenGivenAwayOrUnfollowed() {
+    Setup s = setup("both", null); // the default: owned or followed
+    String rep = s.org().repToken();
+    String admin = s.org().adminToken();
+    String mine = createContact(rep, "Owned", email("mina"));
+    String followed = createContact(admin, "Followed", email("fola"));
+    String other = createContact(admin, "Other", email("otto"));
+    assertEquals(s.org().rep().id(), crm(s, mine).getString("ownerId"));
+    assertEquals(s.org().admin().id(), crm(s, other).getString("ownerId"));
+    assertEquals(204, api().put("/api/records/contacts/" + followed + "/follow", rep, "").status());
+    assertEquals(
+        204, api().put("/api/records/contacts/" + followed + "/follow", rep, "").status(), "again");
+
+    sync(s);
+    assertNotNull(contactOf(s, mine), "the rep's own contact");
+    assertNotNull(contactOf(s, followed), "the contact the rep follows");
+    assertNull(contactOf(s, other), "someone else's, not followed");
+    assertEquals(2, folder(s).size());
+
+    // A contact the rep makes in the folder becomes a CRM contact the rep owns.
+    String address = email("hand");
+    fake().addGraphContact(s.account(), FOLDER, "Hana", "Made", address);
+    sync(s);
+    String handMade = crmWithEmail(s, address).get(0).getString("id");
+    assertEquals(s.org().rep().id(), crm(s, handMade).getString("ownerId"));
+
+    // Given away and unfollowed: Mailbridge's contacts leave the folder, the records stay; the
+    // rep's hand-made contact, given away too, stays in the folder (it is the rep's).
+    ApiClient.Reply given =
+        api()
+            .put(
+                "/api/records/contacts/" + mine + "/owner",
+                rep,
+                "{\"userId\":\"" + s.org().admin().id() + "\"}");
+    assertEquals(200, given.status(), given.body());
+    assertEquals(s.org().admin().id(), given.json().getString("ownerId"));
+    assertEquals(
+        200,
+        api()
+            .put(
+                "/api/records/contacts/" + handMade + "/owner",
+                admin,
+                "{\"userId\":\"" + s.org().admin().id() + "\"}")
+            .status());
+    assertEquals(204, api().delete("/api/records/contacts/" + followed + "/follow", rep).status());
+    sync(s);
+    assertNull(contactOf(s, mine));
+    assertNull(contactOf(s, followed));
+    assertEquals(1, folder(s).size(), "only the hand-made contact: " + folder(s));
+    assertEquals("Made", folder(s).get(0).getString("surname"));
+    assertNotNull(crm(s, mine));
+    assertNotNull(crm(s, followed));
+
+    // Only the owner or an admin gives a record away; the new owner must be a user of the org.
+    ApiClient.Reply notOwner =
+        api()
+            .put(
+                "/api/records/contacts/" + mine + "/owner",
+                rep,
+                "{\"userId\":\"" + s.org().rep().id() + "\"}");
+    assertEquals(403, notOwner.status(), notOwner.body());
+    ApiClient.Reply stranger =
+        api().put("/api/records/contacts/" + mine + "/owner", admin, "{\"userId\":\"nobody\"}");
+    assertEquals(400, stranger.status(), stranger.body());
+    assertTrue(stranger.json().getString("message").startsWith("userId:"), stranger.body());
+    for (String bad : List.of("null", "[]", "\"x\"", "7", "{\"userId\":7}", "{\"userId\":{}}")) {
+      ApiClient.Reply refused = api().put("/api/records/contacts/" + mine + "/owner", admin, bad);
+      assertEquals(400, refused.status(), bad + " " + refused.body());
+    }
+    assertEquals(s.org().admin().id(), crm(s, mine).getString("ownerId"), "unchanged");
+    Org otherOrg = OAuthOrgs.create(testOrgs, api(), fake());
+    assertEquals(
+        404,
+        api().put("/api/records/contacts/" + mine + "/follow", otherOrg.repToken(), "").status());
+    assertEquals(
+        404,
+        api()
+            .put(
+                "/api/records/contacts/" + mine + "/owner",
+                otherOrg.adminToken(),
+                "{\"userId\":\"" + otherOrg.admin().id() + "\"}")
+            .status());
+
+    // The admin sends every record: the next round brings all of them back.
+    ApiClient.Reply all =
+        api()
+            .put(
+                "/api/admin/sync/settings",
+                admin,
+                "{\"contacts\":\"both\",\"events\":\"off\",\"records\":\"all\"}");
+    assertEquals("all", all.json().getString("records"));
+    sync(s);
+    assertNotNull(contactOf(s, mine));
+    assertNotNull(contactOf(s, followed));
+    assertNotNull(contactOf(s, other));
   }
 
   @Test

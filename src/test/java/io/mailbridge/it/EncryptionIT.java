@@ -213,7 +213,8 @@ class EncryptionIT {
             .create(
                 orgId,
                 RecordType.CONTACTS,
-                Json.createObjectBuilder().add("lastName", "Rotated").build())
+                Json.createObjectBuilder().add("lastName", "Rotated").build(),
+                null)
             .getString("id");
     MailAttachment[] files = new MailAttachment[5]; // more than one blob batch (4)
     for (int i = 0; i < files.length; i++) {

@@ -97,7 +97,7 @@ class ExchangeContactSyncIT {
             testOrgs,
             api(),
             "exchange-sync",
-            "{\"contacts\":\"both\",\"events\":\"off\",\"includeLeads\":false}"));
+            "{\"contacts\":\"both\",\"events\":\"off\",\"includeLeads\":false,\"records\":\"all\"}"));
   }
 
   private void sync(Setup s) {

@@ -120,7 +120,8 @@ class GmailExtensionIT {
                 .add("firstName", "Nora")
                 .add("lastName", "Field")
                 .add("emails", Json.createArrayBuilder().add(email))
-                .build())
+                .build(),
+            null)
         .getString("id");
   }
 

@@ -84,7 +84,9 @@ class GoogleContactSyncIT {
             .put(
                 "/api/admin/sync/settings",
                 org.adminToken(),
-                "{\"contacts\":\"" + direction + "\",\"events\":\"off\",\"includeLeads\":false}");
+                "{\"contacts\":\""
+                    + direction
+                    + "\",\"events\":\"off\",\"includeLeads\":false,\"records\":\"all\"}");
     assertEquals(200, put.status(), put.body());
     return new Setup(org, account, mailboxId);
   }

@@ -81,7 +81,7 @@ class OrgWideSyncIT {
             .put(
                 "/api/admin/sync/settings",
                 org.adminToken(),
-                "{\"contacts\":\"both\",\"events\":\"both\",\"includeLeads\":false}");
+                "{\"contacts\":\"both\",\"events\":\"both\",\"includeLeads\":false,\"records\":\"all\"}");
     assertEquals(200, put.status(), put.body());
     String nora =
         testOrgs.contact(

@@ -52,7 +52,7 @@ public class TestOrgs {
     if (email != null) {
       fields.add("emails", Json.createArrayBuilder().add(email));
     }
-    return records.create(orgId, RecordType.CONTACTS, fields.build()).getString("id");
+    return records.create(orgId, RecordType.CONTACTS, fields.build(), null).getString("id");
   }
 
   /** An org with one admin; returns the admin. */

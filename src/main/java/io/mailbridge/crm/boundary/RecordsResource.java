@@ -4,11 +4,14 @@ import io.mailbridge.crm.control.Activities;
 import io.mailbridge.crm.control.RecordImport;
 import io.mailbridge.crm.control.Records;
 import io.mailbridge.crm.entity.RecordType;
+import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.InvalidRequest;
 import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.security.control.Caller;
 import io.mailbridge.platform.web.boundary.Page;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -50,7 +53,7 @@ public class RecordsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(@PathParam("type") String type, JsonObject body) {
     RecordType recordType = type(type);
-    JsonObject created = records.create(caller.orgId(), recordType, body);
+    JsonObject created = records.create(caller.orgId(), recordType, body, caller.userId());
     return Response.created(
             URI.create("/api/records/" + recordType.path() + "/" + created.getString("id")))
         .entity(created)
@@ -71,6 +74,43 @@ public class RecordsResource {
     return records.update(caller.orgId(), type(type), id, body);
   }
 
+  /** Gives the record to another user: {@code {"userId"}}. */
+  @PUT
+  @Path("{id}/owner")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public JsonObject giveTo(
+      @PathParam("type") String type, @PathParam("id") String id, JsonObject body) {
+    if (body == null) {
+      throw new InvalidRequest("invalid_json", "Send the new owner as {\"userId\": …}");
+    }
+    if (body.containsKey("userId") && !(body.get("userId") instanceof JsonString)) {
+      throw new InvalidField("userId", "must be a user's id");
+    }
+    return records.giveTo(
+        caller.orgId(),
+        type(type),
+        id,
+        caller.userId(),
+        caller.isAdmin(),
+        body.getString("userId", null));
+  }
+
+  /** The caller follows the record. */
+  @PUT
+  @Path("{id}/follow")
+  public Response follow(@PathParam("type") String type, @PathParam("id") String id) {
+    records.follow(caller.orgId(), type(type), id, caller.userId(), true);
+    return Response.noContent().build();
+  }
+
+  /** The caller stops following the record. */
+  @DELETE
+  @Path("{id}/follow")
+  public Response unfollow(@PathParam("type") String type, @PathParam("id") String id) {
+    records.follow(caller.orgId(), type(type), id, caller.userId(), false);
+    return Response.noContent().build();
+  }
+
   @DELETE
   @Path("{id}")
   public Response delete(@PathParam("type") String type, @PathParam("id") String id) {
@@ -85,7 +125,8 @@ public class RecordsResource {
       @PathParam("type") String type,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       InputStream body) {
-    return recordImport.importCsv(caller.orgId(), type(type), idempotencyKey, body);
+    return recordImport.importCsv(
+        caller.orgId(), caller.userId(), type(type), idempotencyKey, body);
   }
 
   @GET

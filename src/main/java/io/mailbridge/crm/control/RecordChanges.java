@@ -34,7 +34,13 @@ public class RecordChanges {
    * id and type when it was deleted. {@code type} is the API's name ("contacts", "leads").
    */
   public record RecordChange(
-      String id, String type, long seq, JsonObject fields, Instant changedAt, boolean removed) {}
+      String id,
+      String type,
+      long seq,
+      JsonObject fields,
+      Instant changedAt,
+      boolean removed,
+      String ownerId) {}
 
   /** Stamps a record that is being written with the next number of its org's feed. */
   void stamp(CrmRecord record) {
@@ -141,7 +147,8 @@ public class RecordChanges {
                 ((Number) row[2]).longValue(),
                 null,
                 instant(row[3]),
-                true));
+                true,
+                null));
       }
     }
     found.sort(Comparator.comparingLong(RecordChange::seq));
@@ -164,10 +171,13 @@ public class RecordChanges {
     records.checkLinks(orgId, RecordFields.validate(type(type), body));
   }
 
-  /** Creates a record of this type (API name) from an API body, as {@code POST} would. */
+  /**
+   * Creates a record of this type (API name) from an API body, as {@code POST} by {@code
+   * ownerUserId} would.
+   */
   @Transactional
-  public RecordChange create(String orgId, String type, JsonObject body) {
-    JsonObject view = records.create(orgId, type(type), body);
+  public RecordChange create(String orgId, String type, JsonObject body, String ownerUserId) {
+    JsonObject view = records.create(orgId, type(type), body, ownerUserId);
     return change(records.find(orgId, type(type), view.getString("id")));
   }
 
@@ -185,7 +195,8 @@ public class RecordChanges {
         record.changeSeq(),
         records.view(record),
         record.updatedAt(),
-        false);
+        false,
+        record.ownerUserId());
   }
 
   private static Instant instant(Object column) {

@@ -36,7 +36,9 @@ public final class RecordFields {
       throw new InvalidRequest("invalid_json", "Send the record's fields as a JSON object");
     }
     for (String key : body.keySet()) {
-      if (!key.equals("id") && !type.fields().contains(key)) {
+      // id and ownerId are shown with the fields (a read sent back is valid) but are not written
+      // so.
+      if (!key.equals("id") && !key.equals("ownerId") && !type.fields().contains(key)) {
         throw new InvalidField(key, "is not a field of " + type.path());
       }
     }

@@ -102,9 +102,11 @@ public class RecordImport {
 
   /**
    * Imports the CSV; {@code idempotencyKey} (optional) names this import so that a re-post with the
-   * same key leaves the rows it stored before alone.
+   * same key leaves the rows it stored before alone. Records it creates belong to {@code
+   * importerId}.
    */
-  public Report importCsv(String orgId, RecordType type, String idempotencyKey, InputStream body) {
+  public Report importCsv(
+      String orgId, String importerId, RecordType type, String idempotencyKey, InputStream body) {
     String importKey =
         idempotencyKey == null ? null : writer.importKey(orgId, type, checkKey(idempotencyKey));
     List<RowResult> results = new ArrayList<>();
@@ -160,14 +162,14 @@ public class RecordImport {
           results.add(RowResult.skipped(row, reason(row, invalid, columns)));
         }
         if (batch.size() == BATCH) {
-          results.addAll(store(orgId, type, importKey, columns.fields(), batch));
+          results.addAll(store(orgId, importerId, type, importKey, columns.fields(), batch));
           batch.clear();
           if (row % 10_000 < BATCH) {
             LOG.info("CSV import of " + type.path() + ": " + row + " rows read");
           }
         }
       }
-      results.addAll(store(orgId, type, importKey, columns.fields(), batch));
+      results.addAll(store(orgId, importerId, type, importKey, columns.fields(), batch));
     } catch (IOException e) {
       // Only closing the parser gets here; every row read so far has its outcome.
       LOG.fine("Closing a CSV import's input failed: " + e.getClass().getSimpleName());
@@ -182,6 +184,7 @@ public class RecordImport {
    */
   private List<RowResult> store(
       String orgId,
+      String importerId,
       RecordType type,
       String importKey,
       Set<String> fileFields,
@@ -190,7 +193,7 @@ public class RecordImport {
       return List.of();
     }
     try {
-      return writer.store(orgId, type, importKey, fileFields, List.copyOf(batch));
+      return writer.store(orgId, importerId, type, importKey, fileFields, List.copyOf(batch));
     } catch (RuntimeException batchFailed) {
       LOG.warning(
           "A CSV import batch could not be stored, trying its rows one by one: "
@@ -199,7 +202,7 @@ public class RecordImport {
     List<RowResult> results = new ArrayList<>();
     for (RecordImportWriter.Row row : batch) {
       try {
-        results.addAll(writer.store(orgId, type, importKey, fileFields, List.of(row)));
+        results.addAll(writer.store(orgId, importerId, type, importKey, fileFields, List.of(row)));
       } catch (RuntimeException rowFailed) {
         LOG.warning(
             "Row "

@@ -89,7 +89,12 @@ public class RecordImportWriter {
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<RowResult> store(
-      String orgId, RecordType type, String importKey, Set<String> fileFields, List<Row> rows) {
+      String orgId,
+      String importerId,
+      RecordType type,
+      String importKey,
+      Set<String> fileFields,
+      List<Row> rows) {
     Instant now = clock.instant();
     Map<String, String> logged = importKey == null ? Map.of() : logged(orgId, importKey, rows);
     Map<String, Set<String>> stored = storedMatches(orgId, type, rows, logged);
@@ -129,6 +134,7 @@ public class RecordImportWriter {
         fields = row.fields();
         record = new CrmRecord(orgId, type, now);
         record.replace(fields.json(), fields.accountId(), fields.contactId(), now);
+        record.ownedBy(importerId);
         changes.stamp(record);
         em.persist(record);
         created.add(record.id());

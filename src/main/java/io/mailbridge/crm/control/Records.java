@@ -3,7 +3,9 @@ package io.mailbridge.crm.control;
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.problem.InvalidField;
+import io.mailbridge.platform.problem.NotAllowed;
 import io.mailbridge.platform.problem.NotFound;
+import io.mailbridge.platform.security.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -27,18 +29,22 @@ public class Records {
   @Inject RecordIndexes indexes;
   @Inject RecordSearch search;
   @Inject RecordChanges changes;
+  @Inject RecordFollows follows;
+  @Inject Users users;
 
   Clock clock = Clock.systemUTC();
 
   /** One page of records as JSON and the cursor of the next page, if any. */
   public record RecordPage(List<JsonObject> items, String next) {}
 
+  /** Creates a record owned by {@code ownerUserId}, the user who makes it (null: nobody). */
   @Transactional
-  public JsonObject create(String orgId, RecordType type, JsonObject body) {
+  public JsonObject create(String orgId, RecordType type, JsonObject body, String ownerUserId) {
     ValidatedRecord fields = RecordFields.validate(type, body);
     checkLinks(orgId, fields);
     CrmRecord record = new CrmRecord(orgId, type, clock.instant());
     record.replace(fields.json(), fields.accountId(), fields.contactId(), clock.instant());
+    record.ownedBy(ownerUserId);
     changes.stamp(record);
     em.persist(record);
     em.flush();
@@ -88,7 +94,46 @@ public class Records {
           .executeUpdate();
     }
     changes.removed(record, clock.instant());
+    follows.forget(record.id());
     em.remove(record);
+  }
+
+  /**
+   * Gives the record to another user of the org: its admins may, and its owner; the change enters
+   * the feed, so contact sync moves the record from one user's mailbox to the other's.
+   */
+  @Transactional
+  public JsonObject giveTo(
+      String orgId, RecordType type, String id, String callerId, boolean admin, String userId) {
+    CrmRecord record = find(orgId, type, id);
+    if (!admin && !callerId.equals(record.ownerUserId())) {
+      throw new NotAllowed("Only the record's owner or an admin can give it to someone else");
+    }
+    if (userId == null || userId.isBlank()) {
+      throw new InvalidField("userId", "is required");
+    }
+    if (users.findActive(orgId, userId).isEmpty()) {
+      throw new InvalidField("userId", "is not an active user of this organisation");
+    }
+    record.ownedBy(userId);
+    changes.stamp(record);
+    return view(record);
+  }
+
+  /**
+   * Follows ({@code following}) or stops following a record the caller can see; the change enters
+   * the feed, so contact sync adds the record to the follower's mailbox or takes it out.
+   */
+  @Transactional
+  public void follow(String orgId, RecordType type, String id, String userId, boolean following) {
+    CrmRecord record = find(orgId, type, id);
+    boolean changed =
+        following
+            ? follows.follow(orgId, userId, record.id(), clock.instant())
+            : follows.unfollow(userId, record.id());
+    if (changed) {
+      changes.stamp(record);
+    }
   }
 
   public RecordPage page(
@@ -147,6 +192,7 @@ public class Records {
       data = reader.readObject();
     }
     JsonObjectBuilder view = CrmJson.object().add("id", record.id());
+    CrmJson.addNullable(view, "ownerId", record.ownerUserId());
     for (String field : record.type().fields()) {
       if (field.equals("accountId")) {
         CrmJson.addNullable(view, field, record.accountId());

@@ -60,6 +60,10 @@ public class CrmRecord {
   @Column(name = "change_seq", nullable = false)
   private long changeSeq;
 
+  /** The user the record belongs to: its maker, or whom it was given to; null for older ones. */
+  @Column(name = "owner_user_id", length = 32)
+  private String ownerUserId;
+
   protected CrmRecord() {}
 
   public CrmRecord(String orgId, RecordType type, Instant createdAt) {
@@ -81,6 +85,15 @@ public class CrmRecord {
   /** Stamps a write with the next number of the org's change feed. */
   public void changed(long seq) {
     this.changeSeq = seq;
+  }
+
+  /** Gives the record to a user (or to nobody). */
+  public void ownedBy(String userId) {
+    this.ownerUserId = userId;
+  }
+
+  public String ownerUserId() {
+    return ownerUserId;
   }
 
   public long changeSeq() {

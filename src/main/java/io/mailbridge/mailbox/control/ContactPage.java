@@ -2,8 +2,6 @@ package io.mailbridge.mailbox.control;
 
 import java.util.List;
 
-/**
- * One page of a contact folder's changes and where to go on: {@code next} is the next page's
- * position, or, when {@code roundComplete}, where the next round starts.
- */
-public record ContactPage(List<MailContact> changes, String next, boolean roundComplete) {}
+/** One page of a contact folder's changes: see {@link SyncPage}. */
+public record ContactPage(List<MailContact> changes, String next, boolean roundComplete)
+    implements SyncPage<MailContact> {}

@@ -2,8 +2,6 @@ package io.mailbridge.mailbox.control;
 
 import java.util.List;
 
-/**
- * One page of a calendar's changes and where to go on: {@code next} is the next page's position,
- * or, when {@code roundComplete}, where the next round starts.
- */
-public record EventPage(List<MailEvent> changes, String next, boolean roundComplete) {}
+/** One page of a calendar's changes: see {@link SyncPage}. */
+public record EventPage(List<MailEvent> changes, String next, boolean roundComplete)
+    implements SyncPage<MailEvent> {}

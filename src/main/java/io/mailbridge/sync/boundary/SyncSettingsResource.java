@@ -27,14 +27,20 @@ public class SyncSettingsResource {
   @Inject OrgSyncSettings settings;
   @Inject Caller caller;
 
-  /** The settings as sent; a field left out is off. */
-  public record Body(String contacts, String events, Boolean includeLeads) {}
+  private static final String OWNED_OR_FOLLOWED = "owned_or_followed";
+  private static final String ALL = "all";
+
+  /** The settings as sent; a field left out is off (records: owned or followed). */
+  public record Body(String contacts, String events, Boolean includeLeads, String records) {}
 
   /** The settings as shown. */
-  public record View(String contacts, String events, boolean includeLeads) {
+  public record View(String contacts, String events, boolean includeLeads, String records) {
     static View of(SyncChoice choice) {
       return new View(
-          choice.contacts().wireName(), choice.events().wireName(), choice.includeLeads());
+          choice.contacts().wireName(),
+          choice.events().wireName(),
+          choice.includeLeads(),
+          choice.allRecords() ? ALL : OWNED_OR_FOLLOWED);
     }
   }
 
@@ -51,8 +57,15 @@ public class SyncSettingsResource {
     SyncDirection contacts = direction("contacts", body.contacts());
     SyncDirection events = direction("events", body.events());
     boolean leads = body.includeLeads() != null && body.includeLeads();
+    if (body.records() != null
+        && !body.records().equals(ALL)
+        && !body.records().equals(OWNED_OR_FOLLOWED)) {
+      throw new InvalidField("records", "must be one of owned_or_followed, all");
+    }
+    boolean all = ALL.equals(body.records());
     return View.of(
-        settings.replace(caller.orgId(), caller.userId(), new SyncChoice(contacts, events, leads)));
+        settings.replace(
+            caller.orgId(), caller.userId(), new SyncChoice(contacts, events, leads, all)));
   }
 
   private static SyncDirection direction(String field, String value) {

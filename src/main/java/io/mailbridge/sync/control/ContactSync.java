@@ -2,11 +2,10 @@ package io.mailbridge.sync.control;
 
 import io.mailbridge.crm.control.RecordChanges;
 import io.mailbridge.crm.control.RecordChanges.RecordChange;
-import io.mailbridge.mailbox.control.ChangePositionExpired;
+import io.mailbridge.crm.control.RecordFollows;
 import io.mailbridge.mailbox.control.ContactBook;
 import io.mailbridge.mailbox.control.ContactBooks;
 import io.mailbridge.mailbox.control.ContactChangedMeanwhile;
-import io.mailbridge.mailbox.control.ContactPage;
 import io.mailbridge.mailbox.control.MailContact;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -30,6 +29,7 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,6 +54,7 @@ public class ContactSync implements JobHandler, SyncedItems {
   @Inject UserSyncJob syncJob;
   @Inject ContactBooks books;
   @Inject RecordChanges crm;
+  @Inject RecordFollows follows;
   @Inject AuditLog audit;
 
   @Inject
@@ -134,32 +135,12 @@ public class ContactSync implements JobHandler, SyncedItems {
     }
 
     Optional<JobOutcome> pull() {
-      String position = state.position();
-      boolean restarted = false;
-      for (int pages = 0; pages < pagesPerRun; pages++) {
-        ContactPage page;
-        try {
-          page = book.changes(access, state.folderId(), position);
-        } catch (ChangePositionExpired expired) {
-          if (restarted) {
-            throw expired;
-          }
-          // A full round again: contacts are found by their pairs, so none is made twice.
-          LOG.info(() -> "Contact sync of user " + state.id() + ": " + expired.getMessage());
-          restarted = true;
-          position = null;
-          continue;
-        }
-        for (MailContact contact : page.changes()) {
-          pulled(contact);
-        }
-        position = page.next();
-        state.position(position, clock.instant());
-        if (page.roundComplete()) {
-          return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
-        }
-      }
-      return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PULL));
+      return step.pullPages(
+          state.position(),
+          pagesPerRun,
+          position -> book.changes(access, state.folderId(), position),
+          this::pulled,
+          position -> state.position(position, clock.instant()));
     }
 
     private void pulled(MailContact contact) {
@@ -257,7 +238,7 @@ public class ContactSync implements JobHandler, SyncedItems {
       JsonObject body = body(JsonValue.EMPTY_JSON_OBJECT, fields, mail);
       try {
         crm.validate(state.orgId(), "contacts", body);
-        record = crm.create(state.orgId(), "contacts", body);
+        record = crm.create(state.orgId(), "contacts", body, state.id());
       } catch (InvalidRequest refused) {
         step.error("The CRM refused a contact from the mailbox (" + refused.getMessage() + ")");
         return;
@@ -285,8 +266,18 @@ public class ContactSync implements JobHandler, SyncedItems {
       }
       List<RecordChange> changes =
           crm.since(state.orgId(), choice.recordTypes(), state.crmSeq(), changesPerRun);
+      Set<String> followed =
+          choice.allRecords()
+              ? Set.of()
+              : follows.followedBy(
+                  state.id(),
+                  changes.stream().filter(c -> !c.removed()).map(RecordChange::id).toList());
       for (RecordChange change : changes) {
-        pushed(change);
+        boolean mine =
+            choice.allRecords()
+                || state.id().equals(change.ownerId())
+                || followed.contains(change.id());
+        pushed(change, mine);
         state.sentUpTo(change.seq(), clock.instant());
       }
       return changes.size() < changesPerRun
@@ -294,9 +285,17 @@ public class ContactSync implements JobHandler, SyncedItems {
           : Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
     }
 
-    private void pushed(RecordChange change) {
+    /**
+     * One CRM change; {@code mine}: the user owns or follows the record (or the org sends every
+     * record). A record that is no longer the user's leaves the mailbox as a deleted one does, but
+     * a contact the user made stays paired: it is theirs, and its record is not made twice.
+     */
+    private void pushed(RecordChange change, boolean mine) {
       Optional<SyncLink> pair = byCrm(change.id());
-      if (change.removed()) {
+      boolean leaves =
+          change.removed()
+              || (!mine && pair.map(l -> l.origin() == SyncLink.Origin.CRM).orElse(true));
+      if (leaves) {
         if (pair.isEmpty()) {
           return;
         }

@@ -3,12 +3,10 @@ package io.mailbridge.sync.control;
 import io.mailbridge.crm.control.CrmEvents;
 import io.mailbridge.crm.control.CrmEvents.EventChange;
 import io.mailbridge.crm.control.ParticipantMatcher;
-import io.mailbridge.mailbox.control.ChangePositionExpired;
 import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.EventBook;
 import io.mailbridge.mailbox.control.EventBooks;
 import io.mailbridge.mailbox.control.EventChangedMeanwhile;
-import io.mailbridge.mailbox.control.EventPage;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
@@ -134,32 +132,12 @@ public class EventSync implements JobHandler, SyncedItems {
     }
 
     Optional<JobOutcome> pull() {
-      String position = state.eventPosition();
-      boolean restarted = false;
-      for (int pages = 0; pages < pagesPerRun; pages++) {
-        EventPage page;
-        try {
-          page = book.changes(access, position);
-        } catch (ChangePositionExpired expired) {
-          if (restarted) {
-            throw expired;
-          }
-          // A full round again: events are found by their pairs, so none is made twice.
-          LOG.info(() -> "Event sync of user " + state.id() + ": " + expired.getMessage());
-          restarted = true;
-          position = null;
-          continue;
-        }
-        for (MailEvent event : page.changes()) {
-          pulled(event);
-        }
-        position = page.next();
-        state.eventPosition(position, clock.instant());
-        if (page.roundComplete()) {
-          return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
-        }
-      }
-      return Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PULL));
+      return step.pullPages(
+          state.eventPosition(),
+          pagesPerRun,
+          position -> book.changes(access, position),
+          this::pulled,
+          position -> state.eventPosition(position, clock.instant()));
     }
 
     private void pulled(MailEvent event) {

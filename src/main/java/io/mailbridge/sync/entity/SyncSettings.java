@@ -29,6 +29,10 @@ public class SyncSettings {
   @Column(name = "include_leads", nullable = false)
   private boolean includeLeads;
 
+  /** Every CRM record goes to every user's mailbox, not only those the user owns or follows. */
+  @Column(name = "all_records", nullable = false)
+  private boolean allRecords;
+
   @Column(name = "updated_by", nullable = false, length = 32)
   private String updatedBy;
 
@@ -47,8 +51,10 @@ public class SyncSettings {
       SyncDirection contacts,
       SyncDirection events,
       boolean includeLeads,
+      boolean allRecords,
       String updatedBy,
       Instant at) {
+    this.allRecords = allRecords;
     this.contacts = Objects.requireNonNull(contacts);
     this.events = Objects.requireNonNull(events);
     this.includeLeads = includeLeads;
@@ -70,5 +76,9 @@ public class SyncSettings {
 
   public boolean includeLeads() {
     return includeLeads;
+  }
+
+  public boolean allRecords() {
+    return allRecords;
   }
 }
