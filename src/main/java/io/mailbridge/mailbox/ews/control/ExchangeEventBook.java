@@ -185,8 +185,9 @@ public class ExchangeEventBook implements EventBook {
     List<EventFields.Occurrence> current = List.of();
     boolean sameRule = false;
     if (recurrence(fields) != null) {
-      // Exchange drops a series' exceptions when its pattern is written again: an unchanged
-      // pattern is left alone, and the exceptions already there are not written twice.
+      // A pattern written again may take the series' exceptions with it (Outlook discards them
+      // when the pattern changes): an unchanged pattern is left alone, and the exceptions already
+      // there are not written twice.
       MailEvent before = read(service, eventId);
       if (before == null) {
         throw new NotFound("Event in Exchange");
@@ -197,6 +198,9 @@ public class ExchangeEventBook implements EventBook {
           Objects.equals(normalized(before.fields().recurrence()), normalized(fields.recurrence()))
               && Objects.equals(before.fields().start(), fields.start())
               && Objects.equals(before.fields().timeZone(), fields.timeZone());
+    }
+    if (!sameRule) {
+      current = List.of(); // each is checked again by GetItem of its occurrence
     }
     List<Object> changes = changes(fields, !sameRule);
     ItemIdType written;
