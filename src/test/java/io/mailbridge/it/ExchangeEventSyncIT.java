@@ -409,6 +409,11 @@ class ExchangeEventSyncIT {
     }
   }
 
+  /** The first Tuesday at least two days ahead, in Paris. */
+  private static LocalDate aTuesdaySoon() {
+    return LocalDate.now(PARIS).plusDays(2).with(TemporalAdjusters.nextOrSame(DayOfWeek.TUESDAY));
+  }
+
   private static Instant at9(LocalDate day) {
     return day.atTime(9, 0).atZone(PARIS).toInstant();
   }
@@ -422,8 +427,7 @@ class ExchangeEventSyncIT {
     ExchangeSyncOrgs.Setup s = setup();
     String address = ContactSyncSteps.email("standup");
     String contact = testOrgs.contact(s.orgId(), "Sam", "Oh", address);
-    LocalDate tuesday =
-        LocalDate.now(PARIS).plusDays(2).with(TemporalAdjusters.nextOrSame(DayOfWeek.TUESDAY));
+    LocalDate tuesday = aTuesdaySoon();
     Instant cancelled = at9(tuesday.plusDays(2)); // occurrence 2, the first Thursday
     Instant moved = at9(tuesday.plusDays(7)); // occurrence 3, the next Tuesday
     String id =
@@ -434,15 +438,12 @@ class ExchangeEventSyncIT {
                 address,
                 tuesday,
                 Json.createArrayBuilder()
+                    .add(EventSyncSteps.cancelledOccurrence(cancelled))
                     .add(
-                        Json.createObjectBuilder()
-                            .add("originalStart", cancelled.toString())
-                            .add("cancelled", true))
-                    .add(
-                        Json.createObjectBuilder()
-                            .add("originalStart", moved.toString())
-                            .add("start", moved.plus(Duration.ofHours(2)).toString())
-                            .add("end", moved.plus(Duration.ofMinutes(150)).toString()))));
+                        EventSyncSteps.movedOccurrence(
+                            moved,
+                            moved.plus(Duration.ofHours(2)),
+                            moved.plus(Duration.ofMinutes(150))))));
     sync(s);
 
     FakeCalendar.Item series = itemOf(s, id);
@@ -503,8 +504,7 @@ class ExchangeEventSyncIT {
     ExchangeSyncOrgs.Setup s = setup();
     String address = ContactSyncSteps.email("review");
     String contact = testOrgs.contact(s.orgId(), "Rae", "Lund", address);
-    LocalDate tuesday =
-        LocalDate.now(PARIS).plusDays(2).with(TemporalAdjusters.nextOrSame(DayOfWeek.TUESDAY));
+    LocalDate tuesday = aTuesdaySoon();
     Instant first = at9(tuesday);
     RecurrenceType weekly = new RecurrenceType();
     WeeklyRecurrencePatternType pattern = new WeeklyRecurrencePatternType();
@@ -581,10 +581,10 @@ class ExchangeEventSyncIT {
                 "exceptions",
                 Json.createArrayBuilder()
                     .add(
-                        Json.createObjectBuilder()
-                            .add("originalStart", afterChange.toString())
-                            .add("start", afterChange.plus(Duration.ofHours(2)).toString())
-                            .add("end", afterChange.plus(Duration.ofHours(3)).toString())))
+                        EventSyncSteps.movedOccurrence(
+                            afterChange,
+                            afterChange.plus(Duration.ofHours(2)),
+                            afterChange.plus(Duration.ofHours(3)))))
             .build();
     String id = createCrmEvent(s, body);
     sync(s);

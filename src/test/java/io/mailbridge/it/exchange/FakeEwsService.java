@@ -1414,11 +1414,7 @@ public class FakeEwsService implements ExchangeServicePortType {
             && !sent.equals(contact.changeKey())
             && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
           exchange.contacts.irresolvableConflicts.incrementAndGet();
-          error(
-              message,
-              "ErrorIrresolvableConflict",
-              "The send or update operation could not be performed because the change key passed"
-                  + " in the request does not match the current change key for the item.");
+          irresolvable(message);
           continue;
         }
         String refused = apply(contact, change.getUpdates().getSetItemFieldOrDeleteItemField());
@@ -1537,11 +1533,7 @@ public class FakeEwsService implements ExchangeServicePortType {
     contact.properties.entrySet().stream()
         .filter(e -> asked.contains(e.getKey()))
         .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
-    message.setResponseClass(ResponseClassType.SUCCESS);
-    message.setResponseCode("NoError");
-    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    items.getItemOrMessageOrCalendarItem().add(found);
-    message.setItems(items);
+    answer(message, found);
   }
 
   /**
@@ -1693,15 +1685,7 @@ public class FakeEwsService implements ExchangeServicePortType {
       UpdateItemType request,
       ItemChangeType change,
       FakeCalendar.Item item) {
-    if (request.getConflictResolution() == null) {
-      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
-      return;
-    }
-    if (request.getSendMeetingInvitationsOrCancellations() == null) {
-      error(
-          message,
-          "ErrorSendMeetingInvitationsOrCancellationsRequired",
-          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+    if (calendarUpdateRefused(message, request)) {
       return;
     }
     synchronized (exchange.calendar) {
@@ -1710,11 +1694,7 @@ public class FakeEwsService implements ExchangeServicePortType {
           && !sent.equals(item.changeKey())
           && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
         exchange.calendar.irresolvableConflicts.incrementAndGet();
-        error(
-            message,
-            "ErrorIrresolvableConflict",
-            "The send or update operation could not be performed because the change key passed"
-                + " in the request does not match the current change key for the item.");
+        irresolvable(message);
         return;
       }
       String refused = applyToEvent(item, change.getUpdates().getSetItemFieldOrDeleteItemField());
@@ -1947,11 +1927,7 @@ public class FakeEwsService implements ExchangeServicePortType {
     item.properties.entrySet().stream()
         .filter(e -> asked.contains(e.getKey()))
         .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
-    message.setResponseClass(ResponseClassType.SUCCESS);
-    message.setResponseCode("NoError");
-    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    items.getItemOrMessageOrCalendarItem().add(found);
-    message.setItems(items);
+    answer(message, found);
   }
 
   /**
@@ -2112,11 +2088,7 @@ public class FakeEwsService implements ExchangeServicePortType {
     if (fields.contains(UnindexedFieldURIType.CALENDAR_ORIGINAL_START)) {
       found.setOriginalStart(time(original));
     }
-    message.setResponseClass(ResponseClassType.SUCCESS);
-    message.setResponseCode("NoError");
-    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    items.getItemOrMessageOrCalendarItem().add(found);
-    message.setItems(items);
+    answer(message, found);
   }
 
   /**
@@ -2129,15 +2101,7 @@ public class FakeEwsService implements ExchangeServicePortType {
       UpdateItemType request,
       ItemChangeType change,
       String mailbox) {
-    if (request.getConflictResolution() == null) {
-      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
-      return;
-    }
-    if (request.getSendMeetingInvitationsOrCancellations() == null) {
-      error(
-          message,
-          "ErrorSendMeetingInvitationsOrCancellationsRequired",
-          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+    if (calendarUpdateRefused(message, request)) {
       return;
     }
     OccurrenceItemIdType occurrence = change.getOccurrenceItemId();
@@ -2152,11 +2116,7 @@ public class FakeEwsService implements ExchangeServicePortType {
           && !sent.equals(master.changeKey())
           && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
         exchange.calendar.irresolvableConflicts.incrementAndGet();
-        error(
-            message,
-            "ErrorIrresolvableConflict",
-            "The send or update operation could not be performed because the change key passed"
-                + " in the request does not match the current change key for the item.");
+        irresolvable(message);
         return;
       }
       FakeCalendar.Item.Moved before = master.moved.get(index);
@@ -2386,6 +2346,44 @@ public class FakeEwsService implements ExchangeServicePortType {
     property.setExtendedFieldURI(uri);
     property.setValue(value);
     return property;
+  }
+
+  /**
+   * Whether an UpdateItem of a calendar item lacks an attribute Exchange requires for one (the
+   * error written).
+   */
+  private static boolean calendarUpdateRefused(
+      ResponseMessageType message, UpdateItemType request) {
+    if (request.getConflictResolution() == null) {
+      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
+      return true;
+    }
+    if (request.getSendMeetingInvitationsOrCancellations() == null) {
+      error(
+          message,
+          "ErrorSendMeetingInvitationsOrCancellationsRequired",
+          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+      return true;
+    }
+    return false;
+  }
+
+  /** A found item as the one item of a successful answer. */
+  private static void answer(ItemInfoResponseMessageType message, ItemType found) {
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+    items.getItemOrMessageOrCalendarItem().add(found);
+    message.setItems(items);
+  }
+
+  /** Exchange's answer to a stale ChangeKey under NeverOverwrite. */
+  private static void irresolvable(ResponseMessageType message) {
+    error(
+        message,
+        "ErrorIrresolvableConflict",
+        "The send or update operation could not be performed because the change key passed"
+            + " in the request does not match the current change key for the item.");
   }
 
   private static void error(ResponseMessageType message, String code, String text) {

@@ -7,15 +7,10 @@ import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.mailbox.control.EventFields;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.message.MailAddress;
-import io.mailbridge.platform.outbound.control.HostRule;
-import io.mailbridge.platform.outbound.control.OutboundHttp;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,34 +44,11 @@ class ExchangeEventBookTest {
   void start() {
     exchange = FakeExchange.start();
     exchange.impersonable.add(ALICE);
-    EwsClient ews = new EwsClient();
-    ews.outbound = new OutboundHttp();
-    ews.timeout = Duration.ofSeconds(20);
-    ews.maxResponseBytes = 10_000_000;
-    ews.busyAttempts = 3;
-    ews.maxBackoff = Duration.ofSeconds(2);
-    EwsConcurrency concurrency = new EwsConcurrency();
-    concurrency.maxConcurrency = 4;
-    concurrency.wait = Duration.ofSeconds(5);
     book = new ExchangeEventBook();
-    book.ews = ews;
-    book.concurrency = concurrency;
+    book.ews = ExchangeLoopback.client();
+    book.concurrency = ExchangeLoopback.concurrency();
     book.pageSize = 512;
-    book.account =
-        new ExchangeServiceAccount() {
-          @Override
-          ServiceCall call(MailboxAccess mailbox) {
-            return new ServiceCall(
-                "connection-1",
-                new EwsCall(
-                        URI.create(exchange.ewsUrl()),
-                        "Basic c3ZjOnNlY3JldA==",
-                        host -> Optional.of(new HostRule(true, true)),
-                        null,
-                        ALICE)
-                    .impersonating(mailbox.appUser()));
-          }
-        };
+    book.account = ExchangeLoopback.serviceAccount(exchange, ALICE);
   }
 
   @AfterEach
@@ -85,13 +57,7 @@ class ExchangeEventBookTest {
   }
 
   private MailboxAccess alice() {
-    return new MailboxAccess(
-        MailboxKind.EXCHANGE,
-        "org-1",
-        "connection-1",
-        URI.create(exchange.ewsUrl()),
-        () -> "Basic c3ZjOnNlY3JldA==",
-        ALICE);
+    return ExchangeLoopback.mailbox(exchange, ALICE);
   }
 
   private static EventFields standup(List<EventFields.Occurrence> exceptions) {
