@@ -2146,6 +2146,14 @@ public class FakeEwsService implements ExchangeServicePortType {
             message, "ErrorCalendarEndDateIsEarlierThanStartDate", "The end is before the start.");
         return;
       }
+      if (crossesANeighbour(master, index, start)) {
+        error(
+            message,
+            "ErrorOccurrenceCrossingBoundary",
+            "An occurrence cannot be moved to or before the day of the previous occurrence, or"
+                + " to or after the day of the next one.");
+        return;
+      }
       String id =
           before != null
               ? before.id()
@@ -2170,6 +2178,28 @@ public class FakeEwsService implements ExchangeServicePortType {
       conflicts.setCount(0);
       message.setConflictResults(conflicts);
     }
+  }
+
+  /**
+   * Whether {@code start} is on or before the day of the occurrence before {@code index}, or on or
+   * after the day of the one after it (as they are now, moved or not), in the series' zone.
+   */
+  private static boolean crossesANeighbour(FakeCalendar.Item master, int index, Instant start) {
+    java.time.ZoneId zone = FakeCalendar.zoneOf(master.startTimeZone);
+    java.time.LocalDate day = start.atZone(zone).toLocalDate();
+    for (int neighbour : new int[] {index - 1, index + 1}) {
+      Instant original = master.occurrenceStart(neighbour);
+      if (original == null || master.deleted.contains(neighbour)) {
+        continue;
+      }
+      FakeCalendar.Item.Moved moved = master.moved.get(neighbour);
+      java.time.LocalDate other =
+          (moved != null ? moved.start() : original).atZone(zone).toLocalDate();
+      if (neighbour < index ? !day.isAfter(other) : !day.isBefore(other)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

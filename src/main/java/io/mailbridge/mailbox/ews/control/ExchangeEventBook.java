@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.xml.datatype.XMLGregorianCalendar;
@@ -91,6 +92,16 @@ public class ExchangeEventBook implements EventBook {
   static final String UTC_WINDOWS_ID = "UTC";
 
   private static final Logger LOG = Logger.getLogger(ExchangeEventBook.class.getName());
+
+  /**
+   * What Exchange answers an occurrence write that its calendar rules refuse: a moved occurrence
+   * may not cross its neighbours, and the occurrence must still be in the series.
+   */
+  private static final Set<String> OCCURRENCE_REFUSALS =
+      Set.of(
+          "ErrorOccurrenceCrossingBoundary",
+          "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange",
+          "ErrorCalendarOccurrenceIsDeletedFromRecurrence");
 
   @Inject EwsClient ews;
   @Inject ExchangeServiceAccount account;
@@ -267,29 +278,38 @@ public class ExchangeEventBook implements EventBook {
       if (!isOccurrence(service, occurrence, wanted.originalStart())) {
         continue;
       }
-      if (wanted.cancelled()) {
-        within(
-            service,
-            () -> {
-              ews.deleteItem(
-                  service.call(),
-                  occurrence,
-                  fields.attendees().isEmpty()
-                      ? CalendarItemCreateOrDeleteOperationType.SEND_TO_NONE
-                      : CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY);
-              return null;
-            });
-      } else {
-        within(
-            service,
-            () ->
-                ews.updateItem(
+      try {
+        if (wanted.cancelled()) {
+          within(
+              service,
+              () -> {
+                ews.deleteItem(
                     service.call(),
                     occurrence,
-                    moved(wanted),
                     fields.attendees().isEmpty()
-                        ? CalendarItemUpdateOperationType.SEND_TO_NONE
-                        : CalendarItemUpdateOperationType.SEND_TO_CHANGED_AND_SAVE_COPY));
+                        ? CalendarItemCreateOrDeleteOperationType.SEND_TO_NONE
+                        : CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY);
+                return null;
+              });
+        } else {
+          within(
+              service,
+              () ->
+                  ews.updateItem(
+                      service.call(),
+                      occurrence,
+                      moved(wanted),
+                      fields.attendees().isEmpty()
+                          ? CalendarItemUpdateOperationType.SEND_TO_NONE
+                          : CalendarItemUpdateOperationType.SEND_TO_CHANGED_AND_SAVE_COPY));
+        }
+      } catch (EwsRefused refused) {
+        if (!OCCURRENCE_REFUSALS.contains(refused.responseCode())) {
+          throw refused;
+        }
+        // Exchange's rule, not a passing fault: writing it again would be refused again.
+        LOG.info("Exchange refused an exception of a series (" + refused.responseCode() + ")");
+        continue;
       }
       changed = true;
     }
@@ -326,8 +346,7 @@ public class ExchangeEventBook implements EventBook {
                           EwsClient.field(UnindexedFieldURIType.CALENDAR_ORIGINAL_START)),
                       false));
     } catch (EwsRefused refused) {
-      if ("ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange".equals(refused.responseCode())
-          || "ErrorCalendarOccurrenceIsDeletedFromRecurrence".equals(refused.responseCode())) {
+      if (OCCURRENCE_REFUSALS.contains(refused.responseCode())) {
         return false;
       }
       throw refused;

@@ -152,4 +152,26 @@ class ExchangeEventBookTest {
     assertEquals(List.of("CreateItem", "GetItem"), operations(), "no UpdateItem of it");
     assertEquals("DwAAABYAAAA1", made.changeKey());
   }
+
+  @Test
+  void aMoveExchangeRefusesIsLeftAndTheOtherExceptionsWritten() {
+    // Occurrence 3 (Tuesday 23 March) onto the day of occurrence 4 (Thursday 25 March).
+    EventFields.Occurrence ontoItsNeighbour =
+        new EventFields.Occurrence(
+            MOVED.originalStart(),
+            Instant.parse("2027-03-25T12:00:00Z"),
+            Instant.parse("2027-03-25T12:30:00Z"),
+            false);
+
+    MailEvent made = book.create(alice(), standup(List.of(CANCELLED, ontoItsNeighbour)), "evt-1");
+
+    assertEquals(
+        List.of("CreateItem", "GetItem", "DeleteItem", "GetItem", "UpdateItem", "GetItem"),
+        operations(),
+        "the refused move does not stop the cancellation");
+    FakeCalendar.Item series = exchange.calendar.in(ALICE).get(0);
+    assertEquals(Set.of(2), series.deleted);
+    assertEquals(java.util.Map.of(), series.moved, "ErrorOccurrenceCrossingBoundary");
+    assertEquals(series.changeKey(), made.changeKey());
+  }
 }
