@@ -199,16 +199,20 @@ public class ExchangeEventBook implements EventBook {
       // A pattern written again may take the series' exceptions with it (Outlook discards them
       // when the pattern changes): an unchanged pattern is left alone, and the exceptions already
       // there are not written twice.
-      MailEvent before = read(service, eventId);
-      if (before == null) {
+      CalendarItemType master = readItem(service, eventId);
+      if (master == null) {
         throw new NotFound("Event in Exchange");
       }
+      MailEvent before = event(master);
       current = before.fields().exceptions();
-      // The pattern's start date and days follow the first start and the zone as well.
+      // The pattern's start date and days follow the first start and the zone Exchange reads it
+      // in as well (an item written in UTC before gets its pattern again in its own zone).
       sameRule =
           Objects.equals(normalized(before.fields().recurrence()), normalized(fields.recurrence()))
               && Objects.equals(before.fields().start(), fields.start())
-              && Objects.equals(before.fields().timeZone(), fields.timeZone());
+              && Objects.equals(before.fields().timeZone(), fields.timeZone())
+              && master.getStartTimeZone() != null
+              && Objects.equals(master.getStartTimeZone().getId(), zone(fields.timeZone()).getId());
     }
     if (!sameRule) {
       current = List.of(); // each is checked again by GetItem of its occurrence
@@ -366,13 +370,17 @@ public class ExchangeEventBook implements EventBook {
 
   /** The series master as GetItem reads it now, or null when it is gone. */
   private MailEvent read(ExchangeServiceAccount.ServiceCall service, String masterId) {
+    CalendarItemType master = readItem(service, masterId);
+    return master == null ? null : event(master);
+  }
+
+  private CalendarItemType readItem(ExchangeServiceAccount.ServiceCall service, String itemId) {
     List<ItemType> items =
         within(
-            service,
-            () -> ews.getItems(service.call(), List.of(masterId), eventProperties(), true));
+            service, () -> ews.getItems(service.call(), List.of(itemId), eventProperties(), true));
     for (ItemType item : items) {
       if (item instanceof CalendarItemType event && event.getItemId() != null) {
-        return event(event);
+        return event;
       }
     }
     return null;
@@ -589,12 +597,11 @@ public class ExchangeEventBook implements EventBook {
     if (windowsId == null) {
       return named;
     }
-    if (named != null) {
-      String namedWindows = WindowsZones.windowsId(named);
-      if (windowsId.equals(namedWindows)
-          || (namedWindows == null && UTC_WINDOWS_ID.equals(windowsId))) {
-        return named;
-      }
+    // UTC with Mailbridge's zone beside it: a zone Windows has no id for, or an item written before
+    // Mailbridge sent StartTimeZone (its pattern then in UTC's days).
+    if (named != null
+        && (UTC_WINDOWS_ID.equals(windowsId) || windowsId.equals(WindowsZones.windowsId(named)))) {
+      return named;
     }
     String iana = WindowsZones.ianaZone(windowsId);
     return iana == null ? named : iana;

@@ -1,12 +1,14 @@
 package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.exchange.FakeCalendar;
 import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.mailbox.control.EventFields;
 import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.ews.stubs.RecurrenceType;
 import io.mailbridge.message.MailAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,5 +175,39 @@ class ExchangeEventBookTest {
     assertEquals(Set.of(2), series.deleted);
     assertEquals(java.util.Map.of(), series.moved, "ErrorOccurrenceCrossingBoundary");
     assertEquals(series.changeKey(), made.changeKey());
+  }
+
+  @Test
+  void aSeriesWrittenInUtcBeforeGetsItsPatternAgainInItsOwnZone() {
+    // As Mailbridge wrote a series before it sent StartTimeZone: UTC, its zone in the property.
+    RecurrenceType utcPattern =
+        ExchangeEventBook.recurrence(
+            new EventFields(
+                "Standup",
+                FIRST,
+                FIRST.plus(Duration.ofMinutes(30)),
+                null,
+                null,
+                null,
+                List.of(),
+                "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10",
+                List.of(),
+                false));
+    FakeCalendar.Item series =
+        exchange.calendar.addSeriesByHand(
+            ALICE,
+            "Standup",
+            FIRST,
+            FIRST.plus(Duration.ofMinutes(30)),
+            null,
+            utcPattern,
+            List.of());
+    series.properties.put(FakeExchange.LOGGED_PROPERTY_SET + "|MailbridgeTimeZone", "Europe/Paris");
+
+    book.update(alice(), series.id, series.changeKey(), standup(List.of()));
+
+    assertEquals(List.of("GetItem", "UpdateItem"), operations());
+    assertTrue(exchange.ewsRequests.get(1).body().contains("Recurrence>"), "the pattern again");
+    assertEquals("Romance Standard Time", series.startTimeZone);
   }
 }

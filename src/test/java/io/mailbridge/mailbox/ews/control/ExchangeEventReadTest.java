@@ -127,4 +127,17 @@ class ExchangeEventReadTest {
         "America/Ciudad_Juarez",
         ExchangeEventBook.event(master("UTC", "America/Ciudad_Juarez")).fields().timeZone());
   }
+
+  @Test
+  void aSeriesWrittenInUtcBeforeKeepsItsZoneAndItsDays() throws Exception {
+    // Written before StartTimeZone was sent: Exchange holds it in UTC, Mailbridge's zone beside.
+    // Wednesday 23:30 UTC is Thursday 00:30 in Paris.
+    CalendarItemType master = master("UTC", "Europe/Paris");
+    master.setStart(time("2027-03-17T23:30:00Z"));
+    master.setEnd(time("2027-03-18T00:00:00Z"));
+    master.getRecurrence().getWeeklyRecurrence().getDaysOfWeek().set(0, DayOfWeekType.WEDNESDAY);
+    EventFields fields = ExchangeEventBook.event(master).fields();
+    assertEquals("Europe/Paris", fields.timeZone());
+    assertEquals("RRULE:FREQ=WEEKLY;BYDAY=TH", fields.recurrence());
+  }
 }
