@@ -82,6 +82,25 @@ final class EventSyncSteps {
         .build();
   }
 
+  /**
+   * An exception of a CRM series: the occurrence the rule put at {@code originalStart}, cancelled.
+   */
+  static JsonObject cancelledOccurrence(Instant originalStart) {
+    return Json.createObjectBuilder()
+        .add("originalStart", originalStart.toString())
+        .add("cancelled", true)
+        .build();
+  }
+
+  /** An exception of a CRM series: the occurrence the rule put at {@code originalStart}, moved. */
+  static JsonObject movedOccurrence(Instant originalStart, Instant start, Instant end) {
+    return Json.createObjectBuilder()
+        .add("originalStart", originalStart.toString())
+        .add("start", start.toString())
+        .add("end", end.toString())
+        .build();
+  }
+
   String createCrmEvent(Setup s, JsonObject body) {
     ApiClient.Reply reply = api.get().post("/api/events", s.org().repToken(), body.toString());
     assertEquals(201, reply.status(), reply.body());

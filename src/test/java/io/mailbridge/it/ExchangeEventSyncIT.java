@@ -9,17 +9,25 @@ import io.mailbridge.it.exchange.FakeCalendar;
 import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.support.RawDatabase;
 import io.mailbridge.mailbox.ews.stubs.DayOfWeekType;
+import io.mailbridge.mailbox.ews.stubs.NumberedRecurrenceRangeType;
 import io.mailbridge.mailbox.ews.stubs.RecurrenceType;
+import io.mailbridge.mailbox.ews.stubs.WeeklyRecurrencePatternType;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobStore;
 import io.mailbridge.sync.control.SyncJobs;
 import io.mailbridge.sync.control.SyncSchedule;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -37,7 +45,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and deletion too; three rounds without changes write nothing either way; a stale ChangeKey writes
  * nothing and the next round keeps the later write and audits the loser; a forgotten sync state
  * reads the Calendar again without duplicates; a weekly series goes as EWS's Recurrence and an
- * interval changed in Outlook comes back as the rule; the timer queues an Exchange user.
+ * interval changed in Outlook comes back as the rule; a series with one occurrence moved and one
+ * cancelled syncs both ways (OccurrenceItemId writes, ModifiedOccurrences and DeletedOccurrences
+ * read) without writing an exception twice; a weekly series across a change of daylight saving time
+ * keeps its local time (StartTimeZone); the timer queues an Exchange user.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeEventSyncIT {
@@ -132,6 +143,7 @@ class ExchangeEventSyncIT {
     assertEquals(
         "Europe/Paris",
         created.properties.get(FakeExchange.LOGGED_PROPERTY_SET + "|MailbridgeTimeZone"));
+    assertEquals("Romance Standard Time", created.startTimeZone, "in its own zone");
     assertEquals(
         List.of(new FakeCalendar.Notice("CreateItem", created.id, "SendToAllAndSaveCopy")),
         notices(created.id),
@@ -371,6 +383,240 @@ class ExchangeEventSyncIT {
       sync(s);
     }
     assertEquals(writesBefore, writes(s));
+  }
+
+  /** A weekly series on Tuesdays and Thursdays at 09:00 in Paris, from {@code tuesday}. */
+  private static JsonObject standup(
+      String contact, String address, LocalDate tuesday, JsonArrayBuilder exceptions) {
+    Instant first = tuesday.atTime(9, 0).atZone(PARIS).toInstant();
+    return Json.createObjectBuilder(EventSyncIT.kickoff(contact, address))
+        .add("subject", "Standup")
+        .add("start", first.toString())
+        .add("end", first.plus(Duration.ofMinutes(30)).toString())
+        .add("recurrence", "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10")
+        .add("exceptions", exceptions)
+        .build();
+  }
+
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+
+  private static javax.xml.datatype.XMLGregorianCalendar date(LocalDate day) {
+    try {
+      return javax.xml.datatype.DatatypeFactory.newInstance()
+          .newXMLGregorianCalendar(day.toString());
+    } catch (javax.xml.datatype.DatatypeConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first Tuesday at least two days ahead, in Paris. */
+  private static LocalDate aTuesdaySoon() {
+    return LocalDate.now(PARIS).plusDays(2).with(TemporalAdjusters.nextOrSame(DayOfWeek.TUESDAY));
+  }
+
+  private static Instant at9(LocalDate day) {
+    return day.atTime(9, 0).atZone(PARIS).toInstant();
+  }
+
+  private List<FakeCalendar.Notice> occurrenceNotices(String masterId) {
+    return calendar().notices.stream().filter(n -> n.itemId().startsWith(masterId + "#")).toList();
+  }
+
+  @Test
+  void aSeriesWithOneOccurrenceMovedAndOneCancelledGoesToExchange() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String address = ContactSyncSteps.email("standup");
+    String contact = testOrgs.contact(s.orgId(), "Sam", "Oh", address);
+    LocalDate tuesday = aTuesdaySoon();
+    Instant cancelled = at9(tuesday.plusDays(2)); // occurrence 2, the first Thursday
+    Instant moved = at9(tuesday.plusDays(7)); // occurrence 3, the next Tuesday
+    String id =
+        createCrmEvent(
+            s,
+            standup(
+                contact,
+                address,
+                tuesday,
+                Json.createArrayBuilder()
+                    .add(EventSyncSteps.cancelledOccurrence(cancelled))
+                    .add(
+                        EventSyncSteps.movedOccurrence(
+                            moved,
+                            moved.plus(Duration.ofHours(2)),
+                            moved.plus(Duration.ofMinutes(150))))));
+    sync(s);
+
+    FakeCalendar.Item series = itemOf(s, id);
+    assertNotNull(series);
+    assertEquals("Romance Standard Time", series.startTimeZone);
+    assertEquals(java.util.Set.of(2), series.deleted, "the Thursday, by its InstanceIndex");
+    assertEquals(
+        moved.plus(Duration.ofHours(2)), series.moved.get(3).start(), "the next Tuesday, moved");
+    assertEquals(moved.plus(Duration.ofMinutes(150)), series.moved.get(3).end());
+    assertEquals(
+        List.of(
+            new FakeCalendar.Notice("DeleteItem", series.id + "#2", "SendToAllAndSaveCopy"),
+            new FakeCalendar.Notice("UpdateItem", series.id + "#3", "SendToChangedAndSaveCopy")),
+        occurrenceNotices(series.id),
+        "one DeleteItem and one UpdateItem by OccurrenceItemId, the attendees told");
+    assertEquals(2, crmEvent(s, id).getJsonArray("exceptions").size());
+
+    long writesBefore = writes(s);
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(writesBefore, writes(s), "Mailbridge's own exception writes do not come back");
+    assertEquals(2, occurrenceNotices(series.id).size(), "no exception written twice");
+
+    // A change of the subject in the CRM leaves the exceptions alone (the pattern is not
+    // written again, which would drop them in Exchange).
+    steps()
+        .patchEvent(
+            s.org().repToken(),
+            id,
+            Json.createObjectBuilder().add("subject", "Standup (team)").build());
+    sync(s);
+    assertEquals("Standup (team)", itemOf(s, id).subject);
+    assertEquals(2, occurrenceNotices(series.id).size(), "no exception written again");
+    assertEquals(2, crmEvent(s, id).getJsonArray("exceptions").size());
+
+    // Outlook cancels the Thursday after: the CRM's series gains it, nothing goes back.
+    long writesAfter = writes(s);
+    Instant alsoCancelled = at9(tuesday.plusDays(9));
+    calendar().deleteOccurrenceByHand(series.id, 4);
+    sync(s);
+    List<JsonObject> exceptions =
+        crmEvent(s, id).getJsonArray("exceptions").getValuesAs(JsonObject.class);
+    assertEquals(3, exceptions.size(), exceptions.toString());
+    assertTrue(
+        exceptions.stream()
+            .anyMatch(
+                e ->
+                    e.getString("originalStart").equals(alsoCancelled.toString())
+                        && e.getBoolean("cancelled", false)),
+        exceptions.toString());
+    assertEquals(writesAfter, writes(s), "nothing written back");
+    assertEquals(1, steps().timelineEvents(s.adminToken(), contact).size(), "one CRM event");
+  }
+
+  @Test
+  void aSeriesChangedInOutlookBringsItsMovedAndDeletedOccurrencesToTheCrm() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String address = ContactSyncSteps.email("review");
+    String contact = testOrgs.contact(s.orgId(), "Rae", "Lund", address);
+    LocalDate tuesday = aTuesdaySoon();
+    Instant first = at9(tuesday);
+    RecurrenceType weekly = new RecurrenceType();
+    WeeklyRecurrencePatternType pattern = new WeeklyRecurrencePatternType();
+    pattern.setInterval(1);
+    pattern.getDaysOfWeek().add(DayOfWeekType.TUESDAY);
+    pattern.setFirstDayOfWeek(DayOfWeekType.MONDAY);
+    weekly.setWeeklyRecurrence(pattern);
+    NumberedRecurrenceRangeType range = new NumberedRecurrenceRangeType();
+    range.setStartDate(date(tuesday));
+    range.setNumberOfOccurrences(6);
+    weekly.setNumberedRecurrence(range);
+    FakeCalendar.Item series =
+        calendar()
+            .addSeriesByHand(
+                s.rep(),
+                "Weekly review",
+                first,
+                first.plus(Duration.ofHours(1)),
+                "Romance Standard Time",
+                weekly,
+                List.of(address));
+    Instant movedFrom = at9(tuesday.plusWeeks(1));
+    Instant movedTo = movedFrom.plus(Duration.ofDays(1)).plus(Duration.ofHours(5));
+    calendar().moveOccurrenceByHand(series.id, 2, movedTo, movedTo.plus(Duration.ofHours(1)));
+    calendar().deleteOccurrenceByHand(series.id, 3);
+    sync(s);
+
+    List<JsonObject> onRae = steps().timelineEvents(s.adminToken(), contact);
+    assertEquals(1, onRae.size(), "the series is one CRM event");
+    JsonObject stored = crmEvent(s, onRae.get(0).getString("id"));
+    assertEquals("RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=6", stored.getString("recurrence"));
+    assertEquals("Europe/Paris", stored.getString("timeZone"), "Romance Standard Time");
+    List<JsonObject> exceptions = stored.getJsonArray("exceptions").getValuesAs(JsonObject.class);
+    assertEquals(2, exceptions.size(), exceptions.toString());
+    JsonObject moved =
+        exceptions.stream()
+            .filter(e -> e.getString("originalStart").equals(movedFrom.toString()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(exceptions.toString()));
+    assertEquals(movedTo.toString(), moved.getString("start"));
+    assertEquals(movedTo.plus(Duration.ofHours(1)).toString(), moved.getString("end"));
+    assertTrue(
+        exceptions.stream()
+            .anyMatch(
+                e ->
+                    e.getString("originalStart").equals(at9(tuesday.plusWeeks(2)).toString())
+                        && e.getBoolean("cancelled", false)),
+        exceptions.toString());
+    assertEquals(0, writes(s), "nothing written back to Outlook");
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(0, writes(s), "nor in three more rounds");
+  }
+
+  @Test
+  void aWeeklySeriesAcrossADaylightSavingChangeKeepsItsLocalTime() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String address = ContactSyncSteps.email("dst");
+    String contact = testOrgs.contact(s.orgId(), "Dag", "Sol", address);
+    // Two Tuesdays before Paris' next change of offset (on a Sunday), and two after it.
+    Instant change =
+        PARIS.getRules().nextTransition(Instant.now().plus(Duration.ofDays(14))).getInstant();
+    LocalDate tuesday = change.atZone(PARIS).toLocalDate().minusWeeks(1).with(DayOfWeek.TUESDAY);
+    Instant first = at9(tuesday);
+    Instant afterChange = at9(tuesday.plusWeeks(2)); // occurrence 3, 09:00 in the other offset
+    JsonObject body =
+        Json.createObjectBuilder(EventSyncIT.kickoff(contact, address))
+            .add("subject", "Weekly planning")
+            .add("start", first.toString())
+            .add("end", first.plus(Duration.ofHours(1)).toString())
+            .add("recurrence", "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4")
+            .add(
+                "exceptions",
+                Json.createArrayBuilder()
+                    .add(
+                        EventSyncSteps.movedOccurrence(
+                            afterChange,
+                            afterChange.plus(Duration.ofHours(2)),
+                            afterChange.plus(Duration.ofHours(3)))))
+            .build();
+    String id = createCrmEvent(s, body);
+    sync(s);
+
+    FakeCalendar.Item series = itemOf(s, id);
+    assertEquals("Romance Standard Time", series.startTimeZone);
+    assertEquals(
+        tuesday.toString(),
+        series.recurrence.getNumberedRecurrence().getStartDate().toXMLFormat().substring(0, 10));
+    for (int index = 1; index <= 4; index++) {
+      assertEquals(
+          LocalTime.of(9, 0),
+          series.occurrenceStart(index).atZone(PARIS).toLocalTime(),
+          "occurrence " + index + " at 09:00 in Paris, as Outlook shows it");
+    }
+    assertTrue(
+        !first.atZone(PARIS).getOffset().equals(afterChange.atZone(PARIS).getOffset()),
+        "the series crosses the change");
+    assertEquals(
+        afterChange.plus(Duration.ofHours(2)),
+        series.moved.get(3).start(),
+        "the occurrence after the change is found where the CRM has it");
+
+    long writesBefore = writes(s);
+    for (int round = 0; round < 3; round++) {
+      sync(s);
+    }
+    assertEquals(writesBefore, writes(s));
+    JsonObject stored = crmEvent(s, id);
+    assertEquals("Europe/Paris", stored.getString("timeZone"));
+    assertEquals(first.toString(), Instant.parse(stored.getString("start")).toString());
+    assertEquals(1, stored.getJsonArray("exceptions").size());
   }
 
   @Test

@@ -14,8 +14,10 @@ import java.util.function.Consumer;
 /**
  * The fake Exchange's Calendar folders for event sync, per impersonated mailbox: calendar items
  * (single items and series masters, as SyncFolderItems lists them) with their ChangeKey (new with
- * every write) and named properties, and each calendar's change log. Meetings made by booking
- * ({@code FakeExchange.meetings}) are kept apart.
+ * every write), named properties and zone (a Windows id), and each calendar's change log. A series'
+ * occurrences follow its daily or weekly pattern in the series' zone, as Exchange reads one; moved
+ * and deleted ones are kept by their index and change the master's ChangeKey. Meetings made by
+ * booking ({@code FakeExchange.meetings}) are kept apart.
  */
 public final class FakeCalendar {
 
@@ -35,6 +37,72 @@ public final class FakeCalendar {
     public final Map<String, String> properties = new ConcurrentHashMap<>();
     public volatile Instant modified = Instant.now();
 
+    /** The Windows id of StartTimeZone; null when the request named none (UTC). */
+    public volatile String startTimeZone;
+
+    /** Moved occurrences by their index (1 for the first). */
+    public final Map<Integer, Moved> moved = new ConcurrentHashMap<>();
+
+    /** Indexes of deleted occurrences. */
+    public final java.util.Set<Integer> deleted = ConcurrentHashMap.newKeySet();
+
+    /** An occurrence moved from where the pattern put it. */
+    public record Moved(String id, Instant start, Instant end) {}
+
+    /**
+     * Where the pattern puts occurrence {@code index} (1 for the first): the master's wall-clock
+     * time on the pattern's day, in the series' zone; null past the series' end or for a pattern
+     * this fake does not expand (only daily and weekly ones, numbered or without end).
+     */
+    public Instant occurrenceStart(int index) {
+      RecurrenceType pattern = recurrence;
+      if (pattern == null || index < 1 || start == null) {
+        return null;
+      }
+      if (pattern.getNumberedRecurrence() != null
+          && index > pattern.getNumberedRecurrence().getNumberOfOccurrences()) {
+        return null;
+      }
+      java.time.ZoneId zone = zoneOf(startTimeZone);
+      java.time.LocalTime time = start.atZone(zone).toLocalTime();
+      java.time.LocalDate from = startDate(pattern);
+      java.time.LocalDate day = null;
+      if (pattern.getDailyRecurrence() != null) {
+        day = from.plusDays((long) (index - 1) * pattern.getDailyRecurrence().getInterval());
+      } else if (pattern.getWeeklyRecurrence() != null) {
+        List<java.time.DayOfWeek> days =
+            pattern.getWeeklyRecurrence().getDaysOfWeek().stream()
+                .map(d -> java.time.DayOfWeek.valueOf(d.value().toUpperCase(java.util.Locale.ROOT)))
+                .sorted()
+                .toList();
+        int interval = pattern.getWeeklyRecurrence().getInterval();
+        int seen = 0;
+        // Week by week from the start date's week, the pattern's days in each that are not
+        // before the start date.
+        for (java.time.LocalDate monday = from.with(java.time.DayOfWeek.MONDAY);
+            day == null;
+            monday = monday.plusWeeks(interval)) {
+          for (java.time.DayOfWeek d : days) {
+            java.time.LocalDate candidate = monday.with(d);
+            if (!candidate.isBefore(from) && ++seen == index) {
+              day = candidate;
+              break;
+            }
+          }
+        }
+      } else {
+        return null;
+      }
+      return day.atTime(time).atZone(zone).toInstant();
+    }
+
+    /** How many occurrences the series has (numbered ranges only; 0 for others). */
+    int occurrences() {
+      return recurrence == null || recurrence.getNumberedRecurrence() == null
+          ? 0
+          : recurrence.getNumberedRecurrence().getNumberOfOccurrences();
+    }
+
     Item(String id, String mailbox) {
       this.id = id;
       this.mailbox = mailbox;
@@ -44,6 +112,30 @@ public final class FakeCalendar {
     public String changeKey() {
       return "DwAAABYAAA" + Integer.toString(version, 36) + Integer.toHexString(id.hashCode());
     }
+  }
+
+  /** The Windows ids this fake knows, as Exchange's server does (it refuses others). */
+  static final Map<String, String> ZONES =
+      Map.of(
+          "UTC", "UTC",
+          "Romance Standard Time", "Europe/Paris",
+          "W. Europe Standard Time", "Europe/Berlin",
+          "GMT Standard Time", "Europe/London",
+          "Pacific Standard Time", "America/Los_Angeles",
+          "Eastern Standard Time", "America/New_York");
+
+  static java.time.ZoneId zoneOf(String windowsId) {
+    return java.time.ZoneId.of(windowsId == null ? "UTC" : ZONES.get(windowsId));
+  }
+
+  private static java.time.LocalDate startDate(RecurrenceType pattern) {
+    javax.xml.datatype.XMLGregorianCalendar date =
+        pattern.getNumberedRecurrence() != null
+            ? pattern.getNumberedRecurrence().getStartDate()
+            : pattern.getNoEndRecurrence() != null
+                ? pattern.getNoEndRecurrence().getStartDate()
+                : pattern.getEndDateRecurrence().getStartDate();
+    return java.time.LocalDate.of(date.getYear(), date.getMonth(), date.getDay());
   }
 
   /** One entry of a calendar's change log. */
@@ -118,6 +210,46 @@ public final class FakeCalendar {
       edit.accept(item);
       changed(item);
     }
+  }
+
+  /** A weekly series a person makes in Outlook, in a zone of Windows' (no Mailbridge property). */
+  public Item addSeriesByHand(
+      String mailbox,
+      String subject,
+      Instant start,
+      Instant end,
+      String windowsZone,
+      RecurrenceType pattern,
+      List<String> attendees) {
+    Item item = addByHand(mailbox, subject, start, end, attendees);
+    synchronized (this) {
+      item.startTimeZone = windowsZone;
+      item.recurrence = pattern;
+    }
+    return item;
+  }
+
+  /** A person moves one occurrence of a series in Outlook. */
+  public void moveOccurrenceByHand(String masterId, int index, Instant start, Instant end) {
+    editByHand(
+        masterId,
+        i ->
+            i.moved.put(
+                index,
+                new Item.Moved(
+                    "AAMkADoccurrence" + UUID.randomUUID().toString().replace("-", "") + "=",
+                    start,
+                    end)));
+  }
+
+  /** A person deletes one occurrence of a series in Outlook. */
+  public void deleteOccurrenceByHand(String masterId, int index) {
+    editByHand(
+        masterId,
+        i -> {
+          i.moved.remove(index);
+          i.deleted.add(index);
+        });
   }
 
   /** A person deletes an item in Outlook. */

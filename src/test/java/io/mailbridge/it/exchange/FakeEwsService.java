@@ -22,6 +22,7 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfUpdateItemResponseMessagesType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentIdType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.BaseItemIdType;
 import io.mailbridge.mailbox.ews.stubs.BaseNotificationEventType;
 import io.mailbridge.mailbox.ews.stubs.BaseObjectChangedEventType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
@@ -38,6 +39,7 @@ import io.mailbridge.mailbox.ews.stubs.CreateItemType;
 import io.mailbridge.mailbox.ews.stubs.DeleteItemFieldType;
 import io.mailbridge.mailbox.ews.stubs.DeleteItemResponseType;
 import io.mailbridge.mailbox.ews.stubs.DeleteItemType;
+import io.mailbridge.mailbox.ews.stubs.DeletedOccurrenceInfoType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddressDictionaryEntryType;
@@ -89,9 +91,13 @@ import io.mailbridge.mailbox.ews.stubs.MimeContentType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttachmentsType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttendeesType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfBaseFolderIdsType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfDeletedOccurrencesType;
+import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfOccurrenceInfoType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NotificationType;
 import io.mailbridge.mailbox.ews.stubs.ObjectFactory;
+import io.mailbridge.mailbox.ews.stubs.OccurrenceInfoType;
+import io.mailbridge.mailbox.ews.stubs.OccurrenceItemIdType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PathToIndexedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
@@ -130,6 +136,7 @@ import jakarta.xml.soap.SOAPFault;
 import jakarta.xml.ws.Holder;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -178,8 +185,17 @@ public class FakeEwsService implements ExchangeServicePortType {
     response.setResponseMessages(new ArrayOfResponseMessagesType());
     ItemResponseShapeType shape = request.getItemShape();
     boolean withMime = Boolean.TRUE.equals(shape.isIncludeMimeContent());
-    for (ItemIdType requested : request.getItemIds().getItemId()) {
+    for (BaseItemIdType asked : request.getItemIds().getItemIdOrOccurrenceItemId()) {
       ItemInfoResponseMessageType message = new ItemInfoResponseMessageType();
+      if (asked instanceof OccurrenceItemIdType occurrence) {
+        getOccurrence(message, impersonation, occurrence, shape);
+        response
+            .getResponseMessages()
+            .getGetItemResponseMessageOrGetAttachmentResponseMessage()
+            .add(message);
+        continue;
+      }
+      ItemIdType requested = (ItemIdType) asked;
       String id = requested.getId();
       FakeCalendar.Item storedEvent = exchange.calendar.items.get(id);
       if (storedEvent != null) {
@@ -1374,6 +1390,10 @@ public class FakeEwsService implements ExchangeServicePortType {
       if (mailbox == null) {
         continue;
       }
+      if (change.getOccurrenceItemId() != null) {
+        updateOccurrence(message, request, change, mailbox);
+        continue;
+      }
       FakeCalendar.Item event = exchange.calendar.items.get(change.getItemId().getId());
       if (event != null && event.mailbox.equals(mailbox)) {
         updateCalendarItem(message, request, change, event);
@@ -1394,11 +1414,7 @@ public class FakeEwsService implements ExchangeServicePortType {
             && !sent.equals(contact.changeKey())
             && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
           exchange.contacts.irresolvableConflicts.incrementAndGet();
-          error(
-              message,
-              "ErrorIrresolvableConflict",
-              "The send or update operation could not be performed because the change key passed"
-                  + " in the request does not match the current change key for the item.");
+          irresolvable(message);
           continue;
         }
         String refused = apply(contact, change.getUpdates().getSetItemFieldOrDeleteItemField());
@@ -1430,13 +1446,18 @@ public class FakeEwsService implements ExchangeServicePortType {
     serverVersion.value = version();
     DeleteItemResponseType response = new DeleteItemResponseType();
     response.setResponseMessages(new ArrayOfDeleteItemResponseMessagesType());
-    for (ItemIdType id : request.getItemIds().getItemId()) {
+    for (BaseItemIdType asked : request.getItemIds().getItemIdOrOccurrenceItemId()) {
       ResponseMessageType message = new ResponseMessageType();
       response.getResponseMessages().getDeleteItemResponseMessage().add(message);
       String mailbox = impersonationProblem(message, impersonation, requestVersion);
       if (mailbox == null) {
         continue;
       }
+      if (asked instanceof OccurrenceItemIdType occurrence) {
+        deleteOccurrence(message, request, occurrence, mailbox);
+        continue;
+      }
+      ItemIdType id = (ItemIdType) asked;
       FakeCalendar.Item event = exchange.calendar.items.get(id.getId());
       if (event != null && event.mailbox.equals(mailbox) && request.getDeleteType() != null) {
         if (request.getSendMeetingCancellations() == null) {
@@ -1512,11 +1533,7 @@ public class FakeEwsService implements ExchangeServicePortType {
     contact.properties.entrySet().stream()
         .filter(e -> asked.contains(e.getKey()))
         .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
-    message.setResponseClass(ResponseClassType.SUCCESS);
-    message.setResponseCode("NoError");
-    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    items.getItemOrMessageOrCalendarItem().add(found);
-    message.setItems(items);
+    answer(message, found);
   }
 
   /**
@@ -1627,6 +1644,10 @@ public class FakeEwsService implements ExchangeServicePortType {
       error(message, "ErrorInvalidRequest", "This fake makes calendar items with times only.");
       return;
     }
+    if (unknownZone(asked.getStartTimeZone()) || unknownZone(asked.getEndTimeZone())) {
+      error(message, "ErrorTimeZone", "The time zone is not one of the server's.");
+      return;
+    }
     FakeCalendar.Item item = exchange.calendar.create(mailbox);
     synchronized (exchange.calendar) {
       if (asked.getUID() != null) {
@@ -1639,6 +1660,8 @@ public class FakeEwsService implements ExchangeServicePortType {
       item.location = asked.getLocation();
       item.attendees = attendees(asked);
       item.recurrence = asked.getRecurrence();
+      item.startTimeZone =
+          asked.getStartTimeZone() == null ? null : asked.getStartTimeZone().getId();
       for (ExtendedPropertyType property : asked.getExtendedProperty()) {
         item.properties.put(key(property.getExtendedFieldURI()), property.getValue());
       }
@@ -1662,15 +1685,7 @@ public class FakeEwsService implements ExchangeServicePortType {
       UpdateItemType request,
       ItemChangeType change,
       FakeCalendar.Item item) {
-    if (request.getConflictResolution() == null) {
-      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
-      return;
-    }
-    if (request.getSendMeetingInvitationsOrCancellations() == null) {
-      error(
-          message,
-          "ErrorSendMeetingInvitationsOrCancellationsRequired",
-          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+    if (calendarUpdateRefused(message, request)) {
       return;
     }
     synchronized (exchange.calendar) {
@@ -1679,11 +1694,7 @@ public class FakeEwsService implements ExchangeServicePortType {
           && !sent.equals(item.changeKey())
           && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
         exchange.calendar.irresolvableConflicts.incrementAndGet();
-        error(
-            message,
-            "ErrorIrresolvableConflict",
-            "The send or update operation could not be performed because the change key passed"
-                + " in the request does not match the current change key for the item.");
+        irresolvable(message);
         return;
       }
       String refused = applyToEvent(item, change.getUpdates().getSetItemFieldOrDeleteItemField());
@@ -1735,6 +1746,17 @@ public class FakeEwsService implements ExchangeServicePortType {
           case CALENDAR_LOCATION -> item.location = value.getLocation();
           case CALENDAR_REQUIRED_ATTENDEES -> item.attendees = attendees(value);
           case CALENDAR_RECURRENCE -> item.recurrence = value.getRecurrence();
+          case CALENDAR_START_TIME_ZONE -> {
+            if (unknownZone(value.getStartTimeZone())) {
+              return "ErrorTimeZone";
+            }
+            item.startTimeZone = value.getStartTimeZone().getId();
+          }
+          case CALENDAR_END_TIME_ZONE -> {
+            if (unknownZone(value.getEndTimeZone())) {
+              return "ErrorTimeZone";
+            }
+          }
           default -> {
             return "ErrorInvalidPropertySet";
           }
@@ -1772,7 +1794,10 @@ public class FakeEwsService implements ExchangeServicePortType {
             value.getEnd(),
             value.getLocation(),
             value.getRequiredAttendees(),
-            value.getRecurrence())) {
+            value.getRecurrence(),
+            value.getOriginalStart(),
+            value.getStartTimeZone(),
+            value.getEndTimeZone())) {
       if (field != null) {
         n++;
       }
@@ -1859,15 +1884,50 @@ public class FakeEwsService implements ExchangeServicePortType {
     if (fields.contains(UnindexedFieldURIType.CALENDAR_RECURRENCE)) {
       found.setRecurrence(item.recurrence);
     }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_START_TIME_ZONE)) {
+      // Exchange names the zone of every item; one made without a zone is in UTC.
+      io.mailbridge.mailbox.ews.stubs.TimeZoneDefinitionType zone =
+          new io.mailbridge.mailbox.ews.stubs.TimeZoneDefinitionType();
+      zone.setId(item.startTimeZone == null ? "UTC" : item.startTimeZone);
+      found.setStartTimeZone(zone);
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_MODIFIED_OCCURRENCES)
+        && item.recurrence != null
+        && !item.moved.isEmpty()) {
+      NonEmptyArrayOfOccurrenceInfoType modified = new NonEmptyArrayOfOccurrenceInfoType();
+      new java.util.TreeMap<>(item.moved)
+          .forEach(
+              (index, moved) -> {
+                OccurrenceInfoType occurrence = new OccurrenceInfoType();
+                ItemIdType id = new ItemIdType();
+                id.setId(moved.id());
+                id.setChangeKey(item.changeKey());
+                occurrence.setItemId(id);
+                occurrence.setStart(time(moved.start()));
+                occurrence.setEnd(time(moved.end()));
+                occurrence.setOriginalStart(time(item.occurrenceStart(index)));
+                modified.getOccurrence().add(occurrence);
+              });
+      found.setModifiedOccurrences(modified);
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_DELETED_OCCURRENCES)
+        && item.recurrence != null
+        && !item.deleted.isEmpty()) {
+      NonEmptyArrayOfDeletedOccurrencesType deleted = new NonEmptyArrayOfDeletedOccurrencesType();
+      new java.util.TreeSet<>(item.deleted)
+          .forEach(
+              index -> {
+                DeletedOccurrenceInfoType occurrence = new DeletedOccurrenceInfoType();
+                occurrence.setStart(time(item.occurrenceStart(index)));
+                deleted.getDeletedOccurrence().add(occurrence);
+              });
+      found.setDeletedOccurrences(deleted);
+    }
     List<String> asked = askedProperties(shape.getAdditionalProperties());
     item.properties.entrySet().stream()
         .filter(e -> asked.contains(e.getKey()))
         .forEach(e -> found.getExtendedProperty().add(property(e.getKey(), e.getValue())));
-    message.setResponseClass(ResponseClassType.SUCCESS);
-    message.setResponseCode("NoError");
-    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    items.getItemOrMessageOrCalendarItem().add(found);
-    message.setItems(items);
+    answer(message, found);
   }
 
   /**
@@ -1943,6 +2003,242 @@ public class FakeEwsService implements ExchangeServicePortType {
     message.setSyncState(state(box.generation, "calendar", to));
     message.setIncludesLastItemInRange(to == log.size());
     message.setChanges(changes);
+  }
+
+  private static boolean unknownZone(io.mailbridge.mailbox.ews.stubs.TimeZoneDefinitionType zone) {
+    return zone != null && !FakeCalendar.ZONES.containsKey(zone.getId());
+  }
+
+  /**
+   * The series master an OccurrenceItemId names, or null after writing the error Exchange gives:
+   * ErrorItemNotFound for another mailbox's or no item,
+   * ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange for an index outside the series,
+   * ErrorCalendarOccurrenceIsDeletedFromRecurrence for a deleted occurrence.
+   */
+  private FakeCalendar.Item master(
+      ResponseMessageType message, OccurrenceItemIdType occurrence, String mailbox) {
+    FakeCalendar.Item master = exchange.calendar.items.get(occurrence.getRecurringMasterId());
+    if (master == null || !master.mailbox.equals(mailbox) || master.recurrence == null) {
+      error(message, "ErrorItemNotFound", "The specified object was not found in the store.");
+      return null;
+    }
+    int index = occurrence.getInstanceIndex();
+    if (master.occurrenceStart(index) == null) {
+      error(
+          message,
+          "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange",
+          "The occurrence index is out of recurrence range.");
+      return null;
+    }
+    if (master.deleted.contains(index)) {
+      error(
+          message,
+          "ErrorCalendarOccurrenceIsDeletedFromRecurrence",
+          "Occurrence with this index was previously deleted from the recurrence.");
+      return null;
+    }
+    return master;
+  }
+
+  /**
+   * GetItem of one occurrence by its OccurrenceItemId: its own ItemId (with the master's ChangeKey,
+   * which Exchange shares between a master and its occurrences), Start, End and OriginalStart as
+   * asked.
+   */
+  private void getOccurrence(
+      ItemInfoResponseMessageType message,
+      ExchangeImpersonationType impersonation,
+      OccurrenceItemIdType occurrence,
+      ItemResponseShapeType shape) {
+    FakeCalendar.Item stored = exchange.calendar.items.get(occurrence.getRecurringMasterId());
+    String refused = impersonationProblem(impersonation, stored == null ? null : stored.mailbox);
+    if (refused != null) {
+      error(message, refused, "The specified object was not found in the store.");
+      return;
+    }
+    FakeCalendar.Item master =
+        master(message, occurrence, impersonation.getConnectingSID().getPrimarySmtpAddress());
+    if (master == null) {
+      return;
+    }
+    int index = occurrence.getInstanceIndex();
+    java.util.Set<UnindexedFieldURIType> fields = new java.util.HashSet<>();
+    if (shape.getAdditionalProperties() != null) {
+      for (Object path :
+          shape.getAdditionalProperties().getFieldURIOrIndexedFieldURIOrExtendedFieldURI()) {
+        if (path instanceof PathToUnindexedFieldType f) {
+          fields.add(f.getFieldURI());
+        }
+      }
+    }
+    Instant original = master.occurrenceStart(index);
+    FakeCalendar.Item.Moved moved = master.moved.get(index);
+    Duration length = Duration.between(master.start, master.end);
+    CalendarItemType found = new CalendarItemType();
+    ItemIdType id = new ItemIdType();
+    id.setId(moved != null ? moved.id() : "AAMkADoccurrence" + index + "x" + master.id);
+    id.setChangeKey(master.changeKey());
+    found.setItemId(id);
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_START)) {
+      found.setStart(time(moved != null ? moved.start() : original));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_END)) {
+      found.setEnd(time(moved != null ? moved.end() : original.plus(length)));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_ORIGINAL_START)) {
+      found.setOriginalStart(time(original));
+    }
+    answer(message, found);
+  }
+
+  /**
+   * UpdateItem of one occurrence by its OccurrenceItemId: Start and End only (a moved occurrence),
+   * with the calendar's rules for ConflictResolution, SendMeetingInvitationsOrCancellations and a
+   * ChangeKey (the master's); the master gets a new ChangeKey and an Update in the log.
+   */
+  private void updateOccurrence(
+      UpdateItemResponseMessageType message,
+      UpdateItemType request,
+      ItemChangeType change,
+      String mailbox) {
+    if (calendarUpdateRefused(message, request)) {
+      return;
+    }
+    OccurrenceItemIdType occurrence = change.getOccurrenceItemId();
+    int index = occurrence.getInstanceIndex();
+    synchronized (exchange.calendar) {
+      FakeCalendar.Item master = master(message, occurrence, mailbox);
+      if (master == null) {
+        return;
+      }
+      String sent = occurrence.getChangeKey();
+      if (sent != null
+          && !sent.equals(master.changeKey())
+          && request.getConflictResolution() == ConflictResolutionType.NEVER_OVERWRITE) {
+        exchange.calendar.irresolvableConflicts.incrementAndGet();
+        irresolvable(message);
+        return;
+      }
+      FakeCalendar.Item.Moved before = master.moved.get(index);
+      Instant original = master.occurrenceStart(index);
+      Instant start = before != null ? before.start() : original;
+      Instant end =
+          before != null ? before.end() : original.plus(Duration.between(master.start, master.end));
+      for (Object update : change.getUpdates().getSetItemFieldOrDeleteItemField()) {
+        if (!(update instanceof SetItemFieldType set)
+            || set.getFieldURI() == null
+            || set.getCalendarItem() == null
+            || carriedCount(set.getCalendarItem()) != 1) {
+          error(message, "ErrorInvalidPropertySet", "This fake moves occurrences only.");
+          return;
+        }
+        switch (set.getFieldURI().getFieldURI()) {
+          case CALENDAR_START -> start = instant(set.getCalendarItem().getStart());
+          case CALENDAR_END -> end = instant(set.getCalendarItem().getEnd());
+          default -> {
+            error(message, "ErrorInvalidPropertySet", "This fake moves occurrences only.");
+            return;
+          }
+        }
+      }
+      if (end.isBefore(start)) {
+        error(
+            message, "ErrorCalendarEndDateIsEarlierThanStartDate", "The end is before the start.");
+        return;
+      }
+      if (crossesANeighbour(master, index, start)) {
+        error(
+            message,
+            "ErrorOccurrenceCrossingBoundary",
+            "An occurrence cannot be moved to or before the day of the previous occurrence, or"
+                + " to or after the day of the next one.");
+        return;
+      }
+      String id =
+          before != null
+              ? before.id()
+              : "AAMkADoccurrence" + java.util.UUID.randomUUID().toString().replace("-", "") + "=";
+      master.moved.put(index, new FakeCalendar.Item.Moved(id, start, end));
+      exchange.calendar.changed(master);
+      exchange.calendar.notices.add(
+          new FakeCalendar.Notice(
+              "UpdateItem",
+              master.id + "#" + index,
+              request.getSendMeetingInvitationsOrCancellations().value()));
+      message.setResponseClass(ResponseClassType.SUCCESS);
+      message.setResponseCode("NoError");
+      message.setItems(new ArrayOfRealItemsType());
+      CalendarItemType written = new CalendarItemType();
+      ItemIdType itemId = new ItemIdType();
+      itemId.setId(id);
+      itemId.setChangeKey(master.changeKey());
+      written.setItemId(itemId);
+      message.getItems().getItemOrMessageOrCalendarItem().add(written);
+      ConflictResultsType conflicts = new ConflictResultsType();
+      conflicts.setCount(0);
+      message.setConflictResults(conflicts);
+    }
+  }
+
+  /**
+   * Whether {@code start} is on or before the day of the occurrence before {@code index}, or on or
+   * after the day of the one after it (as they are now, moved or not), in the series' zone.
+   */
+  private static boolean crossesANeighbour(FakeCalendar.Item master, int index, Instant start) {
+    java.time.ZoneId zone = FakeCalendar.zoneOf(master.startTimeZone);
+    java.time.LocalDate day = start.atZone(zone).toLocalDate();
+    for (int neighbour : new int[] {index - 1, index + 1}) {
+      Instant original = master.occurrenceStart(neighbour);
+      if (original == null || master.deleted.contains(neighbour)) {
+        continue;
+      }
+      FakeCalendar.Item.Moved moved = master.moved.get(neighbour);
+      java.time.LocalDate other =
+          (moved != null ? moved.start() : original).atZone(zone).toLocalDate();
+      if (neighbour < index ? !day.isAfter(other) : !day.isBefore(other)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * DeleteItem of one occurrence by its OccurrenceItemId: the master lists it among its
+   * DeletedOccurrences afterwards and gets a new ChangeKey; SendMeetingCancellations is required.
+   */
+  private void deleteOccurrence(
+      ResponseMessageType message,
+      DeleteItemType request,
+      OccurrenceItemIdType occurrence,
+      String mailbox) {
+    if (request.getDeleteType() == null) {
+      error(message, "ErrorSchemaValidation", "DeleteType is required.");
+      return;
+    }
+    if (request.getSendMeetingCancellations() == null) {
+      error(
+          message,
+          "ErrorSendMeetingCancellationsRequired",
+          "SendMeetingCancellations is required for calendar items.");
+      return;
+    }
+    synchronized (exchange.calendar) {
+      FakeCalendar.Item master = master(message, occurrence, mailbox);
+      if (master == null) {
+        return;
+      }
+      int index = occurrence.getInstanceIndex();
+      master.moved.remove(index);
+      master.deleted.add(index);
+      exchange.calendar.changed(master);
+      exchange.calendar.notices.add(
+          new FakeCalendar.Notice(
+              "DeleteItem",
+              master.id + "#" + index,
+              request.getSendMeetingCancellations().value()));
+    }
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
   }
 
   private static CalendarItemType idOnly(FakeCalendar.Item item) {
@@ -2080,6 +2376,44 @@ public class FakeEwsService implements ExchangeServicePortType {
     property.setExtendedFieldURI(uri);
     property.setValue(value);
     return property;
+  }
+
+  /**
+   * Whether an UpdateItem of a calendar item lacks an attribute Exchange requires for one (the
+   * error written).
+   */
+  private static boolean calendarUpdateRefused(
+      ResponseMessageType message, UpdateItemType request) {
+    if (request.getConflictResolution() == null) {
+      error(message, "ErrorSchemaValidation", "ConflictResolution is required.");
+      return true;
+    }
+    if (request.getSendMeetingInvitationsOrCancellations() == null) {
+      error(
+          message,
+          "ErrorSendMeetingInvitationsOrCancellationsRequired",
+          "SendMeetingInvitationsOrCancellations is required for calendar items.");
+      return true;
+    }
+    return false;
+  }
+
+  /** A found item as the one item of a successful answer. */
+  private static void answer(ItemInfoResponseMessageType message, ItemType found) {
+    message.setResponseClass(ResponseClassType.SUCCESS);
+    message.setResponseCode("NoError");
+    ArrayOfRealItemsType items = new ArrayOfRealItemsType();
+    items.getItemOrMessageOrCalendarItem().add(found);
+    message.setItems(items);
+  }
+
+  /** Exchange's answer to a stale ChangeKey under NeverOverwrite. */
+  private static void irresolvable(ResponseMessageType message) {
+    error(
+        message,
+        "ErrorIrresolvableConflict",
+        "The send or update operation could not be performed because the change key passed"
+            + " in the request does not match the current change key for the item.");
   }
 
   private static void error(ResponseMessageType message, String code, String text) {

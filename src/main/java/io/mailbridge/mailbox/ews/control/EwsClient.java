@@ -12,6 +12,7 @@ import io.mailbridge.mailbox.ews.stubs.ArrayOfMailboxData;
 import io.mailbridge.mailbox.ews.stubs.AttachmentInfoResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentResponseShapeType;
 import io.mailbridge.mailbox.ews.stubs.AttachmentType;
+import io.mailbridge.mailbox.ews.stubs.BaseItemIdType;
 import io.mailbridge.mailbox.ews.stubs.BasePathToElementType;
 import io.mailbridge.mailbox.ews.stubs.BodyTypeResponseType;
 import io.mailbridge.mailbox.ews.stubs.CalendarEvent;
@@ -90,6 +91,7 @@ import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfPathsToElementType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfRequestAttachmentIdsType;
 import io.mailbridge.mailbox.ews.stubs.NotificationEventTypeType;
 import io.mailbridge.mailbox.ews.stubs.NotificationType;
+import io.mailbridge.mailbox.ews.stubs.OccurrenceItemIdType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType;
 import io.mailbridge.mailbox.ews.stubs.PullSubscriptionRequestType;
@@ -226,9 +228,7 @@ public class EwsClient {
     shape.setAdditionalProperties(properties);
     request.setItemShape(shape);
     NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
-    ItemIdType id = new ItemIdType();
-    id.setId(itemId);
-    ids.getItemId().add(id);
+    ids.getItemIdOrOccurrenceItemId().add(itemId(itemId));
     request.setItemIds(ids);
     GetItemResponseType response =
         impersonated(
@@ -299,6 +299,19 @@ public class EwsClient {
       List<String> itemIds,
       List<BasePathToElementType> properties,
       boolean textBody) {
+    return getItemsById(
+        call, itemIds.stream().map(EwsClient::itemId).toList(), properties, textBody);
+  }
+
+  /**
+   * {@link #getItems(EwsCall, List, List, boolean)} by ids of any kind (an {@code OccurrenceItemId}
+   * names one occurrence of a series by its master and its place in it).
+   */
+  List<ItemType> getItemsById(
+      EwsCall call,
+      List<? extends BaseItemIdType> itemIds,
+      List<BasePathToElementType> properties,
+      boolean textBody) {
     if (itemIds.isEmpty()) {
       return List.of();
     }
@@ -313,11 +326,7 @@ public class EwsClient {
     shape.setAdditionalProperties(paths);
     request.setItemShape(shape);
     NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
-    for (String itemId : itemIds) {
-      ItemIdType id = new ItemIdType();
-      id.setId(itemId);
-      ids.getItemId().add(id);
-    }
+    ids.getItemIdOrOccurrenceItemId().addAll(itemIds);
     request.setItemIds(ids);
     GetItemResponseType response =
         impersonated(
@@ -576,12 +585,19 @@ public class EwsClient {
    * SendMeetingInvitationsOrCancellations}, which Exchange requires for one, says whom it tells.
    */
   ItemIdType updateItem(
-      EwsCall call, ItemIdType item, List<Object> changes, CalendarItemUpdateOperationType send) {
+      EwsCall call,
+      BaseItemIdType item,
+      List<Object> changes,
+      CalendarItemUpdateOperationType send) {
     UpdateItemType request = new UpdateItemType();
     request.setConflictResolution(ConflictResolutionType.NEVER_OVERWRITE);
     request.setSendMeetingInvitationsOrCancellations(send);
     ItemChangeType change = new ItemChangeType();
-    change.setItemId(item);
+    if (item instanceof OccurrenceItemIdType occurrence) {
+      change.setOccurrenceItemId(occurrence);
+    } else {
+      change.setItemId((ItemIdType) item);
+    }
     NonEmptyArrayOfItemChangeDescriptionsType updates =
         new NonEmptyArrayOfItemChangeDescriptionsType();
     updates.getSetItemFieldOrDeleteItemField().addAll(changes);
@@ -616,13 +632,21 @@ public class EwsClient {
    * which Exchange requires for one, says whom it tells.
    */
   void deleteItem(EwsCall call, String itemId, CalendarItemCreateOrDeleteOperationType cancel) {
+    deleteItem(call, itemId(itemId), cancel);
+  }
+
+  /**
+   * {@link #deleteItem(EwsCall, String, CalendarItemCreateOrDeleteOperationType)} by an id of any
+   * kind: an {@code OccurrenceItemId} deletes one occurrence of a series (its master lists it among
+   * its DeletedOccurrences afterwards).
+   */
+  void deleteItem(
+      EwsCall call, BaseItemIdType item, CalendarItemCreateOrDeleteOperationType cancel) {
     DeleteItemType request = new DeleteItemType();
     request.setDeleteType(DisposalType.MOVE_TO_DELETED_ITEMS);
     request.setSendMeetingCancellations(cancel);
     NonEmptyArrayOfBaseItemIdsType ids = new NonEmptyArrayOfBaseItemIdsType();
-    ItemIdType id = new ItemIdType();
-    id.setId(itemId);
-    ids.getItemId().add(id);
+    ids.getItemIdOrOccurrenceItemId().add(item);
     request.setItemIds(ids);
     DeleteItemResponseType response =
         impersonated(
@@ -633,6 +657,12 @@ public class EwsClient {
                 (p, i, v, r, s) -> p.deleteItem(request, i, v, r, s),
             r -> r.getResponseMessages().getDeleteItemResponseMessage());
     single(response.getResponseMessages().getDeleteItemResponseMessage());
+  }
+
+  private static ItemIdType itemId(String id) {
+    ItemIdType itemId = new ItemIdType();
+    itemId.setId(id);
+    return itemId;
   }
 
   private static ItemIdType firstItemId(ItemInfoResponseMessageType message, String operation) {

@@ -16,17 +16,21 @@ import io.mailbridge.mailbox.ews.stubs.CalendarItemCreateOrDeleteOperationType;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemType;
 import io.mailbridge.mailbox.ews.stubs.CalendarItemUpdateOperationType;
 import io.mailbridge.mailbox.ews.stubs.DeleteItemFieldType;
+import io.mailbridge.mailbox.ews.stubs.DeletedOccurrenceInfoType;
 import io.mailbridge.mailbox.ews.stubs.DistinguishedFolderIdNameType;
 import io.mailbridge.mailbox.ews.stubs.EmailAddressType;
 import io.mailbridge.mailbox.ews.stubs.ExtendedPropertyType;
 import io.mailbridge.mailbox.ews.stubs.ItemIdType;
 import io.mailbridge.mailbox.ews.stubs.ItemType;
 import io.mailbridge.mailbox.ews.stubs.NonEmptyArrayOfAttendeesType;
+import io.mailbridge.mailbox.ews.stubs.OccurrenceInfoType;
+import io.mailbridge.mailbox.ews.stubs.OccurrenceItemIdType;
 import io.mailbridge.mailbox.ews.stubs.PathToExtendedFieldType;
 import io.mailbridge.mailbox.ews.stubs.RecurrenceType;
 import io.mailbridge.mailbox.ews.stubs.SetItemFieldType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
+import io.mailbridge.mailbox.ews.stubs.TimeZoneDefinitionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.RecurrenceRule;
@@ -38,13 +42,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.xml.datatype.XMLGregorianCalendar;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -58,6 +67,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * EventChangedMeanwhile}) and {@code DeleteItem} only after the CRM id is read back. Attendees are
  * told as Graph tells them (Graph invites on create, updates on change, cancels on delete). The
  * ChangeKey serves as both version marks of {@link MailEvent}.
+ *
+ * <p>An event goes in its own zone ({@code StartTimeZone}/{@code EndTimeZone} with the Windows id
+ * of the CRM's IANA zone), so a series keeps its local time across a change of daylight saving time
+ * as Outlook shows it; a zone Windows has no id for goes as UTC. A series' exceptions are its
+ * master's {@code ModifiedOccurrences} and {@code DeletedOccurrences}; they are written after the
+ * master, each occurrence named by an {@code OccurrenceItemId} (the master's id and the place the
+ * pattern gives it), checked by a {@code GetItem} of that occurrence, then moved ({@code
+ * UpdateItem} of its start and end) or cancelled ({@code DeleteItem}).
  */
 @ApplicationScoped
 public class ExchangeEventBook implements EventBook {
@@ -66,10 +83,25 @@ public class ExchangeEventBook implements EventBook {
   static final String CRM_ID_PROPERTY = ExchangeContactBook.CRM_ID_PROPERTY;
 
   /**
-   * The named property that keeps the CRM event's time zone: times go to Exchange in UTC and the
-   * subset of EWS Mailbridge speaks has no time zone element, so the zone travels beside them.
+   * The named property that keeps the CRM event's IANA zone beside Exchange's Windows one: several
+   * IANA zones share one Windows id, and a zone Windows has no id for goes as UTC.
    */
   static final String TIME_ZONE_PROPERTY = "MailbridgeTimeZone";
+
+  /** The Windows id of UTC, the zone of an event whose own zone Windows has no id for. */
+  static final String UTC_WINDOWS_ID = "UTC";
+
+  private static final Logger LOG = Logger.getLogger(ExchangeEventBook.class.getName());
+
+  /**
+   * What Exchange answers an occurrence write that its calendar rules refuse: a moved occurrence
+   * may not cross its neighbours, and the occurrence must still be in the series.
+   */
+  private static final Set<String> OCCURRENCE_REFUSALS =
+      Set.of(
+          "ErrorOccurrenceCrossingBoundary",
+          "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange",
+          "ErrorCalendarOccurrenceIsDeletedFromRecurrence");
 
   @Inject EwsClient ews;
   @Inject ExchangeServiceAccount account;
@@ -137,6 +169,8 @@ public class ExchangeEventBook implements EventBook {
     }
     item.setRequiredAttendees(attendees(fields.attendees()));
     item.setRecurrence(recurrence(fields));
+    item.setStartTimeZone(zone(fields.timeZone()));
+    item.setEndTimeZone(zone(fields.timeZone()));
     ItemIdType made =
         within(
             service,
@@ -147,15 +181,10 @@ public class ExchangeEventBook implements EventBook {
                     fields.attendees().isEmpty()
                         ? CalendarItemCreateOrDeleteOperationType.SEND_TO_NONE
                         : CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY));
+    String changeKey =
+        withExceptions(service, made.getId(), fields, List.of(), made.getChangeKey());
     return new MailEvent(
-        made.getId(),
-        uid,
-        made.getChangeKey(),
-        made.getChangeKey(),
-        null,
-        written(fields),
-        null,
-        false);
+        made.getId(), uid, changeKey, changeKey, null, written(fields), null, false);
   }
 
   @Override
@@ -164,6 +193,31 @@ public class ExchangeEventBook implements EventBook {
     ItemIdType item = new ItemIdType();
     item.setId(eventId);
     item.setChangeKey(etag);
+    List<EventFields.Occurrence> current = List.of();
+    boolean sameRule = false;
+    if (recurrence(fields) != null) {
+      // A pattern written again may take the series' exceptions with it (Outlook discards them
+      // when the pattern changes): an unchanged pattern is left alone, and the exceptions already
+      // there are not written twice.
+      CalendarItemType master = readItem(service, eventId);
+      if (master == null) {
+        throw new NotFound("Event in Exchange");
+      }
+      MailEvent before = event(master);
+      current = before.fields().exceptions();
+      // The pattern's start date and days follow the first start and the zone Exchange reads it
+      // in as well (an item written in UTC before gets its pattern again in its own zone).
+      sameRule =
+          Objects.equals(normalized(before.fields().recurrence()), normalized(fields.recurrence()))
+              && Objects.equals(before.fields().start(), fields.start())
+              && Objects.equals(before.fields().timeZone(), fields.timeZone())
+              && master.getStartTimeZone() != null
+              && Objects.equals(master.getStartTimeZone().getId(), zone(fields.timeZone()).getId());
+    }
+    if (!sameRule) {
+      current = List.of(); // each is checked again by GetItem of its occurrence
+    }
+    List<Object> changes = changes(fields, !sameRule);
     ItemIdType written;
     try {
       written =
@@ -173,7 +227,7 @@ public class ExchangeEventBook implements EventBook {
                   ews.updateItem(
                       service.call(),
                       item,
-                      changes(fields),
+                      changes,
                       CalendarItemUpdateOperationType.SEND_TO_CHANGED_AND_SAVE_COPY));
     } catch (EwsRefused refused) {
       if ("ErrorIrresolvableConflict".equals(refused.responseCode())) {
@@ -181,15 +235,174 @@ public class ExchangeEventBook implements EventBook {
       }
       throw refused;
     }
+    String changeKey =
+        withExceptions(service, written.getId(), fields, current, written.getChangeKey());
     return new MailEvent(
-        written.getId(),
-        null,
-        written.getChangeKey(),
-        written.getChangeKey(),
-        null,
-        written(fields),
-        null,
-        false);
+        written.getId(), null, changeKey, changeKey, null, written(fields), null, false);
+  }
+
+  /**
+   * Makes the series' occurrences what {@code fields} says: each exception not in {@code current}
+   * is its occurrence moved or cancelled; answers the master's ChangeKey afterwards (every write of
+   * an occurrence gives the master a new one). An occurrence the pattern does not put where the
+   * exception says, or one deleted already, is left as it is: EWS cannot bring a deleted occurrence
+   * back short of writing the pattern again.
+   */
+  private String withExceptions(
+      ExchangeServiceAccount.ServiceCall service,
+      String masterId,
+      EventFields fields,
+      List<EventFields.Occurrence> current,
+      String changeKey) {
+    RecurrenceType pattern = recurrence(fields);
+    if (pattern == null || fields.exceptions().isEmpty()) {
+      return changeKey;
+    }
+    // The pattern as Exchange holds it, in the days of the zone Exchange reads it in.
+    RecurrenceRule rule = RecurrenceRule.parse(ExchangeRecurrence.rule(pattern, 0));
+    ZoneId zone = seriesZone(fields.timeZone());
+    LocalDate firstDay = fields.start().atZone(zone).toLocalDate();
+    boolean changed = false;
+    for (EventFields.Occurrence wanted : fields.exceptions()) {
+      if (current.contains(wanted)
+          || current.stream()
+              .anyMatch(o -> o.cancelled() && o.originalStart().equals(wanted.originalStart()))) {
+        continue;
+      }
+      int index =
+          ExchangeRecurrence.index(
+              rule, firstDay, wanted.originalStart().atZone(zone).toLocalDate());
+      if (index == 0) {
+        LOG.fine("An exception of a series is on no occurrence of its pattern; not written");
+        continue;
+      }
+      OccurrenceItemIdType occurrence = new OccurrenceItemIdType();
+      occurrence.setRecurringMasterId(masterId);
+      occurrence.setInstanceIndex(index);
+      if (!isOccurrence(service, occurrence, wanted.originalStart())) {
+        continue;
+      }
+      try {
+        if (wanted.cancelled()) {
+          within(
+              service,
+              () -> {
+                ews.deleteItem(
+                    service.call(),
+                    occurrence,
+                    fields.attendees().isEmpty()
+                        ? CalendarItemCreateOrDeleteOperationType.SEND_TO_NONE
+                        : CalendarItemCreateOrDeleteOperationType.SEND_TO_ALL_AND_SAVE_COPY);
+                return null;
+              });
+        } else {
+          within(
+              service,
+              () ->
+                  ews.updateItem(
+                      service.call(),
+                      occurrence,
+                      moved(wanted),
+                      fields.attendees().isEmpty()
+                          ? CalendarItemUpdateOperationType.SEND_TO_NONE
+                          : CalendarItemUpdateOperationType.SEND_TO_CHANGED_AND_SAVE_COPY));
+        }
+      } catch (EwsRefused refused) {
+        if (!OCCURRENCE_REFUSALS.contains(refused.responseCode())) {
+          throw refused;
+        }
+        // Exchange's rule, not a passing fault: writing it again would be refused again.
+        LOG.info("Exchange refused an exception of a series (" + refused.responseCode() + ")");
+        continue;
+      }
+      changed = true;
+    }
+    if (!changed) {
+      return changeKey;
+    }
+    MailEvent after = read(service, masterId);
+    if (after == null) {
+      throw new NotFound("Event in Exchange");
+    }
+    return after.changeKey();
+  }
+
+  /**
+   * Whether the occurrence at that place of the series is the one the rule put at {@code
+   * originalStart} (a moved one says so in its OriginalStart); false when there is none (out of the
+   * series' range, or deleted).
+   */
+  private boolean isOccurrence(
+      ExchangeServiceAccount.ServiceCall service,
+      OccurrenceItemIdType occurrence,
+      Instant originalStart) {
+    List<ItemType> found;
+    try {
+      found =
+          within(
+              service,
+              () ->
+                  ews.getItemsById(
+                      service.call(),
+                      List.of(occurrence),
+                      List.of(
+                          EwsClient.field(UnindexedFieldURIType.CALENDAR_START),
+                          EwsClient.field(UnindexedFieldURIType.CALENDAR_ORIGINAL_START)),
+                      false));
+    } catch (EwsRefused refused) {
+      if (OCCURRENCE_REFUSALS.contains(refused.responseCode())) {
+        return false;
+      }
+      throw refused;
+    }
+    for (ItemType item : found) {
+      if (item instanceof CalendarItemType event) {
+        XMLGregorianCalendar original =
+            event.getOriginalStart() != null ? event.getOriginalStart() : event.getStart();
+        if (original != null && ExchangeCalendar.instant(original).equals(originalStart)) {
+          return true;
+        }
+      }
+    }
+    LOG.fine("The occurrence EWS has at an exception's place starts elsewhere; not written");
+    return false;
+  }
+
+  /** The series master as GetItem reads it now, or null when it is gone. */
+  private MailEvent read(ExchangeServiceAccount.ServiceCall service, String masterId) {
+    CalendarItemType master = readItem(service, masterId);
+    return master == null ? null : event(master);
+  }
+
+  private CalendarItemType readItem(ExchangeServiceAccount.ServiceCall service, String itemId) {
+    List<ItemType> items =
+        within(
+            service, () -> ews.getItems(service.call(), List.of(itemId), eventProperties(), true));
+    for (ItemType item : items) {
+      if (item instanceof CalendarItemType event && event.getItemId() != null) {
+        return event;
+      }
+    }
+    return null;
+  }
+
+  private static String normalized(String rule) {
+    try {
+      return rule == null ? null : RecurrenceRule.parse(rule).format();
+    } catch (IllegalArgumentException e) {
+      return rule;
+    }
+  }
+
+  /** The UpdateItem changes that move an occurrence. */
+  private static List<Object> moved(EventFields.Occurrence wanted) {
+    CalendarItemType start = new CalendarItemType();
+    start.setStart(EwsClient.utcTime(wanted.start()));
+    CalendarItemType end = new CalendarItemType();
+    end.setEnd(EwsClient.utcTime(wanted.end() == null ? wanted.start() : wanted.end()));
+    return List.of(
+        set(UnindexedFieldURIType.CALENDAR_START, start),
+        set(UnindexedFieldURIType.CALENDAR_END, end));
   }
 
   @Override
@@ -229,6 +442,11 @@ public class ExchangeEventBook implements EventBook {
    * DeleteItemField per empty one (a subject and times are always set).
    */
   static List<Object> changes(EventFields fields) {
+    return changes(fields, true);
+  }
+
+  /** {@link #changes(EventFields)}, the series' pattern left as it is unless {@code pattern}. */
+  static List<Object> changes(EventFields fields, boolean pattern) {
     List<Object> changes = new ArrayList<>();
     CalendarItemType subject = new CalendarItemType();
     subject.setSubject(orEmpty(fields.subject()));
@@ -256,10 +474,17 @@ public class ExchangeEventBook implements EventBook {
       attendees.setRequiredAttendees(attendees(fields.attendees()));
       changes.add(set(UnindexedFieldURIType.CALENDAR_REQUIRED_ATTENDEES, attendees));
     }
+    // The zone before the pattern: Exchange reads the pattern's days in the item's zone.
+    CalendarItemType startZone = new CalendarItemType();
+    startZone.setStartTimeZone(zone(fields.timeZone()));
+    changes.add(set(UnindexedFieldURIType.CALENDAR_START_TIME_ZONE, startZone));
+    CalendarItemType endZone = new CalendarItemType();
+    endZone.setEndTimeZone(zone(fields.timeZone()));
+    changes.add(set(UnindexedFieldURIType.CALENDAR_END_TIME_ZONE, endZone));
     RecurrenceType rule = recurrence(fields);
     if (rule == null) {
       changes.add(delete(UnindexedFieldURIType.CALENDAR_RECURRENCE));
-    } else {
+    } else if (pattern) {
       CalendarItemType series = new CalendarItemType();
       series.setRecurrence(rule);
       changes.add(set(UnindexedFieldURIType.CALENDAR_RECURRENCE, series));
@@ -301,9 +526,13 @@ public class ExchangeEventBook implements EventBook {
             ? null
             : blankToNull(item.getBody().getValue());
     String changeKey = item.getItemId().getChangeKey();
-    String zone = value(item.getExtendedProperty(), TIME_ZONE_PROPERTY);
-    String rule =
-        start == null ? null : ExchangeRecurrence.rule(item.getRecurrence(), shift(start, zone));
+    String named = value(item.getExtendedProperty(), TIME_ZONE_PROPERTY);
+    String windows = item.getStartTimeZone() == null ? null : item.getStartTimeZone().getId();
+    String zone = zone(windows, named);
+    // A series in a zone of its own has its pattern in that zone's days; one in UTC has them in
+    // UTC's, shifted from the zone the CRM shows it in.
+    int shift = ownZone(windows) ? 0 : start == null ? 0 : shift(start, zone);
+    String rule = start == null ? null : ExchangeRecurrence.rule(item.getRecurrence(), shift);
     return new MailEvent(
         item.getItemId().getId(),
         blankToNull(item.getUID()),
@@ -321,10 +550,91 @@ public class ExchangeEventBook implements EventBook {
             text,
             attendees,
             rule,
-            List.of(),
+            rule == null ? List.of() : exceptions(item),
             false),
         null,
         false);
+  }
+
+  /**
+   * A series master's exceptions: its ModifiedOccurrences (moved, with their OriginalStart) and its
+   * DeletedOccurrences (the start the pattern gave them).
+   */
+  static List<EventFields.Occurrence> exceptions(CalendarItemType master) {
+    List<EventFields.Occurrence> out = new ArrayList<>();
+    if (master.getModifiedOccurrences() != null) {
+      for (OccurrenceInfoType moved : master.getModifiedOccurrences().getOccurrence()) {
+        if (moved.getOriginalStart() == null || moved.getStart() == null) {
+          continue;
+        }
+        Instant start = ExchangeCalendar.instant(moved.getStart());
+        out.add(
+            new EventFields.Occurrence(
+                ExchangeCalendar.instant(moved.getOriginalStart()),
+                start,
+                moved.getEnd() == null ? start : ExchangeCalendar.instant(moved.getEnd()),
+                false));
+      }
+    }
+    if (master.getDeletedOccurrences() != null) {
+      for (DeletedOccurrenceInfoType deleted :
+          master.getDeletedOccurrences().getDeletedOccurrence()) {
+        if (deleted.getStart() != null) {
+          out.add(
+              new EventFields.Occurrence(
+                  ExchangeCalendar.instant(deleted.getStart()), null, null, true));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The zone the CRM shows an item in: the IANA zone Mailbridge wrote while Exchange's Windows zone
+   * is still the one it stands for (several IANA zones share one), else the Windows zone's own.
+   */
+  static String zone(String windowsId, String named) {
+    if (windowsId == null) {
+      return named;
+    }
+    // UTC with Mailbridge's zone beside it: a zone Windows has no id for, or an item written before
+    // Mailbridge sent StartTimeZone (its pattern then in UTC's days).
+    if (named != null
+        && (UTC_WINDOWS_ID.equals(windowsId) || windowsId.equals(WindowsZones.windowsId(named)))) {
+      return named;
+    }
+    String iana = WindowsZones.ianaZone(windowsId);
+    return iana == null ? named : iana;
+  }
+
+  /** EWS's zone of an event in the CRM's zone: its Windows id, or UTC when Windows has none. */
+  static TimeZoneDefinitionType zone(String iana) {
+    String windows = WindowsZones.windowsId(iana);
+    TimeZoneDefinitionType zone = new TimeZoneDefinitionType();
+    zone.setId(windows == null ? UTC_WINDOWS_ID : windows);
+    return zone;
+  }
+
+  /** Whether a Windows zone is one the pattern's days are read in other than UTC. */
+  private static boolean ownZone(String windowsId) {
+    return windowsId != null
+        && !UTC_WINDOWS_ID.equals(windowsId)
+        && WindowsZones.ianaZone(windowsId) != null;
+  }
+
+  /**
+   * The zone Exchange reads a series' pattern in: its own, or UTC when Windows has no id for it.
+   */
+  static ZoneId seriesZone(String iana) {
+    String windows = WindowsZones.windowsId(iana);
+    if (!ownZone(windows)) {
+      return ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(iana);
+    } catch (DateTimeException e) {
+      return ZoneOffset.UTC;
+    }
   }
 
   /** What GetItem reads of a changed calendar item: the fields sync carries and the CRM id. */
@@ -339,13 +649,16 @@ public class ExchangeEventBook implements EventBook {
         EwsClient.field(UnindexedFieldURIType.CALENDAR_LOCATION),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_REQUIRED_ATTENDEES),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_RECURRENCE),
+        EwsClient.field(UnindexedFieldURIType.CALENDAR_MODIFIED_OCCURRENCES),
+        EwsClient.field(UnindexedFieldURIType.CALENDAR_DELETED_OCCURRENCES),
+        EwsClient.field(UnindexedFieldURIType.CALENDAR_START_TIME_ZONE),
         crmIdProperty(),
         timeZoneProperty());
   }
 
   /**
-   * What this book writes of the fields: the rule when EWS can say it, no exceptions and no online
-   * meeting (an Exchange server has no Teams to make one).
+   * What this book writes of the fields: the rule and its exceptions when EWS can say the rule, no
+   * online meeting (an Exchange server has no Teams to make one).
    */
   private static EventFields written(EventFields fields) {
     return new EventFields(
@@ -357,7 +670,7 @@ public class ExchangeEventBook implements EventBook {
         fields.bodyText(),
         fields.attendees(),
         recurrence(fields) == null ? null : fields.recurrence(),
-        List.of(),
+        fields.exceptions(),
         false);
   }
 
@@ -372,10 +685,11 @@ public class ExchangeEventBook implements EventBook {
     } catch (IllegalArgumentException e) {
       return null;
     }
+    ZoneId zone = seriesZone(fields.timeZone());
     return ExchangeRecurrence.of(
         rule,
-        fields.start().atOffset(ZoneOffset.UTC).toLocalDate(),
-        shift(fields.start(), fields.timeZone()));
+        fields.start().atZone(zone).toLocalDate(),
+        ZoneOffset.UTC.equals(zone) ? shift(fields.start(), fields.timeZone()) : 0);
   }
 
   /** The UTC day of {@code start} less its day in the zone (-1, 0 or 1). */

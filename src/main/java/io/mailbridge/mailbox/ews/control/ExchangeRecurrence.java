@@ -17,6 +17,7 @@ import io.mailbridge.message.RecurrenceRule;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.Month;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +28,11 @@ import javax.xml.datatype.XMLGregorianCalendar;
 
 /**
  * An RFC 5545 rule as EWS's {@code Recurrence} of a calendar item and back: daily, weekly, absolute
- * and relative monthly and yearly patterns; numbered, end-date and no-end ranges. The series is
- * kept in UTC (Mailbridge writes its times so), so weekdays and days of the month move by the day
- * the series' zone is ahead of or behind UTC at its first start.
+ * and relative monthly and yearly patterns; numbered, end-date and no-end ranges. Exchange reads a
+ * pattern in the series' own zone ({@code StartTimeZone}); a series whose zone Windows has no id
+ * for is kept in UTC, and then weekdays and days of the month move by the day the zone is ahead of
+ * or behind UTC at its first start ({@code shift}). Also which occurrence of a pattern a day is
+ * ({@code InstanceIndex}).
  */
 final class ExchangeRecurrence {
 
@@ -174,6 +177,63 @@ final class ExchangeRecurrence {
     } catch (IllegalArgumentException | NullPointerException e) {
       return null; // a pattern Mailbridge cannot say as a rule (Day, Weekday, WeekendDay)
     }
+  }
+
+  /**
+   * The place (1 for the first) of the occurrence that a pattern, said as {@code rule} in the
+   * series' own days, puts on {@code day} of a series whose first occurrence is on or after {@code
+   * firstDay}: EWS's {@code InstanceIndex}, which counts deleted occurrences too. 0 when the
+   * pattern puts none on that day.
+   */
+  static int index(RecurrenceRule rule, LocalDate firstDay, LocalDate day) {
+    if (day.isBefore(firstDay) || (rule.until() != null && day.isAfter(rule.until()))) {
+      return 0;
+    }
+    int index = 0;
+    for (LocalDate d = firstDay; !d.isAfter(day); d = d.plusDays(1)) {
+      if (on(rule, firstDay, d)) {
+        index++;
+      }
+    }
+    if (!on(rule, firstDay, day) || (rule.count() != null && index > rule.count())) {
+      return 0;
+    }
+    return index;
+  }
+
+  /** Whether the pattern puts an occurrence on {@code day} (not before {@code firstDay}). */
+  private static boolean on(RecurrenceRule rule, LocalDate firstDay, LocalDate day) {
+    return switch (rule.frequency()) {
+      case DAILY -> ChronoUnit.DAYS.between(firstDay, day) % rule.interval() == 0;
+      case WEEKLY -> {
+        List<DayOfWeek> days =
+            rule.days().isEmpty() ? List.of(firstDay.getDayOfWeek()) : rule.days();
+        // EWS's weeks start on the FirstDayOfWeek Mailbridge writes: Monday.
+        long weeks =
+            ChronoUnit.WEEKS.between(firstDay.with(DayOfWeek.MONDAY), day.with(DayOfWeek.MONDAY));
+        yield days.contains(day.getDayOfWeek()) && weeks % rule.interval() == 0;
+      }
+      case MONTHLY -> {
+        long months = ChronoUnit.MONTHS.between(firstDay.withDayOfMonth(1), day.withDayOfMonth(1));
+        yield months % rule.interval() == 0 && onDayOfMonth(rule, firstDay, day);
+      }
+      case YEARLY ->
+          day.getMonthValue() == (rule.month() != 0 ? rule.month() : firstDay.getMonthValue())
+              && onDayOfMonth(rule, firstDay, day);
+    };
+  }
+
+  private static boolean onDayOfMonth(RecurrenceRule rule, LocalDate firstDay, LocalDate day) {
+    if (rule.weekIndex() != 0 && !rule.days().isEmpty()) {
+      if (day.getDayOfWeek() != rule.days().get(0)) {
+        return false;
+      }
+      return rule.weekIndex() < 0
+          ? day.plusWeeks(1).getMonth() != day.getMonth()
+          : (day.getDayOfMonth() - 1) / 7 + 1 == rule.weekIndex();
+    }
+    int wanted = rule.dayOfMonth() != 0 ? rule.dayOfMonth() : firstDay.getDayOfMonth();
+    return day.getDayOfMonth() == Math.min(wanted, day.lengthOfMonth());
   }
 
   private static int dayOfMonth(int wanted, LocalDate firstDay, int shift) {

@@ -19,7 +19,6 @@ import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.mailbox.control.SendRefused;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.platform.outbound.control.HostRule;
-import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.problem.NotFound;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.io.ByteArrayInputStream;
@@ -58,12 +57,7 @@ class EwsClientTest {
   @BeforeEach
   void start() {
     exchange = FakeExchange.start();
-    ews = new EwsClient();
-    ews.outbound = new OutboundHttp();
-    ews.timeout = Duration.ofSeconds(20);
-    ews.maxResponseBytes = 10_000_000;
-    ews.busyAttempts = 3;
-    ews.maxBackoff = Duration.ofSeconds(2);
+    ews = ExchangeLoopback.client();
     mailbox = new ExchangeMailbox();
     mailbox.ews = ews;
     call =

@@ -16,7 +16,6 @@ import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.SendRefused;
 import io.mailbridge.platform.outbound.control.HostRule;
-import io.mailbridge.platform.outbound.control.OutboundHttp;
 import io.mailbridge.platform.web.boundary.ErrorAnswer;
 import java.net.URI;
 import java.time.Duration;
@@ -45,18 +44,10 @@ class ExchangeCalendarTest {
   @BeforeEach
   void start() {
     exchange = FakeExchange.start();
-    ews = new EwsClient();
-    ews.outbound = new OutboundHttp();
-    ews.timeout = Duration.ofSeconds(20);
-    ews.maxResponseBytes = 10_000_000;
-    ews.busyAttempts = 3;
-    ews.maxBackoff = Duration.ofSeconds(2);
-    EwsConcurrency concurrency = new EwsConcurrency();
-    concurrency.maxConcurrency = 4;
-    concurrency.wait = Duration.ofSeconds(5);
+    ews = ExchangeLoopback.client();
     calendar = new ExchangeCalendar();
     calendar.ews = ews;
-    calendar.concurrency = concurrency;
+    calendar.concurrency = ExchangeLoopback.concurrency();
     calendar.account =
         new ExchangeServiceAccount() {
           @Override

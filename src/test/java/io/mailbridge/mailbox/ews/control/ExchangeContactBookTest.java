@@ -13,15 +13,10 @@ import io.mailbridge.mailbox.control.ContactFields;
 import io.mailbridge.mailbox.control.ContactPage;
 import io.mailbridge.mailbox.control.MailContact;
 import io.mailbridge.mailbox.control.MailboxAccess;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.ProviderBusy;
-import io.mailbridge.platform.outbound.control.HostRule;
-import io.mailbridge.platform.outbound.control.OutboundHttp;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,34 +38,11 @@ class ExchangeContactBookTest {
   void start() {
     exchange = FakeExchange.start();
     exchange.impersonable.add(ALICE);
-    EwsClient ews = new EwsClient();
-    ews.outbound = new OutboundHttp();
-    ews.timeout = Duration.ofSeconds(20);
-    ews.maxResponseBytes = 10_000_000;
-    ews.busyAttempts = 3;
-    ews.maxBackoff = Duration.ofSeconds(2);
-    EwsConcurrency concurrency = new EwsConcurrency();
-    concurrency.maxConcurrency = 4;
-    concurrency.wait = Duration.ofSeconds(5);
     book = new ExchangeContactBook();
-    book.ews = ews;
-    book.concurrency = concurrency;
+    book.ews = ExchangeLoopback.client();
+    book.concurrency = ExchangeLoopback.concurrency();
     book.pageSize = 512;
-    book.account =
-        new ExchangeServiceAccount() {
-          @Override
-          ServiceCall call(MailboxAccess mailbox) {
-            return new ServiceCall(
-                "connection-1",
-                new EwsCall(
-                        URI.create(exchange.ewsUrl()),
-                        "Basic c3ZjOnNlY3JldA==",
-                        host -> Optional.of(new HostRule(true, true)),
-                        null,
-                        null)
-                    .impersonating(mailbox.appUser()));
-          }
-        };
+    book.account = ExchangeLoopback.serviceAccount(exchange, null);
   }
 
   @AfterEach
@@ -79,13 +51,7 @@ class ExchangeContactBookTest {
   }
 
   private MailboxAccess alice() {
-    return new MailboxAccess(
-        MailboxKind.EXCHANGE,
-        "org-1",
-        "connection-1",
-        URI.create(exchange.ewsUrl()),
-        () -> "Basic c3ZjOnNlY3JldA==",
-        ALICE);
+    return ExchangeLoopback.mailbox(exchange, ALICE);
   }
 
   private static ContactFields nora(String title) {
