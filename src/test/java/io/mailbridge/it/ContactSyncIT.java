@@ -559,6 +559,11 @@ class ContactSyncIT {
       assertTrue(
           jobs.find(second).orElseThrow().runAt().isAfter(Instant.now()),
           "claimed by pump B and put off until the first pump lets go of the user");
+      assertEquals(
+          List.of(first(s)),
+          raw.strings("SELECT waits_for FROM job WHERE id = ?", second),
+          "it waits for the end of the run that holds the user, not for a fixed time");
+      assertEquals(0, jobs.find(second).orElseThrow().attempts(), "no attempt used up");
     } finally {
       fake().releaseContactDelta();
     }
@@ -572,6 +577,14 @@ class ContactSyncIT {
         s.orgId());
     drain("it-pump-b");
     assertEquals(1, folder(s).size());
+  }
+
+  /** The id of the user's contact sync job the first pump runs. */
+  private String first(Setup s) throws java.sql.SQLException {
+    return raw.strings(
+            "SELECT id FROM job WHERE kind = 'sync.contacts' AND org_id = ? AND state = 'RUNNING'",
+            s.orgId())
+        .get(0);
   }
 
   private JsonObject jobView(String id) {

@@ -10,6 +10,8 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The lease on one user's sync, taken in a transaction of its own before a run reads anything: the
@@ -52,6 +54,23 @@ public class SyncLeases {
             .setParameter(5, owner)
             .executeUpdate()
         == 1;
+  }
+
+  /**
+   * The job whose run holds the user's lease now (owners are "{node}/{job id}"), to wait for the
+   * end of that run rather than for a fixed time.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<String> holdingJob(String userId) {
+    List<?> owners =
+        em.createNativeQuery("SELECT lease_owner FROM sync_user WHERE id = ? AND lease_until >= ?")
+            .setParameter(1, userId)
+            .setParameter(2, SqlTime.utc(clock.instant()))
+            .getResultList();
+    if (owners.isEmpty() || !(owners.get(0) instanceof String owner) || !owner.contains("/")) {
+      return Optional.empty();
+    }
+    return Optional.of(owner.substring(owner.lastIndexOf('/') + 1));
   }
 
   /** Gives the lease back after a run that failed (its own commit did not happen). */

@@ -83,6 +83,13 @@ public class UserSyncJob {
       taken = false;
     }
     if (!taken) {
+      // Another run holds the user (the user's other kind of sync, or the same kind on another
+      // node): this job goes on as soon as that run ends, and after busyWait at the latest,
+      // should its end go unnoticed (its node died); no attempt is used up.
+      Optional<String> holder = leases.holdingJob(userId);
+      if (holder.isPresent() && !holder.get().equals(job.id())) {
+        return JobOutcome.continueAfterRunOf(holder.get(), payload, busyWait);
+      }
       throw new RetryLater("Another node is syncing this user's " + items.words(), busyWait);
     }
     try {
