@@ -4,7 +4,6 @@ import io.mailbridge.it.exchange.FakeExchange;
 import io.mailbridge.it.exchange.FakeExchange.FakeAttachment;
 import io.mailbridge.it.exchange.FakeExchange.MailDetails;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -20,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -166,16 +164,11 @@ public final class ExchangeCaptureBench {
                   : List.of("-Xlog:gc:file=" + data.resolve("gc.log")),
               WAR);
       try {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://127.0.0.1:" + PORT;
-        ImportBench.waitUntilReady(http, base);
-        String token = ImportBench.token(http, base);
-        AddinLogBench.send(
-            http,
-            "PUT",
-            base + "/api/admin/exchange/hosts",
-            token,
-            "[{\"host\":\"127.0.0.1\",\"plainHttp\":true,\"privateAddress\":true}]");
+        ImportBench.Ready ready = ImportBench.ready(PORT);
+        HttpClient http = ready.http();
+        String base = ready.base();
+        String token = ready.token();
+        ProviderFakes.allowLoopbackExchange(http, base, token);
         for (int c = 0; c < CUSTOMERS; c++) {
           contact(http, base, token, "Customer" + c, customer(c));
         }
@@ -627,18 +620,7 @@ public final class ExchangeCaptureBench {
       List<String> users,
       Set<String> earlier)
       throws Exception {
-    JsonArrayBuilder list = Json.createArrayBuilder();
-    users.forEach(list::add);
-    String body =
-        Json.createObjectBuilder()
-            .add("ewsUrl", fake.ewsUrl())
-            .add("auth", "basic")
-            .add("username", USER)
-            .add("domain", DOMAIN)
-            .add("password", PASSWORD)
-            .add("users", list)
-            .build()
-            .toString();
+    String body = ProviderFakes.exchangeConnection(fake.ewsUrl(), USER, DOMAIN, PASSWORD, users);
     int expected = users.size() - earlier.size();
     long start = System.nanoTime();
     AddinLogBench.send(http, "PUT", base + "/api/admin/exchange/connection", token, body);

@@ -316,25 +316,11 @@ public final class GraphGmailCaptureBench {
           return spec == null ? stored : whole(spec, stored);
         };
     String fakeBase = "http://127.0.0.1:" + FAKE_PORT;
-    String google = fakeBase + "/google";
-    Map<String, String> settings = new LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>(ProviderFakes.cloudSettings(fakeBase));
     settings.put("MAILBRIDGE_JOBS_ENABLED", "true");
-    settings.put("MAILBRIDGE_PUBLIC_URL", OAuthBrowser.PUBLIC_URL);
-    settings.put("MAILBRIDGE_OAUTH_ALLOW_PRIVATE_ENDPOINTS", "true");
-    settings.put("MAILBRIDGE_GOOGLE_AUTHORIZATION_URL", google + "/o/oauth2/v2/auth");
-    settings.put("MAILBRIDGE_GOOGLE_TOKEN_URL", google + "/token");
-    settings.put("MAILBRIDGE_GOOGLE_REVOCATION_URL", google + "/revoke");
-    settings.put("MAILBRIDGE_GOOGLE_JWKS_URL", google + "/oauth2/v3/certs");
-    settings.put("MAILBRIDGE_GOOGLE_GMAIL_URL", google + "/");
-    settings.put("MAILBRIDGE_GOOGLE_CALENDAR_URL", google + "/");
-    settings.put("MAILBRIDGE_GOOGLE_PEOPLE_URL", google + "/");
     settings.put("MAILBRIDGE_CAPTURE_GMAIL_TOPIC", "projects/mailbridge-bench/topics/gmail");
     settings.put("MAILBRIDGE_CAPTURE_GMAIL_PUSH_AUDIENCE", PUSH_AUDIENCE);
     settings.put("MAILBRIDGE_CAPTURE_GMAIL_PUSH_SERVICE_ACCOUNT", PUSH_SENDER);
-    settings.put("MAILBRIDGE_MICROSOFT_AUTHORITY", fakeBase + "/microsoft");
-    settings.put("MAILBRIDGE_MICROSOFT_GRAPH_URL", fakeBase + "/graph/v1.0");
-    settings.put(
-        "MAILBRIDGE_MICROSOFT_REVOCATION_URL", fakeBase + "/graph/v1.0/me/revokeSignInSessions");
     List<String> jvm = new ArrayList<>(List.of("-Xlog:gc:file=" + data.resolve("gc.log")));
     if (PROFILE) {
       jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
@@ -342,23 +328,15 @@ public final class GraphGmailCaptureBench {
     Process server = ImportBench.startServer(data, PORT, settings, jvm, WAR);
     List<Figures> figures = new ArrayList<>();
     try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      String base = "http://127.0.0.1:" + PORT;
-      ImportBench.waitUntilReady(http, base);
-      String token = ImportBench.token(http, base);
-      register(http, base, token, fake);
+      ImportBench.Ready ready = ImportBench.ready(PORT);
+      HttpClient http = ready.http();
+      String base = ready.base();
+      String token = ready.token();
+      ProviderFakes.registerApps(http, base, token, fake);
       Path csv = data.resolve("contacts.csv");
       ImportBench.writeCsv(csv, CONTACTS);
       long importing = System.nanoTime();
-      HttpResponse<String> imported =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/records/contacts/import"))
-                  .timeout(Duration.ofMinutes(30))
-                  .header("Authorization", "Bearer " + token)
-                  .header("Content-Type", "text/csv")
-                  .POST(HttpRequest.BodyPublishers.ofFile(csv))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> imported = ImportBench.importCsv(http, base, token, csv);
       if (imported.statusCode() >= 300) {
         throw new IllegalStateException("the contact import answered " + imported.statusCode());
       }
@@ -393,47 +371,6 @@ public final class GraphGmailCaptureBench {
     databasePerThousand(data);
   }
 
-  private static void register(HttpClient http, String base, String token, FakeProviders fake)
-      throws Exception {
-    fake.clientSecrets.put("bench.apps.googleusercontent.com", "bench google secret");
-    AddinLogBench.send(
-        http,
-        "PUT",
-        base + "/api/admin/providers/google",
-        token,
-        "{\"clientId\":\"bench.apps.googleusercontent.com\",\"clientSecret\":\"bench google"
-            + " secret\"}");
-    String microsoft = "6a1f5d0e-0b1e-4d3c-9f00-00000000be4c";
-    fake.clientSecrets.put(microsoft, "bench microsoft secret");
-    AddinLogBench.send(
-        http,
-        "PUT",
-        base + "/api/admin/providers/microsoft",
-        token,
-        "{\"clientId\":\"" + microsoft + "\",\"clientSecret\":\"bench microsoft secret\"}");
-  }
-
-  /** A mailbox of this provider connected through the real OAuth flow; answers its id. */
-  private static String connect(
-      HttpClient http, String base, String token, String provider, String account)
-      throws Exception {
-    HttpResponse<String> page =
-        new OAuthBrowser(base)
-            .connect(provider.equals("graph") ? "microsoft" : "google", token, account);
-    if (!"connected".equals(OAuthBrowser.outcome(page))) {
-      throw new IllegalStateException("connecting a mailbox failed: " + OAuthBrowser.outcome(page));
-    }
-    JsonObject list =
-        ExchangeCaptureBench.json(
-            AddinLogBench.send(http, "GET", base + "/api/mailboxes", token, ""));
-    for (JsonObject m : list.getJsonArray("items").getValuesAs(JsonObject.class)) {
-      if (m.getString("address").equals(account)) {
-        return m.getString("id");
-      }
-    }
-    throw new IllegalStateException("the connected mailbox is not listed");
-  }
-
   private static Figures run(
       String provider,
       HttpClient http,
@@ -463,7 +400,7 @@ public final class GraphGmailCaptureBench {
     specs.put(quota, fill(fake, provider, quota, QUOTA_MESSAGES));
     Map<String, String> ids = new LinkedHashMap<>();
     for (String account : specs.keySet()) {
-      ids.put(account, connect(http, base, token, provider, account));
+      ids.put(account, ProviderFakes.connect(http, base, token, provider, account));
     }
     System.out.printf(
         "generated and connected %d mailboxes in %.1f s%n",

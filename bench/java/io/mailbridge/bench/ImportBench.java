@@ -40,15 +40,7 @@ public final class ImportBench {
       // The second post is the re-import of the same file: every row matches a stored contact.
       for (String pass : new String[] {"first import", "same file again"}) {
         long start = System.nanoTime();
-        HttpResponse<String> report =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/records/contacts/import"))
-                    .timeout(Duration.ofMinutes(30))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "text/csv")
-                    .POST(HttpRequest.BodyPublishers.ofFile(csv))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> report = importCsv(http, base, token, csv);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.println(
             pass + " answered " + report.statusCode() + ": " + abbreviate(report.body()));
@@ -60,6 +52,19 @@ public final class ImportBench {
       process.destroy();
       process.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Posts a contact CSV to {@code /api/records/contacts/import}; answers the server's report. */
+  static HttpResponse<String> importCsv(HttpClient http, String base, String token, Path csv)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + "/api/records/contacts/import"))
+            .timeout(Duration.ofMinutes(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "text/csv")
+            .POST(HttpRequest.BodyPublishers.ofFile(csv))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -160,16 +165,40 @@ public final class ImportBench {
     throw new IllegalStateException("the server did not become ready");
   }
 
+  /** A started server on loopback, ready, and the bootstrap admin's token. */
+  record Ready(HttpClient http, String base, String token) {}
+
+  /** Waits for the server on {@code port} and signs the bootstrap admin in. */
+  static Ready ready(int port) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    waitUntilReady(http, base);
+    return new Ready(http, base, token(http, base));
+  }
+
   static String token(HttpClient http, String base) throws Exception {
+    return login(http, base, ADMIN, PASSWORD);
+  }
+
+  /** Signs a user in with a password; answers the access token. */
+  static String login(HttpClient http, String base, String email, String password)
+      throws Exception {
     HttpResponse<String> login =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/api/auth/login"))
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}"))
+                        jakarta.json.Json.createObjectBuilder()
+                            .add("email", email)
+                            .add("password", password)
+                            .build()
+                            .toString()))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    if (login.statusCode() != 200) {
+      throw new IllegalStateException("login answered " + login.statusCode() + ": " + login.body());
+    }
     String body = login.body();
     int start = body.indexOf("\"accessToken\":\"") + 15;
     return body.substring(start, body.indexOf('"', start));

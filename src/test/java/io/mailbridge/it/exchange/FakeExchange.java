@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mailbridge.it.providers.ProviderCalls;
 import jakarta.xml.ws.Endpoint;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -110,6 +111,12 @@ public final class FakeExchange implements AutoCloseable {
    * off (the list copies itself on each one).
    */
   public volatile boolean keepRequests = true;
+
+  /**
+   * Every EWS request by operation and what it works on ("CreateItem contacts", "SyncFolderItems
+   * calendar"), counted even when {@link #keepRequests} is off.
+   */
+  public final ProviderCalls calls = new ProviderCalls();
 
   public final AtomicInteger metadataHits = new AtomicInteger();
   public final AtomicInteger otherHits = new AtomicInteger();
@@ -444,6 +451,30 @@ public final class FakeExchange implements AutoCloseable {
     respond(exchange, 200, "application/json; charset=utf-8", document);
   }
 
+  /**
+   * The request's EWS operation (its SOAPAction's last part) and, when its items or folder say so,
+   * whether it works on contacts or the calendar.
+   */
+  public static String operationOf(Received r) {
+    String action = r.soapAction() == null ? "" : r.soapAction().replace("\"", "");
+    String operation = action.substring(action.lastIndexOf('/') + 1);
+    String body = r.body();
+    boolean calendar =
+        body.contains("CalendarItem")
+            || body.contains("\"calendar:")
+            || body.contains("Id=\"calendar\"");
+    boolean contacts =
+        body.contains(":Contact>")
+            || body.contains("<Contact>")
+            || body.contains(":Contact ")
+            || body.contains("\"contacts:")
+            || body.contains("Id=\"contacts\"");
+    if (calendar && contacts) {
+      return operation + " contacts+calendar";
+    }
+    return calendar ? operation + " calendar" : contacts ? operation + " contacts" : operation;
+  }
+
   private final class RecordingFilter extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
@@ -463,6 +494,7 @@ public final class FakeExchange implements AutoCloseable {
       if (keepRequests) {
         ewsRequests.add(received);
       }
+      calls.count(operationOf(received));
       if (!authenticated(exchange)) {
         return;
       }

@@ -340,8 +340,13 @@ public final class FakeProviders {
   /** The per-mailbox limits a test imposes on its accounts (none by default). */
   public final ProviderQuotas quotas = new ProviderQuotas(this);
 
+  /** Every request the fake received, by operation (method and path, ids as {@code {id}}). */
+  public final ProviderCalls calls = new ProviderCalls();
+
   /** Each request, first held to its account's quota when a test set one. */
   private void handle(HttpExchange exchange) throws IOException {
+    calls.count(
+        ProviderCalls.operationOf(exchange.getRequestMethod(), exchange.getRequestURI().getPath()));
     ProviderQuotas.Place place = quotas.admit(exchange, exchange.getRequestURI().getPath());
     if (place == null) {
       exchange.close(); // answered 429
@@ -534,6 +539,12 @@ public final class FakeProviders {
   public void expireGraphContactTokens() {
     contacts.expireAll();
   }
+
+  /**
+   * At most this many contacts per contact delta page, whatever {@code Prefer: odata.maxpagesize}
+   * asks for (10 unless a test or bench raises it: the ITs page through a few contacts).
+   */
+  public volatile int graphContactMaxPage = 10;
 
   /** Contact requests seen, as "METHOD path #account". */
   public List<String> graphContactRequests() {

@@ -343,7 +343,8 @@ final class GraphCalendarDelta {
     return Json.createObjectBuilder().add("name", address).add("address", address);
   }
 
-  private static int pageSize(List<String> prefer) {
+  /** The page size a {@code Prefer: odata.maxpagesize} header asks for; 10 without one. */
+  static int pageSize(List<String> prefer) {
     if (prefer != null) {
       for (String header : prefer) {
         for (String part : header.split(",")) {

@@ -317,7 +317,10 @@ final class GraphContacts {
       state = new State(account, folder, -1, log.get(), 0);
     }
     List<Event> changed = changesIn(state);
-    int pageSize = 10;
+    int pageSize =
+        Math.min(
+            GraphCalendarDelta.pageSize(exchange.getRequestHeaders().get("Prefer")),
+            fake.graphContactMaxPage);
     int end = Math.min(changed.size(), state.offset() + pageSize);
     JsonArrayBuilder value = Json.createArrayBuilder();
     for (Event event : changed.subList(state.offset(), end)) {
