@@ -1201,21 +1201,7 @@ class CaptureIT {
     Setup s = setup(); // storeAttachments is off by default
     String mid = UUID.randomUUID() + "@fabrikam.example";
     String pdf = "%PDF-1.7 the quote itself " + UUID.randomUUID();
-    String mime =
-        "MIME-Version: 1.0\r\nFrom: "
-            + NORA
-            + "\r\nTo: "
-            + s.account()
-            + "\r\nSubject: Quote attached\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\n"
-            + "Message-ID: <"
-            + mid
-            + ">\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
-            + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe quote.\r\n"
-            + "--b1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\n"
-            + "Content-Disposition: attachment; filename=\"quote.pdf\"\r\n"
-            + "Content-Transfer-Encoding: base64\r\n\r\n"
-            + java.util.Base64.getMimeEncoder().encodeToString(pdf.getBytes(StandardCharsets.UTF_8))
-            + "\r\n--b1--\r\n";
+    String mime = quoteWithPdf(mid, s.account(), pdf);
     fake()
         .putGraphItem(
             s.account(),
@@ -1258,6 +1244,108 @@ class CaptureIT {
     assertEquals(404, download.status(), download.body());
     assertEquals("attachment_not_stored", download.json().getString("error"));
     assertTrue(download.json().getString("message").contains("quote.pdf"), download.body());
+  }
+
+  /** "Quote attached" from Nora: a text and an HTML body, and {@code pdf} as quote.pdf. */
+  private static String quoteWithPdf(String mid, String to, String pdf) {
+    return quoteWithPdf(mid, to, pdf, "Quote attached");
+  }
+
+  private static String quoteWithPdf(String mid, String to, String pdf, String subject) {
+    return "MIME-Version: 1.0\r\nFrom: "
+        + NORA
+        + "\r\nTo: "
+        + to
+        + "\r\nSubject: "
+        + subject
+        + "\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\n"
+        + "Message-ID: <"
+        + mid
+        + ">\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        + "--b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n"
+        + "--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe quote.\r\n"
+        + "--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The quote.</p>\r\n"
+        + "--b2--\r\n"
+        + "--b1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\n"
+        + "Content-Disposition: attachment; filename=\"quote.pdf\"\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(pdf.getBytes(StandardCharsets.UTF_8))
+        + "\r\n--b1--\r\n";
+  }
+
+  @Test
+  void gmailCaptureWithoutStoredFilesReadsTheMessageWithoutItsFilesAndListsThem() {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account("gfiles");
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    Setup s =
+        new Setup(
+            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    String id = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+    String pdf = "%PDF-1.7 the quote itself " + "x".repeat(50_000) + UUID.randomUUID();
+    fake()
+        .addGmailMessageAt(
+            account,
+            id,
+            quoteWithPdf(UUID.randomUUID() + "@fabrikam.example", account, pdf)
+                .getBytes(StandardCharsets.UTF_8),
+            Instant.now().minus(1, ChronoUnit.DAYS),
+            "INBOX");
+    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    drain();
+
+    JsonObject captured =
+        timeline(s, s.nora()).stream()
+            .filter(i -> "Quote attached".equals(i.getString("subject")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(health(s).toString()));
+    List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
+    assertEquals(1, files.size(), captured.toString());
+    assertEquals("quote.pdf", files.get(0).getString("name"));
+    assertEquals("application/pdf", files.get(0).getString("contentType"));
+    assertEquals(pdf.getBytes(StandardCharsets.UTF_8).length, files.get(0).getInt("size"));
+    assertFalse(files.get(0).getBoolean("stored"), files.get(0).toString());
+    JsonObject activity =
+        api().get("/api/activities/" + captured.getString("id"), org.adminToken()).json();
+    assertEquals("The quote.", activity.getString("bodyText"), activity.toString());
+    List<String> reads =
+        fake().gmailRequests.stream().filter(r -> r.contains("/messages/" + id + "?")).toList();
+    assertTrue(reads.stream().anyMatch(r -> r.contains("format=full")), reads.toString());
+    assertTrue(reads.stream().noneMatch(r -> r.contains("format=raw")), reads.toString());
+
+    // an org that stores files: the message is read whole and its file kept
+    ApiClient.Reply store =
+        api().put("/api/admin/capture/settings", org.adminToken(), "{\"storeAttachments\":true}");
+    assertEquals(200, store.status(), store.body());
+    String stored = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+    fake()
+        .addGmailMessageAt(
+            account,
+            stored,
+            quoteWithPdf(UUID.randomUUID() + "@fabrikam.example", account, pdf, "Quote kept")
+                .getBytes(StandardCharsets.UTF_8),
+            Instant.now(),
+            "INBOX");
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    JsonObject kept =
+        timeline(s, s.nora()).stream()
+            .filter(i -> "Quote kept".equals(i.getString("subject")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(health(s).toString()));
+    JsonObject keptFile = kept.getJsonArray("attachments").getValuesAs(JsonObject.class).get(0);
+    assertTrue(keptFile.getBoolean("stored"), keptFile.toString());
+    assertEquals(
+        pdf,
+        new String(
+            api()
+                .getBytes(
+                    "/api/activities/" + kept.getString("id") + "/attachments/1", org.adminToken())
+                .body(),
+            StandardCharsets.UTF_8));
+    assertTrue(
+        fake().gmailRequests.stream()
+            .anyMatch(r -> r.contains("/messages/" + stored + "?") && r.contains("format=raw")));
   }
 
   private static Set<String> owners(JsonObject item) {
