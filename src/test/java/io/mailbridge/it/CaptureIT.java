@@ -92,6 +92,15 @@ class CaptureIT {
     return new Setup(org, account, mailboxId, nora);
   }
 
+  /** An org whose rep connected the Gmail mailbox {@code name}, and Nora as its contact. */
+  private Setup gmailSetup(String name) {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account(name);
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    String nora = testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA);
+    return new Setup(org, account, mailboxId, nora);
+  }
+
   private static byte[] mime(
       String messageId, String subject, String from, List<String> to, String extraHeaders) {
     String text =
@@ -162,6 +171,14 @@ class CaptureIT {
                 "/api/records/contacts/" + contactId + "/timeline?limit=200", s.org().adminToken());
     assertEquals(200, reply.status(), reply.body());
     return reply.json().getJsonArray("items").getValuesAs(JsonObject.class);
+  }
+
+  /** The item with this subject on Nora's timeline; the mailbox's health when there is none. */
+  private JsonObject onNorasTimeline(Setup s, String subject) {
+    return timeline(s, s.nora()).stream()
+        .filter(i -> subject.equals(i.getString("subject")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(subject + " not captured: " + health(s)));
   }
 
   private static Set<String> subjects(List<JsonObject> items) {
@@ -667,12 +684,9 @@ class CaptureIT {
   @Test
   void aFewHundredGmailMessagesAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
       throws Exception {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gbulk");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gbulk");
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     Set<String> expected = new java.util.HashSet<>();
     for (int i = 0; i < MANY; i++) {
       gmailMessage(account, "Gmail bulk " + i, NORA, List.of(account), 1 + i % 150, "", "INBOX");
@@ -1217,11 +1231,7 @@ class CaptureIT {
     assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
     drain();
 
-    JsonObject captured =
-        timeline(s, s.nora()).stream()
-            .filter(i -> "Quote attached".equals(i.getString("subject")))
-            .findFirst()
-            .orElseThrow();
+    JsonObject captured = onNorasTimeline(s, "Quote attached");
     List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
     assertEquals(1, files.size(), captured.toString());
     JsonObject file = files.get(0);
@@ -1273,32 +1283,25 @@ class CaptureIT {
         + "\r\n--b1--\r\n";
   }
 
+  /** A quote with {@code pdf} attached from Nora in the Gmail Inbox of {@code account}; its id. */
+  private String gmailQuote(String account, String subject, String pdf, Instant received) {
+    String mid = UUID.randomUUID() + "@fabrikam.example";
+    return addGmail(
+        account,
+        quoteWithPdf(mid, account, pdf, subject).getBytes(StandardCharsets.UTF_8),
+        received);
+  }
+
   @Test
   void gmailCaptureWithoutStoredFilesReadsTheMessageWithoutItsFilesAndListsThem() {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gfiles");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
-    String id = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+    Setup s = gmailSetup("gfiles");
     String pdf = "%PDF-1.7 the quote itself " + "x".repeat(50_000) + UUID.randomUUID();
-    fake()
-        .addGmailMessageAt(
-            account,
-            id,
-            quoteWithPdf(UUID.randomUUID() + "@fabrikam.example", account, pdf)
-                .getBytes(StandardCharsets.UTF_8),
-            Instant.now().minus(1, ChronoUnit.DAYS),
-            "INBOX");
-    assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
+    String id =
+        gmailQuote(s.account(), "Quote attached", pdf, Instant.now().minus(1, ChronoUnit.DAYS));
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
     drain();
 
-    JsonObject captured =
-        timeline(s, s.nora()).stream()
-            .filter(i -> "Quote attached".equals(i.getString("subject")))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(health(s).toString()));
+    JsonObject captured = onNorasTimeline(s, "Quote attached");
     List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
     assertEquals(1, files.size(), captured.toString());
     assertEquals("quote.pdf", files.get(0).getString("name"));
@@ -1306,7 +1309,7 @@ class CaptureIT {
     assertEquals(pdf.getBytes(StandardCharsets.UTF_8).length, files.get(0).getInt("size"));
     assertFalse(files.get(0).getBoolean("stored"), files.get(0).toString());
     JsonObject activity =
-        api().get("/api/activities/" + captured.getString("id"), org.adminToken()).json();
+        api().get("/api/activities/" + captured.getString("id"), s.org().adminToken()).json();
     assertEquals("The quote.", activity.getString("bodyText"), activity.toString());
     List<String> reads =
         fake().gmailRequests.stream().filter(r -> r.contains("/messages/" + id + "?")).toList();
@@ -1315,24 +1318,14 @@ class CaptureIT {
 
     // an org that stores files: the message is read whole and its file kept
     ApiClient.Reply store =
-        api().put("/api/admin/capture/settings", org.adminToken(), "{\"storeAttachments\":true}");
+        api()
+            .put(
+                "/api/admin/capture/settings", s.org().adminToken(), "{\"storeAttachments\":true}");
     assertEquals(200, store.status(), store.body());
-    String stored = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
-    fake()
-        .addGmailMessageAt(
-            account,
-            stored,
-            quoteWithPdf(UUID.randomUUID() + "@fabrikam.example", account, pdf, "Quote kept")
-                .getBytes(StandardCharsets.UTF_8),
-            Instant.now(),
-            "INBOX");
+    String stored = gmailQuote(s.account(), "Quote kept", pdf, Instant.now());
     assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
     drain();
-    JsonObject kept =
-        timeline(s, s.nora()).stream()
-            .filter(i -> "Quote kept".equals(i.getString("subject")))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(health(s).toString()));
+    JsonObject kept = onNorasTimeline(s, "Quote kept");
     JsonObject keptFile = kept.getJsonArray("attachments").getValuesAs(JsonObject.class).get(0);
     assertTrue(keptFile.getBoolean("stored"), keptFile.toString());
     assertEquals(
@@ -1340,7 +1333,8 @@ class CaptureIT {
         new String(
             api()
                 .getBytes(
-                    "/api/activities/" + kept.getString("id") + "/attachments/1", org.adminToken())
+                    "/api/activities/" + kept.getString("id") + "/attachments/1",
+                    s.org().adminToken())
                 .body(),
             StandardCharsets.UTF_8));
     assertTrue(
@@ -1487,15 +1481,20 @@ class CaptureIT {
       int daysAgo,
       String extra,
       String... labels) {
+    addGmail(
+        account,
+        mime(UUID.randomUUID() + "@mail.example", subject, from, to, extra),
+        Instant.now().minus(daysAgo, ChronoUnit.DAYS),
+        labels);
+  }
+
+  /** Puts the MIME into the account's Gmail, in Inbox unless labels are named; answers its id. */
+  private String addGmail(String account, byte[] mime, Instant received, String... labels) {
     String id = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
-    String mid = UUID.randomUUID() + "@mail.example";
     fake()
         .addGmailMessageAt(
-            account,
-            id,
-            mime(mid, subject, from, to, extra),
-            Instant.now().minus(daysAgo, ChronoUnit.DAYS),
-            labels);
+            account, id, mime, received, labels.length == 0 ? new String[] {"INBOX"} : labels);
+    return id;
   }
 
   private long gmailCalls(String path) {
@@ -1624,12 +1623,10 @@ class CaptureIT {
 
   @Test
   void switchingGmailCaptureOffOrDisconnectingStopsTheWatch() {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gstop");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gstop");
+    Org org = s.org();
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     gmailMessage(account, "Before the stop", NORA, List.of(account), 1, "", "INBOX");
     assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
     drain();
@@ -1655,12 +1652,10 @@ class CaptureIT {
   @Test
   void gmailPushWithAValidGoogleTokenQueuesOneSyncAndForgedOrMissingTokensAreRefused()
       throws Exception {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gpush");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gpush");
+    Org org = s.org();
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     gmailMessage(account, "Before push", NORA, List.of(account), 1, "", "INBOX");
     assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
     drain();

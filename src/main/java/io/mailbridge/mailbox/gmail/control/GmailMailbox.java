@@ -198,13 +198,17 @@ public class GmailMailbox implements MessageSource {
 
   /** {@code GET users/me/messages/{id}?format=raw}. */
   Message raw(MailboxAccess mailbox, String messageId) {
+    return message(mailbox, messageId, "raw");
+  }
+
+  private Message message(MailboxAccess mailbox, String messageId, String format) {
     return call(
         () ->
             client(mailbox, READ_MESSAGE)
                 .users()
                 .messages()
                 .get(ME, messageId)
-                .setFormat("raw")
+                .setFormat(format)
                 .execute());
   }
 
@@ -213,14 +217,7 @@ public class GmailMailbox implements MessageSource {
    * their bytes, attachments by id and size only.
    */
   Message full(MailboxAccess mailbox, String messageId) {
-    return call(
-        () ->
-            client(mailbox, READ_MESSAGE)
-                .users()
-                .messages()
-                .get(ME, messageId)
-                .setFormat("full")
-                .execute());
+    return message(mailbox, messageId, "full");
   }
 
   /** {@code GET users/me/messages/{id}/attachments/{attachmentId}}: one part's bytes. */
