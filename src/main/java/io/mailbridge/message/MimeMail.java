@@ -27,9 +27,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads an RFC 822 message (EWS MimeContent, Gmail {@code format=raw}) into the normalized model:
- * headers, participants and the first text and HTML bodies. Attachments found in the MIME are
- * described with their bytes; providers that fetch attachments on their own replace them.
+ * Reads an RFC 822 message (EWS MimeContent, Gmail {@code format=raw}), or one whose headers and
+ * parts a provider describes apart (Gmail {@code format=full}), into the normalized model: headers,
+ * participants and the first text and HTML bodies. Attachments found in the MIME are described with
+ * their bytes; providers that fetch attachments on their own replace them.
  */
 public final class MimeMail {
 
