@@ -8,13 +8,16 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,9 +27,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads an RFC 822 message (EWS MimeContent, Gmail {@code format=raw}) into the normalized model:
- * headers, participants and the first text and HTML bodies. Attachments found in the MIME are
- * described with their bytes; providers that fetch attachments on their own replace them.
+ * Reads an RFC 822 message (EWS MimeContent, Gmail {@code format=raw}), or one whose headers and
+ * parts a provider describes apart (Gmail {@code format=full}), into the normalized model: headers,
+ * participants and the first text and HTML bodies. Attachments found in the MIME are described with
+ * their bytes; providers that fetch attachments on their own replace them.
  */
 public final class MimeMail {
 
@@ -80,31 +84,68 @@ public final class MimeMail {
       throws UnreadableMessage {
     try {
       MimeMessage mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
-      Bodies bodies = new Bodies(attachmentContent);
-      collect(mime, bodies, 0, "");
-      MailMessage message =
-          new MailMessage(
-              provider,
-              providerItemId,
-              header(mime, "Message-ID"),
-              threadOf(mime),
-              decoded(mime.getSubject()),
-              first(addresses(mime, "From")),
-              addresses(mime, "To"),
-              addresses(mime, "Cc"),
-              addresses(mime, "Bcc"),
-              ownerSent,
-              mime.getSentDate() == null ? null : mime.getSentDate().toInstant(),
-              null,
-              bodies.text,
-              bodies.html,
-              rfc822.length,
-              bodies.attachments);
-      return new Parsed(message, Collections.unmodifiableMap(bodies.byPart));
+      Bodies bodies = new Bodies();
+      collect(mime, bodies, 0, "", attachmentContent);
+      return new Parsed(
+          message(provider, providerItemId, mime, ownerSent, rfc822.length, bodies),
+          bodies.byPart());
     } catch (MessagingException | IOException | RuntimeException e) {
       throw new UnreadableMessage(
           "The message is not readable MIME: " + e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * A message whose headers and parts a provider gave apart (Gmail's {@code format=full}): the
+   * headers as the provider sent them, in order, read as {@link #parse} reads a message's own; the
+   * bodies and attachments as a walk over the provider's part tree gathered them.
+   */
+  public static Parsed parse(
+      String provider,
+      String providerItemId,
+      List<Map.Entry<String, String>> headers,
+      boolean ownerSent,
+      long size,
+      Bodies bodies)
+      throws UnreadableMessage {
+    try {
+      MimeMessage mime = new MimeMessage(SESSION);
+      for (Map.Entry<String, String> header : headers) {
+        mime.addHeader(header.getKey(), header.getValue());
+      }
+      return new Parsed(
+          message(provider, providerItemId, mime, ownerSent, size, bodies), bodies.byPart());
+    } catch (MessagingException | RuntimeException e) {
+      throw new UnreadableMessage(
+          "The message's headers are not readable: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static MailMessage message(
+      String provider,
+      String providerItemId,
+      MimeMessage mime,
+      boolean ownerSent,
+      long size,
+      Bodies bodies)
+      throws MessagingException {
+    return new MailMessage(
+        provider,
+        providerItemId,
+        header(mime, "Message-ID"),
+        threadOf(mime),
+        decoded(mime.getSubject()),
+        first(addresses(mime, "From")),
+        addresses(mime, "To"),
+        addresses(mime, "Cc"),
+        addresses(mime, "Bcc"),
+        ownerSent,
+        mime.getSentDate() == null ? null : mime.getSentDate().toInstant(),
+        null,
+        bodies.text,
+        bodies.html,
+        size,
+        bodies.attachments);
   }
 
   /**
@@ -113,33 +154,83 @@ public final class MimeMail {
    */
   public static MessageMarks marks(byte[] rfc822) {
     try {
-      InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(rfc822));
-      Map<String, String> kept = new LinkedHashMap<>();
-      for (String name : MessageMarks.HEADERS) {
-        String value = headers.getHeader(name, ",");
-        if (value != null) {
-          kept.put(name, value);
-        }
-      }
-      return new MessageMarks(kept.get("sensitivity"), List.of(), kept);
+      return marks(new InternetHeaders(new ByteArrayInputStream(rfc822)));
     } catch (MessagingException | RuntimeException e) {
       return MessageMarks.NONE;
     }
   }
 
-  private static final class Bodies {
-    final boolean attachmentContent;
+  /** The same from headers a provider gave apart from the message, in order. */
+  public static MessageMarks marks(List<Map.Entry<String, String>> headers) {
+    InternetHeaders kept = new InternetHeaders();
+    headers.forEach(h -> kept.addHeader(h.getKey(), h.getValue()));
+    return marks(kept);
+  }
+
+  private static MessageMarks marks(InternetHeaders headers) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (String name : MessageMarks.HEADERS) {
+      String value = headers.getHeader(name, ",");
+      if (value != null) {
+        kept.put(name, value);
+      }
+    }
+    return new MessageMarks(kept.get("sensitivity"), List.of(), kept);
+  }
+
+  /**
+   * The bodies and attachments of one message, gathered leaf part by leaf part: the first text and
+   * HTML parts that are not attachments are the bodies, every other part that is an attachment or
+   * not text is an attachment, kept by its MIME part id. One rule for every walk over a part tree
+   * (the MIME itself, or a provider's description of it), so a message reads the same either way.
+   */
+  public static final class Bodies {
     String text;
     String html;
     final List<MailAttachment> attachments = new ArrayList<>();
     final Map<String, MailAttachment> byPart = new LinkedHashMap<>();
 
-    Bodies(boolean attachmentContent) {
-      this.attachmentContent = attachmentContent;
+    /** A leaf's content, asked for only when the leaf turns out to be a body or an attachment. */
+    public interface Content {
+      /** The part's text, decoded by its charset. */
+      String text() throws MessagingException, IOException;
+
+      /** The part as an attachment with this name and type. */
+      MailAttachment attachment(String name, String type) throws MessagingException, IOException;
+    }
+
+    /**
+     * Takes one leaf part, described by its headers ({@code part}'s content is never read here), at
+     * its MIME part id.
+     */
+    public void take(Part part, String partId, Content content)
+        throws MessagingException, IOException {
+      boolean attachment =
+          Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
+      if (!attachment && part.isMimeType("text/plain") && text == null) {
+        text = content.text();
+      } else if (!attachment && part.isMimeType("text/html") && html == null) {
+        html = content.text();
+      } else if (attachment || !part.isMimeType("text/*")) {
+        String name = part.getFileName() == null ? "attachment" : decoded(part.getFileName());
+        MailAttachment described = content.attachment(name, baseType(part.getContentType()));
+        attachments.add(described);
+        byPart.put(partId, described);
+      }
+    }
+
+    Map<String, MailAttachment> byPart() {
+      return Collections.unmodifiableMap(byPart);
     }
   }
 
-  private static void collect(Part part, Bodies bodies, int depth, String partId)
+  /** The id Gmail gives the {@code index}th child of the part {@code parent}: 0, 1, 1.0, 1.1… */
+  public static String childPartId(String parent, int index) {
+    return parent.isEmpty() ? String.valueOf(index) : parent + "." + index;
+  }
+
+  private static void collect(
+      Part part, Bodies bodies, int depth, String partId, boolean attachmentContent)
       throws MessagingException, IOException {
     if (depth > MAX_DEPTH) {
       return;
@@ -148,33 +239,56 @@ public final class MimeMail {
       Multipart multipart = (Multipart) part.getContent();
       for (int i = 0; i < multipart.getCount(); i++) {
         BodyPart child = multipart.getBodyPart(i);
-        collect(child, bodies, depth + 1, partId.isEmpty() ? "" + i : partId + "." + i);
+        collect(child, bodies, depth + 1, childPartId(partId, i), attachmentContent);
       }
       return;
     }
-    boolean attachment =
-        Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
-    if (!attachment && part.isMimeType("text/plain") && bodies.text == null) {
-      bodies.text = textOf(part);
-    } else if (!attachment && part.isMimeType("text/html") && bodies.html == null) {
-      bodies.html = textOf(part);
-    } else if (attachment || !part.isMimeType("text/*")) {
-      String name = part.getFileName() == null ? "attachment" : decoded(part.getFileName());
-      String type = baseType(part.getContentType());
-      MailAttachment described;
-      if (bodies.attachmentContent) {
-        byte[] content;
-        try (InputStream in = part.getInputStream()) {
-          content = in.readAllBytes();
-        }
-        described =
-            new MailAttachment(name, type, content.length, () -> new ByteArrayInputStream(content));
-      } else {
-        described = new MailAttachment(name, type, decodedSize(part), null);
-      }
-      bodies.attachments.add(described);
-      bodies.byPart.put(partId, described);
+    bodies.take(
+        part,
+        partId,
+        new Bodies.Content() {
+          @Override
+          public String text() throws MessagingException, IOException {
+            return textOf(part);
+          }
+
+          @Override
+          public MailAttachment attachment(String name, String type)
+              throws MessagingException, IOException {
+            if (!attachmentContent) {
+              return new MailAttachment(name, type, decodedSize(part), null);
+            }
+            byte[] content;
+            try (InputStream in = part.getInputStream()) {
+              content = in.readAllBytes();
+            }
+            return new MailAttachment(
+                name, type, content.length, () -> new ByteArrayInputStream(content));
+          }
+        });
+  }
+
+  /**
+   * Text whose content-transfer-encoding is undone already, decoded by the charset its {@code
+   * Content-Type} names as Angus Mail decodes a text part (US-ASCII when none is named); a charset
+   * Java does not know reads as UTF-8 rather than losing the body.
+   */
+  public static String text(String contentType, byte[] content) {
+    String charset = null;
+    try {
+      charset = contentType == null ? null : new ContentType(contentType).getParameter("charset");
+    } catch (ParseException unreadable) {
+      // no charset can be told from it: the default below
     }
+    Charset decoding = StandardCharsets.US_ASCII;
+    if (charset != null) {
+      try {
+        decoding = Charset.forName(MimeUtility.javaCharset(charset));
+      } catch (IllegalArgumentException unknown) {
+        decoding = StandardCharsets.UTF_8;
+      }
+    }
+    return new String(content, decoding);
   }
 
   /**

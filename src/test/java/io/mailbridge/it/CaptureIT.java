@@ -92,6 +92,15 @@ class CaptureIT {
     return new Setup(org, account, mailboxId, nora);
   }
 
+  /** An org whose rep connected the Gmail mailbox {@code name}, and Nora as its contact. */
+  private Setup gmailSetup(String name) {
+    Org org = OAuthOrgs.create(testOrgs, api(), fake());
+    String account = OAuthOrgs.account(name);
+    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
+    String nora = testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA);
+    return new Setup(org, account, mailboxId, nora);
+  }
+
   private static byte[] mime(
       String messageId, String subject, String from, List<String> to, String extraHeaders) {
     String text =
@@ -162,6 +171,14 @@ class CaptureIT {
                 "/api/records/contacts/" + contactId + "/timeline?limit=200", s.org().adminToken());
     assertEquals(200, reply.status(), reply.body());
     return reply.json().getJsonArray("items").getValuesAs(JsonObject.class);
+  }
+
+  /** The item with this subject on Nora's timeline; the mailbox's health when there is none. */
+  private JsonObject onNorasTimeline(Setup s, String subject) {
+    return timeline(s, s.nora()).stream()
+        .filter(i -> subject.equals(i.getString("subject")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(subject + " not captured: " + health(s)));
   }
 
   private static Set<String> subjects(List<JsonObject> items) {
@@ -667,12 +684,9 @@ class CaptureIT {
   @Test
   void aFewHundredGmailMessagesAreBackfilledAcrossPagesByTwoPumpsAfterANodeDiedEachOnce()
       throws Exception {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gbulk");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gbulk");
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     Set<String> expected = new java.util.HashSet<>();
     for (int i = 0; i < MANY; i++) {
       gmailMessage(account, "Gmail bulk " + i, NORA, List.of(account), 1 + i % 150, "", "INBOX");
@@ -1201,21 +1215,7 @@ class CaptureIT {
     Setup s = setup(); // storeAttachments is off by default
     String mid = UUID.randomUUID() + "@fabrikam.example";
     String pdf = "%PDF-1.7 the quote itself " + UUID.randomUUID();
-    String mime =
-        "MIME-Version: 1.0\r\nFrom: "
-            + NORA
-            + "\r\nTo: "
-            + s.account()
-            + "\r\nSubject: Quote attached\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\n"
-            + "Message-ID: <"
-            + mid
-            + ">\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
-            + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe quote.\r\n"
-            + "--b1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\n"
-            + "Content-Disposition: attachment; filename=\"quote.pdf\"\r\n"
-            + "Content-Transfer-Encoding: base64\r\n\r\n"
-            + java.util.Base64.getMimeEncoder().encodeToString(pdf.getBytes(StandardCharsets.UTF_8))
-            + "\r\n--b1--\r\n";
+    String mime = quoteWithPdf(mid, s.account(), pdf);
     fake()
         .putGraphItem(
             s.account(),
@@ -1231,11 +1231,7 @@ class CaptureIT {
     assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
     drain();
 
-    JsonObject captured =
-        timeline(s, s.nora()).stream()
-            .filter(i -> "Quote attached".equals(i.getString("subject")))
-            .findFirst()
-            .orElseThrow();
+    JsonObject captured = onNorasTimeline(s, "Quote attached");
     List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
     assertEquals(1, files.size(), captured.toString());
     JsonObject file = files.get(0);
@@ -1258,6 +1254,92 @@ class CaptureIT {
     assertEquals(404, download.status(), download.body());
     assertEquals("attachment_not_stored", download.json().getString("error"));
     assertTrue(download.json().getString("message").contains("quote.pdf"), download.body());
+  }
+
+  /** "Quote attached" from Nora: a text and an HTML body, and {@code pdf} as quote.pdf. */
+  private static String quoteWithPdf(String mid, String to, String pdf) {
+    return quoteWithPdf(mid, to, pdf, "Quote attached");
+  }
+
+  private static String quoteWithPdf(String mid, String to, String pdf, String subject) {
+    return "MIME-Version: 1.0\r\nFrom: "
+        + NORA
+        + "\r\nTo: "
+        + to
+        + "\r\nSubject: "
+        + subject
+        + "\r\nDate: Tue, 03 Nov 2026 09:12:33 +0000\r\n"
+        + "Message-ID: <"
+        + mid
+        + ">\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        + "--b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n"
+        + "--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe quote.\r\n"
+        + "--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The quote.</p>\r\n"
+        + "--b2--\r\n"
+        + "--b1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\n"
+        + "Content-Disposition: attachment; filename=\"quote.pdf\"\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(pdf.getBytes(StandardCharsets.UTF_8))
+        + "\r\n--b1--\r\n";
+  }
+
+  /** A quote with {@code pdf} attached from Nora in the Gmail Inbox of {@code account}; its id. */
+  private String gmailQuote(String account, String subject, String pdf, Instant received) {
+    String mid = UUID.randomUUID() + "@fabrikam.example";
+    return addGmail(
+        account,
+        quoteWithPdf(mid, account, pdf, subject).getBytes(StandardCharsets.UTF_8),
+        received);
+  }
+
+  @Test
+  void gmailCaptureWithoutStoredFilesReadsTheMessageWithoutItsFilesAndListsThem() {
+    Setup s = gmailSetup("gfiles");
+    String pdf = "%PDF-1.7 the quote itself " + "x".repeat(50_000) + UUID.randomUUID();
+    String id =
+        gmailQuote(s.account(), "Quote attached", pdf, Instant.now().minus(1, ChronoUnit.DAYS));
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    drain();
+
+    JsonObject captured = onNorasTimeline(s, "Quote attached");
+    List<JsonObject> files = captured.getJsonArray("attachments").getValuesAs(JsonObject.class);
+    assertEquals(1, files.size(), captured.toString());
+    assertEquals("quote.pdf", files.get(0).getString("name"));
+    assertEquals("application/pdf", files.get(0).getString("contentType"));
+    assertEquals(pdf.getBytes(StandardCharsets.UTF_8).length, files.get(0).getInt("size"));
+    assertFalse(files.get(0).getBoolean("stored"), files.get(0).toString());
+    JsonObject activity =
+        api().get("/api/activities/" + captured.getString("id"), s.org().adminToken()).json();
+    assertEquals("The quote.", activity.getString("bodyText"), activity.toString());
+    List<String> reads =
+        fake().gmailRequests.stream().filter(r -> r.contains("/messages/" + id + "?")).toList();
+    assertTrue(reads.stream().anyMatch(r -> r.contains("format=full")), reads.toString());
+    assertTrue(reads.stream().noneMatch(r -> r.contains("format=raw")), reads.toString());
+
+    // an org that stores files: the message is read whole and its file kept
+    ApiClient.Reply store =
+        api()
+            .put(
+                "/api/admin/capture/settings", s.org().adminToken(), "{\"storeAttachments\":true}");
+    assertEquals(200, store.status(), store.body());
+    String stored = gmailQuote(s.account(), "Quote kept", pdf, Instant.now());
+    assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
+    drain();
+    JsonObject kept = onNorasTimeline(s, "Quote kept");
+    JsonObject keptFile = kept.getJsonArray("attachments").getValuesAs(JsonObject.class).get(0);
+    assertTrue(keptFile.getBoolean("stored"), keptFile.toString());
+    assertEquals(
+        pdf,
+        new String(
+            api()
+                .getBytes(
+                    "/api/activities/" + kept.getString("id") + "/attachments/1",
+                    s.org().adminToken())
+                .body(),
+            StandardCharsets.UTF_8));
+    assertTrue(
+        fake().gmailRequests.stream()
+            .anyMatch(r -> r.contains("/messages/" + stored + "?") && r.contains("format=raw")));
   }
 
   private static Set<String> owners(JsonObject item) {
@@ -1399,15 +1481,20 @@ class CaptureIT {
       int daysAgo,
       String extra,
       String... labels) {
+    addGmail(
+        account,
+        mime(UUID.randomUUID() + "@mail.example", subject, from, to, extra),
+        Instant.now().minus(daysAgo, ChronoUnit.DAYS),
+        labels);
+  }
+
+  /** Puts the MIME into the account's Gmail, in Inbox unless labels are named; answers its id. */
+  private String addGmail(String account, byte[] mime, Instant received, String... labels) {
     String id = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
-    String mid = UUID.randomUUID() + "@mail.example";
     fake()
         .addGmailMessageAt(
-            account,
-            id,
-            mime(mid, subject, from, to, extra),
-            Instant.now().minus(daysAgo, ChronoUnit.DAYS),
-            labels);
+            account, id, mime, received, labels.length == 0 ? new String[] {"INBOX"} : labels);
+    return id;
   }
 
   private long gmailCalls(String path) {
@@ -1536,12 +1623,10 @@ class CaptureIT {
 
   @Test
   void switchingGmailCaptureOffOrDisconnectingStopsTheWatch() {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gstop");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gstop");
+    Org org = s.org();
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     gmailMessage(account, "Before the stop", NORA, List.of(account), 1, "", "INBOX");
     assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
     drain();
@@ -1567,12 +1652,10 @@ class CaptureIT {
   @Test
   void gmailPushWithAValidGoogleTokenQueuesOneSyncAndForgedOrMissingTokensAreRefused()
       throws Exception {
-    Org org = OAuthOrgs.create(testOrgs, api(), fake());
-    String account = OAuthOrgs.account("gpush");
-    String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    Setup s =
-        new Setup(
-            org, account, mailboxId, testOrgs.contact(org.admin().orgId(), "Nora", "Field", NORA));
+    Setup s = gmailSetup("gpush");
+    Org org = s.org();
+    String account = s.account();
+    String mailboxId = s.mailboxId();
     gmailMessage(account, "Before push", NORA, List.of(account), 1, "", "INBOX");
     assertEquals(200, switchCapture(mailboxId, org.repToken(), true).status());
     drain();

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Gmail API as Mailbridge calls it: messages in {@code raw} and {@code metadata} format, label
- * changes, and the mailbox's labels.
+ * The Gmail API as Mailbridge calls it: messages in {@code raw}, {@code full} and {@code metadata}
+ * format, label changes, and the mailbox's labels.
  */
 final class GmailApi {
 
@@ -68,7 +68,6 @@ final class GmailApi {
             .add("id", id)
             .add("threadId", id)
             .add("labelIds", labels(message))
-            .add("sizeEstimate", message.raw().length)
             .add("historyId", "4242")
             .add(
                 "internalDate",
@@ -78,8 +77,15 @@ final class GmailApi {
                         .getOrDefault(id, Instant.now())
                         .toEpochMilli()));
     if ("raw".equals(q.get("format"))) {
-      answer.add("raw", Base64.getUrlEncoder().encodeToString(fake.whole(id, message.raw())));
+      byte[] whole = fake.whole(id, message.raw());
+      answer.add("sizeEstimate", whole.length);
+      answer.add("raw", Base64.getUrlEncoder().encodeToString(whole));
+    } else if ("full".equals(q.get("format"))) {
+      byte[] whole = fake.whole(id, message.raw());
+      answer.add("sizeEstimate", whole.length);
+      answer.add("payload", GmailPartTreeAnswer.payload(id, whole));
     } else if ("metadata".equals(q.get("format"))) {
+      answer.add("sizeEstimate", message.raw().length);
       JsonArrayBuilder headers = Json.createArrayBuilder();
       String text = new String(message.raw(), StandardCharsets.ISO_8859_1);
       String head = text.substring(0, Math.max(0, text.indexOf("\r\n\r\n")));

@@ -20,7 +20,6 @@ import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
-import io.mailbridge.mailbox.control.ReadMessage;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
@@ -389,15 +388,24 @@ public class GmailChangeFeed implements ChangeFeed {
     return Duration.ofDays(6);
   }
 
+  /**
+   * Without attachments the message is read as {@code format=full}: Gmail leaves attachments out of
+   * that answer, so a message with a 5 MB file costs a few kilobytes instead of the whole MIME as
+   * base64url inside JSON and then decoded (GraphGmailCaptureBench: the raw read of such messages
+   * filled a 512 MB heap with ten mailboxes). With attachments the whole {@code format=raw} message
+   * is read: its bytes are stored anyway, one call carries them all, and a {@code
+   * messages.attachments.get} per file would cost quota units of its own.
+   */
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
+    if (!withAttachments) {
+      return GmailPartTree.read(
+          itemId,
+          gmail.full(mailbox, itemId),
+          attachmentId -> gmail.partData(mailbox, itemId, attachmentId));
+    }
     Message raw = gmail.raw(mailbox, itemId);
     byte[] bytes = GmailMailbox.decoded(raw);
-    ReadMessage read = GmailMailbox.readRaw(itemId, raw, bytes);
-    MessageMarks marks = MimeMail.marks(bytes);
-    if (!withAttachments) {
-      read = new ReadMessage(read.message().withAttachmentsDescribed(), Map.of(), null);
-    }
-    return new CapturedItem(read, marks);
+    return new CapturedItem(GmailMailbox.readRaw(itemId, raw, bytes), MimeMail.marks(bytes));
   }
 }

@@ -6,6 +6,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.Label;
 import com.google.api.services.gmail.model.Message;
+import com.google.api.services.gmail.model.MessagePartBody;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.gmail.model.ModifyMessageRequest;
 import io.mailbridge.mailbox.control.LoggedMark;
@@ -43,7 +44,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A Gmail mailbox read through Google's API client: whole messages as {@code format=raw} parsed
- * with Angus Mail, participants from {@code format=metadata}, and the "Logged to CRM" label.
+ * with Angus Mail (or, for capture that keeps no attachment bytes, {@code format=full}),
+ * participants from {@code format=metadata}, and the "Logged to CRM" label.
  */
 @ApplicationScoped
 public class GmailMailbox implements MessageSource {
@@ -56,6 +58,7 @@ public class GmailMailbox implements MessageSource {
   static final String ME = "me";
 
   private static final OutboundCall READ_MESSAGE = new OutboundCall("gmail", "read_message");
+  private static final OutboundCall READ_ATTACHMENT = new OutboundCall("gmail", "read_attachment");
   private static final OutboundCall READ_PARTICIPANTS =
       new OutboundCall("gmail", "read_participants");
   private static final OutboundCall LIST_LABELS = new OutboundCall("gmail", "list_labels");
@@ -69,9 +72,9 @@ public class GmailMailbox implements MessageSource {
   /**
    * Quota units per call, by operation, as Google documents them per method
    * (developers.google.com/gmail/api/reference/quota, "Per-method quota usage"): getProfile 1,
-   * labels.list 1, history.list 2, messages.get / list / modify and labels.create 5, users.stop 50,
-   * users.watch and messages.send 100. {@code messages.get} is a setting, since some 2026 notes say
-   * it costs more (unverified).
+   * labels.list 1, history.list 2, messages.get / list / modify, messages.attachments.get and
+   * labels.create 5, users.stop 50, users.watch and messages.send 100. {@code messages.get} is a
+   * setting, since some 2026 notes say it costs more (unverified).
    */
   static final Map<String, Long> UNITS =
       Map.ofEntries(
@@ -83,6 +86,7 @@ public class GmailMailbox implements MessageSource {
           Map.entry("find_sent", 5L),
           Map.entry("create_label", 5L),
           Map.entry("add_label", 5L),
+          Map.entry("read_attachment", 5L),
           Map.entry("stop", 50L),
           Map.entry("watch", 100L),
           Map.entry("send_message", 100L));
@@ -194,14 +198,40 @@ public class GmailMailbox implements MessageSource {
 
   /** {@code GET users/me/messages/{id}?format=raw}. */
   Message raw(MailboxAccess mailbox, String messageId) {
+    return message(mailbox, messageId, "raw");
+  }
+
+  private Message message(MailboxAccess mailbox, String messageId, String format) {
     return call(
         () ->
             client(mailbox, READ_MESSAGE)
                 .users()
                 .messages()
                 .get(ME, messageId)
-                .setFormat("raw")
+                .setFormat(format)
                 .execute());
+  }
+
+  /**
+   * {@code GET users/me/messages/{id}?format=full}: the headers and the part tree, text parts with
+   * their bytes, attachments by id and size only.
+   */
+  Message full(MailboxAccess mailbox, String messageId) {
+    return message(mailbox, messageId, "full");
+  }
+
+  /** {@code GET users/me/messages/{id}/attachments/{attachmentId}}: one part's bytes. */
+  byte[] partData(MailboxAccess mailbox, String messageId, String attachmentId) {
+    MessagePartBody body =
+        call(
+            () ->
+                client(mailbox, READ_ATTACHMENT)
+                    .users()
+                    .messages()
+                    .attachments()
+                    .get(ME, messageId, attachmentId)
+                    .execute());
+    return body.getData() == null ? new byte[0] : body.decodeData();
   }
 
   /**
