@@ -524,21 +524,7 @@ public class EwsClient {
     id.setId(folderId);
     target.setFolderId(id);
     request.setSavedItemFolderId(target);
-    NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
-    items.getItemOrMessageOrCalendarItem().add(contact);
-    request.setItems(items);
-    CreateItemResponseType response =
-        impersonated(
-            call,
-            1,
-            CREATE_ITEM,
-            (Operation<CreateItemResponseType>)
-                (p, i, v, r, s) -> p.createItem(request, i, v, r, s),
-            r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()));
-    ItemInfoResponseMessageType message =
-        (ItemInfoResponseMessageType)
-            single(response.getResponseMessages().getCreateItemResponseMessage(), true);
-    return firstItemId(message, "CreateItem");
+    return createOne(call, request, contact);
   }
 
   /**
@@ -553,6 +539,14 @@ public class EwsClient {
     TargetFolderIdType target = new TargetFolderIdType();
     target.setDistinguishedFolderId(folder(DistinguishedFolderIdNameType.CALENDAR));
     request.setSavedItemFolderId(target);
+    return createOne(call, request, item);
+  }
+
+  /**
+   * CreateItem of one item as {@code request} says where, once (a lost answer would make two);
+   * answers the new item's id and ChangeKey.
+   */
+  private ItemIdType createOne(EwsCall call, CreateItemType request, ItemType item) {
     NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
     items.getItemOrMessageOrCalendarItem().add(item);
     request.setItems(items);
