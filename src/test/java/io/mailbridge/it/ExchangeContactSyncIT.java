@@ -142,12 +142,18 @@ class ExchangeContactSyncIT {
     Setup s = setup();
     String address = ContactSyncSteps.email("nora");
     String nora = testOrgs.contact(s.orgId(), "Nora", "Field", address);
+    String ivo = testOrgs.contact(s.orgId(), "Ivo", "Brandt", ContactSyncSteps.email("ivo"));
     sync(s);
     FakeContacts.Contact created = contactOf(s, nora);
     assertNotNull(created, "the CRM contact is in the Mailbridge folder, marked with its id");
     assertEquals("Nora", created.field("GivenName"));
     assertEquals("Field", created.field("Surname"));
     assertEquals(List.of(address), created.emails());
+    assertEquals("Brandt", contactOf(s, ivo).field("Surname"));
+    assertEquals(1, requests(s, "CreateItem"), "both contacts made by one CreateItem");
+    assertEquals(204, api().delete("/api/records/contacts/" + ivo, s.adminToken()).status());
+    sync(s);
+    assertNull(contactOf(s, ivo));
 
     JsonObject changed =
         Json.createObjectBuilder(steps().crm(s.adminToken(), nora))

@@ -216,6 +216,17 @@ class GoogleContactSyncIT {
     assertNotNull(contactOf(s, ivo));
     assertNotNull(contactOf(s, mia));
     assertEquals(3, group(s).size());
+    // Made in one people:batchCreateContacts, not one call each.
+    assertEquals(
+        1,
+        requestsOf(s).stream()
+            .filter(r -> r.startsWith("POST /google/v1/people:batchCreateContacts"))
+            .count());
+    assertEquals(
+        0,
+        requestsOf(s).stream()
+            .filter(r -> r.startsWith("POST /google/v1/people:createContact"))
+            .count());
 
     // A contact a person puts in the group comes into the CRM; one outside it does not.
     String omarAddress = email("omar");

@@ -1,5 +1,8 @@
 package io.mailbridge.mailbox.control;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The port through which contact sync reads and writes the contacts of one folder of a mailbox: one
  * implementation per {@link MailboxKind} that supports it (Graph: a contact folder; Google: a
@@ -24,6 +27,23 @@ public interface ContactBook {
 
   /** Creates a contact in the folder, marked with the CRM record's id. */
   MailContact create(MailboxAccess mailbox, String folderId, ContactFields fields, String crmId);
+
+  /** A contact to create: its fields and the id of the CRM record it is marked with. */
+  record NewContact(ContactFields fields, String crmId) {}
+
+  /**
+   * Creates these contacts in the folder, each marked with its CRM record's id, and answers them in
+   * the same order. One by one unless the provider has a call that creates many at once (Google:
+   * {@code people:batchCreateContacts}), which spares a rep's first sync thousands of calls.
+   */
+  default List<MailContact> createAll(
+      MailboxAccess mailbox, String folderId, List<NewContact> contacts) {
+    List<MailContact> created = new ArrayList<>(contacts.size());
+    for (NewContact contact : contacts) {
+      created.add(create(mailbox, folderId, contact.fields(), contact.crmId()));
+    }
+    return created;
+  }
 
   /**
    * Writes the fields of a contact, only if it still has this etag.

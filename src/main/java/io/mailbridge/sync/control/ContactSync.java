@@ -27,6 +27,7 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -125,6 +126,8 @@ public class ContactSync implements JobHandler, SyncedItems {
     final SyncChoice choice;
     final ContactBook book;
     final MailboxAccess access;
+    final List<ContactBook.NewContact> toCreate = new ArrayList<>();
+    final List<JsonObject> agreedOnCreate = new ArrayList<>();
 
     Run(SyncStep step) {
       this.step = step;
@@ -280,6 +283,7 @@ public class ContactSync implements JobHandler, SyncedItems {
         pushed(change, mine);
         state.sentUpTo(change.seq(), clock.instant());
       }
+      createPending();
       return changes.size() < changesPerRun
           ? Optional.empty()
           : Optional.of(JobOutcome.continueWith(state.id() + UserSyncJob.PUSH));
@@ -311,20 +315,10 @@ public class ContactSync implements JobHandler, SyncedItems {
       List<String> fields = ContactMerge.fieldsOf(change.type());
       JsonObject wanted = ContactMerge.only(fields, change.fields());
       if (pair.isEmpty()) {
-        MailContact created =
-            book.create(
-                access, state.folderId(), ContactMerge.contactFields(fields, wanted), change.id());
-        SyncLink link =
-            new SyncLink(
-                state.orgId(),
-                state.id(),
-                change.id(),
-                created.id(),
-                SyncLink.Origin.CRM,
-                clock.instant());
-        link.agreed(created.changeKey(), created.etag(), wanted.toString(), clock.instant());
-        em.persist(link);
-        step.out++;
+        // Created together after the page: a record appears once in a page of the feed.
+        toCreate.add(
+            new ContactBook.NewContact(ContactMerge.contactFields(fields, wanted), change.id()));
+        agreedOnCreate.add(wanted);
         return;
       }
       SyncLink link = pair.get();
@@ -346,6 +340,29 @@ public class ContactSync implements JobHandler, SyncedItems {
       } catch (NotFound gone) {
         // Deleted in the mailbox before the pull saw it: the pair ends; the record stays.
         em.remove(link);
+      }
+    }
+
+    /** The contacts this page of the feed asks for, made in as few calls as the provider allows. */
+    private void createPending() {
+      if (toCreate.isEmpty()) {
+        return;
+      }
+      List<MailContact> created = book.createAll(access, state.folderId(), toCreate);
+      for (int i = 0; i < created.size(); i++) {
+        MailContact contact = created.get(i);
+        SyncLink link =
+            new SyncLink(
+                state.orgId(),
+                state.id(),
+                toCreate.get(i).crmId(),
+                contact.id(),
+                SyncLink.Origin.CRM,
+                clock.instant());
+        link.agreed(
+            contact.changeKey(), contact.etag(), agreedOnCreate.get(i).toString(), clock.instant());
+        em.persist(link);
+        step.out++;
       }
     }
 

@@ -562,10 +562,22 @@ public class FakeEwsService implements ExchangeServicePortType {
         request.getItems() == null
             ? List.of()
             : request.getItems().getItemOrMessageOrCalendarItem();
+    if (mailbox != null
+        && !items.isEmpty()
+        && items.stream().allMatch(ContactItemType.class::isInstance)) {
+      // Exchange answers a CreateItem of several items with one response message per item.
+      CreateItemResponseType response = new CreateItemResponseType();
+      response.setResponseMessages(new ArrayOfCreateItemResponseMessagesType());
+      for (ItemType item : items) {
+        ItemInfoResponseMessageType each = new ItemInfoResponseMessageType();
+        createContact(each, request, mailbox, (ContactItemType) item);
+        response.getResponseMessages().getCreateItemResponseMessage().add(each);
+      }
+      result.value = response;
+      return;
+    }
     if (mailbox == null) {
       // refused above
-    } else if (items.size() == 1 && items.get(0) instanceof ContactItemType contact) {
-      createContact(message, request, mailbox, contact);
     } else if (items.size() == 1
         && items.get(0) instanceof CalendarItemType event
         && event.getExtendedProperty().stream()

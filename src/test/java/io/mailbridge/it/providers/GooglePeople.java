@@ -33,12 +33,12 @@ import java.util.regex.Pattern;
 /**
  * Google Contacts over the People API in its wire format
  * (developers.google.com/people/api/rest/v1/people.connections/list, people/createContact,
- * people/updateContact, people/deleteContact, people/get, contactGroups/list,
- * contactGroups/create): contact groups listed (the system groups too) and created; contacts
- * created in {@code myContacts} and the groups their {@code memberships} name, with {@code
- * clientData}; an update replaces the {@code updatePersonFields} and needs the person's current
- * {@code etag} (another answers 400 {@code FAILED_PRECONDITION}); every write gives a new etag and
- * the CONTACT source's {@code updateTime}. {@code connections.list} pages with {@code
+ * people/batchCreateContacts, people/updateContact, people/deleteContact, people/get,
+ * contactGroups/list, contactGroups/create): contact groups listed (the system groups too) and
+ * created; contacts created in {@code myContacts} and the groups their {@code memberships} name,
+ * with {@code clientData}; an update replaces the {@code updatePersonFields} and needs the person's
+ * current {@code etag} (another answers 400 {@code FAILED_PRECONDITION}); every write gives a new
+ * etag and the CONTACT source's {@code updateTime}. {@code connections.list} pages with {@code
  * nextPageToken} (the other parameters must match the first call) and ends a round with {@code
  * nextSyncToken} when asked ({@code requestSyncToken}); a round with a sync token returns the
  * contacts changed since, deleted ones with {@code metadata.deleted}; an expired token answers 400
@@ -129,6 +129,7 @@ final class GooglePeople {
     return path.equals("/google/v1/contactGroups")
         || path.equals("/google/v1/people/me/connections")
         || path.equals("/google/v1/people:createContact")
+        || path.equals("/google/v1/people:batchCreateContacts")
         || PERSON.matcher(path).matches();
   }
 
@@ -208,6 +209,8 @@ final class GooglePeople {
       connections(exchange, account, q);
     } else if (path.equals("/google/v1/people:createContact") && method.equals("POST")) {
       createContact(exchange, account, q);
+    } else if (path.equals("/google/v1/people:batchCreateContacts") && method.equals("POST")) {
+      batchCreateContacts(exchange, account);
     } else if (person.matches()) {
       Contact contact = contacts.getOrDefault(account, Map.of()).get(person.group(1));
       if (contact == null || contact.deleted) {
@@ -422,6 +425,57 @@ final class GooglePeople {
     changed(account, contact, Instant.now());
     String fields = q.getOrDefault("personFields", "");
     send(exchange, 200, personJson(contact, fields.isEmpty() ? null : fields).toString());
+  }
+
+  /**
+   * Up to 200 contacts, created all or none: one invalid contact refuses the batch. Each answer is
+   * a PersonResponse with the person as {@code readMask} asks (required).
+   */
+  private void batchCreateContacts(HttpExchange exchange, String account) throws IOException {
+    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    String mask = body.getString("readMask", "");
+    JsonArray asked = body.getJsonArray("contacts");
+    if (mask.isEmpty()) {
+      send(exchange, 400, googleError(400, "readMask is required.", "INVALID_ARGUMENT"));
+      return;
+    }
+    if (asked == null || asked.isEmpty() || asked.size() > 200) {
+      send(
+          exchange,
+          400,
+          googleError(
+              400, "Between 1 and 200 contacts can be created at once.", "INVALID_ARGUMENT"));
+      return;
+    }
+    List<Contact> made = new ArrayList<>();
+    for (JsonObject toCreate : asked.getValuesAs(JsonObject.class)) {
+      Contact contact =
+          new Contact(
+              "people/c" + Long.toUnsignedString(UUID.randomUUID().getLeastSignificantBits()));
+      String invalid =
+          apply(account, contact, toCreate.getJsonObject("contactPerson"), CONTACT_FIELDS, true);
+      if (invalid != null) {
+        send(exchange, 400, googleError(400, invalid, "INVALID_ARGUMENT"));
+        return;
+      }
+      contact.groups.add("contactGroups/myContacts");
+      made.add(contact);
+    }
+    JsonArrayBuilder created = Json.createArrayBuilder();
+    for (Contact contact : made) {
+      contacts
+          .computeIfAbsent(account, a -> new ConcurrentHashMap<>())
+          .put(contact.resourceName, contact);
+      changed(account, contact, Instant.now());
+      created.add(
+          Json.createObjectBuilder()
+              .add("httpStatusCode", 200)
+              .add("person", personJson(contact, mask))
+              .add("requestedResourceName", contact.resourceName)
+              .add("status", JsonValue.EMPTY_JSON_OBJECT));
+    }
+    send(
+        exchange, 200, Json.createObjectBuilder().add("createdPeople", created).build().toString());
   }
 
   private void updateContact(

@@ -514,17 +514,19 @@ public class EwsClient {
   }
 
   /**
-   * CreateItem of this contact in a folder named by its id ({@code SavedItemFolderId}); answers the
-   * new item's id and ChangeKey. Not retried when busy (a lost answer would make two).
+   * One CreateItem of these contacts in a folder named by its id ({@code SavedItemFolderId});
+   * answers their ids and ChangeKeys in the same order. Not retried when busy (a lost answer would
+   * make them twice). A contact Exchange refused fails the call; the ones it made carry their
+   * marks, so sync pairs them later.
    */
-  ItemIdType createContact(EwsCall call, String folderId, ContactItemType contact) {
+  List<ItemIdType> createContacts(EwsCall call, String folderId, List<ContactItemType> contacts) {
     CreateItemType request = new CreateItemType();
     TargetFolderIdType target = new TargetFolderIdType();
     FolderIdType id = new FolderIdType();
     id.setId(folderId);
     target.setFolderId(id);
     request.setSavedItemFolderId(target);
-    return createOne(call, request, contact);
+    return create(call, request, contacts);
   }
 
   /**
@@ -547,8 +549,14 @@ public class EwsClient {
    * answers the new item's id and ChangeKey.
    */
   private ItemIdType createOne(EwsCall call, CreateItemType request, ItemType item) {
+    return create(call, request, List.of(item)).get(0);
+  }
+
+  /** CreateItem of these items as {@code request} says where, once; one id per item, in order. */
+  private List<ItemIdType> create(
+      EwsCall call, CreateItemType request, List<? extends ItemType> toCreate) {
     NonEmptyArrayOfAllItemsType items = new NonEmptyArrayOfAllItemsType();
-    items.getItemOrMessageOrCalendarItem().add(item);
+    items.getItemOrMessageOrCalendarItem().addAll(toCreate);
     request.setItems(items);
     CreateItemResponseType response =
         impersonated(
@@ -558,10 +566,23 @@ public class EwsClient {
             (Operation<CreateItemResponseType>)
                 (p, i, v, r, s) -> p.createItem(request, i, v, r, s),
             r -> List.copyOf(r.getResponseMessages().getCreateItemResponseMessage()));
-    ItemInfoResponseMessageType message =
-        (ItemInfoResponseMessageType)
-            single(response.getResponseMessages().getCreateItemResponseMessage(), true);
-    return firstItemId(message, "CreateItem");
+    List<? extends ResponseMessageType> messages =
+        response.getResponseMessages().getCreateItemResponseMessage();
+    if (messages.size() != toCreate.size()) {
+      throw new ProviderRefused(
+          "exchange_error",
+          "Exchange answered CreateItem of "
+              + toCreate.size()
+              + " items with "
+              + messages.size()
+              + " response messages");
+    }
+    List<ItemIdType> made = new ArrayList<>(messages.size());
+    for (ResponseMessageType message : messages) {
+      check(message);
+      made.add(firstItemId((ItemInfoResponseMessageType) message, "CreateItem"));
+    }
+    return made;
   }
 
   /**

@@ -4,9 +4,12 @@ import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.people.v1.PeopleService;
+import com.google.api.services.people.v1.model.BatchCreateContactsRequest;
+import com.google.api.services.people.v1.model.BatchCreateContactsResponse;
 import com.google.api.services.people.v1.model.ClientData;
 import com.google.api.services.people.v1.model.ContactGroup;
 import com.google.api.services.people.v1.model.ContactGroupMembership;
+import com.google.api.services.people.v1.model.ContactToCreate;
 import com.google.api.services.people.v1.model.CreateContactGroupRequest;
 import com.google.api.services.people.v1.model.EmailAddress;
 import com.google.api.services.people.v1.model.ListConnectionsResponse;
@@ -15,6 +18,7 @@ import com.google.api.services.people.v1.model.Membership;
 import com.google.api.services.people.v1.model.Name;
 import com.google.api.services.people.v1.model.Organization;
 import com.google.api.services.people.v1.model.Person;
+import com.google.api.services.people.v1.model.PersonResponse;
 import com.google.api.services.people.v1.model.PhoneNumber;
 import com.google.api.services.people.v1.model.Source;
 import io.mailbridge.mailbox.control.ChangePositionExpired;
@@ -78,6 +82,12 @@ public class GoogleContactBook implements ContactBook {
   private static final OutboundCall CREATE_GROUP = new OutboundCall(PROVIDER, "create_group");
   private static final OutboundCall CONNECTIONS = new OutboundCall(PROVIDER, "connections");
   private static final OutboundCall CREATE_CONTACT = new OutboundCall(PROVIDER, "create_contact");
+  private static final OutboundCall BATCH_CREATE_CONTACTS =
+      new OutboundCall(PROVIDER, "batch_create_contacts");
+
+  /** The most contacts one {@code batchCreateContacts} call takes. */
+  static final int BATCH_CREATE = 200;
+
   private static final OutboundCall READ_CONTACT = new OutboundCall(PROVIDER, "read_contact");
   private static final OutboundCall UPDATE_CONTACT = new OutboundCall(PROVIDER, "update_contact");
   private static final OutboundCall DELETE_CONTACT = new OutboundCall(PROVIDER, "delete_contact");
@@ -228,13 +238,7 @@ public class GoogleContactBook implements ContactBook {
   @Override
   public MailContact create(
       MailboxAccess mailbox, String folderId, ContactFields fields, String crmId) {
-    Person person = person(fields, null);
-    person.setMemberships(
-        List.of(
-            new Membership()
-                .setContactGroupMembership(
-                    new ContactGroupMembership().setContactGroupResourceName(folderId))));
-    person.setClientData(List.of(new ClientData().setKey(CRM_ID_KEY).setValue(crmId)));
+    Person person = newPerson(folderId, fields, crmId);
     Person created =
         call(
             () ->
@@ -247,6 +251,79 @@ public class GoogleContactBook implements ContactBook {
       throw new ProviderRefused("google_people_error", "Google did not answer the new contact");
     }
     return contact(created);
+  }
+
+  /**
+   * {@code people:batchCreateContacts}, {@value #BATCH_CREATE} contacts a call (Google's most),
+   * sent one after the other as Google asks of one user's mutations. A batch is created whole or
+   * refused whole; its answer is matched to the request by the CRM id each contact carries.
+   */
+  @Override
+  public List<MailContact> createAll(
+      MailboxAccess mailbox, String folderId, List<NewContact> contacts) {
+    List<MailContact> created = new ArrayList<>(contacts.size());
+    for (int from = 0; from < contacts.size(); from += BATCH_CREATE) {
+      List<NewContact> batch =
+          contacts.subList(from, Math.min(contacts.size(), from + BATCH_CREATE));
+      BatchCreateContactsRequest request =
+          new BatchCreateContactsRequest()
+              .setReadMask(PERSON_FIELDS)
+              .setContacts(
+                  batch.stream()
+                      .map(
+                          c ->
+                              new ContactToCreate()
+                                  .setContactPerson(newPerson(folderId, c.fields(), c.crmId())))
+                      .toList());
+      BatchCreateContactsResponse answer =
+          call(
+              () ->
+                  client(mailbox.credential(), BATCH_CREATE_CONTACTS)
+                      .people()
+                      .batchCreateContacts(request)
+                      .execute());
+      Map<String, Person> byCrmId = new HashMap<>();
+      if (answer != null && answer.getCreatedPeople() != null) {
+        for (PersonResponse response : answer.getCreatedPeople()) {
+          String crmId = response.getPerson() == null ? null : crmIdOf(response.getPerson());
+          if (crmId != null && response.getPerson().getResourceName() != null) {
+            byCrmId.put(crmId, response.getPerson());
+          }
+        }
+      }
+      for (NewContact contact : batch) {
+        Person person = byCrmId.get(contact.crmId());
+        if (person == null) {
+          throw new ProviderRefused(
+              "google_people_error", "Google did not answer every contact of a batch it created");
+        }
+        created.add(contact(person));
+      }
+    }
+    return created;
+  }
+
+  /** A contact of the group, marked with the CRM record's id in its client data. */
+  private static Person newPerson(String folderId, ContactFields fields, String crmId) {
+    Person person = person(fields, null);
+    person.setMemberships(
+        List.of(
+            new Membership()
+                .setContactGroupMembership(
+                    new ContactGroupMembership().setContactGroupResourceName(folderId))));
+    person.setClientData(List.of(new ClientData().setKey(CRM_ID_KEY).setValue(crmId)));
+    return person;
+  }
+
+  private static String crmIdOf(Person person) {
+    if (person.getClientData() == null) {
+      return null;
+    }
+    return person.getClientData().stream()
+        .filter(d -> CRM_ID_KEY.equals(d.getKey()))
+        .map(ClientData::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
