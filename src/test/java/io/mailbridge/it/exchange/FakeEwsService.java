@@ -1362,6 +1362,10 @@ public class FakeEwsService implements ExchangeServicePortType {
     for (ExtendedPropertyType property : asked.getExtendedProperty()) {
       contact.properties.put(key(property.getExtendedFieldURI()), property.getValue());
     }
+    if (exchange.contacts.createAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      // Made, but the connection drops before the answer: the client sees a failure.
+      throw new IllegalStateException("connection lost after the contact was made");
+    }
     message.setResponseClass(ResponseClassType.SUCCESS);
     message.setResponseCode("NoError");
     message.setItems(new ArrayOfRealItemsType());

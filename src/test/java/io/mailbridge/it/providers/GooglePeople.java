@@ -420,6 +420,10 @@ final class GooglePeople {
         .computeIfAbsent(account, a -> new ConcurrentHashMap<>())
         .put(contact.resourceName, contact);
     changed(account, contact, Instant.now());
+    if (fake.googleContactAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 503, googleError(503, "The service is currently unavailable.", "UNAVAILABLE"));
+      return;
+    }
     String fields = q.getOrDefault("personFields", "");
     send(exchange, 200, personJson(contact, fields.isEmpty() ? null : fields).toString());
   }
