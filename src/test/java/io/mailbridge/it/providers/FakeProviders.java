@@ -498,6 +498,11 @@ public final class FakeProviders {
     return c == null ? Map.of() : Map.copyOf(c.properties);
   }
 
+  /** Sets a single-value extended property of a contact, as another app would. */
+  public void setGraphContactProperty(String account, String id, String property, String value) {
+    contacts.contacts.get(account).get(id).properties.put(property, value);
+  }
+
   /** A contact a person makes in Outlook, in the folder of this name; answers its id. */
   public String addGraphContact(
       String account, String folderName, String givenName, String surname, String email) {
