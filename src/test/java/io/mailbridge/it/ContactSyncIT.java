@@ -488,6 +488,70 @@ class ContactSyncIT {
   }
 
   @Test
+  void aCreateWhoseAnswerWasLostIsPairedByTheNextPullAndNotImported() {
+    Setup s = setup("both");
+    sync(s); // makes the folder
+    String handAddress = email("hand-lost");
+    fake().addGraphContact(s.account(), FOLDER, "Hugo", "Hand", handAddress);
+    String address = email("lena");
+    String lena = testOrgs.contact(s.orgId(), "Lena", "Lost", address);
+    fake().graphContactAnswersLost.set(1);
+    sync(s); // the push fails after Graph made the contact; its retry waits
+    assertEquals(2, folder(s).size(), "Graph made the contact");
+    assertEquals(1, crmWithEmail(s, handAddress).size(), "an unmarked contact is still imported");
+
+    sync(s);
+    sync(s);
+    assertEquals(2, folder(s).size(), "no second contact for the record: " + folder(s));
+    assertEquals(1, crmWithEmail(s, address).size(), "no record made from the marked contact");
+    assertNotNull(contactOf(s, lena));
+    putCrm(s, lena, Json.createObjectBuilder(crm(s, lena)).add("title", "Buyer").build());
+    sync(s);
+    assertEquals("Buyer", contactOf(s, lena).getString("jobTitle"), "the pair is in place");
+    assertEquals(2, folder(s).size());
+    assertEquals(1, crmWithEmail(s, address).size());
+  }
+
+  @Test
+  void aPushRetriedAfterALostAnswerLeavesOneContactOnceThePullRan() throws Exception {
+    Setup s = setup("both");
+    sync(s); // makes the folder
+    String address = email("lola");
+    String lola = testOrgs.contact(s.orgId(), "Lola", "Twice", address);
+    fake().graphContactAnswersLost.set(1);
+    sync(s);
+    // The retried push runs before any pull: Graph contacts have no idempotent create.
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'sync.contacts' AND payload = ? AND state = 'READY'",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minusSeconds(1)),
+        s.org().rep().id() + "|push");
+    assertTrue(drain("it-sync") >= 1);
+    assertEquals(2, folder(s).size(), "the retried push made a second contact");
+
+    sync(s);
+    assertEquals(1, folder(s).size(), "the pull deleted the unpaired copy: " + folder(s));
+    assertEquals(1, crmWithEmail(s, address).size());
+    putCrm(s, lola, Json.createObjectBuilder(crm(s, lola)).add("title", "Owner").build());
+    sync(s);
+    assertEquals("Owner", contactOf(s, lola).getString("jobTitle"));
+    assertEquals(1, folder(s).size());
+    assertEquals(1, crmWithEmail(s, address).size());
+  }
+
+  @Test
+  void aContactMarkedWithARecordTheOrgDoesNotHaveIsLeftAlone() {
+    Setup s = setup("both");
+    sync(s);
+    String address = email("stray");
+    String stray = fake().addGraphContact(s.account(), FOLDER, "Stan", "Stray", address);
+    fake().setGraphContactProperty(s.account(), stray, CRM_ID_PROPERTY, "no-such-record");
+    sync(s);
+    sync(s);
+    assertTrue(crmWithEmail(s, address).isEmpty(), "not imported");
+    assertNotNull(fake().graphContact(s.account(), stray), "not deleted");
+  }
+
+  @Test
   void aContactMadeByHandSurvivesTheDeletionOfItsCrmRecord() {
     Setup s = setup("both");
     sync(s);

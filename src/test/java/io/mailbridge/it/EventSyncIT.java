@@ -53,6 +53,7 @@ class EventSyncIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject SyncJobs syncJobs;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static FakeProviders fake() {
     return FakeProviders.get();
@@ -200,6 +201,60 @@ class EventSyncIT {
     assertEquals(0, fake().graphCalendar(s.account()).size());
     JsonObject status = steps().status(s.org().repToken());
     assertTrue(status.getJsonNumber("itemsOut").longValue() >= 3, status.toString());
+  }
+
+  @Test
+  void aCreateWhoseAnswerWasLostIsPairedByTheNextPullAndNotImported() {
+    Setup s = setup("both");
+    String lena = ContactSyncSteps.email("lena-event");
+    String contact = testOrgs.contact(s.orgId(), "Lena", "Lost", lena);
+    String id = createCrmEvent(s, kickoff(contact, lena));
+    fake().graphEventAnswersLost.set(1);
+    sync(s); // the push fails after Graph made the event; its retry waits
+    assertEquals(1, fake().graphCalendar(s.account()).size(), "Graph made the event");
+
+    sync(s);
+    sync(s);
+    assertEquals(1, fake().graphCalendar(s.account()).size(), "no second event");
+    assertEquals(1, timelineEvents(s, contact).size(), "no CRM event made from the marked one");
+    GraphEvent made = calendarEventOf(s, id);
+    assertEquals(made.iCalUid(), crmEvent(s, id).getString("iCalUid"), "paired as by the create");
+    patchCrmEvent(s, id, Json.createObjectBuilder().add("subject", "Kickoff (found)").build());
+    sync(s);
+    assertEquals("Kickoff (found)", calendarEventOf(s, id).subject(), "the pair is in place");
+    assertEquals(made.id(), calendarEventOf(s, id).id());
+    assertEquals(1, fake().graphCalendar(s.account()).size());
+    assertEquals(1, timelineEvents(s, contact).size());
+  }
+
+  @Test
+  void aPushRetriedAfterALostAnswerGetsTheFirstEventThroughItsTransactionId() throws Exception {
+    Setup s = setup("both");
+    String lola = ContactSyncSteps.email("lola-event");
+    String contact = testOrgs.contact(s.orgId(), "Lola", "Twice", lola);
+    String id = createCrmEvent(s, kickoff(contact, lola));
+    fake().graphEventAnswersLost.set(1);
+    sync(s);
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'sync.events' AND payload = ? AND state = 'READY'",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minusSeconds(1)),
+        s.org().rep().id() + "|push");
+    assertTrue(steps().drain("it-events") >= 1, "the retried push ran");
+    assertEquals(
+        2,
+        fake().graphEventRequests.stream()
+            .filter(r -> r.startsWith("POST") && r.endsWith("#" + s.account()))
+            .count(),
+        "the create was sent again");
+    assertEquals(1, fake().graphCalendar(s.account()).size(), "Graph made no second event");
+
+    sync(s);
+    assertEquals(1, fake().graphCalendar(s.account()).size());
+    assertEquals(1, timelineEvents(s, contact).size());
+    patchCrmEvent(s, id, Json.createObjectBuilder().add("location", "Room 9").build());
+    sync(s);
+    assertEquals("Room 9", calendarEventOf(s, id).location());
+    assertEquals(1, fake().graphCalendar(s.account()).size());
   }
 
   @Test

@@ -138,6 +138,42 @@ class ExchangeContactSyncIT {
   }
 
   @Test
+  void aCreateWhoseAnswerWasLostIsPairedByTheNextPullAndNotImported() {
+    Setup s = setup();
+    sync(s); // makes the folder
+    String handAddress = ContactSyncSteps.email("x-hand-lost");
+    contacts().addByHand(s.rep(), FOLDER, "Hugo", "Hand", handAddress);
+    String address = ContactSyncSteps.email("x-lena");
+    String lena = testOrgs.contact(s.orgId(), "Lena", "Lost", address);
+    contacts().createAnswersLost.set(1);
+    sync(s); // the push fails after Exchange made the contact; its retry waits
+    assertEquals(2, folder(s).size(), "Exchange made the contact");
+    assertEquals(
+        1,
+        steps().crmWithEmail(s.adminToken(), handAddress).size(),
+        "an unmarked contact is still imported");
+
+    sync(s);
+    sync(s);
+    assertEquals(2, folder(s).size(), "no second contact for the record");
+    assertEquals(
+        1,
+        steps().crmWithEmail(s.adminToken(), address).size(),
+        "no record made from the marked contact");
+    steps()
+        .putCrm(
+            s.adminToken(),
+            lena,
+            Json.createObjectBuilder(steps().crm(s.adminToken(), lena))
+                .add("title", "Buyer")
+                .build());
+    sync(s);
+    assertEquals("Buyer", contactOf(s, lena).field("JobTitle"), "the pair is in place");
+    assertEquals(2, folder(s).size());
+    assertEquals(1, steps().crmWithEmail(s.adminToken(), address).size());
+  }
+
+  @Test
   void crmContactsAreCreatedChangedAndDeletedInTheExchangeFolder() {
     Setup s = setup();
     String address = ContactSyncSteps.email("nora");

@@ -252,6 +252,30 @@ class GoogleContactSyncIT {
   }
 
   @Test
+  void aCreateWhoseAnswerWasLostIsPairedByTheNextPullAndNotImported() {
+    Setup s = setup("both");
+    sync(s); // makes the group
+    String handAddress = ContactSyncSteps.email("g-hand-lost");
+    fake().addGoogleContact(s.account(), GROUP, "Hugo", "Hand", handAddress);
+    String address = ContactSyncSteps.email("g-lena");
+    String lena = testOrgs.contact(s.orgId(), "Lena", "Lost", address);
+    fake().googleContactAnswersLost.set(1);
+    sync(s); // the push fails after Google made the contact; its retry waits
+    assertEquals(2, group(s).size(), "Google made the contact");
+    assertEquals(1, crmWithEmail(s, handAddress).size(), "an unmarked contact is still imported");
+
+    sync(s);
+    sync(s);
+    assertEquals(2, group(s).size(), "no second contact for the record: " + group(s));
+    assertEquals(1, crmWithEmail(s, address).size(), "no record made from the marked contact");
+    putCrm(s, lena, Json.createObjectBuilder(crm(s, lena)).add("title", "Buyer").build());
+    sync(s);
+    assertEquals("Buyer", title(contactOf(s, lena)), "the pair is in place");
+    assertEquals(2, group(s).size());
+    assertEquals(1, crmWithEmail(s, address).size());
+  }
+
+  @Test
   void theDirectionSettingDecidesWhichWayContactsCross() {
     Setup toMail = setup("crm_to_mail");
     String kim = testOrgs.contact(toMail.orgId(), "Kim", "Ono", email("kim"));

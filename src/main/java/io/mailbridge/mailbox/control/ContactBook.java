@@ -2,6 +2,7 @@ package io.mailbridge.mailbox.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The port through which contact sync reads and writes the contacts of one folder of a mailbox: one
@@ -24,6 +25,16 @@ public interface ContactBook {
    * @throws ChangePositionExpired when the provider no longer knows the position
    */
   ContactPage changes(MailboxAccess mailbox, String folderId, String position);
+
+  /**
+   * The CRM id in Mailbridge's mark on a contact of the change feed, if it has one. Sync asks only
+   * for contacts it has no pair for (a create whose answer was lost, a duplicate of it), so a book
+   * whose feed does not carry the mark may read it here, one request per contact; the default
+   * answers what the feed brought.
+   */
+  default Optional<String> mark(MailboxAccess mailbox, String folderId, MailContact contact) {
+    return Optional.ofNullable(contact.crmMark());
+  }
 
   /** Creates a contact in the folder, marked with the CRM record's id. */
   MailContact create(MailboxAccess mailbox, String folderId, ContactFields fields, String crmId);

@@ -1,5 +1,7 @@
 package io.mailbridge.mailbox.control;
 
+import java.util.Optional;
+
 /**
  * The port through which event sync reads and writes the events of a mailbox's primary calendar:
  * one implementation per {@link MailboxKind} that supports it. Events Mailbridge creates carry the
@@ -18,7 +20,18 @@ public interface EventBook {
    */
   EventPage changes(MailboxAccess mailbox, String position);
 
-  /** Creates an event in the primary calendar, marked with the CRM event's id. */
+  /**
+   * The CRM id in Mailbridge's mark on an event of the change feed, if it has one, read from the
+   * calendar (one request). Sync asks only for events it has no pair for (a create whose answer was
+   * lost, a duplicate of it), which nearly every round has none of.
+   */
+  Optional<String> mark(MailboxAccess mailbox, MailEvent event);
+
+  /**
+   * Creates an event in the primary calendar, marked with the CRM event's id. A book whose provider
+   * can recognise a repeated create (a client-chosen id or transaction id derived from the mailbox
+   * and the CRM id) answers the first event instead of making a second.
+   */
   MailEvent create(MailboxAccess mailbox, EventFields fields, String crmId);
 
   /**

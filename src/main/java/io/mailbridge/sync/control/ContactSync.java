@@ -44,7 +44,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code If-Match}) or deletes contacts. Mailbridge's own writes are recognised when they come
  * back (the contact's stored changeKey; a CRM record that equals the agreed fields), so nothing
  * loops. Only contacts Mailbridge created are ever deleted in the mailbox, and only after their CRM
- * id is read back from them. The user's lease keeps a second node out.
+ * id is read back from them. An unpaired contact that carries Mailbridge's mark (a create whose
+ * answer was lost) never becomes a CRM record of its own: it is paired with its record, or deleted
+ * as a duplicate ({@link UnpairedItem}). The user's lease keeps a second node out.
  */
 @ApplicationScoped
 public class ContactSync implements JobHandler, SyncedItems {
@@ -160,10 +162,10 @@ public class ContactSync implements JobHandler, SyncedItems {
       }
       JsonObject mail = ContactMerge.document(contact.fields());
       if (pair.isEmpty()) {
-        if (choice.contacts().toCrm()) {
-          created(contact, mail);
+        pair = unpaired(contact, mail);
+        if (pair.isEmpty()) {
+          return;
         }
-        return;
       }
       SyncLink link = pair.get();
       Optional<RecordChange> current =
@@ -232,6 +234,58 @@ public class ContactSync implements JobHandler, SyncedItems {
                 + (conflict.crmWon() ? "mailbox" : "CRM"));
       }
       link.agreed(changeKey, etag, agreed.toString(), clock.instant());
+    }
+
+    /**
+     * A contact with no pair, by Mailbridge's mark on it ({@link UnpairedItem}); answers the pair
+     * when it is one Mailbridge made for a record that has none yet, so it merges as usual.
+     */
+    private Optional<SyncLink> unpaired(MailContact contact, JsonObject mail) {
+      Optional<String> mark = book.mark(access, state.folderId(), contact);
+      boolean paired = mark.flatMap(this::byCrm).isPresent();
+      Optional<RecordChange> record =
+          mark.isEmpty() || paired
+              ? Optional.empty()
+              : crm.current(state.orgId(), choice.recordTypes(), mark.get());
+      switch (UnpairedItem.fate(mark.isPresent(), paired, record.isPresent())) {
+        case IMPORT -> {
+          if (choice.contacts().toCrm()) {
+            created(contact, mail);
+          }
+        }
+        case DELETE -> {
+          if (choice.contacts().toMail()
+              && book.deleteIfMarked(access, state.folderId(), contact.id(), mark.get())) {
+            step.out++;
+          }
+        }
+        case LEAVE ->
+            LOG.fine(
+                () ->
+                    "Contact sync of user "
+                        + state.id()
+                        + ": a contact carries the mark of a record the CRM does not have");
+        case PAIR -> {
+          SyncLink link =
+              new SyncLink(
+                  state.orgId(),
+                  state.id(),
+                  record.get().id(),
+                  contact.id(),
+                  SyncLink.Origin.CRM,
+                  clock.instant());
+          // Agreed on what the contact holds (what the lost create wrote), with no changeKey so
+          // the merge runs: whatever the record changed since reaches the contact.
+          link.agreed(
+              null,
+              contact.etag(),
+              ContactMerge.only(ContactMerge.fieldsOf(record.get().type()), mail).toString(),
+              clock.instant());
+          em.persist(link);
+          return Optional.of(link);
+        }
+      }
+      return Optional.empty();
     }
 
     /** A contact a person made in the folder: a new CRM contact, paired with it. */

@@ -49,7 +49,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the calendar's iCalendar UID), a paired event is patched with {@code If-Match}, a deleted one is
  * deleted in the calendar only if Mailbridge created it there. Mailbridge's own writes come back
  * with the change key it stored and are skipped; a CRM event equal to the agreed fields sends
- * nothing.
+ * nothing. An unpaired event that carries Mailbridge's mark (a create whose answer was lost) never
+ * becomes a CRM event of its own: it is paired with its CRM event, or deleted as a duplicate
+ * ({@link UnpairedItem}).
  */
 @ApplicationScoped
 public class EventSync implements JobHandler, SyncedItems {
@@ -161,10 +163,10 @@ public class EventSync implements JobHandler, SyncedItems {
       }
       JsonObject mail = EventMerge.ofMail(event.fields());
       if (pair.isEmpty()) {
-        if (choice.events().toCrm()) {
-          created(event, mail);
+        pair = unpaired(event, mail);
+        if (pair.isEmpty()) {
+          return;
         }
-        return;
       }
       SyncLink link = pair.get();
       Optional<EventChange> current = crm.current(state.orgId(), link.crmId());
@@ -236,6 +238,53 @@ public class EventSync implements JobHandler, SyncedItems {
                 + (conflict.crmWon() ? "calendar" : "CRM"));
       }
       link.agreed(changeKey, etag, agreed.toString(), clock.instant());
+    }
+
+    /**
+     * An event with no pair, by Mailbridge's mark on it ({@link UnpairedItem}); answers the pair
+     * when it is one Mailbridge made for a CRM event that has none yet, so it merges as usual.
+     */
+    private Optional<SyncLink> unpaired(MailEvent event, JsonObject mail) {
+      Optional<String> mark = book.mark(access, event);
+      boolean paired = mark.flatMap(this::byCrm).isPresent();
+      Optional<EventChange> record =
+          mark.isEmpty() || paired ? Optional.empty() : crm.current(state.orgId(), mark.get());
+      switch (UnpairedItem.fate(mark.isPresent(), paired, record.isPresent())) {
+        case IMPORT -> {
+          if (choice.events().toCrm()) {
+            created(event, mail);
+          }
+        }
+        case DELETE -> {
+          if (choice.events().toMail() && book.deleteIfMarked(access, event.id(), mark.get())) {
+            step.out++;
+          }
+        }
+        case LEAVE ->
+            LOG.fine(
+                () ->
+                    "Event sync of user "
+                        + state.id()
+                        + ": an event carries the mark of a CRM event the CRM does not have");
+        case PAIR -> {
+          String crmId = record.get().id();
+          SyncLink link =
+              SyncLink.event(
+                  state.orgId(),
+                  state.id(),
+                  crmId,
+                  event.id(),
+                  SyncLink.Origin.CRM,
+                  clock.instant());
+          // Agreed on what the event holds (what the lost create wrote), with no changeKey so the
+          // merge runs: whatever the CRM event changed since reaches the calendar.
+          link.agreed(null, event.etag(), mail.toString(), clock.instant());
+          em.persist(link);
+          adoptUid(crmId, event.iCalUid());
+          return Optional.of(link);
+        }
+      }
+      return Optional.empty();
     }
 
     /**
@@ -361,14 +410,7 @@ public class EventSync implements JobHandler, SyncedItems {
                 clock.instant());
         link.agreed(created.changeKey(), created.etag(), wanted.toString(), clock.instant());
         em.persist(link);
-        if (created.iCalUid() != null
-            && !crm.adoptUid(state.orgId(), change.id(), created.iCalUid())) {
-          LOG.warning(
-              () ->
-                  "Event sync of user "
-                      + state.id()
-                      + ": another activity already holds the calendar's UID of a CRM event");
-        }
+        adoptUid(change.id(), created.iCalUid());
         step.out++;
         return;
       }
@@ -386,6 +428,17 @@ public class EventSync implements JobHandler, SyncedItems {
         // The event changed too: the next pull merges both, field by field.
       } catch (NotFound gone) {
         em.remove(link);
+      }
+    }
+
+    /** The CRM event takes its calendar event's UID, so capture finds it by that UID. */
+    private void adoptUid(String crmId, String iCalUid) {
+      if (iCalUid != null && !crm.adoptUid(state.orgId(), crmId, iCalUid)) {
+        LOG.warning(
+            () ->
+                "Event sync of user "
+                    + state.id()
+                    + ": another activity already holds the calendar's UID of a CRM event");
       }
     }
 

@@ -66,6 +66,13 @@ public final class FakeContacts {
   public final java.util.concurrent.atomic.AtomicInteger irresolvableConflicts =
       new java.util.concurrent.atomic.AtomicInteger();
 
+  /**
+   * How many contact CreateItem requests from now on make the contact and then fail before
+   * answering, as when the connection drops after Exchange wrote it.
+   */
+  public final java.util.concurrent.atomic.AtomicInteger createAnswersLost =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   final Map<String, Folder> folders = new ConcurrentHashMap<>();
   final Map<String, Contact> contacts = new ConcurrentHashMap<>();
   final Map<String, List<Change>> log = new ConcurrentHashMap<>();

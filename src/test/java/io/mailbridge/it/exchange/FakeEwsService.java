@@ -573,6 +573,10 @@ public class FakeEwsService implements ExchangeServicePortType {
         createContact(each, request, mailbox, (ContactItemType) item);
         response.getResponseMessages().getCreateItemResponseMessage().add(each);
       }
+      if (exchange.contacts.createAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        // Made, but the connection drops before the answer: the client sees a failure.
+        throw new IllegalStateException("connection lost after the contacts were made");
+      }
       result.value = response;
       return;
     }

@@ -498,6 +498,11 @@ public final class FakeProviders {
     return c == null ? Map.of() : Map.copyOf(c.properties);
   }
 
+  /** Sets a single-value extended property of a contact, as another app would. */
+  public void setGraphContactProperty(String account, String id, String property, String value) {
+    contacts.contacts.get(account).get(id).properties.put(property, value);
+  }
+
   /** A contact a person makes in Outlook, in the folder of this name; answers its id. */
   public String addGraphContact(
       String account, String folderName, String givenName, String surname, String email) {
@@ -545,6 +550,12 @@ public final class FakeProviders {
    * asks for (10 unless a test or bench raises it: the ITs page through a few contacts).
    */
   public volatile int graphContactMaxPage = 10;
+
+  /**
+   * How many of the next contact creates ({@code POST .../contacts}) Graph makes while the caller
+   * sees 500 {@code generalException}, as when the answer is lost after the write.
+   */
+  public final AtomicInteger graphContactAnswersLost = new AtomicInteger();
 
   /** Contact requests seen, as "METHOD path #account". */
   public List<String> graphContactRequests() {
@@ -656,6 +667,12 @@ public final class FakeProviders {
     people.quotaRetryAfterSeconds = retryAfterSeconds;
     people.quotaRefusals.put(account, new AtomicInteger(count));
   }
+
+  /**
+   * How many of the next {@code people:createContact} calls Google makes the contact for while the
+   * caller sees 503 {@code UNAVAILABLE}, as when the answer is lost after the write.
+   */
+  public final AtomicInteger googleContactAnswersLost = new AtomicInteger();
 
   /** People API requests seen, as "METHOD path?query #account". */
   public List<String> googlePeopleRequests() {
@@ -1195,6 +1212,19 @@ public final class FakeProviders {
   /** Each event's extra state, by event id. */
   public final Map<String, GraphEventExtra> graphEventExtras = new ConcurrentHashMap<>();
 
+  /**
+   * The event each sync create's {@code transactionId} made, by "account|transactionId": Graph
+   * answers a second create with the same one with that event.
+   */
+  final Map<String, String> graphEventTransactions = new ConcurrentHashMap<>();
+
+  /**
+   * How many of the next event creates ({@code POST /events} with Mailbridge's property) Graph
+   * makes while the caller sees 500 {@code generalException}, as when the answer is lost after the
+   * write.
+   */
+  public final AtomicInteger graphEventAnswersLost = new AtomicInteger();
+
   /** When each logged event state was written ({@code lastModifiedDateTime}), by its seq. */
   public final Map<Long, Instant> graphEventTimes = new ConcurrentHashMap<>();
 
@@ -1519,6 +1549,12 @@ public final class FakeProviders {
 
   /** Each Google event's extra state, by event id. */
   public final Map<String, GoogleEventExtra> googleEventExtras = new ConcurrentHashMap<>();
+
+  /**
+   * How many of the next {@code events.insert} calls Google makes the event for while the caller
+   * sees 503 {@code backendError}, as when the answer is lost after the write.
+   */
+  public final AtomicInteger googleEventAnswersLost = new AtomicInteger();
 
   /** When each logged Google event state was written ({@code updated}), by its seq. */
   public final Map<Long, Instant> googleEventTimes = new ConcurrentHashMap<>();

@@ -585,6 +585,10 @@ final class GoogleCalendarEvents {
                   "default",
                   meet,
                   body.getString("description", "")));
+      if (fake.googleEventAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        send(exchange, 503, error(503, "global", "backendError", "Backend Error"));
+        return;
+      }
       send(exchange, 200, json(fake, logged).toString());
     }
   }

@@ -423,6 +423,10 @@ final class GooglePeople {
         .computeIfAbsent(account, a -> new ConcurrentHashMap<>())
         .put(contact.resourceName, contact);
     changed(account, contact, Instant.now());
+    if (fake.googleContactAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 503, googleError(503, "The service is currently unavailable.", "UNAVAILABLE"));
+      return;
+    }
     String fields = q.getOrDefault("personFields", "");
     send(exchange, 200, personJson(contact, fields.isEmpty() ? null : fields).toString());
   }
@@ -473,6 +477,10 @@ final class GooglePeople {
               .add("person", personJson(contact, mask))
               .add("requestedResourceName", contact.resourceName)
               .add("status", JsonValue.EMPTY_JSON_OBJECT));
+    }
+    if (fake.googleContactAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(exchange, 503, googleError(503, "The service is currently unavailable.", "UNAVAILABLE"));
+      return;
     }
     send(
         exchange, 200, Json.createObjectBuilder().add("createdPeople", created).build().toString());

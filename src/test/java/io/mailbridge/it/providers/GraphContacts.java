@@ -177,6 +177,10 @@ final class GraphContacts {
       apply(contact, body);
       contacts.computeIfAbsent(account, a -> new ConcurrentHashMap<>()).put(contact.id, contact);
       changed(account, contact, Instant.now());
+      if (fake.graphContactAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        send(exchange, 500, graphError("generalException", "An internal error occurred."));
+        return;
+      }
       send(exchange, 201, contactJson(contact, false).build().toString());
     } else if (parts.length == 3 && parts[1].equals("contacts") && parts[2].startsWith("delta")) {
       delta(exchange, account, user, folder);

@@ -33,12 +33,13 @@ import java.util.regex.Pattern;
  * /event-delete): {@code POST /me/events} creates an event (an {@code id}, an {@code iCalUId}, a
  * {@code changeKey} and {@code @odata.etag} that change with every write; {@code start}/{@code end}
  * are {@code dateTimeTimeZone} in the zone given, kept as {@code originalStartTimeZone}; {@code
- * recurrence} a {@code patternedRecurrence}; {@code singleValueExtendedProperties} kept); {@code
- * GET /me/events/{id}} reads one (with {@code $expand} of one extended property); {@code PATCH}
- * changes the fields sent, refusing an {@code If-Match} that is not the current etag with 412
- * {@code ErrorIrresolvableConflict}; {@code DELETE} answers 204. Every write enters the calendar's
- * change log, so calendarView delta reports it. A {@code POST} without extended properties is a
- * booking and goes to {@link CalendarApis}.
+ * recurrence} a {@code patternedRecurrence}; {@code singleValueExtendedProperties} kept; a {@code
+ * transactionId} seen before answers the event it made, "to avoid redundant POST operations in case
+ * of client retries"); {@code GET /me/events/{id}} reads one (with {@code $expand} of one extended
+ * property); {@code PATCH} changes the fields sent, refusing an {@code If-Match} that is not the
+ * current etag with 412 {@code ErrorIrresolvableConflict}; {@code DELETE} answers 204. Every write
+ * enters the calendar's change log, so calendarView delta reports it. A {@code POST} without
+ * extended properties is a booking and goes to {@link CalendarApis}.
  */
 final class GraphEventWrites {
 
@@ -190,6 +191,17 @@ final class GraphEventWrites {
           crmId = p.getString("value");
         }
       }
+      String transactionId = body.getString("transactionId", null);
+      String key = account + "|" + transactionId;
+      if (transactionId != null) {
+        GraphEvent first =
+            fake.graphEvent(account, fake.graphEventTransactions.getOrDefault(key, ""));
+        if (first != null) {
+          // A retried create: Graph answers the event the first one made.
+          send(exchange, 201, GraphCalendarDelta.json(fake, first).build().toString());
+          return;
+        }
+      }
       String id = "AAMkAGSync" + UUID.randomUUID().toString().replace("-", "");
       GraphEvent blank =
           new GraphEvent(
@@ -211,6 +223,13 @@ final class GraphEventWrites {
               List.of());
       fake.graphEventExtras.put(id, new GraphEventExtra(crmId, null, null));
       GraphEvent created = apply(fake, blank, body);
+      if (transactionId != null) {
+        fake.graphEventTransactions.put(key, id);
+      }
+      if (fake.graphEventAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        send(exchange, 500, graphError("generalException", "An internal error occurred."));
+        return;
+      }
       send(exchange, 201, GraphCalendarDelta.json(fake, created).build().toString());
     } catch (JsonException | ClassCastException | NullPointerException | DateTimeException e) {
       send(exchange, 400, graphError("RequestBodyRead", "Invalid request body."));

@@ -391,7 +391,9 @@ public class ExchangeContactBook implements ContactBook {
             phone,
             blankToNull(contact.getJobTitle()),
             blankToNull(contact.getCompanyName())),
-        false);
+        false,
+        // GetItem of the changed contacts asks for it (contactProperties).
+        value(contact.getExtendedProperty(), CRM_ID_PROPERTY));
   }
 
   /** What GetItem reads of a changed contact: the fields sync carries and the CRM id. */

@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -406,19 +407,14 @@ public class ExchangeEventBook implements EventBook {
   }
 
   @Override
+  public Optional<String> mark(MailboxAccess mailbox, MailEvent event) {
+    return markOf(service(mailbox), event.id());
+  }
+
+  @Override
   public boolean deleteIfMarked(MailboxAccess mailbox, String eventId, String crmId) {
     ExchangeServiceAccount.ServiceCall service = service(mailbox);
-    List<ItemType> found =
-        within(
-            service,
-            () ->
-                ews.getItems(
-                    service.call(),
-                    List.of(eventId),
-                    List.<BasePathToElementType>of(crmIdProperty())));
-    boolean ours =
-        found.stream().anyMatch(i -> crmId.equals(value(i.getExtendedProperty(), CRM_ID_PROPERTY)));
-    if (!ours) {
+    if (!markOf(service, eventId).filter(crmId::equals).isPresent()) {
       return false;
     }
     try {
@@ -769,6 +765,22 @@ public class ExchangeEventBook implements EventBook {
     property.setExtendedFieldURI(uri);
     property.setValue(value);
     return property;
+  }
+
+  /** The CRM id in Mailbridge's property on the item (GetItem of that property alone). */
+  private Optional<String> markOf(ExchangeServiceAccount.ServiceCall service, String eventId) {
+    List<ItemType> found =
+        within(
+            service,
+            () ->
+                ews.getItems(
+                    service.call(),
+                    List.of(eventId),
+                    List.<BasePathToElementType>of(crmIdProperty())));
+    return found.stream()
+        .map(i -> value(i.getExtendedProperty(), CRM_ID_PROPERTY))
+        .filter(Objects::nonNull)
+        .findFirst();
   }
 
   private static String value(List<ExtendedPropertyType> properties, String name) {

@@ -377,11 +377,7 @@ public class GoogleContactBook implements ContactBook {
     } catch (NotFound gone) {
       return false;
     }
-    boolean ours =
-        marked.getClientData() != null
-            && marked.getClientData().stream()
-                .anyMatch(d -> CRM_ID_KEY.equals(d.getKey()) && crmId.equals(d.getValue()));
-    if (!ours) {
+    if (!crmId.equals(mark(marked))) {
       return false;
     }
     try {
@@ -473,7 +469,20 @@ public class GoogleContactBook implements ContactBook {
             phones == null || phones.isEmpty() ? null : blankToNull(phones.get(0).getValue()),
             org == null ? null : blankToNull(org.getTitle()),
             org == null ? null : blankToNull(org.getName())),
-        false);
+        false,
+        mark(person));
+  }
+
+  /** The CRM id in Mailbridge's {@code clientData}, or null: every read asks for it. */
+  private static String mark(Person person) {
+    if (person.getClientData() == null) {
+      return null;
+    }
+    return person.getClientData().stream()
+        .filter(d -> CRM_ID_KEY.equals(d.getKey()) && d.getValue() != null)
+        .map(ClientData::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   /** When the contact itself (its CONTACT source) last changed, for the merge's last writer. */

@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -481,6 +482,15 @@ public class GoogleEventBook implements EventBook {
       throw new NotFound("Event in Google Calendar");
     }
     return series(mailbox, series, clock.instant().plus(horizon));
+  }
+
+  @Override
+  public Optional<String> mark(MailboxAccess mailbox, MailEvent event) {
+    Event marked = read(mailbox, event.id());
+    if (marked == null || "cancelled".equals(marked.getStatus())) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(mark(marked));
   }
 
   @Override

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -193,10 +194,36 @@ public class GraphContactBook implements ContactBook {
     return contact(changed);
   }
 
+  /** Delta has no {@code $expand}: the mark of an unpaired contact is read on its own. */
+  @Override
+  public Optional<String> mark(MailboxAccess mailbox, String folderId, MailContact contact) {
+    return markOf(graph.client(mailbox), mailbox, folderId, contact.id());
+  }
+
   @Override
   public boolean deleteIfMarked(
       MailboxAccess mailbox, String folderId, String contactId, String crmId) {
     GraphServiceClient client = graph.client(mailbox);
+    if (!markOf(client, mailbox, folderId, contactId).filter(crmId::equals).isPresent()) {
+      return false;
+    }
+    try {
+      graph.call(
+          () -> {
+            contacts(client, mailbox, folderId)
+                .byContactId(contactId)
+                .delete(c -> c.options.addAll(graph.options(GraphOperation.DELETE_CONTACT)));
+            return null;
+          });
+    } catch (NotFound gone) {
+      return false;
+    }
+    return true;
+  }
+
+  /** The CRM id in Mailbridge's property on the contact; empty when it has none or is gone. */
+  private Optional<String> markOf(
+      GraphServiceClient client, MailboxAccess mailbox, String folderId, String contactId) {
     Contact marked;
     try {
       marked =
@@ -216,29 +243,15 @@ public class GraphContactBook implements ContactBook {
                             c.options.addAll(graph.options(GraphOperation.READ_CONTACT));
                           }));
     } catch (NotFound gone) {
-      return false;
+      return Optional.empty();
     }
-    boolean ours =
-        marked != null
-            && marked.getSingleValueExtendedProperties() != null
-            && marked.getSingleValueExtendedProperties().stream()
-                .anyMatch(
-                    p -> CRM_ID_PROPERTY.equalsIgnoreCase(p.getId()) && crmId.equals(p.getValue()));
-    if (!ours) {
-      return false;
+    if (marked == null || marked.getSingleValueExtendedProperties() == null) {
+      return Optional.empty();
     }
-    try {
-      graph.call(
-          () -> {
-            contacts(client, mailbox, folderId)
-                .byContactId(contactId)
-                .delete(c -> c.options.addAll(graph.options(GraphOperation.DELETE_CONTACT)));
-            return null;
-          });
-    } catch (NotFound gone) {
-      return false;
-    }
-    return true;
+    return marked.getSingleValueExtendedProperties().stream()
+        .filter(p -> CRM_ID_PROPERTY.equalsIgnoreCase(p.getId()) && p.getValue() != null)
+        .map(SingleValueLegacyExtendedProperty::getValue)
+        .findFirst();
   }
 
   private static ContactsRequestBuilder contacts(

@@ -29,6 +29,7 @@ import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -43,6 +44,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -199,6 +202,9 @@ public class GraphEventBook implements EventBook {
     mark.setId(CRM_ID_PROPERTY);
     mark.setValue(crmId);
     event.setSingleValueExtendedProperties(List.of(mark));
+    // Graph answers a second POST with the same transactionId with the first event: a create
+    // retried after its answer was lost makes no second event.
+    event.setTransactionId(transactionId(mailbox, crmId));
     GraphServiceClient client = graph.client(mailbox.credential());
     Event created =
         graph.call(
@@ -210,7 +216,7 @@ public class GraphEventBook implements EventBook {
                           c.headers.add("Prefer", GraphChangeFeed.IMMUTABLE_IDS);
                           c.headers.add("Prefer", UTC_TIMES);
                           c.headers.add("Prefer", TEXT_BODY);
-                          // Not repeated blindly: a lost answer would make a second event.
+                          // Repeated by the job, not the SDK: the transactionId makes that safe.
                           c.options.addAll(graph.onceOnly(GraphOperation.WRITE_EVENT));
                         }));
     if (created == null || created.getId() == null) {
@@ -351,17 +357,16 @@ public class GraphEventBook implements EventBook {
     return withExceptions(client, mailbox, changed, fields, current);
   }
 
+  /** calendarView delta has no {@code $expand}: an unpaired event's mark is read on its own. */
+  @Override
+  public Optional<String> mark(MailboxAccess mailbox, MailEvent event) {
+    return markOf(graph.client(mailbox.credential()), mailbox, event.id());
+  }
+
   @Override
   public boolean deleteIfMarked(MailboxAccess mailbox, String eventId, String crmId) {
     GraphServiceClient client = graph.client(mailbox.credential());
-    Event marked = read(client, mailbox, eventId, true);
-    boolean ours =
-        marked != null
-            && marked.getSingleValueExtendedProperties() != null
-            && marked.getSingleValueExtendedProperties().stream()
-                .anyMatch(
-                    p -> CRM_ID_PROPERTY.equalsIgnoreCase(p.getId()) && crmId.equals(p.getValue()));
-    if (!ours) {
+    if (!markOf(client, mailbox, eventId).filter(crmId::equals).isPresent()) {
       return false;
     }
     try {
@@ -376,6 +381,34 @@ public class GraphEventBook implements EventBook {
       return false;
     }
     return true;
+  }
+
+  /** The CRM id in Mailbridge's property on the event; empty when it has none or is gone. */
+  private Optional<String> markOf(GraphServiceClient client, MailboxAccess mailbox, String id) {
+    Event marked = read(client, mailbox, id, true);
+    if (marked == null || marked.getSingleValueExtendedProperties() == null) {
+      return Optional.empty();
+    }
+    return marked.getSingleValueExtendedProperties().stream()
+        .filter(p -> CRM_ID_PROPERTY.equalsIgnoreCase(p.getId()) && p.getValue() != null)
+        .map(SingleValueLegacyExtendedProperty::getValue)
+        .findFirst();
+  }
+
+  /**
+   * The create's transactionId: the same for every create of one CRM event in one user's mailbox
+   * (its connection, or the mailbox the org's app reaches), and no other's.
+   */
+  static String transactionId(MailboxAccess mailbox, String crmId) {
+    return UUID.nameUUIDFromBytes(
+            ("mailbridge-event-sync:"
+                    + mailbox.connectionId()
+                    + ":"
+                    + mailbox.appUser()
+                    + ":"
+                    + crmId)
+                .getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   /** One event, with Mailbridge's property when asked; null when it is gone. */

@@ -147,6 +147,18 @@ class ExchangeContactBookTest {
   }
 
   @Test
+  void theChangesCarryTheCrmIdOfContactsMailbridgeMadeAndNoneOfHandMadeOnes() {
+    String folderId = book.folder(alice(), "Mailbridge");
+    FakeContacts.Contact hand =
+        exchange.contacts.addByHand(ALICE, "Mailbridge", "Hana", "Sato", "hana@x.example");
+    MailContact ours = book.create(alice(), folderId, nora(null), "crm-1");
+    Map<String, MailContact> read = new java.util.HashMap<>();
+    book.changes(alice(), folderId, null).changes().forEach(c -> read.put(c.id(), c));
+    assertEquals(java.util.Optional.of("crm-1"), book.mark(alice(), folderId, read.get(ours.id())));
+    assertEquals(java.util.Optional.empty(), book.mark(alice(), folderId, read.get(hand.id)));
+  }
+
+  @Test
   void aBusyAnswerIsProviderBusyWithExchangesBackOff() {
     String folderId = book.folder(alice(), "Mailbridge");
     exchange.answerNextWith(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.http.HttpResponseException;
+import com.google.api.services.people.v1.model.ClientData;
 import com.google.api.services.people.v1.model.EmailAddress;
 import com.google.api.services.people.v1.model.Name;
 import com.google.api.services.people.v1.model.Organization;
@@ -60,6 +61,24 @@ class GoogleContactBookTest {
         new ContactFields("Nora", null, List.of("n@x.example"), null, "CFO", "Fabrikam"),
         contact.fields());
     assertFalse(contact.removed());
+  }
+
+  @Test
+  void aPersonCarriesTheCrmIdOfMailbridgesClientDataOnly() {
+    Person marked =
+        new Person()
+            .setResourceName("people/c2")
+            .setClientData(
+                List.of(
+                    new ClientData().setKey("OtherApp").setValue("x"),
+                    new ClientData().setKey(GoogleContactBook.CRM_ID_KEY).setValue("crm-7")));
+    assertEquals("crm-7", GoogleContactBook.contact(marked).crmMark());
+    Person other =
+        new Person()
+            .setResourceName("people/c3")
+            .setClientData(List.of(new ClientData().setKey("OtherApp").setValue("x")));
+    assertNull(GoogleContactBook.contact(other).crmMark());
+    assertNull(GoogleContactBook.contact(new Person().setResourceName("people/c4")).crmMark());
   }
 
   @Test
