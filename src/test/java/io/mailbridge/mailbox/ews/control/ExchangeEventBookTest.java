@@ -73,6 +73,7 @@ class ExchangeEventBookTest {
         List.of(new MailAddress(NORA, "Nora Field")),
         "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10",
         exceptions,
+        false,
         false);
   }
 
@@ -192,6 +193,7 @@ class ExchangeEventBookTest {
                 List.of(),
                 "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10",
                 List.of(),
+                false,
                 false));
     FakeCalendar.Item series =
         exchange.calendar.addSeriesByHand(

@@ -82,6 +82,7 @@ class GoogleEventBookTest {
             List.of(new MailAddress("nora@fabrikam.example", null)),
             "RRULE:FREQ=DAILY;COUNT=3",
             List.of(),
+            false,
             false);
     Event event = GoogleEventBook.googleEvent(fields);
     assertEquals("UTC", event.getStart().getTimeZone(), "a series needs a zone");
