@@ -102,10 +102,11 @@ public class CrmEvents {
     JsonObject fields = checked(patch, false);
     var merged = CrmJson.object(stored);
     fields.forEach(merged::add);
-    if (!(merged.build().get("end") instanceof JsonString)) {
+    JsonObject built = merged.build();
+    if (!(built.get("end") instanceof JsonString)) {
       throw new InvalidField("end", "is required");
     }
-    JsonObject next = timed(merged.build());
+    JsonObject next = timed(built);
     CalendarEvent event =
         event(
             next,
