@@ -451,7 +451,7 @@ public class CrmEvents {
   }
 
   /** The zone an all-day event's days are in: its own, UTC when it has none Java knows. */
-  static ZoneId zoneOf(String timeZone) {
+  private static ZoneId zoneOf(String timeZone) {
     if (timeZone == null) {
       return ZoneOffset.UTC;
     }
