@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * meetings with CRM people made in Outlook created, changed and deleted in the CRM; the same field
  * changed on both sides resolved by the later write and audited; three rounds without changes write
  * nothing; an expired delta reads the calendar again without duplicates; two pumps never sync one
- * user at the same time. The suite's timer pump is off: tests run jobs themselves.
+ * user at the same time; an all-day event stays {@code isAllDay} with midnights both ways. The
+ * suite's timer pump is off: tests run jobs themselves.
  */
 @ExtendWith(ArquillianExtension.class)
 class EventSyncIT {

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interval changed in Outlook comes back as the rule; a series with one occurrence moved and one
  * cancelled syncs both ways (OccurrenceItemId writes, ModifiedOccurrences and DeletedOccurrences
  * read) without writing an exception twice; a weekly series across a change of daylight saving time
- * keeps its local time (StartTimeZone); the timer queues an Exchange user.
+ * keeps its local time (StartTimeZone); an all-day event stays IsAllDayEvent both ways; the timer
+ * queues an Exchange user.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeEventSyncIT {

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * occurrence cancelled and one moved on its instances, and an occurrence cancelled in Google
  * reaching the CRM; the same field changed on both sides resolved by the later write and audited;
  * three rounds without changes write nothing; an expired sync token (410) reads the window again
- * without duplicates. The suite's timer pump is off: tests run jobs themselves.
+ * without duplicates; an all-day event stays date-only both ways. The suite's timer pump is off:
+ * tests run jobs themselves.
  */
 @ExtendWith(ArquillianExtension.class)
 class GoogleEventSyncIT {
