@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param bodyText the invitation's text, when the provider gave it as text
  * @param bodyHtml the invitation's HTML, when the provider gave it as HTML
  * @param cancelled whether the organizer cancelled it
+ * @param allDay whether it covers whole days: {@code start} and {@code end} (exclusive) are then
+ *     midnights in {@code timeZone} (UTC when none)
  */
 public record CalendarEvent(
     String provider,
@@ -28,7 +30,8 @@ public record CalendarEvent(
     boolean onlineMeeting,
     String bodyText,
     String bodyHtml,
-    boolean cancelled) {
+    boolean cancelled,
+    boolean allDay) {
 
   /** An invitee and how they answered. */
   public record Attendee(MailAddress address, Response response) {}
@@ -53,6 +56,42 @@ public record CalendarEvent(
     if (end != null && end.isBefore(start)) {
       throw new IllegalArgumentException("An event cannot end before it starts");
     }
+  }
+
+  /** A timed event (not all-day). */
+  public CalendarEvent(
+      String provider,
+      String providerEventId,
+      String iCalUid,
+      String title,
+      Instant start,
+      Instant end,
+      String timeZone,
+      String location,
+      MailAddress organizer,
+      List<Attendee> attendees,
+      String onlineMeetingUrl,
+      boolean onlineMeeting,
+      String bodyText,
+      String bodyHtml,
+      boolean cancelled) {
+    this(
+        provider,
+        providerEventId,
+        iCalUid,
+        title,
+        start,
+        end,
+        timeZone,
+        location,
+        organizer,
+        attendees,
+        onlineMeetingUrl,
+        onlineMeeting,
+        bodyText,
+        bodyHtml,
+        cancelled,
+        false);
   }
 
   /** An event as booking and availability know it: no body, not cancelled. */

@@ -20,6 +20,7 @@ import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * meetings with CRM people made in Outlook created, changed and deleted in the CRM; the same field
  * changed on both sides resolved by the later write and audited; three rounds without changes write
  * nothing; an expired delta reads the calendar again without duplicates; two pumps never sync one
- * user at the same time. The suite's timer pump is off: tests run jobs themselves.
+ * user at the same time; an all-day event stays {@code isAllDay} with midnights both ways. The
+ * suite's timer pump is off: tests run jobs themselves.
  */
 @ExtendWith(ArquillianExtension.class)
 class EventSyncIT {
@@ -289,6 +291,72 @@ class EventSyncIT {
     assertEquals(1, timelineEvents(s, contact).size());
     assertEquals("Follow-up", timelineEvents(s, contact).get(0).getString("subject"));
     assertNotNull(fake().graphEvent(s.account(), lunch.id()));
+  }
+
+  @Test
+  void allDayEventsStayAllDayBothWays() {
+    Setup s = setup("both");
+    String ines = ContactSyncSteps.email("ines");
+    String contact = testOrgs.contact(s.orgId(), "Ines", "Alves", ines);
+    LocalDate first = EventSyncSteps.dayIn(5);
+    // Made in Outlook: two days in Paris, which Graph shows as floating midnights.
+    String outlookId = "AAMkAGOutlook" + UUID.randomUUID().toString().replace("-", "");
+    fake()
+        .graphEventExtras
+        .put(
+            outlookId,
+            new FakeProviders.GraphEventExtra(null, "Europe/Paris", null).withAllDay(true));
+    fake()
+        .putGraphEvent(
+            new GraphEvent(
+                0,
+                s.account(),
+                outlookId,
+                false,
+                "040000008200E00074C5B7101A82E008" + UUID.randomUUID().toString().replace("-", ""),
+                "Trade fair",
+                EventSyncSteps.parisMidnight(first),
+                EventSyncSteps.parisMidnight(first.plusDays(2)),
+                "Hall 4",
+                s.account(),
+                List.of(ines),
+                "normal",
+                false,
+                false,
+                "Stand B12",
+                List.of()));
+    sync(s);
+
+    List<JsonObject> onInes = timelineEvents(s, contact);
+    assertEquals(1, onInes.size());
+    String fairId = onInes.get(0).getString("id");
+    EventSyncSteps.assertAllDay(crmEvent(s, fairId), first, first.plusDays(2));
+
+    patchCrmEvent(s, fairId, Json.createObjectBuilder().add("subject", "Trade fair (B12)").build());
+    sync(s);
+    GraphEvent fair = fake().graphEvent(s.account(), outlookId);
+    assertEquals("Trade fair (B12)", fair.subject());
+    assertTrue(fake().graphEventExtras.get(outlookId).allDay(), "still isAllDay in Outlook");
+    // The fake refuses an all-day write whose times are not midnights: these came as midnights.
+    assertEquals(EventSyncSteps.parisMidnight(first), fair.start());
+    assertEquals(EventSyncSteps.parisMidnight(first.plusDays(2)), fair.end());
+    assertEquals("Europe/Paris", fake().graphEventExtras.get(outlookId).timeZone());
+    EventSyncSteps.assertAllDay(crmEvent(s, fairId), first, first.plusDays(2));
+
+    LocalDate offsiteDay = first.plusDays(7);
+    String offsite = createCrmEvent(s, EventSyncSteps.offsite(contact, ines, offsiteDay));
+    EventSyncSteps.assertAllDay(crmEvent(s, offsite), offsiteDay, offsiteDay.plusDays(1));
+    sync(s);
+    GraphEvent made = calendarEventOf(s, offsite);
+    assertNotNull(made, "the CRM's all-day event is in the calendar");
+    assertTrue(fake().graphEventExtras.get(made.id()).allDay(), "as isAllDay");
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay), made.start());
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay.plusDays(1)), made.end());
+    sync(s);
+    EventSyncSteps.assertAllDay(crmEvent(s, offsite), offsiteDay, offsiteDay.plusDays(1));
+    assertEquals(2, fake().graphCalendar(s.account()).size(), "nothing doubled");
+
+    events().assertMalformedAllDayRefused(s);
   }
 
   @Test

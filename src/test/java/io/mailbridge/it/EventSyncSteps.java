@@ -1,12 +1,17 @@
 package io.mailbridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Supplier;
@@ -80,6 +85,87 @@ final class EventSyncSteps {
                 .add(Json.createObjectBuilder().add("email", attendee).add("name", "Nora Field")))
         .add("recordIds", Json.createArrayBuilder().add(contactId))
         .build();
+  }
+
+  static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+
+  /** The day {@code days} from today (UTC). */
+  static LocalDate dayIn(int days) {
+    return LocalDate.now(ZoneOffset.UTC).plusDays(days);
+  }
+
+  /** A day's midnight in Paris, where the all-day events of these tests are. */
+  static Instant parisMidnight(LocalDate day) {
+    return day.atStartOfDay(PARIS).toInstant();
+  }
+
+  /**
+   * A one-day all-day event on {@code day} in Paris' zone, sent as dates (the API also takes
+   * midnight instants), with one attendee linked to a contact.
+   */
+  static JsonObject offsite(String contactId, String attendee, LocalDate day) {
+    return Json.createObjectBuilder()
+        .add("subject", "Offsite")
+        .add("allDay", true)
+        .add("start", day.toString())
+        .add("end", day.plusDays(1).toString())
+        .add("timeZone", "Europe/Paris")
+        .add(
+            "attendees",
+            Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("email", attendee).add("name", "Ines Alves")))
+        .add("recordIds", Json.createArrayBuilder().add(contactId))
+        .build();
+  }
+
+  /** The CRM event is all-day from {@code first} up to (not including) {@code after}, in Paris. */
+  static void assertAllDay(JsonObject event, LocalDate first, LocalDate after) {
+    assertAllDay(event, first, after, PARIS);
+  }
+
+  /**
+   * The CRM event is all-day from {@code first} up to (not including) {@code after}: midnights in
+   * {@code zone}, which it names (UTC: it names none).
+   */
+  static void assertAllDay(JsonObject event, LocalDate first, LocalDate after, ZoneId zone) {
+    assertEquals(JsonValue.TRUE, event.get("allDay"), event.toString());
+    assertEquals(
+        first.atStartOfDay(zone).toInstant(),
+        Instant.parse(event.getString("start")),
+        event.toString());
+    assertEquals(
+        after.atStartOfDay(zone).toInstant(),
+        Instant.parse(event.getString("end")),
+        event.toString());
+    assertEquals(
+        ZoneOffset.UTC.equals(zone) ? null : zone.getId(),
+        event.getString("timeZone", null),
+        event.toString());
+  }
+
+  /** The events API answers 400 {@code {"error","message"}} to a malformed all-day event. */
+  void assertMalformedAllDayRefused(Setup s) {
+    String day = dayIn(3).toString();
+    String next = dayIn(4).toString();
+    for (String bad :
+        List.of(
+            "{\"subject\":\"x\",\"start\":\""
+                + day
+                + "T09:00:00Z\",\"end\":\""
+                + day
+                + "T10:00:00Z\",\"allDay\":\"yes\"}",
+            "{\"subject\":\"x\",\"start\":\""
+                + day
+                + "T09:00:00Z\",\"end\":\""
+                + next
+                + "T00:00:00Z\",\"allDay\":true}",
+            "{\"subject\":\"x\",\"start\":\"" + day + "\",\"end\":\"" + day + "\",\"allDay\":true}",
+            "{\"subject\":\"x\",\"start\":\"" + day + "\",\"end\":\"" + next + "\"}")) {
+      ApiClient.Reply reply = api.get().post("/api/events", s.org().repToken(), bad);
+      assertEquals(400, reply.status(), bad + " -> " + reply.body());
+      assertEquals("invalid_field", reply.json().getString("error"), reply.body());
+      assertNotNull(reply.json().getString("message", null), reply.body());
+    }
   }
 
   /**

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interval changed in Outlook comes back as the rule; a series with one occurrence moved and one
  * cancelled syncs both ways (OccurrenceItemId writes, ModifiedOccurrences and DeletedOccurrences
  * read) without writing an exception twice; a weekly series across a change of daylight saving time
- * keeps its local time (StartTimeZone); the timer queues an Exchange user.
+ * keeps its local time (StartTimeZone); an all-day event stays IsAllDayEvent both ways; the timer
+ * queues an Exchange user.
  */
 @ExtendWith(ArquillianExtension.class)
 class ExchangeEventSyncIT {
@@ -241,6 +242,63 @@ class ExchangeEventSyncIT {
     assertTrue(
         calendar().in(s.rep()).stream().anyMatch(i -> i.id.equals(lunch.id)),
         "the lunch stays in Outlook, out of the CRM");
+  }
+
+  @Test
+  void allDayEventsStayIsAllDayEventBothWays() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String ines = ContactSyncSteps.email("ines");
+    String contact = testOrgs.contact(s.orgId(), "Ines", "Alves", ines);
+    LocalDate first = EventSyncSteps.dayIn(5);
+    // Made in Outlook in Paris' Windows zone: two days, midnight to midnight there.
+    FakeCalendar.Item fair =
+        calendar()
+            .addByHand(
+                s.rep(),
+                "Trade fair",
+                EventSyncSteps.parisMidnight(first),
+                EventSyncSteps.parisMidnight(first.plusDays(2)),
+                List.of(ines));
+    calendar()
+        .editByHand(
+            fair.id,
+            i -> {
+              i.startTimeZone = "Romance Standard Time";
+              i.allDay = true;
+            });
+    sync(s);
+
+    List<JsonObject> onInes = steps().timelineEvents(s.adminToken(), contact);
+    assertEquals(1, onInes.size());
+    String fairId = onInes.get(0).getString("id");
+    EventSyncSteps.assertAllDay(crmEvent(s, fairId), first, first.plusDays(2));
+
+    steps()
+        .patchEvent(
+            s.org().repToken(),
+            fairId,
+            Json.createObjectBuilder().add("subject", "Trade fair (B12)").build());
+    sync(s);
+    assertEquals("Trade fair (B12)", fair.subject);
+    assertTrue(fair.allDay, "still IsAllDayEvent in Outlook");
+    // Exchange moves an all-day item's times out to midnights: these were midnights already.
+    assertEquals(EventSyncSteps.parisMidnight(first), fair.start);
+    assertEquals(EventSyncSteps.parisMidnight(first.plusDays(2)), fair.end);
+    assertEquals("Romance Standard Time", fair.startTimeZone);
+    EventSyncSteps.assertAllDay(crmEvent(s, fairId), first, first.plusDays(2));
+
+    LocalDate offsiteDay = first.plusDays(7);
+    String offsite = createCrmEvent(s, EventSyncSteps.offsite(contact, ines, offsiteDay));
+    sync(s);
+    FakeCalendar.Item made = itemOf(s, offsite);
+    assertNotNull(made, "the CRM's all-day event is in the Exchange calendar");
+    assertTrue(made.allDay, "made with IsAllDayEvent");
+    assertEquals("Romance Standard Time", made.startTimeZone);
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay), made.start);
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay.plusDays(1)), made.end);
+    sync(s);
+    EventSyncSteps.assertAllDay(crmEvent(s, offsite), offsiteDay, offsiteDay.plusDays(1));
+    assertEquals(2, calendar().in(s.rep()).size(), "nothing doubled");
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * occurrence cancelled and one moved on its instances, and an occurrence cancelled in Google
  * reaching the CRM; the same field changed on both sides resolved by the later write and audited;
  * three rounds without changes write nothing; an expired sync token (410) reads the window again
- * without duplicates. The suite's timer pump is off: tests run jobs themselves.
+ * without duplicates; an all-day event stays date-only both ways. The suite's timer pump is off:
+ * tests run jobs themselves.
  */
 @ExtendWith(ArquillianExtension.class)
 class GoogleEventSyncIT {
@@ -167,6 +169,72 @@ class GoogleEventSyncIT {
     assertTrue(
         requests(s).stream().anyMatch(r -> r.startsWith("DELETE") && r.contains(created.id())));
     assertTrue(events().status(s).getJsonNumber("itemsOut").longValue() >= 3);
+  }
+
+  @Test
+  void allDayEventsStayDateOnlyBothWays() {
+    Setup s = setup("both");
+    String ines = ContactSyncSteps.email("ines");
+    String contact = testOrgs.contact(s.orgId(), "Ines", "Alves", ines);
+    LocalDate first = EventSyncSteps.dayIn(5);
+    // Made in Google: two days, date-only with no zone of its own (the calendar's is UTC).
+    String googleId = java.util.UUID.randomUUID().toString().replace("-", "");
+    fake()
+        .googleEventExtras
+        .put(googleId, new FakeProviders.GoogleEventExtra(Map.of(), null, List.of(), true));
+    fake()
+        .putGoogleEvent(
+            new GoogleEvent(
+                0,
+                s.account(),
+                googleId,
+                false,
+                false,
+                googleId + "@google.com",
+                "Trade fair",
+                first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                first.plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                "Hall 4",
+                s.account(),
+                List.of(ines),
+                "default",
+                false,
+                "Stand B12"));
+    sync(s);
+
+    List<JsonObject> onInes = events().timelineEvents(s, contact);
+    assertEquals(1, onInes.size());
+    String fairId = onInes.get(0).getString("id");
+    EventSyncSteps.assertAllDay(
+        events().crmEvent(s, fairId), first, first.plusDays(2), ZoneOffset.UTC);
+
+    events()
+        .patchCrmEvent(
+            s, fairId, Json.createObjectBuilder().add("subject", "Trade fair (B12)").build());
+    sync(s);
+    GoogleEvent fair = fake().googleEvent(s.account(), googleId);
+    assertEquals("Trade fair (B12)", fair.summary());
+    assertTrue(
+        fake().googleEventExtras.get(googleId).allDay(),
+        "patched with start.date and end.date: still date-only");
+    assertEquals(first.atStartOfDay(ZoneOffset.UTC).toInstant(), fair.start());
+    assertEquals(first.plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant(), fair.end());
+    EventSyncSteps.assertAllDay(
+        events().crmEvent(s, fairId), first, first.plusDays(2), ZoneOffset.UTC);
+
+    LocalDate offsiteDay = first.plusDays(7);
+    String offsite = events().createCrmEvent(s, EventSyncSteps.offsite(contact, ines, offsiteDay));
+    sync(s);
+    GoogleEvent made = googleEventOf(s, offsite);
+    assertNotNull(made, "the CRM's all-day event is in Google");
+    FakeProviders.GoogleEventExtra madeExtra = fake().googleEventExtras.get(made.id());
+    assertTrue(madeExtra.allDay(), "inserted date-only");
+    assertEquals("Europe/Paris", madeExtra.timeZone());
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay), made.start());
+    assertEquals(EventSyncSteps.parisMidnight(offsiteDay.plusDays(1)), made.end());
+    sync(s);
+    EventSyncSteps.assertAllDay(events().crmEvent(s, offsite), offsiteDay, offsiteDay.plusDays(1));
+    assertEquals(2, fake().googleCalendar(s.account()).size(), "nothing doubled");
   }
 
   @Test

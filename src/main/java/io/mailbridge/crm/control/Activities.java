@@ -2,6 +2,7 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.Activity;
 import io.mailbridge.crm.entity.ActivityAttachment;
+import io.mailbridge.crm.entity.ActivityType;
 import io.mailbridge.crm.entity.AttachmentBlob;
 import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.platform.problem.InvalidField;
@@ -128,6 +129,9 @@ public class Activities {
     data.forEach(view::add);
     if (!data.containsKey("subject")) {
       view.add("subject", JsonValue.NULL);
+    }
+    if (activity.type() == ActivityType.EVENT) {
+      view.add("allDay", activity.allDay());
     }
     JsonArrayBuilder attachments = CrmJson.array();
     for (ActivityAttachment attachment :

@@ -195,6 +195,7 @@ public class ActivityWriter {
     }
     List<CrmRecord> targets = checked(orgId, add);
     activity.revise(eventJson(event, kept(activity, series)), event.start());
+    activity.allDay(event.allDay());
     activity.changed(changes.next(orgId));
     links.retime(activity.id(), event.start());
     em.flush();
@@ -346,6 +347,7 @@ public class ActivityWriter {
           eventJson(keptDetails(activity, event), kept(activity, series)), event.start());
       links.retime(activity.id(), event.start());
     }
+    activity.allDay(event.allDay());
     activity.changed(changes.next(orgId));
     em.flush();
     links.add(orgId, activity.id(), activity.occurredAt(), targets);
@@ -405,7 +407,9 @@ public class ActivityWriter {
       text = s.getString();
     }
     String zone = e.timeZone();
-    if ((zone == null || zone.equalsIgnoreCase("UTC"))
+    // An all-day event's midnights are in the zone it came with: that one stays beside them.
+    if (!e.allDay()
+        && (zone == null || zone.equalsIgnoreCase("UTC"))
         && stored.get("timeZone") instanceof jakarta.json.JsonString z) {
       zone = z.getString();
     }
@@ -424,7 +428,8 @@ public class ActivityWriter {
         e.onlineMeeting(),
         text,
         e.bodyHtml(),
-        e.cancelled());
+        e.cancelled(),
+        e.allDay());
   }
 
   /** The series an event keeps: the one given, or the stored one when null. */

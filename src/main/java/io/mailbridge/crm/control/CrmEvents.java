@@ -21,7 +21,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +36,9 @@ import java.util.Set;
  * Events made and changed in the CRM ({@code /api/events}) and the CRM's feed of event changes for
  * event sync. An event is an EVENT activity stored on the one activity path: a meeting capture
  * finds in a calendar and an event made here are the same activity once the calendar's iCalendar
- * UID is adopted ({@link #adoptUid}).
+ * UID is adopted ({@link #adoptUid}). An all-day event ({@code allDay}) keeps its start and end
+ * (exclusive) as midnights in its time zone, UTC when it has none; a request may send them as
+ * dates.
  */
 @ApplicationScoped
 public class CrmEvents {
@@ -51,6 +56,7 @@ public class CrmEvents {
           "recurrence",
           "exceptions",
           "onlineMeeting",
+          "allDay",
           "recordIds");
 
   private static final int MAX_TEXT = 32_768;
@@ -75,7 +81,7 @@ public class CrmEvents {
 
   /** Creates an event from an API body; answers its view. */
   public JsonObject create(String orgId, String userId, JsonObject body) {
-    JsonObject fields = checked(body, true);
+    JsonObject fields = timed(checked(body, true));
     CalendarEvent event = event(fields, "crm", OpaqueId.next(), null, null, null);
     StoredActivity stored =
         writer.storeCrmEvent(orgId, event, recordIds(fields), userId, series(fields));
@@ -96,11 +102,11 @@ public class CrmEvents {
     JsonObject fields = checked(patch, false);
     var merged = CrmJson.object(stored);
     fields.forEach(merged::add);
-    JsonObject next = merged.build();
-    if (!(next.get("end") instanceof JsonString)) {
+    JsonObject built = merged.build();
+    if (!(built.get("end") instanceof JsonString)) {
       throw new InvalidField("end", "is required");
     }
-    checkOrder(next);
+    JsonObject next = timed(built);
     CalendarEvent event =
         event(
             next,
@@ -119,7 +125,7 @@ public class CrmEvents {
     JsonObject stored = get(orgId, id);
     var merged = CrmJson.object(stored);
     fields.forEach(merged::add);
-    JsonObject next = merged.build();
+    JsonObject next = timed(merged.build());
     CalendarEvent event =
         event(
             next,
@@ -299,10 +305,12 @@ public class CrmEvents {
         }
       }
     }
-    instantOf(body, "start");
-    instantOf(body, "end");
-    if (creating) {
-      checkOrder(body);
+    JsonValue allDay = body.get("allDay");
+    if (allDay != null
+        && allDay != JsonValue.NULL
+        && allDay != JsonValue.TRUE
+        && allDay != JsonValue.FALSE) {
+      throw new InvalidField("allDay", "must be true or false");
     }
     if (body.get("timeZone") instanceof JsonString zone) {
       try {
@@ -389,9 +397,68 @@ public class CrmEvents {
     }
   }
 
-  private static void checkOrder(JsonObject fields) {
-    if (instantOf(fields, "end").isBefore(instantOf(fields, "start"))) {
-      throw new InvalidField("end", "must not be before start");
+  /**
+   * The event's fields with their times checked: a timed event's start and end are instants, end
+   * not before start; an all-day event's are dates ({@code 2026-12-24}) or midnights in its zone,
+   * answered as those midnights, and it lasts at least one day (end is exclusive).
+   */
+  static JsonObject timed(JsonObject fields) {
+    if (fields.get("allDay") != JsonValue.TRUE) {
+      Instant start = instantOf(fields, "start");
+      Instant end = instantOf(fields, "end");
+      if (start != null && end != null && end.isBefore(start)) {
+        throw new InvalidField("end", "must not be before start");
+      }
+      return fields;
+    }
+    ZoneId zone = zoneOf(text(fields, "timeZone"));
+    Instant start = midnight(fields, "start", zone);
+    Instant end = midnight(fields, "end", zone);
+    if (start != null && end != null && !end.isAfter(start)) {
+      throw new InvalidField(
+          "end", "must be a later day than start (an all-day event's end is exclusive)");
+    }
+    var out = CrmJson.object(fields);
+    if (start != null) {
+      out.add("start", start.toString());
+    }
+    if (end != null) {
+      out.add("end", end.toString());
+    }
+    return out.build();
+  }
+
+  /** An all-day event's time: a date's midnight in the zone, or an instant that is one. */
+  private static Instant midnight(JsonObject fields, String name, ZoneId zone) {
+    if (!(fields.get(name) instanceof JsonString s)) {
+      return null;
+    }
+    String shown =
+        "must be a date such as 2026-12-24, or midnight in the event's time zone, for an all-day"
+            + " event";
+    if (s.getString().length() == 10) {
+      try {
+        return LocalDate.parse(s.getString()).atStartOfDay(zone).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new InvalidField(name, shown);
+      }
+    }
+    Instant at = instantOf(fields, name);
+    if (!at.atZone(zone).toLocalTime().equals(LocalTime.MIDNIGHT)) {
+      throw new InvalidField(name, shown);
+    }
+    return at;
+  }
+
+  /** The zone an all-day event's days are in: its own, UTC when it has none Java knows. */
+  private static ZoneId zoneOf(String timeZone) {
+    if (timeZone == null) {
+      return ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(timeZone);
+    } catch (DateTimeException e) {
+      return ZoneOffset.UTC;
     }
   }
 
@@ -448,7 +515,8 @@ public class CrmEvents {
         online,
         text(fields, "bodyText"),
         null,
-        false);
+        false,
+        fields.get("allDay") == JsonValue.TRUE);
   }
 
   private static List<String> recordIds(JsonObject fields) {

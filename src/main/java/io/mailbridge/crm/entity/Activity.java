@@ -16,7 +16,8 @@ import java.util.Objects;
 
 /**
  * An email, event or task on the CRM's timelines. Everything it says (subject, participants,
- * bodies) is one sealed JSON document; only its time and a keyed hash of its identity are plain.
+ * bodies) is one sealed JSON document; only its time, whether an event is all-day and a keyed hash
+ * of its identity are plain.
  */
 @Entity
 @Table(name = "activity")
@@ -55,6 +56,10 @@ public class Activity {
   @Column(name = "change_seq", nullable = false)
   private long changeSeq;
 
+  /** An event that covers whole days (its times are midnights in its zone). */
+  @Column(name = "all_day", nullable = false)
+  private boolean allDay;
+
   protected Activity() {}
 
   public Activity(
@@ -92,6 +97,15 @@ public class Activity {
    */
   public void rekey(String messageKey) {
     this.messageKey = Objects.requireNonNull(messageKey);
+  }
+
+  /** Marks an event all-day or timed, as its latest version says. */
+  public void allDay(boolean allDay) {
+    this.allDay = allDay;
+  }
+
+  public boolean allDay() {
+    return allDay;
   }
 
   public long changeSeq() {

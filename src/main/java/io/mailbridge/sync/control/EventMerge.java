@@ -20,7 +20,8 @@ import java.util.TreeSet;
 /**
  * The fields event sync merges (with {@link ContactMerge#merge}, field by field against the last
  * agreed values) in one shape for both sides: times as UTC instants, attendees as the sorted set of
- * lower-cased addresses, the recurrence as a normalized {@code RRULE:} line.
+ * lower-cased addresses, the recurrence as a normalized {@code RRULE:} line, {@code allDay} as true
+ * or null (so agreed values stored before it existed agree with a timed event).
  */
 final class EventMerge {
 
@@ -34,7 +35,8 @@ final class EventMerge {
           "bodyText",
           "attendees",
           "recurrence",
-          "exceptions");
+          "exceptions",
+          "allDay");
 
   private EventMerge() {}
 
@@ -73,6 +75,7 @@ final class EventMerge {
       }
     }
     doc.add("exceptions", exceptions(exceptions));
+    allDay(doc, view.get("allDay") == JsonValue.TRUE);
     return ContactMerge.only(FIELDS, doc.build());
   }
 
@@ -126,6 +129,7 @@ final class EventMerge {
     fields.attendees().forEach(a -> attendees.add(a.normalized()));
     doc.add("attendees", array(attendees));
     doc.add("exceptions", exceptions(fields.exceptions()));
+    allDay(doc, fields.allDay());
     return ContactMerge.only(FIELDS, doc.build());
   }
 
@@ -141,7 +145,8 @@ final class EventMerge {
         addresses(merged, known),
         text(merged, "recurrence"),
         occurrences(merged),
-        online);
+        online,
+        ContactMerge.value(merged, "allDay") == JsonValue.TRUE);
   }
 
   /** Merge fields as a change of the CRM event (the API's field names). */
@@ -162,6 +167,7 @@ final class EventMerge {
     }
     patch.add("attendees", attendees);
     patch.add("exceptions", ContactMerge.value(merged, "exceptions"));
+    patch.add("allDay", ContactMerge.value(merged, "allDay") == JsonValue.TRUE);
     return patch.build();
   }
 
@@ -211,6 +217,14 @@ final class EventMerge {
       return null;
     }
     return Instant.parse(s.getString()).toString();
+  }
+
+  private static void allDay(JsonObjectBuilder doc, boolean allDay) {
+    if (allDay) {
+      doc.add("allDay", true);
+    } else {
+      doc.addNull("allDay");
+    }
   }
 
   private static JsonArrayBuilder array(TreeSet<String> values) {

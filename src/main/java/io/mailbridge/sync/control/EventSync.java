@@ -324,7 +324,8 @@ public class EventSync implements JobHandler, SyncedItems {
               event.fields().online(),
               event.fields().bodyText(),
               null,
-              false);
+              false,
+              event.fields().allDay());
       String storedId;
       try {
         // In this run's transaction: a transaction of its own would wait for the org's change

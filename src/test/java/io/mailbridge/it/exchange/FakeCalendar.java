@@ -40,6 +40,28 @@ public final class FakeCalendar {
     /** The Windows id of StartTimeZone; null when the request named none (UTC). */
     public volatile String startTimeZone;
 
+    /** {@code IsAllDayEvent}: start and end are then midnights in the item's zone. */
+    public volatile boolean allDay;
+
+    /**
+     * What Exchange does to an all-day item's times (learn.microsoft.com, "Create all-day events by
+     * using EWS"): a start that is not a midnight in the item's zone moves back to the midnight
+     * before it, an end forward to the midnight after it.
+     */
+    void toMidnights() {
+      if (!allDay || start == null || end == null) {
+        return;
+      }
+      java.time.ZoneId zone = zoneOf(startTimeZone);
+      start = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+      java.time.ZonedDateTime local = end.atZone(zone);
+      java.time.LocalDate after =
+          local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+              ? local.toLocalDate()
+              : local.toLocalDate().plusDays(1);
+      end = after.atStartOfDay(zone).toInstant();
+    }
+
     /** Moved occurrences by their index (1 for the first). */
     public final Map<Integer, Moved> moved = new ConcurrentHashMap<>();
 

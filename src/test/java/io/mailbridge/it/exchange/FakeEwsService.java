@@ -1678,6 +1678,8 @@ public class FakeEwsService implements ExchangeServicePortType {
       item.recurrence = asked.getRecurrence();
       item.startTimeZone =
           asked.getStartTimeZone() == null ? null : asked.getStartTimeZone().getId();
+      item.allDay = Boolean.TRUE.equals(asked.isIsAllDayEvent());
+      item.toMidnights();
       for (ExtendedPropertyType property : asked.getExtendedProperty()) {
         item.properties.put(key(property.getExtendedFieldURI()), property.getValue());
       }
@@ -1718,6 +1720,7 @@ public class FakeEwsService implements ExchangeServicePortType {
         error(message, refused, "The update could not be applied.");
         return;
       }
+      item.toMidnights();
       exchange.calendar.changed(item);
     }
     exchange.calendar.notices.add(
@@ -1762,6 +1765,7 @@ public class FakeEwsService implements ExchangeServicePortType {
           case CALENDAR_LOCATION -> item.location = value.getLocation();
           case CALENDAR_REQUIRED_ATTENDEES -> item.attendees = attendees(value);
           case CALENDAR_RECURRENCE -> item.recurrence = value.getRecurrence();
+          case CALENDAR_IS_ALL_DAY_EVENT -> item.allDay = value.isIsAllDayEvent();
           case CALENDAR_START_TIME_ZONE -> {
             if (unknownZone(value.getStartTimeZone())) {
               return "ErrorTimeZone";
@@ -1812,6 +1816,7 @@ public class FakeEwsService implements ExchangeServicePortType {
             value.getRequiredAttendees(),
             value.getRecurrence(),
             value.getOriginalStart(),
+            value.isIsAllDayEvent(),
             value.getStartTimeZone(),
             value.getEndTimeZone())) {
       if (field != null) {
@@ -1879,6 +1884,9 @@ public class FakeEwsService implements ExchangeServicePortType {
     }
     if (fields.contains(UnindexedFieldURIType.CALENDAR_END)) {
       found.setEnd(time(item.end));
+    }
+    if (fields.contains(UnindexedFieldURIType.CALENDAR_IS_ALL_DAY_EVENT)) {
+      found.setIsAllDayEvent(item.allDay);
     }
     if (fields.contains(UnindexedFieldURIType.CALENDAR_LOCATION)) {
       found.setLocation(item.location);

@@ -1189,23 +1189,36 @@ public final class FakeProviders {
   /**
    * What Graph keeps of an event beside what capture's tests set: Mailbridge's extended property
    * (the CRM id), the zone its times were given in ({@code originalStartTimeZone}), its {@code
-   * patternedRecurrence} when it is a series, and the days ({@code yyyy-MM-dd}) of its cancelled
-   * and moved (to start, end) occurrences; by event id.
+   * patternedRecurrence} when it is a series, the days ({@code yyyy-MM-dd}) of its cancelled and
+   * moved (to start, end) occurrences, and {@code isAllDay} (its start and end then midnights in
+   * its zone); by event id.
    */
   public record GraphEventExtra(
       String crmId,
       String timeZone,
       JsonObject recurrence,
       Set<String> cancelled,
-      Map<String, List<Instant>> moved) {
+      Map<String, List<Instant>> moved,
+      boolean allDay) {
 
     public GraphEventExtra(String crmId, String timeZone, JsonObject recurrence) {
-      this(crmId, timeZone, recurrence, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+      this(
+          crmId,
+          timeZone,
+          recurrence,
+          ConcurrentHashMap.newKeySet(),
+          new ConcurrentHashMap<>(),
+          false);
     }
 
     /** The same event with another zone or recurrence; its exceptions stay. */
     public GraphEventExtra with(String newZone, JsonObject newRecurrence) {
-      return new GraphEventExtra(crmId, newZone, newRecurrence, cancelled, moved);
+      return new GraphEventExtra(crmId, newZone, newRecurrence, cancelled, moved, allDay);
+    }
+
+    /** The same event, all-day or timed. */
+    public GraphEventExtra withAllDay(boolean nowAllDay) {
+      return new GraphEventExtra(crmId, timeZone, recurrence, cancelled, moved, nowAllDay);
     }
   }
 
@@ -1533,11 +1546,22 @@ public final class FakeProviders {
 
   /**
    * What a Google event carries beyond {@link GoogleEvent}, by event id: its private extended
-   * properties, the zone of its start and end, and its {@code recurrence} lines (empty: a single
-   * event).
+   * properties, the zone of its start and end, its {@code recurrence} lines (empty: a single
+   * event), and whether it is all-day (date-only {@code start.date} and {@code end.date}; its start
+   * and end kept as the dates' midnights in its zone, UTC when none).
    */
   public record GoogleEventExtra(
-      Map<String, String> privateProperties, String timeZone, List<String> recurrence) {}
+      Map<String, String> privateProperties,
+      String timeZone,
+      List<String> recurrence,
+      boolean allDay) {
+
+    /** A timed event's extras. */
+    public GoogleEventExtra(
+        Map<String, String> privateProperties, String timeZone, List<String> recurrence) {
+      this(privateProperties, timeZone, recurrence, false);
+    }
+  }
 
   /** An edit a person makes just before the account's next events.patch, by account. */
   final Map<String, Runnable> googleEventEdits = new ConcurrentHashMap<>();

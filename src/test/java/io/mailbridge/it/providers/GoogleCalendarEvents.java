@@ -357,6 +357,7 @@ final class GoogleCalendarEvents {
       extra = fake.googleEventExtras.get(e.recurringEventId());
     }
     String zone = extra == null || extra.timeZone() == null ? "UTC" : extra.timeZone();
+    FakeProviders.GoogleEventExtra kept = extra;
     Instant updated = fake.googleEventTimes.get(e.seq());
     JsonArrayBuilder attendees = Json.createArrayBuilder();
     attendees.add(
@@ -395,8 +396,8 @@ final class GoogleCalendarEvents {
                 Json.createObjectBuilder()
                     .add("email", e.organizer())
                     .add("self", e.organizer().equalsIgnoreCase(e.account())))
-            .add("start", time(e.start(), zone))
-            .add("end", time(e.end(), zone))
+            .add("start", time(e.start(), kept))
+            .add("end", time(e.end(), kept))
             .add("iCalUID", e.iCalUid())
             .add("sequence", 0)
             .add("attendees", attendees)
@@ -404,7 +405,7 @@ final class GoogleCalendarEvents {
             .add("eventType", "default");
     if (e.recurringEventId() != null) {
       json.add("recurringEventId", e.recurringEventId())
-          .add("originalStartTime", time(e.originalStart(), zone));
+          .add("originalStartTime", time(e.originalStart(), kept));
     } else if (extra != null && !extra.recurrence().isEmpty()) {
       JsonArrayBuilder lines = Json.createArrayBuilder();
       extra.recurrence().forEach(lines::add);
@@ -525,11 +526,17 @@ final class GoogleCalendarEvents {
     List<String> recurrence = lines(body);
     Instant start;
     Instant end;
+    boolean allDay;
     try {
       start = at(body.getJsonObject("start"));
       end = at(body.getJsonObject("end"));
+      allDay = dated(body.getJsonObject("start"));
     } catch (RuntimeException e) {
       send(exchange, 400, error(400, "global", "required", "Missing start or end time."));
+      return;
+    }
+    if (refusedTimes(
+        exchange, body.getJsonObject("start"), body.getJsonObject("end"), start, end)) {
       return;
     }
     if (recurrence == null) {
@@ -537,7 +544,7 @@ final class GoogleCalendarEvents {
       return;
     }
     String zone = body.getJsonObject("start").getString("timeZone", null);
-    if (!recurrence.isEmpty() && zone == null) {
+    if (!recurrence.isEmpty() && zone == null && !allDay) {
       send(
           exchange,
           400,
@@ -561,7 +568,8 @@ final class GoogleCalendarEvents {
             .forEach((k, v) -> properties.put(k, ((jakarta.json.JsonString) v).getString()));
       }
       fake.googleEventExtras.put(
-          id, new FakeProviders.GoogleEventExtra(properties, zone, List.copyOf(recurrence)));
+          id,
+          new FakeProviders.GoogleEventExtra(properties, zone, List.copyOf(recurrence), allDay));
       boolean meet =
           body.containsKey("conferenceData")
               && "1"
@@ -687,9 +695,12 @@ final class GoogleCalendarEvents {
     }
     Instant start = current.start();
     Instant end = current.end();
+    FakeProviders.GoogleEventExtra extra = fake.googleEventExtras.get(current.id());
+    boolean allDay = extra != null && extra.allDay();
     try {
       if (body.containsKey("start")) {
         start = at(body.getJsonObject("start"));
+        allDay = dated(body.getJsonObject("start"));
       }
       if (body.containsKey("end")) {
         end = at(body.getJsonObject("end"));
@@ -698,7 +709,12 @@ final class GoogleCalendarEvents {
       send(exchange, 400, error(400, "global", "invalid", "Invalid start or end time."));
       return;
     }
-    FakeProviders.GoogleEventExtra extra = fake.googleEventExtras.get(current.id());
+    if (body.containsKey("start")
+        && body.containsKey("end")
+        && refusedTimes(
+            exchange, body.getJsonObject("start"), body.getJsonObject("end"), start, end)) {
+      return;
+    }
     if (current.recurringEventId() == null) {
       List<String> recurrence = extra == null ? List.of() : extra.recurrence();
       if (body.containsKey("recurrence")) {
@@ -715,7 +731,10 @@ final class GoogleCalendarEvents {
       fake.googleEventExtras.put(
           current.id(),
           new FakeProviders.GoogleEventExtra(
-              extra == null ? Map.of() : extra.privateProperties(), zone, List.copyOf(recurrence)));
+              extra == null ? Map.of() : extra.privateProperties(),
+              zone,
+              List.copyOf(recurrence),
+              allDay));
     }
     GoogleEvent changed =
         new GoogleEvent(
@@ -952,9 +971,65 @@ final class GoogleCalendarEvents {
     return body.isNull(name) ? "" : body.getString(name);
   }
 
-  /** A timed event's {@code dateTime} (RFC 3339 with an offset). */
+  /**
+   * A timed event's {@code dateTime} (RFC 3339 with an offset), or an all-day event's {@code date}
+   * as its midnight in the zone sent beside it (UTC when none).
+   */
   private static Instant at(JsonObject time) {
+    if (dated(time)) {
+      return java.time.LocalDate.parse(time.getString("date"))
+          .atStartOfDay(java.time.ZoneId.of(time.getString("timeZone", "UTC")))
+          .toInstant();
+    }
     return OffsetDateTime.parse(time.getString("dateTime")).toInstant();
+  }
+
+  /** Whether an {@code EventDateTime} is date-only (an all-day event's). */
+  private static boolean dated(JsonObject time) {
+    return time.containsKey("date") && !time.isNull("date");
+  }
+
+  /**
+   * Google's refusals of a start and end: one date-only and the other not, or an end that is not
+   * after the start (an all-day event's end date is exclusive, so it is at least the next day).
+   */
+  private static boolean refusedTimes(
+      HttpExchange exchange, JsonObject start, JsonObject end, Instant from, Instant to)
+      throws IOException {
+    if (dated(start) != dated(end)) {
+      send(
+          exchange,
+          400,
+          error(
+              400,
+              "global",
+              "invalid",
+              "Start and end times must either both be date or both be dateTime."));
+      return true;
+    }
+    if (dated(start) && !to.isAfter(from)) {
+      send(
+          exchange,
+          400,
+          error(400, "global", "timeRangeEmpty", "The specified time range is empty."));
+      return true;
+    }
+    return false;
+  }
+
+  /** An all-day event's {@code date} (with its zone when it has one), else a timed one's time. */
+  private static JsonObjectBuilder time(Instant at, FakeProviders.GoogleEventExtra extra) {
+    if (extra == null || !extra.allDay()) {
+      return time(at, extra == null || extra.timeZone() == null ? "UTC" : extra.timeZone());
+    }
+    java.time.ZoneId zone =
+        java.time.ZoneId.of(extra.timeZone() == null ? "UTC" : extra.timeZone());
+    JsonObjectBuilder day =
+        Json.createObjectBuilder().add("date", at.atZone(zone).toLocalDate().toString());
+    if (extra.timeZone() != null) {
+      day.add("timeZone", extra.timeZone());
+    }
+    return day;
   }
 
   /** Google's {@code EventDateTime}: the time with its zone's offset, and the zone. */

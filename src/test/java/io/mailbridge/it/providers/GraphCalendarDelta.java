@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  * window, from which a later call returns only what changed since: changed events in full, deleted
  * ones and ones moved out of the window as {@code {"id", "@removed": {"reason"}}}. Start and end
  * are {@code dateTimeTimeZone} objects in UTC (as {@code Prefer: outlook.timezone="UTC"} asks),
- * attendees carry {@code type}, {@code status} and {@code emailAddress}. Page size follows {@code
- * Prefer: odata.maxpagesize}, capped by the test.
+ * except an {@code isAllDay} event's, which float: the midnights of its days, whatever zone was
+ * asked for (as Graph shows them), attendees carry {@code type}, {@code status} and {@code
+ * emailAddress}. Page size follows {@code Prefer: odata.maxpagesize}, capped by the test.
  */
 final class GraphCalendarDelta {
 
@@ -292,7 +293,7 @@ final class GraphCalendarDelta {
             .add("bodyPreview", e.body())
             .add("importance", "normal")
             .add("sensitivity", e.sensitivity())
-            .add("isAllDay", false)
+            .add("isAllDay", extra != null && extra.allDay())
             .add("isCancelled", e.cancelled())
             .add("isOrganizer", e.organizer().equalsIgnoreCase(e.account()))
             .add("responseRequested", true)
@@ -306,8 +307,8 @@ final class GraphCalendarDelta {
             .add(
                 "body",
                 Json.createObjectBuilder().add("contentType", "text").add("content", e.body()))
-            .add("start", time(e.start()))
-            .add("end", time(e.end()))
+            .add("start", extra != null && extra.allDay() ? day(e.start(), zone) : time(e.start()))
+            .add("end", extra != null && extra.allDay() ? day(e.end(), zone) : time(e.end()))
             .add(
                 "location",
                 Json.createObjectBuilder()
@@ -336,6 +337,14 @@ final class GraphCalendarDelta {
   static JsonObjectBuilder time(Instant at) {
     return Json.createObjectBuilder()
         .add("dateTime", WIRE.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
+        .add("timeZone", "UTC");
+  }
+
+  /** An all-day event's day: its midnight as a local time labelled UTC, as Graph shows it. */
+  static JsonObjectBuilder day(Instant at, String zone) {
+    java.time.ZoneId days = "UTC".equals(zone) ? ZoneOffset.UTC : java.time.ZoneId.of(zone);
+    return Json.createObjectBuilder()
+        .add("dateTime", WIRE.format(at.atZone(days).toLocalDate().atStartOfDay()))
         .add("timeZone", "UTC");
   }
 

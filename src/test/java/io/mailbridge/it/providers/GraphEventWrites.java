@@ -37,9 +37,10 @@ import java.util.regex.Pattern;
  * transactionId} seen before answers the event it made, "to avoid redundant POST operations in case
  * of client retries"); {@code GET /me/events/{id}} reads one (with {@code $expand} of one extended
  * property); {@code PATCH} changes the fields sent, refusing an {@code If-Match} that is not the
- * current etag with 412 {@code ErrorIrresolvableConflict}; {@code DELETE} answers 204. Every write
- * enters the calendar's change log, so calendarView delta reports it. A {@code POST} without
- * extended properties is a booking and goes to {@link CalendarApis}.
+ * current etag with 412 {@code ErrorIrresolvableConflict}; {@code isAllDay} events need their start
+ * and end at midnight (Graph's rule for all-day events; 400 otherwise); {@code DELETE} answers 204.
+ * Every write enters the calendar's change log, so calendarView delta reports it. A {@code POST}
+ * without extended properties is a booking and goes to {@link CalendarApis}.
  */
 final class GraphEventWrites {
 
@@ -417,6 +418,10 @@ final class GraphEventWrites {
     if (body.containsKey("end")) {
       end = time(body.getJsonObject("end"));
     }
+    boolean allDay = body.getBoolean("isAllDay", extra.allDay());
+    if (allDay && !(midnight(body.getJsonObject("start")) && midnight(body.getJsonObject("end")))) {
+      throw new DateTimeException("an all-day event's start and end must be midnights");
+    }
     List<String> attendees = e.attendees();
     if (body.containsKey("attendees")) {
       attendees = new ArrayList<>();
@@ -429,7 +434,7 @@ final class GraphEventWrites {
       recurrence =
           body.get("recurrence") == JsonValue.NULL ? null : body.getJsonObject("recurrence");
     }
-    fake.graphEventExtras.put(e.id(), extra.with(zone, recurrence));
+    fake.graphEventExtras.put(e.id(), extra.with(zone, recurrence).withAllDay(allDay));
     return fake.putGraphEvent(
         new GraphEvent(
             0,
@@ -452,6 +457,14 @@ final class GraphEventWrites {
                 ? body.getJsonObject("body").getString("content", "")
                 : e.body(),
             e.categories()));
+  }
+
+  /** Whether a {@code dateTimeTimeZone} sent is a midnight (one not sent keeps what is stored). */
+  private static boolean midnight(JsonObject value) {
+    return value == null
+        || LocalDateTime.parse(value.getString("dateTime"))
+            .toLocalTime()
+            .equals(java.time.LocalTime.MIDNIGHT);
   }
 
   /** A {@code dateTimeTimeZone} as an instant: the local time in its zone (IANA or UTC). */

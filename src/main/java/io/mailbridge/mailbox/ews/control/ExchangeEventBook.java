@@ -75,7 +75,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * master's {@code ModifiedOccurrences} and {@code DeletedOccurrences}; they are written after the
  * master, each occurrence named by an {@code OccurrenceItemId} (the master's id and the place the
  * pattern gives it), checked by a {@code GetItem} of that occurrence, then moved ({@code
- * UpdateItem} of its start and end) or cancelled ({@code DeleteItem}).
+ * UpdateItem} of its start and end) or cancelled ({@code DeleteItem}). An all-day event goes as
+ * {@code IsAllDayEvent} with Start and End at the midnights of its days in the zone it is written
+ * in (Exchange moves other times out to midnights there), and comes back as those days' midnights
+ * in the CRM's zone.
  */
 @ApplicationScoped
 public class ExchangeEventBook implements EventBook {
@@ -163,8 +166,12 @@ public class ExchangeEventBook implements EventBook {
     if (fields.timeZone() != null) {
       item.getExtendedProperty().add(property(timeZoneProperty(), fields.timeZone()));
     }
-    item.setStart(EwsClient.utcTime(fields.start()));
-    item.setEnd(EwsClient.utcTime(fields.end() == null ? fields.start() : fields.end()));
+    item.setStart(EwsClient.utcTime(itemTime(fields.start(), fields)));
+    item.setEnd(
+        EwsClient.utcTime(itemTime(fields.end() == null ? fields.start() : fields.end(), fields)));
+    if (fields.allDay()) {
+      item.setIsAllDayEvent(true);
+    }
     if (fields.location() != null) {
       item.setLocation(fields.location());
     }
@@ -451,11 +458,16 @@ public class ExchangeEventBook implements EventBook {
     body.setBody(body(fields.bodyText()));
     changes.add(set(UnindexedFieldURIType.ITEM_BODY, body));
     CalendarItemType start = new CalendarItemType();
-    start.setStart(EwsClient.utcTime(fields.start()));
+    start.setStart(EwsClient.utcTime(itemTime(fields.start(), fields)));
     changes.add(set(UnindexedFieldURIType.CALENDAR_START, start));
     CalendarItemType end = new CalendarItemType();
-    end.setEnd(EwsClient.utcTime(fields.end() == null ? fields.start() : fields.end()));
+    end.setEnd(
+        EwsClient.utcTime(itemTime(fields.end() == null ? fields.start() : fields.end(), fields)));
     changes.add(set(UnindexedFieldURIType.CALENDAR_END, end));
+    // Written every time, so an event that stops being all-day stops being so in Outlook too.
+    CalendarItemType allDay = new CalendarItemType();
+    allDay.setIsAllDayEvent(fields.allDay());
+    changes.add(set(UnindexedFieldURIType.CALENDAR_IS_ALL_DAY_EVENT, allDay));
     if (fields.location() == null) {
       changes.add(delete(UnindexedFieldURIType.CALENDAR_LOCATION));
     } else {
@@ -504,6 +516,7 @@ public class ExchangeEventBook implements EventBook {
   static MailEvent event(CalendarItemType item) {
     Instant start = item.getStart() == null ? null : ExchangeCalendar.instant(item.getStart());
     Instant end = item.getEnd() == null ? start : ExchangeCalendar.instant(item.getEnd());
+    boolean allDay = Boolean.TRUE.equals(item.isIsAllDayEvent());
     List<MailAddress> attendees = new ArrayList<>();
     if (item.getRequiredAttendees() != null) {
       for (AttendeeType attendee : item.getRequiredAttendees().getAttendee()) {
@@ -525,6 +538,10 @@ public class ExchangeEventBook implements EventBook {
     String named = value(item.getExtendedProperty(), TIME_ZONE_PROPERTY);
     String windows = item.getStartTimeZone() == null ? null : item.getStartTimeZone().getId();
     String zone = zone(windows, named);
+    if (allDay && start != null) {
+      start = day(start, zone);
+      end = day(end, zone);
+    }
     // A series in a zone of its own has its pattern in that zone's days; one in UTC has them in
     // UTC's, shifted from the zone the CRM shows it in.
     int shift = ownZone(windows) ? 0 : start == null ? 0 : shift(start, zone);
@@ -547,7 +564,8 @@ public class ExchangeEventBook implements EventBook {
             attendees,
             rule,
             rule == null ? List.of() : exceptions(item),
-            false),
+            false,
+            allDay),
         null,
         false);
   }
@@ -642,6 +660,7 @@ public class ExchangeEventBook implements EventBook {
         EwsClient.field(UnindexedFieldURIType.CALENDAR_UID),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_START),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_END),
+        EwsClient.field(UnindexedFieldURIType.CALENDAR_IS_ALL_DAY_EVENT),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_LOCATION),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_REQUIRED_ATTENDEES),
         EwsClient.field(UnindexedFieldURIType.CALENDAR_RECURRENCE),
@@ -667,7 +686,39 @@ public class ExchangeEventBook implements EventBook {
         fields.attendees(),
         recurrence(fields) == null ? null : fields.recurrence(),
         fields.exceptions(),
-        false);
+        false,
+        fields.allDay());
+  }
+
+  /**
+   * A time as the item gets it: an all-day event's day as its midnight in the zone the item is
+   * written in (its own, or UTC when Windows has no id for it), any other time as it is.
+   */
+  static Instant itemTime(Instant at, EventFields fields) {
+    if (!fields.allDay()) {
+      return at;
+    }
+    return at.atZone(crmZone(fields.timeZone()))
+        .toLocalDate()
+        .atStartOfDay(seriesZone(fields.timeZone()))
+        .toInstant();
+  }
+
+  /** An all-day item's time as the CRM keeps it: the day's midnight in the CRM's zone. */
+  static Instant day(Instant at, String iana) {
+    return at.atZone(seriesZone(iana)).toLocalDate().atStartOfDay(crmZone(iana)).toInstant();
+  }
+
+  /** The CRM's zone of an event, UTC when it has none Java knows. */
+  private static ZoneId crmZone(String iana) {
+    if (iana == null) {
+      return ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(iana);
+    } catch (DateTimeException e) {
+      return ZoneOffset.UTC;
+    }
   }
 
   /** The series' rule as EWS's recurrence, or null for a single event (or an unsayable rule). */
@@ -690,12 +741,7 @@ public class ExchangeEventBook implements EventBook {
 
   /** The UTC day of {@code start} less its day in the zone (-1, 0 or 1). */
   static int shift(Instant start, String timeZone) {
-    ZoneId zone;
-    try {
-      zone = timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
-    } catch (DateTimeException e) {
-      zone = ZoneOffset.UTC;
-    }
+    ZoneId zone = crmZone(timeZone);
     return (int)
         ChronoUnit.DAYS.between(
             start.atZone(zone).toLocalDate(), start.atOffset(ZoneOffset.UTC).toLocalDate());

@@ -254,8 +254,11 @@ public class GoogleCalendarChanges {
       }
       throw new ProviderRefused("google_calendar_error", "Google sent an event without a start");
     }
-    Instant start = instant(e.getStart(), calendarZone);
-    Instant end = e.getEnd() == null ? null : instant(e.getEnd(), calendarZone);
+    // An all-day event's dates are in the zone it names, else the calendar's.
+    ZoneId days =
+        e.getStart().getTimeZone() == null ? calendarZone : zone(e.getStart().getTimeZone());
+    Instant start = instant(e.getStart(), days);
+    Instant end = e.getEnd() == null ? null : instant(e.getEnd(), days);
     if (end != null && end.isBefore(start)) {
       end = start;
     }
@@ -297,7 +300,8 @@ public class GoogleCalendarChanges {
             joinUrl != null || e.getConferenceData() != null,
             html ? null : blankToNull(description),
             html ? description : null,
-            cancelled);
+            cancelled,
+            e.getStart().getDate() != null);
     MailMessage summary =
         new MailMessage(
             "gmail",

@@ -33,7 +33,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -55,7 +55,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code events.insert} carrying the CRM id in the event's private extended properties, {@code
  * events.patch} with {@code If-Match} (412: {@link EventChangedMeanwhile}), exceptions on the
  * instances {@code events.instances} finds by {@code originalStart}, and {@code events.delete} only
- * after reading the mark back.
+ * after reading the mark back. An all-day event goes as Google's date-only {@code start.date} and
+ * {@code end.date} (the end exclusive) with its zone beside them, and a date-only event is read as
+ * all-day: its dates' midnights in the zone it names, UTC when it names none.
  */
 @ApplicationScoped
 public class GoogleEventBook implements EventBook {
@@ -278,12 +280,12 @@ public class GoogleEventBook implements EventBook {
     if (master.getStart() == null) {
       return new Exceptions(List.of(), List.of());
     }
-    Instant start = GoogleCalendarChanges.instant(master.getStart(), ZoneOffset.UTC);
+    ZoneId days = days(master);
+    Instant start = GoogleCalendarChanges.instant(master.getStart(), days);
     Duration length =
         master.getEnd() == null
             ? Duration.ZERO
-            : Duration.between(
-                start, GoogleCalendarChanges.instant(master.getEnd(), ZoneOffset.UTC));
+            : Duration.between(start, GoogleCalendarChanges.instant(master.getEnd(), days));
     List<EventFields.Occurrence> out = new ArrayList<>();
     List<String> etags = new ArrayList<>();
     Calendar client = client(mailbox, READ);
@@ -309,8 +311,7 @@ public class GoogleEventBook implements EventBook {
         if (instance.getOriginalStartTime() == null) {
           continue;
         }
-        Instant original =
-            GoogleCalendarChanges.instant(instance.getOriginalStartTime(), ZoneOffset.UTC);
+        Instant original = GoogleCalendarChanges.instant(instance.getOriginalStartTime(), days);
         if ("cancelled".equals(instance.getStatus())) {
           out.add(new EventFields.Occurrence(original, null, null, true));
           etags.add(instance.getId() + ":" + instance.getEtag());
@@ -319,11 +320,11 @@ public class GoogleEventBook implements EventBook {
         if (instance.getStart() == null) {
           continue;
         }
-        Instant movedStart = GoogleCalendarChanges.instant(instance.getStart(), ZoneOffset.UTC);
+        Instant movedStart = GoogleCalendarChanges.instant(instance.getStart(), days);
         Instant movedEnd =
             instance.getEnd() == null
                 ? movedStart
-                : GoogleCalendarChanges.instant(instance.getEnd(), ZoneOffset.UTC);
+                : GoogleCalendarChanges.instant(instance.getEnd(), days);
         if (!movedStart.equals(original) || !movedEnd.equals(original.plus(length))) {
           out.add(new EventFields.Occurrence(original, movedStart, movedEnd, false));
           etags.add(instance.getId() + ":" + instance.getEtag());
@@ -466,8 +467,8 @@ public class GoogleEventBook implements EventBook {
       } else {
         Event moved =
             new Event()
-                .setStart(time(wanted.start(), fields.timeZone()))
-                .setEnd(time(wanted.end(), fields.timeZone()));
+                .setStart(time(wanted.start(), fields.timeZone(), fields.allDay()))
+                .setEnd(time(wanted.end(), fields.timeZone(), fields.allDay()));
         call(
             () ->
                 client
@@ -538,8 +539,12 @@ public class GoogleEventBook implements EventBook {
     Event event =
         new Event()
             .setSummary(orEmpty(fields.subject()))
-            .setStart(time(fields.start(), fields.timeZone()))
-            .setEnd(time(fields.end() == null ? fields.start() : fields.end(), fields.timeZone()))
+            .setStart(time(fields.start(), fields.timeZone(), fields.allDay()))
+            .setEnd(
+                time(
+                    fields.end() == null ? fields.start() : fields.end(),
+                    fields.timeZone(),
+                    fields.allDay()))
             .setLocation(orEmpty(fields.location()))
             .setDescription(orEmpty(fields.bodyText()));
     List<EventAttendee> attendees = new ArrayList<>();
@@ -565,9 +570,9 @@ public class GoogleEventBook implements EventBook {
     if (e.getStart() == null) {
       throw new ProviderRefused("google_calendar_error", "Google sent an event without a start");
     }
-    Instant start = GoogleCalendarChanges.instant(e.getStart(), ZoneOffset.UTC);
-    Instant end =
-        e.getEnd() == null ? start : GoogleCalendarChanges.instant(e.getEnd(), ZoneOffset.UTC);
+    ZoneId days = days(e);
+    Instant start = GoogleCalendarChanges.instant(e.getStart(), days);
+    Instant end = e.getEnd() == null ? start : GoogleCalendarChanges.instant(e.getEnd(), days);
     List<MailAddress> attendees = new ArrayList<>();
     if (e.getAttendees() != null) {
       for (EventAttendee a : e.getAttendees()) {
@@ -609,7 +614,8 @@ public class GoogleEventBook implements EventBook {
             attendees,
             rule,
             exceptions,
-            joinUrl != null || e.getConferenceData() != null),
+            joinUrl != null || e.getConferenceData() != null,
+            e.getStart().getDate() != null),
         joinUrl,
         false);
   }
@@ -639,9 +645,23 @@ public class GoogleEventBook implements EventBook {
     return zone;
   }
 
-  /** A time in UTC, named with the event's zone (Google needs one for a series' rule). */
-  private static EventDateTime time(Instant at, String zone) {
-    return new EventDateTime().setDateTime(utc(at)).setTimeZone(zone == null ? "UTC" : zone);
+  /**
+   * A time in UTC, or an all-day event's date in its zone, named with the event's zone (Google
+   * needs one for a series' rule); the other of {@code date} and {@code dateTime} is cleared, so a
+   * patch turns a timed event into an all-day one and back.
+   */
+  private static EventDateTime time(Instant at, String zone, boolean allDay) {
+    EventDateTime time = new EventDateTime().setTimeZone(zone == null ? "UTC" : zone);
+    if (allDay) {
+      String day = at.atZone(GoogleCalendarChanges.zone(zone)).toLocalDate().toString();
+      return time.setDate(new DateTime(day)).setDateTime(Data.NULL_DATE_TIME);
+    }
+    return time.setDateTime(utc(at)).setDate(Data.NULL_DATE_TIME);
+  }
+
+  /** The zone of a date-only event's days: the one its start names, else UTC. */
+  private static ZoneId days(Event e) {
+    return GoogleCalendarChanges.zone(e.getStart() == null ? null : e.getStart().getTimeZone());
   }
 
   private static DateTime utc(Instant at) {

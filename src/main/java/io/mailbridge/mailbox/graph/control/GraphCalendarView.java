@@ -155,8 +155,10 @@ public class GraphCalendarView {
     if (e.getStart() == null) {
       throw new ProviderRefused("graph_error", "Microsoft Graph sent an event without a start");
     }
-    Instant start = instant(e.getStart());
-    Instant end = e.getEnd() == null ? null : instant(e.getEnd());
+    boolean allDay = Boolean.TRUE.equals(e.getIsAllDay());
+    ZoneId days = allDay ? zone(e.getOriginalStartTimeZone()) : ZoneOffset.UTC;
+    Instant start = allDay ? day(e.getStart(), days) : instant(e.getStart());
+    Instant end = e.getEnd() == null ? null : allDay ? day(e.getEnd(), days) : instant(e.getEnd());
     if (end != null && end.isBefore(start)) {
       end = start;
     }
@@ -197,7 +199,7 @@ public class GraphCalendarView {
             e.getSubject(),
             start,
             end,
-            GraphCalendar.UTC,
+            allDay && !ZoneOffset.UTC.equals(days) ? days.getId() : GraphCalendar.UTC,
             e.getLocation() == null ? null : blankToNull(e.getLocation().getDisplayName()),
             organizer,
             attendees,
@@ -205,7 +207,8 @@ public class GraphCalendarView {
             Boolean.TRUE.equals(e.getIsOnlineMeeting()) || joinUrl != null,
             text,
             html,
-            Boolean.TRUE.equals(e.getIsCancelled()));
+            Boolean.TRUE.equals(e.getIsCancelled()),
+            allDay);
     MailMessage summary =
         new MailMessage(
             "graph",
@@ -267,6 +270,33 @@ public class GraphCalendarView {
     } catch (DateTimeException e) {
       throw new ProviderRefused(
           "graph_error", "Microsoft Graph sent an event time in a zone Mailbridge does not know");
+    }
+  }
+
+  /**
+   * An all-day event's day as its midnight in {@code zone}: Graph shows an all-day event's start
+   * and end as the midnights of its days whatever zone was asked for (they float).
+   */
+  static Instant day(DateTimeTimeZone time, ZoneId zone) {
+    if (time.getDateTime() == null) {
+      throw new ProviderRefused("graph_error", "Microsoft Graph sent an event time without a date");
+    }
+    try {
+      return LocalDateTime.parse(time.getDateTime()).toLocalDate().atStartOfDay(zone).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ProviderRefused("graph_error", "Microsoft Graph sent an event time it cannot read");
+    }
+  }
+
+  /** The IANA zone Graph names (an event's {@code originalStartTimeZone}); UTC for any other. */
+  static ZoneId zone(String name) {
+    if (name == null || name.isBlank()) {
+      return ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(name);
+    } catch (DateTimeException e) {
+      return ZoneOffset.UTC;
     }
   }
 

@@ -31,10 +31,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -57,6 +58,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * PATCH} with {@code If-Match} (412: {@code EventChangedMeanwhile}), and a {@code DELETE} only
  * after reading that property back. Times go out in the event's time zone and come back in UTC
  * ({@code Prefer: outlook.timezone}); bodies as text ({@code Prefer: outlook.body-content-type}).
+ * An all-day event goes as {@code isAllDay} with midnights in its zone, as Graph requires, and
+ * comes back with the midnights of its days whatever zone was asked for.
  */
 @ApplicationScoped
 public class GraphEventBook implements EventBook {
@@ -79,6 +82,7 @@ public class GraphEventBook implements EventBook {
     "body",
     "start",
     "end",
+    "isAllDay",
     "originalStartTimeZone",
     "location",
     "attendees",
@@ -260,7 +264,7 @@ public class GraphEventBook implements EventBook {
             });
       } else {
         Event moved = new Event();
-        ZoneId zone = zone(fields.timeZone());
+        ZoneId zone = GraphCalendarView.zone(fields.timeZone());
         String zoneName = fields.timeZone() == null ? GraphCalendar.UTC : fields.timeZone();
         moved.setStart(time(wanted.start(), zone, zoneName));
         moved.setEnd(time(wanted.end(), zone, zoneName));
@@ -450,13 +454,26 @@ public class GraphEventBook implements EventBook {
 
   /** The fields sync carries, as Graph's event; empty ones are cleared. */
   static Event graphEvent(EventFields fields) {
-    ZoneId zone = zone(fields.timeZone());
+    ZoneId zone = GraphCalendarView.zone(fields.timeZone());
     String zoneName = fields.timeZone() == null ? GraphCalendar.UTC : fields.timeZone();
     Event event = new Event();
     // Kiota leaves nulls out of a body: an empty text is how a cleared field reaches Graph.
     event.setSubject(orEmpty(fields.subject()));
-    event.setStart(time(fields.start(), zone, zoneName));
-    event.setEnd(time(fields.end() == null ? fields.start() : fields.end(), zone, zoneName));
+    Instant end = fields.end() == null ? fields.start() : fields.end();
+    // Written every time, so an event that stops being all-day stops being so in Outlook too.
+    event.setIsAllDay(fields.allDay());
+    if (fields.allDay()) {
+      LocalDate first = fields.start().atZone(zone).toLocalDate();
+      LocalDate after = end.atZone(zone).toLocalDate();
+      if (!end.atZone(zone).toLocalTime().equals(LocalTime.MIDNIGHT) || !after.isAfter(first)) {
+        after = after.plusDays(1);
+      }
+      event.setStart(midnight(first, zone, zoneName));
+      event.setEnd(midnight(after, zone, zoneName));
+    } else {
+      event.setStart(time(fields.start(), zone, zoneName));
+      event.setEnd(time(end, zone, zoneName));
+    }
     Location location = new Location();
     location.setDisplayName(orEmpty(fields.location()));
     event.setLocation(location);
@@ -488,8 +505,20 @@ public class GraphEventBook implements EventBook {
   }
 
   static MailEvent event(Event e) {
-    Instant start = e.getStart() == null ? null : GraphCalendarView.instant(e.getStart());
-    Instant end = e.getEnd() == null ? start : GraphCalendarView.instant(e.getEnd());
+    boolean allDay = Boolean.TRUE.equals(e.getIsAllDay());
+    ZoneId days = GraphCalendarView.zone(timeZone(e.getOriginalStartTimeZone()));
+    Instant start =
+        e.getStart() == null
+            ? null
+            : allDay
+                ? GraphCalendarView.day(e.getStart(), days)
+                : GraphCalendarView.instant(e.getStart());
+    Instant end =
+        e.getEnd() == null
+            ? start
+            : allDay
+                ? GraphCalendarView.day(e.getEnd(), days)
+                : GraphCalendarView.instant(e.getEnd());
     List<MailAddress> attendees = new ArrayList<>();
     if (e.getAttendees() != null) {
       for (Attendee a : e.getAttendees()) {
@@ -528,7 +557,8 @@ public class GraphEventBook implements EventBook {
             attendees,
             GraphRecurrence.rule(e.getRecurrence()),
             exceptions(e, start),
-            Boolean.TRUE.equals(e.getIsOnlineMeeting()) || joinUrl != null),
+            Boolean.TRUE.equals(e.getIsOnlineMeeting()) || joinUrl != null,
+            allDay),
         joinUrl,
         false);
   }
@@ -555,7 +585,7 @@ public class GraphEventBook implements EventBook {
       }
     }
     if (master.getCancelledOccurrences() != null && start != null) {
-      ZoneId zone = zone(master.getOriginalStartTimeZone());
+      ZoneId zone = GraphCalendarView.zone(master.getOriginalStartTimeZone());
       java.time.LocalTime timeOfDay = start.atZone(zone).toLocalTime();
       for (String occurrence : master.getCancelledOccurrences()) {
         int dot = occurrence.lastIndexOf('.');
@@ -584,20 +614,17 @@ public class GraphEventBook implements EventBook {
     return original;
   }
 
-  private static ZoneId zone(String name) {
-    if (name == null) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(name);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
-    }
-  }
-
   private static DateTimeTimeZone time(Instant at, ZoneId zone, String zoneName) {
     DateTimeTimeZone time = new DateTimeTimeZone();
     time.setDateTime(LOCAL.format(LocalDateTime.ofInstant(at, zone)));
+    time.setTimeZone(zone == ZoneOffset.UTC ? GraphCalendar.UTC : zoneName);
+    return time;
+  }
+
+  /** A day's midnight in the event's zone, as Graph wants an all-day event's start and end. */
+  private static DateTimeTimeZone midnight(LocalDate day, ZoneId zone, String zoneName) {
+    DateTimeTimeZone time = new DateTimeTimeZone();
+    time.setDateTime(LOCAL.format(day.atStartOfDay()));
     time.setTimeZone(zone == ZoneOffset.UTC ? GraphCalendar.UTC : zoneName);
     return time;
   }

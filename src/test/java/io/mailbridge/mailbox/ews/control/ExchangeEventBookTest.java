@@ -1,6 +1,7 @@
 package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.exchange.FakeCalendar;
@@ -73,6 +74,7 @@ class ExchangeEventBookTest {
         List.of(new MailAddress(NORA, "Nora Field")),
         "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10",
         exceptions,
+        false,
         false);
   }
 
@@ -112,6 +114,75 @@ class ExchangeEventBookTest {
         new FakeCalendar.Item.Moved(series.moved.get(3).id(), MOVED.start(), MOVED.end()),
         series.moved.get(3));
     assertEquals(series.changeKey(), made.changeKey(), "the master's ChangeKey after them all");
+  }
+
+  @Test
+  void anAllDaySeriesGoesAsIsAllDayEventAtItsZonesMidnightsAndStaysSoWhenChanged()
+      throws Exception {
+    // Tuesdays and Thursdays in Paris, whole days: from midnight there to the next midnight.
+    Instant tuesday = Instant.parse("2027-03-15T23:00:00Z");
+    EventFields days =
+        new EventFields(
+            "Trade fair",
+            tuesday,
+            tuesday.plus(Duration.ofDays(1)),
+            "Europe/Paris",
+            null,
+            null,
+            List.of(),
+            "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4",
+            List.of(),
+            false,
+            true);
+
+    MailEvent made = book.create(alice(), days, "evt-1");
+
+    assertTrue(exchange.ewsRequests.get(0).body().contains("IsAllDayEvent>true<"));
+    FakeCalendar.Item item = exchange.calendar.in(ALICE).get(0);
+    assertTrue(item.allDay);
+    assertEquals("Romance Standard Time", item.startTimeZone);
+    assertEquals(tuesday, item.start, "Exchange kept them: they were midnights in its zone");
+    assertEquals(tuesday.plus(Duration.ofDays(1)), item.end);
+    assertEquals(Instant.parse("2027-03-17T23:00:00Z"), item.occurrenceStart(2), "a series");
+    assertTrue(made.fields().allDay());
+
+    exchange.ewsRequests.clear();
+    EventFields renamed =
+        new EventFields(
+            "Trade fair (B12)",
+            days.start(),
+            days.end(),
+            days.timeZone(),
+            null,
+            null,
+            List.of(),
+            days.recurrence(),
+            List.of(),
+            false,
+            true);
+    book.update(alice(), made.id(), item.changeKey(), renamed);
+    String update = exchange.ewsRequests.get(exchange.ewsRequests.size() - 1).body();
+    assertTrue(update.contains("calendar:IsAllDayEvent"), update);
+    assertTrue(item.allDay, "still all-day");
+    assertEquals("Trade fair (B12)", item.subject);
+    assertEquals(tuesday, item.start);
+
+    EventFields timed =
+        new EventFields(
+            "Trade fair (B12)",
+            FIRST,
+            FIRST.plus(Duration.ofMinutes(30)),
+            days.timeZone(),
+            null,
+            null,
+            List.of(),
+            days.recurrence(),
+            List.of(),
+            false,
+            false);
+    book.update(alice(), made.id(), item.changeKey(), timed);
+    assertFalse(item.allDay, "a timed event again");
+    assertEquals(FIRST, item.start);
   }
 
   @Test
@@ -192,6 +263,7 @@ class ExchangeEventBookTest {
                 List.of(),
                 "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10",
                 List.of(),
+                false,
                 false));
     FakeCalendar.Item series =
         exchange.calendar.addSeriesByHand(

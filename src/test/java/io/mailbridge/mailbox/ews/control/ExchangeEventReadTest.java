@@ -1,6 +1,8 @@
 package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.mailbox.control.EventFields;
 import io.mailbridge.mailbox.control.MailEvent;
@@ -95,6 +97,35 @@ class ExchangeEventReadTest {
                 false),
             new EventFields.Occurrence(Instant.parse("2027-03-30T07:00:00Z"), null, null, true)),
         event.fields().exceptions());
+  }
+
+  @Test
+  void anAllDaySeriesIsReadAsItsDaysMidnightsInItsZone() throws Exception {
+    // Exchange answers an all-day item's midnights in its zone as UTC times.
+    CalendarItemType days = master("Romance Standard Time", null);
+    days.setIsAllDayEvent(true);
+    days.setStart(time("2027-03-15T23:00:00Z"));
+    days.setEnd(time("2027-03-17T23:00:00Z"));
+    EventFields fields = ExchangeEventBook.event(days).fields();
+    assertTrue(fields.allDay());
+    assertEquals("Europe/Paris", fields.timeZone());
+    assertEquals(Instant.parse("2027-03-15T23:00:00Z"), fields.start());
+    assertEquals(Instant.parse("2027-03-17T23:00:00Z"), fields.end());
+    assertEquals("RRULE:FREQ=WEEKLY;BYDAY=TU", fields.recurrence(), "still a series");
+
+    // Written in UTC because Windows has no id for the CRM's zone: the same days, there.
+    CalendarItemType utc = master("UTC", "America/Ciudad_Juarez");
+    utc.setIsAllDayEvent(true);
+    utc.setStart(time("2027-03-16T00:00:00Z"));
+    utc.setEnd(time("2027-03-17T00:00:00Z"));
+    EventFields juarez = ExchangeEventBook.event(utc).fields();
+    assertEquals(
+        java.time.LocalDate.parse("2027-03-16")
+            .atStartOfDay(java.time.ZoneId.of("America/Ciudad_Juarez"))
+            .toInstant(),
+        juarez.start());
+
+    assertFalse(ExchangeEventBook.event(master("Romance Standard Time", null)).fields().allDay());
   }
 
   @Test

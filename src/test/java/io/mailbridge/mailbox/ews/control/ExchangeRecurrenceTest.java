@@ -123,6 +123,7 @@ class ExchangeRecurrenceTest {
         List.of(),
         rule,
         List.of(),
+        false,
         false);
   }
 }

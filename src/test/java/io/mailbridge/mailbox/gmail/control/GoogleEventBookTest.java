@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.api.client.util.Data;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.EventAttendee;
@@ -82,6 +83,7 @@ class GoogleEventBookTest {
             List.of(new MailAddress("nora@fabrikam.example", null)),
             "RRULE:FREQ=DAILY;COUNT=3",
             List.of(),
+            false,
             false);
     Event event = GoogleEventBook.googleEvent(fields);
     assertEquals("UTC", event.getStart().getTimeZone(), "a series needs a zone");
@@ -92,5 +94,70 @@ class GoogleEventBookTest {
     assertEquals("nora@fabrikam.example", event.getAttendees().get(0).getEmail());
     assertNull(event.getAttendees().get(0).getDisplayName());
     assertTrue(event.getExtendedProperties() == null, "the mark is added by create only");
+  }
+
+  @Test
+  void aDateOnlyEventIsReadAsAllDayInTheZoneItNamesOrUtc() {
+    Event days =
+        series()
+            .setStart(new EventDateTime().setDate(new DateTime("2026-12-08")))
+            .setEnd(new EventDateTime().setDate(new DateTime("2026-12-10")));
+    EventFields fields = GoogleEventBook.event(days, List.of()).fields();
+    assertTrue(fields.allDay());
+    assertEquals(Instant.parse("2026-12-08T00:00:00Z"), fields.start());
+    assertEquals(Instant.parse("2026-12-10T00:00:00Z"), fields.end(), "end date exclusive");
+    assertNull(fields.timeZone());
+    assertEquals("RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10", fields.recurrence(), "still a series");
+
+    days.setStart(
+        new EventDateTime().setDate(new DateTime("2026-12-08")).setTimeZone("Europe/Paris"));
+    fields = GoogleEventBook.event(days, List.of()).fields();
+    assertEquals(Instant.parse("2026-12-07T23:00:00Z"), fields.start());
+    assertEquals(Instant.parse("2026-12-09T23:00:00Z"), fields.end());
+    assertEquals("Europe/Paris", fields.timeZone());
+
+    assertFalse(GoogleEventBook.event(series(), List.of()).fields().allDay());
+  }
+
+  @Test
+  void anAllDayEventGoesAsDatesInItsZoneAndATimedOneClearsTheDate() {
+    // 8 and 9 December in Paris: midnight there to the midnight after the last day.
+    EventFields days =
+        new EventFields(
+            "Trade fair",
+            Instant.parse("2026-12-07T23:00:00Z"),
+            Instant.parse("2026-12-09T23:00:00Z"),
+            "Europe/Paris",
+            null,
+            null,
+            List.of(),
+            "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+            List.of(),
+            false,
+            true);
+    Event event = GoogleEventBook.googleEvent(days);
+    assertEquals("2026-12-08", event.getStart().getDate().toStringRfc3339());
+    assertTrue(event.getStart().getDate().isDateOnly());
+    assertEquals("2026-12-10", event.getEnd().getDate().toStringRfc3339(), "exclusive");
+    assertTrue(Data.isNull(event.getStart().getDateTime()), "dateTime cleared");
+    assertEquals("Europe/Paris", event.getStart().getTimeZone());
+    assertEquals(List.of("RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3"), event.getRecurrence());
+
+    Event timed =
+        GoogleEventBook.googleEvent(
+            new EventFields(
+                "Kickoff",
+                START,
+                START.plusSeconds(3600),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                List.of(),
+                false,
+                false));
+    assertTrue(Data.isNull(timed.getStart().getDate()), "date cleared");
+    assertEquals(START.toEpochMilli(), timed.getStart().getDateTime().getValue());
   }
 }

@@ -101,6 +101,25 @@ class GraphCalendarViewTest {
   }
 
   @Test
+  void anAllDayEventIsCapturedAsItsDaysInItsZone() {
+    Event e = new Event();
+    e.setId("AAMkAGallday=");
+    e.setICalUId("040000008200E00074C5B7101A82E009");
+    e.setSubject("Trade fair");
+    e.setIsAllDay(true);
+    e.setOriginalStartTimeZone("Europe/Paris");
+    // Graph shows an all-day event's midnights as they are, whatever zone was asked for.
+    e.setStart(time("2026-12-08T00:00:00.0000000", "UTC"));
+    e.setEnd(time("2026-12-10T00:00:00.0000000", "UTC"));
+
+    CalendarEvent event = GraphCalendarView.change(e).event();
+    assertTrue(event.allDay());
+    assertEquals(Instant.parse("2026-12-07T23:00:00Z"), event.start());
+    assertEquals(Instant.parse("2026-12-09T23:00:00Z"), event.end());
+    assertEquals("Europe/Paris", event.timeZone());
+  }
+
+  @Test
   void aRemovedEventCarriesOnlyItsId() {
     Event e = new Event();
     e.setId("gone");
