@@ -125,6 +125,33 @@ class ExchangeEventSyncIT {
   }
 
   @Test
+  void aCreateWhoseAnswerWasLostLeavesOneItemAndOneCrmEvent() {
+    ExchangeSyncOrgs.Setup s = setup();
+    String lena = ContactSyncSteps.email("x-lena-event");
+    String contact = testOrgs.contact(s.orgId(), "Lena", "Lost", lena);
+    String id = createCrmEvent(s, EventSyncIT.kickoff(contact, lena));
+    calendar().createAnswersLost.set(1);
+    sync(s); // the push fails after Exchange made the item; its retry waits
+    assertEquals(1, calendar().in(s.rep()).size(), "Exchange made the item");
+
+    sync(s);
+    sync(s);
+    assertEquals(1, calendar().in(s.rep()).size(), "no second item");
+    assertEquals(
+        1,
+        steps().timelineEvents(s.adminToken(), contact).size(),
+        "no CRM event made from the marked item");
+    assertEquals(itemOf(s, id).uid, crmEvent(s, id).getString("iCalUid"));
+    steps()
+        .patchEvent(
+            s.org().repToken(), id, Json.createObjectBuilder().add("subject", "Found").build());
+    sync(s);
+    assertEquals("Found", itemOf(s, id).subject, "the pair is in place");
+    assertEquals(1, calendar().in(s.rep()).size());
+    assertEquals(1, steps().timelineEvents(s.adminToken(), contact).size());
+  }
+
+  @Test
   void crmEventsAreCreatedChangedAndDeletedInTheExchangeCalendar() {
     ExchangeSyncOrgs.Setup s = setup();
     String nora = ContactSyncSteps.email("nora");

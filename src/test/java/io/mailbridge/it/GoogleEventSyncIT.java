@@ -57,6 +57,7 @@ class GoogleEventSyncIT {
   @Inject JobStore jobs;
   @Inject JobRunner runner;
   @Inject SyncJobs syncJobs;
+  @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static FakeProviders fake() {
     return FakeProviders.get();
@@ -235,6 +236,56 @@ class GoogleEventSyncIT {
     sync(s);
     EventSyncSteps.assertAllDay(events().crmEvent(s, offsite), offsiteDay, offsiteDay.plusDays(1));
     assertEquals(2, fake().googleCalendar(s.account()).size(), "nothing doubled");
+  }
+
+  @Test
+  void anInsertWhoseAnswerWasLostIsPairedByTheNextPullAndNotImported() {
+    Setup s = setup("both");
+    String lena = ContactSyncSteps.email("g-lena-event");
+    String contact = testOrgs.contact(s.orgId(), "Lena", "Lost", lena);
+    String id = events().createCrmEvent(s, EventSyncSteps.kickoff(contact, lena));
+    fake().googleEventAnswersLost.set(1);
+    sync(s); // the push fails after Google made the event; its retry waits
+    assertEquals(1, fake().googleCalendar(s.account()).size(), "Google made the event");
+
+    sync(s);
+    sync(s);
+    assertEquals(1, fake().googleCalendar(s.account()).size(), "no second event");
+    assertEquals(1, events().timelineEvents(s, contact).size(), "no CRM event from the marked one");
+    events().patchCrmEvent(s, id, Json.createObjectBuilder().add("subject", "Found").build());
+    sync(s);
+    assertEquals("Found", googleEventOf(s, id).summary(), "the pair is in place");
+    assertEquals(1, fake().googleCalendar(s.account()).size());
+    assertEquals(1, events().timelineEvents(s, contact).size());
+  }
+
+  @Test
+  void aRetriedInsertIsRefusedAsADuplicateAndTheFirstEventIsRead() throws Exception {
+    Setup s = setup("both");
+    String lola = ContactSyncSteps.email("g-lola-event");
+    String contact = testOrgs.contact(s.orgId(), "Lola", "Twice", lola);
+    String id = events().createCrmEvent(s, EventSyncSteps.kickoff(contact, lola));
+    fake().googleEventAnswersLost.set(1);
+    sync(s);
+    raw.update(
+        "UPDATE job SET run_at = ? WHERE kind = 'sync.events' AND payload = ? AND state = 'READY'",
+        io.mailbridge.platform.base.SqlTime.utc(Instant.now().minusSeconds(1)),
+        s.org().rep().id() + "|push");
+    assertTrue(steps().drain("it-gevents") >= 1, "the retried push ran");
+    assertEquals(
+        2,
+        requests(s).stream()
+            .filter(r -> r.startsWith("POST /google/calendar/v3/calendars/primary/events"))
+            .count(),
+        "the insert was sent again: " + requests(s));
+    assertEquals(1, fake().googleCalendar(s.account()).size(), "Google made no second event");
+
+    sync(s);
+    events().patchCrmEvent(s, id, Json.createObjectBuilder().add("location", "Room 9").build());
+    sync(s);
+    assertEquals("Room 9", googleEventOf(s, id).location());
+    assertEquals(1, fake().googleCalendar(s.account()).size());
+    assertEquals(1, events().timelineEvents(s, contact).size());
   }
 
   @Test

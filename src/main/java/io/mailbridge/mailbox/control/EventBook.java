@@ -28,9 +28,10 @@ public interface EventBook {
   Optional<String> mark(MailboxAccess mailbox, MailEvent event);
 
   /**
-   * Creates an event in the primary calendar, marked with the CRM event's id. A book whose provider
-   * can recognise a repeated create (a client-chosen id or transaction id derived from the mailbox
-   * and the CRM id) answers the first event instead of making a second.
+   * Creates an event in the primary calendar, marked with the CRM event's id. A create repeated
+   * after its answer was lost answers the first event instead of making a second, where the
+   * provider allows (Google: an event id derived from the CRM id; Graph: a transactionId derived
+   * from the mailbox and the CRM id; Exchange: a look-up of the mark before the create).
    */
   MailEvent create(MailboxAccess mailbox, EventFields fields, String crmId);
 

@@ -169,6 +169,12 @@ public final class FakeCalendar {
   /** UpdateItem requests refused with ErrorIrresolvableConflict (a stale ChangeKey). */
   public final AtomicInteger irresolvableConflicts = new AtomicInteger();
 
+  /**
+   * How many calendar CreateItem requests of event sync from now on make the item and then fail
+   * before answering, as when the connection drops after Exchange wrote it.
+   */
+  public final AtomicInteger createAnswersLost = new AtomicInteger();
+
   public final List<Notice> notices = new CopyOnWriteArrayList<>();
 
   final Map<String, Item> items = new ConcurrentHashMap<>();

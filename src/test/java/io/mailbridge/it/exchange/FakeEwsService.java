@@ -824,10 +824,19 @@ public class FakeEwsService implements ExchangeServicePortType {
                     p ->
                         p instanceof io.mailbridge.mailbox.ews.stubs.PathToUnindexedFieldType f
                             && f.getFieldURI() == UnindexedFieldURIType.CALENDAR_UID);
-    List<FakeExchange.FakeMeeting> found =
-        exchange.meetingsOf(mailbox).stream()
-            .filter(m -> wanted.equals(m.properties().get(property)))
-            .toList();
+    // Booked meetings and the calendar event sync writes live apart in this fake; Exchange has
+    // one calendar, so both are searched.
+    List<CalendarItemType> found = new java.util.ArrayList<>();
+    for (FakeExchange.FakeMeeting m : exchange.meetingsOf(mailbox)) {
+      if (wanted.equals(m.properties().get(property))) {
+        found.add(calendarItem(m.itemId(), "DwAAABYAAAA=", withUid ? m.uid() : null));
+      }
+    }
+    for (FakeCalendar.Item i : exchange.calendar.in(mailbox)) {
+      if (wanted.equals(i.properties.get(property))) {
+        found.add(calendarItem(i.id, i.changeKey(), withUid ? i.uid : null));
+      }
+    }
     message.setResponseClass(ResponseClassType.SUCCESS);
     message.setResponseCode("NoError");
     FindItemParentType root = new FindItemParentType();
@@ -835,19 +844,19 @@ public class FakeEwsService implements ExchangeServicePortType {
     root.setIncludesLastItemInRange(true);
     root.setIndexedPagingOffset(found.size());
     ArrayOfRealItemsType items = new ArrayOfRealItemsType();
-    for (FakeExchange.FakeMeeting m : found) {
-      CalendarItemType item = new CalendarItemType();
-      ItemIdType id = new ItemIdType();
-      id.setId(m.itemId());
-      id.setChangeKey("DwAAABYAAAA=");
-      item.setItemId(id);
-      if (withUid) {
-        item.setUID(m.uid());
-      }
-      items.getItemOrMessageOrCalendarItem().add(item);
-    }
+    found.stream().limit(1).forEach(items.getItemOrMessageOrCalendarItem()::add);
     root.setItems(items);
     message.setRootFolder(root);
+  }
+
+  private static CalendarItemType calendarItem(String itemId, String changeKey, String uid) {
+    CalendarItemType item = new CalendarItemType();
+    ItemIdType id = new ItemIdType();
+    id.setId(itemId);
+    id.setChangeKey(changeKey);
+    item.setItemId(id);
+    item.setUID(uid);
+    return item;
   }
 
   private static boolean inFolder(FindItemType request, DistinguishedFolderIdNameType name) {
@@ -1687,6 +1696,10 @@ public class FakeEwsService implements ExchangeServicePortType {
     exchange.calendar.notices.add(
         new FakeCalendar.Notice(
             "CreateItem", item.id, request.getSendMeetingInvitations().value()));
+    if (exchange.calendar.createAnswersLost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      // Made, but the connection drops before the answer: the client sees a failure.
+      throw new IllegalStateException("connection lost after the calendar item was made");
+    }
     message.setResponseClass(ResponseClassType.SUCCESS);
     message.setResponseCode("NoError");
     message.setItems(new ArrayOfRealItemsType());

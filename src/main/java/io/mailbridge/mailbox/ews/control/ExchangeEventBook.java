@@ -155,6 +155,10 @@ public class ExchangeEventBook implements EventBook {
   @Override
   public MailEvent create(MailboxAccess mailbox, EventFields fields, String crmId) {
     ExchangeServiceAccount.ServiceCall service = service(mailbox);
+    Optional<MailEvent> earlier = madeEarlier(mailbox, service, fields, crmId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
     CalendarItemType item = new CalendarItemType();
     // The UID is Mailbridge's, from the CRM id: CreateItem answers the id only, and the CRM event
     // adopts the UID so capture finds it; a creation repeated after a lost answer keeps it.
@@ -811,6 +815,36 @@ public class ExchangeEventBook implements EventBook {
     property.setExtendedFieldURI(uri);
     property.setValue(value);
     return property;
+  }
+
+  /**
+   * The item a create whose answer was lost made for this CRM event, brought up to {@code fields}.
+   * Exchange keeps no key of a CreateItem (Graph's transactionId), so it is looked for by the CRM
+   * id property, as ExchangeCalendar looks for a booked meeting: a second item would reach the
+   * attendees with the same UID, and deleting that copy later would cancel their meeting.
+   */
+  private Optional<MailEvent> madeEarlier(
+      MailboxAccess mailbox,
+      ExchangeServiceAccount.ServiceCall service,
+      EventFields fields,
+      String crmId) {
+    Optional<CalendarItemType> found =
+        within(service, () -> ews.calendarItemWith(service.call(), crmIdProperty(), crmId));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ItemIdType id = found.get().getItemId();
+    MailEvent written = update(mailbox, id.getId(), id.getChangeKey(), fields);
+    return Optional.of(
+        new MailEvent(
+            written.id(),
+            uid(crmId),
+            written.changeKey(),
+            written.etag(),
+            null,
+            written.fields(),
+            null,
+            false));
   }
 
   /** The CRM id in Mailbridge's property on the item (GetItem of that property alone). */

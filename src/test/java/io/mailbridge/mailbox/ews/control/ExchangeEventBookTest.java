@@ -2,6 +2,7 @@ package io.mailbridge.mailbox.ews.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.it.exchange.FakeCalendar;
@@ -94,19 +95,20 @@ class ExchangeEventBookTest {
     MailEvent made = book.create(alice(), standup(List.of(CANCELLED, MOVED)), "evt-1");
 
     assertEquals(
-        List.of("CreateItem", "GetItem", "DeleteItem", "GetItem", "UpdateItem", "GetItem"),
+        List.of(
+            "FindItem", "CreateItem", "GetItem", "DeleteItem", "GetItem", "UpdateItem", "GetItem"),
         operations());
     assertEquals(
-        EwsClientTest.shape(FakeExchange.fixture("createitem-series-request.xml")), shape(0));
+        EwsClientTest.shape(FakeExchange.fixture("createitem-series-request.xml")), shape(1));
     assertEquals(
         EwsClientTest.shape(FakeExchange.fixture("getitem-occurrence-request.xml")),
-        shape(1).replace(made.id(), "AAMkADseries="));
-    assertEquals(
-        EwsClientTest.shape(FakeExchange.fixture("deleteitem-occurrence-request.xml")),
         shape(2).replace(made.id(), "AAMkADseries="));
     assertEquals(
+        EwsClientTest.shape(FakeExchange.fixture("deleteitem-occurrence-request.xml")),
+        shape(3).replace(made.id(), "AAMkADseries="));
+    assertEquals(
         EwsClientTest.shape(FakeExchange.fixture("updateitem-occurrence-request.xml")),
-        shape(4).replace(made.id(), "AAMkADseries="));
+        shape(5).replace(made.id(), "AAMkADseries="));
     FakeCalendar.Item series = exchange.calendar.in(ALICE).get(0);
     assertEquals("Romance Standard Time", series.startTimeZone);
     assertEquals(Set.of(2), series.deleted);
@@ -217,12 +219,13 @@ class ExchangeEventBookTest {
 
   @Test
   void anOccurrenceExchangeSaysIsOutOfTheSeriesIsNotWritten() {
+    exchange.answerNextWith(200, FakeExchange.fixture("finditem-calendar-empty-response.xml"));
     exchange.answerNextWith(200, FakeExchange.fixture("createitem-calendar-response.xml"));
     exchange.answerNextWith(200, FakeExchange.fixture("getitem-occurrence-outofrange.xml"));
 
     MailEvent made = book.create(alice(), standup(List.of(MOVED)), "evt-1");
 
-    assertEquals(List.of("CreateItem", "GetItem"), operations(), "no UpdateItem of it");
+    assertEquals(List.of("FindItem", "CreateItem", "GetItem"), operations(), "no UpdateItem of it");
     assertEquals("DwAAABYAAAA1", made.changeKey());
   }
 
@@ -239,13 +242,30 @@ class ExchangeEventBookTest {
     MailEvent made = book.create(alice(), standup(List.of(CANCELLED, ontoItsNeighbour)), "evt-1");
 
     assertEquals(
-        List.of("CreateItem", "GetItem", "DeleteItem", "GetItem", "UpdateItem", "GetItem"),
+        List.of(
+            "FindItem", "CreateItem", "GetItem", "DeleteItem", "GetItem", "UpdateItem", "GetItem"),
         operations(),
         "the refused move does not stop the cancellation");
     FakeCalendar.Item series = exchange.calendar.in(ALICE).get(0);
     assertEquals(Set.of(2), series.deleted);
     assertEquals(java.util.Map.of(), series.moved, "ErrorOccurrenceCrossingBoundary");
     assertEquals(series.changeKey(), made.changeKey());
+  }
+
+  @Test
+  void aCreateRepeatedAfterALostAnswerFindsTheFirstItemAndMakesNoSecond() {
+    exchange.calendar.createAnswersLost.set(1);
+    assertThrows(RuntimeException.class, () -> book.create(alice(), standup(List.of()), "evt-1"));
+    assertEquals(1, exchange.calendar.in(ALICE).size(), "Exchange made it");
+
+    MailEvent again = book.create(alice(), standup(List.of()), "evt-1");
+
+    FakeCalendar.Item only = exchange.calendar.in(ALICE).get(0);
+    assertEquals(1, exchange.calendar.in(ALICE).size(), "no second item");
+    assertEquals(only.id, again.id());
+    assertEquals(only.changeKey(), again.changeKey());
+    assertEquals(ExchangeEventBook.uid("evt-1"), again.iCalUid());
+    assertEquals(java.util.Optional.of("evt-1"), book.mark(alice(), again));
   }
 
   @Test
