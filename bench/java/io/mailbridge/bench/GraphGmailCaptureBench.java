@@ -674,7 +674,8 @@ public final class GraphGmailCaptureBench {
               null);
           seen.incrementAndGet();
           if (SPECS.get(id).matched()) {
-            get(api + "messages/" + id + "?format=raw", null, bytes);
+            // What capture reads when the org stores no attachment bytes (the default).
+            get(api + "messages/" + id + "?format=full", null, bytes);
             whole.incrementAndGet();
           }
         }
