@@ -3,6 +3,7 @@ package io.mailbridge.crm.control;
 import io.mailbridge.crm.entity.Activity;
 import io.mailbridge.crm.entity.ActivityType;
 import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.base.OpaqueId;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -411,7 +411,7 @@ public class CrmEvents {
       }
       return fields;
     }
-    ZoneId zone = zoneOf(text(fields, "timeZone"));
+    ZoneId zone = EventZone.of(text(fields, "timeZone"));
     Instant start = midnight(fields, "start", zone);
     Instant end = midnight(fields, "end", zone);
     if (start != null && end != null && !end.isAfter(start)) {
@@ -448,18 +448,6 @@ public class CrmEvents {
       throw new InvalidField(name, shown);
     }
     return at;
-  }
-
-  /** The zone an all-day event's days are in: its own, UTC when it has none Java knows. */
-  private static ZoneId zoneOf(String timeZone) {
-    if (timeZone == null) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(timeZone);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
-    }
   }
 
   private static Instant instantOf(JsonObject fields, String name) {

@@ -32,6 +32,7 @@ import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsCreateOrUpdateType;
 import io.mailbridge.mailbox.ews.stubs.SyncFolderItemsResponseMessageType;
 import io.mailbridge.mailbox.ews.stubs.TimeZoneDefinitionType;
 import io.mailbridge.mailbox.ews.stubs.UnindexedFieldURIType;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.problem.NotFound;
@@ -40,7 +41,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -645,14 +645,7 @@ public class ExchangeEventBook implements EventBook {
    */
   static ZoneId seriesZone(String iana) {
     String windows = WindowsZones.windowsId(iana);
-    if (!ownZone(windows)) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(iana);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
-    }
+    return ownZone(windows) ? EventZone.of(iana) : ZoneOffset.UTC;
   }
 
   /** What GetItem reads of a changed calendar item: the fields sync carries and the CRM id. */
@@ -702,7 +695,7 @@ public class ExchangeEventBook implements EventBook {
     if (!fields.allDay()) {
       return at;
     }
-    return at.atZone(crmZone(fields.timeZone()))
+    return at.atZone(EventZone.of(fields.timeZone()))
         .toLocalDate()
         .atStartOfDay(seriesZone(fields.timeZone()))
         .toInstant();
@@ -710,19 +703,7 @@ public class ExchangeEventBook implements EventBook {
 
   /** An all-day item's time as the CRM keeps it: the day's midnight in the CRM's zone. */
   static Instant day(Instant at, String iana) {
-    return at.atZone(seriesZone(iana)).toLocalDate().atStartOfDay(crmZone(iana)).toInstant();
-  }
-
-  /** The CRM's zone of an event, UTC when it has none Java knows. */
-  private static ZoneId crmZone(String iana) {
-    if (iana == null) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(iana);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
-    }
+    return at.atZone(seriesZone(iana)).toLocalDate().atStartOfDay(EventZone.of(iana)).toInstant();
   }
 
   /** The series' rule as EWS's recurrence, or null for a single event (or an unsayable rule). */
@@ -745,7 +726,7 @@ public class ExchangeEventBook implements EventBook {
 
   /** The UTC day of {@code start} less its day in the zone (-1, 0 or 1). */
   static int shift(Instant start, String timeZone) {
-    ZoneId zone = crmZone(timeZone);
+    ZoneId zone = EventZone.of(timeZone);
     return (int)
         ChronoUnit.DAYS.between(
             start.atZone(zone).toLocalDate(), start.atOffset(ZoneOffset.UTC).toLocalDate());

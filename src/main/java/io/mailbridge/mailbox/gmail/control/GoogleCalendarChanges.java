@@ -18,6 +18,7 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
@@ -25,7 +26,6 @@ import io.mailbridge.platform.outbound.control.OutboundCall;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -162,7 +162,7 @@ public class GoogleCalendarChanges {
     if (answer == null) {
       throw new ProviderRefused("google_calendar_error", "Google sent an empty page of events");
     }
-    ZoneId calendarZone = zone(answer.getTimeZone());
+    ZoneId calendarZone = EventZone.of(answer.getTimeZone());
     List<ItemChange> changes = new ArrayList<>();
     for (Event event : answer.getItems() == null ? List.<Event>of() : answer.getItems()) {
       changes.add(change(event, calendarZone));
@@ -256,7 +256,9 @@ public class GoogleCalendarChanges {
     }
     // An all-day event's dates are in the zone it names, else the calendar's.
     ZoneId days =
-        e.getStart().getTimeZone() == null ? calendarZone : zone(e.getStart().getTimeZone());
+        e.getStart().getTimeZone() == null
+            ? calendarZone
+            : EventZone.of(e.getStart().getTimeZone());
     Instant start = instant(e.getStart(), days);
     Instant end = e.getEnd() == null ? null : instant(e.getEnd(), days);
     if (end != null && end.isBefore(start)) {
@@ -404,17 +406,6 @@ public class GoogleCalendarChanges {
       }
     }
     throw new ProviderRefused("google_calendar_error", "Google sent an event time without a date");
-  }
-
-  static ZoneId zone(String name) {
-    if (name == null || name.isBlank()) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(name);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
-    }
   }
 
   private static DateTime utc(Instant at) {

@@ -23,6 +23,7 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.outbound.control.OutboundCall;
@@ -653,7 +654,7 @@ public class GoogleEventBook implements EventBook {
   private static EventDateTime time(Instant at, String zone, boolean allDay) {
     EventDateTime time = new EventDateTime().setTimeZone(zone == null ? "UTC" : zone);
     if (allDay) {
-      String day = at.atZone(GoogleCalendarChanges.zone(zone)).toLocalDate().toString();
+      String day = at.atZone(EventZone.of(zone)).toLocalDate().toString();
       return time.setDate(new DateTime(day)).setDateTime(Data.NULL_DATE_TIME);
     }
     return time.setDateTime(utc(at)).setDate(Data.NULL_DATE_TIME);
@@ -661,7 +662,7 @@ public class GoogleEventBook implements EventBook {
 
   /** The zone of a date-only event's days: the one its start names, else UTC. */
   private static ZoneId days(Event e) {
-    return GoogleCalendarChanges.zone(e.getStart() == null ? null : e.getStart().getTimeZone());
+    return EventZone.of(e.getStart() == null ? null : e.getStart().getTimeZone());
   }
 
   private static DateTime utc(Instant at) {

@@ -15,6 +15,7 @@ import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.message.CalendarEvent;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.message.MessageMarks;
@@ -156,7 +157,7 @@ public class GraphCalendarView {
       throw new ProviderRefused("graph_error", "Microsoft Graph sent an event without a start");
     }
     boolean allDay = Boolean.TRUE.equals(e.getIsAllDay());
-    ZoneId days = allDay ? zone(e.getOriginalStartTimeZone()) : ZoneOffset.UTC;
+    ZoneId days = allDay ? EventZone.of(e.getOriginalStartTimeZone()) : ZoneOffset.UTC;
     Instant start = allDay ? day(e.getStart(), days) : instant(e.getStart());
     Instant end = e.getEnd() == null ? null : allDay ? day(e.getEnd(), days) : instant(e.getEnd());
     if (end != null && end.isBefore(start)) {
@@ -285,18 +286,6 @@ public class GraphCalendarView {
       return LocalDateTime.parse(time.getDateTime()).toLocalDate().atStartOfDay(zone).toInstant();
     } catch (DateTimeParseException e) {
       throw new ProviderRefused("graph_error", "Microsoft Graph sent an event time it cannot read");
-    }
-  }
-
-  /** The IANA zone Graph names (an event's {@code originalStartTimeZone}); UTC for any other. */
-  static ZoneId zone(String name) {
-    if (name == null || name.isBlank()) {
-      return ZoneOffset.UTC;
-    }
-    try {
-      return ZoneId.of(name);
-    } catch (DateTimeException e) {
-      return ZoneOffset.UTC;
     }
   }
 

@@ -24,6 +24,7 @@ import io.mailbridge.mailbox.control.MailEvent;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.ProviderRefused;
+import io.mailbridge.message.EventZone;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.RecurrenceRule;
 import io.mailbridge.platform.problem.NotFound;
@@ -264,7 +265,7 @@ public class GraphEventBook implements EventBook {
             });
       } else {
         Event moved = new Event();
-        ZoneId zone = GraphCalendarView.zone(fields.timeZone());
+        ZoneId zone = EventZone.of(fields.timeZone());
         String zoneName = fields.timeZone() == null ? GraphCalendar.UTC : fields.timeZone();
         moved.setStart(time(wanted.start(), zone, zoneName));
         moved.setEnd(time(wanted.end(), zone, zoneName));
@@ -454,7 +455,7 @@ public class GraphEventBook implements EventBook {
 
   /** The fields sync carries, as Graph's event; empty ones are cleared. */
   static Event graphEvent(EventFields fields) {
-    ZoneId zone = GraphCalendarView.zone(fields.timeZone());
+    ZoneId zone = EventZone.of(fields.timeZone());
     String zoneName = fields.timeZone() == null ? GraphCalendar.UTC : fields.timeZone();
     Event event = new Event();
     // Kiota leaves nulls out of a body: an empty text is how a cleared field reaches Graph.
@@ -506,7 +507,7 @@ public class GraphEventBook implements EventBook {
 
   static MailEvent event(Event e) {
     boolean allDay = Boolean.TRUE.equals(e.getIsAllDay());
-    ZoneId days = GraphCalendarView.zone(timeZone(e.getOriginalStartTimeZone()));
+    ZoneId days = EventZone.of(timeZone(e.getOriginalStartTimeZone()));
     Instant start =
         e.getStart() == null
             ? null
@@ -585,7 +586,7 @@ public class GraphEventBook implements EventBook {
       }
     }
     if (master.getCancelledOccurrences() != null && start != null) {
-      ZoneId zone = GraphCalendarView.zone(master.getOriginalStartTimeZone());
+      ZoneId zone = EventZone.of(master.getOriginalStartTimeZone());
       java.time.LocalTime timeOfDay = start.atZone(zone).toLocalTime();
       for (String occurrence : master.getCancelledOccurrences()) {
         int dot = occurrence.lastIndexOf('.');
