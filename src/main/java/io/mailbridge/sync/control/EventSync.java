@@ -245,6 +245,13 @@ public class EventSync implements JobHandler, SyncedItems {
      * when it is one Mailbridge made for a CRM event that has none yet, so it merges as usual.
      */
     private Optional<SyncLink> unpaired(MailEvent event, JsonObject mail) {
+      Set<String> recordIds = crmPeople(event);
+      if (recordIds.isEmpty()) {
+        // Not a CRM meeting: nothing to import, so its mark is not read (a request per event of a
+        // busy calendar on Graph). A create repeated after a lost answer gets the first event
+        // back from the provider (Graph's transactionId, Google's derived id, Exchange's look-up).
+        return Optional.empty();
+      }
       Optional<String> mark = book.mark(access, event);
       boolean paired = mark.flatMap(this::byCrm).isPresent();
       Optional<EventChange> record =
@@ -252,7 +259,7 @@ public class EventSync implements JobHandler, SyncedItems {
       switch (UnpairedItem.fate(mark.isPresent(), paired, record.isPresent())) {
         case IMPORT -> {
           if (choice.events().toCrm()) {
-            created(event, mail);
+            created(event, mail, recordIds);
           }
         }
         case DELETE -> {
@@ -288,19 +295,10 @@ public class EventSync implements JobHandler, SyncedItems {
     }
 
     /**
-     * A calendar event with no pair: it enters the CRM when one of its people is a CRM contact or
-     * lead, through the path capture uses (one activity per meeting, found by iCalendar UID).
+     * A calendar event with no pair whose people include these CRM contacts or leads: it enters the
+     * CRM through the path capture uses (one activity per meeting, found by iCalendar UID).
      */
-    private void created(MailEvent event, JsonObject mail) {
-      Set<String> recordIds = new LinkedHashSet<>();
-      List<String> emails = event.fields().attendees().stream().map(MailAddress::email).toList();
-      for (ParticipantMatcher.Match match : matcher.match(state.orgId(), emails)) {
-        recordIds.addAll(match.contactIds());
-        recordIds.addAll(match.leadIds());
-      }
-      if (recordIds.isEmpty()) {
-        return; // nobody the CRM knows: not a CRM meeting
-      }
+    private void created(MailEvent event, JsonObject mail, Set<String> recordIds) {
       List<CalendarEvent.Attendee> attendees =
           event.fields().attendees().stream()
               .map(a -> new CalendarEvent.Attendee(a, CalendarEvent.Response.NONE))
@@ -430,6 +428,17 @@ public class EventSync implements JobHandler, SyncedItems {
       } catch (NotFound gone) {
         em.remove(link);
       }
+    }
+
+    /** The CRM contacts and leads among the event's people; none: not a CRM meeting. */
+    private Set<String> crmPeople(MailEvent event) {
+      Set<String> recordIds = new LinkedHashSet<>();
+      List<String> emails = event.fields().attendees().stream().map(MailAddress::email).toList();
+      for (ParticipantMatcher.Match match : matcher.match(state.orgId(), emails)) {
+        recordIds.addAll(match.contactIds());
+        recordIds.addAll(match.leadIds());
+      }
+      return recordIds;
     }
 
     /** The CRM event takes its calendar event's UID, so capture finds it by that UID. */
