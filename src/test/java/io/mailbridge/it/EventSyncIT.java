@@ -273,6 +273,15 @@ class EventSyncIT {
     String id = onOmar.get(0).getString("id");
     assertEquals("Quarterly review", onOmar.get(0).getString("subject"));
     assertEquals(review.iCalUid(), onOmar.get(0).getString("iCalUid"));
+    // The meeting with a CRM contact had its mark read; the lunch cost no request of its own.
+    assertTrue(
+        fake().graphEventRequests.stream()
+            .anyMatch(r -> r.startsWith("GET") && r.contains(review.id())),
+        fake().graphEventRequests.toString());
+    assertTrue(
+        fake().graphEventRequests.stream()
+            .noneMatch(r -> r.startsWith("GET") && r.contains(lunch.id())),
+        fake().graphEventRequests.toString());
 
     // A change and a new meeting in one delta page: both in the same run.
     fake().putGraphEvent(review.retitled("Quarterly review (Q4)", "New agenda"));
