@@ -1,6 +1,8 @@
 package io.mailbridge.it;
 
 import java.io.File;
+import java.net.URISyntaxException;
+import org.bouncycastle.crypto.digests.MD4Digest;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -15,6 +17,8 @@ public final class MailbridgeArchive {
     }
     WebArchive archive =
         ShrinkWrap.createFromZipFile(WebArchive.class, war).addPackages(true, "io.mailbridge.it");
+    // The fake Exchange checks NTLM answers with BouncyCastle's MD4, apart from Mailbridge's own.
+    archive.addAsLibraries(jarOf(MD4Digest.class));
     // The fake Exchange answers from wire-format documents kept with the tests.
     File[] fixtures = new File("src/test/resources/ews").listFiles();
     if (fixtures != null) {
@@ -23,5 +27,13 @@ public final class MailbridgeArchive {
       }
     }
     return archive;
+  }
+
+  private static File jarOf(Class<?> type) {
+    try {
+      return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -22,7 +22,8 @@ import org.bouncycastle.crypto.digests.MD4Digest;
  * a CHALLENGE bound to the connection it came over; the AUTHENTICATE on that same connection must
  * carry an NTLMv2 response that proves the password (MS-NLMP 3.3.2: NTOWFv2 = HMAC-MD5(MD4(password
  * in UTF-16LE), UPPER(user) + domain), NTProofStr = HMAC-MD5(NTOWFv2, server challenge + blob)).
- * NTLMv1 and LM answers are refused.
+ * NTLMv1 and LM answers are refused. Like Windows, the CHALLENGE carries a timestamp, so the answer
+ * must carry a MIC (MsvAvFlags bit 0x2), which is checked over all three messages (3.2.5.1.2).
  */
 public final class FakeNtlm {
 
@@ -43,7 +44,7 @@ public final class FakeNtlm {
   private final String user;
   private final String password;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, byte[]> challenges = new ConcurrentHashMap<>();
+  private final Map<String, byte[][]> challenges = new ConcurrentHashMap<>();
 
   public final AtomicInteger negotiations = new AtomicInteger();
   public final AtomicInteger accepted = new AtomicInteger();
@@ -75,11 +76,12 @@ public final class FakeNtlm {
       negotiations.incrementAndGet();
       byte[] challenge = new byte[8];
       random.nextBytes(challenge);
-      challenges.put(connection, challenge);
-      return new Step(false, Base64.getEncoder().encodeToString(challengeMessage(challenge)));
+      byte[] challengeMessage = challengeMessage(challenge);
+      challenges.put(connection, new byte[][] {message, challengeMessage, challenge});
+      return new Step(false, Base64.getEncoder().encodeToString(challengeMessage));
     }
-    byte[] challenge = challenges.remove(connection);
-    if (type != 3 || challenge == null || !verify(message, challenge)) {
+    byte[][] exchanged = challenges.remove(connection);
+    if (type != 3 || exchanged == null || !verify(message, exchanged)) {
       // No challenge on this connection (the client changed connections), or a wrong answer.
       refused.incrementAndGet();
       return new Step(false, null);
@@ -93,6 +95,8 @@ public final class FakeNtlm {
     ByteArrayOutputStream info = new ByteArrayOutputStream();
     avPair(info, 2, domain.getBytes(StandardCharsets.UTF_16LE)); // MsvAvNbDomainName
     avPair(info, 1, "EXCH01".getBytes(StandardCharsets.UTF_16LE)); // MsvAvNbComputerName
+    long fileTime = (System.currentTimeMillis() / 1000 + 11_644_473_600L) * 10_000_000L;
+    avPair(info, 7, le(ByteBuffer.allocate(8)).putLong(fileTime).array()); // MsvAvTimestamp
     avPair(info, 0, new byte[0]); // MsvAvEOL
     byte[] targetInfo = info.toByteArray();
     int offset = 48;
@@ -107,7 +111,10 @@ public final class FakeNtlm {
     return out.array();
   }
 
-  private boolean verify(byte[] message, byte[] challenge) {
+  private boolean verify(byte[] message, byte[][] exchanged) {
+    byte[] negotiate = exchanged[0];
+    byte[] challengeMessage = exchanged[1];
+    byte[] challenge = exchanged[2];
     try {
       ByteBuffer in = le(message);
       byte[] ntResponse = field(message, in, 20);
@@ -127,10 +134,35 @@ public final class FakeNtlm {
               md4,
               (sentUser.toUpperCase(Locale.ROOT) + sentDomain).getBytes(StandardCharsets.UTF_16LE));
       byte[] expected = hmac(ntowfv2, concat(challenge, blob));
-      return MessageDigest.isEqual(proof, expected);
+      if (!MessageDigest.isEqual(proof, expected) || (micFlags(blob) & 2) == 0) {
+        return false;
+      }
+      byte[] sessionKey = hmac(ntowfv2, proof);
+      byte[] zeroed = message.clone();
+      Arrays.fill(zeroed, 72, 88, (byte) 0);
+      byte[] mic = hmac(sessionKey, concat(concat(negotiate, challengeMessage), zeroed));
+      return MessageDigest.isEqual(mic, Arrays.copyOfRange(message, 72, 88));
     } catch (RuntimeException | GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** MsvAvFlags among the AV pairs of the client's blob (after its 28 fixed bytes), 0 if none. */
+  private static int micFlags(byte[] blob) {
+    ByteBuffer in = le(blob);
+    int at = 28;
+    while (at + 4 <= blob.length) {
+      int id = Short.toUnsignedInt(in.getShort(at));
+      int length = Short.toUnsignedInt(in.getShort(at + 2));
+      if (id == 0) {
+        return 0;
+      }
+      if (id == 6 && length == 4) {
+        return in.getInt(at + 4);
+      }
+      at += 4 + length;
+    }
+    return 0;
   }
 
   private static byte[] field(byte[] message, ByteBuffer in, int at) {
