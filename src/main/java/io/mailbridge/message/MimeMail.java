@@ -11,6 +11,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
@@ -292,19 +293,58 @@ public final class MimeMail {
   }
 
   /**
-   * About how many bytes the part's content decodes to, from its encoded length alone: base64
-   * carries 3 bytes in 4 characters, in lines of 76 plus CRLF. -1 when the length is unknown.
+   * How many bytes the part's content decodes to, without decoding it: for base64 the alphabet
+   * characters of the raw content are counted (3 bytes in every 4); other encodings give their
+   * encoded length. -1 when the length is unknown.
    */
   static long decodedSize(Part part) throws MessagingException {
+    String[] encoding = part.getHeader("Content-Transfer-Encoding");
+    boolean base64 =
+        encoding != null && encoding.length > 0 && "base64".equalsIgnoreCase(encoding[0].strip());
+    if (base64) {
+      try (InputStream raw = rawContent(part)) {
+        if (raw != null) {
+          return base64Length(raw);
+        }
+      } catch (IOException | MessagingException unreadable) {
+        // the estimate from the encoded length below
+      }
+    }
     int encoded = part.getSize();
     if (encoded < 0) {
       return -1;
     }
-    String[] encoding = part.getHeader("Content-Transfer-Encoding");
-    if (encoding != null && encoding.length > 0 && "base64".equalsIgnoreCase(encoding[0].strip())) {
-      return (long) encoded * 76 / 78 * 3 / 4;
+    return base64 ? (long) encoded * 76 / 78 * 3 / 4 : encoded;
+  }
+
+  private static InputStream rawContent(Part part) throws MessagingException {
+    if (part instanceof MimeBodyPart body) {
+      return body.getRawInputStream();
     }
-    return encoded;
+    if (part instanceof MimeMessage message) {
+      return message.getRawInputStream();
+    }
+    return null;
+  }
+
+  /** Decoded length of base64 text: line breaks and padding are not data. */
+  static long base64Length(InputStream raw) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    long characters = 0;
+    int read;
+    while ((read = raw.read(buffer)) > 0) {
+      for (int i = 0; i < read; i++) {
+        byte b = buffer[i];
+        if ((b >= 'A' && b <= 'Z')
+            || (b >= 'a' && b <= 'z')
+            || (b >= '0' && b <= '9')
+            || b == '+'
+            || b == '/') {
+          characters++;
+        }
+      }
+    }
+    return characters * 3 / 4;
   }
 
   private static String textOf(Part part) throws MessagingException, IOException {

@@ -73,17 +73,29 @@ class MimeMailPartsTest {
   }
 
   @Test
-  void aDescribedAttachmentsSizeIsWhatItsBase64Encodes() throws Exception {
-    byte[] content = new byte[30_000];
-    new java.util.Random(7).nextBytes(content);
-    byte[] mime = withPdf(Base64.getMimeEncoder().encodeToString(content));
+  void aDescribedAttachmentsSizeIsExactlyWhatItsBase64Encodes() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    // Every padding (none, one, two '='), lines of 76 and one long line.
+    for (int length : new int[] {0, 1, 2, 3, 57, 30_000, 30_001, 30_002}) {
+      byte[] content = new byte[length];
+      random.nextBytes(content);
+      for (String base64 :
+          List.of(
+              Base64.getMimeEncoder().encodeToString(content),
+              Base64.getEncoder().encodeToString(content))) {
+        byte[] mime = withPdf(base64);
 
-    long described =
-        MimeMail.readDescribingAttachments("ews", "i2", mime, false).attachments().get(0).size();
-    MailAttachment full = MimeMail.read("ews", "i2", mime, false).attachments().get(0);
+        long described =
+            MimeMail.readDescribingAttachments("graph", "i2", mime, false)
+                .attachments()
+                .get(0)
+                .size();
+        MailAttachment full = MimeMail.read("graph", "i2", mime, false).attachments().get(0);
 
-    assertEquals(30_000, full.size());
-    assertTrue(full.hasContent());
-    assertTrue(Math.abs(described - 30_000) <= 30, "about 30,000 bytes: " + described);
+        assertEquals(length, full.size());
+        assertTrue(full.hasContent());
+        assertEquals(length, described, "described without decoding, " + length + " bytes");
+      }
+    }
   }
 }

@@ -300,16 +300,17 @@ public class GraphChangeFeed implements ChangeFeed {
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
     byte[] mime = graph.mime(mailbox, itemId);
+    if (withAttachments) {
+      return new CapturedItem(graph.read(mailbox, itemId), MimeMail.marks(mime));
+    }
     MailMessage message;
     try {
-      message = MimeMail.read("graph", itemId, mime, false);
+      // Attachments described, not decoded: their bytes are not kept.
+      message = MimeMail.readDescribingAttachments("graph", itemId, mime, false);
     } catch (MimeMail.UnreadableMessage e) {
       throw new ProviderRefused("graph_error", "Graph sent a message that is not readable MIME");
     }
-    ReadMessage read =
-        withAttachments
-            ? graph.read(mailbox, itemId)
-            : new ReadMessage(message.withAttachmentsDescribed(), Map.of(), null);
+    ReadMessage read = new ReadMessage(message, Map.of(), null);
     return new CapturedItem(read, MimeMail.marks(mime));
   }
 
