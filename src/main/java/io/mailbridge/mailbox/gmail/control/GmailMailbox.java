@@ -35,9 +35,11 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -231,7 +233,7 @@ public class GmailMailbox implements MessageSource {
                     .attachments()
                     .get(ME, messageId, attachmentId)
                     .execute());
-    return body.getData() == null ? new byte[0] : body.decodeData();
+    return body.getData() == null ? new byte[0] : base64url(body.getData(), body::decodeData);
   }
 
   /**
@@ -262,7 +264,21 @@ public class GmailMailbox implements MessageSource {
     if (raw.getRaw() == null) {
       throw new ProviderRefused("gmail_error", "Gmail answered without the message's content");
     }
-    return raw.decodeRaw();
+    return base64url(raw.getRaw(), raw::decodeRaw);
+  }
+
+  /**
+   * Gmail's base64url bytes, decoded by the JDK: the client library's {@code decodeData} and {@code
+   * decodeRaw} go through Guava's decoder, a tenth of the CPU of a Gmail backfill
+   * (GraphGmailCaptureBench's profile). Whatever the JDK's decoder refuses (the standard alphabet,
+   * line breaks) is decoded as the library decodes it.
+   */
+  static byte[] base64url(String data, Supplier<byte[]> library) {
+    try {
+      return Base64.getUrlDecoder().decode(data);
+    } catch (IllegalArgumentException notUrlSafe) {
+      return library.get();
+    }
   }
 
   /** {@code GET users/me/messages/{id}?format=metadata} with From, To and Cc only. */

@@ -129,7 +129,7 @@ final class GmailPartTree {
   /** A text part's bytes: inline in {@code body.data}, or fetched when Gmail left them out. */
   private static byte[] data(MessagePartBody body, BodyFetch fetch) {
     if (body.getData() != null) {
-      return body.decodeData();
+      return GmailMailbox.base64url(body.getData(), body::decodeData);
     }
     if (body.getAttachmentId() != null) {
       return fetch.data(body.getAttachmentId());
