@@ -327,22 +327,30 @@ public final class MimeMail {
     return null;
   }
 
-  /** Decoded length of base64 text: line breaks and padding are not data. */
+  /** 1 for each byte of the base64 alphabet, 0 for line breaks, padding and anything else. */
+  private static final byte[] BASE64_ALPHABET = new byte[256];
+
+  static {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < alphabet.length(); i++) {
+      BASE64_ALPHABET[alphabet.charAt(i)] = 1;
+    }
+  }
+
+  /**
+   * Decoded length of base64 text: line breaks and padding are not data. A table look-up per byte
+   * rather than comparisons, as this runs over every attachment of every captured email.
+   */
   static long base64Length(InputStream raw) throws IOException {
-    byte[] buffer = new byte[16 * 1024];
+    byte[] buffer = new byte[64 * 1024];
     long characters = 0;
     int read;
     while ((read = raw.read(buffer)) > 0) {
+      int count = 0;
       for (int i = 0; i < read; i++) {
-        byte b = buffer[i];
-        if ((b >= 'A' && b <= 'Z')
-            || (b >= 'a' && b <= 'z')
-            || (b >= '0' && b <= '9')
-            || b == '+'
-            || b == '/') {
-          characters++;
-        }
+        count += BASE64_ALPHABET[buffer[i] & 0xff];
       }
+      characters += count;
     }
     return characters * 3 / 4;
   }
