@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -198,12 +200,12 @@ final class NtlmMessages {
     return blob.array();
   }
 
-  /**
-   * The target info with MsvAvFlags saying a MIC is present (added, or or-ed into the one sent).
-   */
-  private static byte[] withMicFlag(byte[] targetInfo) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean flagged = false;
+  /** One AV_PAIR of a target info ([MS-NLMP] 2.2.2.1). */
+  private record AvPair(int id, byte[] value) {}
+
+  /** The target info's pairs up to MsvAvEOL; a pair running past the end ends the list. */
+  private static List<AvPair> avPairs(byte[] targetInfo) {
+    List<AvPair> pairs = new ArrayList<>();
     ByteBuffer in = le(targetInfo);
     int at = 0;
     while (at + 4 <= targetInfo.length) {
@@ -212,13 +214,25 @@ final class NtlmMessages {
       if (id == AV_EOL || at + 4 + length > targetInfo.length) {
         break;
       }
-      byte[] value = Arrays.copyOfRange(targetInfo, at + 4, at + 4 + length);
-      if (id == AV_FLAGS && length == 4) {
+      pairs.add(new AvPair(id, Arrays.copyOfRange(targetInfo, at + 4, at + 4 + length)));
+      at += 4 + length;
+    }
+    return pairs;
+  }
+
+  /**
+   * The target info with MsvAvFlags saying a MIC is present (added, or or-ed into the one sent).
+   */
+  private static byte[] withMicFlag(byte[] targetInfo) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean flagged = false;
+    for (AvPair pair : avPairs(targetInfo)) {
+      byte[] value = pair.value();
+      if (pair.id() == AV_FLAGS && value.length == 4) {
         value = le(4).putInt(le(value).getInt(0) | AV_FLAG_MIC_PRESENT).array();
         flagged = true;
       }
-      writeAvPair(out, id, value);
-      at += 4 + length;
+      writeAvPair(out, pair.id(), value);
     }
     if (!flagged) {
       writeAvPair(out, AV_FLAGS, le(4).putInt(AV_FLAG_MIC_PRESENT).array());
@@ -228,18 +242,10 @@ final class NtlmMessages {
   }
 
   private static byte[] avPair(byte[] targetInfo, int wanted) {
-    ByteBuffer in = le(targetInfo);
-    int at = 0;
-    while (at + 4 <= targetInfo.length) {
-      int id = Short.toUnsignedInt(in.getShort(at));
-      int length = Short.toUnsignedInt(in.getShort(at + 2));
-      if (id == AV_EOL || at + 4 + length > targetInfo.length) {
-        return null;
+    for (AvPair pair : avPairs(targetInfo)) {
+      if (pair.id() == wanted) {
+        return pair.value();
       }
-      if (id == wanted) {
-        return Arrays.copyOfRange(targetInfo, at + 4, at + 4 + length);
-      }
-      at += 4 + length;
     }
     return null;
   }
