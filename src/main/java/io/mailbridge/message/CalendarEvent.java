@@ -58,43 +58,7 @@ public record CalendarEvent(
     }
   }
 
-  /** A timed event (not all-day). */
-  public CalendarEvent(
-      String provider,
-      String providerEventId,
-      String iCalUid,
-      String title,
-      Instant start,
-      Instant end,
-      String timeZone,
-      String location,
-      MailAddress organizer,
-      List<Attendee> attendees,
-      String onlineMeetingUrl,
-      boolean onlineMeeting,
-      String bodyText,
-      String bodyHtml,
-      boolean cancelled) {
-    this(
-        provider,
-        providerEventId,
-        iCalUid,
-        title,
-        start,
-        end,
-        timeZone,
-        location,
-        organizer,
-        attendees,
-        onlineMeetingUrl,
-        onlineMeeting,
-        bodyText,
-        bodyHtml,
-        cancelled,
-        false);
-  }
-
-  /** An event as booking and availability know it: no body, not cancelled. */
+  /** An event as booking and availability know it: timed, no body, not cancelled. */
   public CalendarEvent(
       String provider,
       String providerEventId,
@@ -122,6 +86,7 @@ public record CalendarEvent(
         onlineMeetingUrl != null,
         null,
         null,
+        false,
         false);
   }
 
