@@ -1,7 +1,6 @@
 package io.mailbridge.message;
 
 import jakarta.mail.Address;
-import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -15,9 +14,11 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -84,9 +85,16 @@ public final class MimeMail {
       boolean attachmentContent)
       throws UnreadableMessage {
     try {
-      MimeMessage mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
+      SharedByteArrayInputStream in = new SharedByteArrayInputStream(rfc822);
+      MimeMessage mime = new MimeMessage(SESSION, in);
       Bodies bodies = new Bodies();
-      collect(mime, bodies, 0, "", attachmentContent);
+      collect(
+          mime,
+          new Raw(rfc822, (int) in.getPosition(), rfc822.length),
+          bodies,
+          0,
+          "",
+          attachmentContent);
       return new Parsed(
           message(provider, providerItemId, mime, ownerSent, rfc822.length, bodies),
           bodies.byPart());
@@ -230,17 +238,29 @@ public final class MimeMail {
     return parent.isEmpty() ? String.valueOf(index) : parent + "." + index;
   }
 
+  /** Where a part's raw content lies in the message's bytes (transfer encoding not undone). */
+  private record Raw(byte[] bytes, int start, int end) {}
+
+  /** A child of a multipart, with its raw content's place when it is known. */
+  private record Child(Part part, Raw raw) {}
+
   private static void collect(
-      Part part, Bodies bodies, int depth, String partId, boolean attachmentContent)
+      Part part, Raw raw, Bodies bodies, int depth, String partId, boolean attachmentContent)
       throws MessagingException, IOException {
     if (depth > MAX_DEPTH) {
       return;
     }
     if (part.isMimeType("multipart/*")) {
-      Multipart multipart = (Multipart) part.getContent();
-      for (int i = 0; i < multipart.getCount(); i++) {
-        BodyPart child = multipart.getBodyPart(i);
-        collect(child, bodies, depth + 1, childPartId(partId, i), attachmentContent);
+      List<Child> children = children(part, raw);
+      for (int i = 0; i < children.size(); i++) {
+        Child child = children.get(i);
+        collect(
+            child.part(),
+            child.raw(),
+            bodies,
+            depth + 1,
+            childPartId(partId, i),
+            attachmentContent);
       }
       return;
     }
@@ -267,6 +287,49 @@ public final class MimeMail {
                 name, type, content.length, () -> new ByteArrayInputStream(content));
           }
         });
+  }
+
+  /**
+   * A multipart's children: split in place by its boundary lines ({@link MimeBoundaries}) when its
+   * raw content's place is known; otherwise, or when no boundary line is found, as Jakarta Mail
+   * reads them.
+   */
+  private static List<Child> children(Part part, Raw raw) throws MessagingException, IOException {
+    // A multipart's Content-Transfer-Encoding is ignored, as Jakarta Mail ignores it by default.
+    String boundary = raw == null ? null : boundary(part);
+    if (boundary != null) {
+      List<MimeBoundaries.Range> ranges =
+          MimeBoundaries.split(raw.bytes(), raw.start(), raw.end(), boundary);
+      if (!ranges.isEmpty()) {
+        List<Child> children = new ArrayList<>(ranges.size());
+        for (MimeBoundaries.Range range : ranges) {
+          SharedByteArrayInputStream in =
+              new SharedByteArrayInputStream(
+                  raw.bytes(), range.start(), range.end() - range.start());
+          MimeBodyPart child = new MimeBodyPart(in);
+          children.add(
+              new Child(
+                  child,
+                  new Raw(raw.bytes(), range.start() + (int) in.getPosition(), range.end())));
+        }
+        return children;
+      }
+    }
+    Multipart multipart = (Multipart) part.getContent();
+    List<Child> children = new ArrayList<>(multipart.getCount());
+    for (int i = 0; i < multipart.getCount(); i++) {
+      children.add(new Child(multipart.getBodyPart(i), null));
+    }
+    return children;
+  }
+
+  private static String boundary(Part part) throws MessagingException {
+    try {
+      String boundary = new ContentType(part.getContentType()).getParameter("boundary");
+      return boundary == null || boundary.isEmpty() ? null : boundary;
+    } catch (ParseException unreadable) {
+      return null;
+    }
   }
 
   /**
@@ -312,7 +375,12 @@ public final class MimeMail {
     }
     int encoded = part.getSize();
     if (encoded < 0) {
-      return -1;
+      // Jakarta Mail says -1 for an empty part read in place; its raw content says how long.
+      try (InputStream raw = rawContent(part)) {
+        return raw == null ? -1 : raw.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException | MessagingException unreadable) {
+        return -1;
+      }
     }
     return base64 ? (long) encoded * 76 / 78 * 3 / 4 : encoded;
   }
