@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * with the fakes imposing no quota, against the raw limit of the same run (the same calls from a
  * plain HTTP client that discards the bytes, plus the captured rows written to H2 with JDBC batch
  * inserts); one more mailbox backfilled with the fakes imposing the providers' quotas ({@link
- * ProviderQuotas}): the share of the quota used and the 429s; {@code bench.notifications} new
+ * ProviderQuotas}), on a second server paced for the same scaled quotas: the share of the quota
+ * used and the 429s; {@code bench.notifications} new
  * messages each timed from its notification (Graph change notification, Pub/Sub push) to its
  * activity on a contact's timeline; the server's peak heap (GC log) and, once it stopped, the space
  * per 1,000 captured activities in its database; and, unless {@code -Dbench.profile=false}, where
@@ -352,23 +353,98 @@ public final class GraphGmailCaptureBench {
       for (String provider : PROVIDERS) {
         figures.add(run(provider, http, base, token, fake, server, data, rawDb));
       }
-      table(figures);
-      int severe = 0;
-      for (String line :
-          Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
-        if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
-          severe++;
-        }
-      }
-      System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
+      severeLines(data);
     } finally {
-      server.destroy();
-      if (!server.waitFor(60, TimeUnit.SECONDS)) {
-        server.destroyForcibly().waitFor();
-      }
+      stop(server);
+    }
+    try {
+      quotaRuns(fake, settings, figures);
+    } finally {
       fake.stop();
     }
+    table(figures);
     databasePerThousand(data);
+  }
+
+  private static void severeLines(Path data) throws IOException {
+    int severe = 0;
+    for (String line :
+        Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
+      if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
+        severe++;
+      }
+    }
+    System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
+  }
+
+  private static void stop(Process server) throws InterruptedException {
+    server.destroy();
+    if (!server.waitFor(60, TimeUnit.SECONDS)) {
+      server.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * The backfills under the providers' quotas, on a server of their own whose pacing is scaled as
+   * the fakes' quotas are ({@link #quotaRun}): a server pacing Google's real minute would spend in
+   * a scaled-down window more than the fake allows, and the 429s would measure the scaling.
+   */
+  private static void quotaRuns(
+      FakeProviders fake, Map<String, String> cloudSettings, List<Figures> figures)
+      throws Exception {
+    Path data = Files.createTempDirectory(Path.of("target"), "cloud-capture-quota");
+    Map<String, String> settings = new LinkedHashMap<>(cloudSettings);
+    settings.put("MAILBRIDGE_GRAPH_MAILBOX_REQUESTS", Long.toString(graphLimit()));
+    settings.put("MAILBRIDGE_GRAPH_MAILBOX_WINDOW", graphWindow().toString());
+    settings.put("MAILBRIDGE_CAPTURE_GMAIL_QUOTA_UNITS_PER_MINUTE", Long.toString(gmailLimit()));
+    settings.put("MAILBRIDGE_CAPTURE_GMAIL_QUOTA_WINDOW", gmailWindow().toString());
+    Process server = ImportBench.startServer(data, PORT, settings, List.of(), WAR);
+    try {
+      ImportBench.Ready ready = ImportBench.ready(PORT);
+      HttpClient http = ready.http();
+      ProviderFakes.registerApps(http, ready.base(), ready.token(), fake);
+      Path csv = data.resolve("contacts.csv");
+      ImportBench.writeCsv(csv, CONTACTS);
+      if (ImportBench.importCsv(http, ready.base(), ready.token(), csv).statusCode() >= 300) {
+        throw new IllegalStateException("the contact import of the quota server failed");
+      }
+      for (Figures f : figures) {
+        String quota = f.provider + "-quota@" + DOMAIN;
+        fill(fake, f.provider, quota, QUOTA_MESSAGES);
+        String id = ProviderFakes.connect(http, ready.base(), ready.token(), f.provider, quota);
+        quotaRun(f.provider, http, ready.base(), ready.token(), fake, id, quota, f);
+      }
+      severeLines(data);
+    } finally {
+      stop(server);
+    }
+  }
+
+  /** Graph's 10,000 requests per 10 minutes per mailbox, scaled. */
+  private static long graphLimit() {
+    return 10_000 / QUOTA_SCALE;
+  }
+
+  private static Duration graphWindow() {
+    return Duration.ofMinutes(10).dividedBy(QUOTA_SCALE);
+  }
+
+  /**
+   * Gmail's units per minute, scaled no further than a window that still holds one job run: a
+   * page of 100 messages described with format=metadata (500 units) and the matched ones read. A
+   * run refused half-way is read again from its start, so a smaller window never lets a page
+   * through.
+   */
+  private static int gmailScale() {
+    return Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 1000));
+  }
+
+  private static long gmailLimit() {
+    return GMAIL_UNITS / gmailScale();
+  }
+
+  private static Duration gmailWindow() {
+    return Duration.ofMinutes(1).dividedBy(gmailScale());
   }
 
   private static Figures run(
@@ -385,7 +461,6 @@ public final class GraphGmailCaptureBench {
     System.out.printf("%n===== %s =====%n", provider);
     String warm = provider + "-warmup@" + DOMAIN;
     String solo = provider + "-solo@" + DOMAIN;
-    String quota = provider + "-quota@" + DOMAIN;
     List<String> many = new ArrayList<>();
     for (int i = 1; i <= MAILBOXES; i++) {
       many.add(String.format("%s-m%03d@%s", provider, i, DOMAIN));
@@ -397,7 +472,6 @@ public final class GraphGmailCaptureBench {
     for (String account : many) {
       specs.put(account, fill(fake, provider, account, MESSAGES));
     }
-    specs.put(quota, fill(fake, provider, quota, QUOTA_MESSAGES));
     Map<String, String> ids = new LinkedHashMap<>();
     for (String account : specs.keySet()) {
       ids.put(account, ProviderFakes.connect(http, base, token, provider, account));
@@ -476,7 +550,6 @@ public final class GraphGmailCaptureBench {
     System.out.println("server heap with " + (MAILBOXES + 2) + " mailboxes live: " + heap);
     f.rows.put("server heap (GC log, whole run so far)", heap.replaceAll(" \\(.*", ""));
 
-    quotaRun(provider, http, base, token, fake, ids.get(quota), quota, f);
     if (PROFILE && Files.exists(jfr)) {
       ExchangeCaptureBench.profile(jfr, WATCHED);
     }
@@ -794,16 +867,9 @@ public final class GraphGmailCaptureBench {
       String mailboxAddress,
       Figures f)
       throws Exception {
-    // Gmail's window must still hold one job run: a page of 100 messages described with
-    // format=metadata (500 units) and the matched ones read raw. A run refused half-way is read
-    // again from its start, so a smaller window never lets a page through.
-    int gmailScale = Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 1000));
     boolean graph = provider.equals("graph");
-    long limit = graph ? 10_000 / QUOTA_SCALE : GMAIL_UNITS / gmailScale;
-    Duration windowLength =
-        graph
-            ? Duration.ofMinutes(10).dividedBy(QUOTA_SCALE)
-            : Duration.ofMinutes(1).dividedBy(gmailScale);
+    long limit = graph ? graphLimit() : gmailLimit();
+    Duration windowLength = graph ? graphWindow() : gmailWindow();
     String key = mailboxAddress.toLowerCase(java.util.Locale.ROOT);
     fake.quotas.limits.put(key, new ProviderQuotas.Limit(limit, windowLength, graph ? 4 : 0));
     Backfill run;
@@ -830,7 +896,7 @@ public final class GraphGmailCaptureBench {
         graph ? "requests" : "units",
         window,
         graph ? ", 4 at once" : "",
-        graph ? QUOTA_SCALE : gmailScale,
+        graph ? QUOTA_SCALE : gmailScale(),
         run.seen(),
         run.captured(),
         run.seconds(),
