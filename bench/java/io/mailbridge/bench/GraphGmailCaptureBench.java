@@ -55,11 +55,11 @@ import java.util.stream.Stream;
  * plain HTTP client that discards the bytes, plus the captured rows written to H2 with JDBC batch
  * inserts); one more mailbox backfilled with the fakes imposing the providers' quotas ({@link
  * ProviderQuotas}), on a second server paced for the same scaled quotas: the share of the quota
- * used and the 429s; {@code bench.notifications} new
- * messages each timed from its notification (Graph change notification, Pub/Sub push) to its
- * activity on a contact's timeline; the server's peak heap (GC log) and, once it stopped, the space
- * per 1,000 captured activities in its database; and, unless {@code -Dbench.profile=false}, where
- * the server's CPU went during the timed backfills (JFR).
+ * used and the 429s; {@code bench.notifications} new messages each timed from its notification
+ * (Graph change notification, Pub/Sub push) to its activity on a contact's timeline; the server's
+ * peak heap (GC log) and, once it stopped, the space per 1,000 captured activities in its database;
+ * and, unless {@code -Dbench.profile=false}, where the server's CPU went during the timed backfills
+ * (JFR).
  *
  * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
  * -Dbench.main=io.mailbridge.bench.GraphGmailCaptureBench} (-Dbench.messages=50000,
@@ -430,10 +430,9 @@ public final class GraphGmailCaptureBench {
   }
 
   /**
-   * Gmail's units per minute, scaled no further than a window that still holds one job run: a
-   * page of 100 messages described with format=metadata (500 units) and the matched ones read. A
-   * run refused half-way is read again from its start, so a smaller window never lets a page
-   * through.
+   * Gmail's units per minute, scaled no further than a window that still holds one job run: a page
+   * of 100 messages described with format=metadata (500 units) and the matched ones read. A run
+   * refused half-way is read again from its start, so a smaller window never lets a page through.
    */
   private static int gmailScale() {
     return Math.max(1, Math.min(QUOTA_SCALE, GMAIL_UNITS / 1000));
