@@ -366,7 +366,7 @@ public final class GraphGmailCaptureBench {
     databasePerThousand(data);
   }
 
-  private static void severeLines(Path data) throws IOException {
+  private static void severeLines(Path data) throws java.io.IOException {
     int severe = 0;
     for (String line :
         Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
