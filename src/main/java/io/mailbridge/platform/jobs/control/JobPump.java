@@ -9,6 +9,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -26,6 +28,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Every node's job pump: a non-persistent timer (so it fires on every node) that claims due jobs up
  * to the free worker slots and runs them on the managed executor.
+ *
+ * <p>Besides the tick, a pass starts when a job is queued on this node, when a run ends, and when a
+ * job this node ran comes due again sooner than the next tick (a capture run paced for a second):
+ * otherwise such a job would wait for the tick, up to two seconds of nothing done.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -36,7 +42,14 @@ public class JobPump {
   /** Identifies this node's leases; unique per process so a restarted node never reuses one. */
   static final String NODE_OWNER = "node-" + UUID.randomUUID();
 
+  /** The timer's period (the {@code @Schedule} below). */
+  static final Duration TICK = Duration.ofSeconds(2);
+
+  /** Added to a job's delay, so the pass it asks for finds the job due rather than just not. */
+  static final Duration DUE_MARGIN = Duration.ofMillis(50);
+
   @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
   @Inject JobStore store;
   @Inject JobRunner runner;
   @Inject StartupState startup;
@@ -112,6 +125,18 @@ public class JobPump {
     }
   }
 
+  /** Asks for a pass when a job comes due again, if that is before the next tick. */
+  void nudgeAfter(Duration delay) {
+    if (delay == null || delay.isNegative() || delay.isZero() || delay.compareTo(TICK) >= 0) {
+      return;
+    }
+    try {
+      scheduler.schedule(this::nudge, delay.plus(DUE_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException busy) {
+      // The next tick passes.
+    }
+  }
+
   /** Observes queued jobs once their transaction committed; a rolled-back job is not there. */
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public void queued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueued job) {
@@ -127,11 +152,13 @@ public class JobPump {
       try {
         executor.execute(
             () -> {
+              Duration dueAgain = null;
               try {
-                runner.run(job);
+                dueAgain = runner.run(job);
               } finally {
                 inFlight.decrementAndGet();
                 nudge();
+                nudgeAfter(dueAgain);
               }
             });
         handed++;

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,11 @@ public class JobRunner {
     return Set.copyOf(byKind.keySet());
   }
 
-  public void run(ClaimedJob job) {
+  /**
+   * Runs the job and records how it ended; answers how long until it is due again when it goes on
+   * after a wait it named (a continuation's delay, a Retry-After), else null.
+   */
+  public Duration run(ClaimedJob job) {
     JobHandler handler = byKind.get(job.kind());
     try {
       if (handler == null) {
@@ -52,14 +57,17 @@ public class JobRunner {
       if (!store.finish(job, outcome)) {
         metrics.ran(job.kind(), JobMetrics.RunOutcome.LEASE_LOST);
         LOG.warning(() -> "Job " + job.id() + " finished after its lease passed to another node");
-      } else {
-        metrics.ran(
-            job.kind(),
-            outcome.finished() ? JobMetrics.RunOutcome.SUCCEEDED : JobMetrics.RunOutcome.CONTINUED);
+        return null;
       }
+      metrics.ran(
+          job.kind(),
+          outcome.finished() ? JobMetrics.RunOutcome.SUCCEEDED : JobMetrics.RunOutcome.CONTINUED);
+      return outcome.finished() || outcome.waitsFor() != null ? null : outcome.delay();
     } catch (RetryLater later) {
-      metrics.ran(job.kind(), failed(store.fail(job, later, later.after())));
+      Optional<JobState> now = store.fail(job, later, later.after());
+      metrics.ran(job.kind(), failed(now));
       LOG.info(() -> "Job " + job.id() + " (" + job.kind() + ") will retry in " + later.after());
+      return now.isPresent() && now.get() != JobState.PARKED ? later.after() : null;
     } catch (Exception e) {
       RetryDecision decision = RetryDecision.of(e);
       metrics.ran(job.kind(), failed(store.fail(job, e, decision)));
@@ -73,6 +81,7 @@ public class JobRunner {
               + job.attempt()
               + (decision.parks() ? "; parked: it needs a person to act" : ""),
           e);
+      return null;
     }
   }
 

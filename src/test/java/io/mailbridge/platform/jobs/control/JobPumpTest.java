@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.platform.startup.control.StartupState;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,11 @@ class JobPumpTest {
   private int claims;
   private Consumer<Integer> duringClaim = n -> {};
   private boolean enabled = true;
+  private Duration dueAgain;
+  private final List<Scheduled> scheduled = new ArrayList<>();
+
+  private record Scheduled(Runnable task, long afterMillis) {}
+
   private JobPump pump;
 
   @BeforeEach
@@ -40,6 +47,19 @@ class JobPumpTest {
                   }
                   throw new UnsupportedOperationException(method.getName());
                 });
+    pump.scheduler =
+        (ManagedScheduledExecutorService)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ManagedScheduledExecutorService.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("schedule") && args[0] instanceof Runnable task) {
+                    scheduled.add(
+                        new Scheduled(task, ((TimeUnit) args[2]).toMillis((Long) args[1])));
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
     pump.store =
         new JobStore() {
           @Override
@@ -52,8 +72,9 @@ class JobPumpTest {
     pump.runner =
         new JobRunner() {
           @Override
-          public void run(ClaimedJob job) {
+          public Duration run(ClaimedJob job) {
             ran.add(job.id());
+            return dueAgain;
           }
         };
     pump.enabled = () -> enabled;
@@ -102,5 +123,32 @@ class JobPumpTest {
     assertEquals(1, submitted.size(), "its end started a pass");
     submitted.poll().run();
     assertEquals(2, claims);
+  }
+
+  @Test
+  void aJobDueAgainBeforeTheNextTickGetsAPassThen() {
+    dueAgain = Duration.ofMillis(700); // a capture run paced until its budget frees
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    pump.dispatch();
+    submitted.poll().run();
+    assertEquals(1, scheduled.size(), "a pass was asked for when the job is due");
+    assertEquals(750, scheduled.get(0).afterMillis(), "its delay and the margin");
+
+    submitted.clear();
+    scheduled.get(0).task().run();
+    assertEquals(1, submitted.size(), "the scheduled nudge started a pass");
+  }
+
+  @Test
+  void aJobDueAtTheTickOrLaterOrFinishedAsksForNoExtraPass() {
+    for (Duration later :
+        new Duration[] {null, Duration.ZERO, JobPump.TICK, Duration.ofMinutes(1)}) {
+      dueAgain = later;
+      claimable.add(List.of(new ClaimedJob("job", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+      pump.dispatch();
+      submitted.poll().run();
+      submitted.clear();
+    }
+    assertTrue(scheduled.isEmpty(), "the tick or the run's own end is soon enough");
   }
 }
