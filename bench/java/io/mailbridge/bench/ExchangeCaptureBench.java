@@ -227,14 +227,7 @@ public final class ExchangeCaptureBench {
         if (PROFILE && Files.exists(jfr)) {
           profile(jfr, WATCHED);
         }
-        int severe = 0;
-        for (String line :
-            Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
-          if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
-            severe++;
-          }
-        }
-        System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
+        severeLines(data);
       } finally {
         server.destroy();
         if (!server.waitFor(60, TimeUnit.SECONDS)) {
@@ -918,5 +911,17 @@ public final class ExchangeCaptureBench {
 
   static JsonObject json(String body) {
     return Json.createReader(new StringReader(body)).readObject();
+  }
+
+  /** Prints how many SEVERE or OutOfMemoryError lines the server's log in {@code data} holds. */
+  static void severeLines(Path data) throws java.io.IOException {
+    int severe = 0;
+    for (String line :
+        Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
+      if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
+        severe++;
+      }
+    }
+    System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
   }
 }

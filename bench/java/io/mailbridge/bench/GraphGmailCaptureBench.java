@@ -353,7 +353,7 @@ public final class GraphGmailCaptureBench {
       for (String provider : PROVIDERS) {
         figures.add(run(provider, http, base, token, fake, server, data, rawDb));
       }
-      severeLines(data);
+      ExchangeCaptureBench.severeLines(data);
     } finally {
       stop(server);
     }
@@ -364,17 +364,6 @@ public final class GraphGmailCaptureBench {
     }
     table(figures);
     databasePerThousand(data);
-  }
-
-  private static void severeLines(Path data) throws java.io.IOException {
-    int severe = 0;
-    for (String line :
-        Files.readAllLines(data.resolve("server.log"), StandardCharsets.ISO_8859_1)) {
-      if (line.contains("SEVERE") || line.contains("OutOfMemoryError")) {
-        severe++;
-      }
-    }
-    System.out.printf("server log: %d SEVERE or OutOfMemoryError lines (%s)%n", severe, data);
   }
 
   private static void stop(Process server) throws InterruptedException {
@@ -414,7 +403,7 @@ public final class GraphGmailCaptureBench {
         String id = ProviderFakes.connect(http, ready.base(), ready.token(), f.provider, quota);
         quotaRun(f.provider, http, ready.base(), ready.token(), fake, id, quota, f);
       }
-      severeLines(data);
+      ExchangeCaptureBench.severeLines(data);
     } finally {
       stop(server);
     }
