@@ -9,8 +9,6 @@ import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.problem.NotFound;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -24,11 +22,10 @@ import java.util.logging.Logger;
 /**
  * One page of a mailbox's changes into the CRM, the same way for every provider: participants
  * matched against the CRM in one batch per page, the capture policy decided on what the page
- * already says, then each message that passes read in full (a few ahead of their turn where the
- * provider allows, {@link ReadAhead}), decided again on its own headers, and stored in page order
- * through the CRM's one storage path with this mailbox as an owner. The policy takes the org's
- * rules and the exclusions of the user whose mailbox it is. An item that became private is taken
- * back from this mailbox. Deleted and moved items leave captured activities alone.
+ * already says, then each message that passes read in full, decided again on its own headers, and
+ * stored through the CRM's one storage path with this mailbox as an owner. The policy takes the
+ * org's rules and the exclusions of the user whose mailbox it is. An item that became private is
+ * taken back from this mailbox. Deleted and moved items leave captured activities alone.
  *
  * <p>Meetings from a calendar folder take the same steps on the meeting seen as a message
  * (organizer and attendees as participants, its sensitivity and categories as marks); the feed
@@ -48,9 +45,6 @@ public class CapturePipeline {
   @Inject CapturePolicy policy;
   @Inject ActivityStore activities;
 
-  /** Runs the reads a page makes ahead of their turn ({@link ReadAhead}). */
-  @Resource ManagedExecutorService executor;
-
   /** What a page came to; {@code skipped} counts items the policy left out. */
   public record PageResult(long seen, long captured, long skipped) {}
 
@@ -68,81 +62,56 @@ public class CapturePipeline {
     }
     List<ItemChange> present = changes.stream().filter(c -> !c.removed()).toList();
     Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
-    // The first decision, on what the page says, for every message; those it lets through are
-    // read ahead of their turn, as far as the provider allows.
-    List<List<String>> recordsOf = new ArrayList<>(present.size());
-    List<CapturePolicy.Decision> firsts = new ArrayList<>(present.size());
-    List<String> toRead = new ArrayList<>();
-    for (ItemChange change : present) {
-      List<String> records =
-          records(recordsByAddress, policy.external(rules, change.summary(), mailbox.address()));
-      recordsOf.add(records);
-      CapturePolicy.Decision first =
-          change.calendar()
-              ? null
-              : policy.decide(
-                  rules,
-                  own,
-                  change.summary(),
-                  change.marks(),
-                  mailbox.address(),
-                  !records.isEmpty());
-      firsts.add(first);
-      if (first != null && first.captured()) {
-        toRead.add(change.itemId());
-      }
-    }
     long captured = 0;
     long skipped = 0;
-    try (ReadAhead reads =
-        new ReadAhead(
-            toRead,
-            feed.parallelReads(),
-            executor,
-            itemId -> feed.read(access, itemId, rules.storeAttachments()))) {
-      for (int i = 0; i < present.size(); i++) {
-        ItemChange change = present.get(i);
-        List<String> records = recordsOf.get(i);
-        if (change.calendar()) {
-          if (captureEvent(mailbox, rules, own, change, records)) {
-            captured++;
-          } else {
-            skipped++;
-          }
-          continue;
-        }
-        MailMessage summary = change.summary();
-        CapturePolicy.Decision first = firsts.get(i);
-        if (!first.captured()) {
+    for (ItemChange change : present) {
+      MailMessage summary = change.summary();
+      if (change.calendar()) {
+        if (captureEvent(
+            mailbox,
+            rules,
+            own,
+            change,
+            records(recordsByAddress, policy.external(rules, summary, mailbox.address())))) {
+          captured++;
+        } else {
           skipped++;
-          takeBackIfPrivate(mailbox, summary, first);
-          continue;
         }
-        CapturedItem item;
-        try {
-          item = reads.take(change.itemId());
-        } catch (NotFound gone) {
-          // Deleted between the change feed and the read: nothing left to capture.
-          continue;
-        }
-        MailMessage full = item.read().message();
-        CapturePolicy.Decision second =
-            policy.decide(
-                rules,
-                own,
-                full,
-                item.marks().with(change.marks()),
-                mailbox.address(),
-                !records.isEmpty());
-        if (!second.captured()) {
-          skipped++;
-          takeBackIfPrivate(mailbox, full, second);
-          continue;
-        }
-        activities.storeCapturedEmail(
-            mailbox.orgId(), withFeedTimes(full, summary), records, mailbox.userId(), mailbox.id());
-        captured++;
+        continue;
       }
+      List<String> records =
+          records(recordsByAddress, policy.external(rules, summary, mailbox.address()));
+      CapturePolicy.Decision first =
+          policy.decide(rules, own, summary, change.marks(), mailbox.address(), !records.isEmpty());
+      if (!first.captured()) {
+        skipped++;
+        takeBackIfPrivate(mailbox, summary, first);
+        continue;
+      }
+      CapturedItem item;
+      try {
+        item = feed.read(access, change.itemId(), rules.storeAttachments());
+      } catch (NotFound gone) {
+        // Deleted between the change feed and the read: nothing left to capture.
+        continue;
+      }
+      MailMessage full = item.read().message();
+      CapturePolicy.Decision second =
+          policy.decide(
+              rules,
+              own,
+              full,
+              item.marks().with(change.marks()),
+              mailbox.address(),
+              !records.isEmpty());
+      if (!second.captured()) {
+        skipped++;
+        takeBackIfPrivate(mailbox, full, second);
+        continue;
+      }
+      activities.storeCapturedEmail(
+          mailbox.orgId(), withFeedTimes(full, summary), records, mailbox.userId(), mailbox.id());
+      captured++;
     }
     LOG.fine(
         () -> "Capture of mailbox " + mailbox.id() + ": " + present.size() + " seen on this page");

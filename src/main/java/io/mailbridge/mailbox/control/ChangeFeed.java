@@ -81,14 +81,6 @@ public interface ChangeFeed {
     return Duration.ZERO;
   }
 
-  /**
-   * How many of one page's messages capture may read at once from one mailbox. By default one at a
-   * time; a feed whose provider allows concurrent requests per mailbox says how many.
-   */
-  default int parallelReads() {
-    return 1;
-  }
-
   /** One message in full, with the marks its headers carry, for storing. */
   CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments);
 }

@@ -155,14 +155,6 @@ public class MailboxQuotas {
     return share(kind == MailboxKind.GMAIL ? gmailUnits : graphRequests);
   }
 
-  /**
-   * How many calls of one mailbox of {@code kind} may be in flight at once: Graph's per-mailbox
-   * concurrency; 1 for a kind whose provider names none, so a caller that fans out does not.
-   */
-  public int concurrency(MailboxKind kind) {
-    return kind == MailboxKind.GRAPH ? Math.max(1, graphConcurrency) : 1;
-  }
-
   /** The provider's window for {@code kind}. */
   public Duration window(MailboxKind kind) {
     return kind == MailboxKind.GMAIL ? gmailWindow : graphWindow;

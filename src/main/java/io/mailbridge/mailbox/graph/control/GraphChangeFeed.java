@@ -297,12 +297,6 @@ public class GraphChangeFeed implements ChangeFeed {
         : OptionalLong.of(found.getTotalItemCount());
   }
 
-  /** Graph allows 4 requests at once per mailbox, which the pacing holds each read to anyway. */
-  @Override
-  public int parallelReads() {
-    return quotas.concurrency(MailboxKind.GRAPH);
-  }
-
   @Override
   public CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments) {
     byte[] mime = graph.mime(mailbox, itemId);
