@@ -38,6 +38,11 @@ public final class StartupBench {
   private static final int PORT = Integer.getInteger("bench.port", 18182);
   // An older build of the WAR started in the same rounds, for a before/after in one run.
   private static final String BASELINE_WAR = System.getProperty("bench.baseline-war", "");
+  // JVM options given to every server of the run, bare Payara Micro included (space-separated).
+  private static final List<String> JVM_ARGS =
+      Arrays.stream(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
+          .filter(a -> !a.isEmpty())
+          .toList();
   private static final Pattern GC_PAUSE = Pattern.compile("Pause .*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
   private static final Pattern TRACE_SPAN =
       Pattern.compile(
@@ -116,11 +121,10 @@ public final class StartupBench {
         Files.createTempDirectory(
             Path.of("target"), (withMailbridge ? "startup-mailbridge-" : "startup-bare-") + run);
     List<String> command = new ArrayList<>();
+    command.addAll(List.of("java", "-Xmx512m", "-Xlog:gc:file=" + data.resolve("gc.log")));
+    command.addAll(JVM_ARGS);
     command.addAll(
         List.of(
-            "java",
-            "-Xmx512m",
-            "-Xlog:gc:file=" + data.resolve("gc.log"),
             "-Dorg.glassfish.deployment.trace=true",
             "-jar",
             Path.of("target", "payara-micro.jar").toString(),

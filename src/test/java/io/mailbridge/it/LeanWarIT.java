@@ -34,6 +34,7 @@ class LeanWarIT {
   private static final Set<String> libraries = new TreeSet<>();
   private static final Set<String> libraryClasses = new HashSet<>();
   private static final Set<String> graphNamedByMailbridge = new TreeSet<>();
+  private static final Set<String> scanMarkers = new TreeSet<>();
   private static int shrunkClasses;
 
   @BeforeAll
@@ -42,6 +43,10 @@ class LeanWarIT {
     try (ZipFile zip = new ZipFile(war)) {
       for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
         String name = entry.getName();
+        if (name.startsWith("WEB-INF__")) {
+          scanMarkers.add(name);
+          assertEquals(0, entry.getSize(), name);
+        }
         if (name.startsWith("WEB-INF/lib/") && name.endsWith(".jar")) {
           String jar = name.substring("WEB-INF/lib/".length());
           libraries.add(jar);
@@ -119,5 +124,19 @@ class LeanWarIT {
       assertFalse(
           libraries.stream().anyMatch(jar -> jar.startsWith(left)), left + " in " + libraries);
     }
+  }
+
+  /**
+   * Payara skips parsing WEB-INF/lib/x.jar when the archive holds an entry WEB-INF__lib__x_jar
+   * (pom.xml, library-scan-markers): each library has exactly its marker, and only libraries do.
+   */
+  @Test
+  void everyLibraryHasTheMarkerThatKeepsPayaraFromParsingIt() {
+    Set<String> expected = new TreeSet<>();
+    for (String jar : libraries) {
+      expected.add(("WEB-INF/lib/" + jar).replaceAll("[/ ]", "__").replace(".jar", "_jar"));
+    }
+    assertTrue(expected.size() > 50, expected::toString);
+    assertEquals(expected, scanMarkers);
   }
 }

@@ -210,6 +210,26 @@ class RequestHardeningIT {
   }
 
   @Test
+  void theMarkersThatKeepPayaraFromParsingTheLibrariesAreNotServed() throws Exception {
+    List<String> markers =
+        request.getServletContext().getResourcePaths("/").stream()
+            .filter(path -> path.startsWith("/WEB-INF__lib__"))
+            .sorted()
+            .toList();
+    // The deployed WAR carries them (pom.xml, library-scan-markers): one per library jar.
+    assertTrue(markers.size() > 50, markers::toString);
+    String guava =
+        markers.stream().filter(m -> m.startsWith("/WEB-INF__lib__guava-")).findFirst().orElse("");
+    for (String path : List.of(markers.get(0), guava, guava + "?x=1")) {
+      HttpResponse<String> reply = send("GET", path, null, null, false);
+      assertEquals(404, reply.statusCode(), path + ": " + reply.body());
+      assertTrue(reply.body().contains("\"not_found\""), path + ": " + reply.body());
+    }
+    String head = rawGet(guava, "evil.test");
+    assertTrue(head.startsWith("HTTP/1.1 404"), head);
+  }
+
+  @Test
   void answersCarryTheSecurityHeadersAndNoProductName() throws Exception {
     HttpResponse<String> api = send("GET", "/api/auth/me", null, null, false);
     assertEquals(401, api.statusCode());
