@@ -25,8 +25,8 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 /**
  * Applies the Liquibase changelogs once at deployment, before any other bean touches the database;
  * beans that need the schema declare {@code @DependsOn("SchemaMigration")}. {@link
- * SchemaMigrationHeadStart} starts the work while Weld and the web module still load; this bean
- * then waits for it, so readiness still means a migrated schema.
+ * SchemaMigrationHeadStart} starts the work while Hibernate, Weld and the web module still load;
+ * this bean then waits for it, so readiness still means a migrated schema.
  */
 @Singleton
 @Startup
@@ -47,7 +47,8 @@ public class SchemaMigration {
   /**
    * Begins the migration on a thread of its own, on a connection of the same configured data source
    * the server's pool wraps (the pool is not bound to the thread yet). Deployment goes on loading
-   * Weld, the EJBs and the web module beside it; {@link #migrate()} waits for the result.
+   * Hibernate, Weld, the EJBs and the web module beside it; {@link #migrate()} waits for the
+   * result.
    */
   static synchronized void beginEarly() {
     if (headStart != null) {

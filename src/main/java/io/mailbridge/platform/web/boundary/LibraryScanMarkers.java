@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Answers 404 for the empty {@code WEB-INF__lib__…_jar} files the build puts at the WAR's root so
@@ -17,7 +16,7 @@ import java.util.Locale;
 @WebFilter(filterName = "LibraryScanMarkers", urlPatterns = "/*", asyncSupported = true)
 public class LibraryScanMarkers extends HttpFilter {
 
-  static final String PREFIX = "/web-inf__";
+  static final String PREFIX = "/WEB-INF__";
 
   @Override
   protected void doFilter(
@@ -30,8 +29,8 @@ public class LibraryScanMarkers extends HttpFilter {
     chain.doFilter(request, response);
   }
 
-  /** Lower case: on a file system that ignores case, {@code /web-inf__…} reads the same file. */
+  /** In any case: on a file system that ignores case, {@code /web-inf__…} reads the same file. */
   static boolean isMarker(String servletPath) {
-    return servletPath != null && servletPath.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+    return servletPath != null && servletPath.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
   }
 }
