@@ -45,6 +45,13 @@ public class JobPump {
   /** The timer's period (the {@code @Schedule} below). */
   static final Duration TICK = Duration.ofSeconds(2);
 
+  /**
+   * A job due again within this long gets a pass of its own when it comes due; a later one waits
+   * for the tick. A paced capture run waits seconds for its mailbox's budget, and coming back up to
+   * a tick late would leave that budget unspent (a seventh of a scaled Graph window).
+   */
+  static final Duration NUDGE_HORIZON = Duration.ofMinutes(2);
+
   /** Added to a job's delay, so the pass it asks for finds the job due rather than just not. */
   static final Duration DUE_MARGIN = Duration.ofMillis(50);
 
@@ -125,9 +132,12 @@ public class JobPump {
     }
   }
 
-  /** Asks for a pass when a job comes due again, if that is before the next tick. */
+  /** Asks for a pass when a job comes due again, if that is within {@link #NUDGE_HORIZON}. */
   void nudgeAfter(Duration delay) {
-    if (delay == null || delay.isNegative() || delay.isZero() || delay.compareTo(TICK) >= 0) {
+    if (delay == null
+        || delay.isNegative()
+        || delay.isZero()
+        || delay.compareTo(NUDGE_HORIZON) > 0) {
       return;
     }
     try {

@@ -126,7 +126,7 @@ class JobPumpTest {
   }
 
   @Test
-  void aJobDueAgainBeforeTheNextTickGetsAPassThen() {
+  void aJobDueAgainSoonGetsAPassThen() {
     dueAgain = Duration.ofMillis(700); // a capture run paced until its budget frees
     claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
     pump.dispatch();
@@ -140,9 +140,27 @@ class JobPumpTest {
   }
 
   @Test
-  void aJobDueAtTheTickOrLaterOrFinishedAsksForNoExtraPass() {
+  void aJobDueAfterTheTickButWithinTheHorizonGetsAPassThenToo() {
+    // A paced run waits seconds for its budget; the tick would start it up to 2 s late.
+    for (Duration later : new Duration[] {JobPump.TICK, JobPump.NUDGE_HORIZON}) {
+      dueAgain = later;
+      claimable.add(List.of(new ClaimedJob("job", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+      pump.dispatch();
+      submitted.poll().run();
+      submitted.clear();
+    }
+    assertEquals(
+        List.of(2050L, 120_050L),
+        scheduled.stream().map(s -> s.afterMillis()).toList(),
+        "each asked for a pass when due");
+  }
+
+  @Test
+  void aJobDueBeyondTheHorizonOrFinishedAsksForNoExtraPass() {
     for (Duration later :
-        new Duration[] {null, Duration.ZERO, JobPump.TICK, Duration.ofMinutes(1)}) {
+        new Duration[] {
+          null, Duration.ZERO, JobPump.NUDGE_HORIZON.plusMillis(1), Duration.ofHours(1)
+        }) {
       dueAgain = later;
       claimable.add(List.of(new ClaimedJob("job", "kind", null, "p", 1, JobPump.NODE_OWNER)));
       pump.dispatch();
