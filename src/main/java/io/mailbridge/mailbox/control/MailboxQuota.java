@@ -37,6 +37,11 @@ public final class MailboxQuota {
   private final long[] slotOf = new long[SLOTS + 1];
   private int inFlight;
   private long pausedUntil;
+  private long taken;
+  private String startedFolder;
+  private long takenWhenPageStarted;
+  // What the last page of each folder cost; a mailbox has a handful of folders.
+  private final java.util.Map<String, Long> lastPageCost = new java.util.HashMap<>();
 
   /**
    * @param budget units this node may spend per window (already under the provider's limit)
@@ -83,6 +88,7 @@ public final class MailboxQuota {
       units[at] = 0;
     }
     units[at] += Math.min(cost, budget);
+    taken += Math.min(cost, budget);
     inFlight++;
     return Turn.TAKEN;
   }
@@ -98,6 +104,28 @@ public final class MailboxQuota {
   /** How long from {@code now} until {@code cost} units fit in the budget (0: they fit now). */
   public synchronized long headroom(long cost, long now) {
     return Math.max(Math.max(pausedUntil - now, 0), waitFor(cost, now));
+  }
+
+  /**
+   * What the mailbox's next page of {@code folder} will likely cost: what its last page of that
+   * folder did (the units counted from {@link #pageStarted} to the next page), at least one unit
+   * and at most {@code most}; {@code most} before a page was seen. A page spends well under its
+   * worst case (Graph reads the MIME only of the messages it captures), and waiting for the worst
+   * case leaves budget unspent.
+   */
+  public synchronized long likelyPageCost(String folder, long most) {
+    if (startedFolder != null) {
+      lastPageCost.put(startedFolder, taken - takenWhenPageStarted);
+      startedFolder = null;
+    }
+    Long last = lastPageCost.get(folder);
+    return last == null ? most : Math.max(1, Math.min(most, last));
+  }
+
+  /** A page of {@code folder} is read from now on; what is counted until the next is its cost. */
+  public synchronized void pageStarted(String folder) {
+    startedFolder = folder;
+    takenWhenPageStarted = taken;
   }
 
   /** The provider asked to wait until {@code until}: nothing more goes before then. */

@@ -143,6 +143,24 @@ public class MailboxQuotas {
     return quota == null ? Duration.ZERO : Duration.ofMillis(quota.headroom(cost, clock.millis()));
   }
 
+  /**
+   * How long until {@code mailboxId} has room for its next page of {@code folder} (zero: now, and
+   * the page is then counted as started). The page is taken to cost what the folder's last page
+   * did, at most {@code mostCost}: the worst case would hold pages back while the budget has room
+   * for what they really spend. A page costing more than foreseen waits inline for its late turns.
+   */
+  public Duration pageHeadroom(MailboxKind kind, String mailboxId, String folder, long mostCost) {
+    if (mailboxId == null || !paced(kind)) {
+      return Duration.ZERO;
+    }
+    MailboxQuota quota = quota(kind, mailboxId);
+    long wait = quota.headroom(quota.likelyPageCost(folder, Math.max(1, mostCost)), clock.millis());
+    if (wait == 0) {
+      quota.pageStarted(folder);
+    }
+    return Duration.ofMillis(wait);
+  }
+
   /** The provider asked this mailbox to wait (Retry-After): no call for it goes before then. */
   public void pause(MailboxKind kind, String mailboxId, Duration retryAfter) {
     if (mailboxId != null && paced(kind) && retryAfter != null && !retryAfter.isNegative()) {

@@ -118,4 +118,21 @@ class MailboxQuotaTest {
     assertFalse(quota.idle(30_000));
     assertTrue(quota.idle(61_000));
   }
+
+  @Test
+  void aPageIsTakenToCostWhatTheLastPageOfItsFolderCostBetweenOneUnitAndTheWorstCase() {
+    MailboxQuota quota = new MailboxQuota(100, Duration.ofMinutes(1), 0);
+    assertEquals(50, quota.likelyPageCost("inbox", 50), "no page seen: the worst case");
+    quota.pageStarted("inbox");
+    quota.take(1, 0);
+    quota.release();
+    quota.take(3, 0);
+    quota.release();
+    assertEquals(4, quota.likelyPageCost("inbox", 50));
+    assertEquals(3, quota.likelyPageCost("inbox", 3), "never above the worst case");
+    assertEquals(20, quota.likelyPageCost("calendar", 20), "each folder has its own");
+    quota.pageStarted("calendar");
+    assertEquals(1, quota.likelyPageCost("calendar", 20), "a page that cost nothing: one unit");
+    assertEquals(4, quota.likelyPageCost("inbox", 50), "the inbox's last page is still known");
+  }
 }

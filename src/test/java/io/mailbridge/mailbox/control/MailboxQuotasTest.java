@@ -137,4 +137,25 @@ class MailboxQuotasTest {
     assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GMAIL, "g-1", 5));
     quotas.enter(MailboxKind.GMAIL, "g-2", 90).close();
   }
+
+  @Test
+  void aPageWaitsForWhatTheFoldersLastPageCostNotForTheWorstCase() {
+    // Budget 18. The first page of the inbox is taken at its worst case, 10.
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    spend("mb-1", 4); // it cost 4: the delta and three MIME reads
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    spend("mb-1", 4);
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    spend("mb-1", 4);
+    // 12 spent, 6 left: room for a page like the last (4), none for the worst case (10).
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    spend("mb-1", 4);
+    // 16 spent, 2 left: the next page of 4 waits until the first page's units leave the window.
+    assertEquals(
+        Duration.ofSeconds(61), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    // A folder not read yet is taken at its worst case; 2 left is room for a worst case of 2 only.
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "calendar", 2));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-2", "inbox", 10));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.EXCHANGE, "mb-1", "inbox", 99));
+  }
 }

@@ -113,8 +113,9 @@ public class GmailChangeFeed implements ChangeFeed {
   /**
    * A mail page costs its listing (getProfile 1, messages.list 5 or history.list 2, labels.list 1),
    * each message's metadata and, for those captured, the message itself ({@code messages.get}
-   * each); a run starts one when that fits in the mailbox's budget (at most a quarter of it). The
-   * calendar is paced by Google Calendar's own quota, not Gmail's.
+   * each); a run starts one when what the mailbox's last page cost fits in its budget (the worst
+   * case at most a quarter of it). The calendar is paced by Google Calendar's own quota, not
+   * Gmail's.
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
@@ -123,7 +124,7 @@ public class GmailChangeFeed implements ChangeFeed {
     }
     long page = 7 + 2L * pageSize * gmail.messageGetUnits;
     long cost = Math.min(page, Math.max(1, quotas.budget(MailboxKind.GMAIL) / 4));
-    return quotas.headroom(MailboxKind.GMAIL, mailbox.connectionId(), cost);
+    return quotas.pageHeadroom(MailboxKind.GMAIL, mailbox.connectionId(), folder, cost);
   }
 
   @Override

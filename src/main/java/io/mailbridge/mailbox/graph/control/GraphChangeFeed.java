@@ -86,14 +86,15 @@ public class GraphChangeFeed implements ChangeFeed {
   }
 
   /**
-   * A page costs its delta request and a request per message it brings (its MIME); a run starts one
-   * when that many requests fit in the mailbox's budget (at most a quarter of it, so that a small
-   * budget still lets pages through), and waits inline only for the odd late turn.
+   * A page costs at most its delta request and a request per message it brings (the MIME of those
+   * captured); a run starts one when what the mailbox's last page cost fits in its budget (at most
+   * a quarter of it, so that a small budget still lets pages through), and waits inline only for
+   * the odd late turn.
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
     long page = Math.min(1L + pageSize, Math.max(1, quotas.budget(MailboxKind.GRAPH) / 4));
-    return quotas.headroom(MailboxKind.GRAPH, mailbox.connectionId(), page);
+    return quotas.pageHeadroom(MailboxKind.GRAPH, mailbox.connectionId(), folder, page);
   }
 
   @Override
