@@ -9,9 +9,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Answers 404 for the empty {@code WEB-INF__lib__…_jar} files the build puts at the WAR's root so
- * Payara does not parse the libraries at deployment (pom.xml, execution library-scan-markers):
- * served, they would tell anyone which library versions the server runs.
+ * Answers 404 for the {@code WEB-INF__lib__…_jar} markers (empty zips) the build puts at the WAR's
+ * root so Payara does not parse the libraries at deployment (pom.xml, execution
+ * library-scan-markers): served, they would tell anyone which library versions the server runs.
  */
 @WebFilter(filterName = "LibraryScanMarkers", urlPatterns = "/*", asyncSupported = true)
 public class LibraryScanMarkers extends HttpFilter {
