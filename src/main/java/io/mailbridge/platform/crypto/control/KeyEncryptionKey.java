@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -31,6 +32,9 @@ public class KeyEncryptionKey {
 
   static final String KEK_PATH = "mailbridge.kek.path";
   private static final Logger LOG = Logger.getLogger(KeyEncryptionKey.class.getName());
+
+  private static final AtomicBoolean EARLY = new AtomicBoolean();
+  private static boolean registered;
 
   @Inject MailbridgeSettings settings;
 
@@ -49,10 +53,41 @@ public class KeyEncryptionKey {
     return loaded;
   }
 
-  private Aead load() {
-    try {
+  /**
+   * Registers Tink's primitives on a daemon thread of its own, once per class loader; {@link #aead}
+   * then finds them registered, or waits for the registration under way.
+   */
+  static void registerPrimitivesEarly() {
+    if (!EARLY.compareAndSet(false, true)) {
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                registerPrimitives();
+              } catch (GeneralSecurityException | RuntimeException e) {
+                // Loading the key registers them again and reports what went wrong.
+                LOG.fine(() -> "Registering Tink's primitives early failed: " + e);
+              }
+            },
+            "mailbridge-crypto-head-start");
+    thread.setContextClassLoader(KeyEncryptionKey.class.getClassLoader());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static synchronized void registerPrimitives() throws GeneralSecurityException {
+    if (!registered) {
       AeadConfig.register();
       PrfConfig.register();
+      registered = true;
+    }
+  }
+
+  private Aead load() {
+    try {
+      registerPrimitives();
       Optional<String> configured = settings.value(KEK_PATH);
       Path path =
           configured.isPresent()
