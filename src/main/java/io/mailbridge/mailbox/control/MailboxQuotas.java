@@ -30,6 +30,12 @@ public class MailboxQuotas {
 
   static final int SHARE_PERCENT = 90;
 
+  /**
+   * A page whose room in the budget comes within this long waits for it on its worker; a later one
+   * ends its run. Short, so a paced mailbox holds a worker no more than a blink.
+   */
+  static final Duration PAGE_WAIT_INLINE = Duration.ofSeconds(1);
+
   static final Metadata WAITS =
       Metadata.builder()
           .withName("mailbridge_provider_pacing_waits")
@@ -148,13 +154,26 @@ public class MailboxQuotas {
    * the page is then counted as started). The page is taken to cost what the folder's last page
    * did, at most {@code mostCost}: the worst case would hold pages back while the budget has room
    * for what they really spend. A page costing more than foreseen waits inline for its late turns.
+   * Room that comes within {@link #PAGE_WAIT_INLINE} (and {@code mailbridge.mailbox.pace-wait}) is
+   * waited for here: ending the run and queueing it again costs a paced mailbox more than that.
    */
   public Duration pageHeadroom(MailboxKind kind, String mailboxId, String folder, long mostCost) {
     if (mailboxId == null || !paced(kind)) {
       return Duration.ZERO;
     }
     MailboxQuota quota = quota(kind, mailboxId);
-    long wait = quota.headroom(quota.likelyPageCost(folder, Math.max(1, mostCost)), clock.millis());
+    long cost = quota.likelyPageCost(folder, Math.max(1, mostCost));
+    long wait = quota.headroom(cost, clock.millis());
+    if (wait > 0 && wait <= Math.min(PAGE_WAIT_INLINE.toMillis(), paceWait.toMillis())) {
+      try {
+        sleep.sleep(wait);
+        count(kind, "waited");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Duration.ofMillis(wait);
+      }
+      wait = quota.headroom(cost, clock.millis());
+    }
     if (wait == 0) {
       quota.pageStarted(folder);
     }

@@ -158,4 +158,21 @@ class MailboxQuotasTest {
     assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-2", "inbox", 10));
     assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.EXCHANGE, "mb-1", "inbox", 99));
   }
+
+  @Test
+  void aPageWhoseRoomComesWithinASecondWaitsForItInline() {
+    spend("mb-1", 18);
+    now = now.plusMillis(60_400); // the units leave the window at 61 s: 600 ms from now
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(List.of(600L), slept);
+    spend("mb-1", 18);
+    assertEquals(
+        Duration.ofSeconds(61), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(List.of(600L), slept, "a wait of a minute ends the run instead");
+    quotas.paceWait = Duration.ZERO;
+    now = now.plusMillis(60_400);
+    assertEquals(
+        Duration.ofMillis(600), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(List.of(600L), slept, "no inline wait when pace-wait is zero");
+  }
 }
