@@ -39,7 +39,7 @@ public class SchemaMigration {
   @Resource(lookup = MailbridgeDataSource.JNDI_NAME)
   DataSource dataSource;
 
-  /** The migration begun during deployment, if CDI started one (one per deployment). */
+  /** The migration begun during deployment (SchemaMigrationHeadStart), one per deployment. */
   private static volatile CompletableFuture<Migrated> headStart;
 
   private volatile boolean complete;
