@@ -48,7 +48,7 @@ public class JobPump {
   /**
    * A job due again within this long gets a pass of its own when it comes due; a later one waits
    * for the tick. A paced capture run waits seconds for its mailbox's budget, and coming back up to
-   * a tick late would leave that budget unspent (a seventh of a scaled Graph window).
+   * a tick late would leave that budget unspent meanwhile.
    */
   static final Duration NUDGE_HORIZON = Duration.ofMinutes(2);
 
