@@ -875,6 +875,7 @@ public final class GraphGmailCaptureBench {
     String key = mailboxAddress.toLowerCase(java.util.Locale.ROOT);
     fake.quotas.limits.put(key, new ProviderQuotas.Limit(limit, windowLength, graph ? 4 : 0));
     Backfill run;
+    long started = System.currentTimeMillis();
     try {
       run = backfill(http, base, token, List.of(mailboxId));
     } finally {
@@ -909,6 +910,27 @@ public final class GraphGmailCaptureBench {
         100 * share,
         refused,
         quotas.refusedAtOnceFor(mailboxAddress));
+    timeline(quotas.admittedAt.get(key), started, windowLength);
+  }
+
+  /**
+   * Units admitted per tenth of the window from the run's start, so one sees where the allowance
+   * went unused (a gap) and where the window was full.
+   */
+  private static void timeline(java.util.Queue<long[]> admitted, long started, Duration window) {
+    if (admitted == null || admitted.isEmpty()) {
+      return;
+    }
+    long bucket = Math.max(1, window.toMillis() / 10);
+    java.util.TreeMap<Long, Long> units = new java.util.TreeMap<>();
+    for (long[] a : admitted) {
+      units.merge((a[0] - started) / bucket, a[1], Long::sum);
+    }
+    StringBuilder line = new StringBuilder();
+    for (long b = 0; b <= units.lastKey(); b++) {
+      line.append(b % 10 == 0 ? " |" : " ").append(units.getOrDefault(b, 0L));
+    }
+    System.out.printf("units admitted per %d ms from the start:%s%n", bucket, line);
   }
 
   // ------------------------------------------------------------------------ notifications

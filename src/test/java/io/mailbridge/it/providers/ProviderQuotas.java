@@ -41,6 +41,9 @@ public final class ProviderQuotas {
   /** Of the 429s, those answered because the account had its requests at once in flight. */
   public final Map<String, AtomicInteger> refusedAtOnce = new ConcurrentHashMap<>();
 
+  /** When each admitted request came and its units, per account, for a benchmark's timeline. */
+  public final Map<String, java.util.Queue<long[]>> admittedAt = new ConcurrentHashMap<>();
+
   private final Map<String, Deque<long[]>> spent = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -129,6 +132,9 @@ public final class ProviderQuotas {
     unitsAdmitted
         .computeIfAbsent(account, k -> new java.util.concurrent.atomic.AtomicLong())
         .addAndGet(units);
+    admittedAt
+        .computeIfAbsent(account, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+        .add(new long[] {now, units});
     return running::decrementAndGet;
   }
 

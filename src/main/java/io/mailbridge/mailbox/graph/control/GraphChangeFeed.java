@@ -86,15 +86,27 @@ public class GraphChangeFeed implements ChangeFeed {
   }
 
   /**
-   * A page costs at most its delta request and a request per message it brings (the MIME of those
-   * captured); a run starts one when what the mailbox's last page cost fits in its budget (at most
-   * a quarter of it, so that a small budget still lets pages through), and waits inline only for
-   * the odd late turn.
+   * A run starts a page when what the folder's last page cost fits in the mailbox's budget, and
+   * waits inline only for the odd late turn; before a folder's first page, its worst case ({@link
+   * #mostPageCost}).
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
-    long page = Math.min(1L + pageSize, Math.max(1, quotas.budget(MailboxKind.GRAPH) / 4));
-    return quotas.pageHeadroom(MailboxKind.GRAPH, mailbox.connectionId(), folder, page);
+    long most = mostPageCost(folder, pageSize, quotas.budget(MailboxKind.GRAPH));
+    return quotas.pageHeadroom(MailboxKind.GRAPH, mailbox.connectionId(), folder, most);
+  }
+
+  /**
+   * What a page of {@code folder} costs at most: a mail page its delta request and a request per
+   * message it brings (the MIME of those captured), at most a quarter of the budget so that a small
+   * budget still lets pages through; a calendar page only its delta request, as the view brings
+   * each meeting whole. Holding a calendar page back for a mail page's room left the budget unused.
+   */
+  static long mostPageCost(String folder, int pageSize, long budget) {
+    if (CALENDAR.equals(folder)) {
+      return 1;
+    }
+    return Math.min(1L + pageSize, Math.max(1, budget / 4));
   }
 
   @Override

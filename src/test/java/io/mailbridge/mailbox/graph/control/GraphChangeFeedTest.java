@@ -57,4 +57,12 @@ class GraphChangeFeedTest {
     assertTrue(change.removed());
     assertEquals("gone", change.itemId());
   }
+
+  @Test
+  void aCalendarPageIsPacedForItsOneRequestAndAMailPageForItsMessages() {
+    assertEquals(1, GraphChangeFeed.mostPageCost(GraphChangeFeed.CALENDAR, 50, 9000));
+    assertEquals(51, GraphChangeFeed.mostPageCost("inbox", 50, 9000));
+    assertEquals(22, GraphChangeFeed.mostPageCost("sentitems", 50, 90), "a quarter of the budget");
+    assertEquals(1, GraphChangeFeed.mostPageCost("inbox", 50, 2));
+  }
 }
