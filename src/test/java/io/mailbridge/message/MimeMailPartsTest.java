@@ -75,13 +75,17 @@ class MimeMailPartsTest {
   @Test
   void aDescribedAttachmentsSizeIsExactlyWhatItsBase64Encodes() throws Exception {
     java.util.Random random = new java.util.Random(7);
-    // Every padding (none, one, two '='), lines of 76 and one long line.
-    for (int length : new int[] {0, 1, 2, 3, 57, 30_000, 30_001, 30_002}) {
+    // Every padding (none, one, two '='), also on a full line (55, 56, 170, 170 + 57 * 9), lines
+    // of 76 ending in CRLF or LF, of 64, and one long line.
+    for (int length :
+        new int[] {0, 1, 2, 3, 55, 56, 57, 170, 683, 30_000, 30_001, 30_002, 1_000_000}) {
       byte[] content = new byte[length];
       random.nextBytes(content);
       for (String base64 :
           List.of(
               Base64.getMimeEncoder().encodeToString(content),
+              Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(content),
+              Base64.getMimeEncoder(64, new byte[] {'\r', '\n'}).encodeToString(content),
               Base64.getEncoder().encodeToString(content))) {
         byte[] mime = withPdf(base64);
 
@@ -96,6 +100,38 @@ class MimeMailPartsTest {
         assertTrue(full.hasContent());
         assertEquals(length, described, "described without decoding, " + length + " bytes");
       }
+    }
+  }
+
+  @Test
+  void linesOfUnevenLengthAreCountedExactly() {
+    byte[] content = new byte[10_000];
+    new java.util.Random(11).nextBytes(content);
+    String flat = Base64.getEncoder().encodeToString(content);
+    StringBuilder uneven = new StringBuilder();
+    int[] widths = {76, 76, 40, 76, 76, 13, 76};
+    int at = 0;
+    for (int i = 0; at < flat.length(); i++) {
+      int next = Math.min(flat.length(), at + widths[i % widths.length]);
+      uneven.append(flat, at, next).append("\r\n");
+      at = next;
+    }
+    byte[] bytes = ("junk" + uneven + "junk").getBytes(StandardCharsets.US_ASCII);
+
+    assertEquals(10_000, MimeMail.base64Length(bytes, 4, bytes.length - 4));
+  }
+
+  @Test
+  void paddingOnALastLineThatEndsInABreakIsNotData() {
+    java.util.Random random = new java.util.Random(13);
+    for (int length : new int[] {55, 56, 57, 169, 170, 171}) {
+      byte[] content = new byte[length];
+      random.nextBytes(content);
+      byte[] lines =
+          (Base64.getMimeEncoder().encodeToString(content) + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+
+      assertEquals(length, MimeMail.base64Length(lines, 0, lines.length), length + " bytes");
     }
   }
 }
