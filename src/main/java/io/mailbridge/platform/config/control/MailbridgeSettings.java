@@ -53,9 +53,13 @@ public class MailbridgeSettings {
     return databaseUrl().equals(embeddedDatabaseUrl());
   }
 
-  // No trace file: H2 writes failing statements there, and they may carry values.
+  // No trace file: H2 writes failing statements there, and they may carry values. A page cache of
+  // 64 MB rather than H2's 16: with 100,000 contacts and a capture backfill, a sixth of the
+  // server's CPU went to reading back pages the smaller cache had let go.
   private String embeddedDatabaseUrl() {
-    return "jdbc:h2:file:" + dataDir().resolve(EMBEDDED_DATABASE) + ";TRACE_LEVEL_FILE=0";
+    return "jdbc:h2:file:"
+        + dataDir().resolve(EMBEDDED_DATABASE)
+        + ";TRACE_LEVEL_FILE=0;CACHE_SIZE=65536";
   }
 
   /** Creates the data directory readable by the server's user only, if it does not exist yet. */
