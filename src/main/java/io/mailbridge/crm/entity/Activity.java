@@ -75,14 +75,14 @@ public class Activity {
     this.type = Objects.requireNonNull(type);
     this.messageKey = messageKey;
     this.occurredAt = Objects.requireNonNull(occurredAt);
-    this.data = SealedValue.of(Objects.requireNonNull(json), binding());
+    this.data = SealedValue.of(ActivityDocument.pack(Objects.requireNonNull(json)), binding());
     this.createdBy = createdBy;
     this.createdAt = createdAt;
   }
 
   /** A newer version of the same event (moved, renamed): its document and time change. */
   public void revise(String json, Instant newOccurredAt) {
-    this.data = SealedValue.of(Objects.requireNonNull(json), binding());
+    this.data = SealedValue.of(ActivityDocument.pack(Objects.requireNonNull(json)), binding());
     this.occurredAt = Objects.requireNonNull(newOccurredAt);
   }
 
@@ -133,7 +133,7 @@ public class Activity {
   }
 
   public String json() {
-    return SealedValue.openText(data, binding());
+    return data == null ? null : ActivityDocument.unpack(data.openBytes(binding()));
   }
 
   public String createdBy() {
