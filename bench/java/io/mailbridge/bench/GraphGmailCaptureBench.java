@@ -123,12 +123,8 @@ public final class GraphGmailCaptureBench {
   private static final byte[][] ATTACHMENTS = new byte[6][];
 
   static {
-    StringBuilder padding = new StringBuilder();
-    while (padding.length() < 110 * 1024) {
-      padding.append("We would like to confirm the quantities and the delivery dates below.\r\n");
-    }
-    PADDING = padding.toString();
     Random random = new Random(7);
+    PADDING = prose(random, 110 * 1024);
     for (int mb = 1; mb <= 5; mb++) {
       byte[] bytes = new byte[mb * 1024 * 1024];
       random.nextBytes(bytes);
@@ -205,6 +201,45 @@ public final class GraphGmailCaptureBench {
             + spec.messageId()
             + ">\r\n\r\n")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Text that deflates about as prose does: sentences of words drawn from 2,000 made of syllables.
+   * One sentence repeated, as before, deflated a hundredfold and flattered anything that compresses
+   * what it stores.
+   */
+  static String prose(Random random, int length) {
+    String[] syllables = {
+      "ba", "con", "de", "fi", "gra", "hal", "in", "jo", "ka", "lin", "mor", "ne", "or", "pa",
+      "qui", "ro", "sta", "ter", "un", "ver", "wil", "xe", "yo", "zen", "al", "bet", "cor", "dis",
+      "en", "for", "gen", "ho", "ist", "ment", "nal", "ous", "pre", "que", "ri", "sion"
+    };
+    String[] words = new String[2000];
+    for (int i = 0; i < words.length; i++) {
+      StringBuilder word = new StringBuilder();
+      for (int n = 1 + random.nextInt(3); n > 0; n--) {
+        word.append(syllables[random.nextInt(syllables.length)]);
+      }
+      words[i] = word.toString();
+    }
+    StringBuilder text = new StringBuilder(length + 200);
+    int line = 0;
+    while (text.length() < length) {
+      int count = 6 + random.nextInt(13);
+      for (int i = 0; i < count; i++) {
+        String word = words[random.nextInt(words.length)];
+        if (i == 0) {
+          word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+        }
+        text.append(word).append(i == count - 1 ? ". " : " ");
+        line += word.length() + 1;
+        if (line > 70) {
+          text.append("\r\n");
+          line = 0;
+        }
+      }
+    }
+    return text.toString();
   }
 
   static String text(Spec spec) {
