@@ -424,11 +424,7 @@ public final class MimeMail {
     long characters = 0;
     int read;
     while ((read = raw.read(buffer)) > 0) {
-      int count = 0;
-      for (int i = 0; i < read; i++) {
-        count += BASE64_ALPHABET[buffer[i] & 0xff];
-      }
-      characters += count;
+      characters += alphabetCount(buffer, 0, read);
     }
     return characters * 3 / 4;
   }
