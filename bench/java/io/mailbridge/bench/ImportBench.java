@@ -120,6 +120,12 @@ public final class ImportBench {
     command.add("java");
     command.add("-Xmx512m");
     command.addAll(jvmOptions);
+    // -Dbench.jvm-args="-XX:... -XX:..." tries JVM options on the benchmarked server.
+    for (String option : System.getProperty("bench.jvm-args", "").trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
     command.addAll(
         java.util.List.of(
             "-jar",
