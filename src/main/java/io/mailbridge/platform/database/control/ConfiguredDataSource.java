@@ -24,7 +24,6 @@ import javax.sql.DataSource;
 public class ConfiguredDataSource implements DataSource {
 
   private static final Logger LOG = Logger.getLogger(ConfiguredDataSource.class.getName());
-  static final String H2_OBJECT_CACHE = "h2.objectCache";
 
   private volatile Driver driver;
   private volatile String url;
@@ -72,20 +71,7 @@ public class ConfiguredDataSource implements DataSource {
       props.setProperty("password", settings.databasePassword());
       this.credentials = props;
       this.url = configuredUrl;
-      withoutH2ObjectCache(configuredUrl);
       this.driver = findDriver(configuredUrl);
-    }
-  }
-
-  /**
-   * H2 keeps one shared cache of the strings and numbers it reads, found by their hash, so every id
-   * of every row of every page it reads from the file is hashed for it: a twentieth of the server's
-   * CPU in a capture backfill, for values Mailbridge does not keep. H2 reads the switch once, when
-   * it loads, so it is set before the driver loads, and only when the operator has not set it.
-   */
-  static void withoutH2ObjectCache(String url) {
-    if (url.startsWith("jdbc:h2:") && System.getProperty(H2_OBJECT_CACHE) == null) {
-      System.setProperty(H2_OBJECT_CACHE, "false");
     }
   }
 

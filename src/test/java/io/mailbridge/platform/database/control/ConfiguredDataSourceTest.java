@@ -1,10 +1,7 @@
 package io.mailbridge.platform.database.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -15,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The data source finds its driver without leaving it registered with DriverManager from the
- * application's class loader, which Payara reports at start-up when it drops that loader, and has
- * H2 load without its value cache.
+ * application's class loader, which Payara reports at start-up when it drops that loader.
  */
 class ConfiguredDataSourceTest {
 
@@ -48,50 +44,6 @@ class ConfiguredDataSourceTest {
       assertEquals("org.postgresql.Driver", driver.getClass().getName());
       assertSame(application, driver.getClass().getClassLoader());
       assertEquals(List.of(), registered.invoke(null));
-    }
-  }
-
-  /** H2's {@code SysProperties.OBJECT_CACHE} as an H2 loaded afresh after the data source ran. */
-  private static boolean h2ObjectCacheAfter(String url) throws Exception {
-    try (URLClassLoader application =
-        new URLClassLoader(
-            new URL[] {locationOf(ConfiguredDataSource.class), locationOf(org.h2.Driver.class)},
-            ClassLoader.getPlatformClassLoader())) {
-      Method lean =
-          application
-              .loadClass(ConfiguredDataSource.class.getName())
-              .getDeclaredMethod("withoutH2ObjectCache", String.class);
-      lean.setAccessible(true);
-      lean.invoke(null, url);
-      return application
-          .loadClass("org.h2.engine.SysProperties")
-          .getField("OBJECT_CACHE")
-          .getBoolean(null);
-    }
-  }
-
-  private static void restore(String property, String value) {
-    if (value == null) {
-      System.clearProperty(property);
-    } else {
-      System.setProperty(property, value);
-    }
-  }
-
-  @Test
-  void h2LoadsWithoutItsObjectCacheUnlessTheOperatorSaidOtherwise() throws Exception {
-    String before = System.getProperty(ConfiguredDataSource.H2_OBJECT_CACHE);
-    try {
-      System.clearProperty(ConfiguredDataSource.H2_OBJECT_CACHE);
-      assertTrue(h2ObjectCacheAfter("jdbc:postgresql://127.0.0.1:5432/mb"), "H2's default");
-      assertNull(System.getProperty(ConfiguredDataSource.H2_OBJECT_CACHE));
-
-      assertFalse(h2ObjectCacheAfter("jdbc:h2:file:/tmp/mb;CACHE_SIZE=65536"));
-
-      System.setProperty(ConfiguredDataSource.H2_OBJECT_CACHE, "true");
-      assertTrue(h2ObjectCacheAfter("jdbc:h2:file:/tmp/mb"), "the operator's value stays");
-    } finally {
-      restore(ConfiguredDataSource.H2_OBJECT_CACHE, before);
     }
   }
 }
