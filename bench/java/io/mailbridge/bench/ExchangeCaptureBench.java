@@ -160,7 +160,12 @@ public final class ExchangeCaptureBench {
               PROFILE
                   ? List.of(
                       "-Xlog:gc:file=" + data.resolve("gc.log"),
-                      "-XX:FlightRecorderOptions=stackdepth=256")
+                      "-XX:FlightRecorderOptions=stackdepth=256",
+                      // JFR's first recording makes the JVM drop its compiled code: at start-up,
+                      // not in the timed run (see GraphGmailCaptureBench).
+                      "-XX:StartFlightRecording=name=jit-settle,settings=profile,duration=1s,"
+                          + "filename="
+                          + data.resolve("jit-settle.jfr"))
                   : List.of("-Xlog:gc:file=" + data.resolve("gc.log")),
               WAR);
       try {
