@@ -161,11 +161,7 @@ public final class ExchangeCaptureBench {
                   ? List.of(
                       "-Xlog:gc:file=" + data.resolve("gc.log"),
                       "-XX:FlightRecorderOptions=stackdepth=256",
-                      // JFR's first recording makes the JVM drop its compiled code: at start-up,
-                      // not in the timed run (see GraphGmailCaptureBench).
-                      "-XX:StartFlightRecording=name=jit-settle,settings=profile,duration=1s,"
-                          + "filename="
-                          + data.resolve("jit-settle.jfr"))
+                      jfrSettledAtStart(data))
                   : List.of("-Xlog:gc:file=" + data.resolve("gc.log")),
               WAR);
       try {
@@ -824,6 +820,16 @@ public final class ExchangeCaptureBench {
         "peak %d MB before a GC pause, at most %d MB left after one, of 512 MB (%d pauses, %d"
             + " full; live after the last full one: %s)",
         before, after, pauses, full, live < 0 ? "none yet" : live + " MB");
+  }
+
+  /**
+   * A one-second recording at the server's start. JFR's first recording retransforms JDK classes
+   * and the JVM then drops nearly all of its compiled code (21,700 methods in a capture run);
+   * started with a timed run, the recompiling took half of the machine's CPU while it ran.
+   */
+  static String jfrSettledAtStart(Path data) {
+    return "-XX:StartFlightRecording=name=jit-settle,settings=profile,duration=1s,filename="
+        + data.resolve("jit-settle.jfr");
   }
 
   static void jcmd(Process server, String... command) throws Exception {

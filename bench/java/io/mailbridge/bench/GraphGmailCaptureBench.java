@@ -360,13 +360,7 @@ public final class GraphGmailCaptureBench {
     List<String> jvm = new ArrayList<>(List.of("-Xlog:gc:file=" + data.resolve("gc.log")));
     if (PROFILE) {
       jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
-      // JFR's first recording retransforms JDK classes, and the JVM then throws away nearly all
-      // of its compiled code (21,700 methods here): started first at the backfill, the
-      // recompiling took half the CPU of the measured run's first half-minute. A short recording
-      // at start-up has that happen before anything is measured.
-      jvm.add(
-          "-XX:StartFlightRecording=name=jit-settle,settings=profile,duration=1s,filename="
-              + data.resolve("jit-settle.jfr"));
+      jvm.add(ExchangeCaptureBench.jfrSettledAtStart(data));
     }
     Process server = ImportBench.startServer(data, PORT, settings, jvm, WAR);
     List<Figures> figures = new ArrayList<>();
