@@ -985,6 +985,9 @@ class CaptureIT {
       JsonObject health = health(s);
       assertEquals("polling", health.getString("state"), health.toString());
       assertTrue(health.getString("reason").contains("could not reach"), health.toString());
+      JsonObject said = latestAudit(s, "capture.polling");
+      assertEquals(s.mailboxId(), said.getString("subjectId"));
+      assertEquals(health.getString("reason"), said.getString("detail"));
       assertTrue(health.getString("reason").contains("/api/notify/graph"), health.toString());
       assertTrue(health.isNull("pushExpiresAt"));
 
@@ -1746,6 +1749,17 @@ class CaptureIT {
         mailboxId + "%");
   }
 
+  private List<JsonObject> audits(Setup s, String action) {
+    return api()
+        .get("/api/admin/audit?action=" + action, s.org().adminToken())
+        .json()
+        .getJsonArray("items")
+        .getValuesAs(JsonObject.class)
+        .stream()
+        .filter(e -> s.mailboxId().equals(e.getString("subjectId", null)))
+        .toList();
+  }
+
   private JsonObject latestAudit(Setup s, String action) {
     return api()
         .get("/api/admin/audit?action=" + action, s.org().adminToken())
@@ -1762,6 +1776,10 @@ class CaptureIT {
     assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
     drain();
     assertEquals("live", health(s).getString("state"));
+    JsonObject backfilled = latestAudit(s, "capture.backfilled");
+    assertEquals(s.mailboxId(), backfilled.getString("subjectId"));
+    assertTrue(
+        backfilled.getString("detail").startsWith("The backfill is done ("), backfilled.toString());
 
     // a poll asks for a sync, and no page is read (no job runs) for longer than the limit
     assertTrue(polling.pollReadNothingSince(Instant.now().plusSeconds(1)) >= 1);
@@ -1804,7 +1822,14 @@ class CaptureIT {
         assertTrue(step(s.mailboxId()), "run " + run);
         JsonObject h = health(s);
         assertEquals(run < 5 ? "error" : "stalled", h.getString("state"), run + ": " + h);
+        if (run == 1) {
+          // the first failure is said once, in the health's words; the next ones are not
+          JsonObject error = latestAudit(s, "capture.error");
+          assertEquals(s.mailboxId(), error.getString("subjectId"));
+          assertEquals(h.getString("reason"), error.getString("detail"));
+        }
       }
+      assertEquals(1, audits(s, "capture.error").size(), "one entry for four failed runs");
       JsonObject failing = health(s);
       assertTrue(
           failing.getString("reason").startsWith("The last 5 runs failed in a row"),

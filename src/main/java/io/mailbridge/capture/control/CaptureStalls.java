@@ -2,7 +2,6 @@ package io.mailbridge.capture.control;
 
 import io.mailbridge.capture.entity.CaptureCursor;
 import io.mailbridge.capture.entity.CaptureState;
-import io.mailbridge.platform.audit.control.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -23,18 +21,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * polls, the switch) have waited longer than {@code mailbridge.capture.stall.after} without a page
  * being read, is {@code stalled} with the reason; a page whose position did not move while the
  * provider reported changes is no progress but a failed run; the next page read brings it back by
- * itself. The log line and the audit entry of each change carry the same sentence as the health's
- * reason.
+ * itself. {@link CaptureHealthChanges} says each change in the log and the audit log with the
+ * health's reason.
  */
 @ApplicationScoped
 public class CaptureStalls {
 
-  private static final Logger LOG = Logger.getLogger(CaptureStalls.class.getName());
-  static final String RESUMED = "A page was read again; capture goes on";
   private static final int BATCH = 500;
 
   @PersistenceContext EntityManager em;
-  @Inject AuditLog audit;
 
   @Inject
   @ConfigProperty(name = "mailbridge.capture.stall.failures", defaultValue = "5")
@@ -163,15 +158,7 @@ public class CaptureStalls {
     return stalled.isPresent();
   }
 
-  /** After a page was read: a stalled mailbox says that it goes on. */
-  void resumed(CaptureCursor cursor) {
-    LOG.info(() -> "Capture of mailbox " + cursor.mailboxId() + " resumed: " + RESUMED);
-    audit.record(cursor.orgId(), null, "capture.resumed", cursor.mailboxId(), "ok", RESUMED);
-  }
-
-  private void stall(CaptureCursor cursor, String reason, Instant now) {
+  private static void stall(CaptureCursor cursor, String reason, Instant now) {
     cursor.stopped(CaptureState.STALLED, reason, now);
-    LOG.warning(() -> "Capture of mailbox " + cursor.mailboxId() + " stalled: " + reason);
-    audit.record(cursor.orgId(), null, "capture.stalled", cursor.mailboxId(), "stalled", reason);
   }
 }

@@ -68,6 +68,7 @@ public class CaptureSync implements JobHandler {
   @Inject CapturePipeline pipeline;
   @Inject CaptureTroubles troubles;
   @Inject CaptureStalls stalls;
+  @Inject CaptureHealthChanges healthChanges;
   @Inject AuditLog audit;
   @Inject CalendarChannels calendarChannels;
   @Inject MailboxQuotas quotas;
@@ -122,6 +123,16 @@ public class CaptureSync implements JobHandler {
     if (cursor == null || !cursor.enabled()) {
       return JobOutcome.done(); // switched off since: stop at once
     }
+    CaptureHealthChanges.Before before = CaptureHealthChanges.Before.of(cursor);
+    try {
+      return run(job, cursor, mailboxId, continuing);
+    } finally {
+      healthChanges.said(cursor, before);
+    }
+  }
+
+  private JobOutcome run(ClaimedJob job, CaptureCursor cursor, String mailboxId, boolean continuing)
+      throws RetryLater {
     Instant now = clock.instant();
     CaptureTargets.Target target = targets.of(cursor);
     if (target.gone() != null) {
@@ -174,7 +185,6 @@ public class CaptureSync implements JobHandler {
         return JobOutcome.done();
       }
       positions.advance(folder, page.next(), page.roundComplete());
-      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(
           positions.toJson(),
           positions.allBackfilled(),
@@ -183,9 +193,6 @@ public class CaptureSync implements JobHandler {
           result.skipped(),
           !page.changes().isEmpty(),
           clock.instant());
-      if (wasStalled) {
-        stalls.resumed(cursor);
-      }
     } catch (ChangePositionExpired expired) {
       // The window is read again; the store finds what it already has, so no duplicates. The
       // log line, the audit entry and health say the same, so one sees why a folder is read again.
@@ -194,21 +201,13 @@ public class CaptureSync implements JobHandler {
       audit.record(cursor.orgId(), null, "capture.resync", mailboxId, "ok", resync);
       cursor.resynced(resync, clock.instant());
       positions.restart(folder);
-      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(positions.toJson(), false, 0, 0, 0, false, clock.instant());
-      if (wasStalled) {
-        stalls.resumed(cursor);
-      }
     } catch (FolderUnreadable unreadable) {
       // One folder refused (the calendar without Calendars.Read): the others are captured still.
       LOG.info(() -> "Capture of mailbox " + mailboxId + ": " + unreadable.getMessage());
       positions.skip(folder);
-      boolean wasStalled = cursor.state() == CaptureState.STALLED;
       cursor.advanced(
           positions.toJson(), positions.allBackfilled(), 0, 0, 0, false, clock.instant());
-      if (wasStalled) {
-        stalls.resumed(cursor);
-      }
     } catch (AppAccessRefused refused) {
       // Org-wide capture: the app's token was refused. Said in health; the poll looks again
       // after its interval, and the refusal is held meanwhile, so there is no storm at Entra.

@@ -19,6 +19,7 @@ public class CaptureTroubles {
 
   @PersistenceContext EntityManager em;
   @Inject CaptureStalls stalls;
+  @Inject CaptureHealthChanges healthChanges;
 
   Clock clock = Clock.systemUTC();
 
@@ -34,7 +35,9 @@ public class CaptureTroubles {
   public void failed(String mailboxId, String reason) {
     CaptureCursor cursor = em.find(CaptureCursor.class, mailboxId);
     if (cursor != null) {
+      CaptureHealthChanges.Before before = CaptureHealthChanges.Before.of(cursor);
       stalls.failed(cursor, reason, clock.instant());
+      healthChanges.said(cursor, before);
     }
   }
 
@@ -42,6 +45,12 @@ public class CaptureTroubles {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean waitedTooLong(String mailboxId, Instant now) {
     CaptureCursor cursor = em.find(CaptureCursor.class, mailboxId);
-    return cursor != null && cursor.enabled() && stalls.checkWaiting(cursor, now);
+    if (cursor == null || !cursor.enabled()) {
+      return false;
+    }
+    CaptureHealthChanges.Before before = CaptureHealthChanges.Before.of(cursor);
+    boolean stalled = stalls.checkWaiting(cursor, now);
+    healthChanges.said(cursor, before);
+    return stalled;
   }
 }
