@@ -14,6 +14,7 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxQuotaSpent;
 import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.MailboxReauthRequired;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.platform.audit.control.AuditLog;
@@ -169,8 +170,8 @@ public class CaptureSync implements JobHandler {
       if (!paced.isZero() && !paced.isNegative()) {
         // The mailbox's budget has no room for a page: the run ends without holding a worker, and
         // goes on when the budget frees; no attempt is used up, other mailboxes are not touched.
-        quotas.deferred(mailbox.kind());
-        return pacedUntil(cursor, job, mailbox, paced);
+        quotas.deferred(feed.limitOf(folder));
+        return pacedUntil(cursor, job, feed.limitOf(folder), paced);
       }
       if (cursor.phase() == CapturePhase.BACKFILLING && cursor.backfillTotal() == null) {
         estimate(cursor, feed, access);
@@ -219,7 +220,7 @@ public class CaptureSync implements JobHandler {
     } catch (MailboxQuotaSpent spent) {
       // A call of the page found the budget spent for longer than it waits inline; nothing of it
       // was sent. The position stays where it was, so the page is read again then (idempotent).
-      return pacedUntil(cursor, job, mailbox, spent.retryAfter());
+      return pacedUntil(cursor, job, feed.limitOf(folder), spent.retryAfter());
     } catch (Busy | TooManyRequests busy) {
       Duration wait = busy.retryAfter() == null ? DEFAULT_WAIT : busy.retryAfter();
       troubles.throttled(mailboxId, clock.instant().plus(wait));
@@ -240,16 +241,14 @@ public class CaptureSync implements JobHandler {
 
   /** Ends the run until the mailbox's budget frees, shown in health as throttled until then. */
   private JobOutcome pacedUntil(
-      CaptureCursor cursor, ClaimedJob job, ConnectedMailbox mailbox, Duration wait) {
+      CaptureCursor cursor, ClaimedJob job, PacedLimit limit, Duration wait) {
     Duration after =
         wait == null || wait.isZero() || wait.isNegative() ? Duration.ofSeconds(1) : wait;
     Instant until = clock.instant().plus(after);
     cursor.paced(
         until,
         "Mailbridge paces capture under "
-            + (mailbox.kind() == io.mailbridge.mailbox.control.MailboxKind.GMAIL
-                ? "Gmail's per-user quota"
-                : "Microsoft Graph's per-mailbox limit")
+            + (limit == null ? "the provider's limit" : limit.description())
             + "; the next page is read once the mailbox's budget frees",
         clock.instant());
     LOG.fine(() -> "Capture of mailbox " + cursor.mailboxId() + " paced until " + until);

@@ -81,6 +81,11 @@ public interface ChangeFeed {
     return Duration.ZERO;
   }
 
+  /** The limit reading {@code folder} is paced under; none for a feed that is not paced. */
+  default PacedLimit limitOf(String folder) {
+    return PacedLimit.ofMail(kind());
+  }
+
   /** One message in full, with the marks its headers carry, for storing. */
   CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments);
 }

@@ -18,7 +18,9 @@ import org.eclipse.microprofile.metrics.Tag;
  * per 10 minutes and 4 concurrent requests per mailbox
  * (learn.microsoft.com/graph/throttling-limits, Outlook service limits); Gmail 15 000 quota units
  * per user per minute, 6 000 for projects created from May 2026, each method costing its documented
- * units (developers.google.com/gmail/api/reference/quota). Mailbridge spends {@value
+ * units (developers.google.com/gmail/api/reference/quota); Google Calendar 600 requests per user
+ * per minute (developers.google.com/workspace/calendar/api/guides/quota), a quota apart from
+ * Gmail's. Each mailbox has a budget under each {@link PacedLimit}. Mailbridge spends {@value
  * #SHARE_PERCENT} % of the configured limit, so that rounding, clocks and the odd call of another
  * node stay under it; a call whose turn is near waits for it, one whose turn is further than {@code
  * mailbridge.mailbox.pace-wait} away is not sent ({@link MailboxQuotaSpent}), and a capture run
@@ -69,6 +71,10 @@ public class MailboxQuotas {
   Duration gmailWindow;
 
   @Inject
+  @ConfigProperty(name = "mailbridge.google-calendar.requests-per-minute", defaultValue = "600")
+  long calendarRequests;
+
+  @Inject
   @ConfigProperty(name = "mailbridge.mailbox.pace-wait", defaultValue = "PT5S")
   Duration paceWait;
 
@@ -99,8 +105,8 @@ public class MailboxQuotas {
    *
    * @throws MailboxQuotaSpent when the turn is further away; nothing is counted then
    */
-  public Turn enter(MailboxKind kind, String mailboxId, long cost) {
-    if (mailboxId == null || !paced(kind)) {
+  public Turn enter(PacedLimit kind, String mailboxId, long cost) {
+    if (mailboxId == null || kind == null) {
       return UNPACED;
     }
     if (calls.incrementAndGet() % 4096 == 0) {
@@ -141,8 +147,8 @@ public class MailboxQuotas {
    * How long until {@code mailboxId} has room for {@code cost} units (zero: now). A capture run
    * asks before it reads a page, and ends instead of starting one it would have to stop.
    */
-  public Duration headroom(MailboxKind kind, String mailboxId, long cost) {
-    if (mailboxId == null || !paced(kind)) {
+  public Duration headroom(PacedLimit kind, String mailboxId, long cost) {
+    if (mailboxId == null || kind == null) {
       return Duration.ZERO;
     }
     MailboxQuota quota = quotas.get(key(kind, mailboxId));
@@ -157,8 +163,8 @@ public class MailboxQuotas {
    * Room that comes within {@link #PAGE_WAIT_INLINE} (and {@code mailbridge.mailbox.pace-wait}) is
    * waited for here: ending the run and queueing it again costs a paced mailbox more than that.
    */
-  public Duration pageHeadroom(MailboxKind kind, String mailboxId, String folder, long mostCost) {
-    if (mailboxId == null || !paced(kind)) {
+  public Duration pageHeadroom(PacedLimit kind, String mailboxId, String folder, long mostCost) {
+    if (mailboxId == null || kind == null) {
       return Duration.ZERO;
     }
     MailboxQuota quota = quota(kind, mailboxId);
@@ -181,64 +187,68 @@ public class MailboxQuotas {
   }
 
   /** The provider asked this mailbox to wait (Retry-After): no call for it goes before then. */
-  public void pause(MailboxKind kind, String mailboxId, Duration retryAfter) {
-    if (mailboxId != null && paced(kind) && retryAfter != null && !retryAfter.isNegative()) {
+  public void pause(PacedLimit kind, String mailboxId, Duration retryAfter) {
+    if (mailboxId != null && kind != null && retryAfter != null && !retryAfter.isNegative()) {
       quota(kind, mailboxId).pause(clock.millis() + retryAfter.toMillis());
     }
   }
 
   /** The budget spent per window, which Mailbridge keeps under the configured limit. */
-  public long budget(MailboxKind kind) {
-    return share(kind == MailboxKind.GMAIL ? gmailUnits : graphRequests);
+  public long budget(PacedLimit kind) {
+    return share(
+        switch (kind) {
+          case GRAPH -> graphRequests;
+          case GMAIL -> gmailUnits;
+          case GOOGLE_CALENDAR -> calendarRequests;
+        });
   }
 
   /** The provider's window for {@code kind}. */
-  public Duration window(MailboxKind kind) {
-    return kind == MailboxKind.GMAIL ? gmailWindow : graphWindow;
+  public Duration window(PacedLimit kind) {
+    return switch (kind) {
+      case GRAPH -> graphWindow;
+      case GMAIL -> gmailWindow;
+      // Google counts both of its quotas per minute; a test scales the two windows together.
+      case GOOGLE_CALENDAR -> gmailWindow;
+    };
   }
 
   /** Counts a run that ended because {@link #headroom} said the budget has no room. */
-  public void deferred(MailboxKind kind) {
-    count(kind, "deferred");
+  public void deferred(PacedLimit kind) {
+    if (kind != null) {
+      count(kind, "deferred");
+    }
   }
 
   static long share(long limit) {
     return Math.max(1, limit * SHARE_PERCENT / 100);
   }
 
-  private static boolean paced(MailboxKind kind) {
-    return kind == MailboxKind.GRAPH || kind == MailboxKind.GMAIL;
-  }
-
-  private MailboxQuota quota(MailboxKind kind, String mailboxId) {
+  private MailboxQuota quota(PacedLimit kind, String mailboxId) {
     return quotas.computeIfAbsent(
         key(kind, mailboxId),
         k ->
-            kind == MailboxKind.GMAIL
-                ? new MailboxQuota(budget(kind), gmailWindow, 0)
-                : new MailboxQuota(budget(kind), graphWindow, graphConcurrency));
+            new MailboxQuota(
+                budget(kind), window(kind), kind == PacedLimit.GRAPH ? graphConcurrency : 0));
   }
 
-  private static String key(MailboxKind kind, String mailboxId) {
+  private static String key(PacedLimit kind, String mailboxId) {
     return kind.name() + ":" + mailboxId;
   }
 
-  private MailboxQuotaSpent spent(MailboxKind kind, Duration wait) {
+  private MailboxQuotaSpent spent(PacedLimit kind, Duration wait) {
     count(kind, "deferred");
-    String provider = kind == MailboxKind.GMAIL ? "Gmail" : "Microsoft Graph";
     return new MailboxQuotaSpent(
-        kind.provider() + "_paced",
+        kind.label() + "_paced",
         "Mailbridge paces this mailbox under "
-            + provider
-            + "'s per-mailbox limit; it goes on when the mailbox's budget frees",
+            + kind.description()
+            + "; it goes on when the mailbox's budget frees",
         wait);
   }
 
-  private void count(MailboxKind kind, String outcome) {
+  private void count(PacedLimit kind, String outcome) {
     if (registry != null) {
-      registry
-          .counter(WAITS, new Tag("provider", kind.provider()), new Tag("outcome", outcome))
-          .inc();
+      registry.counter(WAITS, new Tag("provider", kind.label()), new Tag("outcome", outcome)).inc();
     }
   }
 

@@ -32,6 +32,7 @@ class MailboxQuotasTest {
     quotas.graphConcurrency = 4;
     quotas.gmailUnits = 6000;
     quotas.gmailWindow = Duration.ofMinutes(1);
+    quotas.calendarRequests = 600;
     quotas.paceWait = Duration.ofSeconds(5);
     quotas.clock =
         new Clock() {
@@ -59,14 +60,14 @@ class MailboxQuotasTest {
 
   private void spend(String mailbox, int requests) {
     for (int i = 0; i < requests; i++) {
-      quotas.enter(MailboxKind.GRAPH, mailbox, 1).close();
+      quotas.enter(PacedLimit.GRAPH, mailbox, 1).close();
     }
   }
 
   @Test
   void mailbridgeSpendsNinetyPercentOfTheConfiguredLimit() {
-    assertEquals(18, quotas.budget(MailboxKind.GRAPH));
-    assertEquals(5400, quotas.budget(MailboxKind.GMAIL));
+    assertEquals(18, quotas.budget(PacedLimit.GRAPH));
+    assertEquals(5400, quotas.budget(PacedLimit.GMAIL));
     assertEquals(9000, MailboxQuotas.share(10_000));
     assertEquals(1, MailboxQuotas.share(1));
   }
@@ -75,10 +76,10 @@ class MailboxQuotasTest {
   void aCallWhoseTurnIsFarIsHeldBackWithTheTimeTheBudgetFrees() {
     spend("mb-1", 18);
     MailboxQuotaSpent spent =
-        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     assertEquals("graph_paced", spent.code());
     assertEquals(Duration.ofSeconds(61), spent.retryAfter());
-    assertEquals(Duration.ofSeconds(61), quotas.headroom(MailboxKind.GRAPH, "mb-1", 1));
+    assertEquals(Duration.ofSeconds(61), quotas.headroom(PacedLimit.GRAPH, "mb-1", 1));
     assertTrue(slept.isEmpty(), "nothing waited for a turn beyond the bound");
   }
 
@@ -86,27 +87,27 @@ class MailboxQuotasTest {
   void aCallWhoseTurnIsNearWaitsForItThenGoes() {
     spend("mb-1", 18);
     now = now.plusSeconds(58);
-    quotas.enter(MailboxKind.GRAPH, "mb-1", 1).close();
+    quotas.enter(PacedLimit.GRAPH, "mb-1", 1).close();
     assertEquals(List.of(3_000L), slept);
   }
 
   @Test
   void oneMailboxOverItsBudgetSlowsNoOtherMailbox() {
     spend("mb-1", 18);
-    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     spend("mb-2", 18);
     assertTrue(slept.isEmpty());
-    assertEquals(Duration.ZERO, quotas.headroom(MailboxKind.GMAIL, "mb-1", 100));
+    assertEquals(Duration.ZERO, quotas.headroom(PacedLimit.GMAIL, "mb-1", 100));
   }
 
   @Test
   void retryAfterPausesOnlyThatMailboxForAsLongAsTheProviderAsked() {
-    quotas.pause(MailboxKind.GRAPH, "mb-1", Duration.ofSeconds(120));
+    quotas.pause(PacedLimit.GRAPH, "mb-1", Duration.ofSeconds(120));
     MailboxQuotaSpent spent =
-        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+        assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     assertEquals(Duration.ofSeconds(120), spent.retryAfter());
     spend("mb-2", 1);
-    quotas.pause(MailboxKind.GRAPH, "mb-3", Duration.ofSeconds(2));
+    quotas.pause(PacedLimit.GRAPH, "mb-3", Duration.ofSeconds(2));
     spend("mb-3", 1); // a short pause is waited out inline
     assertEquals(List.of(2_000L), slept);
   }
@@ -115,16 +116,16 @@ class MailboxQuotasTest {
   void theFifthConcurrentCallOfAMailboxIsHeldBackAndExchangeIsNotPaced() {
     List<MailboxQuotas.Turn> open = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      open.add(quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+      open.add(quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     }
     quotas.paceWait = Duration.ZERO;
-    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     open.remove(0).close();
-    open.add(quotas.enter(MailboxKind.GRAPH, "mb-1", 1));
+    open.add(quotas.enter(PacedLimit.GRAPH, "mb-1", 1));
     open.forEach(MailboxQuotas.Turn::close);
     for (int i = 0; i < 100; i++) {
-      quotas.enter(MailboxKind.EXCHANGE, "mb-1", 1000).close();
-      quotas.enter(MailboxKind.GRAPH, null, 1).close();
+      quotas.enter(PacedLimit.ofMail(MailboxKind.EXCHANGE), "mb-1", 1000).close();
+      quotas.enter(PacedLimit.GRAPH, null, 1).close();
     }
   }
 
@@ -132,47 +133,73 @@ class MailboxQuotasTest {
   void gmailCountsUnitsNotRequests() {
     quotas.gmailUnits = 100; // 90 units
     for (int i = 0; i < 18; i++) {
-      quotas.enter(MailboxKind.GMAIL, "g-1", 5).close();
+      quotas.enter(PacedLimit.GMAIL, "g-1", 5).close();
     }
-    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(MailboxKind.GMAIL, "g-1", 5));
-    quotas.enter(MailboxKind.GMAIL, "g-2", 90).close();
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GMAIL, "g-1", 5));
+    quotas.enter(PacedLimit.GMAIL, "g-2", 90).close();
+  }
+
+  @Test
+  void googleCalendarHasABudgetOfItsOwnBesideGmailsAndItsRetryAfterPausesOnlyIt() {
+    assertEquals(540, quotas.budget(PacedLimit.GOOGLE_CALENDAR));
+    quotas.paceWait = Duration.ZERO;
+    for (int i = 0; i < 540; i++) {
+      quotas.enter(PacedLimit.GOOGLE_CALENDAR, "g-1", 1).close();
+    }
+    MailboxQuotaSpent spent =
+        assertThrows(
+            MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GOOGLE_CALENDAR, "g-1", 1));
+    assertEquals("google_calendar_paced", spent.code());
+    assertTrue(spent.getMessage().contains("Google Calendar's per-user quota"), spent.getMessage());
+    assertEquals(Duration.ofSeconds(61), spent.retryAfter());
+    // Gmail's units of the same mailbox are untouched, and so is another mailbox's calendar.
+    quotas.enter(PacedLimit.GMAIL, "g-1", 5000).close();
+    quotas.enter(PacedLimit.GOOGLE_CALENDAR, "g-2", 1).close();
+    assertEquals(
+        Duration.ofSeconds(61), quotas.pageHeadroom(PacedLimit.GOOGLE_CALENDAR, "g-1", "cal", 1));
+
+    quotas.pause(PacedLimit.GOOGLE_CALENDAR, "g-2", Duration.ofSeconds(30));
+    assertThrows(MailboxQuotaSpent.class, () -> quotas.enter(PacedLimit.GOOGLE_CALENDAR, "g-2", 1));
+    quotas.enter(PacedLimit.GMAIL, "g-2", 5).close();
+    now = now.plusSeconds(30);
+    quotas.enter(PacedLimit.GOOGLE_CALENDAR, "g-2", 1).close();
   }
 
   @Test
   void aPageWaitsForWhatTheFoldersLastPageCostNotForTheWorstCase() {
     // Budget 18. The first page of the inbox is taken at its worst case, 10.
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 10));
     spend("mb-1", 4); // it cost 4: the delta and three MIME reads
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 10));
     spend("mb-1", 4);
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 10));
     spend("mb-1", 4);
     // 12 spent, 6 left: room for a page like the last (4), none for the worst case (10).
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 10));
     spend("mb-1", 4);
     // 16 spent, 2 left: the next page of 4 waits until the first page's units leave the window.
     assertEquals(
-        Duration.ofSeconds(61), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 10));
+        Duration.ofSeconds(61), quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 10));
     // A folder not read yet is taken at its worst case; 2 left is room for a worst case of 2 only.
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "calendar", 2));
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-2", "inbox", 10));
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.EXCHANGE, "mb-1", "inbox", 99));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "calendar", 2));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-2", "inbox", 10));
+    assertEquals(
+        Duration.ZERO,
+        quotas.pageHeadroom(PacedLimit.ofMail(MailboxKind.EXCHANGE), "mb-1", "inbox", 99));
   }
 
   @Test
   void aPageWhoseRoomComesWithinASecondWaitsForItInline() {
     spend("mb-1", 18);
     now = now.plusMillis(60_400); // the units leave the window at 61 s: 600 ms from now
-    assertEquals(Duration.ZERO, quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(Duration.ZERO, quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 5));
     assertEquals(List.of(600L), slept);
     spend("mb-1", 18);
-    assertEquals(
-        Duration.ofSeconds(61), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(Duration.ofSeconds(61), quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 5));
     assertEquals(List.of(600L), slept, "a wait of a minute ends the run instead");
     quotas.paceWait = Duration.ZERO;
     now = now.plusMillis(60_400);
-    assertEquals(
-        Duration.ofMillis(600), quotas.pageHeadroom(MailboxKind.GRAPH, "mb-1", "inbox", 5));
+    assertEquals(Duration.ofMillis(600), quotas.pageHeadroom(PacedLimit.GRAPH, "mb-1", "inbox", 5));
     assertEquals(List.of(600L), slept, "no inline wait when pace-wait is zero");
   }
 }

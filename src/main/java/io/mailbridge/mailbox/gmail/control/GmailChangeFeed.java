@@ -18,6 +18,7 @@ import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotas;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.message.MailAddress;
@@ -114,17 +115,22 @@ public class GmailChangeFeed implements ChangeFeed {
    * A mail page costs its listing (getProfile 1, messages.list 5 or history.list 2, labels.list 1),
    * each message's metadata and, for those captured, the message itself ({@code messages.get}
    * each); a run starts one when what the mailbox's last page cost fits in its budget (the worst
-   * case at most a quarter of it). The calendar is paced by Google Calendar's own quota, not
-   * Gmail's.
+   * case at most a quarter of it). A calendar page is one {@code events.list} request under Google
+   * Calendar's own quota, not Gmail's.
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
     if (CALENDAR.equals(folder)) {
-      return Duration.ZERO;
+      return quotas.pageHeadroom(PacedLimit.GOOGLE_CALENDAR, mailbox.connectionId(), folder, 1);
     }
     long page = 7 + 2L * pageSize * gmail.messageGetUnits;
-    long cost = Math.min(page, Math.max(1, quotas.budget(MailboxKind.GMAIL) / 4));
-    return quotas.pageHeadroom(MailboxKind.GMAIL, mailbox.connectionId(), folder, cost);
+    long cost = Math.min(page, Math.max(1, quotas.budget(PacedLimit.GMAIL) / 4));
+    return quotas.pageHeadroom(PacedLimit.GMAIL, mailbox.connectionId(), folder, cost);
+  }
+
+  @Override
+  public PacedLimit limitOf(String folder) {
+    return CALENDAR.equals(folder) ? PacedLimit.GOOGLE_CALENDAR : PacedLimit.GMAIL;
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotas;
 import io.mailbridge.mailbox.control.MessageSource;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.mailbox.control.ProviderAnswerTooLarge;
 import io.mailbridge.mailbox.control.ProviderBusy;
 import io.mailbridge.mailbox.control.ProviderOutbound;
@@ -128,7 +129,7 @@ public class GmailMailbox implements MessageSource {
                 operation,
                 providerOutbound.policyFor(root),
                 new OutboundLimits(timeout, maxResponseBytes, 2))
-            .pacedAs(quotas, mailbox.connectionId(), units(operation));
+            .pacedAs(quotas, PacedLimit.GMAIL, mailbox.connectionId(), units(operation));
     String accessToken = mailbox.credential();
     return new Gmail.Builder(
             transport,

@@ -16,6 +16,8 @@ import com.google.api.services.calendar.model.TimePeriod;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxCalendar;
 import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.MailboxQuotas;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.mailbox.control.ProviderOutbound;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.SendRefused;
@@ -50,6 +52,7 @@ public class GoogleCalendar implements MailboxCalendar {
 
   @Inject OutboundHttp outbound;
   @Inject ProviderOutbound providerOutbound;
+  @Inject MailboxQuotas quotas;
 
   @Inject
   @ConfigProperty(
@@ -66,15 +69,20 @@ public class GoogleCalendar implements MailboxCalendar {
     return MailboxKind.GMAIL;
   }
 
-  Calendar client(String accessToken, OutboundCall operation) {
+  /**
+   * A client for one operation on {@code mailbox}'s calendar with {@code accessToken}: its calls
+   * are paced, one request each, under the mailbox's Google Calendar quota.
+   */
+  Calendar client(MailboxAccess mailbox, String accessToken, OutboundCall operation) {
     String root = calendarUrl.endsWith("/") ? calendarUrl : calendarUrl + "/";
     OutboundGoogleTransport transport =
         new OutboundGoogleTransport(
-            outbound,
-            operation,
-            providerOutbound.policyFor(root),
-            // A schedule of six weeks is a few kilobytes; nothing bigger is read here.
-            new OutboundLimits(timeout, 4L * 1024 * 1024, 2));
+                outbound,
+                operation,
+                providerOutbound.policyFor(root),
+                // A schedule of six weeks is a few kilobytes; nothing bigger is read here.
+                new OutboundLimits(timeout, 4L * 1024 * 1024, 2))
+            .pacedAs(quotas, PacedLimit.GOOGLE_CALENDAR, mailbox.connectionId(), 1);
     return new Calendar.Builder(
             transport,
             GsonFactory.getDefaultInstance(),
@@ -97,7 +105,8 @@ public class GoogleCalendar implements MailboxCalendar {
             .setItems(List.of(new FreeBusyRequestItem().setId(PRIMARY)));
     FreeBusyResponse answer =
         GmailMailbox.call(
-            () -> client(mailbox.credential(), FREE_BUSY).freebusy().query(query).execute());
+            () ->
+                client(mailbox, mailbox.credential(), FREE_BUSY).freebusy().query(query).execute());
     List<BusyTime> busy = new ArrayList<>();
     FreeBusyCalendar calendar =
         answer == null || answer.getCalendars() == null ? null : answer.getCalendars().get(PRIMARY);
@@ -144,7 +153,7 @@ public class GoogleCalendar implements MailboxCalendar {
         GmailMailbox.call(
             () -> {
               try {
-                return client(mailbox.credential(), INSERT_EVENT)
+                return client(mailbox, mailbox.credential(), INSERT_EVENT)
                     .events()
                     .insert(PRIMARY, event)
                     .setSendUpdates("all")

@@ -142,7 +142,7 @@ public class GoogleCalendarChanges {
             () -> {
               Calendar.Events.List list =
                   calendar
-                      .client(token, LIST)
+                      .client(mailbox, token, LIST)
                       .events()
                       .list(GoogleCalendar.PRIMARY)
                       .setSingleEvents(true)

@@ -51,7 +51,7 @@ public class GoogleCalendarWatch implements CalendarWatch {
         GmailMailbox.call(
             () ->
                 calendar
-                    .client(GoogleCalendarChanges.calendarToken(mailbox), WATCH)
+                    .client(mailbox, GoogleCalendarChanges.calendarToken(mailbox), WATCH)
                     .events()
                     .watch(GoogleCalendar.PRIMARY, request)
                     .execute());
@@ -71,7 +71,8 @@ public class GoogleCalendarWatch implements CalendarWatch {
     Channel stop = new Channel().setId(channel.id()).setResourceId(channel.resourceId());
     try {
       GmailMailbox.call(
-          () -> calendar.client(mailbox.credential(), STOP).channels().stop(stop).execute());
+          () ->
+              calendar.client(mailbox, mailbox.credential(), STOP).channels().stop(stop).execute());
     } catch (NotFound gone) {
       // Google no longer knows the channel: it is stopped already.
     }

@@ -146,7 +146,7 @@ public class GoogleEventBook implements EventBook {
   }
 
   private Calendar client(MailboxAccess mailbox, OutboundCall operation) {
-    return calendar.client(mailbox.calendarCredential(), operation);
+    return calendar.client(mailbox, mailbox.calendarCredential(), operation);
   }
 
   @Override

@@ -3,9 +3,9 @@ package io.mailbridge.mailbox.gmail.control;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotaSpent;
 import io.mailbridge.mailbox.control.MailboxQuotas;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.platform.outbound.control.OutboundCall;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -31,7 +31,8 @@ import java.util.Set;
  * Methods other than GET and POST go as POST with {@code X-HTTP-Method-Override}, which the client
  * library adds itself when a transport does not support them. A transport serves one operation,
  * whose label its calls carry in the metrics; paced, each call waits for its turn in the mailbox's
- * Gmail quota at the operation's unit cost, and a 429 with Retry-After pauses that mailbox.
+ * budget under the API's quota (Gmail's or Google Calendar's) at the operation's cost, and a 429
+ * with Retry-After pauses that mailbox under that quota.
  */
 final class OutboundGoogleTransport extends HttpTransport {
 
@@ -44,6 +45,7 @@ final class OutboundGoogleTransport extends HttpTransport {
   private final OutboundPolicy policy;
   private final OutboundLimits limits;
   private MailboxQuotas quotas;
+  private PacedLimit limit;
   private String mailboxId;
   private long units;
 
@@ -55,9 +57,14 @@ final class OutboundGoogleTransport extends HttpTransport {
     this.limits = limits;
   }
 
-  /** Paces the transport's calls as {@code mailboxId}'s (none when null), {@code units} each. */
-  OutboundGoogleTransport pacedAs(MailboxQuotas quotas, String mailboxId, long units) {
+  /**
+   * Paces the transport's calls as {@code mailboxId}'s (none when null) under {@code limit}, {@code
+   * units} each.
+   */
+  OutboundGoogleTransport pacedAs(
+      MailboxQuotas quotas, PacedLimit limit, String mailboxId, long units) {
     this.quotas = quotas;
+    this.limit = limit;
     this.mailboxId = mailboxId;
     this.units = units;
     return this;
@@ -128,7 +135,7 @@ final class OutboundGoogleTransport extends HttpTransport {
       }
       MailboxQuotas.Turn turn;
       try {
-        turn = quotas == null ? () -> {} : quotas.enter(MailboxKind.GMAIL, mailboxId, units);
+        turn = quotas == null ? () -> {} : quotas.enter(limit, mailboxId, units);
       } catch (MailboxQuotaSpent spent) {
         throw new PacedIOException(spent);
       }
@@ -146,7 +153,7 @@ final class OutboundGoogleTransport extends HttpTransport {
         if (quotas != null && response.status() == 429) {
           Duration after = retryAfter(response.header("Retry-After"));
           if (after != null) {
-            quotas.pause(MailboxKind.GMAIL, mailboxId, after);
+            quotas.pause(limit, mailboxId, after);
           }
         }
         return new Response(response);

@@ -16,6 +16,7 @@ import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotas;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.mailbox.control.ProviderRefused;
 import io.mailbridge.mailbox.control.PushChannel;
 import io.mailbridge.mailbox.control.ReadMessage;
@@ -92,8 +93,8 @@ public class GraphChangeFeed implements ChangeFeed {
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
-    long most = mostPageCost(folder, pageSize, quotas.budget(MailboxKind.GRAPH));
-    return quotas.pageHeadroom(MailboxKind.GRAPH, mailbox.connectionId(), folder, most);
+    long most = mostPageCost(folder, pageSize, quotas.budget(PacedLimit.GRAPH));
+    return quotas.pageHeadroom(PacedLimit.GRAPH, mailbox.connectionId(), folder, most);
   }
 
   /**

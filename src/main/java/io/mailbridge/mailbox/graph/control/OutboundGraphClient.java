@@ -1,9 +1,9 @@
 package io.mailbridge.mailbox.graph.control;
 
 import com.microsoft.graph.core.requests.GraphClientFactory;
-import io.mailbridge.mailbox.control.MailboxKind;
 import io.mailbridge.mailbox.control.MailboxQuotaSpent;
 import io.mailbridge.mailbox.control.MailboxQuotas;
+import io.mailbridge.mailbox.control.PacedLimit;
 import io.mailbridge.platform.outbound.control.CallOutcome;
 import io.mailbridge.platform.outbound.control.OutboundFailure;
 import io.mailbridge.platform.outbound.control.OutboundHttp;
@@ -137,7 +137,7 @@ final class OutboundGraphClient {
         chain -> {
           MailboxQuotas.Turn turn;
           try {
-            turn = quotas.enter(MailboxKind.GRAPH, mailboxId, 1);
+            turn = quotas.enter(PacedLimit.GRAPH, mailboxId, 1);
           } catch (MailboxQuotaSpent spent) {
             throw new PacedIOException(spent);
           }
@@ -146,7 +146,7 @@ final class OutboundGraphClient {
             if (response.code() == 429 || response.code() == 503) {
               Duration after = retryAfter(response.header("Retry-After"));
               if (after != null) {
-                quotas.pause(MailboxKind.GRAPH, mailboxId, after);
+                quotas.pause(PacedLimit.GRAPH, mailboxId, after);
               }
             }
             return response;

@@ -7,12 +7,43 @@ import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePart;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.PacedLimit;
+import io.mailbridge.mailbox.control.TestQuotas;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GmailChangeFeedTest {
+
+  @Test
+  void theCalendarIsPacedUnderGoogleCalendarsQuotaAndMailUnderGmails() {
+    GmailChangeFeed feed = new GmailChangeFeed();
+    feed.quotas = TestQuotas.of(100, 1000, 10); // Gmail 900 units, Calendar 9 requests a minute
+    feed.gmail = new GmailMailbox();
+    feed.gmail.messageGetUnits = 5;
+    feed.pageSize = 100;
+    MailboxAccess access = new MailboxAccess(MailboxKind.GMAIL, "org-1", "c1", null, () -> "token");
+    assertEquals(PacedLimit.GOOGLE_CALENDAR, feed.limitOf(GmailChangeFeed.CALENDAR));
+    assertEquals(PacedLimit.GMAIL, feed.limitOf("mail"));
+    assertEquals(Duration.ZERO, feed.paceWait(access, GmailChangeFeed.CALENDAR));
+
+    for (int i = 0; i < 9; i++) {
+      feed.quotas.enter(PacedLimit.GOOGLE_CALENDAR, "c1", 1).close();
+    }
+    Duration calendar = feed.paceWait(access, GmailChangeFeed.CALENDAR);
+    assertTrue(calendar.compareTo(Duration.ofSeconds(55)) > 0, calendar.toString());
+    assertEquals(Duration.ZERO, feed.paceWait(access, "mail"), "Gmail's units are untouched");
+
+    // and the other way round: mail's units spent, the calendar of another mailbox reads on
+    feed.quotas.enter(PacedLimit.GMAIL, "c2", 900).close();
+    MailboxAccess other = new MailboxAccess(MailboxKind.GMAIL, "org-1", "c2", null, () -> "t");
+    assertTrue(feed.paceWait(other, "mail").compareTo(Duration.ofSeconds(55)) > 0);
+    assertEquals(Duration.ZERO, feed.paceWait(other, GmailChangeFeed.CALENDAR));
+  }
 
   private static MessagePartHeader header(String name, String value) {
     return new MessagePartHeader().setName(name).setValue(value);
