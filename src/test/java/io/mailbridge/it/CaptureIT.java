@@ -1118,6 +1118,47 @@ class CaptureIT {
     assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), false).status());
   }
 
+  @Test
+  void aGmail429WithRetryAfterHoldsBackOnlyThatMailboxForAsLongAsGoogleAsked() throws Exception {
+    Setup held = gmailSetup("gheld");
+    Setup other = gmailSetup("gother");
+    for (Setup s : List.of(held, other)) {
+      gmailMessage(s.account(), "Before the quota", NORA, List.of(s.account()), 2, "", "INBOX");
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+    }
+    drain();
+    assertEquals("live", health(held).getString("state"));
+    assertEquals("live", health(other).getString("state"));
+
+    gmailMessage(held.account(), "While Google asks to wait", NORA, List.of(held.account()), 0, "");
+    gmailMessage(other.account(), "Meanwhile elsewhere", NORA, List.of(other.account()), 0, "");
+    fake().refuseGmailQuota(held.account(), 1, 120); // longer than Mailbridge waits inline
+    try {
+      captureJobs.requestSync(held.org().admin().orgId(), held.mailboxId());
+      captureJobs.requestSync(other.org().admin().orgId(), other.mailboxId());
+      drain();
+      assertEquals(0, fake().gmailRefusalsLeft(held.account()), "Gmail answered 429 once");
+      JsonObject throttled = health(held);
+      assertEquals("throttled", throttled.getString("state"), throttled.toString());
+      Instant until = Instant.parse(throttled.getString("throttledUntil"));
+      assertTrue(until.isAfter(Instant.now().plusSeconds(100)), until.toString());
+      assertFalse(subjects(timeline(held, held.nora())).contains("While Google asks to wait"));
+      // the other mailbox of the same provider goes on as if nothing happened
+      assertTrue(subjects(timeline(other, other.nora())).contains("Meanwhile elsewhere"));
+      assertEquals("live", health(other).getString("state"));
+
+      // asked again within Google's two minutes: no request reaches Gmail for that mailbox
+      fake().refuseGmailQuota(held.account(), 1000, 120);
+      captureJobs.requestSync(held.org().admin().orgId(), held.mailboxId());
+      drain();
+      assertEquals(1000, fake().gmailRefusalsLeft(held.account()), "no retry before the time");
+      assertEquals("throttled", health(held).getString("state"));
+    } finally {
+      fake().refuseGmailQuota(held.account(), 0, 1);
+    }
+    assertEquals(200, switchCapture(held.mailboxId(), held.org().repToken(), false).status());
+  }
+
   // ------------------------------------------------------------------------------ two owners
 
   /**

@@ -123,6 +123,62 @@ public final class FakeProviders {
    */
   public final AtomicInteger gmailSendAnswersLost = new AtomicInteger();
 
+  /** account (lower case) → how many of its next Gmail API requests answer 429. */
+  private final Map<String, AtomicInteger> gmailRefusals = new ConcurrentHashMap<>();
+
+  private volatile int gmailRetryAfterSeconds = 60;
+
+  /**
+   * The account's next {@code count} Gmail API requests answer 429 {@code rateLimitExceeded}
+   * ("User-rate limit exceeded", {@code RESOURCE_EXHAUSTED}) with this Retry-After, as Gmail does
+   * past the per-user quota (developers.google.com/gmail/api/guides/handle-errors).
+   */
+  public void refuseGmailQuota(String account, int count, int retryAfterSeconds) {
+    gmailRetryAfterSeconds = retryAfterSeconds;
+    gmailRefusals.put(account.toLowerCase(Locale.ROOT), new AtomicInteger(count));
+  }
+
+  /** How many 429s are still set for the account: a request made meanwhile used one up. */
+  public int gmailRefusalsLeft(String account) {
+    AtomicInteger left = gmailRefusals.get(account.toLowerCase(Locale.ROOT));
+    return left == null ? 0 : left.get();
+  }
+
+  private boolean refusedByGmailQuota(HttpExchange exchange) throws IOException {
+    if (gmailRefusals.isEmpty()) {
+      return false;
+    }
+    Token token = authorization.bearer(exchange);
+    AtomicInteger left =
+        token == null ? null : gmailRefusals.get(token.account().toLowerCase(Locale.ROOT));
+    if (left == null || left.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+      return false;
+    }
+    exchange.getResponseHeaders().set("Retry-After", String.valueOf(gmailRetryAfterSeconds));
+    String message = "User-rate limit exceeded.  Retry after " + gmailRetryAfterSeconds + "s";
+    FakeHttp.send(
+        exchange,
+        429,
+        Json.createObjectBuilder()
+            .add(
+                "error",
+                Json.createObjectBuilder()
+                    .add("code", 429)
+                    .add("message", message)
+                    .add(
+                        "errors",
+                        Json.createArrayBuilder()
+                            .add(
+                                Json.createObjectBuilder()
+                                    .add("message", message)
+                                    .add("domain", "usageLimits")
+                                    .add("reason", "rateLimitExceeded")))
+                    .add("status", "RESOURCE_EXHAUSTED"))
+            .build()
+            .toString());
+    return true;
+  }
+
   /** The Message-IDs of the messages an account sent through {@code messages.send}, in order. */
   public final Map<String, List<String>> gmailSent = new ConcurrentHashMap<>();
 
@@ -371,6 +427,9 @@ public final class FakeProviders {
       Matcher subscription = GraphDelta.SUBSCRIPTION.matcher(path);
       Matcher folder = GraphDelta.FOLDER.matcher(path);
       Matcher contactFolders = GraphContacts.PATH.matcher(path);
+      if (path.startsWith("/google/gmail/v1/users/me/") && refusedByGmailQuota(exchange)) {
+        return;
+      }
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
       } else if (GooglePeople.handles(path)) {
