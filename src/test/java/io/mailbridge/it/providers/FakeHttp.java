@@ -85,6 +85,11 @@ final class FakeHttp {
   }
 
   static String googleError(int code, String message, String status) {
+    return googleError(code, message, status, "global", status.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** Google's error body with the {@code domain} and {@code reason} its entry names. */
+  static String googleError(int code, String message, String status, String domain, String reason) {
     return Json.createObjectBuilder()
         .add(
             "error",
@@ -98,8 +103,8 @@ final class FakeHttp {
                         .add(
                             Json.createObjectBuilder()
                                 .add("message", message)
-                                .add("domain", "global")
-                                .add("reason", status.toLowerCase(java.util.Locale.ROOT)))))
+                                .add("domain", domain)
+                                .add("reason", reason))))
         .build()
         .toString();
   }

@@ -159,23 +159,8 @@ public final class FakeProviders {
     FakeHttp.send(
         exchange,
         429,
-        Json.createObjectBuilder()
-            .add(
-                "error",
-                Json.createObjectBuilder()
-                    .add("code", 429)
-                    .add("message", message)
-                    .add(
-                        "errors",
-                        Json.createArrayBuilder()
-                            .add(
-                                Json.createObjectBuilder()
-                                    .add("message", message)
-                                    .add("domain", "usageLimits")
-                                    .add("reason", "rateLimitExceeded")))
-                    .add("status", "RESOURCE_EXHAUSTED"))
-            .build()
-            .toString());
+        FakeHttp.googleError(
+            429, message, "RESOURCE_EXHAUSTED", "usageLimits", "rateLimitExceeded"));
     return true;
   }
 
