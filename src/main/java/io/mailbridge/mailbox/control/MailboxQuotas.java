@@ -13,9 +13,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Paces every call to Microsoft Graph and Gmail that reads or writes one mailbox under the
- * provider's per-mailbox limits, on this node and in memory: Graph allows an app 10 000 requests
- * per 10 minutes and 4 concurrent requests per mailbox
+ * Paces every call to Microsoft Graph, Gmail and Google Calendar that reads or writes one mailbox
+ * under the provider's per-mailbox limits, on this node and in memory: Graph allows an app 10 000
+ * requests per 10 minutes and 4 concurrent requests per mailbox
  * (learn.microsoft.com/graph/throttling-limits, Outlook service limits); Gmail 15 000 quota units
  * per user per minute, 6 000 for projects created from May 2026, each method costing its documented
  * units (developers.google.com/gmail/api/reference/quota); Google Calendar 600 requests per user
