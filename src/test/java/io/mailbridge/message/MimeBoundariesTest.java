@@ -87,8 +87,27 @@ class MimeBoundariesTest {
         HEAD
             + "Content-Type: multipart/mixed; boundary=e\r\n\r\n"
             + "--e\r\n--e\r\nContent-Type: text/plain\r\n\r\n--e\r\n\r\n\r\n--e--";
+    // The boundary inside lines and at a line's end, lines that end just short of it, and a long
+    // attachment in between: only whole lines starting with it delimit.
+    String boundaryInsideLines =
+        HEAD
+            + "Content-Type: multipart/mixed; boundary=\"--=_x\"\r\n\r\n"
+            + "----=_x\r\nContent-Type: text/plain\r\n\r\nsee ----=_x here\r\n"
+            + "and at the end ----=_x\r\n---=_x\r\n\n----=_\r\n"
+            + "----=_x\r\n"
+            + "Content-Type: application/pdf; name=\"big.pdf\"\r\n"
+            + "Content-Disposition: attachment; filename=\"big.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + pdf(300_000)
+            + "\r\n----=_x--";
     return List.of(
-        nested, bareLineFeeds, noCloseDelimiter, encodedMultipart, singlePart, emptyParts);
+        nested,
+        bareLineFeeds,
+        noCloseDelimiter,
+        encodedMultipart,
+        singlePart,
+        emptyParts,
+        boundaryInsideLines);
   }
 
   @ParameterizedTest
