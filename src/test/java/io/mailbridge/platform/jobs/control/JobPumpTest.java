@@ -114,15 +114,41 @@ class JobPumpTest {
   }
 
   @Test
-  void aRunThatEndsAsksForTheNextPass() {
+  void aRunThatEndsPassesOnItsOwnThreadAndHandsOverWhatItClaims() {
     claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    claimable.add(List.of(new ClaimedJob("job-2", "kind", null, "p", 1, JobPump.NODE_OWNER)));
     assertEquals(1, pump.dispatch());
     assertEquals(1, submitted.size(), "the claimed job went to the executor");
     submitted.poll().run();
     assertEquals(List.of("job-1"), ran);
-    assertEquals(1, submitted.size(), "its end started a pass");
+    assertEquals(2, claims, "its end passed at once, with no pass of its own submitted");
+    assertEquals(1, submitted.size(), "the job that pass claimed went to the executor");
     submitted.poll().run();
-    assertEquals(2, claims);
+    assertEquals(List.of("job-1", "job-2"), ran);
+  }
+
+  @Test
+  void aRunThatEndsWhileAPassIsUnderWayMakesThatPassClaimAgain() {
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    pump.dispatch();
+    Runnable run = submitted.poll();
+    duringClaim =
+        n -> {
+          if (n == 2) {
+            run.run(); // the run ends on its worker while this pass claims
+          }
+        };
+    pump.dispatch();
+    assertEquals(3, claims, "the pass under way claimed again for the freed worker");
+  }
+
+  @Test
+  void aRunThatEndsWhileThePumpIsPausedPassesNoMore() {
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    pump.dispatch();
+    enabled = false;
+    submitted.poll().run();
+    assertEquals(1, claims);
   }
 
   @Test
