@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailbridge.crm.control.ActivityStore;
+import io.mailbridge.crm.control.StoredActivity;
 import io.mailbridge.it.providers.FakeProviders;
 import io.mailbridge.it.providers.FakeProviders.GraphSubscription;
 import io.mailbridge.it.providers.OAuthOrgs;
 import io.mailbridge.it.providers.OAuthOrgs.Org;
+import io.mailbridge.message.MailMessage;
 import io.mailbridge.platform.jobs.control.ClaimedJob;
 import io.mailbridge.platform.jobs.control.JobRunner;
 import io.mailbridge.platform.jobs.control.JobState;
@@ -64,7 +68,7 @@ class CaptureIT {
   @Inject io.mailbridge.platform.jobs.control.JobPump pump;
   @Inject io.mailbridge.capture.control.CapturePolling polling;
   @Inject io.mailbridge.capture.control.CaptureRetention retention;
-  @Inject io.mailbridge.crm.control.ActivityStore store;
+  @Inject ActivityStore store;
   @Inject io.mailbridge.it.support.RawDatabase raw;
 
   private static final String NORA = "nora.field@fabrikam.example";
@@ -1184,6 +1188,64 @@ class CaptureIT {
         items.get(0).getJsonArray("owners").getValuesAs(JsonObject.class).stream()
             .map(o -> o.getString("mailboxId"))
             .toList());
+  }
+
+  @Test
+  void aPageOfCapturedEmailsIsStoredWholeOrNotAtAllAndOnceEach() throws Exception {
+    Setup s = setup();
+    String orgId = s.org().admin().orgId();
+    String rep = s.org().rep().id();
+    AppUser stranger = testOrgs.orgWithAdmin("page-stranger");
+    String theirs = testOrgs.contact(stranger.orgId(), "Their", "Contact", "their@else.example");
+    Instant sent = Instant.now().minus(3, ChronoUnit.DAYS);
+    MailMessage first = io.mailbridge.it.support.TestMessages.email("Page first", sent);
+    MailMessage second = io.mailbridge.it.support.TestMessages.email("Page second", sent);
+
+    // a record of another org is as unknown as a wrong id, and the whole page stays unstored
+    assertThrows(
+        io.mailbridge.platform.problem.NotFound.class,
+        () ->
+            store.storeCapturedEmails(
+                orgId,
+                List.of(
+                    new ActivityStore.CapturedEmail(first, List.of(s.nora())),
+                    new ActivityStore.CapturedEmail(second, List.of(theirs))),
+                rep,
+                s.mailboxId()));
+    assertEquals(List.of(), timeline(s, s.nora()), "nothing of the refused page was stored");
+
+    // the same message twice on a page is one activity; each answer is in the emails' order
+    List<StoredActivity> stored =
+        store.storeCapturedEmails(
+            orgId,
+            List.of(
+                new ActivityStore.CapturedEmail(first, List.of(s.nora())),
+                new ActivityStore.CapturedEmail(second, List.of(s.nora())),
+                new ActivityStore.CapturedEmail(first, List.of(s.nora(), s.nora()))),
+            rep,
+            s.mailboxId());
+    assertEquals(3, stored.size());
+    assertTrue(stored.get(0).created() && stored.get(1).created());
+    assertEquals(stored.get(0).id(), stored.get(2).id());
+    assertFalse(stored.get(2).created());
+    assertEquals(Set.of("Page first", "Page second"), subjects(timeline(s, s.nora())));
+    assertEquals(2, timeline(s, s.nora()).size(), "one entry per message");
+    assertEquals(
+        List.of(s.mailboxId()),
+        raw.strings(
+            "SELECT mailbox_id FROM activity_owner WHERE activity_id = ?", stored.get(0).id()),
+        "one owner row for the mailbox");
+
+    // stored again (a page read twice after a restart): nothing new
+    List<StoredActivity> again =
+        store.storeCapturedEmails(
+            orgId,
+            List.of(new ActivityStore.CapturedEmail(second, List.of(s.nora()))),
+            rep,
+            s.mailboxId());
+    assertEquals(stored.get(1).id(), again.get(0).id());
+    assertFalse(again.get(0).created());
+    assertEquals(2, timeline(s, s.nora()).size());
   }
 
   @Test

@@ -23,9 +23,10 @@ import java.util.logging.Logger;
  * One page of a mailbox's changes into the CRM, the same way for every provider: participants
  * matched against the CRM in one batch per page, the capture policy decided on what the page
  * already says, then each message that passes read in full, decided again on its own headers, and
- * stored through the CRM's one storage path with this mailbox as an owner. The policy takes the
- * org's rules and the exclusions of the user whose mailbox it is. An item that became private is
- * taken back from this mailbox. Deleted and moved items leave captured activities alone.
+ * stored through the CRM's one storage path with this mailbox as an owner: the page's emails in one
+ * transaction once they are read, so a page costs one commit. The policy takes the org's rules and
+ * the exclusions of the user whose mailbox it is. An item that became private is taken back from
+ * this mailbox. Deleted and moved items leave captured activities alone.
  *
  * <p>Meetings from a calendar folder take the same steps on the meeting seen as a message
  * (organizer and attendees as participants, its sensitivity and categories as marks); the feed
@@ -40,6 +41,7 @@ import java.util.logging.Logger;
 public class CapturePipeline {
 
   private static final Logger LOG = Logger.getLogger(CapturePipeline.class.getName());
+  private static final long MAX_WAITING_BYTES = 4L * 1024 * 1024;
 
   @Inject ParticipantMatcher matcher;
   @Inject CapturePolicy policy;
@@ -64,6 +66,7 @@ public class CapturePipeline {
     Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
     long captured = 0;
     long skipped = 0;
+    PageStore store = new PageStore(mailbox);
     for (ItemChange change : present) {
       MailMessage summary = change.summary();
       if (change.calendar()) {
@@ -85,7 +88,7 @@ public class CapturePipeline {
           policy.decide(rules, own, summary, change.marks(), mailbox.address(), !records.isEmpty());
       if (!first.captured()) {
         skipped++;
-        takeBackIfPrivate(mailbox, summary, first);
+        takeBackIfPrivate(store, summary, first);
         continue;
       }
       CapturedItem item;
@@ -106,13 +109,13 @@ public class CapturePipeline {
               !records.isEmpty());
       if (!second.captured()) {
         skipped++;
-        takeBackIfPrivate(mailbox, full, second);
+        takeBackIfPrivate(store, full, second);
         continue;
       }
-      activities.storeCapturedEmail(
-          mailbox.orgId(), withFeedTimes(full, summary), records, mailbox.userId(), mailbox.id());
+      store.add(withFeedTimes(full, summary), records);
       captured++;
     }
+    store.flush();
     LOG.fine(
         () -> "Capture of mailbox " + mailbox.id() + ": " + present.size() + " seen on this page");
     return new PageResult(present.size(), captured, skipped);
@@ -161,9 +164,13 @@ public class CapturePipeline {
    * from this mailbox before it was marked: take it back.
    */
   private void takeBackIfPrivate(
-      ConnectedMailbox mailbox, MailMessage message, CapturePolicy.Decision decision) {
+      PageStore store, MailMessage message, CapturePolicy.Decision decision) {
     if (decision.skip() == CapturePolicy.Skip.PRIVATE
         || decision.skip() == CapturePolicy.Skip.DO_NOT_CAPTURE_CATEGORY) {
+      // What the page captured before this item is stored first, so an earlier copy of it on
+      // the same page is taken back too.
+      store.flush();
+      ConnectedMailbox mailbox = store.mailbox;
       if (activities.releaseCapturedEmail(mailbox.orgId(), message, mailbox.id())) {
         LOG.info(
             () ->
@@ -171,6 +178,43 @@ public class CapturePipeline {
                     + mailbox.id()
                     + ": an item marked private since was taken back");
       }
+    }
+  }
+
+  /**
+   * The page's captured emails, stored together in one transaction once the page is read, or
+   * earlier when what waits reaches {@link #MAX_WAITING_BYTES}: the bytes of a page's mail (with
+   * attachments, when the org stores them) must not all sit in the heap at once.
+   */
+  private final class PageStore {
+    private final ConnectedMailbox mailbox;
+    private final List<ActivityStore.CapturedEmail> waiting = new ArrayList<>();
+    private long waitingBytes;
+
+    PageStore(ConnectedMailbox mailbox) {
+      this.mailbox = mailbox;
+    }
+
+    void add(MailMessage message, List<String> records) {
+      waiting.add(new ActivityStore.CapturedEmail(message, records));
+      waitingBytes += Math.max(0, message.size());
+      for (var attachment : message.attachments()) {
+        if (attachment.hasContent()) {
+          waitingBytes += Math.max(0, attachment.size());
+        }
+      }
+      if (waitingBytes >= MAX_WAITING_BYTES) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (waiting.isEmpty()) {
+        return;
+      }
+      activities.storeCapturedEmails(mailbox.orgId(), waiting, mailbox.userId(), mailbox.id());
+      waiting.clear();
+      waitingBytes = 0;
     }
   }
 

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Which records an activity is on ({@code activity_link}), kept in timeline order. */
 @ApplicationScoped
@@ -28,6 +30,27 @@ public class ActivityLinks {
   /** Adds the links that do not exist yet; the activity's row must already be flushed. */
   public void add(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
+    insert(orgId, activityId, occurredAt, records, true);
+  }
+
+  /**
+   * Links an activity this transaction just created, which has no links to look for yet; its row
+   * must already be flushed.
+   */
+  public void addToNew(
+      String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
+    insert(orgId, activityId, occurredAt, records, false);
+  }
+
+  private void insert(
+      String orgId,
+      String activityId,
+      Instant occurredAt,
+      Collection<CrmRecord> records,
+      boolean lookFirst) {
+    if (records.isEmpty()) {
+      return;
+    }
     try {
       connection.run(
           c -> {
@@ -38,12 +61,18 @@ public class ActivityLinks {
                     c.prepareStatement(
                         "INSERT INTO activity_link (activity_id, record_id, org_id, record_type, occurred_at)"
                             + " VALUES (?, ?, ?, ?, ?)")) {
+              Set<String> linked = new HashSet<>();
               for (CrmRecord record : records) {
-                exists.setString(1, activityId);
-                exists.setString(2, record.id());
-                try (ResultSet rs = exists.executeQuery()) {
-                  if (rs.next()) {
-                    continue;
+                if (!linked.add(record.id())) {
+                  continue;
+                }
+                if (lookFirst) {
+                  exists.setString(1, activityId);
+                  exists.setString(2, record.id());
+                  try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                      continue;
+                    }
                   }
                 }
                 insert.setString(1, activityId);

@@ -29,6 +29,15 @@ public class ActivityOwners {
   }
 
   /**
+   * Adds the first owner of an activity this transaction just created, which has no owner to look
+   * for yet; the activity's row must be flushed.
+   */
+  public void addToNew(
+      String orgId, String activityId, String userId, String mailboxId, Instant now) {
+    insert(orgId, activityId, userId, mailboxId, null, now, false);
+  }
+
+  /**
    * Adds the owner with {@code itemKey}, the keyed hash of the item's id in that mailbox (a
    * captured event: its removal names only that id), or notes the key on an owner row that lacks
    * it.
@@ -40,6 +49,17 @@ public class ActivityOwners {
       String mailboxId,
       String itemKey,
       Instant now) {
+    insert(orgId, activityId, userId, mailboxId, itemKey, now, true);
+  }
+
+  private void insert(
+      String orgId,
+      String activityId,
+      String userId,
+      String mailboxId,
+      String itemKey,
+      Instant now,
+      boolean lookFirst) {
     try {
       connection.run(
           c -> {
@@ -53,17 +73,19 @@ public class ActivityOwners {
                 PreparedStatement keyed =
                     c.prepareStatement(
                         "UPDATE activity_owner SET item_key = ? WHERE activity_id = ? AND mailbox_id = ?")) {
-              exists.setString(1, activityId);
-              exists.setString(2, mailboxId);
-              try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                  if (itemKey != null && !itemKey.equals(rs.getString(1))) {
-                    keyed.setString(1, itemKey);
-                    keyed.setString(2, activityId);
-                    keyed.setString(3, mailboxId);
-                    keyed.executeUpdate();
+              if (lookFirst) {
+                exists.setString(1, activityId);
+                exists.setString(2, mailboxId);
+                try (ResultSet rs = exists.executeQuery()) {
+                  if (rs.next()) {
+                    if (itemKey != null && !itemKey.equals(rs.getString(1))) {
+                      keyed.setString(1, itemKey);
+                      keyed.setString(2, activityId);
+                      keyed.setString(3, mailboxId);
+                      keyed.executeUpdate();
+                    }
+                    return null;
                   }
-                  return null;
                 }
               }
               insert.setString(1, activityId);

@@ -46,12 +46,39 @@ public class ActivityStore {
       Collection<String> recordIds,
       String ownerUserId,
       String mailboxId) {
-    List<String> ids = recordIds == null ? List.of() : List.copyOf(recordIds);
-    return stored(
-        orgId,
-        message,
-        retryingRaces(
-            () -> writer.storeCapturedEmail(orgId, message, ids, ownerUserId, mailboxId)));
+    return storeCapturedEmails(
+            orgId,
+            List.of(new CapturedEmail(message, recordIds == null ? null : List.copyOf(recordIds))),
+            ownerUserId,
+            mailboxId)
+        .get(0);
+  }
+
+  /**
+   * Stores what capture found on one page of a mailbox, each email as {@link #storeCapturedEmail}
+   * would, in one transaction: one commit for the page instead of one per email, and each record
+   * the page links to checked once. A race with another thread or node storing one of them runs the
+   * whole page again, which then finds theirs. The answers are in the emails' order.
+   */
+  public List<StoredActivity> storeCapturedEmails(
+      String orgId, List<CapturedEmail> emails, String ownerUserId, String mailboxId) {
+    if (emails.isEmpty()) {
+      return List.of();
+    }
+    List<CapturedEmail> copied = List.copyOf(emails);
+    List<StoredActivity> stored =
+        retryingRaces(() -> writer.storeCapturedEmails(orgId, copied, ownerUserId, mailboxId));
+    for (int i = 0; i < copied.size(); i++) {
+      stored(orgId, copied.get(i).message(), stored.get(i));
+    }
+    return stored;
+  }
+
+  /** An email capture read, with the ids of the records its participants matched. */
+  public record CapturedEmail(MailMessage message, List<String> recordIds) {
+    public CapturedEmail {
+      recordIds = recordIds == null ? List.of() : List.copyOf(recordIds);
+    }
   }
 
   /**
@@ -146,7 +173,7 @@ public class ActivityStore {
     return activity;
   }
 
-  private StoredActivity retryingRaces(Supplier<StoredActivity> attemptOnce) {
+  private <T> T retryingRaces(Supplier<T> attemptOnce) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {

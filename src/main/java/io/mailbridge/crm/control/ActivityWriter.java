@@ -26,11 +26,16 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -64,18 +69,29 @@ public class ActivityWriter {
   }
 
   /**
-   * Stores a captured email the same way, with no person as its logger, and records the mailbox it
-   * was captured from as one of its owners.
+   * Stores a page of captured emails the same way, with no person as their logger, and records the
+   * mailbox they were captured from as one of their owners; the records they link to are checked
+   * once for the page.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public StoredActivity storeCapturedEmail(
+  public List<StoredActivity> storeCapturedEmails(
       String orgId,
-      MailMessage message,
-      List<String> recordIds,
+      List<ActivityStore.CapturedEmail> emails,
       String ownerUserId,
       String mailboxId) {
-    StoredActivity stored = storeLinked(orgId, message, checked(orgId, recordIds), null);
-    owners.add(orgId, stored.id(), ownerUserId, mailboxId, clock.instant());
+    Map<String, CrmRecord> byId = checkedOnce(orgId, emails);
+    Instant now = clock.instant();
+    List<StoredActivity> stored = new ArrayList<>(emails.size());
+    for (ActivityStore.CapturedEmail email : emails) {
+      List<CrmRecord> targets = email.recordIds().stream().map(byId::get).toList();
+      StoredActivity activity = storeLinked(orgId, email.message(), targets, null);
+      if (activity.created()) {
+        owners.addToNew(orgId, activity.id(), ownerUserId, mailboxId, now);
+      } else {
+        owners.add(orgId, activity.id(), ownerUserId, mailboxId, now);
+      }
+      stored.add(activity);
+    }
     return stored;
   }
 
@@ -105,6 +121,25 @@ public class ActivityWriter {
       targets.add(record);
     }
     return storeLinked(checked.orgId(), message, targets, storedBy);
+  }
+
+  /** Every record the emails link to, by id, loaded in one query; a missing one is NotFound. */
+  private Map<String, CrmRecord> checkedOnce(
+      String orgId, List<ActivityStore.CapturedEmail> emails) {
+    Set<String> ids = new LinkedHashSet<>();
+    emails.forEach(email -> ids.addAll(email.recordIds()));
+    Map<String, CrmRecord> byId = new HashMap<>();
+    for (CrmRecord record : records.load(List.copyOf(ids))) {
+      if (record.orgId().equals(orgId)) {
+        byId.put(record.id(), record);
+      }
+    }
+    for (String id : ids) {
+      if (!byId.containsKey(id)) {
+        throw new NotFound("Record " + id);
+      }
+    }
+    return byId;
   }
 
   /** The org's records with these ids, in order; another org's id is as unknown as a wrong one. */
@@ -147,7 +182,11 @@ public class ActivityWriter {
       }
       em.flush();
     }
-    links.add(orgId, activity.id(), activity.occurredAt(), targets);
+    if (created) {
+      links.addToNew(orgId, activity.id(), activity.occurredAt(), targets);
+    } else {
+      links.add(orgId, activity.id(), activity.occurredAt(), targets);
+    }
     return new StoredActivity(activity.id(), created);
   }
 
