@@ -32,6 +32,10 @@ public class ActivityTracking implements ActivityDetail {
   @Inject EmailTracking tracking;
 
   void stored(@Observes EmailStored stored) {
+    if (EmailTracking.tokensIn(stored.message().htmlBody()).isEmpty()) {
+      // Most mail (all that capture reads from customers) carries no token: no transaction for it.
+      return;
+    }
     try {
       tracking.linkActivity(stored.orgId(), stored.activityId(), stored.message());
     } catch (RuntimeException e) {
