@@ -74,13 +74,22 @@ public class JobPump {
   @ConfigProperty(name = "mailbridge.jobs.lease", defaultValue = "PT5M")
   Duration lease;
 
+  /**
+   * How long the switch's last reading stands; reading it through MicroProfile Config is not free.
+   */
+  static final Duration SWITCH_READ_EVERY = Duration.ofSeconds(1);
+
+  private volatile boolean lastSwitch;
+  private volatile long switchReadAt;
+  private volatile boolean switchRead;
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean pumping = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
 
   @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "job pump")
   void tick() {
-    if (enabled.get() && startup.isReady()) {
+    if (enabledNow() && startup.isReady()) {
       dispatch();
     }
   }
@@ -116,7 +125,7 @@ public class JobPump {
    * one claim query. Does nothing while the pump is paused, as the tick.
    */
   public void nudge() {
-    if (!enabled.get() || !startup.isReady()) {
+    if (!enabledNow() || !startup.isReady()) {
       return;
     }
     // Set before looking at the pass under way: either it sees the flag when it ends, or this
@@ -138,11 +147,34 @@ public class JobPump {
    * service look-up), a few percent of a capture backfill's CPU at one per page.
    */
   private void passOnThisThread() {
-    if (!enabled.get() || !startup.isReady()) {
+    if (!enabledLately() || !startup.isReady()) {
       return;
     }
     again.set(true);
     dispatch();
+  }
+
+  /** Whether the pump runs on this node, read now. */
+  private boolean enabledNow() {
+    boolean on = Boolean.TRUE.equals(enabled.get());
+    lastSwitch = on;
+    switchReadAt = System.nanoTime();
+    switchRead = true;
+    return on;
+  }
+
+  /**
+   * Whether the pump runs on this node, as read within the last {@link #SWITCH_READ_EVERY}: for the
+   * pass at the end of each run, where a look-up through Payara's config sources (one of them a
+   * JNDI look-up that fails with an exception for a key not set there) was a few percent of a
+   * backfill's CPU. The tick and a nudge read it now, so switching the pump off takes effect at
+   * once for them, and for a run's pass within that second.
+   */
+  private boolean enabledLately() {
+    if (!switchRead || System.nanoTime() - switchReadAt >= SWITCH_READ_EVERY.toNanos()) {
+      return enabledNow();
+    }
+    return lastSwitch;
   }
 
   /** Asks for a pass when a job comes due again, if that is within {@link #NUDGE_HORIZON}. */

@@ -25,6 +25,7 @@ class JobPumpTest {
   private int claims;
   private Consumer<Integer> duringClaim = n -> {};
   private boolean enabled = true;
+  private int switchReads;
   private Duration dueAgain;
   private final List<Scheduled> scheduled = new ArrayList<>();
 
@@ -77,7 +78,11 @@ class JobPumpTest {
             return dueAgain;
           }
         };
-    pump.enabled = () -> enabled;
+    pump.enabled =
+        () -> {
+          switchReads++;
+          return enabled;
+        };
     StartupState startup = new StartupState();
     startup.markReady();
     pump.startup = startup;
@@ -125,6 +130,22 @@ class JobPumpTest {
     assertEquals(1, submitted.size(), "the job that pass claimed went to the executor");
     submitted.poll().run();
     assertEquals(List.of("job-1", "job-2"), ran);
+  }
+
+  @Test
+  void aRunThatEndsUsesTheSwitchReadWithinTheSecondAndANudgeReadsItAgain() {
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    pump.nudge();
+    assertEquals(1, switchReads);
+    submitted.poll().run();
+    submitted.poll().run();
+    assertEquals(List.of("job-1"), ran);
+    assertEquals(2, claims, "the run's end passed");
+    assertEquals(1, switchReads, "without reading the switch again");
+    enabled = false;
+    pump.nudge();
+    assertEquals(2, switchReads);
+    assertTrue(submitted.isEmpty(), "switched off, a nudge starts no pass");
   }
 
   @Test
