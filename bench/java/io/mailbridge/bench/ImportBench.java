@@ -118,7 +118,7 @@ public final class ImportBench {
     Path target = Path.of("target");
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add("java");
-    command.add("-Xmx512m");
+    command.add("@" + Path.of("server-config", "jvm.options"));
     command.addAll(jvmOptions);
     // -Dbench.jvm-args="-XX:... -XX:..." tries JVM options on the benchmarked server.
     for (String option : System.getProperty("bench.jvm-args", "").trim().split("\\s+")) {

@@ -121,7 +121,11 @@ public final class StartupBench {
         Files.createTempDirectory(
             Path.of("target"), (withMailbridge ? "startup-mailbridge-" : "startup-bare-") + run);
     List<String> command = new ArrayList<>();
-    command.addAll(List.of("java", "-Xmx512m", "-Xlog:gc:file=" + data.resolve("gc.log")));
+    command.addAll(
+        List.of(
+            "java",
+            "@" + Path.of("server-config", "jvm.options"),
+            "-Xlog:gc:file=" + data.resolve("gc.log")));
     command.addAll(JVM_ARGS);
     command.addAll(
         List.of(

@@ -1,0 +1,40 @@
+package io.mailbridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The suite's server runs with the production servers' JVM options (server-config/jvm.options): a
+ * 512 MB heap, so a request that needs more fails here first, and the parallel collector.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ServerJvmIT {
+
+  @Deployment
+  static WebArchive deployment() {
+    return MailbridgeArchive.withTests();
+  }
+
+  @Test
+  void theServerHasTheProductionHeapAndCollector() {
+    long heap = Runtime.getRuntime().maxMemory();
+    assertTrue(
+        heap <= 512L * 1024 * 1024 && heap > 400L * 1024 * 1024,
+        "the heap is the production 512 MB, was " + heap);
+    List<String> collectors =
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .sorted()
+            .toList();
+    assertEquals(List.of("PS MarkSweep", "PS Scavenge"), collectors);
+  }
+}
