@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Finds the body parts of a multipart's raw content by its boundary lines (RFC 2046 5.1.1), as
- * offsets into the message's bytes: a line scan in place of Jakarta Mail's boundary search, which
- * re-reads the content through a stream a few bytes at a time and was most of a captured email's
- * read when it carried a large attachment.
+ * offsets into the message's bytes: a search of the bytes in place of Jakarta Mail's boundary
+ * search, which re-reads the content through a stream a few bytes at a time and was most of a
+ * captured email's read when it carried a large attachment.
  */
 final class MimeBoundaries {
 
