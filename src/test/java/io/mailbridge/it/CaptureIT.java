@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -1161,6 +1162,76 @@ class CaptureIT {
       fake().refuseGmailQuota(held.account(), 0, 1);
     }
     assertEquals(200, switchCapture(held.mailboxId(), held.org().repToken(), false).status());
+  }
+
+  /**
+   * Gmail's metadata is read 50 calls a batch request
+   * (developers.google.com/gmail/api/guides/batch); within a batch each call has its own answer: a
+   * message deleted since it was listed is a 404 that removes only it, and a 429 on one call holds
+   * the page back for Google's Retry-After, after which the page is read again and stored once.
+   */
+  @Test
+  void gmailMetadataIsReadInBatchesWhoseCallsAreAnsweredEachOnItsOwn() throws Exception {
+    Setup s = gmailSetup("gbatch");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 54; i++) {
+      ids.add(
+          addGmail(
+              s.account(),
+              mime(
+                  UUID.randomUUID() + "@mail.example",
+                  "Batched " + i,
+                  NORA,
+                  List.of(s.account()),
+                  ""),
+              Instant.now().minus(1, ChronoUnit.DAYS).minusSeconds(i)));
+    }
+    String gone = ids.get(10);
+    String busy = ids.get(52); // in the page's second batch
+    fake().gmailGoneOnRead.add(gone);
+    fake().gmailBusyOnce.put(busy, 1);
+    try {
+      assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
+      drain();
+      assertFalse(fake().gmailBusyOnce.containsKey(busy), "Gmail answered the one call 429");
+      for (int i = 0; i < 40 && !"live".equals(health(s).getString("state")); i++) {
+        Thread.sleep(250);
+        drain();
+      }
+    } finally {
+      fake().gmailGoneOnRead.remove(gone);
+      fake().gmailBusyOnce.remove(busy);
+    }
+    JsonObject live = health(s);
+    assertEquals("live", live.getString("state"), live.toString());
+    List<JsonObject> items = timeline(s, s.nora());
+    Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < 54; i++) {
+      if (i != 10) {
+        expected.add("Batched " + i);
+      }
+    }
+    assertEquals(expected, subjects(items));
+    assertEquals(53, items.size(), "each stored once");
+
+    // every metadata read of these messages came inside a batch, at most 50 to a batch
+    List<String> batches =
+        fake().gmailBatches.stream().filter(b -> ids.stream().anyMatch(b::contains)).toList();
+    long inBatches =
+        batches.stream()
+            .flatMap(b -> java.util.Arrays.stream(b.split("\n")))
+            .filter(call -> call.contains("format=metadata"))
+            .count();
+    long reads =
+        fake().gmailRequests.stream()
+            .filter(r -> r.contains("format=metadata"))
+            .filter(r -> ids.stream().anyMatch(id -> r.contains("/messages/" + id + "?")))
+            .count();
+    assertEquals(reads, inBatches, batches.toString());
+    assertTrue(batches.stream().allMatch(b -> b.split("\n").length <= 50), batches.toString());
+    // the page read twice (the second time after the 429): 50 + 4 calls each time
+    assertEquals(List.of(50, 4, 50, 4), batches.stream().map(b -> b.split("\n").length).toList());
+    assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), false).status());
   }
 
   // ------------------------------------------------------------------------------ two owners

@@ -123,6 +123,19 @@ public final class FakeProviders {
    */
   public final AtomicInteger gmailSendAnswersLost = new AtomicInteger();
 
+  /**
+   * Message ids whose next {@code messages.get} answers 429 with this Retry-After (seconds), once.
+   */
+  public final Map<String, Integer> gmailBusyOnce = new ConcurrentHashMap<>();
+
+  /** Message ids listed as usual whose {@code messages.get} answers 404, as after a deletion. */
+  public final Set<String> gmailGoneOnRead = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The Gmail batch requests that came, each as its calls ("GET /google/gmail/v1/…"), one per line.
+   */
+  public final List<String> gmailBatches = new RequestLog();
+
   /** account (lower case) → how many of its next Gmail API requests answer 429. */
   private final Map<String, AtomicInteger> gmailRefusals = new ConcurrentHashMap<>();
 
@@ -367,6 +380,7 @@ public final class FakeProviders {
   final GoogleOAuth google = new GoogleOAuth(this);
   private final JwksEndpoints keys = new JwksEndpoints(this);
   private final GmailApi gmailApi = new GmailApi(this);
+  private final GoogleBatch gmailBatch = new GoogleBatch(this::handle, gmailBatches);
   private final GraphApi graphApi = new GraphApi(this);
   private final GraphDelta graphDelta = new GraphDelta(this);
   private final GraphCalendarDelta graphCalendarDelta = new GraphCalendarDelta(this);
@@ -417,6 +431,8 @@ public final class FakeProviders {
       }
       if (path.startsWith("/__test/")) {
         control.control(exchange, path.substring("/__test/".length()));
+      } else if (path.equals(GoogleBatch.PATH)) {
+        gmailBatch.handle(exchange);
       } else if (GooglePeople.handles(path)) {
         people.handle(exchange);
       } else if (contactFolders.matches()) {

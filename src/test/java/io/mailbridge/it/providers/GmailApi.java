@@ -43,7 +43,21 @@ final class GmailApi {
       return;
     }
     GmailMessage message = fake.gmail.getOrDefault(token.account(), Map.of()).get(id);
-    if (message == null) {
+    Integer busy = fake.gmailBusyOnce.remove(id);
+    if (busy != null) {
+      exchange.getResponseHeaders().set("Retry-After", busy.toString());
+      send(
+          exchange,
+          429,
+          googleError(
+              429,
+              "User-rate limit exceeded.  Retry after " + busy + "s",
+              "RESOURCE_EXHAUSTED",
+              "usageLimits",
+              "rateLimitExceeded"));
+      return;
+    }
+    if (message == null || fake.gmailGoneOnRead.contains(id)) {
       send(exchange, 404, googleError(404, "Requested entity was not found.", "NOT_FOUND"));
       return;
     }
@@ -87,8 +101,7 @@ final class GmailApi {
     } else if ("metadata".equals(q.get("format"))) {
       answer.add("sizeEstimate", message.raw().length);
       JsonArrayBuilder headers = Json.createArrayBuilder();
-      String text = new String(message.raw(), StandardCharsets.ISO_8859_1);
-      String head = text.substring(0, Math.max(0, text.indexOf("\r\n\r\n")));
+      String head = headOf(message.raw());
       List<String> wanted = metadataHeaders(exchange.getRequestURI().getRawQuery());
       for (String line : head.replace("\r\n ", " ").replace("\r\n\t", " ").split("\r\n")) {
         int colon = line.indexOf(':');
@@ -108,6 +121,16 @@ final class GmailApi {
       return;
     }
     send(exchange, 200, answer.build().toString());
+  }
+
+  /** The header block of a message, without the blank line (a benchmark's messages are MBs). */
+  private static String headOf(byte[] raw) {
+    for (int i = 0; i + 3 < raw.length; i++) {
+      if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
+        return new String(raw, 0, i, StandardCharsets.ISO_8859_1);
+      }
+    }
+    return "";
   }
 
   /** The {@code metadataHeaders} asked for (repeated), lower case; From, To, Cc when none. */

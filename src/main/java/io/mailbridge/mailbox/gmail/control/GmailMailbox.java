@@ -1,6 +1,7 @@
 package io.mailbridge.mailbox.gmail.control;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
@@ -122,14 +123,22 @@ public class GmailMailbox implements MessageSource {
    * metrics and are paced under the mailbox's Gmail quota at the operation's unit cost.
    */
   Gmail client(MailboxAccess mailbox, OutboundCall operation) {
-    String root = gmailUrl.endsWith("/") ? gmailUrl : gmailUrl + "/";
+    return client(mailbox, operation, units(operation));
+  }
+
+  /**
+   * A client whose every HTTP request is paced at {@code units}: a batch of n calls is one request
+   * that Google counts as n.
+   */
+  Gmail client(MailboxAccess mailbox, OutboundCall operation, long units) {
+    String root = root();
     OutboundGoogleTransport transport =
         new OutboundGoogleTransport(
                 outbound,
                 operation,
                 providerOutbound.policyFor(root),
                 new OutboundLimits(timeout, maxResponseBytes, 2))
-            .pacedAs(quotas, PacedLimit.GMAIL, mailbox.connectionId(), units(operation));
+            .pacedAs(quotas, PacedLimit.GMAIL, mailbox.connectionId(), units);
     String accessToken = mailbox.credential();
     return new Gmail.Builder(
             transport,
@@ -142,6 +151,11 @@ public class GmailMailbox implements MessageSource {
         .setRootUrl(root)
         .setApplicationName("Mailbridge")
         .build();
+  }
+
+  /** The Gmail API's root URL, ending in a slash. */
+  String root() {
+    return gmailUrl.endsWith("/") ? gmailUrl : gmailUrl + "/";
   }
 
   /** The quota units one call of {@code operation} costs; 5 for one not in Google's table here. */
@@ -383,7 +397,15 @@ public class GmailMailbox implements MessageSource {
         e instanceof GoogleJsonResponseException json && json.getDetails() != null
             ? json.getDetails().getMessage()
             : null;
-    return switch (e.getStatusCode()) {
+    return problemOf(e.getStatusCode(), reason, e.getHeaders());
+  }
+
+  /**
+   * The problem a Gmail answer of this status means, with Google's reason (null when it gave none)
+   * and the answer's headers (for {@code Retry-After}); also used for each call of a batch.
+   */
+  static DomainProblem problemOf(int status, String reason, HttpHeaders headers) {
+    return switch (status) {
       case 404 -> new NotFound("Gmail message");
       case 401 ->
           new ProviderRefused(
@@ -394,17 +416,17 @@ public class GmailMailbox implements MessageSource {
               "gmail_forbidden",
               "Gmail refused the request" + (reason == null ? "" : ": " + reason));
       case 429, 500, 502, 503, 504 ->
-          new ProviderBusy("gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(e));
+          new ProviderBusy(
+              "gmail_unavailable", "Gmail is busy; try again shortly", retryAfter(headers));
       default ->
           new ProviderRefused(
-              "gmail_error",
-              "Gmail answered " + e.getStatusCode() + (reason == null ? "" : ": " + reason));
+              "gmail_error", "Gmail answered " + status + (reason == null ? "" : ": " + reason));
     };
   }
 
   /** The wait Google named in {@code Retry-After}, or half a minute. */
-  static Duration retryAfter(HttpResponseException e) {
-    Object value = e.getHeaders() == null ? null : e.getHeaders().get("retry-after");
+  static Duration retryAfter(HttpHeaders headers) {
+    Object value = headers == null ? null : headers.get("retry-after");
     if (value instanceof List<?> list && !list.isEmpty()) {
       value = list.get(0);
     }

@@ -211,7 +211,7 @@ public class GoogleCalendarChanges {
       return new ProviderBusy(
           "google_calendar_busy",
           "Google Calendar asked Mailbridge to slow down",
-          GmailMailbox.retryAfter(e));
+          GmailMailbox.retryAfter(e.getHeaders()));
     }
     if (e.getStatusCode() == 403) {
       return new FolderUnreadable(

@@ -541,7 +541,7 @@ public class GoogleContactBook implements ContactBook {
               throw new ProviderBusy(
                   "google_people_busy",
                   "Google asked Mailbridge to slow down its contact requests",
-                  GmailMailbox.retryAfter(e));
+                  GmailMailbox.retryAfter(e.getHeaders()));
             }
             throw e;
           }

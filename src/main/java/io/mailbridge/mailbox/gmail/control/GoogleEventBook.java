@@ -136,7 +136,7 @@ public class GoogleEventBook implements EventBook {
               ? new ProviderBusy(
                   "google_calendar_busy",
                   "Google Calendar asked Mailbridge to slow down",
-                  GmailMailbox.retryAfter(e))
+                  GmailMailbox.retryAfter(e.getHeaders()))
               : new ProviderRefused(
                   "google_calendar_forbidden",
                   "Google refused access to the calendar (the connection has no calendar scope,"
