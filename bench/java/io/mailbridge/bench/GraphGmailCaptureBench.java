@@ -82,6 +82,7 @@ public final class GraphGmailCaptureBench {
 
   /** The calls of one Gmail metadata batch (Mailbridge's default). */
   static final int GMAIL_BATCH = 50;
+
   static final double MATCHED = Double.parseDouble(System.getProperty("bench.matched", "0.3"));
   static final int PORT = Integer.getInteger("bench.port", 18197);
   static final int FAKE_PORT = Integer.getInteger("bench.fake-port", 18198);
@@ -795,8 +796,8 @@ public final class GraphGmailCaptureBench {
     }
 
     /**
-     * The messages' {@code format=metadata} in one batch request, as capture reads them: one
-     * {@code application/http} part per call (developers.google.com/gmail/api/guides/batch).
+     * The messages' {@code format=metadata} in one batch request, as capture reads them: one {@code
+     * application/http} part per call (developers.google.com/gmail/api/guides/batch).
      */
     private void metadataBatch(List<String> ids) throws Exception {
       String boundary = "bench_batch";
