@@ -928,7 +928,7 @@ public final class GraphGmailCaptureBench {
   /**
    * One more mailbox backfilled while the fakes impose the provider's quota (windows and allowances
    * divided by {@code bench.quota-scale}, so a small mailbox meets the same rate): the share of the
-   * allowance the backfill used over its duration, and the 429s the fake answered.
+   * allowance the backfill used in the whole windows of its run, and the 429s the fake answered.
    */
   private static void quotaRun(
       String provider,
@@ -956,14 +956,23 @@ public final class GraphGmailCaptureBench {
     long units = quotas.unitsFor(mailboxAddress);
     long refused = quotas.refusedFor(mailboxAddress);
     double window = windowLength.toNanos() / 1e9;
-    // A sliding window lets the first window's allowance through at once; after that, the rate.
-    double allowance = limit * Math.max(1.0, run.seconds() / window);
-    double share = units / allowance;
+    // Counted over the run's whole windows from its start: any window-long stretch admits at most
+    // the allowance, and the last, partial one only holds what was left of the backfill.
+    long wholeWindows = (long) Math.floor(run.seconds() / window);
+    long windowMillis = windowLength.toMillis();
+    long unitsInWhole =
+        quotas.admittedAt.getOrDefault(key, new java.util.ArrayDeque<>()).stream()
+            .filter(a -> a[0] - started < wholeWindows * windowMillis)
+            .mapToLong(a -> a[1])
+            .sum();
+    double share =
+        wholeWindows == 0 ? units / (double) limit : unitsInWhole / (double) (limit * wholeWindows);
     f.rows.put("quota used (backfill under quota)", String.format("%.0f%%", 100 * share));
     f.rows.put("429s (after the first)", refused + " (" + Math.max(0, refused - 1) + ")");
     System.out.printf(
         "under %s's quota (%d %s per %.1f s%s; scale 1/%d): %d seen, %d captured in %.1f s: %.1f"
-            + " msg/s; %d requests (%d %s) admitted = %.0f%% of the allowance over the run; %d"
+            + " msg/s; %d requests (%d %s) admitted, %.0f%% of the allowance in the run's"
+            + " whole windows; %d"
             + " answered 429 (%d over the concurrency)%n",
         provider,
         limit,

@@ -135,7 +135,7 @@ public class GmailChangeFeed implements ChangeFeed {
     if (CALENDAR.equals(folder)) {
       return quotas.pageHeadroom(PacedLimit.GOOGLE_CALENDAR, mailbox.connectionId(), folder, 1);
     }
-    long page = 7 + 2L * pageSize * gmail.messageGetUnits;
+    long page = 7 + 2L * pageSize * gmail.units(METADATA);
     long cost = Math.min(page, Math.max(1, quotas.budget(PacedLimit.GMAIL) / 4));
     return quotas.pageHeadroom(PacedLimit.GMAIL, mailbox.connectionId(), folder, cost);
   }
@@ -266,7 +266,7 @@ public class GmailChangeFeed implements ChangeFeed {
    * more than a quarter of the mailbox's quota, so a batch never waits for a whole window.
    */
   private int batchSize() {
-    long fit = quotas.budget(PacedLimit.GMAIL) / 4 / Math.max(1, gmail.messageGetUnits);
+    long fit = quotas.budget(PacedLimit.GMAIL) / 4 / Math.max(1, gmail.units(METADATA));
     return (int) Math.max(1, Math.min(Math.min(batchSize, 100), fit));
   }
 
@@ -275,7 +275,7 @@ public class GmailChangeFeed implements ChangeFeed {
    * it ({@link NotFound} for one deleted since it was listed).
    */
   private List<Object> metadata(MailboxAccess mailbox, List<String> ids) {
-    Gmail client = gmail.client(mailbox, METADATA, ids.size() * gmail.messageGetUnits);
+    Gmail client = gmail.client(mailbox, METADATA, ids.size() * gmail.units(METADATA));
     BatchRequest batch = client.batch(request -> request.setNumberOfRetries(0));
     batch.setBatchUrl(new GenericUrl(gmail.root() + "batch/gmail/v1"));
     Object[] answers = new Object[ids.size()];
