@@ -144,6 +144,11 @@ public final class MailboxQuota {
     return sum;
   }
 
+  /** The units that fit in the budget at {@code now} (none while the provider's pause lasts). */
+  public synchronized long room(long now) {
+    return pausedUntil > now ? 0 : Math.max(0, budget - spent(now));
+  }
+
   /** Nothing counted, nothing in flight, no pause: the quota can be forgotten. */
   public synchronized boolean idle(long now) {
     return inFlight == 0 && pausedUntil <= now && spent(now) == 0;

@@ -156,6 +156,18 @@ public class MailboxQuotas {
   }
 
   /**
+   * The units {@code mailboxId} may spend now without waiting: a caller that can split its work (a
+   * batch of calls) sends what fits instead of waiting for room for all of it.
+   */
+  public long room(PacedLimit kind, String mailboxId) {
+    if (mailboxId == null || kind == null) {
+      return Long.MAX_VALUE;
+    }
+    MailboxQuota quota = quotas.get(key(kind, mailboxId));
+    return quota == null ? budget(kind) : quota.room(clock.millis());
+  }
+
+  /**
    * How long until {@code mailboxId} has room for its next page of {@code folder} (zero: now, and
    * the page is then counted as started). The page is taken to cost what the folder's last page
    * did, at most {@code mostCost}: the worst case would hold pages back while the budget has room

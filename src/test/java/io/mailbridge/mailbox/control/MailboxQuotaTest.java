@@ -43,6 +43,21 @@ class MailboxQuotaTest {
   }
 
   @Test
+  void theRoomNowIsWhatTheWindowLeavesAndNoneWhileTheProviderAskedToWait() {
+    MailboxQuota quota = new MailboxQuota(10, Duration.ofMinutes(1), 0);
+    assertEquals(10, quota.room(0));
+    assertTrue(quota.take(4, 0).taken());
+    assertTrue(quota.take(3, 30_000).taken());
+    assertEquals(3, quota.room(30_000));
+    // the first four leave the window at 61 s
+    assertEquals(3, quota.room(60_999));
+    assertEquals(7, quota.room(61_000));
+    quota.pause(70_000);
+    assertEquals(0, quota.room(69_999));
+    assertEquals(7, quota.room(70_000));
+  }
+
+  @Test
   void noWindowOfTheProvidersLengthEverHoldsMoreThanTheBudget() {
     long window = 10 * MINUTE;
     MailboxQuota quota = new MailboxQuota(90, Duration.ofMillis(window), 0);

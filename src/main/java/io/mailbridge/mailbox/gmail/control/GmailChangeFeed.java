@@ -244,9 +244,10 @@ public class GmailChangeFeed implements ChangeFeed {
       return changes;
     }
     Map<String, String> labelNames = labelNames(mailbox);
-    int size = batchSize();
-    for (int from = 0; from < ids.size(); from += size) {
+    for (int from = 0; from < ids.size(); ) {
+      int size = batchSize(mailbox);
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + size));
+      from += batch.size();
       List<Object> answers = metadata(mailbox, batch);
       for (int i = 0; i < batch.size(); i++) {
         if (answers.get(i) instanceof Message meta) {
@@ -262,12 +263,16 @@ public class GmailChangeFeed implements ChangeFeed {
   }
 
   /**
-   * The calls a batch holds: the configured size (Google allows 100 and advises at most 50), and no
-   * more than a quarter of the mailbox's quota, so a batch never waits for a whole window.
+   * The calls the next batch holds: the configured size (Google allows 100 and advises at most 50),
+   * no more than a quarter of the mailbox's quota, and no more than fits in what is left of it now,
+   * so a batch does not wait for room for all its calls while some of them could go (at least one
+   * call, which waits for its room as any request does).
    */
-  private int batchSize() {
-    long fit = quotas.budget(PacedLimit.GMAIL) / 4 / Math.max(1, gmail.units(METADATA));
-    return (int) Math.max(1, Math.min(Math.min(batchSize, 100), fit));
+  private int batchSize(MailboxAccess mailbox) {
+    long units = Math.max(1, gmail.units(METADATA));
+    long quarter = quotas.budget(PacedLimit.GMAIL) / 4 / units;
+    long now = quotas.room(PacedLimit.GMAIL, mailbox.connectionId()) / units;
+    return (int) Math.max(1, Math.min(Math.min(batchSize, 100), Math.min(quarter, now)));
   }
 
   /**
