@@ -235,8 +235,8 @@ public class GmailChangeFeed implements ChangeFeed {
 
   /**
    * Each message's participants, marking headers and label names, from its metadata, read in
-   * batches of {@link #batchSize()} {@code messages.get} calls: one HTTP request instead of one per
-   * message, at the same quota cost.
+   * batches of {@code messages.get} calls ({@link #batchSize(MailboxAccess)}): one HTTP request
+   * instead of one per message, at the same quota cost.
    */
   private List<ItemChange> describe(MailboxAccess mailbox, List<String> ids) {
     List<ItemChange> changes = new ArrayList<>();
