@@ -238,15 +238,16 @@ class CapturePacingIT {
             new java.util.concurrent.ConcurrentHashMap<>(
                 java.util.Map.of("INBOX", "INBOX", "SENT", "SENT")));
     String mailboxId = OAuthOrgs.connect(base(), org.repToken(), "google", account);
-    // 40 a page: 7 units of listing and 5 + 5 per message (metadata, then raw) = 407 a page;
-    // 200 messages, the estimate and the watch need more than the window's 1800 units (2000,
-    // less 10 %), read in less than the window's 30 s.
+    // At most 40 a page: 7 units of listing and 5 + 5 per message (metadata, then raw) = 407 a
+    // page; 200 messages, the estimate and the watch need more than the window's 1900 units
+    // (2000, less 5 %), read in less than the window's 30 s.
     int total = 200;
     for (int i = 0; i < total; i++) {
       gmailMail(account, "Gmail paced " + i, i + 1);
     }
     fake().quotas.limits.put(account, GMAIL);
     fake().gmailListMaxPage = 40;
+    int logged = fake().gmailRequests.size();
     try {
       assertEquals(200, switchOn(mailboxId, org.repToken()).status());
       boolean paced = false;
@@ -264,9 +265,35 @@ class CapturePacingIT {
       assertEquals(total, timelineSize(org, nora), "every message captured once");
       assertEquals(0, fake().quotas.refusedFor(account), "Gmail never had to answer 429");
       assertTrue(counted(metrics(), "gmail"), "pacing waits are counted for gmail");
+      List<String> lists =
+          List.copyOf(fake().gmailRequests).stream()
+              .skip(logged)
+              .filter(r -> r.startsWith("GET ") && r.contains("/messages?") && r.contains("q="))
+              .filter(r -> !r.contains("maxResults=1&") && !r.endsWith("maxResults=1"))
+              .toList();
+      assertEquals(
+          lists.size(),
+          lists.stream().map(CapturePacingIT::pageToken).distinct().count(),
+          "no page was stopped half-way and listed again: " + lists);
+      assertTrue(
+          lists.stream().anyMatch(r -> maxResults(r) < 100),
+          "a page was made to fit the room left in the window: " + lists);
+      assertTrue(lists.stream().allMatch(r -> maxResults(r) >= 10), "no page under ten: " + lists);
     } finally {
       fake().quotas.limits.remove(account);
       fake().gmailListMaxPage = 500;
     }
+  }
+
+  private static String pageToken(String request) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("pageToken=([^&]+)").matcher(request);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static int maxResults(String request) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("maxResults=(\\d+)").matcher(request);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 }

@@ -20,17 +20,16 @@ import org.eclipse.microprofile.metrics.Tag;
  * per user per minute, 6 000 for projects created from May 2026, each method costing its documented
  * units (developers.google.com/gmail/api/reference/quota); Google Calendar 600 requests per user
  * per minute (developers.google.com/workspace/calendar/api/guides/quota), a quota apart from
- * Gmail's. Each mailbox has a budget under each {@link PacedLimit}. Mailbridge spends {@value
- * #SHARE_PERCENT} % of the configured limit, so that rounding, clocks and the odd call of another
- * node stay under it; a call whose turn is near waits for it, one whose turn is further than {@code
- * mailbridge.mailbox.pace-wait} away is not sent ({@link MailboxQuotaSpent}), and a capture run
- * then ends and goes on when the budget frees. A provider's Retry-After pauses only that mailbox.
- * Mailboxes never share a budget, so one mailbox's wait slows no other.
+ * Gmail's. Each mailbox has a budget under each {@link PacedLimit}. Mailbridge spends {@code
+ * mailbridge.mailbox.quota-share} percent of the configured limit (95), so that rounding, clocks
+ * and the odd call of another node stay under it; a call whose turn is near waits for it, one whose
+ * turn is further than {@code mailbridge.mailbox.pace-wait} away is not sent ({@link
+ * MailboxQuotaSpent}), and a capture run then ends and goes on when the budget frees. A provider's
+ * Retry-After pauses only that mailbox. Mailboxes never share a budget, so one mailbox's wait slows
+ * no other.
  */
 @ApplicationScoped
 public class MailboxQuotas {
-
-  static final int SHARE_PERCENT = 90;
 
   /**
    * A page whose room in the budget comes within this long waits for it on its worker; a later one
@@ -77,6 +76,15 @@ public class MailboxQuotas {
   @Inject
   @ConfigProperty(name = "mailbridge.mailbox.pace-wait", defaultValue = "PT5S")
   Duration paceWait;
+
+  /**
+   * The percent of each limit Mailbridge spends per window. The margin covers a clock or a window
+   * edge the provider counts differently and the odd call of another node; every window Mailbridge
+   * leaves unspent is throughput lost, so it stays small.
+   */
+  @Inject
+  @ConfigProperty(name = "mailbridge.mailbox.quota-share", defaultValue = "95")
+  int sharePercent = 95;
 
   Clock clock = Clock.systemUTC();
 
@@ -212,7 +220,8 @@ public class MailboxQuotas {
           case GRAPH -> graphRequests;
           case GMAIL -> gmailUnits;
           case GOOGLE_CALENDAR -> calendarRequests;
-        });
+        },
+        sharePercent);
   }
 
   /** The provider's window for {@code kind}. */
@@ -232,8 +241,9 @@ public class MailboxQuotas {
     }
   }
 
-  static long share(long limit) {
-    return Math.max(1, limit * SHARE_PERCENT / 100);
+  /** {@code percent} of {@code limit}, the percent held to 1–100, at least one unit. */
+  static long share(long limit, int percent) {
+    return Math.max(1, limit * Math.max(1, Math.min(100, percent)) / 100);
   }
 
   private MailboxQuota quota(PacedLimit kind, String mailboxId) {

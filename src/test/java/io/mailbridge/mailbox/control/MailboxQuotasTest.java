@@ -34,6 +34,7 @@ class MailboxQuotasTest {
     quotas.gmailWindow = Duration.ofMinutes(1);
     quotas.calendarRequests = 600;
     quotas.paceWait = Duration.ofSeconds(5);
+    quotas.sharePercent = 90; // the figures below are at 90 %
     quotas.clock =
         new Clock() {
           @Override
@@ -65,11 +66,16 @@ class MailboxQuotasTest {
   }
 
   @Test
-  void mailbridgeSpendsNinetyPercentOfTheConfiguredLimit() {
+  void mailbridgeSpendsItsConfiguredShareOfTheConfiguredLimit() {
     assertEquals(18, quotas.budget(PacedLimit.GRAPH));
     assertEquals(5400, quotas.budget(PacedLimit.GMAIL));
-    assertEquals(9000, MailboxQuotas.share(10_000));
-    assertEquals(1, MailboxQuotas.share(1));
+    quotas.sharePercent = 95;
+    assertEquals(19, quotas.budget(PacedLimit.GRAPH));
+    assertEquals(5700, quotas.budget(PacedLimit.GMAIL));
+    assertEquals(9500, MailboxQuotas.share(10_000, 95));
+    assertEquals(1, MailboxQuotas.share(1, 95));
+    assertEquals(10_000, MailboxQuotas.share(10_000, 250), "never more than the limit");
+    assertEquals(100, MailboxQuotas.share(10_000, 0), "never nothing at all");
   }
 
   @Test

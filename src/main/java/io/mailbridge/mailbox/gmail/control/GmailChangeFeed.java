@@ -92,6 +92,12 @@ public class GmailChangeFeed implements ChangeFeed {
   /** The feed's name for the mailbox's primary calendar. */
   public static final String CALENDAR = "calendar";
 
+  /** The fewest messages a page lists when the mailbox's quota has room for fewer than a page. */
+  static final long LEAST_PAGE = 10;
+
+  /** A page's listing: getProfile 1, messages.list 5 (history.list 2), labels.list 1. */
+  private static final long LISTING_UNITS = 7;
+
   @Inject GmailMailbox gmail;
   @Inject MailboxQuotas quotas;
   @Inject GoogleCalendarChanges calendar;
@@ -124,20 +130,38 @@ public class GmailChangeFeed implements ChangeFeed {
   }
 
   /**
-   * A mail page costs its listing (getProfile 1, messages.list 5 or history.list 2, labels.list 1),
-   * each message's metadata and, for those captured, the message itself ({@code messages.get}
-   * each); a run starts one when what the mailbox's last page cost fits in its budget (the worst
-   * case at most a quarter of it). A calendar page is one {@code events.list} request under Google
-   * Calendar's own quota, not Gmail's.
+   * A mail page costs its listing, each message's metadata and, for those captured, the message
+   * itself ({@code messages.get} each). Its size follows the room in the mailbox's quota ({@link
+   * #messagesPerPage(MailboxAccess)}), so a run starts one when the quota has room for the smallest
+   * page (or for what the mailbox's last page cost, if less), and a paced backfill spends the room
+   * its window has instead of waiting for a whole page's. A calendar page is one {@code
+   * events.list} request under Google Calendar's own quota, not Gmail's.
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
     if (CALENDAR.equals(folder)) {
       return quotas.pageHeadroom(PacedLimit.GOOGLE_CALENDAR, mailbox.connectionId(), folder, 1);
     }
-    long page = 7 + 2L * pageSize * gmail.units(METADATA);
-    long cost = Math.min(page, Math.max(1, quotas.budget(PacedLimit.GMAIL) / 4));
+    long least = pageCost(Math.min(LEAST_PAGE, pageSize));
+    long cost = Math.min(least, Math.max(1, quotas.budget(PacedLimit.GMAIL) / 4));
     return quotas.pageHeadroom(PacedLimit.GMAIL, mailbox.connectionId(), folder, cost);
+  }
+
+  /**
+   * The messages the next page lists: {@code mailbridge.capture.gmail.page-size}, or as many as the
+   * mailbox's quota has room for now if that is fewer (at worst two calls per message, its metadata
+   * and the message, besides the listing), at least {@value #LEAST_PAGE}. Gmail's page token marks
+   * a position in the listing, so the next page goes on from it whatever size this one had.
+   */
+  long messagesPerPage(MailboxAccess mailbox) {
+    long room = quotas.room(PacedLimit.GMAIL, mailbox.connectionId());
+    long fits = (room - LISTING_UNITS) / (2 * Math.max(1, gmail.units(METADATA)));
+    return Math.max(Math.min(LEAST_PAGE, pageSize), Math.min(pageSize, fits));
+  }
+
+  /** A page of {@code messages}' worst cost in Gmail's units. */
+  private long pageCost(long messages) {
+    return LISTING_UNITS + 2 * messages * gmail.units(METADATA);
   }
 
   @Override
@@ -168,6 +192,7 @@ public class GmailChangeFeed implements ChangeFeed {
                 .toString();
       }
       String start = historyId;
+      long size = messagesPerPage(mailbox);
       ListMessagesResponse listed =
           GmailMailbox.call(
               () ->
@@ -177,7 +202,7 @@ public class GmailChangeFeed implements ChangeFeed {
                       .messages()
                       .list(GmailMailbox.ME)
                       .setQ(query(since))
-                      .setMaxResults(pageSize)
+                      .setMaxResults(size)
                       .setPageToken(pageToken)
                       .execute());
       List<String> ids = new ArrayList<>();
@@ -190,6 +215,7 @@ public class GmailChangeFeed implements ChangeFeed {
           : new ChangePage(changes, "list|" + start + "|" + listed.getNextPageToken(), false);
     }
     String start = historyId;
+    long size = messagesPerPage(mailbox);
     ListHistoryResponse history;
     try {
       history =
@@ -202,6 +228,7 @@ public class GmailChangeFeed implements ChangeFeed {
                       .list(GmailMailbox.ME)
                       .setStartHistoryId(new BigInteger(start))
                       .setHistoryTypes(List.of("messageAdded"))
+                      .setMaxResults(size)
                       .setPageToken(pageToken)
                       .execute());
     } catch (NotFound tooOld) {

@@ -22,7 +22,7 @@ class GmailChangeFeedTest {
   @Test
   void theCalendarIsPacedUnderGoogleCalendarsQuotaAndMailUnderGmails() {
     GmailChangeFeed feed = new GmailChangeFeed();
-    feed.quotas = TestQuotas.of(100, 1000, 10); // Gmail 900 units, Calendar 9 requests a minute
+    feed.quotas = TestQuotas.of(100, 1000, 10); // Gmail 950 units, Calendar 9 requests a minute
     feed.gmail = new GmailMailbox();
     feed.gmail.messageGetUnits = 5;
     feed.pageSize = 100;
@@ -43,6 +43,31 @@ class GmailChangeFeedTest {
     MailboxAccess other = new MailboxAccess(MailboxKind.GMAIL, "org-1", "c2", null, () -> "t");
     assertTrue(feed.paceWait(other, "mail").compareTo(Duration.ofSeconds(55)) > 0);
     assertEquals(Duration.ZERO, feed.paceWait(other, GmailChangeFeed.CALENDAR));
+  }
+
+  @Test
+  void aPageListsWhatTheMailboxsQuotaHasRoomForNowButNeverFewerThanTenMessages() {
+    GmailChangeFeed feed = new GmailChangeFeed();
+    feed.quotas = TestQuotas.of(100, 2000, 10); // Gmail 1,900 units a minute
+    feed.gmail = new GmailMailbox();
+    feed.gmail.messageGetUnits = 5;
+    feed.pageSize = 100;
+    MailboxAccess access = new MailboxAccess(MailboxKind.GMAIL, "org-1", "c1", null, () -> "token");
+    MailboxAccess other = new MailboxAccess(MailboxKind.GMAIL, "org-1", "c2", null, () -> "t");
+    assertEquals(100, feed.messagesPerPage(access), "room for a whole page: the page size");
+
+    feed.quotas.enter(PacedLimit.GMAIL, "c1", 1400).close();
+    // 500 units left: 7 for the listing, at worst 10 for each message
+    assertEquals(49, feed.messagesPerPage(access));
+    assertEquals(Duration.ZERO, feed.paceWait(access, "mail"), "room for a smaller page");
+
+    feed.quotas.enter(PacedLimit.GMAIL, "c1", 450).close();
+    assertEquals(10, feed.messagesPerPage(access), "never fewer than ten");
+    Duration wait = feed.paceWait(access, "mail");
+    assertTrue(
+        wait.compareTo(Duration.ofSeconds(55)) > 0,
+        "50 units are no room for ten messages (107 units): the run waits, " + wait);
+    assertEquals(100, feed.messagesPerPage(other), "another mailbox's room is its own");
   }
 
   private static MessagePartHeader header(String name, String value) {
