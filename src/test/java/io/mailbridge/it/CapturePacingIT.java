@@ -278,7 +278,7 @@ class CapturePacingIT {
       assertTrue(
           lists.stream().anyMatch(r -> maxResults(r) < 100),
           "a page was made to fit the room left in the window: " + lists);
-      assertTrue(lists.stream().allMatch(r -> maxResults(r) >= 10), "no page under ten: " + lists);
+      assertTrue(lists.stream().allMatch(r -> maxResults(r) >= 5), "no page under five: " + lists);
     } finally {
       fake().quotas.limits.remove(account);
       fake().gmailListMaxPage = 500;

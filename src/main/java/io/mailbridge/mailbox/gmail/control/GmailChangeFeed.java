@@ -93,7 +93,7 @@ public class GmailChangeFeed implements ChangeFeed {
   public static final String CALENDAR = "calendar";
 
   /** The fewest messages a page lists when the mailbox's quota has room for fewer than a page. */
-  static final long LEAST_PAGE = 10;
+  static final long LEAST_PAGE = 5;
 
   /** A page's listing: getProfile 1, messages.list 5 (history.list 2), labels.list 1. */
   private static final long LISTING_UNITS = 7;

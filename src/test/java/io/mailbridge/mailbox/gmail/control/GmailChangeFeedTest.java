@@ -46,7 +46,7 @@ class GmailChangeFeedTest {
   }
 
   @Test
-  void aPageListsWhatTheMailboxsQuotaHasRoomForNowButNeverFewerThanTenMessages() {
+  void aPageListsWhatTheMailboxsQuotaHasRoomForNowButNeverFewerThanFiveMessages() {
     GmailChangeFeed feed = new GmailChangeFeed();
     feed.quotas = TestQuotas.of(100, 2000, 10); // Gmail 1,900 units a minute
     feed.gmail = new GmailMailbox();
@@ -62,11 +62,11 @@ class GmailChangeFeedTest {
     assertEquals(Duration.ZERO, feed.paceWait(access, "mail"), "room for a smaller page");
 
     feed.quotas.enter(PacedLimit.GMAIL, "c1", 450).close();
-    assertEquals(10, feed.messagesPerPage(access), "never fewer than ten");
+    assertEquals(5, feed.messagesPerPage(access), "never fewer than five");
     Duration wait = feed.paceWait(access, "mail");
     assertTrue(
         wait.compareTo(Duration.ofSeconds(55)) > 0,
-        "50 units are no room for ten messages (107 units): the run waits, " + wait);
+        "50 units are no room for five messages (57 units): the run waits, " + wait);
     assertEquals(100, feed.messagesPerPage(other), "another mailbox's room is its own");
   }
 
