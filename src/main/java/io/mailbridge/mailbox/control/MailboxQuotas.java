@@ -84,7 +84,7 @@ public class MailboxQuotas {
    */
   @Inject
   @ConfigProperty(name = "mailbridge.mailbox.quota-share", defaultValue = "95")
-  int sharePercent = 95;
+  int sharePercent;
 
   Clock clock = Clock.systemUTC();
 

@@ -17,6 +17,7 @@ public final class TestQuotas {
     quotas.gmailWindow = Duration.ofMinutes(1);
     quotas.calendarRequests = calendarRequests;
     quotas.paceWait = Duration.ofSeconds(5);
+    quotas.sharePercent = 95;
     return quotas;
   }
 }
