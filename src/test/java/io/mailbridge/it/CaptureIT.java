@@ -1165,13 +1165,15 @@ class CaptureIT {
   }
 
   /**
-   * Gmail's metadata is read 50 calls a batch request
+   * Gmail's metadata, then the captured messages in full, are read 50 calls a batch request
    * (developers.google.com/gmail/api/guides/batch); within a batch each call has its own answer: a
-   * message deleted since it was listed is a 404 that removes only it, and a 429 on one call holds
-   * the page back for Google's Retry-After, after which the page is read again and stored once.
+   * message deleted since it was listed (a 404 on its metadata, or on its read in full after its
+   * metadata came) removes only it, and a 429 on one call, of either kind, holds the page back for
+   * Google's Retry-After, after which the page is read again and stored once.
    */
   @Test
-  void gmailMetadataIsReadInBatchesWhoseCallsAreAnsweredEachOnItsOwn() throws Exception {
+  void gmailMetadataAndCapturedMessagesAreReadInBatchesWhoseCallsAreAnsweredEachOnItsOwn()
+      throws Exception {
     Setup s = gmailSetup("gbatch");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 54; i++) {
@@ -1187,51 +1189,67 @@ class CaptureIT {
               Instant.now().minus(1, ChronoUnit.DAYS).minusSeconds(i)));
     }
     String gone = ids.get(10);
+    String goneBeforeItsRead = ids.get(20);
     String busy = ids.get(52); // in the page's second batch
+    String busyInFull = ids.get(30);
     fake().gmailGoneOnRead.add(gone);
+    fake().gmailGoneOnFullRead.add(goneBeforeItsRead);
     fake().gmailBusyOnce.put(busy, 1);
+    fake().gmailBusyOnceOnFullRead.put(busyInFull, 1);
     try {
       assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), true).status());
       drain();
       assertFalse(fake().gmailBusyOnce.containsKey(busy), "Gmail answered the one call 429");
-      for (int i = 0; i < 40 && !"live".equals(health(s).getString("state")); i++) {
+      for (int i = 0; i < 60 && !"live".equals(health(s).getString("state")); i++) {
         Thread.sleep(250);
         drain();
       }
     } finally {
       fake().gmailGoneOnRead.remove(gone);
+      fake().gmailGoneOnFullRead.remove(goneBeforeItsRead);
       fake().gmailBusyOnce.remove(busy);
+      fake().gmailBusyOnceOnFullRead.remove(busyInFull);
     }
     JsonObject live = health(s);
     assertEquals("live", live.getString("state"), live.toString());
     List<JsonObject> items = timeline(s, s.nora());
     Set<String> expected = new java.util.HashSet<>();
     for (int i = 0; i < 54; i++) {
-      if (i != 10) {
+      if (i != 10 && i != 20) {
         expected.add("Batched " + i);
       }
     }
     assertEquals(expected, subjects(items));
-    assertEquals(53, items.size(), "each stored once");
+    assertEquals(52, items.size(), "each stored once");
 
-    // every metadata read of these messages came inside a batch, at most 50 to a batch
+    // every read of these messages came inside a batch, at most 50 to a batch
     List<String> batches =
         fake().gmailBatches.stream().filter(b -> ids.stream().anyMatch(b::contains)).toList();
-    long inBatches =
-        batches.stream()
-            .flatMap(b -> java.util.Arrays.stream(b.split("\n")))
-            .filter(call -> call.contains("format=metadata"))
-            .count();
-    long reads =
-        fake().gmailRequests.stream()
-            .filter(r -> r.contains("format=metadata"))
-            .filter(r -> ids.stream().anyMatch(id -> r.contains("/messages/" + id + "?")))
-            .count();
-    assertEquals(reads, inBatches, batches.toString());
+    for (String format : List.of("format=metadata", "format=full")) {
+      long inBatches =
+          batches.stream()
+              .flatMap(b -> java.util.Arrays.stream(b.split("\n")))
+              .filter(call -> call.contains(format))
+              .count();
+      long reads =
+          fake().gmailRequests.stream()
+              .filter(r -> r.contains(format))
+              .filter(r -> ids.stream().anyMatch(id -> r.contains("/messages/" + id + "?")))
+              .count();
+      assertEquals(reads, inBatches, format + " " + batches);
+    }
     assertTrue(batches.stream().allMatch(b -> b.split("\n").length <= 50), batches.toString());
-    // the page read twice (the second time after the 429): 50 + 4 calls each time
-    assertEquals(List.of(50, 4, 50, 4), batches.stream().map(b -> b.split("\n").length).toList());
+    // The page was read three times: its metadata's 429 stopped the first before any message was
+    // read in full, the 429 in the first batch of messages the second, the third stored 52.
+    assertEquals(
+        List.of(50, 4, 50, 4, 50, 4), sizesOf(batches, "format=metadata"), "metadata batches");
+    assertEquals(List.of(50, 50, 3), sizesOf(batches, "format=full"), "batches of messages");
     assertEquals(200, switchCapture(s.mailboxId(), s.org().repToken(), false).status());
+  }
+
+  /** The sizes of the batches whose calls read {@code format}, in the order they came. */
+  private static List<Integer> sizesOf(List<String> batches, String format) {
+    return batches.stream().filter(b -> b.contains(format)).map(b -> b.split("\n").length).toList();
   }
 
   // ------------------------------------------------------------------------------ two owners

@@ -8,7 +8,6 @@ import io.mailbridge.mailbox.control.ConnectedMailbox;
 import io.mailbridge.mailbox.control.ItemChange;
 import io.mailbridge.mailbox.control.MailboxAccess;
 import io.mailbridge.message.MailMessage;
-import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -66,35 +65,54 @@ public class CapturePipeline {
     Map<String, List<String>> recordsByAddress = match(mailbox, rules, present);
     long captured = 0;
     long skipped = 0;
-    PageStore store = new PageStore(mailbox);
+    // The policy first decides on what the page says, so the messages to read are known before
+    // the first is read and a feed can read several of them in one request.
+    List<List<String>> recordsOf = new ArrayList<>();
+    List<CapturePolicy.Decision> firsts = new ArrayList<>();
     for (ItemChange change : present) {
+      List<String> records =
+          records(recordsByAddress, policy.external(rules, change.summary(), mailbox.address()));
+      recordsOf.add(records);
+      firsts.add(
+          change.calendar()
+              ? null
+              : policy.decide(
+                  rules,
+                  own,
+                  change.summary(),
+                  change.marks(),
+                  mailbox.address(),
+                  !records.isEmpty()));
+    }
+    PageStore store = new PageStore(mailbox);
+    PageReads reads =
+        new PageReads(
+            feed,
+            access,
+            rules.storeAttachments(),
+            present,
+            i -> firsts.get(i) != null && firsts.get(i).captured(),
+            MAX_WAITING_BYTES);
+    for (int at = 0; at < present.size(); at++) {
+      ItemChange change = present.get(at);
       MailMessage summary = change.summary();
+      List<String> records = recordsOf.get(at);
       if (change.calendar()) {
-        if (captureEvent(
-            mailbox,
-            rules,
-            own,
-            change,
-            records(recordsByAddress, policy.external(rules, summary, mailbox.address())))) {
+        if (captureEvent(mailbox, rules, own, change, records)) {
           captured++;
         } else {
           skipped++;
         }
         continue;
       }
-      List<String> records =
-          records(recordsByAddress, policy.external(rules, summary, mailbox.address()));
-      CapturePolicy.Decision first =
-          policy.decide(rules, own, summary, change.marks(), mailbox.address(), !records.isEmpty());
+      CapturePolicy.Decision first = firsts.get(at);
       if (!first.captured()) {
         skipped++;
         takeBackIfPrivate(store, summary, first);
         continue;
       }
-      CapturedItem item;
-      try {
-        item = feed.read(access, change.itemId(), rules.storeAttachments());
-      } catch (NotFound gone) {
+      CapturedItem item = reads.take(at);
+      if (item == null) {
         // Deleted between the change feed and the read: nothing left to capture.
         continue;
       }

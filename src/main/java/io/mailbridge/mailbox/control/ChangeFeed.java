@@ -1,8 +1,11 @@
 package io.mailbridge.mailbox.control;
 
+import io.mailbridge.platform.problem.NotFound;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -88,4 +91,30 @@ public interface ChangeFeed {
 
   /** One message in full, with the marks its headers carry, for storing. */
   CapturedItem read(MailboxAccess mailbox, String itemId, boolean withAttachments);
+
+  /**
+   * Several messages in full, by item id, for storing; one deleted since it was listed is left out.
+   * By default each is {@link #read(MailboxAccess, String, boolean) read} on its own; a feed whose
+   * provider answers several reads in one request does that.
+   */
+  default Map<String, CapturedItem> read(
+      MailboxAccess mailbox, List<String> itemIds, boolean withAttachments) {
+    Map<String, CapturedItem> items = new LinkedHashMap<>();
+    for (String itemId : itemIds) {
+      try {
+        items.put(itemId, read(mailbox, itemId, withAttachments));
+      } catch (NotFound gone) {
+        // Deleted between the change feed and the read: nothing left to capture.
+      }
+    }
+    return items;
+  }
+
+  /**
+   * How many messages capture asks {@link #read(MailboxAccess, List, boolean)} for at once: one by
+   * default, so a message is read when its turn comes and no other waits in memory with it.
+   */
+  default int readTogether(boolean withAttachments) {
+    return 1;
+  }
 }

@@ -132,6 +132,15 @@ public final class FakeProviders {
   public final Set<String> gmailGoneOnRead = ConcurrentHashMap.newKeySet();
 
   /**
+   * Message ids whose metadata is answered as usual but whose read in full ({@code format=full} or
+   * {@code raw}) answers 404, as for a message deleted between its description and its read.
+   */
+  public final Set<String> gmailGoneOnFullRead = ConcurrentHashMap.newKeySet();
+
+  /** Message ids whose next read in full answers 429 with this Retry-After (seconds), once. */
+  public final Map<String, Integer> gmailBusyOnceOnFullRead = new ConcurrentHashMap<>();
+
+  /**
    * The Gmail batch requests that came, each as its calls ("GET /google/gmail/v1/…"), one per line.
    */
   public final List<String> gmailBatches = new RequestLog();

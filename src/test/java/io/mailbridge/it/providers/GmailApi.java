@@ -45,16 +45,7 @@ final class GmailApi {
     GmailMessage message = fake.gmail.getOrDefault(token.account(), Map.of()).get(id);
     Integer busy = fake.gmailBusyOnce.remove(id);
     if (busy != null) {
-      exchange.getResponseHeaders().set("Retry-After", busy.toString());
-      send(
-          exchange,
-          429,
-          googleError(
-              429,
-              "User-rate limit exceeded.  Retry after " + busy + "s",
-              "RESOURCE_EXHAUSTED",
-              "usageLimits",
-              "rateLimitExceeded"));
+      sendBusy(exchange, busy);
       return;
     }
     if (message == null || fake.gmailGoneOnRead.contains(id)) {
@@ -77,6 +68,17 @@ final class GmailApi {
       return;
     }
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+    if ("raw".equals(q.get("format")) || "full".equals(q.get("format"))) {
+      if (fake.gmailGoneOnFullRead.contains(id)) {
+        send(exchange, 404, googleError(404, "Requested entity was not found.", "NOT_FOUND"));
+        return;
+      }
+      Integer busyInFull = fake.gmailBusyOnceOnFullRead.remove(id);
+      if (busyInFull != null) {
+        sendBusy(exchange, busyInFull);
+        return;
+      }
+    }
     JsonObjectBuilder answer =
         Json.createObjectBuilder()
             .add("id", id)
@@ -124,6 +126,20 @@ final class GmailApi {
   }
 
   /** The header block of a message, without the blank line (a benchmark's messages are MBs). */
+  /** Google's 429 for a user over their quota, with a Retry-After of {@code seconds}. */
+  private static void sendBusy(HttpExchange exchange, int seconds) throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", Integer.toString(seconds));
+    send(
+        exchange,
+        429,
+        googleError(
+            429,
+            "User-rate limit exceeded.  Retry after " + seconds + "s",
+            "RESOURCE_EXHAUSTED",
+            "usageLimits",
+            "rateLimitExceeded"));
+  }
+
   private static String headOf(byte[] raw) {
     for (int i = 0; i + 3 < raw.length; i++) {
       if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {

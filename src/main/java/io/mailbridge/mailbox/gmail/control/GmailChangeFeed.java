@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -57,11 +58,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * /guides/sync): a full round notes the mailbox's current {@code historyId}, then pages through
  * {@code messages.list} with {@code q=after:<epoch> (in:inbox OR in:sent)}; later rounds read
  * {@code history.list} from the stored history id ({@code messageAdded}). Each page's messages are
- * described from {@code format=metadata}; a 404 on an old history id is {@link
- * ChangePositionExpired}. Positions: {@code list|<historyId>|<pageToken>} and {@code
- * history|<historyId>|<pageToken>}. The primary Google calendar is one more folder ({@value
- * #CALENDAR}), read through {@code events.list} with sync tokens ({@link GoogleCalendarChanges}),
- * so meetings take the same cursor, jobs and pipeline as mail.
+ * described from {@code format=metadata}, and those capture keeps read as {@code format=full}, both
+ * in batch requests; a 404 on an old history id is {@link ChangePositionExpired}. Positions: {@code
+ * list|<historyId>|<pageToken>} and {@code history|<historyId>|<pageToken>}. The primary Google
+ * calendar is one more folder ({@value #CALENDAR}), read through {@code events.list} with sync
+ * tokens ({@link GoogleCalendarChanges}), so meetings take the same cursor, jobs and pipeline as
+ * mail.
  */
 @ApplicationScoped
 public class GmailChangeFeed implements ChangeFeed {
@@ -70,6 +72,7 @@ public class GmailChangeFeed implements ChangeFeed {
   private static final OutboundCall LIST = new OutboundCall("gmail", "list_messages");
   private static final OutboundCall HISTORY = new OutboundCall("gmail", "history");
   private static final OutboundCall METADATA = new OutboundCall("gmail", "read_metadata");
+  private static final OutboundCall READ_FULL = new OutboundCall("gmail", "read_message");
   private static final OutboundCall LABELS = new OutboundCall("gmail", "list_labels");
   private static final OutboundCall WATCH = new OutboundCall("gmail", "watch");
   private static final OutboundCall STOP = new OutboundCall("gmail", "stop");
@@ -296,6 +299,7 @@ public class GmailChangeFeed implements ChangeFeed {
    * call, which waits for its room as any request does).
    */
   private int batchSize(MailboxAccess mailbox) {
+    // Capture's messages.get calls cost the same, whatever their format.
     long units = Math.max(1, gmail.units(METADATA));
     long quarter = quotas.budget(PacedLimit.GMAIL) / 4 / units;
     long now = quotas.room(PacedLimit.GMAIL, mailbox.connectionId()) / units;
@@ -307,7 +311,21 @@ public class GmailChangeFeed implements ChangeFeed {
    * it ({@link NotFound} for one deleted since it was listed).
    */
   private List<Object> metadata(MailboxAccess mailbox, List<String> ids) {
-    Gmail client = gmail.client(mailbox, METADATA, ids.size() * gmail.units(METADATA));
+    return gets(
+        mailbox, ids, METADATA, get -> get.setFormat("metadata").setMetadataHeaders(HEADERS));
+  }
+
+  /**
+   * {@code messages.get} of each message in one batch request, in order: its {@link Message}, or
+   * the problem Gmail answered for it. Google counts each call of the batch against the quota, so
+   * the request is paced at their sum.
+   */
+  private List<Object> gets(
+      MailboxAccess mailbox,
+      List<String> ids,
+      OutboundCall operation,
+      UnaryOperator<Gmail.Users.Messages.Get> asked) {
+    Gmail client = gmail.client(mailbox, operation, ids.size() * gmail.units(operation));
     BatchRequest batch = client.batch(request -> request.setNumberOfRetries(0));
     batch.setBatchUrl(new GenericUrl(gmail.root() + "batch/gmail/v1"));
     Object[] answers = new Object[ids.size()];
@@ -327,12 +345,8 @@ public class GmailChangeFeed implements ChangeFeed {
           };
       GmailMailbox.call(
           () -> {
-            client
-                .users()
-                .messages()
-                .get(GmailMailbox.ME, ids.get(at))
-                .setFormat("metadata")
-                .setMetadataHeaders(HEADERS)
+            asked
+                .apply(client.users().messages().get(GmailMailbox.ME, ids.get(at)))
                 .queue(batch, answer);
             return null;
           });
@@ -395,7 +409,7 @@ public class GmailChangeFeed implements ChangeFeed {
             received,
             null,
             null,
-            0,
+            meta.getSizeEstimate() == null ? 0 : meta.getSizeEstimate(),
             List.of());
     Map<String, String> marking = new LinkedHashMap<>();
     for (String name : MessageMarks.HEADERS) {
@@ -494,6 +508,45 @@ public class GmailChangeFeed implements ChangeFeed {
   @Override
   public Duration renewBefore() {
     return Duration.ofDays(6);
+  }
+
+  /**
+   * Without attachments the messages are read as {@code format=full} in batch requests like their
+   * metadata ({@link #batchSize(MailboxAccess)} calls each): one HTTP request for up to fifty,
+   * where each used to cost one. With attachments each is read on its own as {@code format=raw}:
+   * its bytes are a whole MIME message, too large to sit in memory beside fifty others.
+   */
+  @Override
+  public Map<String, CapturedItem> read(
+      MailboxAccess mailbox, List<String> itemIds, boolean withAttachments) {
+    if (withAttachments || itemIds.size() < 2) {
+      return ChangeFeed.super.read(mailbox, itemIds, withAttachments);
+    }
+    Map<String, CapturedItem> items = new LinkedHashMap<>();
+    for (int from = 0; from < itemIds.size(); ) {
+      int size = batchSize(mailbox);
+      List<String> batch = itemIds.subList(from, Math.min(itemIds.size(), from + size));
+      from += batch.size();
+      List<Object> answers = gets(mailbox, batch, READ_FULL, get -> get.setFormat("full"));
+      for (int i = 0; i < batch.size(); i++) {
+        String itemId = batch.get(i);
+        if (answers.get(i) instanceof Message full) {
+          items.put(
+              itemId,
+              GmailPartTree.read(
+                  itemId, full, attachmentId -> gmail.partData(mailbox, itemId, attachmentId)));
+        } else if (!(answers.get(i) instanceof NotFound)) {
+          throw (DomainProblem) answers.get(i);
+        }
+      }
+    }
+    return items;
+  }
+
+  /** Reads of {@code format=full} go together in batches; raw ones one by one. */
+  @Override
+  public int readTogether(boolean withAttachments) {
+    return withAttachments ? 1 : Math.max(1, Math.min(batchSize, 100));
   }
 
   /**
