@@ -558,7 +558,11 @@ public final class GraphGmailCaptureBench {
         rawSolo,
         writeSolo);
     List<String> manyIds = many.stream().map(ids::get).toList();
+    Duration serverBefore = cpu(server.toHandle());
+    Duration fakesBefore = cpu(ProcessHandle.current());
     Backfill all = backfill(http, base, token, manyIds);
+    double serverCpu = cpu(server.toHandle()).minus(serverBefore).toMillis() / 1e3;
+    double fakesCpu = cpu(ProcessHandle.current()).minus(fakesBefore).toMillis() / 1e3;
     if (PROFILE) {
       ExchangeCaptureBench.jcmd(server, "JFR.stop", "name=" + provider, "filename=" + jfr);
     }
@@ -585,6 +589,26 @@ public final class GraphGmailCaptureBench {
         rawMany,
         READERS,
         writeMany);
+    // The fakes answer from this JVM on the server's two cores; the server's own CPU per message
+    // says what it would do on a node of its own, which the throughput above cannot.
+    f.rows.put(
+        "server CPU per 1,000 messages, " + MAILBOXES + " mailboxes (s)",
+        String.format("%.2f", 1000 * serverCpu / all.seen()));
+    f.rows.put(
+        "CPU during it: server; fakes (cores)",
+        String.format("%.2f; %.2f", serverCpu / all.seconds(), fakesCpu / all.seconds()));
+    System.out.printf(
+        "CPU during the backfill of %d mailboxes: server %.1f s (%.2f s per 1,000 messages seen,"
+            + " %.2f cores on average), the fakes' JVM %.1f s (%.2f cores); the server's CPU per"
+            + " message alone on %d cores would allow %.0f msg/s%n",
+        MAILBOXES,
+        serverCpu,
+        1000 * serverCpu / all.seen(),
+        serverCpu / all.seconds(),
+        fakesCpu,
+        fakesCpu / all.seconds(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors() * all.seen() / serverCpu);
     String live = latency(provider, http, base, token, fake, many, f);
     ExchangeCaptureBench.jcmd(server, "GC.run");
     Thread.sleep(1000);
@@ -596,6 +620,11 @@ public final class GraphGmailCaptureBench {
       ExchangeCaptureBench.profile(jfr, WATCHED);
     }
     return f;
+  }
+
+  /** The CPU time a process has used so far, all its threads; zero where the OS does not say. */
+  static Duration cpu(ProcessHandle process) {
+    return process.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** The captured rows of these mailboxes, made as they are written. */

@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.error;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.redirect;
@@ -15,7 +16,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -272,7 +272,7 @@ final class AuthorizationServer {
     Instant expires = Instant.now().plusSeconds(fake.accessTokenSeconds);
     fake.accessTokens.put(access, new Token(provider, clientId, account, grantId, expires));
     JsonObjectBuilder answer =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("access_token", access)
             .add("expires_in", fake.accessTokenSeconds)
             .add("token_type", "Bearer");

@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.googleError;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -8,7 +9,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.CalendarItem;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -101,7 +101,7 @@ final class CalendarApis {
     try {
       // Graph matches action parameters without regard to case: the documentation writes
       // startTime, the Java SDK sends StartTime.
-      body = camelCased(Json.createReader(requestBody(exchange)).readObject());
+      body = camelCased(JSON.createReader(requestBody(exchange)).readObject());
       from = graphTime(body.getJsonObject("startTime"));
       to = graphTime(body.getJsonObject("endTime"));
     } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
@@ -109,17 +109,17 @@ final class CalendarApis {
       return;
     }
     fake.scheduleQueries.incrementAndGet();
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     for (String schedule :
         body.getJsonArray("schedules").getValuesAs(jakarta.json.JsonString.class).stream()
             .map(jakarta.json.JsonString::getString)
             .toList()) {
-      JsonArrayBuilder items = Json.createArrayBuilder();
+      JsonArrayBuilder items = JSON.createArrayBuilder();
       StringBuilder view = new StringBuilder();
       for (CalendarItem item : fake.calendarOf(schedule.toLowerCase(Locale.ROOT))) {
         if (item.end().isAfter(from) && item.start().isBefore(to)) {
           items.add(
-              Json.createObjectBuilder()
+              JSON.createObjectBuilder()
                   .add("isPrivate", false)
                   .add("status", item.status())
                   .add("subject", item.subject())
@@ -144,16 +144,16 @@ final class CalendarApis {
         view.append(c);
       }
       value.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("scheduleId", schedule)
               .add("availabilityView", view.toString())
               .add("scheduleItems", items)
               .add(
                   "workingHours",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add(
                           "daysOfWeek",
-                          Json.createArrayBuilder()
+                          JSON.createArrayBuilder()
                               .add("monday")
                               .add("tuesday")
                               .add("wednesday")
@@ -161,12 +161,12 @@ final class CalendarApis {
                               .add("friday"))
                       .add("startTime", "08:00:00.0000000")
                       .add("endTime", "17:00:00.0000000")
-                      .add("timeZone", Json.createObjectBuilder().add("name", "UTC"))));
+                      .add("timeZone", JSON.createObjectBuilder().add("name", "UTC"))));
     }
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)")
@@ -203,7 +203,7 @@ final class CalendarApis {
     JsonObject body;
     CalendarItem item;
     try {
-      body = preRead != null ? preRead : Json.createReader(requestBody(exchange)).readObject();
+      body = preRead != null ? preRead : JSON.createReader(requestBody(exchange)).readObject();
       List<String> attendees = new ArrayList<>();
       List<String> names = new ArrayList<>();
       for (JsonObject a : body.getJsonArray("attendees").getValuesAs(JsonObject.class)) {
@@ -242,23 +242,23 @@ final class CalendarApis {
   }
 
   private static JsonObjectBuilder graphEventJson(CalendarItem item, String organizer) {
-    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    JsonArrayBuilder attendees = JSON.createArrayBuilder();
     for (int i = 0; i < item.attendees().size(); i++) {
       attendees.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("type", "required")
               .add(
                   "status",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("response", "none")
                       .add("time", "0001-01-01T00:00:00Z"))
               .add(
                   "emailAddress",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("name", item.attendeeNames().get(i))
                       .add("address", item.attendees().get(i))));
     }
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "@odata.context",
             "https://graph.microsoft.com/v1.0/$metadata#users('me')/events/$entity")
@@ -272,13 +272,13 @@ final class CalendarApis {
         .add("attendees", attendees)
         .add(
             "organizer",
-            Json.createObjectBuilder()
-                .add("emailAddress", Json.createObjectBuilder().add("address", organizer)));
+            JSON.createObjectBuilder()
+                .add("emailAddress", JSON.createObjectBuilder().add("address", organizer)));
   }
 
   /** {@code dateTimeTimeZone}; the fake speaks UTC only, which is what Mailbridge asks for. */
   private static JsonObject camelCased(JsonObject body) {
-    jakarta.json.JsonObjectBuilder same = Json.createObjectBuilder();
+    jakarta.json.JsonObjectBuilder same = JSON.createObjectBuilder();
     body.forEach(
         (name, value) ->
             same.add(
@@ -296,7 +296,7 @@ final class CalendarApis {
   }
 
   private static JsonObjectBuilder graphTimeJson(Instant at) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("dateTime", GRAPH_TIME.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
         .add("timeZone", "UTC");
   }
@@ -319,7 +319,7 @@ final class CalendarApis {
     Instant from;
     Instant to;
     try {
-      body = Json.createReader(requestBody(exchange)).readObject();
+      body = JSON.createReader(requestBody(exchange)).readObject();
       from = OffsetDateTime.parse(body.getString("timeMin")).toInstant();
       to = OffsetDateTime.parse(body.getString("timeMax")).toInstant();
     } catch (JsonException | ClassCastException | NullPointerException | DateTimeParseException e) {
@@ -327,27 +327,27 @@ final class CalendarApis {
       return;
     }
     fake.scheduleQueries.incrementAndGet();
-    JsonObjectBuilder calendars = Json.createObjectBuilder();
+    JsonObjectBuilder calendars = JSON.createObjectBuilder();
     for (JsonObject item : body.getJsonArray("items").getValuesAs(JsonObject.class)) {
       String id = item.getString("id");
       String account = id.equals("primary") ? token.account() : id.toLowerCase(Locale.ROOT);
-      JsonArrayBuilder busy = Json.createArrayBuilder();
+      JsonArrayBuilder busy = JSON.createArrayBuilder();
       for (CalendarItem event : fake.calendarOf(account)) {
         if (!event.status().equals("free")
             && event.end().isAfter(from)
             && event.start().isBefore(to)) {
           busy.add(
-              Json.createObjectBuilder()
+              JSON.createObjectBuilder()
                   .add("start", event.start().toString())
                   .add("end", event.end().toString()));
         }
       }
-      calendars.add(id, Json.createObjectBuilder().add("busy", busy));
+      calendars.add(id, JSON.createObjectBuilder().add("busy", busy));
     }
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "calendar#freeBusy")
             .add("timeMin", from.toString())
             .add("timeMax", to.toString())
@@ -413,10 +413,10 @@ final class CalendarApis {
     if (sendUpdates.equals("all")) {
       item.attendees().forEach(a -> fake.invitations.add(token.account() + " -> " + a));
     }
-    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    JsonArrayBuilder attendees = JSON.createArrayBuilder();
     for (int i = 0; i < item.attendees().size(); i++) {
       attendees.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("email", item.attendees().get(i))
               .add("displayName", item.attendeeNames().get(i))
               .add("responseStatus", "needsAction"));
@@ -424,7 +424,7 @@ final class CalendarApis {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "calendar#event")
             .add("id", item.id())
             .add("status", "confirmed")
@@ -433,12 +433,12 @@ final class CalendarApis {
             .add("summary", item.subject())
             .add(
                 "creator",
-                Json.createObjectBuilder().add("email", token.account()).add("self", true))
+                JSON.createObjectBuilder().add("email", token.account()).add("self", true))
             .add(
                 "organizer",
-                Json.createObjectBuilder().add("email", token.account()).add("self", true))
-            .add("start", Json.createObjectBuilder().add("dateTime", item.start().toString()))
-            .add("end", Json.createObjectBuilder().add("dateTime", item.end().toString()))
+                JSON.createObjectBuilder().add("email", token.account()).add("self", true))
+            .add("start", JSON.createObjectBuilder().add("dateTime", item.start().toString()))
+            .add("end", JSON.createObjectBuilder().add("dateTime", item.end().toString()))
             .add("attendees", attendees)
             .build()
             .toString());

@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.error;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.redirect;
@@ -10,7 +11,6 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.time.Instant;
@@ -83,7 +83,7 @@ final class EntraEndpoints {
     if (fake.tenantsRequiringMfa.contains(tenant)
         && !(amr instanceof List<?> methods && methods.contains("mfa"))) {
       JsonObjectBuilder challenge =
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("error", fake.mfaAsInvalidGrant ? "invalid_grant" : "interaction_required")
               .add(
                   "error_description",
@@ -94,7 +94,7 @@ final class EntraEndpoints {
                       + UUID.randomUUID())
               .add(
                   "error_codes",
-                  Json.createArrayBuilder().add(fake.mfaAsInvalidGrant ? 50076 : 50079))
+                  JSON.createArrayBuilder().add(fake.mfaAsInvalidGrant ? 50076 : 50079))
               .add("timestamp", Instant.now().toString())
               .add("trace_id", UUID.randomUUID().toString())
               .add("correlation_id", UUID.randomUUID().toString())

@@ -1,5 +1,7 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -9,7 +11,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -362,7 +363,7 @@ public final class FakeProviders {
           java.util.Base64.getMimeEncoder(
                   64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
               .encodeToString(pair.getPrivate().getEncoded());
-      return Json.createObjectBuilder()
+      return JSON.createObjectBuilder()
           .add("type", "service_account")
           .add("project_id", "mailbridge-it")
           .add("private_key_id", keyId)
@@ -584,12 +585,12 @@ public final class FakeProviders {
             "AAMkContact" + UUID.randomUUID().toString().replace("-", ""),
             folder,
             java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    c.fields.put("givenName", jakarta.json.Json.createValue(givenName));
-    c.fields.put("surname", jakarta.json.Json.createValue(surname));
+    c.fields.put("givenName", JSON.createValue(givenName));
+    c.fields.put("surname", JSON.createValue(surname));
     c.fields.put(
         "emailAddresses",
-        jakarta.json.Json.createArrayBuilder()
-            .add(jakarta.json.Json.createObjectBuilder().add("name", email).add("address", email))
+        JSON.createArrayBuilder()
+            .add(JSON.createObjectBuilder().add("name", email).add("address", email))
             .build());
     contacts.contacts.computeIfAbsent(account, a -> new ConcurrentHashMap<>()).put(c.id, c);
     contacts.changed(account, c, java.time.Instant.now());
@@ -1951,7 +1952,7 @@ public final class FakeProviders {
   }
 
   static JsonObject json(String text) {
-    return Json.createReader(new StringReader(text)).readObject();
+    return JSON.createReader(new StringReader(text)).readObject();
   }
 
   static URI uri(String text) {

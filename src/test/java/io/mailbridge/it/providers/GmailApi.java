@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.googleError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -8,7 +9,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GmailMessage;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -53,14 +53,14 @@ final class GmailApi {
       return;
     }
     if (modify) {
-      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
       body.getJsonArray("addLabelIds")
           .getValuesAs(jakarta.json.JsonString.class)
           .forEach(l -> message.labelIds().add(l.getString()));
       send(
           exchange,
           200,
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", id)
               .add("labelIds", labels(message))
               .build()
@@ -80,7 +80,7 @@ final class GmailApi {
       }
     }
     JsonObjectBuilder answer =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("id", id)
             .add("threadId", id)
             .add("labelIds", labels(message))
@@ -102,7 +102,7 @@ final class GmailApi {
       answer.add("payload", GmailPartTreeAnswer.payload(id, whole));
     } else if ("metadata".equals(q.get("format"))) {
       answer.add("sizeEstimate", message.raw().length);
-      JsonArrayBuilder headers = Json.createArrayBuilder();
+      JsonArrayBuilder headers = JSON.createArrayBuilder();
       String head = headOf(message.raw());
       List<String> wanted = metadataHeaders(exchange.getRequestURI().getRawQuery());
       for (String line : head.replace("\r\n ", " ").replace("\r\n\t", " ").split("\r\n")) {
@@ -110,14 +110,14 @@ final class GmailApi {
         if (colon > 0
             && wanted.contains(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT))) {
           headers.add(
-              Json.createObjectBuilder()
+              JSON.createObjectBuilder()
                   .add("name", line.substring(0, colon))
                   .add("value", line.substring(colon + 1).strip()));
         }
       }
       answer.add(
           "payload",
-          Json.createObjectBuilder().add("mimeType", "multipart/mixed").add("headers", headers));
+          JSON.createObjectBuilder().add("mimeType", "multipart/mixed").add("headers", headers));
     } else {
       send(exchange, 400, googleError(400, "Invalid format", "INVALID_ARGUMENT"));
       return;
@@ -125,7 +125,6 @@ final class GmailApi {
     send(exchange, 200, answer.build().toString());
   }
 
-  /** The header block of a message, without the blank line (a benchmark's messages are MBs). */
   /** Google's 429 for a user over their quota, with a Retry-After of {@code seconds}. */
   private static void sendBusy(HttpExchange exchange, int seconds) throws IOException {
     exchange.getResponseHeaders().set("Retry-After", Integer.toString(seconds));
@@ -140,6 +139,7 @@ final class GmailApi {
             "rateLimitExceeded"));
   }
 
+  /** The header block of a message, without the blank line (a benchmark's messages are MBs). */
   private static String headOf(byte[] raw) {
     for (int i = 0; i + 3 < raw.length; i++) {
       if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
@@ -185,7 +185,7 @@ final class GmailApi {
     if (token == null) {
       return;
     }
-    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(FakeHttp.requestBody(exchange)).readObject();
     if (!"POST".equals(exchange.getRequestMethod()) || !body.containsKey("raw")) {
       send(
           exchange,
@@ -209,10 +209,10 @@ final class GmailApi {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("id", id)
             .add("threadId", id)
-            .add("labelIds", Json.createArrayBuilder().add("SENT"))
+            .add("labelIds", JSON.createArrayBuilder().add("SENT"))
             .build()
             .toString());
   }
@@ -226,7 +226,7 @@ final class GmailApi {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("emailAddress", token.account())
             .add("messagesTotal", fake.gmail.getOrDefault(token.account(), Map.of()).size())
             .add("threadsTotal", fake.gmail.getOrDefault(token.account(), Map.of()).size())
@@ -280,12 +280,12 @@ final class GmailApi {
         Math.min(Integer.parseInt(q.getOrDefault("maxResults", "100")), fake.gmailListMaxPage);
     int offset = q.containsKey("pageToken") ? Integer.parseInt(q.get("pageToken").substring(1)) : 0;
     int end = Math.min(ids.size(), offset + max);
-    JsonArrayBuilder messages = Json.createArrayBuilder();
+    JsonArrayBuilder messages = JSON.createArrayBuilder();
     for (String id : ids.subList(Math.min(offset, end), end)) {
-      messages.add(Json.createObjectBuilder().add("id", id).add("threadId", id));
+      messages.add(JSON.createObjectBuilder().add("id", id).add("threadId", id));
     }
     JsonObjectBuilder answer =
-        Json.createObjectBuilder().add("messages", messages).add("resultSizeEstimate", ids.size());
+        JSON.createObjectBuilder().add("messages", messages).add("resultSizeEstimate", ids.size());
     if (end < ids.size()) {
       answer.add("nextPageToken", "p" + end);
     }
@@ -307,7 +307,7 @@ final class GmailApi {
       send(exchange, 404, googleError(404, "Requested entity was not found.", "NOT_FOUND"));
       return;
     }
-    JsonArrayBuilder history = Json.createArrayBuilder();
+    JsonArrayBuilder history = JSON.createArrayBuilder();
     for (FakeProviders.GmailHistory entry :
         fake.gmailHistory.getOrDefault(token.account(), List.of())) {
       if (entry.historyId() <= start) {
@@ -316,23 +316,23 @@ final class GmailApi {
       GmailMessage message = fake.gmail.get(token.account()).get(entry.messageId());
       // Built once: a JSON-P builder is empty after its first build.
       JsonObject m =
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", entry.messageId())
               .add("threadId", entry.messageId())
               .add("labelIds", labels(message))
               .build();
       history.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", String.valueOf(entry.historyId()))
-              .add("messages", Json.createArrayBuilder().add(m))
+              .add("messages", JSON.createArrayBuilder().add(m))
               .add(
                   "messagesAdded",
-                  Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", m))));
+                  JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("message", m))));
     }
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("history", history)
             .add("historyId", String.valueOf(fake.gmailHistoryId()))
             .build()
@@ -354,7 +354,7 @@ final class GmailApi {
             token.account(),
             k -> new ConcurrentHashMap<>(Map.of("INBOX", "INBOX", "SENT", "SENT")));
     if ("POST".equals(exchange.getRequestMethod())) {
-      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
       String name = body.getString("name");
       if (labels.containsKey(name)) {
         send(exchange, 409, googleError(409, "Label name exists or conflicts", "ALREADY_EXISTS"));
@@ -365,7 +365,7 @@ final class GmailApi {
       send(
           exchange,
           200,
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", id)
               .add("name", name)
               .add("type", "user")
@@ -373,15 +373,15 @@ final class GmailApi {
               .toString());
       return;
     }
-    JsonArrayBuilder list = Json.createArrayBuilder();
+    JsonArrayBuilder list = JSON.createArrayBuilder();
     labels.forEach(
         (name, id) ->
             list.add(
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("id", id)
                     .add("name", name)
                     .add("type", id.equals(name) ? "system" : "user")));
-    send(exchange, 200, Json.createObjectBuilder().add("labels", list).build().toString());
+    send(exchange, 200, JSON.createObjectBuilder().add("labels", list).build().toString());
   }
 
   /**
@@ -416,7 +416,7 @@ final class GmailApi {
       send(exchange, 405, googleError(405, "Method not allowed", "METHOD_NOT_ALLOWED"));
       return;
     }
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String topic = body.getString("topicName", "");
     if (!topic.matches("projects/[^/]+/topics/[^/]+")) {
       send(exchange, 400, googleError(400, "Invalid topicName", "INVALID_ARGUMENT"));
@@ -426,7 +426,7 @@ final class GmailApi {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("historyId", String.valueOf(fake.gmailHistoryId()))
             .add(
                 "expiration",
@@ -437,7 +437,7 @@ final class GmailApi {
   }
 
   static JsonArrayBuilder labels(GmailMessage message) {
-    JsonArrayBuilder labels = Json.createArrayBuilder();
+    JsonArrayBuilder labels = JSON.createArrayBuilder();
     message.labelIds().forEach(labels::add);
     return labels;
   }

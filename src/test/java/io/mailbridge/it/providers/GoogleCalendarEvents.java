@@ -1,12 +1,12 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GoogleEvent;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -103,7 +103,7 @@ final class GoogleCalendarEvents {
     if (!mayReadEvents(exchange, token)) {
       return;
     }
-    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(FakeHttp.requestBody(exchange)).readObject();
     String id = body.getString("id", "");
     String type = body.getString("type", "");
     String address = body.getString("address", "");
@@ -132,7 +132,7 @@ final class GoogleCalendarEvents {
         new FakeProviders.GoogleChannel(
             token.account().toLowerCase(Locale.ROOT), body, resourceId));
     JsonObjectBuilder channel =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "api#channel")
             .add("id", id)
             .add("resourceId", resourceId)
@@ -158,7 +158,7 @@ final class GoogleCalendarEvents {
       send(exchange, 401, error(401, "global", "authError", "Invalid Credentials"));
       return;
     }
-    JsonObject body = Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(FakeHttp.requestBody(exchange)).readObject();
     fake.googleCalendarStops.add(body);
     FakeProviders.GoogleChannel channel = fake.googleCalendarChannels.get(body.getString("id", ""));
     if (channel == null || !channel.resourceId().equals(body.getString("resourceId", ""))) {
@@ -274,10 +274,10 @@ final class GoogleCalendarEvents {
             fake.googleCalendarMaxPage);
     List<JsonObject> entries = entries(state);
     int end = Math.min(entries.size(), state.offset() + pageSize);
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = JSON.createArrayBuilder();
     entries.subList(state.offset(), end).forEach(items::add);
     JsonObjectBuilder page =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "calendar#events")
             .add("etag", "\"p33c9rsrun1ogc0o\"")
             .add("summary", account)
@@ -285,7 +285,7 @@ final class GoogleCalendarEvents {
             .add("updated", "2026-11-30T09:00:00.000Z")
             .add("timeZone", "UTC")
             .add("accessRole", "owner")
-            .add("defaultReminders", Json.createArrayBuilder())
+            .add("defaultReminders", JSON.createArrayBuilder())
             .add("items", items);
     String next = UUID.randomUUID().toString().replace("-", "");
     if (end < entries.size()) {
@@ -338,7 +338,7 @@ final class GoogleCalendarEvents {
         }
       } else if (e.deleted()) {
         out.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("kind", "calendar#event")
                 .add("etag", etag(e))
                 .add("id", e.id())
@@ -359,23 +359,23 @@ final class GoogleCalendarEvents {
     String zone = extra == null || extra.timeZone() == null ? "UTC" : extra.timeZone();
     FakeProviders.GoogleEventExtra kept = extra;
     Instant updated = fake.googleEventTimes.get(e.seq());
-    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    JsonArrayBuilder attendees = JSON.createArrayBuilder();
     attendees.add(
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("email", e.organizer())
             .add("organizer", true)
             .add("self", e.organizer().equalsIgnoreCase(e.account()))
             .add("responseStatus", "accepted"));
     for (String address : e.attendees()) {
       JsonObjectBuilder attendee =
-          Json.createObjectBuilder().add("email", address).add("responseStatus", "needsAction");
+          JSON.createObjectBuilder().add("email", address).add("responseStatus", "needsAction");
       if (address.equalsIgnoreCase(e.account())) {
         attendee.add("self", true);
       }
       attendees.add(attendee);
     }
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "calendar#event")
             .add("etag", etag(e))
             .add("id", e.id())
@@ -388,12 +388,12 @@ final class GoogleCalendarEvents {
             .add("location", e.location() == null ? "" : e.location())
             .add(
                 "creator",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("email", e.organizer())
                     .add("self", e.organizer().equalsIgnoreCase(e.account())))
             .add(
                 "organizer",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("email", e.organizer())
                     .add("self", e.organizer().equalsIgnoreCase(e.account())))
             .add("start", time(e.start(), kept))
@@ -401,21 +401,21 @@ final class GoogleCalendarEvents {
             .add("iCalUID", e.iCalUid())
             .add("sequence", 0)
             .add("attendees", attendees)
-            .add("reminders", Json.createObjectBuilder().add("useDefault", true))
+            .add("reminders", JSON.createObjectBuilder().add("useDefault", true))
             .add("eventType", "default");
     if (e.recurringEventId() != null) {
       json.add("recurringEventId", e.recurringEventId())
           .add("originalStartTime", time(e.originalStart(), kept));
     } else if (extra != null && !extra.recurrence().isEmpty()) {
-      JsonArrayBuilder lines = Json.createArrayBuilder();
+      JsonArrayBuilder lines = JSON.createArrayBuilder();
       extra.recurrence().forEach(lines::add);
       json.add("recurrence", lines);
     }
     FakeProviders.GoogleEventExtra own = fake.googleEventExtras.get(e.id());
     if (own != null && !own.privateProperties().isEmpty()) {
-      JsonObjectBuilder properties = Json.createObjectBuilder();
+      JsonObjectBuilder properties = JSON.createObjectBuilder();
       own.privateProperties().forEach(properties::add);
-      json.add("extendedProperties", Json.createObjectBuilder().add("private", properties));
+      json.add("extendedProperties", JSON.createObjectBuilder().add("private", properties));
     }
     if (!"default".equals(e.visibility())) {
       json.add("visibility", e.visibility());
@@ -425,19 +425,19 @@ final class GoogleCalendarEvents {
       json.add("hangoutLink", "https://meet.google.com/" + code)
           .add(
               "conferenceData",
-              Json.createObjectBuilder()
+              JSON.createObjectBuilder()
                   .add(
                       "entryPoints",
-                      Json.createArrayBuilder()
+                      JSON.createArrayBuilder()
                           .add(
-                              Json.createObjectBuilder()
+                              JSON.createObjectBuilder()
                                   .add("entryPointType", "video")
                                   .add("uri", "https://meet.google.com/" + code)
                                   .add("label", "meet.google.com/" + code)))
                   .add(
                       "conferenceSolution",
-                      Json.createObjectBuilder()
-                          .add("key", Json.createObjectBuilder().add("type", "hangoutsMeet"))
+                      JSON.createObjectBuilder()
+                          .add("key", JSON.createObjectBuilder().add("type", "hangoutsMeet"))
                           .add("name", "Google Meet"))
                   .add("conferenceId", code));
     }
@@ -470,7 +470,7 @@ final class GoogleCalendarEvents {
   /** The request's JSON object; null once Google's 400 is sent for anything else. */
   JsonObject readBody(HttpExchange exchange) throws IOException {
     try {
-      return Json.createReader(FakeHttp.requestBody(exchange)).readObject();
+      return JSON.createReader(FakeHttp.requestBody(exchange)).readObject();
     } catch (jakarta.json.JsonException | IllegalStateException e) {
       send(exchange, 400, error(400, "global", "parseError", "Parse Error"));
       return null;
@@ -645,7 +645,7 @@ final class GoogleCalendarEvents {
             send(
                 exchange,
                 200,
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("kind", "calendar#event")
                     .add("etag", etag(current))
                     .add("id", id)
@@ -832,7 +832,7 @@ final class GoogleCalendarEvents {
       return;
     }
     boolean showDeleted = "true".equals(q.get("showDeleted"));
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = JSON.createArrayBuilder();
     for (Instant original : occurrences(series)) {
       if (originalStart != null && !originalStart.equals(original)) {
         continue;
@@ -848,14 +848,14 @@ final class GoogleCalendarEvents {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("kind", "calendar#events")
             .add("etag", etag(series))
             .add("summary", account)
             .add("updated", "2026-11-30T09:00:00.000Z")
             .add("timeZone", "UTC")
             .add("accessRole", "owner")
-            .add("defaultReminders", Json.createArrayBuilder())
+            .add("defaultReminders", JSON.createArrayBuilder())
             .add("items", items)
             .build()
             .toString());
@@ -1025,7 +1025,7 @@ final class GoogleCalendarEvents {
     java.time.ZoneId zone =
         java.time.ZoneId.of(extra.timeZone() == null ? "UTC" : extra.timeZone());
     JsonObjectBuilder day =
-        Json.createObjectBuilder().add("date", at.atZone(zone).toLocalDate().toString());
+        JSON.createObjectBuilder().add("date", at.atZone(zone).toLocalDate().toString());
     if (extra.timeZone() != null) {
       day.add("timeZone", extra.timeZone());
     }
@@ -1034,7 +1034,7 @@ final class GoogleCalendarEvents {
 
   /** Google's {@code EventDateTime}: the time with its zone's offset, and the zone. */
   private static JsonObjectBuilder time(Instant at, String zone) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "dateTime",
             at.atZone(java.time.ZoneId.of(zone))
@@ -1049,15 +1049,15 @@ final class GoogleCalendarEvents {
 
   /** Google's error body: {@code error.errors[].domain/reason/message}, code and message. */
   private static String error(int code, String domain, String reason, String message) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "error",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add(
                     "errors",
-                    Json.createArrayBuilder()
+                    JSON.createArrayBuilder()
                         .add(
-                            Json.createObjectBuilder()
+                            JSON.createObjectBuilder()
                                 .add("domain", domain)
                                 .add("reason", reason)
                                 .add("message", message)))

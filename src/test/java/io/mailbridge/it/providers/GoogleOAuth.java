@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.error;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.send;
@@ -126,7 +127,7 @@ final class GoogleOAuth {
     send(
         exchange,
         200,
-        jakarta.json.Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("access_token", access)
             .add("expires_in", fake.accessTokenSeconds - 1)
             .add("token_type", "Bearer")

@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.googleError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -7,7 +8,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -240,10 +240,10 @@ final class GooglePeople {
   }
 
   private void listGroups(HttpExchange exchange, String account) throws IOException {
-    JsonArrayBuilder list = Json.createArrayBuilder();
+    JsonArrayBuilder list = JSON.createArrayBuilder();
     for (String system : List.of("myContacts", "starred", "friends", "family", "coworkers")) {
       list.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("resourceName", "contactGroups/" + system)
               .add("etag", "%Eg" + system)
               .add("groupType", "SYSTEM_CONTACT_GROUP")
@@ -254,19 +254,19 @@ final class GooglePeople {
     mine.forEach(
         (resourceName, name) ->
             list.add(
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("resourceName", resourceName)
                     .add("etag", "%Eg" + resourceName.hashCode())
                     .add(
                         "metadata",
-                        Json.createObjectBuilder().add("updateTime", Instant.now().toString()))
+                        JSON.createObjectBuilder().add("updateTime", Instant.now().toString()))
                     .add("groupType", "USER_CONTACT_GROUP")
                     .add("name", name)
                     .add("formattedName", name)));
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("contactGroups", list)
             .add("totalItems", 5 + mine.size())
             .add("nextSyncToken", "EPDS" + log.get())
@@ -275,7 +275,7 @@ final class GooglePeople {
   }
 
   private void createGroup(HttpExchange exchange, String account) throws IOException {
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String name = body.getJsonObject("contactGroup").getString("name", "");
     Map<String, String> mine = groups.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
     if (name.isBlank()) {
@@ -293,10 +293,10 @@ final class GooglePeople {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("resourceName", resourceName)
             .add("etag", "%Eg" + resourceName.hashCode())
-            .add("metadata", Json.createObjectBuilder().add("updateTime", Instant.now().toString()))
+            .add("metadata", JSON.createObjectBuilder().add("updateTime", Instant.now().toString()))
             .add("groupType", "USER_CONTACT_GROUP")
             .add("name", name)
             .add("formattedName", name)
@@ -355,24 +355,24 @@ final class GooglePeople {
     }
     List<Contact> changed = changesIn(listing);
     int end = Math.min(changed.size(), listing.offset() + pageSize);
-    JsonArrayBuilder people = Json.createArrayBuilder();
+    JsonArrayBuilder people = JSON.createArrayBuilder();
     for (Contact contact : changed.subList(listing.offset(), end)) {
       if (contact.deleted) {
         people.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("resourceName", contact.resourceName)
                 .add("etag", contact.etag())
                 .add(
                     "metadata",
-                    Json.createObjectBuilder()
-                        .add("sources", Json.createArrayBuilder().add(source(contact)))
+                    JSON.createObjectBuilder()
+                        .add("sources", JSON.createArrayBuilder().add(source(contact)))
                         .add("objectType", "PERSON")
                         .add("deleted", true)));
       } else {
         people.add(personJson(contact, fields));
       }
     }
-    JsonObjectBuilder page = Json.createObjectBuilder().add("connections", people);
+    JsonObjectBuilder page = JSON.createObjectBuilder().add("connections", people);
     if (end < changed.size()) {
       String next = UUID.randomUUID().toString().replace("-", "");
       pageTokens.put(
@@ -409,7 +409,7 @@ final class GooglePeople {
 
   private void createContact(HttpExchange exchange, String account, Map<String, String> q)
       throws IOException {
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     Contact contact =
         new Contact(
             "people/c" + Long.toUnsignedString(UUID.randomUUID().getLeastSignificantBits()));
@@ -436,7 +436,7 @@ final class GooglePeople {
    * a PersonResponse with the person as {@code readMask} asks (required).
    */
   private void batchCreateContacts(HttpExchange exchange, String account) throws IOException {
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String mask = body.getString("readMask", "");
     JsonArray asked = body.getJsonArray("contacts");
     if (mask.isEmpty()) {
@@ -465,14 +465,14 @@ final class GooglePeople {
       contact.groups.add("contactGroups/myContacts");
       made.add(contact);
     }
-    JsonArrayBuilder created = Json.createArrayBuilder();
+    JsonArrayBuilder created = JSON.createArrayBuilder();
     for (Contact contact : made) {
       contacts
           .computeIfAbsent(account, a -> new ConcurrentHashMap<>())
           .put(contact.resourceName, contact);
       changed(account, contact, Instant.now());
       created.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("httpStatusCode", 200)
               .add("person", personJson(contact, mask))
               .add("requestedResourceName", contact.resourceName)
@@ -483,7 +483,7 @@ final class GooglePeople {
       return;
     }
     send(
-        exchange, 200, Json.createObjectBuilder().add("createdPeople", created).build().toString());
+        exchange, 200, JSON.createObjectBuilder().add("createdPeople", created).build().toString());
   }
 
   private void updateContact(
@@ -501,7 +501,7 @@ final class GooglePeople {
     if (meanwhile != null) {
       meanwhile.run();
     }
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String etag = body.getString("etag", null);
     if (etag == null) {
       send(
@@ -586,7 +586,7 @@ final class GooglePeople {
   }
 
   private static JsonObjectBuilder source(Contact contact) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("type", "CONTACT")
         .add("id", contact.id())
         .add("etag", "#" + contact.etag().substring(1))
@@ -607,20 +607,20 @@ final class GooglePeople {
                 "metadata")
             : List.of(personFields.split(","));
     JsonObject fieldMetadata =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("primary", true)
             .add(
-                "source", Json.createObjectBuilder().add("type", "CONTACT").add("id", contact.id()))
+                "source", JSON.createObjectBuilder().add("type", "CONTACT").add("id", contact.id()))
             .build();
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("resourceName", contact.resourceName)
             .add("etag", contact.etag());
     if (wanted.contains("metadata")) {
       json.add(
           "metadata",
-          Json.createObjectBuilder()
-              .add("sources", Json.createArrayBuilder().add(source(contact)))
+          JSON.createObjectBuilder()
+              .add("sources", JSON.createArrayBuilder().add(source(contact)))
               .add("objectType", "PERSON"));
     }
     for (String name : CONTACT_FIELDS) {
@@ -628,9 +628,9 @@ final class GooglePeople {
       if (!wanted.contains(name) || value == null || value.isEmpty()) {
         continue; // Google leaves out empty fields
       }
-      JsonArrayBuilder items = Json.createArrayBuilder();
+      JsonArrayBuilder items = JSON.createArrayBuilder();
       for (JsonObject item : value.getValuesAs(JsonObject.class)) {
-        JsonObjectBuilder shown = Json.createObjectBuilder(item).add("metadata", fieldMetadata);
+        JsonObjectBuilder shown = JSON.createObjectBuilder(item).add("metadata", fieldMetadata);
         if (name.equals("names")) {
           String display =
               (item.getString("givenName", "") + " " + item.getString("familyName", "")).strip();
@@ -645,32 +645,32 @@ final class GooglePeople {
       json.add(name, items);
     }
     if (wanted.contains("memberships")) {
-      JsonArrayBuilder memberships = Json.createArrayBuilder();
+      JsonArrayBuilder memberships = JSON.createArrayBuilder();
       for (String group : contact.groups) {
         memberships.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add(
                     "metadata",
-                    Json.createObjectBuilder()
+                    JSON.createObjectBuilder()
                         .add(
                             "source",
-                            Json.createObjectBuilder()
+                            JSON.createObjectBuilder()
                                 .add("type", "CONTACT")
                                 .add("id", contact.id())))
                 .add(
                     "contactGroupMembership",
-                    Json.createObjectBuilder()
+                    JSON.createObjectBuilder()
                         .add("contactGroupId", group.substring("contactGroups/".length()))
                         .add("contactGroupResourceName", group)));
       }
       json.add("memberships", memberships);
     }
     if (wanted.contains("clientData") && !contact.clientData.isEmpty()) {
-      JsonArrayBuilder data = Json.createArrayBuilder();
+      JsonArrayBuilder data = JSON.createArrayBuilder();
       contact.clientData.forEach(
           (key, value) ->
               data.add(
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("metadata", fieldMetadata)
                       .add("key", key)
                       .add("value", value)));
@@ -691,25 +691,25 @@ final class GooglePeople {
     String message =
         "Sync token is expired. Clear local cache and retry call without the sync token.";
     JsonObject error =
-        Json.createReader(
+        JSON.createReader(
                 new java.io.StringReader(googleError(400, message, "FAILED_PRECONDITION")))
             .readObject()
             .getJsonObject("error");
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "error",
-            Json.createObjectBuilder(error)
+            JSON.createObjectBuilder(error)
                 .add(
                     "details",
-                    Json.createArrayBuilder()
+                    JSON.createArrayBuilder()
                         .add(
-                            Json.createObjectBuilder()
+                            JSON.createObjectBuilder()
                                 .add("@type", "type.googleapis.com/google.rpc.ErrorInfo")
                                 .add("reason", "EXPIRED_SYNC_TOKEN")
                                 .add("domain", "people.googleapis.com")
                                 .add(
                                     "metadata",
-                                    Json.createObjectBuilder()
+                                    JSON.createObjectBuilder()
                                         .add("service", "people.googleapis.com")
                                         .add(
                                             "method",
@@ -725,16 +725,16 @@ final class GooglePeople {
             "people/c" + Long.toUnsignedString(UUID.randomUUID().getLeastSignificantBits()));
     contact.fields.put(
         "names",
-        Json.createArrayBuilder()
+        JSON.createArrayBuilder()
             .add(
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("givenName", givenName)
                     .add("familyName", familyName))
             .build());
     contact.fields.put(
         "emailAddresses",
-        Json.createArrayBuilder()
-            .add(Json.createObjectBuilder().add("value", email).add("type", "home"))
+        JSON.createArrayBuilder()
+            .add(JSON.createObjectBuilder().add("value", email).add("type", "home"))
             .build());
     contact.groups.add("contactGroups/myContacts");
     if (group != null) {

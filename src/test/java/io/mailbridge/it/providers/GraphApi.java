@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.error;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -9,7 +10,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GraphAttachment;
 import io.mailbridge.it.providers.FakeProviders.GraphMessage;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -80,22 +80,22 @@ final class GraphApi {
     }
     String method = exchange.getRequestMethod();
     if (parts.length == 1 && method.equals("PATCH")) {
-      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
       body.getJsonArray("singleValueExtendedProperties")
           .getValuesAs(JsonObject.class)
           .forEach(p -> message.properties().put(p.getString("id"), p.getString("value")));
-      send(exchange, 200, Json.createObjectBuilder().add("id", parts[0]).build().toString());
+      send(exchange, 200, JSON.createObjectBuilder().add("id", parts[0]).build().toString());
     } else if (parts.length == 1) {
-      JsonArrayBuilder properties = Json.createArrayBuilder();
+      JsonArrayBuilder properties = JSON.createArrayBuilder();
       message
           .properties()
           .forEach(
               (id, value) ->
-                  properties.add(Json.createObjectBuilder().add("id", id).add("value", value)));
+                  properties.add(JSON.createObjectBuilder().add("id", id).add("value", value)));
       send(
           exchange,
           200,
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", parts[0])
               .add("singleValueExtendedProperties", properties)
               .build()
@@ -106,9 +106,9 @@ final class GraphApi {
       exchange.sendResponseHeaders(200, mime.length);
       exchange.getResponseBody().write(mime);
     } else if (parts.length == 2 && parts[1].equals("attachments")) {
-      JsonArrayBuilder list = Json.createArrayBuilder();
+      JsonArrayBuilder list = JSON.createArrayBuilder();
       message.attachments().forEach((id, a) -> list.add(attachmentJson(id, a, false)));
-      send(exchange, 200, Json.createObjectBuilder().add("value", list).build().toString());
+      send(exchange, 200, JSON.createObjectBuilder().add("value", list).build().toString());
     } else if (parts.length == 3
         && parts[1].equals("attachments")
         && message.attachments().containsKey(parts[2])) {
@@ -204,17 +204,17 @@ final class GraphApi {
       return;
     }
     String wanted = m.group(1).replace("''", "'");
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     List<byte[]> sent = fake.graphSentItems.getOrDefault(token.account(), List.of());
     for (int i = 0; i < sent.size(); i++) {
       if (wanted.equals(FakeProviders.messageIdOf(sent.get(i)))) {
-        value.add(Json.createObjectBuilder().add("id", "AAMkSent" + i));
+        value.add(JSON.createObjectBuilder().add("id", "AAMkSent" + i));
       }
     }
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#users('me')/mailFolders('sentitems')/messages(id)")
@@ -225,7 +225,7 @@ final class GraphApi {
 
   static JsonObjectBuilder attachmentJson(String id, GraphAttachment a, boolean withBytes) {
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.type", "#microsoft.graph.fileAttachment")
             .add("id", id)
             .add("name", a.name())

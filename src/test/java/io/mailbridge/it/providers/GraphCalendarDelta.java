@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.send;
@@ -7,7 +8,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GraphEvent;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -161,7 +161,7 @@ final class GraphCalendarDelta {
     int pageSize = Math.min(pageSize(prefer), fake.graphDeltaMaxPage);
     List<JsonObject> entries = entries(state);
     int end = Math.min(entries.size(), state.offset() + pageSize);
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     entries.subList(state.offset(), end).forEach(value::add);
     String base =
         fake.base
@@ -169,7 +169,7 @@ final class GraphCalendarDelta {
             + (user == null ? "me" : "users/" + enc(user))
             + "/calendarView/delta";
     JsonObjectBuilder page =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)")
             .add("value", value);
     String next = UUID.randomUUID().toString().replace("-", "");
@@ -240,10 +240,10 @@ final class GraphCalendarDelta {
         out.add(entry.build());
       } else if (state.afterSeq() >= 0) {
         out.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("@odata.type", "#microsoft.graph.event")
                 .add("id", listed)
-                .add("@removed", Json.createObjectBuilder().add("reason", "deleted"))
+                .add("@removed", JSON.createObjectBuilder().add("reason", "deleted"))
                 .build());
       }
     }
@@ -258,22 +258,22 @@ final class GraphCalendarDelta {
     FakeProviders.GraphEventExtra extra = fake.graphEventExtras.get(e.id());
     String zone = extra == null || extra.timeZone() == null ? "UTC" : extra.timeZone();
     Instant modified = fake.graphEventTimes.get(e.seq());
-    JsonArrayBuilder attendees = Json.createArrayBuilder();
+    JsonArrayBuilder attendees = JSON.createArrayBuilder();
     for (String address : e.attendees()) {
       attendees.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("type", "required")
               .add(
                   "status",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("response", "none")
                       .add("time", "0001-01-01T00:00:00Z"))
               .add("emailAddress", address(address)));
     }
-    JsonArrayBuilder categories = Json.createArrayBuilder();
+    JsonArrayBuilder categories = JSON.createArrayBuilder();
     e.categories().forEach(categories::add);
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.type", "#microsoft.graph.event")
             .add("@odata.etag", "W/\"" + FakeProviders.graphChangeKey(e.seq()) + "\"")
             .add("id", e.id())
@@ -306,22 +306,22 @@ final class GraphCalendarDelta {
             .add("onlineMeetingProvider", e.online() ? "teamsForBusiness" : "unknown")
             .add(
                 "body",
-                Json.createObjectBuilder().add("contentType", "text").add("content", e.body()))
+                JSON.createObjectBuilder().add("contentType", "text").add("content", e.body()))
             .add("start", extra != null && extra.allDay() ? day(e.start(), zone) : time(e.start()))
             .add("end", extra != null && extra.allDay() ? day(e.end(), zone) : time(e.end()))
             .add(
                 "location",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("displayName", e.location())
                     .add("locationType", "default"))
             .add("attendees", attendees)
             .add(
                 "organizer",
-                Json.createObjectBuilder().add("emailAddress", address(e.organizer())));
+                JSON.createObjectBuilder().add("emailAddress", address(e.organizer())));
     if (e.online()) {
       json.add(
           "onlineMeeting",
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("joinUrl", "https://teams.microsoft.com/l/meetup-join/" + e.iCalUid()));
     } else {
       json.addNull("onlineMeeting");
@@ -335,7 +335,7 @@ final class GraphCalendarDelta {
   }
 
   static JsonObjectBuilder time(Instant at) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("dateTime", WIRE.format(LocalDateTime.ofInstant(at, ZoneOffset.UTC)))
         .add("timeZone", "UTC");
   }
@@ -343,13 +343,13 @@ final class GraphCalendarDelta {
   /** An all-day event's day: its midnight as a local time labelled UTC, as Graph shows it. */
   static JsonObjectBuilder day(Instant at, String zone) {
     java.time.ZoneId days = "UTC".equals(zone) ? ZoneOffset.UTC : java.time.ZoneId.of(zone);
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("dateTime", WIRE.format(at.atZone(days).toLocalDate().atStartOfDay()))
         .add("timeZone", "UTC");
   }
 
   private static JsonObjectBuilder address(String address) {
-    return Json.createObjectBuilder().add("name", address).add("address", address);
+    return JSON.createObjectBuilder().add("name", address).add("address", address);
   }
 
   /** The page size a {@code Prefer: odata.maxpagesize} header asks for; 10 without one. */

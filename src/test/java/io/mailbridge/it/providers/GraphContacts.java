@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -7,7 +8,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -150,7 +150,7 @@ final class GraphContacts {
       if (method.equals("GET")) {
         listFolders(exchange, folderMap);
       } else if (method.equals("POST")) {
-        JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+        JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
         String id = "AAMkFolder" + UUID.randomUUID().toString().replace("-", "");
         folderMap.put(id, body.getString("displayName"));
         send(exchange, 201, folderJson(id, body.getString("displayName")).toString());
@@ -168,7 +168,7 @@ final class GraphContacts {
       return;
     }
     if (parts.length == 2 && parts[1].equals("contacts") && method.equals("POST")) {
-      JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+      JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
       Contact contact =
           new Contact(
               "AAMkContact" + UUID.randomUUID().toString().replace("-", ""),
@@ -205,11 +205,11 @@ final class GraphContacts {
               send(exchange, 400, graphError("BadRequest", "Invalid expand clause"));
               return;
             }
-            JsonArrayBuilder props = Json.createArrayBuilder();
+            JsonArrayBuilder props = JSON.createArrayBuilder();
             contact.properties.forEach(
                 (id, value) -> {
                   if (id.equalsIgnoreCase(m.group(1))) {
-                    props.add(Json.createObjectBuilder().add("id", id).add("value", value));
+                    props.add(JSON.createObjectBuilder().add("id", id).add("value", value));
                   }
                 });
             json.add("singleValueExtendedProperties", props);
@@ -229,7 +229,7 @@ final class GraphContacts {
                         + " item."));
             return;
           }
-          apply(contact, Json.createReader(requestBody(exchange)).readObject());
+          apply(contact, JSON.createReader(requestBody(exchange)).readObject());
           changed(account, contact, Instant.now());
           send(exchange, 200, contactJson(contact, false).build().toString());
         }
@@ -256,7 +256,7 @@ final class GraphContacts {
       }
       wanted = m.group(1).replace("''", "'");
     }
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     for (Map.Entry<String, String> f : folderMap.entrySet()) {
       if (wanted == null || wanted.equals(f.getValue())) {
         value.add(folderJson(f.getKey(), f.getValue()));
@@ -265,7 +265,7 @@ final class GraphContacts {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#users('me')/contactFolders")
@@ -275,7 +275,7 @@ final class GraphContacts {
   }
 
   private static JsonObject folderJson(String id, String name) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("id", id)
         .add("displayName", name)
         .add("parentFolderId", "AAMkContactsRoot")
@@ -326,15 +326,15 @@ final class GraphContacts {
             GraphCalendarDelta.pageSize(exchange.getRequestHeaders().get("Prefer")),
             fake.graphContactMaxPage);
     int end = Math.min(changed.size(), state.offset() + pageSize);
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     for (Event event : changed.subList(state.offset(), end)) {
       Contact contact = contacts.getOrDefault(account, Map.of()).get(event.id());
       if (event.removed() || contact == null) {
         value.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("@odata.type", "#microsoft.graph.contact")
                 .add("id", event.id())
-                .add("@removed", Json.createObjectBuilder().add("reason", "deleted")));
+                .add("@removed", JSON.createObjectBuilder().add("reason", "deleted")));
       } else {
         value.add(contactJson(contact, true));
       }
@@ -347,7 +347,7 @@ final class GraphContacts {
             + folder
             + "/contacts/delta";
     JsonObjectBuilder page =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(contact)")
             .add("value", value);
     String next = UUID.randomUUID().toString().replace("-", "");
@@ -413,13 +413,13 @@ final class GraphContacts {
 
   static JsonObjectBuilder contactJson(Contact contact, boolean inDelta) {
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.etag", contact.etag())
             .add("id", contact.id)
             .add("createdDateTime", contact.created.toString())
             .add("lastModifiedDateTime", contact.modified.toString())
             .add("changeKey", contact.changeKey())
-            .add("categories", Json.createArrayBuilder())
+            .add("categories", JSON.createArrayBuilder())
             .add("parentFolderId", contact.folder);
     if (inDelta) {
       json.add("@odata.type", "#microsoft.graph.contact");

@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -8,7 +9,6 @@ import static io.mailbridge.it.providers.FakeHttp.send;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GraphItem;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -179,7 +179,7 @@ final class GraphDelta {
               .toList();
     }
     int end = Math.min(changed.size(), state.offset() + pageSize);
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     for (GraphItem item : changed.subList(state.offset(), end)) {
       value.add(json(item));
     }
@@ -191,7 +191,7 @@ final class GraphDelta {
             + folder
             + "/messages/delta";
     JsonObjectBuilder page =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)")
             .add("value", value);
     String next = UUID.randomUUID().toString().replace("-", "");
@@ -246,21 +246,21 @@ final class GraphDelta {
 
   private static JsonObject json(GraphItem item) {
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.type", "#microsoft.graph.message")
             .add("@odata.etag", "W/\"CQAAABYAAAD" + item.seq() + "\"")
             .add("id", item.id());
     if (item.removed()) {
-      return json.add("@removed", Json.createObjectBuilder().add("reason", "deleted")).build();
+      return json.add("@removed", JSON.createObjectBuilder().add("reason", "deleted")).build();
     }
-    JsonArrayBuilder categories = Json.createArrayBuilder();
+    JsonArrayBuilder categories = JSON.createArrayBuilder();
     item.categories().forEach(categories::add);
     return json.add("internetMessageId", "<" + item.internetMessageId() + ">")
         .add("conversationId", "AAQkAD" + item.internetMessageId().hashCode())
         .add("subject", item.subject())
         .add("from", recipient(item.from()))
         .add("toRecipients", recipients(item.to()))
-        .add("ccRecipients", Json.createArrayBuilder())
+        .add("ccRecipients", JSON.createArrayBuilder())
         .add("sentDateTime", item.receivedAt().minusSeconds(5).toString())
         .add("receivedDateTime", item.receivedAt().toString())
         .add("categories", categories)
@@ -269,14 +269,14 @@ final class GraphDelta {
   }
 
   private static JsonObjectBuilder recipient(String address) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "emailAddress",
-            Json.createObjectBuilder().add("name", address).add("address", address));
+            JSON.createObjectBuilder().add("name", address).add("address", address));
   }
 
   private static JsonArrayBuilder recipients(List<String> addresses) {
-    JsonArrayBuilder list = Json.createArrayBuilder();
+    JsonArrayBuilder list = JSON.createArrayBuilder();
     addresses.forEach(a -> list.add(recipient(a)));
     return list;
   }
@@ -289,7 +289,7 @@ final class GraphDelta {
       send(exchange, 401, graphError("InvalidAuthenticationToken", "Access token is empty."));
       return;
     }
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String id = UUID.randomUUID().toString();
     Matcher appResource =
         Pattern.compile("^users/([^/]+)/messages$").matcher(body.getString("resource"));
@@ -330,7 +330,7 @@ final class GraphDelta {
     send(
         exchange,
         201,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity")
@@ -375,7 +375,7 @@ final class GraphDelta {
       send(exchange, 405, graphError("BadRequest", "Method not allowed."));
       return;
     }
-    JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+    JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
     String until = body.getString("expirationDateTime");
     FakeProviders.GraphSubscription renewed =
         new FakeProviders.GraphSubscription(
@@ -391,7 +391,7 @@ final class GraphDelta {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity")
@@ -430,7 +430,7 @@ final class GraphDelta {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#users('"

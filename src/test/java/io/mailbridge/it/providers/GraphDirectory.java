@@ -1,12 +1,12 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
@@ -78,19 +78,19 @@ final class GraphDirectory {
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     int offset = q.containsKey("$skiptoken") ? Integer.parseInt(q.get("$skiptoken")) : 0;
     int end = Math.min(members.size(), offset + fake.groupMembersPageSize);
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     for (String id : members.subList(offset, end)) {
       String address = fake.directoryUsers.get(id);
       if (address == null) {
         // A nested group: Graph lists it as a member of its own type.
         value.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("@odata.type", "#microsoft.graph.group")
                 .add("id", id)
                 .add("mail", "nested-" + id.substring(0, 8) + "@tenant.example"));
       } else {
         value.add(
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("@odata.type", "#microsoft.graph.user")
                 .add("id", id)
                 .add("mail", address)
@@ -98,7 +98,7 @@ final class GraphDirectory {
       }
     }
     JsonObjectBuilder page =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add(
                 "@odata.context",
                 "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,mail,userPrincipalName)")
@@ -132,14 +132,14 @@ final class GraphDirectory {
       return;
     }
     String id = fake.groupMails.get(m.group(1).replace("''", "'").toLowerCase());
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     if (id != null) {
-      value.add(Json.createObjectBuilder().add("id", id));
+      value.add(JSON.createObjectBuilder().add("id", id));
     }
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#groups(id)")
             .add("value", value)
             .build()

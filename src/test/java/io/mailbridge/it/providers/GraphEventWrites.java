@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.graphError;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -9,7 +10,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GraphEvent;
 import io.mailbridge.it.providers.FakeProviders.GraphEventExtra;
 import io.mailbridge.it.providers.FakeProviders.Token;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -82,7 +82,7 @@ final class GraphEventWrites {
       }
       JsonObject body;
       try {
-        body = Json.createReader(requestBody(exchange)).readObject();
+        body = JSON.createReader(requestBody(exchange)).readObject();
       } catch (JsonException e) {
         send(exchange, 400, graphError("RequestBodyRead", "Invalid request body."));
         return;
@@ -120,14 +120,14 @@ final class GraphEventWrites {
         // Only on a series master, and only when named: $select for the cancelled ones, $expand
         // for the moved ones.
         if (isSeries && q.getOrDefault("$select", "").contains("cancelledOccurrences")) {
-          JsonArrayBuilder cancelled = Json.createArrayBuilder();
+          JsonArrayBuilder cancelled = JSON.createArrayBuilder();
           series.cancelled().stream()
               .sorted()
               .forEach(day -> cancelled.add("OID." + id + "." + day));
           json.add("cancelledOccurrences", cancelled);
         }
         if ("exceptionOccurrences".equals(expand)) {
-          JsonArrayBuilder moved = Json.createArrayBuilder();
+          JsonArrayBuilder moved = JSON.createArrayBuilder();
           if (isSeries) {
             series.moved().keySet().stream()
                 .sorted()
@@ -143,10 +143,10 @@ final class GraphEventWrites {
             send(exchange, 400, graphError("BadRequest", "Invalid expand clause"));
             return;
           }
-          JsonArrayBuilder props = Json.createArrayBuilder();
+          JsonArrayBuilder props = JSON.createArrayBuilder();
           GraphEventExtra extra = fake.graphEventExtras.get(id);
           if (extra != null && extra.crmId() != null && p.group(1).contains("MailbridgeCrmId")) {
-            props.add(Json.createObjectBuilder().add("id", p.group(1)).add("value", extra.crmId()));
+            props.add(JSON.createObjectBuilder().add("id", p.group(1)).add("value", extra.crmId()));
           }
           json.add("singleValueExtendedProperties", props);
         }
@@ -168,7 +168,7 @@ final class GraphEventWrites {
         }
         JsonObject body;
         try {
-          body = Json.createReader(requestBody(exchange)).readObject();
+          body = JSON.createReader(requestBody(exchange)).readObject();
           GraphEvent changed = apply(fake, event, body);
           send(exchange, 200, GraphCalendarDelta.json(fake, changed).build().toString());
         } catch (JsonException | ClassCastException | DateTimeException e) {
@@ -260,7 +260,7 @@ final class GraphEventWrites {
       return;
     }
     GraphEventExtra series = fake.graphEventExtras.get(master.id());
-    JsonArrayBuilder value = Json.createArrayBuilder();
+    JsonArrayBuilder value = JSON.createArrayBuilder();
     if (series != null && series.recurrence() != null) {
       for (java.time.LocalDate day : days(master, series)) {
         if (series.cancelled().contains(day.toString())) {
@@ -275,7 +275,7 @@ final class GraphEventWrites {
     send(
         exchange,
         200,
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)")
             .add("value", value)
             .build()
@@ -315,7 +315,7 @@ final class GraphEventWrites {
       }
       case "PATCH" -> {
         try {
-          JsonObject body = Json.createReader(requestBody(exchange)).readObject();
+          JsonObject body = JSON.createReader(requestBody(exchange)).readObject();
           series
               .moved()
               .put(

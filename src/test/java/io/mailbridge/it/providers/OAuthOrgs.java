@@ -1,11 +1,11 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mailbridge.it.ApiClient;
 import io.mailbridge.it.TestOrgs;
 import io.mailbridge.platform.security.entity.AppUser;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class OAuthOrgs {
         api.put(
             "/api/admin/providers/" + provider,
             adminToken,
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("clientId", clientId)
                 .add("clientSecret", secret)
                 .build()

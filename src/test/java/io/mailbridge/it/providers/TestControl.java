@@ -1,5 +1,6 @@
 package io.mailbridge.it.providers;
 
+import static io.mailbridge.it.providers.FakeHttp.JSON;
 import static io.mailbridge.it.providers.FakeHttp.error;
 import static io.mailbridge.it.providers.FakeHttp.query;
 import static io.mailbridge.it.providers.FakeHttp.requestBody;
@@ -9,7 +10,6 @@ import com.nimbusds.jose.JOSEException;
 import com.sun.net.httpserver.HttpExchange;
 import io.mailbridge.it.providers.FakeProviders.GraphAttachment;
 import io.mailbridge.it.providers.FakeProviders.GraphMessage;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -38,8 +38,8 @@ final class TestControl {
   void control(HttpExchange exchange, String what) throws IOException, JOSEException {
     JsonObject body =
         "POST".equals(exchange.getRequestMethod())
-            ? Json.createReader(requestBody(exchange)).readObject()
-            : Json.createObjectBuilder().build();
+            ? JSON.createReader(requestBody(exchange)).readObject()
+            : JSON.createObjectBuilder().build();
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     switch (what) {
       case "clients" -> {
@@ -77,7 +77,7 @@ final class TestControl {
                 body.getString("scopes"),
                 "oid-" + body.getString("tenant"),
                 Instant.now().plusSeconds(3600));
-        send(exchange, 200, Json.createObjectBuilder().add("token", token).build().toString());
+        send(exchange, 200, JSON.createObjectBuilder().add("token", token).build().toString());
       }
       case "graph-messages" -> {
         if ("POST".equals(exchange.getRequestMethod())) {
@@ -99,33 +99,33 @@ final class TestControl {
         } else {
           GraphMessage message =
               fake.graphMessages.getOrDefault(q.get("account"), Map.of()).get(q.get("id"));
-          JsonObjectBuilder properties = Json.createObjectBuilder();
+          JsonObjectBuilder properties = JSON.createObjectBuilder();
           if (message != null) {
             message.properties().forEach(properties::add);
           }
           send(
               exchange,
               message == null ? 404 : 200,
-              Json.createObjectBuilder().add("properties", properties).build().toString());
+              JSON.createObjectBuilder().add("properties", properties).build().toString());
         }
       }
       case "graph-requests" -> {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         fake.graphRequests.forEach(list::add);
-        send(exchange, 200, Json.createObjectBuilder().add("requests", list).build().toString());
+        send(exchange, 200, JSON.createObjectBuilder().add("requests", list).build().toString());
       }
       case "calendar" -> {
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = JSON.createArrayBuilder();
         for (FakeProviders.CalendarItem item : fake.calendarOf(q.get("account"))) {
-          JsonArrayBuilder attendees = Json.createArrayBuilder();
+          JsonArrayBuilder attendees = JSON.createArrayBuilder();
           item.attendees().forEach(attendees::add);
           events.add(
-              Json.createObjectBuilder()
+              JSON.createObjectBuilder()
                   .add("start", item.start().toString())
                   .add("end", item.end().toString())
                   .add("attendees", attendees));
         }
-        send(exchange, 200, Json.createObjectBuilder().add("events", events).build().toString());
+        send(exchange, 200, JSON.createObjectBuilder().add("events", events).build().toString());
       }
       case "job-pump" -> {
         // The suite runs with the timer pump paused; the pump reads this switch at every tick
