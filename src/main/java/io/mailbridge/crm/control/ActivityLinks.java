@@ -27,10 +27,13 @@ public class ActivityLinks {
   /** An activity on a record's timeline. */
   public record TimelineEntry(String activityId, Instant occurredAt) {}
 
+  /** An activity and the records it goes on. */
+  public record Linking(String activityId, Instant occurredAt, Collection<CrmRecord> records) {}
+
   /** Adds the links that do not exist yet; the activity's row must already be flushed. */
   public void add(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
-    insert(orgId, activityId, occurredAt, records, true);
+    insert(orgId, List.of(new Linking(activityId, occurredAt, records)), true);
   }
 
   /**
@@ -39,16 +42,19 @@ public class ActivityLinks {
    */
   public void addToNew(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
-    insert(orgId, activityId, occurredAt, records, false);
+    addToNew(orgId, List.of(new Linking(activityId, occurredAt, records)));
   }
 
-  private void insert(
-      String orgId,
-      String activityId,
-      Instant occurredAt,
-      Collection<CrmRecord> records,
-      boolean lookFirst) {
-    if (records.isEmpty()) {
+  /**
+   * Links activities this transaction just created in one batch of inserts (a page of captured
+   * mail); their rows must already be flushed.
+   */
+  public void addToNew(String orgId, List<Linking> created) {
+    insert(orgId, created, false);
+  }
+
+  private void insert(String orgId, List<Linking> linkings, boolean lookFirst) {
+    if (linkings.stream().allMatch(l -> l.records().isEmpty())) {
       return;
     }
     try {
@@ -61,27 +67,30 @@ public class ActivityLinks {
                     c.prepareStatement(
                         "INSERT INTO activity_link (activity_id, record_id, org_id, record_type, occurred_at)"
                             + " VALUES (?, ?, ?, ?, ?)")) {
-              Set<String> linked = new HashSet<>();
-              for (CrmRecord record : records) {
-                if (!linked.add(record.id())) {
-                  continue;
-                }
-                if (lookFirst) {
-                  exists.setString(1, activityId);
-                  exists.setString(2, record.id());
-                  try (ResultSet rs = exists.executeQuery()) {
-                    if (rs.next()) {
-                      continue;
+              for (Linking linking : linkings) {
+                Set<String> linked = new HashSet<>();
+                for (CrmRecord record : linking.records()) {
+                  if (!linked.add(record.id())) {
+                    continue;
+                  }
+                  if (lookFirst) {
+                    exists.setString(1, linking.activityId());
+                    exists.setString(2, record.id());
+                    try (ResultSet rs = exists.executeQuery()) {
+                      if (rs.next()) {
+                        continue;
+                      }
                     }
                   }
+                  insert.setString(1, linking.activityId());
+                  insert.setString(2, record.id());
+                  insert.setString(3, orgId);
+                  insert.setString(4, record.type().name());
+                  insert.setObject(5, SqlTime.utc(linking.occurredAt()));
+                  insert.addBatch();
                 }
-                insert.setString(1, activityId);
-                insert.setString(2, record.id());
-                insert.setString(3, orgId);
-                insert.setString(4, record.type().name());
-                insert.setObject(5, SqlTime.utc(occurredAt));
-                insert.executeUpdate();
               }
+              insert.executeBatch();
             }
             return null;
           });

@@ -18,6 +18,10 @@ import java.util.List;
 @ApplicationScoped
 public class ActivityOwners {
 
+  private static final String INSERT =
+      "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at, item_key)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+
   @Inject TransactionConnection connection;
 
   /** An owner as the API shows it: the user, and the mailbox it was captured from. */
@@ -34,7 +38,38 @@ public class ActivityOwners {
    */
   public void addToNew(
       String orgId, String activityId, String userId, String mailboxId, Instant now) {
-    insert(orgId, activityId, userId, mailboxId, null, now, false);
+    addToNew(orgId, List.of(activityId), userId, mailboxId, now);
+  }
+
+  /**
+   * Adds this mailbox as the first owner of activities this transaction just created, in one batch
+   * of inserts (a page of captured mail); their rows must be flushed.
+   */
+  public void addToNew(
+      String orgId, List<String> activityIds, String userId, String mailboxId, Instant now) {
+    if (activityIds.isEmpty()) {
+      return;
+    }
+    try {
+      connection.run(
+          c -> {
+            try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+              for (String activityId : activityIds) {
+                insert.setString(1, activityId);
+                insert.setString(2, mailboxId);
+                insert.setString(3, orgId);
+                insert.setString(4, userId);
+                insert.setObject(5, SqlTime.utc(now));
+                insert.setString(6, null);
+                insert.addBatch();
+              }
+              insert.executeBatch();
+            }
+            return null;
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot record the activities' owner", e);
+    }
   }
 
   /**
@@ -49,43 +84,27 @@ public class ActivityOwners {
       String mailboxId,
       String itemKey,
       Instant now) {
-    insert(orgId, activityId, userId, mailboxId, itemKey, now, true);
-  }
-
-  private void insert(
-      String orgId,
-      String activityId,
-      String userId,
-      String mailboxId,
-      String itemKey,
-      Instant now,
-      boolean lookFirst) {
     try {
       connection.run(
           c -> {
             try (PreparedStatement exists =
                     c.prepareStatement(
                         "SELECT item_key FROM activity_owner WHERE activity_id = ? AND mailbox_id = ?");
-                PreparedStatement insert =
-                    c.prepareStatement(
-                        "INSERT INTO activity_owner (activity_id, mailbox_id, org_id, user_id, added_at,"
-                            + " item_key) VALUES (?, ?, ?, ?, ?, ?)");
+                PreparedStatement insert = c.prepareStatement(INSERT);
                 PreparedStatement keyed =
                     c.prepareStatement(
                         "UPDATE activity_owner SET item_key = ? WHERE activity_id = ? AND mailbox_id = ?")) {
-              if (lookFirst) {
-                exists.setString(1, activityId);
-                exists.setString(2, mailboxId);
-                try (ResultSet rs = exists.executeQuery()) {
-                  if (rs.next()) {
-                    if (itemKey != null && !itemKey.equals(rs.getString(1))) {
-                      keyed.setString(1, itemKey);
-                      keyed.setString(2, activityId);
-                      keyed.setString(3, mailboxId);
-                      keyed.executeUpdate();
-                    }
-                    return null;
+              exists.setString(1, activityId);
+              exists.setString(2, mailboxId);
+              try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                  if (itemKey != null && !itemKey.equals(rs.getString(1))) {
+                    keyed.setString(1, itemKey);
+                    keyed.setString(2, activityId);
+                    keyed.setString(3, mailboxId);
+                    keyed.executeUpdate();
                   }
+                  return null;
                 }
               }
               insert.setString(1, activityId);

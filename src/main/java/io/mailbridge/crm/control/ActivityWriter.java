@@ -31,6 +31,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,8 +71,11 @@ public class ActivityWriter {
 
   /**
    * Stores a page of captured emails the same way, with no person as their logger, and records the
-   * mailbox they were captured from as one of their owners; the records they link to are checked
-   * once for the page.
+   * mailbox they were captured from as one of their owners. The page costs a few statements, not a
+   * few per email: the records it links to are checked once, the activities it may already hold are
+   * looked up in one query, and the new activities, their links and owners are inserted in batches
+   * after one flush. An email whose activity exists (or came twice in the page) gains its links and
+   * owner one by one, looking first.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<StoredActivity> storeCapturedEmails(
@@ -81,16 +85,39 @@ public class ActivityWriter {
       String mailboxId) {
     Map<String, CrmRecord> byId = checkedOnce(orgId, emails);
     Instant now = clock.instant();
-    List<StoredActivity> stored = new ArrayList<>(emails.size());
+    List<String> keys = new ArrayList<>(emails.size());
     for (ActivityStore.CapturedEmail email : emails) {
-      List<CrmRecord> targets = email.recordIds().stream().map(byId::get).toList();
-      StoredActivity activity = storeLinked(orgId, email.message(), targets, null);
-      if (activity.created()) {
-        owners.addToNew(orgId, activity.id(), ownerUserId, mailboxId, now);
+      keys.add(blindIndex.forOrg(orgId, MESSAGE_KEY, email.message().identity()));
+    }
+    Map<String, Activity> byKey = findByKeys(orgId, keys);
+    List<StoredActivity> stored = new ArrayList<>(emails.size());
+    List<ActivityLinks.Linking> newLinks = new ArrayList<>();
+    List<String> newIds = new ArrayList<>();
+    Map<Integer, Activity> existing = new LinkedHashMap<>();
+    for (int i = 0; i < emails.size(); i++) {
+      MailMessage message = emails.get(i).message();
+      List<CrmRecord> targets = emails.get(i).recordIds().stream().map(byId::get).toList();
+      Activity activity = byKey.get(keys.get(i));
+      if (activity == null) {
+        activity = newEmail(orgId, keys.get(i), message, null);
+        byKey.put(keys.get(i), activity);
+        newLinks.add(new ActivityLinks.Linking(activity.id(), activity.occurredAt(), targets));
+        newIds.add(activity.id());
+        stored.add(new StoredActivity(activity.id(), true));
       } else {
-        owners.add(orgId, activity.id(), ownerUserId, mailboxId, now);
+        existing.put(i, activity);
+        stored.add(new StoredActivity(activity.id(), false));
       }
-      stored.add(activity);
+    }
+    em.flush();
+    links.addToNew(orgId, newLinks);
+    owners.addToNew(orgId, newIds, ownerUserId, mailboxId, now);
+    for (Map.Entry<Integer, Activity> again : existing.entrySet()) {
+      Activity activity = again.getValue();
+      List<CrmRecord> targets =
+          emails.get(again.getKey()).recordIds().stream().map(byId::get).toList();
+      links.add(orgId, activity.id(), activity.occurredAt(), targets);
+      owners.add(orgId, activity.id(), ownerUserId, mailboxId, now);
     }
     return stored;
   }
@@ -165,29 +192,32 @@ public class ActivityWriter {
             .orElse(null);
     boolean created = activity == null;
     if (created) {
-      activity =
-          new Activity(
-              orgId,
-              ActivityType.EMAIL,
-              messageKey,
-              message.occurredAt(),
-              emailJson(message),
-              storedBy,
-              clock.instant());
-      em.persist(activity);
+      activity = newEmail(orgId, messageKey, message, storedBy);
       em.flush();
-      int n = 1;
-      for (MailAttachment attachment : message.attachments()) {
-        storeAttachment(orgId, activity.id(), n++, attachment);
-      }
-      em.flush();
-    }
-    if (created) {
       links.addToNew(orgId, activity.id(), activity.occurredAt(), targets);
     } else {
       links.add(orgId, activity.id(), activity.occurredAt(), targets);
     }
     return new StoredActivity(activity.id(), created);
+  }
+
+  /** A new email activity with its attachments, persisted but not flushed. */
+  private Activity newEmail(String orgId, String messageKey, MailMessage message, String storedBy) {
+    Activity activity =
+        new Activity(
+            orgId,
+            ActivityType.EMAIL,
+            messageKey,
+            message.occurredAt(),
+            emailJson(message),
+            storedBy,
+            clock.instant());
+    em.persist(activity);
+    int n = 1;
+    for (MailAttachment attachment : message.attachments()) {
+      storeAttachment(orgId, activity.id(), n++, attachment);
+    }
+    return activity;
   }
 
   /**
@@ -422,6 +452,23 @@ public class ActivityWriter {
     em.flush();
     links.add(orgId, task.id(), task.occurredAt(), targets);
     return new StoredActivity(task.id(), true);
+  }
+
+  /** The org's activities with these keys, by key, in queries of at most 500 keys. */
+  private Map<String, Activity> findByKeys(String orgId, List<String> keys) {
+    Map<String, Activity> byKey = new HashMap<>();
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
+    for (int from = 0; from < distinct.size(); from += 500) {
+      List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + 500));
+      em.createQuery(
+              "SELECT a FROM Activity a WHERE a.orgId = :org AND a.messageKey IN :keys",
+              Activity.class)
+          .setParameter("org", orgId)
+          .setParameter("keys", chunk)
+          .getResultList()
+          .forEach(a -> byKey.put(a.messageKey(), a));
+    }
+    return byKey;
   }
 
   private Activity findByKey(String orgId, String key) {
