@@ -3,8 +3,10 @@ package io.mailbridge.mailbox.gmail.control;
 import com.google.api.client.googleapis.batch.BatchRequest;
 import com.google.api.client.googleapis.batch.json.JsonBatchCallback;
 import com.google.api.client.googleapis.json.GoogleJsonError;
+import com.google.api.client.googleapis.json.GoogleJsonErrorContainer;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpHeaders;
+import com.google.api.client.http.HttpRequest;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.History;
 import com.google.api.services.gmail.model.HistoryMessageAdded;
@@ -345,9 +347,13 @@ public class GmailChangeFeed implements ChangeFeed {
           };
       GmailMailbox.call(
           () -> {
-            asked
-                .apply(client.users().messages().get(GmailMailbox.ME, ids.get(at)))
-                .queue(batch, answer);
+            HttpRequest request =
+                asked
+                    .apply(client.users().messages().get(GmailMailbox.ME, ids.get(at)))
+                    .buildHttpRequest();
+            // The SDK's reflective mapping was most of reading a batch; see GmailMessageParser.
+            request.setParser(GmailMessageParser.INSTANCE);
+            batch.queue(request, Message.class, GoogleJsonErrorContainer.class, answer);
             return null;
           });
     }
