@@ -1287,6 +1287,7 @@ class CaptureIT {
     AppUser stranger = testOrgs.orgWithAdmin("page-stranger");
     String theirs = testOrgs.contact(stranger.orgId(), "Their", "Contact", "their@else.example");
     Instant sent = Instant.now().minus(3, ChronoUnit.DAYS);
+    String omar = testOrgs.contact(orgId, "Omar", "Page", "omar@page.example");
     MailMessage first = io.mailbridge.it.support.TestMessages.email("Page first", sent);
     MailMessage second = io.mailbridge.it.support.TestMessages.email("Page second", sent);
 
@@ -1310,7 +1311,7 @@ class CaptureIT {
             List.of(
                 new ActivityStore.CapturedEmail(first, List.of(s.nora())),
                 new ActivityStore.CapturedEmail(second, List.of(s.nora())),
-                new ActivityStore.CapturedEmail(first, List.of(s.nora(), s.nora()))),
+                new ActivityStore.CapturedEmail(first, List.of(s.nora(), s.nora(), omar))),
             rep,
             s.mailboxId());
     assertEquals(3, stored.size());
@@ -1319,6 +1320,10 @@ class CaptureIT {
     assertFalse(stored.get(2).created());
     assertEquals(Set.of("Page first", "Page second"), subjects(timeline(s, s.nora())));
     assertEquals(2, timeline(s, s.nora()).size(), "one entry per message");
+    assertEquals(
+        List.of("Page first"),
+        timeline(s, omar).stream().map(a -> a.getString("subject")).toList(),
+        "the second sight of a message on the page adds its new links");
     assertEquals(
         List.of(s.mailboxId()),
         raw.strings(

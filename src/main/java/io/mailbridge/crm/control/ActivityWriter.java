@@ -9,7 +9,9 @@ import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;
 import io.mailbridge.message.MailMessage;
+import io.mailbridge.platform.base.SqlTime;
 import io.mailbridge.platform.crypto.control.BlindIndex;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import io.mailbridge.platform.problem.AttachmentTooLarge;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.NotFound;
@@ -25,6 +27,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,6 +56,7 @@ public class ActivityWriter {
       Pattern.compile("^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$");
 
   @PersistenceContext EntityManager em;
+  @Inject TransactionConnection connection;
   @Inject BlindIndex blindIndex;
   @Inject Records records;
   @Inject ActivityLinks links;
@@ -71,11 +77,11 @@ public class ActivityWriter {
 
   /**
    * Stores a page of captured emails the same way, with no person as their logger, and records the
-   * mailbox they were captured from as one of their owners. The page costs a few statements, not a
-   * few per email: the records it links to are checked once, the activities it may already hold are
-   * looked up in one query, and the new activities, their links and owners are inserted in batches
-   * after one flush. An email whose activity exists (or came twice in the page) gains its links and
-   * owner one by one, looking first.
+   * mailbox they were captured from as one of their owners. The records it links to are checked
+   * once, the activities it may already hold are looked up through one prepared statement, and the
+   * new activities, their links and owners are inserted in batches after one flush. An email whose
+   * activity exists (or came twice in the page) gains its links and owner one by one, looking
+   * first.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<StoredActivity> storeCapturedEmails(
@@ -89,35 +95,35 @@ public class ActivityWriter {
     for (ActivityStore.CapturedEmail email : emails) {
       keys.add(blindIndex.forOrg(orgId, MESSAGE_KEY, email.message().identity()));
     }
-    Map<String, Activity> byKey = findByKeys(orgId, keys);
+    Map<String, Known> byKey = findByKeys(orgId, keys);
     List<StoredActivity> stored = new ArrayList<>(emails.size());
     List<ActivityLinks.Linking> newLinks = new ArrayList<>();
     List<String> newIds = new ArrayList<>();
-    Map<Integer, Activity> existing = new LinkedHashMap<>();
+    Map<Integer, Known> existing = new LinkedHashMap<>();
     for (int i = 0; i < emails.size(); i++) {
       MailMessage message = emails.get(i).message();
       List<CrmRecord> targets = emails.get(i).recordIds().stream().map(byId::get).toList();
-      Activity activity = byKey.get(keys.get(i));
-      if (activity == null) {
-        activity = newEmail(orgId, keys.get(i), message, null);
-        byKey.put(keys.get(i), activity);
+      Known known = byKey.get(keys.get(i));
+      if (known == null) {
+        Activity activity = newEmail(orgId, keys.get(i), message, null);
+        byKey.put(keys.get(i), new Known(activity.id(), activity.occurredAt()));
         newLinks.add(new ActivityLinks.Linking(activity.id(), activity.occurredAt(), targets));
         newIds.add(activity.id());
         stored.add(new StoredActivity(activity.id(), true));
       } else {
-        existing.put(i, activity);
-        stored.add(new StoredActivity(activity.id(), false));
+        existing.put(i, known);
+        stored.add(new StoredActivity(known.id(), false));
       }
     }
     em.flush();
     links.addToNew(orgId, newLinks);
     owners.addToNew(orgId, newIds, ownerUserId, mailboxId, now);
-    for (Map.Entry<Integer, Activity> again : existing.entrySet()) {
-      Activity activity = again.getValue();
+    for (Map.Entry<Integer, Known> again : existing.entrySet()) {
+      Known known = again.getValue();
       List<CrmRecord> targets =
           emails.get(again.getKey()).recordIds().stream().map(byId::get).toList();
-      links.add(orgId, activity.id(), activity.occurredAt(), targets);
-      owners.add(orgId, activity.id(), ownerUserId, mailboxId, now);
+      links.add(orgId, known.id(), known.occurredAt(), targets);
+      owners.add(orgId, known.id(), ownerUserId, mailboxId, now);
     }
     return stored;
   }
@@ -454,21 +460,41 @@ public class ActivityWriter {
     return new StoredActivity(task.id(), true);
   }
 
-  /** The org's activities with these keys, by key, in queries of at most 500 keys. */
-  private Map<String, Activity> findByKeys(String orgId, List<String> keys) {
-    Map<String, Activity> byKey = new HashMap<>();
-    List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
-    for (int from = 0; from < distinct.size(); from += 500) {
-      List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + 500));
-      em.createQuery(
-              "SELECT a FROM Activity a WHERE a.orgId = :org AND a.messageKey IN :keys",
-              Activity.class)
-          .setParameter("org", orgId)
-          .setParameter("keys", chunk)
-          .getResultList()
-          .forEach(a -> byKey.put(a.messageKey(), a));
+  /** An activity stored before, as a page of captured mail needs it. */
+  private record Known(String id, Instant occurredAt) {}
+
+  /**
+   * The org's activities with these keys, by key. One prepared statement looked up once per key: it
+   * uses the (org, key) unique index on every database, where an IN list on the key, its second
+   * column, made H2 read every activity of the org.
+   */
+  private Map<String, Known> findByKeys(String orgId, List<String> keys) {
+    try {
+      return connection.run(
+          c -> {
+            Map<String, Known> byKey = new HashMap<>();
+            try (PreparedStatement select =
+                c.prepareStatement(
+                    "SELECT id, occurred_at FROM activity WHERE org_id = ? AND message_key = ?")) {
+              select.setString(1, orgId);
+              for (String key : new LinkedHashSet<>(keys)) {
+                select.setString(2, key);
+                try (ResultSet rs = select.executeQuery()) {
+                  if (rs.next()) {
+                    byKey.put(
+                        key,
+                        new Known(
+                            rs.getString(1),
+                            SqlTime.instant(rs.getObject(2, java.time.LocalDateTime.class))));
+                  }
+                }
+              }
+            }
+            return byKey;
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot look up the page's activities", e);
     }
-    return byKey;
   }
 
   private Activity findByKey(String orgId, String key) {
