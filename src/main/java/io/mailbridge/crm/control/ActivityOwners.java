@@ -55,12 +55,7 @@ public class ActivityOwners {
           c -> {
             try (PreparedStatement insert = c.prepareStatement(INSERT)) {
               for (String activityId : activityIds) {
-                insert.setString(1, activityId);
-                insert.setString(2, mailboxId);
-                insert.setString(3, orgId);
-                insert.setString(4, userId);
-                insert.setObject(5, SqlTime.utc(now));
-                insert.setString(6, null);
+                bind(insert, orgId, activityId, userId, mailboxId, null, now);
                 insert.addBatch();
               }
               insert.executeBatch();
@@ -107,12 +102,7 @@ public class ActivityOwners {
                   return null;
                 }
               }
-              insert.setString(1, activityId);
-              insert.setString(2, mailboxId);
-              insert.setString(3, orgId);
-              insert.setString(4, userId);
-              insert.setObject(5, SqlTime.utc(now));
-              insert.setString(6, itemKey);
+              bind(insert, orgId, activityId, userId, mailboxId, itemKey, now);
               insert.executeUpdate();
             }
             return null;
@@ -120,6 +110,23 @@ public class ActivityOwners {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot record the activity's owner", e);
     }
+  }
+
+  private static void bind(
+      PreparedStatement insert,
+      String orgId,
+      String activityId,
+      String userId,
+      String mailboxId,
+      String itemKey,
+      Instant now)
+      throws SQLException {
+    insert.setString(1, activityId);
+    insert.setString(2, mailboxId);
+    insert.setString(3, orgId);
+    insert.setString(4, userId);
+    insert.setObject(5, SqlTime.utc(now));
+    insert.setString(6, itemKey);
   }
 
   /**

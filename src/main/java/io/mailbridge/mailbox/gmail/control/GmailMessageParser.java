@@ -95,118 +95,108 @@ final class GmailMessageParser implements ObjectParser {
   private static Message message(JsonReader json) throws IOException {
     Message message = new Message();
     message.setFactory(FACTORY);
-    json.beginObject();
-    while (json.hasNext()) {
-      String name = json.nextName();
-      if (json.peek() == JsonToken.NULL) {
-        json.nextNull();
-        continue;
-      }
-      switch (name) {
-        case "id" -> message.setId(json.nextString());
-        case "threadId" -> message.setThreadId(json.nextString());
-        case "labelIds" -> message.setLabelIds(strings(json));
-        case "snippet" -> message.setSnippet(json.nextString());
-        case "historyId" -> message.setHistoryId(new BigInteger(json.nextString()));
-        case "internalDate" -> message.setInternalDate(Long.parseLong(json.nextString()));
-        case "sizeEstimate" -> message.setSizeEstimate(json.nextInt());
-        case "raw" -> message.setRaw(json.nextString());
-        case "payload" -> message.setPayload(part(json));
-        default -> json.skipValue();
-      }
-    }
-    json.endObject();
+    members(
+        json,
+        name -> {
+          switch (name) {
+            case "id" -> message.setId(json.nextString());
+            case "threadId" -> message.setThreadId(json.nextString());
+            case "labelIds" -> message.setLabelIds(array(json, JsonReader::nextString));
+            case "snippet" -> message.setSnippet(json.nextString());
+            case "historyId" -> message.setHistoryId(new BigInteger(json.nextString()));
+            case "internalDate" -> message.setInternalDate(Long.parseLong(json.nextString()));
+            case "sizeEstimate" -> message.setSizeEstimate(json.nextInt());
+            case "raw" -> message.setRaw(json.nextString());
+            case "payload" -> message.setPayload(part(json));
+            default -> json.skipValue();
+          }
+        });
     return message;
   }
 
   private static MessagePart part(JsonReader json) throws IOException {
     MessagePart part = new MessagePart();
     part.setFactory(FACTORY);
-    json.beginObject();
-    while (json.hasNext()) {
-      String name = json.nextName();
-      if (json.peek() == JsonToken.NULL) {
-        json.nextNull();
-        continue;
-      }
-      switch (name) {
-        case "partId" -> part.setPartId(json.nextString());
-        case "mimeType" -> part.setMimeType(json.nextString());
-        case "filename" -> part.setFilename(json.nextString());
-        case "headers" -> part.setHeaders(headers(json));
-        case "body" -> part.setBody(body(json));
-        case "parts" -> part.setParts(parts(json));
-        default -> json.skipValue();
-      }
-    }
-    json.endObject();
+    members(
+        json,
+        name -> {
+          switch (name) {
+            case "partId" -> part.setPartId(json.nextString());
+            case "mimeType" -> part.setMimeType(json.nextString());
+            case "filename" -> part.setFilename(json.nextString());
+            case "headers" -> part.setHeaders(array(json, GmailMessageParser::header));
+            case "body" -> part.setBody(body(json));
+            case "parts" -> part.setParts(array(json, GmailMessageParser::part));
+            default -> json.skipValue();
+          }
+        });
     return part;
   }
 
-  private static List<MessagePart> parts(JsonReader json) throws IOException {
-    List<MessagePart> parts = new ArrayList<>();
-    json.beginArray();
-    while (json.hasNext()) {
-      parts.add(part(json));
-    }
-    json.endArray();
-    return parts;
-  }
-
-  private static List<MessagePartHeader> headers(JsonReader json) throws IOException {
-    List<MessagePartHeader> headers = new ArrayList<>();
-    json.beginArray();
-    while (json.hasNext()) {
-      MessagePartHeader header = new MessagePartHeader();
-      header.setFactory(FACTORY);
-      json.beginObject();
-      while (json.hasNext()) {
-        String name = json.nextName();
-        if (json.peek() == JsonToken.NULL) {
-          json.nextNull();
-          continue;
-        }
-        switch (name) {
-          case "name" -> header.setName(json.nextString());
-          case "value" -> header.setValue(json.nextString());
-          default -> json.skipValue();
-        }
-      }
-      json.endObject();
-      headers.add(header);
-    }
-    json.endArray();
-    return headers;
+  private static MessagePartHeader header(JsonReader json) throws IOException {
+    MessagePartHeader header = new MessagePartHeader();
+    header.setFactory(FACTORY);
+    members(
+        json,
+        name -> {
+          switch (name) {
+            case "name" -> header.setName(json.nextString());
+            case "value" -> header.setValue(json.nextString());
+            default -> json.skipValue();
+          }
+        });
+    return header;
   }
 
   private static MessagePartBody body(JsonReader json) throws IOException {
     MessagePartBody body = new MessagePartBody();
     body.setFactory(FACTORY);
+    members(
+        json,
+        name -> {
+          switch (name) {
+            case "attachmentId" -> body.setAttachmentId(json.nextString());
+            case "size" -> body.setSize(json.nextInt());
+            case "data" -> body.setData(json.nextString());
+            default -> json.skipValue();
+          }
+        });
+    return body;
+  }
+
+  /** Reads the value of one member of an object, the reader standing on it. */
+  @FunctionalInterface
+  private interface Member {
+    void read(String name) throws IOException;
+  }
+
+  /** Reads one element of an array, the reader standing on it. */
+  @FunctionalInterface
+  private interface Element<T> {
+    T read(JsonReader json) throws IOException;
+  }
+
+  /** Reads an object, handing each member that is not null to {@code member}. */
+  private static void members(JsonReader json, Member member) throws IOException {
     json.beginObject();
     while (json.hasNext()) {
       String name = json.nextName();
       if (json.peek() == JsonToken.NULL) {
         json.nextNull();
-        continue;
-      }
-      switch (name) {
-        case "attachmentId" -> body.setAttachmentId(json.nextString());
-        case "size" -> body.setSize(json.nextInt());
-        case "data" -> body.setData(json.nextString());
-        default -> json.skipValue();
+      } else {
+        member.read(name);
       }
     }
     json.endObject();
-    return body;
   }
 
-  private static List<String> strings(JsonReader json) throws IOException {
-    List<String> strings = new ArrayList<>();
+  private static <T> List<T> array(JsonReader json, Element<T> element) throws IOException {
+    List<T> values = new ArrayList<>();
     json.beginArray();
     while (json.hasNext()) {
-      strings.add(json.nextString());
+      values.add(element.read(json));
     }
     json.endArray();
-    return strings;
+    return values;
   }
 }
