@@ -25,12 +25,12 @@ import java.util.List;
  * model, for the answers of a batch of {@code messages.get}; any other class goes to the SDK's
  * parser.
  *
- * <p>The SDK maps JSON to its model by reflection, looking up each object's class under one lock
- * shared by every thread; with a hundred mailboxes in backfill that was the largest part of reading
- * Gmail. The fields are the ones Gmail documents for {@code Message}, {@code MessagePart}, {@code
- * MessagePartHeader} and {@code MessagePartBody}; the 64-bit ones Gmail sends as strings ({@code
- * internalDate}, {@code historyId}) are also read when sent as numbers. A field Gmail adds later is
- * skipped, as Mailbridge reads none it does not know.
+ * <p>The SDK maps JSON to its model by reflection, with a look-up of each object's class under one
+ * lock shared by every thread, and a backfill of many mailboxes reads tens of thousands of messages
+ * with dozens of headers and parts each. The fields are the ones Gmail documents for {@code
+ * Message}, {@code MessagePart}, {@code MessagePartHeader} and {@code MessagePartBody}; the 64-bit
+ * ones Gmail sends as strings ({@code internalDate}, {@code historyId}) are also read when sent as
+ * numbers. A field Gmail adds later is skipped, as Mailbridge reads none it does not know.
  */
 final class GmailMessageParser implements ObjectParser {
 
