@@ -7,23 +7,19 @@ import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePart;
 import com.google.api.services.gmail.model.MessagePartBody;
 import com.google.api.services.gmail.model.MessagePartHeader;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Reads Gmail's {@code Message} resource from its JSON in one streaming pass into the SDK's own
- * model, for the answers of a batch of {@code messages.get}; any other class goes to the SDK's
- * parser.
+ * Reads Gmail's {@code Message} resource from its JSON bytes in one pass ({@link JsonByteReader})
+ * into the SDK's own model, for the answers of a batch of {@code messages.get}; any other class
+ * goes to the SDK's parser.
  *
  * <p>The SDK maps JSON to its model by reflection, with a look-up of each object's class under one
  * lock shared by every thread, and a backfill of many mailboxes reads tens of thousands of messages
@@ -49,9 +45,16 @@ final class GmailMessageParser implements ObjectParser {
     if (dataClass != Message.class) {
       return others.parseAndClose(in, charset, dataClass);
     }
-    return dataClass.cast(
-        parseAndClose(
-            new InputStreamReader(in, charset == null ? StandardCharsets.UTF_8 : charset)));
+    byte[] json;
+    try (in) {
+      json = in.readAllBytes();
+    }
+    if (charset != null
+        && !charset.equals(StandardCharsets.UTF_8)
+        && !charset.equals(StandardCharsets.US_ASCII)) {
+      json = new String(json, charset).getBytes(StandardCharsets.UTF_8);
+    }
+    return dataClass.cast(read(json));
   }
 
   @Override
@@ -67,7 +70,11 @@ final class GmailMessageParser implements ObjectParser {
     if (dataClass != Message.class) {
       return others.parseAndClose(reader, dataClass);
     }
-    return dataClass.cast(parseAndClose(reader));
+    StringWriter json = new StringWriter();
+    try (reader) {
+      reader.transferTo(json);
+    }
+    return dataClass.cast(read(json.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override
@@ -75,128 +82,91 @@ final class GmailMessageParser implements ObjectParser {
     if (dataType != Message.class) {
       return others.parseAndClose(reader, dataType);
     }
-    return parseAndClose(reader);
+    return parseAndClose(reader, Message.class);
   }
 
-  /** The message in {@code reader}'s JSON, closing it; unreadable JSON is an IOException. */
-  static Message parseAndClose(Reader reader) throws IOException {
-    try (JsonReader json = new JsonReader(reader)) {
-      Message message = message(json);
-      if (json.peek() != JsonToken.END_DOCUMENT) {
+  /** The message in the UTF-8 JSON text {@code json}; anything else is an IOException. */
+  static Message read(byte[] json) throws IOException {
+    JsonByteReader reader = new JsonByteReader(json);
+    try {
+      Message message = message(reader);
+      if (!reader.atEnd()) {
         throw new IOException("Gmail answered more than one JSON value for a message");
       }
       return message;
-    } catch (IllegalStateException | NumberFormatException e) {
-      // Gson's word for a value of another type than the field's.
+    } catch (NumberFormatException e) {
       throw new IOException("Gmail answered a message Mailbridge cannot read", e);
     }
   }
 
-  private static Message message(JsonReader json) throws IOException {
+  private static Message message(JsonByteReader json) throws IOException {
     Message message = new Message();
     message.setFactory(FACTORY);
-    members(
-        json,
+    json.members(
         name -> {
           switch (name) {
-            case "id" -> message.setId(json.nextString());
-            case "threadId" -> message.setThreadId(json.nextString());
-            case "labelIds" -> message.setLabelIds(array(json, JsonReader::nextString));
-            case "snippet" -> message.setSnippet(json.nextString());
-            case "historyId" -> message.setHistoryId(new BigInteger(json.nextString()));
-            case "internalDate" -> message.setInternalDate(Long.parseLong(json.nextString()));
-            case "sizeEstimate" -> message.setSizeEstimate(json.nextInt());
-            case "raw" -> message.setRaw(json.nextString());
-            case "payload" -> message.setPayload(part(json));
+            case "id" -> message.setId(json.string());
+            case "threadId" -> message.setThreadId(json.string());
+            case "labelIds" -> message.setLabelIds(json.array(json::string));
+            case "snippet" -> message.setSnippet(json.string());
+            case "historyId" -> message.setHistoryId(new BigInteger(json.scalar()));
+            case "internalDate" -> message.setInternalDate(Long.parseLong(json.scalar()));
+            case "sizeEstimate" -> message.setSizeEstimate(json.integer());
+            case "raw" -> message.setRaw(json.string());
+            case "payload" -> message.setPayload(part(json, 0));
             default -> json.skipValue();
           }
         });
     return message;
   }
 
-  private static MessagePart part(JsonReader json) throws IOException {
+  private static MessagePart part(JsonByteReader json, int depth) throws IOException {
+    if (depth > JsonByteReader.MAX_DEPTH) {
+      throw new IOException("Gmail answered parts nested deeper than " + JsonByteReader.MAX_DEPTH);
+    }
     MessagePart part = new MessagePart();
     part.setFactory(FACTORY);
-    members(
-        json,
+    json.members(
         name -> {
           switch (name) {
-            case "partId" -> part.setPartId(json.nextString());
-            case "mimeType" -> part.setMimeType(json.nextString());
-            case "filename" -> part.setFilename(json.nextString());
-            case "headers" -> part.setHeaders(array(json, GmailMessageParser::header));
+            case "partId" -> part.setPartId(json.string());
+            case "mimeType" -> part.setMimeType(json.string());
+            case "filename" -> part.setFilename(json.string());
+            case "headers" -> part.setHeaders(json.array(() -> header(json)));
             case "body" -> part.setBody(body(json));
-            case "parts" -> part.setParts(array(json, GmailMessageParser::part));
+            case "parts" -> part.setParts(json.array(() -> part(json, depth + 1)));
             default -> json.skipValue();
           }
         });
     return part;
   }
 
-  private static MessagePartHeader header(JsonReader json) throws IOException {
+  private static MessagePartHeader header(JsonByteReader json) throws IOException {
     MessagePartHeader header = new MessagePartHeader();
     header.setFactory(FACTORY);
-    members(
-        json,
+    json.members(
         name -> {
           switch (name) {
-            case "name" -> header.setName(json.nextString());
-            case "value" -> header.setValue(json.nextString());
+            case "name" -> header.setName(json.string());
+            case "value" -> header.setValue(json.string());
             default -> json.skipValue();
           }
         });
     return header;
   }
 
-  private static MessagePartBody body(JsonReader json) throws IOException {
+  private static MessagePartBody body(JsonByteReader json) throws IOException {
     MessagePartBody body = new MessagePartBody();
     body.setFactory(FACTORY);
-    members(
-        json,
+    json.members(
         name -> {
           switch (name) {
-            case "attachmentId" -> body.setAttachmentId(json.nextString());
-            case "size" -> body.setSize(json.nextInt());
-            case "data" -> body.setData(json.nextString());
+            case "attachmentId" -> body.setAttachmentId(json.string());
+            case "size" -> body.setSize(json.integer());
+            case "data" -> body.setData(json.string());
             default -> json.skipValue();
           }
         });
     return body;
-  }
-
-  /** Reads the value of one member of an object, the reader standing on it. */
-  @FunctionalInterface
-  private interface Member {
-    void read(String name) throws IOException;
-  }
-
-  /** Reads one element of an array, the reader standing on it. */
-  @FunctionalInterface
-  private interface Element<T> {
-    T read(JsonReader json) throws IOException;
-  }
-
-  /** Reads an object, handing each member that is not null to {@code member}. */
-  private static void members(JsonReader json, Member member) throws IOException {
-    json.beginObject();
-    while (json.hasNext()) {
-      String name = json.nextName();
-      if (json.peek() == JsonToken.NULL) {
-        json.nextNull();
-      } else {
-        member.read(name);
-      }
-    }
-    json.endObject();
-  }
-
-  private static <T> List<T> array(JsonReader json, Element<T> element) throws IOException {
-    List<T> values = new ArrayList<>();
-    json.beginArray();
-    while (json.hasNext()) {
-      values.add(element.read(json));
-    }
-    json.endArray();
-    return values;
   }
 }

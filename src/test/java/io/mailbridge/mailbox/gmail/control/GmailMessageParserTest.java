@@ -9,6 +9,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.model.Message;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -140,10 +141,54 @@ class GmailMessageParserTest {
           "{\"sizeEstimate\": \"many\"}",
           "{\"payload\": []}",
           "{\"id\": \"a\"} trailing",
-          "{\"id\": \"a\""
+          "{\"id\": \"a\"",
+          "{\"id\": \"a",
+          "{\"id\": \"a\\q\"}",
+          "{\"id\": \"\\u00zz\"}",
+          "{\"future\": [1,]}",
+          "{\"future\": tru}",
+          "{\"future\": {\"a\" 1}}",
+          "{\"sizeEstimate\": 1.5}",
+          "{\"sizeEstimate\": 99999999999}",
+          "{\"historyId\": \"12x\"}",
+          "{\"id\": \"a\" \"b\": \"c\"}"
         }) {
       assertThrows(IOException.class, () -> ours(bad), bad);
     }
+  }
+
+  @Test
+  void nestingDeeperThanAnyGmailAnswerIsRefusedNotFollowed() {
+    String deepUnknown = "{\"future\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+    String deepParts =
+        "{\"payload\": " + "{\"parts\": [".repeat(10_000) + "{}" + "]}".repeat(10_000) + "}";
+    assertThrows(IOException.class, () -> ours(deepUnknown));
+    assertThrows(IOException.class, () -> ours(deepParts));
+  }
+
+  @Test
+  void readsUtf8EscapesAndOtherCharsetsAsTheSdkDoes() throws IOException {
+    String json =
+        "{\"id\": \"\\u0041\\t\\\"x\\\"\\/\", \"snippet\": \"Grüße, Zoë — 👍 \\ud83d\\ude00\","
+            + " \"payload\": {\"headers\": [{\"name\": \"Subject\","
+            + " \"value\": \"Re: café \\u00e9\\b\\f\\n\\r\"}],"
+            + " \"body\": {\"size\": 3, \"data\": \"YWJj\"}}}";
+    Message expected = sdk(json);
+    assertEquals(expected, ours(json));
+    assertEquals("A\t\"x\"/", ours(json).getId());
+    assertEquals("Grüße, Zoë — 👍 😀", ours(json).getSnippet());
+    assertEquals(3, ours(json).getPayload().getBody().getSize());
+    String latin = "{\"id\": \"caf\u00e9\"}";
+    assertEquals(
+        "café",
+        GmailMessageParser.INSTANCE
+            .parseAndClose(
+                new ByteArrayInputStream(latin.getBytes(StandardCharsets.ISO_8859_1)),
+                StandardCharsets.ISO_8859_1,
+                Message.class)
+            .getId());
+    assertEquals(
+        expected, GmailMessageParser.INSTANCE.parseAndClose(new StringReader(json), Message.class));
   }
 
   @Test
