@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -586,9 +587,11 @@ public final class GraphGmailCaptureBench {
         rawSolo,
         writeSolo);
     List<String> manyIds = many.stream().map(ids::get).toList();
+    Map<String, double[]> callsBefore = calls(http, base, provider);
     Duration serverBefore = cpu(server.toHandle());
     Duration fakesBefore = cpu(ProcessHandle.current());
     Backfill all = backfill(http, base, token, manyIds);
+    printCalls(provider, calls(http, base, provider), callsBefore, all.seconds());
     double serverCpu = cpu(server.toHandle()).minus(serverBefore).toMillis() / 1e3;
     double fakesCpu = cpu(ProcessHandle.current()).minus(fakesBefore).toMillis() / 1e3;
     if (PROFILE) {
@@ -648,6 +651,52 @@ public final class GraphGmailCaptureBench {
       ExchangeCaptureBench.profile(jfr, WATCHED);
     }
     return f;
+  }
+
+  /**
+   * The server's calls to the provider so far, from its metrics: operation → {calls, seconds}, all
+   * outcomes together.
+   */
+  private static Map<String, double[]> calls(HttpClient http, String base, String provider)
+      throws Exception {
+    Map<String, double[]> calls = new TreeMap<>();
+    for (String line : SyncBench.metrics(http, base)) {
+      boolean count = line.startsWith("mailbridge_provider_calls_seconds_count{");
+      boolean sum = line.startsWith("mailbridge_provider_calls_seconds_sum{");
+      if ((count || sum) && SyncBench.label(line, "provider").equals(provider)) {
+        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        calls
+                .computeIfAbsent(SyncBench.label(line, "operation"), k -> new double[2])[
+                count ? 0 : 1] +=
+            value;
+      }
+    }
+    return calls;
+  }
+
+  /**
+   * Where the capture jobs' time went: the time spent waiting for each kind of provider call during
+   * the backfill, against the jobs' time (the pump's threads times the backfill's length), as the
+   * server measured it.
+   */
+  private static void printCalls(
+      String provider, Map<String, double[]> after, Map<String, double[]> before, double seconds) {
+    System.out.printf(
+        "%s calls during the backfill (the server's metrics; the job threads had %.0f s):%n",
+        provider,
+        seconds
+            * Integer.parseInt(System.getenv().getOrDefault("MAILBRIDGE_JOBS_CONCURRENCY", "4")));
+    after.forEach(
+        (operation, now) -> {
+          double[] was = before.getOrDefault(operation, new double[2]);
+          double calls = now[0] - was[0];
+          double spent = now[1] - was[1];
+          if (calls > 0) {
+            System.out.printf(
+                "  %-24s %8.0f calls %8.1f s %8.1f ms each%n",
+                operation, calls, spent, 1000 * spent / calls);
+          }
+        });
   }
 
   /** The CPU time a process has used so far, all its threads; zero where the OS does not say. */

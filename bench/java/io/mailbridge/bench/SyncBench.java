@@ -497,7 +497,7 @@ public final class SyncBench {
   }
 
   /** The lines of the server's own metrics, Prometheus' text format. */
-  private static List<String> metrics(HttpClient http, String base) throws Exception {
+  static List<String> metrics(HttpClient http, String base) throws Exception {
     HttpResponse<String> metrics =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/metrics?scope=application"))
@@ -508,7 +508,7 @@ public final class SyncBench {
     return List.of(metrics.body().split("\n"));
   }
 
-  private static String label(String line, String name) {
+  static String label(String line, String name) {
     int at = line.indexOf(name + "=\"");
     if (at < 0) {
       return "?";
