@@ -661,39 +661,13 @@ public class ActivityWriter {
   }
 
   static String emailJson(MailMessage m) {
-    JsonObjectBuilder json = CrmJson.object();
-    json.add("provider", m.provider());
-    CrmJson.addNullable(json, "providerItemId", m.providerItemId());
-    CrmJson.addNullable(json, "internetMessageId", m.internetMessageId());
-    CrmJson.addNullable(json, "threadId", m.threadId());
-    CrmJson.addNullable(json, "subject", m.subject());
-    if (m.from() == null) {
-      json.addNull("from");
-    } else {
-      json.add("from", address(m.from()));
-    }
-    json.add("to", addresses(m.to()));
-    json.add("cc", addresses(m.cc()));
-    json.add("bcc", addresses(m.bcc()));
-    CrmJson.addNullable(json, "sentAt", m.sentAt() == null ? null : m.sentAt().toString());
-    CrmJson.addNullable(
-        json, "receivedAt", m.receivedAt() == null ? null : m.receivedAt().toString());
-    CrmJson.addNullable(json, "bodyText", m.textBody());
-    CrmJson.addNullable(json, "bodyHtml", EmailHtmlSanitizer.sanitize(m.htmlBody()));
-    json.add("size", m.size());
-    return json.build().toString();
+    return EmailDocument.of(m, EmailHtmlSanitizer.sanitize(m.htmlBody()));
   }
 
   private static JsonObjectBuilder address(MailAddress address) {
     JsonObjectBuilder json = CrmJson.object().add("email", address.email());
     CrmJson.addNullable(json, "name", address.name());
     return json;
-  }
-
-  private static JsonArrayBuilder addresses(List<MailAddress> list) {
-    JsonArrayBuilder array = CrmJson.array();
-    list.forEach(a -> array.add(address(a)));
-    return array;
   }
 
   static String safeName(String name, int n) {
