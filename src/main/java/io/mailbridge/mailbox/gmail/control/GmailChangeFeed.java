@@ -1,12 +1,8 @@
 package io.mailbridge.mailbox.gmail.control;
 
-import com.google.api.client.googleapis.batch.BatchRequest;
-import com.google.api.client.googleapis.batch.json.JsonBatchCallback;
-import com.google.api.client.googleapis.json.GoogleJsonError;
-import com.google.api.client.googleapis.json.GoogleJsonErrorContainer;
+import com.google.api.client.http.ByteArrayContent;
 import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpHeaders;
-import com.google.api.client.http.HttpRequest;
+import com.google.api.client.http.HttpResponse;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.History;
 import com.google.api.services.gmail.model.HistoryMessageAdded;
@@ -39,7 +35,9 @@ import io.mailbridge.platform.problem.DomainProblem;
 import io.mailbridge.platform.problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +50,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -92,6 +91,9 @@ public class GmailChangeFeed implements ChangeFeed {
           "Precedence",
           "Auto-Submitted",
           "Sensitivity");
+  private static final String METADATA_QUERY =
+      "format=metadata"
+          + HEADERS.stream().map(h -> "&metadataHeaders=" + h).collect(Collectors.joining());
   private static final Set<String> CAPTURED_LABELS = Set.of("INBOX", "SENT");
 
   /** The feed's name for the mailbox's primary calendar. */
@@ -313,55 +315,43 @@ public class GmailChangeFeed implements ChangeFeed {
    * it ({@link NotFound} for one deleted since it was listed).
    */
   private List<Object> metadata(MailboxAccess mailbox, List<String> ids) {
-    return gets(
-        mailbox, ids, METADATA, get -> get.setFormat("metadata").setMetadataHeaders(HEADERS));
+    return gets(mailbox, ids, METADATA, METADATA_QUERY);
   }
 
   /**
-   * {@code messages.get} of each message in one batch request, in order: its {@link Message}, or
-   * the problem Gmail answered for it. Google counts each call of the batch against the quota, so
-   * the request is paced at their sum.
+   * {@code messages.get} of each message in one batch request ({@link GmailBatch}), in order: its
+   * {@link Message}, or the problem Gmail answered for it. Google counts each call of the batch
+   * against the quota, so the request is paced at their sum. {@code query} is each call's query
+   * string ({@code format=…}).
    */
   private List<Object> gets(
-      MailboxAccess mailbox,
-      List<String> ids,
-      OutboundCall operation,
-      UnaryOperator<Gmail.Users.Messages.Get> asked) {
+      MailboxAccess mailbox, List<String> ids, OutboundCall operation, String query) {
     Gmail client = gmail.client(mailbox, operation, ids.size() * gmail.units(operation));
-    BatchRequest batch = client.batch(request -> request.setNumberOfRetries(0));
-    batch.setBatchUrl(new GenericUrl(gmail.root() + "batch/gmail/v1"));
-    Object[] answers = new Object[ids.size()];
-    for (int i = 0; i < ids.size(); i++) {
-      int at = i;
-      JsonBatchCallback<Message> answer =
-          new JsonBatchCallback<>() {
-            @Override
-            public void onSuccess(Message message, HttpHeaders headers) {
-              answers[at] = message;
-            }
-
-            @Override
-            public void onFailure(GoogleJsonError error, HttpHeaders headers) {
-              answers[at] = GmailMailbox.problemOf(error.getCode(), error.getMessage(), headers);
-            }
-          };
-      GmailMailbox.call(
-          () -> {
-            HttpRequest request =
-                asked
-                    .apply(client.users().messages().get(GmailMailbox.ME, ids.get(at)))
-                    .buildHttpRequest();
-            // The SDK's reflective mapping was most of reading a batch; see GmailMessageParser.
-            request.setParser(GmailMessageParser.INSTANCE);
-            batch.queue(request, Message.class, GoogleJsonErrorContainer.class, answer);
-            return null;
-          });
-    }
-    GmailMailbox.call(
-        () -> {
-          batch.execute();
-          return null;
-        });
+    String messages = gmail.root() + "gmail/v1/users/" + GmailMailbox.ME + "/messages/";
+    List<String> urls = new ArrayList<>(ids.size());
+    ids.forEach(id -> urls.add(messages + pathSegment(id) + "?" + query));
+    String boundary = "batch_" + UUID.randomUUID().toString().replace("-", "");
+    Object[] answers =
+        GmailMailbox.call(
+            () -> {
+              HttpResponse response =
+                  client
+                      .getRequestFactory()
+                      .buildPostRequest(
+                          new GenericUrl(gmail.root() + "batch/gmail/v1"),
+                          new ByteArrayContent(
+                              "multipart/mixed; boundary=" + boundary,
+                              GmailBatch.request(boundary, urls)))
+                      .execute();
+              try (InputStream in = response.getContent()) {
+                return GmailBatch.answers(
+                    in == null ? new byte[0] : in.readAllBytes(),
+                    response.getContentType(),
+                    ids.size());
+              } finally {
+                response.disconnect();
+              }
+            });
     for (int i = 0; i < answers.length; i++) {
       if (answers[i] == null) {
         answers[i] =
@@ -370,6 +360,24 @@ public class GmailChangeFeed implements ChangeFeed {
       }
     }
     return List.of(answers);
+  }
+
+  /**
+   * A message id as one path segment: Gmail's ids are hex; anything but letters, digits, {@code -}
+   * and {@code _} is escaped, dots too, so no id reads as {@code ..}.
+   */
+  static String pathSegment(String id) {
+    StringBuilder out = new StringBuilder(id.length());
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
   }
 
   private Map<String, String> labelNames(MailboxAccess mailbox) {
@@ -533,7 +541,7 @@ public class GmailChangeFeed implements ChangeFeed {
       int size = batchSize(mailbox);
       List<String> batch = itemIds.subList(from, Math.min(itemIds.size(), from + size));
       from += batch.size();
-      List<Object> answers = gets(mailbox, batch, READ_FULL, get -> get.setFormat("full"));
+      List<Object> answers = gets(mailbox, batch, READ_FULL, "format=full");
       for (int i = 0; i < batch.size(); i++) {
         String itemId = batch.get(i);
         if (answers.get(i) instanceof Message full) {

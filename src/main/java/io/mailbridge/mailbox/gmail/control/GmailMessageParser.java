@@ -1,25 +1,17 @@
 package io.mailbridge.mailbox.gmail.control;
 
-import com.google.api.client.json.JsonObjectParser;
 import com.google.api.client.json.gson.GsonFactory;
-import com.google.api.client.util.ObjectParser;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePart;
 import com.google.api.services.gmail.model.MessagePartBody;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.lang.reflect.Type;
 import java.math.BigInteger;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads Gmail's {@code Message} resource from its JSON bytes in one pass ({@link JsonByteReader})
- * into the SDK's own model, for the answers of a batch of {@code messages.get}; any other class
- * goes to the SDK's parser.
+ * into the SDK's own model, for the answers of a batch of {@code messages.get} ({@link
+ * GmailBatch}).
  *
  * <p>The SDK maps JSON to its model by reflection, with a look-up of each object's class under one
  * lock shared by every thread, and a backfill of many mailboxes reads tens of thousands of messages
@@ -28,62 +20,12 @@ import java.nio.charset.StandardCharsets;
  * ones Gmail sends as strings ({@code internalDate}, {@code historyId}) are also read when sent as
  * numbers. A field Gmail adds later is skipped, as Mailbridge reads none it does not know.
  */
-final class GmailMessageParser implements ObjectParser {
+final class GmailMessageParser {
 
   // As the SDK's parser does, so the model prints itself as JSON.
   private static final GsonFactory FACTORY = GsonFactory.getDefaultInstance();
 
-  static final GmailMessageParser INSTANCE = new GmailMessageParser();
-
-  private final ObjectParser others = new JsonObjectParser(FACTORY);
-
   private GmailMessageParser() {}
-
-  @Override
-  public <T> T parseAndClose(InputStream in, Charset charset, Class<T> dataClass)
-      throws IOException {
-    if (dataClass != Message.class) {
-      return others.parseAndClose(in, charset, dataClass);
-    }
-    byte[] json;
-    try (in) {
-      json = in.readAllBytes();
-    }
-    if (charset != null
-        && !charset.equals(StandardCharsets.UTF_8)
-        && !charset.equals(StandardCharsets.US_ASCII)) {
-      json = new String(json, charset).getBytes(StandardCharsets.UTF_8);
-    }
-    return dataClass.cast(read(json));
-  }
-
-  @Override
-  public Object parseAndClose(InputStream in, Charset charset, Type dataType) throws IOException {
-    if (dataType != Message.class) {
-      return others.parseAndClose(in, charset, dataType);
-    }
-    return parseAndClose(in, charset, Message.class);
-  }
-
-  @Override
-  public <T> T parseAndClose(Reader reader, Class<T> dataClass) throws IOException {
-    if (dataClass != Message.class) {
-      return others.parseAndClose(reader, dataClass);
-    }
-    StringWriter json = new StringWriter();
-    try (reader) {
-      reader.transferTo(json);
-    }
-    return dataClass.cast(read(json.toString().getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @Override
-  public Object parseAndClose(Reader reader, Type dataType) throws IOException {
-    if (dataType != Message.class) {
-      return others.parseAndClose(reader, dataType);
-    }
-    return parseAndClose(reader, Message.class);
-  }
 
   /** The message in the UTF-8 JSON text {@code json}; anything else is an IOException. */
   static Message read(byte[] json) throws IOException {
