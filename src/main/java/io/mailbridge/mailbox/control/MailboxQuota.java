@@ -93,6 +93,32 @@ public final class MailboxQuota {
     return Turn.TAKEN;
   }
 
+  /**
+   * A request counted by {@link #take} of {@code cost} at {@code takenAt} ended at {@code now}: its
+   * units move to the slot it ended in, then its place in flight is freed. The provider counts a
+   * call when it runs it, somewhere between the request leaving and its answer arriving (a batch's
+   * calls one after the other), so counting it from its answer keeps this node's window from
+   * freeing its units before the provider's does.
+   */
+  public synchronized void release(long cost, long takenAt, long now) {
+    long from = takenAt / slotMillis;
+    long to = now / slotMillis;
+    long counted = Math.min(cost, budget);
+    if (to > from) {
+      int was = (int) (from % units.length);
+      if (slotOf[was] == from) {
+        units[was] -= counted;
+      }
+      int at = (int) (to % units.length);
+      if (slotOf[at] != to) {
+        slotOf[at] = to;
+        units[at] = 0;
+      }
+      units[at] += counted;
+    }
+    release();
+  }
+
   /** One request counted by {@link #take} ended: its place in flight is free again. */
   public synchronized void release() {
     if (inFlight > 0) {

@@ -131,7 +131,8 @@ public class MailboxQuotas {
           if (waited) {
             count(kind, "waited");
           }
-          return quota::release;
+          long takenAt = now;
+          return () -> quota.release(cost, takenAt, clock.millis());
         }
         if (turn.inFlight()) {
           if (now >= deadline) {

@@ -87,6 +87,36 @@ class MailboxQuotaTest {
   }
 
   @Test
+  void aCallTheProviderCountsAnyTimeBeforeItsAnswerStaysWithinTheBudget() {
+    // A batch's calls are counted by Google one after the other while it runs, up to its answer.
+    long window = 10_000;
+    MailboxQuota quota = new MailboxQuota(900, Duration.ofMillis(window), 0);
+    Random random = new Random(7);
+    List<long[]> counted = new ArrayList<>();
+    long now = 0;
+    for (int i = 0; i < 20_000; i++) {
+      now += random.nextInt(200);
+      long cost = 5 * (1 + random.nextInt(50));
+      if (quota.take(cost, now).taken()) {
+        long answered = now + random.nextInt(1_500);
+        quota.release(cost, now, answered);
+        counted.add(new long[] {answered, cost}); // the latest moment the provider counts it
+        now = answered;
+      }
+    }
+    // Every provider window (start, start + window], started at any count, holds at most 900.
+    counted.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (int i = 0; i < counted.size(); i++) {
+      long sum = 0;
+      for (int j = i; j < counted.size() && counted.get(j)[0] < counted.get(i)[0] + window; j++) {
+        sum += counted.get(j)[1];
+      }
+      assertTrue(sum <= 900, "a window of the provider's held " + sum);
+    }
+    assertTrue(counted.size() > 1000, "the budget was used: " + counted.size());
+  }
+
+  @Test
   void atMostTheCapIsInFlightAndAnEndedRequestFreesItsPlace() {
     MailboxQuota quota = new MailboxQuota(100, Duration.ofMinutes(10), 4);
     for (int i = 0; i < 4; i++) {
