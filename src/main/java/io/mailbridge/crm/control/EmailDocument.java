@@ -19,21 +19,11 @@ final class EmailDocument {
     StringBuilder out =
         new StringBuilder(512 + length(m.subject()) + length(m.textBody()) + length(sanitizedHtml));
     out.append('{');
-    field(out, "provider");
-    string(out, m.provider());
-    out.append(',');
-    field(out, "providerItemId");
-    string(out, m.providerItemId());
-    out.append(',');
-    field(out, "internetMessageId");
-    string(out, m.internetMessageId());
-    out.append(',');
-    field(out, "threadId");
-    string(out, m.threadId());
-    out.append(',');
-    field(out, "subject");
-    string(out, m.subject());
-    out.append(',');
+    member(out, "provider", m.provider());
+    member(out, "providerItemId", m.providerItemId());
+    member(out, "internetMessageId", m.internetMessageId());
+    member(out, "threadId", m.threadId());
+    member(out, "subject", m.subject());
     field(out, "from");
     if (m.from() == null) {
       out.append("null");
@@ -41,27 +31,13 @@ final class EmailDocument {
       address(out, m.from());
     }
     out.append(',');
-    field(out, "to");
-    addresses(out, m.to());
-    out.append(',');
-    field(out, "cc");
-    addresses(out, m.cc());
-    out.append(',');
-    field(out, "bcc");
-    addresses(out, m.bcc());
-    out.append(',');
-    field(out, "sentAt");
-    string(out, m.sentAt() == null ? null : m.sentAt().toString());
-    out.append(',');
-    field(out, "receivedAt");
-    string(out, m.receivedAt() == null ? null : m.receivedAt().toString());
-    out.append(',');
-    field(out, "bodyText");
-    string(out, m.textBody());
-    out.append(',');
-    field(out, "bodyHtml");
-    string(out, sanitizedHtml);
-    out.append(',');
+    addresses(out, "to", m.to());
+    addresses(out, "cc", m.cc());
+    addresses(out, "bcc", m.bcc());
+    member(out, "sentAt", m.sentAt() == null ? null : m.sentAt().toString());
+    member(out, "receivedAt", m.receivedAt() == null ? null : m.receivedAt().toString());
+    member(out, "bodyText", m.textBody());
+    member(out, "bodyHtml", sanitizedHtml);
     field(out, "size");
     out.append(m.size()).append('}');
     return out.toString();
@@ -71,11 +47,20 @@ final class EmailDocument {
     return text == null ? 0 : text.length() + text.length() / 32;
   }
 
+  /** A string member and the comma after it. */
+  private static void member(StringBuilder out, String name, String value) {
+    field(out, name);
+    string(out, value);
+    out.append(',');
+  }
+
   private static void field(StringBuilder out, String name) {
     out.append('"').append(name).append("\":");
   }
 
-  private static void addresses(StringBuilder out, List<MailAddress> addresses) {
+  /** A member listing addresses, and the comma after it. */
+  private static void addresses(StringBuilder out, String name, List<MailAddress> addresses) {
+    field(out, name);
     out.append('[');
     for (int i = 0; i < addresses.size(); i++) {
       if (i > 0) {
@@ -83,14 +68,12 @@ final class EmailDocument {
       }
       address(out, addresses.get(i));
     }
-    out.append(']');
+    out.append("],");
   }
 
   private static void address(StringBuilder out, MailAddress address) {
     out.append('{');
-    field(out, "email");
-    string(out, address.email());
-    out.append(',');
+    member(out, "email", address.email());
     field(out, "name");
     string(out, address.name());
     out.append('}');
