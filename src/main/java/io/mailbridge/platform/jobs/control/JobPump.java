@@ -1,6 +1,8 @@
 package io.mailbridge.platform.jobs.control;
 
 import io.mailbridge.platform.startup.control.StartupState;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -8,8 +10,8 @@ import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -17,7 +19,11 @@ import jakarta.inject.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every node's job pump: a non-persistent timer (so it fires on every node) that claims due jobs up
- * to the free worker slots and runs them on the managed executor.
+ * to the free worker slots and runs them on the node's job workers.
  *
  * <p>Besides the tick, a pass starts when a job is queued on this node, when a run ends, and when a
  * job this node ran comes due again sooner than the next tick (a capture run paced for a second):
@@ -55,7 +61,13 @@ public class JobPump {
   /** Added to a job's delay, so the pass it asks for finds the job due rather than just not. */
   static final Duration DUE_MARGIN = Duration.ofMillis(50);
 
-  @Resource ManagedExecutorService executor;
+  /**
+   * How long an idle job worker waits for the next job before its thread ends; a busy node keeps
+   * its workers, an idle one holds no threads.
+   */
+  static final Duration WORKER_IDLE = Duration.ofMinutes(1);
+
+  @Resource ManagedThreadFactory threads;
   @Resource ManagedScheduledExecutorService scheduler;
   @Inject JobStore store;
   @Inject JobRunner runner;
@@ -83,9 +95,44 @@ public class JobPump {
   private volatile long switchReadAt;
   private volatile boolean switchRead;
 
+  /**
+   * The threads jobs and passes run on: made by the managed thread factory, so each carries the
+   * application's context from its start, and a job handed over is only queued. The managed
+   * executor captured the caller's context for every task it took (Payara looks its context
+   * providers up through the service loader each time, across the WAR's jars): a few percent of a
+   * capture backfill's CPU at one job per page.
+   */
+  Executor workers;
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean pumping = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
+
+  @PostConstruct
+  void startWorkers() {
+    // One more thread than job slots, for the passes a nudge asks for.
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            concurrency + 1,
+            concurrency + 1,
+            WORKER_IDLE.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            threads);
+    pool.allowCoreThreadTimeOut(true);
+    workers = pool;
+  }
+
+  /**
+   * Stops the workers with the application. A job cut short keeps its lease and runs again once it
+   * expires, as after a crash; each run reads from its stored cursor.
+   */
+  @PreDestroy
+  void stopWorkers() {
+    if (workers instanceof ExecutorService pool) {
+      pool.shutdownNow();
+    }
+  }
 
   @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "job pump")
   void tick() {
@@ -95,9 +142,9 @@ public class JobPump {
   }
 
   /**
-   * One pass of the pump: claims due jobs up to the free worker slots and hands them to the managed
-   * executor, as every tick does; answers how many it handed over. Public so that a test can make
-   * the pump pass while the timer is switched off, and so exercise the executor's threads (whose
+   * One pass of the pump: claims due jobs up to the free worker slots and hands them to the job
+   * workers, as every tick does; answers how many it handed over. Public so that a test can make
+   * the pump pass while the timer is switched off, and so exercise the workers' threads (whose
    * container context differs from a request's).
    */
   public int dispatch() {
@@ -135,16 +182,15 @@ public class JobPump {
       return;
     }
     try {
-      executor.execute(this::dispatch);
+      workers.execute(this::dispatch);
     } catch (RejectedExecutionException busy) {
       // The next tick passes.
     }
   }
 
   /**
-   * The pass a run that ended asks for, on the worker it ran on: handing it to the executor as
-   * {@link #nudge} does cost a submission (Payara captures the caller's context for each, with a
-   * service look-up), a few percent of a capture backfill's CPU at one per page.
+   * The pass a run that ended asks for, on the worker it ran on, rather than queued behind the jobs
+   * as {@link #nudge} does: the slot it frees is filled at once.
    */
   private void passOnThisThread() {
     if (!enabledLately() || !startup.isReady()) {
@@ -205,7 +251,7 @@ public class JobPump {
     for (ClaimedJob job : claimed) {
       inFlight.incrementAndGet();
       try {
-        executor.execute(
+        workers.execute(
             () -> {
               Duration dueAgain = null;
               try {

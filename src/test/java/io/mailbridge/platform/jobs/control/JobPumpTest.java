@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailbridge.platform.startup.control.StartupState;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -36,18 +35,7 @@ class JobPumpTest {
   @BeforeEach
   void pump() {
     pump = new JobPump();
-    pump.executor =
-        (ManagedExecutorService)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {ManagedExecutorService.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("execute")) {
-                    submitted.add((Runnable) args[0]);
-                    return null;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    pump.workers = submitted::add;
     pump.scheduler =
         (ManagedScheduledExecutorService)
             Proxy.newProxyInstance(
@@ -123,11 +111,11 @@ class JobPumpTest {
     claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
     claimable.add(List.of(new ClaimedJob("job-2", "kind", null, "p", 1, JobPump.NODE_OWNER)));
     assertEquals(1, pump.dispatch());
-    assertEquals(1, submitted.size(), "the claimed job went to the executor");
+    assertEquals(1, submitted.size(), "the claimed job went to the workers");
     submitted.poll().run();
     assertEquals(List.of("job-1"), ran);
     assertEquals(2, claims, "its end passed at once, with no pass of its own submitted");
-    assertEquals(1, submitted.size(), "the job that pass claimed went to the executor");
+    assertEquals(1, submitted.size(), "the job that pass claimed went to the workers");
     submitted.poll().run();
     assertEquals(List.of("job-1", "job-2"), ran);
   }
