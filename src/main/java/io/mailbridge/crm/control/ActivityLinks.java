@@ -21,19 +21,29 @@ public class ActivityLinks {
 
   @Inject TransactionConnection connection;
 
-  /** A link as the API shows it. */
-  public record Link(String type, String id) {}
+  /** A link as the API shows it: the record's type (as stored, {@code CONTACT}) and id. */
+  public record Link(String type, String id) {
+
+    static Link to(CrmRecord record) {
+      return new Link(record.type().name(), record.id());
+    }
+  }
 
   /** An activity on a record's timeline. */
   public record TimelineEntry(String activityId, Instant occurredAt) {}
 
   /** An activity and the records it goes on. */
-  public record Linking(String activityId, Instant occurredAt, Collection<CrmRecord> records) {}
+  public record Linking(String activityId, Instant occurredAt, Collection<Link> records) {}
 
   /** Adds the links that do not exist yet; the activity's row must already be flushed. */
   public void add(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
-    insert(orgId, List.of(new Linking(activityId, occurredAt, records)), true);
+    add(orgId, List.of(new Linking(activityId, occurredAt, links(records))));
+  }
+
+  /** Adds the links of these activities that do not exist yet; their rows must be flushed. */
+  public void add(String orgId, List<Linking> linkings) {
+    insert(orgId, linkings, true);
   }
 
   /**
@@ -42,7 +52,11 @@ public class ActivityLinks {
    */
   public void addToNew(
       String orgId, String activityId, Instant occurredAt, Collection<CrmRecord> records) {
-    addToNew(orgId, List.of(new Linking(activityId, occurredAt, records)));
+    addToNew(orgId, List.of(new Linking(activityId, occurredAt, links(records))));
+  }
+
+  private static List<Link> links(Collection<CrmRecord> records) {
+    return records.stream().map(Link::to).toList();
   }
 
   /**
@@ -69,7 +83,7 @@ public class ActivityLinks {
                             + " VALUES (?, ?, ?, ?, ?)")) {
               for (Linking linking : linkings) {
                 Set<String> linked = new HashSet<>();
-                for (CrmRecord record : linking.records()) {
+                for (Link record : linking.records()) {
                   if (!linked.add(record.id())) {
                     continue;
                   }
@@ -85,7 +99,7 @@ public class ActivityLinks {
                   insert.setString(1, linking.activityId());
                   insert.setString(2, record.id());
                   insert.setString(3, orgId);
-                  insert.setString(4, record.type().name());
+                  insert.setString(4, record.type());
                   insert.setObject(5, SqlTime.utc(linking.occurredAt()));
                   insert.addBatch();
                 }

@@ -5,6 +5,7 @@ import io.mailbridge.crm.entity.ActivityAttachment;
 import io.mailbridge.crm.entity.ActivityType;
 import io.mailbridge.crm.entity.AttachmentBlob;
 import io.mailbridge.crm.entity.CrmRecord;
+import io.mailbridge.crm.entity.RecordType;
 import io.mailbridge.message.CalendarEvent;
 import io.mailbridge.message.MailAddress;
 import io.mailbridge.message.MailAttachment;
@@ -36,7 +37,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +89,7 @@ public class ActivityWriter {
       List<ActivityStore.CapturedEmail> emails,
       String ownerUserId,
       String mailboxId) {
-    Map<String, CrmRecord> byId = checkedOnce(orgId, emails);
+    Map<String, ActivityLinks.Link> byId = checkedOnce(orgId, emails);
     Instant now = clock.instant();
     List<String> keys = new ArrayList<>(emails.size());
     for (ActivityStore.CapturedEmail email : emails) {
@@ -99,10 +99,11 @@ public class ActivityWriter {
     List<StoredActivity> stored = new ArrayList<>(emails.size());
     List<ActivityLinks.Linking> newLinks = new ArrayList<>();
     List<String> newIds = new ArrayList<>();
-    Map<Integer, Known> existing = new LinkedHashMap<>();
+    List<ActivityLinks.Linking> moreLinks = new ArrayList<>();
+    List<String> knownIds = new ArrayList<>();
     for (int i = 0; i < emails.size(); i++) {
       MailMessage message = emails.get(i).message();
-      List<CrmRecord> targets = emails.get(i).recordIds().stream().map(byId::get).toList();
+      List<ActivityLinks.Link> targets = emails.get(i).recordIds().stream().map(byId::get).toList();
       Known known = byKey.get(keys.get(i));
       if (known == null) {
         Activity activity = newEmail(orgId, keys.get(i), message, null);
@@ -111,19 +112,17 @@ public class ActivityWriter {
         newIds.add(activity.id());
         stored.add(new StoredActivity(activity.id(), true));
       } else {
-        existing.put(i, known);
+        moreLinks.add(new ActivityLinks.Linking(known.id(), known.occurredAt(), targets));
+        knownIds.add(known.id());
         stored.add(new StoredActivity(known.id(), false));
       }
     }
     em.flush();
     links.addToNew(orgId, newLinks);
     owners.addToNew(orgId, newIds, ownerUserId, mailboxId, now);
-    for (Map.Entry<Integer, Known> again : existing.entrySet()) {
-      Known known = again.getValue();
-      List<CrmRecord> targets =
-          emails.get(again.getKey()).recordIds().stream().map(byId::get).toList();
-      links.add(orgId, known.id(), known.occurredAt(), targets);
-      owners.add(orgId, known.id(), ownerUserId, mailboxId, now);
+    links.add(orgId, moreLinks);
+    for (String known : knownIds) {
+      owners.add(orgId, known, ownerUserId, mailboxId, now);
     }
     return stored;
   }
@@ -156,21 +155,22 @@ public class ActivityWriter {
     return storeLinked(checked.orgId(), message, targets, storedBy);
   }
 
-  /** Every record the emails link to, by id, loaded in one query; a missing one is NotFound. */
-  private Map<String, CrmRecord> checkedOnce(
+  /**
+   * Every record the emails link to, by id, as a link, looked up in one query that loads none of
+   * them; a missing one (or another org's) is NotFound.
+   */
+  private Map<String, ActivityLinks.Link> checkedOnce(
       String orgId, List<ActivityStore.CapturedEmail> emails) {
     Set<String> ids = new LinkedHashSet<>();
     emails.forEach(email -> ids.addAll(email.recordIds()));
-    Map<String, CrmRecord> byId = new HashMap<>();
-    for (CrmRecord record : records.load(List.copyOf(ids))) {
-      if (record.orgId().equals(orgId)) {
-        byId.put(record.id(), record);
-      }
-    }
+    Map<String, RecordType> types = records.typesOf(orgId, ids);
+    Map<String, ActivityLinks.Link> byId = new HashMap<>();
     for (String id : ids) {
-      if (!byId.containsKey(id)) {
+      RecordType type = types.get(id);
+      if (type == null) {
         throw new NotFound("Record " + id);
       }
+      byId.put(id, new ActivityLinks.Link(type.name(), id));
     }
     return byId;
   }
@@ -660,7 +660,7 @@ public class ActivityWriter {
             + " MB");
   }
 
-  static String emailJson(MailMessage m) {
+  static byte[] emailJson(MailMessage m) {
     return EmailDocument.of(m, EmailHtmlSanitizer.sanitize(m.htmlBody()));
   }
 

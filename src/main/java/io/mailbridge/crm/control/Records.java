@@ -2,6 +2,7 @@ package io.mailbridge.crm.control;
 
 import io.mailbridge.crm.entity.CrmRecord;
 import io.mailbridge.crm.entity.RecordType;
+import io.mailbridge.platform.database.control.TransactionConnection;
 import io.mailbridge.platform.problem.InvalidField;
 import io.mailbridge.platform.problem.NotAllowed;
 import io.mailbridge.platform.problem.NotFound;
@@ -16,9 +17,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.StringReader;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Creates, reads, changes, deletes and lists the CRM records of one org. */
@@ -26,6 +33,7 @@ import java.util.Optional;
 public class Records {
 
   @PersistenceContext EntityManager em;
+  @Inject TransactionConnection connection;
   @Inject RecordIndexes indexes;
   @Inject RecordSearch search;
   @Inject RecordChanges changes;
@@ -167,6 +175,41 @@ public class Records {
    */
   public Optional<TypedView> viewAnyType(String orgId, String id) {
     return findAnyType(orgId, id).map(r -> new TypedView(r.type().path(), view(r)));
+  }
+
+  /**
+   * The type of each of the org's records among these ids, looked up one by one through one
+   * prepared statement: for links, which need nothing else. Loading the records through a query
+   * with an {@code IN} list cost capture about a twentieth of its CPU per page, mostly in Hibernate
+   * translating the query anew for each length of list and the database parsing it anew. Ids that
+   * are gone or another org's are left out.
+   */
+  public Map<String, RecordType> typesOf(String orgId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return connection.run(
+          c -> {
+            Map<String, RecordType> types = new HashMap<>();
+            try (PreparedStatement select =
+                c.prepareStatement(
+                    "SELECT type FROM " + CrmRecord.TABLE + " WHERE id = ? AND org_id = ?")) {
+              select.setString(2, orgId);
+              for (String id : ids) {
+                select.setString(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                  if (rs.next()) {
+                    types.put(id, RecordType.valueOf(rs.getString(1)));
+                  }
+                }
+              }
+            }
+            return types;
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot look up the records to link", e);
+    }
   }
 
   /** Records by id in the given order; ids that are gone are left out. */
