@@ -11,6 +11,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -70,12 +71,34 @@ public class Activity {
       String json,
       String createdBy,
       Instant createdAt) {
+    this(
+        orgId,
+        type,
+        messageKey,
+        occurredAt,
+        Objects.requireNonNull(json).getBytes(StandardCharsets.UTF_8),
+        createdBy,
+        createdAt);
+  }
+
+  /**
+   * An activity whose JSON document is already UTF-8 (an email's, written straight as bytes), so
+   * its bodies are not encoded a second time.
+   */
+  public Activity(
+      String orgId,
+      ActivityType type,
+      String messageKey,
+      Instant occurredAt,
+      byte[] utf8Json,
+      String createdBy,
+      Instant createdAt) {
     this.id = OpaqueId.next();
     this.orgId = Objects.requireNonNull(orgId);
     this.type = Objects.requireNonNull(type);
     this.messageKey = messageKey;
     this.occurredAt = Objects.requireNonNull(occurredAt);
-    this.data = SealedValue.of(ActivityDocument.pack(Objects.requireNonNull(json)), binding());
+    this.data = SealedValue.of(ActivityDocument.pack(Objects.requireNonNull(utf8Json)), binding());
     this.createdBy = createdBy;
     this.createdAt = createdAt;
   }

@@ -21,7 +21,11 @@ final class ActivityDocument {
   private ActivityDocument() {}
 
   static byte[] pack(String json) {
-    byte[] plain = json.getBytes(StandardCharsets.UTF_8);
+    return pack(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Packs a document already encoded as UTF-8 (the array is kept when it does not shrink). */
+  static byte[] pack(byte[] plain) {
     if (plain.length < SMALLEST_PACKED) {
       return plain;
     }

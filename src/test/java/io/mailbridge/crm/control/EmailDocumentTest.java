@@ -1,5 +1,6 @@
 package io.mailbridge.crm.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mailbridge.message.MailAddress;
@@ -9,6 +10,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,18 @@ class EmailDocumentTest {
     all.append("\u2028\u2029/\uD83D\uDE00\uFFFF");
     MailMessage m = message(all.toString(), all.toString(), "<p>" + all + "</p>", 1);
     assertSameAsParsson(m);
-    JsonObject read = Json.createReader(new StringReader(EmailDocument.of(m, "x"))).readObject();
+    JsonObject read = Json.createReader(new StringReader(document(m, "x"))).readObject();
     assertEquals(all.toString(), read.getString("subject"));
     assertEquals(all.toString(), read.getString("bodyText"));
+  }
+
+  @Test
+  void aSurrogateWithoutItsOtherHalfIsWrittenAsUtf8WritesIt() {
+    String halves = "a\uD83D" + "b\uDE00c\uD83D";
+    MailMessage m = message(halves, halves + "\u0001".repeat(5000), null, 2);
+    assertSameAsParsson(m);
+    JsonObject read = Json.createReader(new StringReader(document(m, null))).readObject();
+    assertEquals("a?b?c?", read.getString("subject"));
   }
 
   @Test
@@ -43,7 +54,7 @@ class EmailDocumentTest {
             + "\"threadId\":null,\"subject\":null,\"from\":null,\"to\":[],\"cc\":[],\"bcc\":[],"
             + "\"sentAt\":null,\"receivedAt\":null,\"bodyText\":null,\"bodyHtml\":null,"
             + "\"size\":0}",
-        EmailDocument.of(bare, null));
+        document(bare, null));
   }
 
   @Test
@@ -100,9 +111,21 @@ class EmailDocumentTest {
     return out.toString();
   }
 
+  /**
+   * The same bytes as Parsson's text encoded as UTF-8 (the random texts hold surrogates without
+   * their other half, which that encoding makes {@code ?}).
+   */
   private static void assertSameAsParsson(MailMessage m) {
     String html = m.htmlBody();
-    assertEquals(parsson(m, html), EmailDocument.of(m, html));
+    byte[] expected = parsson(m, html).getBytes(StandardCharsets.UTF_8);
+    byte[] written = EmailDocument.of(m, html);
+    assertEquals(
+        new String(expected, StandardCharsets.UTF_8), new String(written, StandardCharsets.UTF_8));
+    assertArrayEquals(expected, written);
+  }
+
+  private static String document(MailMessage m, String html) {
+    return new String(EmailDocument.of(m, html), StandardCharsets.UTF_8);
   }
 
   /** The document as the CRM wrote it before, through Parsson's builders. */
