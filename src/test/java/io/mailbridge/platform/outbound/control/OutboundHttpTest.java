@@ -67,6 +67,23 @@ class OutboundHttpTest {
             exchange.close();
             return;
           }
+          if (exchange.getRequestURI().getPath().equals("/large-chunked")) {
+            exchange.sendResponseHeaders(200, 0); // no length: chunked
+            try (OutputStream out = exchange.getResponseBody()) {
+              for (int i = 0; i < 4; i++) {
+                out.write(new byte[500]);
+                out.flush();
+              }
+            }
+            return;
+          }
+          if (exchange.getRequestURI().getPath().equals("/short")) {
+            exchange.sendResponseHeaders(200, 100);
+            exchange.getResponseBody().write(new byte[40]);
+            exchange.getResponseBody().flush();
+            exchange.close(); // 60 bytes short: the server drops the connection
+            return;
+          }
           byte[] body =
               exchange.getRequestURI().getPath().equals("/large")
                   ? new byte[2000]
@@ -231,6 +248,38 @@ class OutboundHttpTest {
     assertEquals(
         List.of(InetAddress.getByName("127.0.0.1")),
         outbound.dnsFor(policy).lookup("private.test"));
+  }
+
+  @Test
+  void aLargerAnswerThanTheLimitIsRefusedAlsoWhenItAnnouncesNoLength() {
+    OutboundFailure tooLarge =
+        assertThrows(
+            OutboundFailure.class,
+            () ->
+                client()
+                    .get(
+                        CALL,
+                        URI.create("http://127.0.0.1:" + port() + "/large-chunked"),
+                        listing(Map.of("127.0.0.1", PRIVATE_TOO)),
+                        LIMITS,
+                        Map.of()));
+    assertEquals(Reason.TOO_LARGE, tooLarge.reason());
+  }
+
+  @Test
+  void anAnswerShorterThanItsAnnouncedLengthFails() {
+    OutboundFailure cut =
+        assertThrows(
+            OutboundFailure.class,
+            () ->
+                client()
+                    .get(
+                        CALL,
+                        URI.create("http://127.0.0.1:" + port() + "/short"),
+                        listing(Map.of("127.0.0.1", PRIVATE_TOO)),
+                        LIMITS,
+                        Map.of()));
+    assertEquals(Reason.FAILED, cut.reason());
   }
 
   @Test
