@@ -256,6 +256,10 @@ public class JobPump {
               Duration dueAgain = null;
               try {
                 dueAgain = runner.run(job);
+              } catch (RuntimeException e) {
+                // Recording the run failed (the database went away): the lease runs out and
+                // another pass takes the job again; the worker's thread goes on.
+                LOG.log(Level.WARNING, "Could not record how job " + job.id() + " ended", e);
               } finally {
                 inFlight.decrementAndGet();
                 passOnThisThread();

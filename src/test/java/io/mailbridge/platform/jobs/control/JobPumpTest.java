@@ -121,6 +121,27 @@ class JobPumpTest {
   }
 
   @Test
+  void aRunWhoseEndCannotBeRecordedFreesItsSlotAndLeavesTheWorkerGoing() {
+    pump.concurrency = 1;
+    pump.runner =
+        new JobRunner() {
+          @Override
+          public Duration run(ClaimedJob job) {
+            ran.add(job.id());
+            throw new IllegalStateException("the database went away");
+          }
+        };
+    claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    claimable.add(List.of(new ClaimedJob("job-2", "kind", null, "p", 1, JobPump.NODE_OWNER)));
+    assertEquals(1, pump.dispatch());
+    submitted.poll().run(); // does not throw
+    assertEquals(2, claims, "its end passed, its one slot free again");
+    assertEquals(1, submitted.size(), "and the next job went to the workers");
+    submitted.poll().run();
+    assertEquals(List.of("job-1", "job-2"), ran);
+  }
+
+  @Test
   void aRunThatEndsUsesTheSwitchReadWithinTheSecondAndANudgeReadsItAgain() {
     claimable.add(List.of(new ClaimedJob("job-1", "kind", null, "p", 1, JobPump.NODE_OWNER)));
     pump.nudge();
