@@ -251,51 +251,32 @@ class OutboundHttpTest {
   }
 
   @Test
+  void aLargerAnswerThanTheLimitIsRefused() {
+    assertEquals(Reason.TOO_LARGE, failureOfGet("/large").reason());
+  }
+
+  @Test
   void aLargerAnswerThanTheLimitIsRefusedAlsoWhenItAnnouncesNoLength() {
-    OutboundFailure tooLarge =
-        assertThrows(
-            OutboundFailure.class,
-            () ->
-                client()
-                    .get(
-                        CALL,
-                        URI.create("http://127.0.0.1:" + port() + "/large-chunked"),
-                        listing(Map.of("127.0.0.1", PRIVATE_TOO)),
-                        LIMITS,
-                        Map.of()));
-    assertEquals(Reason.TOO_LARGE, tooLarge.reason());
+    assertEquals(Reason.TOO_LARGE, failureOfGet("/large-chunked").reason());
   }
 
   @Test
   void anAnswerShorterThanItsAnnouncedLengthFails() {
-    OutboundFailure cut =
-        assertThrows(
-            OutboundFailure.class,
-            () ->
-                client()
-                    .get(
-                        CALL,
-                        URI.create("http://127.0.0.1:" + port() + "/short"),
-                        listing(Map.of("127.0.0.1", PRIVATE_TOO)),
-                        LIMITS,
-                        Map.of()));
-    assertEquals(Reason.FAILED, cut.reason());
+    assertEquals(Reason.FAILED, failureOfGet("/short").reason());
   }
 
-  @Test
-  void aLargerAnswerThanTheLimitIsRefused() {
-    OutboundFailure tooLarge =
-        assertThrows(
-            OutboundFailure.class,
-            () ->
-                client()
-                    .get(
-                        CALL,
-                        URI.create("http://127.0.0.1:" + port() + "/large"),
-                        listing(Map.of("127.0.0.1", PRIVATE_TOO)),
-                        LIMITS,
-                        Map.of()));
-    assertEquals(Reason.TOO_LARGE, tooLarge.reason());
+  /** How a GET of this path on the loopback server (private addresses allowed) fails. */
+  private OutboundFailure failureOfGet(String path) {
+    return assertThrows(
+        OutboundFailure.class,
+        () ->
+            client()
+                .get(
+                    CALL,
+                    URI.create("http://127.0.0.1:" + port() + path),
+                    listing(Map.of("127.0.0.1", PRIVATE_TOO)),
+                    LIMITS,
+                    Map.of()));
   }
 
   @Test
