@@ -156,8 +156,8 @@ public class ActivityWriter {
   }
 
   /**
-   * Every record the emails link to, by id, as a link, looked up in one query that loads none of
-   * them; a missing one (or another org's) is NotFound.
+   * Every record the emails link to, by id, as a link, looked up through one prepared statement
+   * that loads none of them; a missing one (or another org's) is NotFound.
    */
   private Map<String, ActivityLinks.Link> checkedOnce(
       String orgId, List<ActivityStore.CapturedEmail> emails) {
