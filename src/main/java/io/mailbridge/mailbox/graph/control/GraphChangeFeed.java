@@ -86,10 +86,14 @@ public class GraphChangeFeed implements ChangeFeed {
     return List.of("inbox", "sentitems", CALENDAR);
   }
 
+  /** The fewest messages a mail page asks for when the mailbox's budget has room for fewer. */
+  static final int LEAST_PAGE = 5;
+
   /**
-   * A run starts a page when what the folder's last page cost fits in the mailbox's budget, and
-   * waits inline only for the odd late turn; before a folder's first page, its worst case ({@link
-   * #mostPageCost}).
+   * A run starts a page when what the folder's last page cost fits in the mailbox's budget, or the
+   * smallest page's worst case if less ({@link #mostPageCost}), and waits inline only for the odd
+   * late turn. A mail page's size then follows the room left ({@link #messagesPerPage}), so the end
+   * of a window is spent on a smaller page instead of waiting for a whole page's room.
    */
   @Override
   public Duration paceWait(MailboxAccess mailbox, String folder) {
@@ -98,16 +102,30 @@ public class GraphChangeFeed implements ChangeFeed {
   }
 
   /**
-   * What a page of {@code folder} costs at most: a mail page its delta request and a request per
-   * message it brings (the MIME of those captured), at most a quarter of the budget so that a small
-   * budget still lets pages through; a calendar page only its delta request, as the view brings
-   * each meeting whole. Holding a calendar page back for a mail page's room left the budget unused.
+   * The messages the next mail page asks for ({@code odata.maxpagesize}): {@code
+   * mailbridge.capture.graph.page-size}, or as many as the mailbox's budget has room for now if
+   * that is fewer (at worst one MIME read per message, besides the delta request), at least {@value
+   * #LEAST_PAGE}. The header goes with every request of a round, next links included, so each page
+   * may have its own size.
+   */
+  int messagesPerPage(MailboxAccess mailbox) {
+    long room = quotas.room(PacedLimit.GRAPH, mailbox.connectionId());
+    long fits = room - 1;
+    return (int) Math.max(Math.min(LEAST_PAGE, pageSize), Math.min(pageSize, fits));
+  }
+
+  /**
+   * The room a page of {@code folder} waits for at most: a mail page its delta request and a
+   * request per message of the smallest page (the MIME of those captured; a larger page is asked
+   * for when there is room for it), at most a quarter of the budget so that a small budget still
+   * lets pages through; a calendar page only its delta request, as the view brings each meeting
+   * whole. Holding a calendar page back for a mail page's room left the budget unused.
    */
   static long mostPageCost(String folder, int pageSize, long budget) {
     if (CALENDAR.equals(folder)) {
       return 1;
     }
-    return Math.min(1L + pageSize, Math.max(1, budget / 4));
+    return Math.min(1L + Math.min(LEAST_PAGE, pageSize), Math.max(1, budget / 4));
   }
 
   @Override
@@ -126,6 +144,7 @@ public class GraphChangeFeed implements ChangeFeed {
       }
     }
     GraphServiceClient client = graph.client(mailbox);
+    int size = messagesPerPage(mailbox);
     DeltaRequestBuilder delta =
         position == null
             ? GraphMailbox.mailboxOf(client, mailbox.appUser())
@@ -156,7 +175,7 @@ public class GraphChangeFeed implements ChangeFeed {
                         }
                       }
                       c.headers.add("Prefer", IMMUTABLE_IDS);
-                      c.headers.add("Prefer", "odata.maxpagesize=" + pageSize);
+                      c.headers.add("Prefer", "odata.maxpagesize=" + size);
                       c.options.addAll(graph.options(GraphOperation.MESSAGES_DELTA));
                     }));
     if (answer == null) {

@@ -8,6 +8,11 @@ import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.Recipient;
 import io.mailbridge.mailbox.control.ItemChange;
+import io.mailbridge.mailbox.control.MailboxAccess;
+import io.mailbridge.mailbox.control.MailboxKind;
+import io.mailbridge.mailbox.control.PacedLimit;
+import io.mailbridge.mailbox.control.TestQuotas;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -61,8 +66,32 @@ class GraphChangeFeedTest {
   @Test
   void aCalendarPageIsPacedForItsOneRequestAndAMailPageForItsMessages() {
     assertEquals(1, GraphChangeFeed.mostPageCost(GraphChangeFeed.CALENDAR, 50, 9000));
-    assertEquals(51, GraphChangeFeed.mostPageCost("inbox", 50, 9000));
-    assertEquals(22, GraphChangeFeed.mostPageCost("sentitems", 50, 90), "a quarter of the budget");
+    assertEquals(6, GraphChangeFeed.mostPageCost("inbox", 50, 9000), "the smallest page's");
+    assertEquals(3, GraphChangeFeed.mostPageCost("inbox", 2, 9000), "a page size under five");
+    assertEquals(4, GraphChangeFeed.mostPageCost("sentitems", 50, 16), "a quarter of the budget");
     assertEquals(1, GraphChangeFeed.mostPageCost("inbox", 50, 2));
+  }
+
+  @Test
+  void aMailPageAsksForWhatTheMailboxsBudgetHasRoomForNowButNeverFewerThanFiveMessages() {
+    GraphChangeFeed feed = new GraphChangeFeed();
+    feed.quotas = TestQuotas.of(200, 1000, 10); // Graph 190 requests a minute
+    feed.pageSize = 50;
+    MailboxAccess access = new MailboxAccess(MailboxKind.GRAPH, "org-1", "c1", null, () -> "t");
+    MailboxAccess other = new MailboxAccess(MailboxKind.GRAPH, "org-1", "c2", null, () -> "t");
+    assertEquals(50, feed.messagesPerPage(access), "room for a whole page: the page size");
+
+    feed.quotas.enter(PacedLimit.GRAPH, "c1", 160).close();
+    // 30 requests left: the delta request, then at worst one MIME read per message
+    assertEquals(29, feed.messagesPerPage(access));
+    assertEquals(Duration.ZERO, feed.paceWait(access, "inbox"), "room for a smaller page");
+
+    feed.quotas.enter(PacedLimit.GRAPH, "c1", 27).close();
+    assertEquals(5, feed.messagesPerPage(access), "never fewer than five");
+    Duration wait = feed.paceWait(access, "inbox");
+    assertTrue(
+        wait.compareTo(Duration.ofSeconds(55)) > 0,
+        "3 requests are no room for five messages (6 requests): the run waits, " + wait);
+    assertEquals(50, feed.messagesPerPage(other), "another mailbox's room is its own");
   }
 }
