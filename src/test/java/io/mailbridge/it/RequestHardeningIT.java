@@ -230,6 +230,24 @@ class RequestHardeningIT {
   }
 
   @Test
+  void theApiIsDescribedByItsOpenApiDocumentOnlyNotByJerseysWadl() throws Exception {
+    AppUser admin = testOrgs.orgWithAdmin("No WADL");
+    String token = api().accessToken(admin.email(), TestOrgs.PASSWORD);
+    HttpResponse<String> wadl = send("GET", "/api/application.wadl", token, null, false);
+    assertEquals(404, wadl.statusCode(), wadl.body());
+    assertTrue(wadl.body().contains("\"not_found\""), wadl.body());
+
+    HttpResponse<String> options = send("OPTIONS", "/api/auth/login", token, null, false);
+    assertFalse(
+        options.headers().firstValue("Content-Type").orElse("").contains("wadl"),
+        options.headers().map().toString());
+    assertFalse(options.body().contains("Jersey"), options.body());
+    assertTrue(
+        options.headers().firstValue("Allow").orElse("").contains("POST"),
+        options.headers().map().toString());
+  }
+
+  @Test
   void answersCarryTheSecurityHeadersAndNoProductName() throws Exception {
     HttpResponse<String> api = send("GET", "/api/auth/me", null, null, false);
     assertEquals(401, api.statusCode());

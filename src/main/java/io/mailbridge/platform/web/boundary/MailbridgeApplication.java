@@ -4,6 +4,7 @@ import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import java.util.Map;
 import org.eclipse.microprofile.auth.LoginConfig;
 
 /**
@@ -14,4 +15,17 @@ import org.eclipse.microprofile.auth.LoginConfig;
 @LoginConfig(authMethod = "MP-JWT")
 @DeclareRoles({"ADMIN", "USER"})
 @ApplicationScoped
-public class MailbridgeApplication extends Application {}
+public class MailbridgeApplication extends Application {
+
+  /**
+   * Jersey's WADL is off: it answered {@code GET /api/application.wadl} and every {@code OPTIONS}
+   * with a description of the whole API naming Jersey's version, beside the OpenAPI document the
+   * API is described by, and building its model cost start-up time for every resource.
+   */
+  static final String WADL_DISABLED = "jersey.config.server.wadl.disableWadl";
+
+  @Override
+  public Map<String, Object> getProperties() {
+    return Map.of(WADL_DISABLED, true);
+  }
+}
