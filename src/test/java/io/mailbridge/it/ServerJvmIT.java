@@ -3,6 +3,7 @@ package io.mailbridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The suite's server runs with the production servers' JVM options (server-config/jvm.options): a
- * 512 MB heap, so a request that needs more fails here first, and the parallel collector.
+ * 512 MB heap, so a request that needs more fails here first, the parallel collector, and the
+ * optimising compiler's raised thresholds.
  */
 @ExtendWith(ArquillianExtension.class)
 class ServerJvmIT {
@@ -36,5 +38,14 @@ class ServerJvmIT {
             .sorted()
             .toList();
     assertEquals(List.of("PS MarkSweep", "PS Scavenge"), collectors);
+  }
+
+  @Test
+  void theOptimisingCompilerWaitsForTheRaisedCounts() {
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    assertEquals("50000", vm.getVMOption("Tier4InvocationThreshold").getValue());
+    assertEquals("150000", vm.getVMOption("Tier4CompileThreshold").getValue());
+    assertEquals("400000", vm.getVMOption("Tier4BackEdgeThreshold").getValue());
+    assertEquals("6000", vm.getVMOption("Tier4MinInvocationThreshold").getValue());
   }
 }
