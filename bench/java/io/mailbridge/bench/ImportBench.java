@@ -137,8 +137,7 @@ public final class ImportBench {
             "--deploy",
             war.toString(),
             "--port",
-            Integer.toString(port),
-            "--nocluster"));
+            Integer.toString(port)));
     ProcessBuilder server =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -27,7 +27,8 @@ import java.util.zip.ZipFile;
  * database. Prints the medians, their ratio, the CPU time the server process had used when it
  * became ready (less sensitive to a busy machine than the wall clock), Payara's deployment trace of
  * the median Mailbridge start, and the heap: the peak the GC log shows up to readiness, and after
- * every GET operation of {@code /openapi} was called once as the signed-in admin.
+ * every GET operation of {@code /openapi} was called once as the signed-in admin. Both run with the
+ * JVM options and Payara Micro settings of server-config (so neither runs Payara's data grid).
  *
  * <p>Run after {@code ./mvnw package -DskipTests}: {@code ./mvnw -Pbench
  * -Dbench.main=io.mailbridge.bench.StartupBench}
@@ -36,8 +37,13 @@ public final class StartupBench {
 
   private static final int RUNS = Integer.getInteger("bench.runs", 5);
   private static final int PORT = Integer.getInteger("bench.port", 18182);
-  // An older build of the WAR started in the same rounds, for a before/after in one run.
+  // The JVM options and Payara Micro settings (jvm.options, payara-micro.asadmin) of every start.
+  private static final Path CONFIG = Path.of("server-config");
+  // An older build of the WAR started in the same rounds, for a before/after in one run, with the
+  // server settings of its time (a copy of that build's server-config directory) if they changed.
   private static final String BASELINE_WAR = System.getProperty("bench.baseline-war", "");
+  private static final Path BASELINE_CONFIG =
+      Path.of(System.getProperty("bench.baseline-config", CONFIG.toString()));
   // JVM options given to every server of the run, bare Payara Micro included (space-separated).
   private static final List<String> JVM_ARGS =
       Arrays.stream(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
@@ -66,10 +72,10 @@ public final class StartupBench {
     List<Start> mailbridge = new ArrayList<>();
     List<Start> baseline = new ArrayList<>();
     for (int run = 1; run <= RUNS; run++) {
-      bare.add(start(http, null, run, false));
-      mailbridge.add(start(http, war, run, false));
+      bare.add(start(http, null, CONFIG, run, false));
+      mailbridge.add(start(http, war, CONFIG, run, false));
       if (!BASELINE_WAR.isEmpty()) {
-        baseline.add(start(http, Path.of(BASELINE_WAR), run, false));
+        baseline.add(start(http, Path.of(BASELINE_WAR), BASELINE_CONFIG, run, false));
         System.out.printf(
             "run %d: baseline WAR %,d ms (%.1f s CPU)%n",
             run, baseline.get(run - 1).wallMillis(), baseline.get(run - 1).cpuSeconds());
@@ -110,11 +116,15 @@ public final class StartupBench {
     printTrace(median.data().resolve("server.log"));
     printWarnings(median.data().resolve("server.log"));
     // One more start, kept running, for the heap after every GET operation.
-    start(http, war, RUNS + 1, true);
+    start(http, war, CONFIG, RUNS + 1, true);
   }
 
-  /** Starts bare Payara Micro ({@code deployed} null) or Payara Micro with that WAR. */
-  private static Start start(HttpClient http, Path deployed, int run, boolean sweep)
+  /**
+   * Starts bare Payara Micro ({@code deployed} null) or Payara Micro with that WAR, both with the
+   * JVM options and Payara Micro settings of {@code config} (bare Payara Micro without the log
+   * levels, which name Mailbridge's loggers).
+   */
+  private static Start start(HttpClient http, Path deployed, Path config, int run, boolean sweep)
       throws Exception {
     boolean withMailbridge = deployed != null;
     Path data =
@@ -124,7 +134,7 @@ public final class StartupBench {
     command.addAll(
         List.of(
             "java",
-            "@" + Path.of("server-config", "jvm.options"),
+            "@" + config.resolve("jvm.options"),
             "-Xlog:gc:file=" + data.resolve("gc.log")));
     command.addAll(JVM_ARGS);
     command.addAll(
@@ -132,14 +142,13 @@ public final class StartupBench {
             "-Dorg.glassfish.deployment.trace=true",
             "-jar",
             Path.of("target", "payara-micro.jar").toString(),
-            "--nocluster",
             "--port",
-            Integer.toString(PORT)));
+            Integer.toString(PORT),
+            "--prebootcommandfile",
+            config.resolve("payara-micro.asadmin").toString()));
     if (withMailbridge) {
       command.addAll(
           List.of(
-              "--prebootcommandfile",
-              Path.of("server-config", "payara-micro.asadmin").toString(),
               "--logproperties",
               Path.of("server-config", "logging.properties").toString(),
               "--deploy",
@@ -166,7 +175,7 @@ public final class StartupBench {
         // Hazelcast store) and then neither exits nor listens: report it and start again.
         System.out.printf("run %d: Payara Micro failed to start (%s); starting again%n", run, data);
         server.destroyForcibly().waitFor();
-        return start(http, deployed, run, sweep);
+        return start(http, deployed, config, run, sweep);
       }
       long wall = (System.nanoTime() - begin) / 1_000_000;
       double cpu =

@@ -1,12 +1,15 @@
 package io.mailbridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -15,8 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The suite's server runs with the production servers' JVM options (server-config/jvm.options): a
- * 512 MB heap, so a request that needs more fails here first, the parallel collector, and the
- * optimising compiler's raised thresholds.
+ * 512 MB heap, so a request that needs more fails here first, the parallel collector, the
+ * optimising compiler's raised thresholds; and with their Payara Micro settings
+ * (server-config/payara-micro.asadmin), which leave out the data grid.
  */
 @ExtendWith(ArquillianExtension.class)
 class ServerJvmIT {
@@ -47,5 +51,20 @@ class ServerJvmIT {
     assertEquals("150000", vm.getVMOption("Tier4CompileThreshold").getValue());
     assertEquals("400000", vm.getVMOption("Tier4BackEdgeThreshold").getValue());
     assertEquals("6000", vm.getVMOption("Tier4MinInvocationThreshold").getValue());
+  }
+
+  /**
+   * With only --nocluster Payara Micro still ran a Hazelcast member, bound in JNDI and listening on
+   * port 6900 of every interface with threads named {@code hz.*}.
+   */
+  @Test
+  void theServerRunsNoDataGrid() {
+    assertThrows(NamingException.class, () -> new InitialContext().lookup("payara/Hazelcast"));
+    List<String> gridThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("hz."))
+            .toList();
+    assertEquals(List.of(), gridThreads);
   }
 }

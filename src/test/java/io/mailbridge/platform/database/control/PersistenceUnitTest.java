@@ -3,7 +3,7 @@ package io.mailbridge.platform.database.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailbridge.platform.security.entity.Org;
+import io.mailbridge.CodeClasses;
 import jakarta.persistence.Converter;
 import jakarta.persistence.Entity;
 import java.io.InputStream;
@@ -11,13 +11,10 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.hibernate.boot.archive.scan.internal.StandardScanOptions;
 import org.hibernate.boot.archive.scan.spi.ScanEnvironment;
@@ -59,7 +56,7 @@ class PersistenceUnitTest {
     assertEquals(
         "NONE", unit().getElementsByTagNameNS("*", "validation-mode").item(0).getTextContent());
     List<String> constrained = new ArrayList<>();
-    for (Class<?> type : classesOfTheCode()) {
+    for (Class<?> type : CodeClasses.all()) {
       List<AnnotatedElement> elements = new ArrayList<>();
       elements.add(type);
       elements.addAll(List.of(type.getDeclaredFields()));
@@ -111,20 +108,6 @@ class PersistenceUnitTest {
     assertTrue(result.getLocatedPackages().isEmpty());
   }
 
-  private List<Class<?>> classesOfTheCode() throws Exception {
-    Path root = Path.of(Org.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(p -> p.toString().endsWith(".class")).forEach(files::add);
-    }
-    List<Class<?>> classes = new ArrayList<>();
-    for (Path file : files) {
-      String name = root.relativize(file).toString().replace('/', '.').replace(".class", "");
-      classes.add(Class.forName(name, false, getClass().getClassLoader()));
-    }
-    return classes;
-  }
-
   private Document unit() throws Exception {
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream("META-INF/persistence.xml")) {
@@ -147,7 +130,7 @@ class PersistenceUnitTest {
 
   private Set<String> mappedClassesOfTheCode() throws Exception {
     Set<String> mapped = new TreeSet<>();
-    for (Class<?> type : classesOfTheCode()) {
+    for (Class<?> type : CodeClasses.all()) {
       if (type.isAnnotationPresent(Entity.class) || type.isAnnotationPresent(Converter.class)) {
         mapped.add(type.getName());
       }
