@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The suite's server runs with the production servers' JVM options (server-config/jvm.options): a
  * 512 MB heap, so a request that needs more fails here first, the parallel collector, the
- * optimising compiler's raised thresholds; and with their Payara Micro settings
- * (server-config/payara-micro.asadmin), which leave out the data grid.
+ * optimising compiler's raised thresholds and the metaspace threshold; and with their Payara Micro
+ * settings (server-config/payara-micro.asadmin), which leave out the data grid.
  */
 @ExtendWith(ArquillianExtension.class)
 class ServerJvmIT {
@@ -51,6 +51,20 @@ class ServerJvmIT {
     assertEquals("150000", vm.getVMOption("Tier4CompileThreshold").getValue());
     assertEquals("400000", vm.getVMOption("Tier4BackEdgeThreshold").getValue());
     assertEquals("6000", vm.getVMOption("Tier4MinInvocationThreshold").getValue());
+  }
+
+  @Test
+  void classMetadataGrowsTo192MegabytesBeforeItTriggersACollection() {
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    assertEquals(Long.toString(192L * 1024 * 1024), vm.getVMOption("MetaspaceSize").getValue());
+    // A start loads more than the default threshold's worth, so the setting is what kept the
+    // collections away (144 MB when the server was ready, 4 December 2026).
+    long used =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getName().equals("Metaspace"))
+            .mapToLong(pool -> pool.getUsage().getUsed())
+            .sum();
+    assertTrue(used > 64L * 1024 * 1024, "metaspace in use: " + used);
   }
 
   /**
