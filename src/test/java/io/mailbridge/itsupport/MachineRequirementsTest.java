@@ -5,14 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 
@@ -97,5 +105,50 @@ class MachineRequirementsTest {
       Duration took = Duration.between(start, Instant.now());
       assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
     }
+  }
+
+  @Test
+  void theReadmeNamesEveryTestThatNeedsMoreThanJdkAndMavenCentral() throws Exception {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    int table = readme.indexOf("### Tests and what they need");
+    assertTrue(table >= 0, "README has no section \"Tests and what they need\"");
+    String section = readme.substring(table, readme.indexOf("\n## ", table));
+
+    List<String> needing = testsThatNeedTheMachine();
+    assertTrue(needing.contains("TaskPaneBrowserIT"), needing.toString());
+    assertTrue(
+        needing.contains("ChangelogPortabilityTest.changelogsRunTwiceOnPostgreSql"),
+        needing.toString());
+    List<String> unnamed =
+        needing.stream().filter(name -> !section.contains("`" + name + "`")).toList();
+    assertEquals(List.of(), unnamed, "tests marked @Needs that the README's table does not name");
+  }
+
+  /** Class names for a class marked @Needs, Class.method for a method marked so. */
+  private static List<String> testsThatNeedTheMachine()
+      throws IOException, ClassNotFoundException, URISyntaxException {
+    Path root =
+        Path.of(
+            MachineRequirementsTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path file : walk.filter(p -> p.toString().endsWith(".class")).toList()) {
+        String name = root.relativize(file).toString().replace('/', '.').replace(".class", "");
+        Class<?> type = Class.forName(name, false, MachineRequirementsTest.class.getClassLoader());
+        if (type.isAnnotationPresent(Needs.class)) {
+          names.add(type.getSimpleName());
+        }
+        for (Method method : type.getDeclaredMethods()) {
+          if (method.isAnnotationPresent(Needs.class)) {
+            names.add(type.getSimpleName() + "." + method.getName());
+          }
+        }
+      }
+    }
+    return names;
   }
 }
