@@ -9,15 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Every class compiled from src/main/java, for tests that check a rule over the whole code. */
+/**
+ * The compiled classes of the code or of its tests, for tests that check a rule over all of them.
+ */
 public final class CodeClasses {
   private CodeClasses() {}
 
-  /** The classes, loaded without initialising them. */
+  /** The classes compiled from src/main/java, loaded without initialising them. */
   public static List<Class<?>> all() throws IOException, ClassNotFoundException {
+    return besides(Org.class);
+  }
+
+  /**
+   * Every class compiled into the same directory as the given one (src/main/java's or
+   * src/test/java's), loaded without initialising them.
+   */
+  public static List<Class<?>> besides(Class<?> anchor) throws IOException, ClassNotFoundException {
     Path root;
     try {
-      root = Path.of(Org.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -28,7 +38,7 @@ public final class CodeClasses {
     List<Class<?>> classes = new ArrayList<>();
     for (Path file : files) {
       String name = root.relativize(file).toString().replace('/', '.').replace(".class", "");
-      classes.add(Class.forName(name, false, CodeClasses.class.getClassLoader()));
+      classes.add(Class.forName(name, false, anchor.getClassLoader()));
     }
     return classes;
   }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailbridge.CodeClasses;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 
@@ -125,27 +124,15 @@ class MachineRequirementsTest {
   }
 
   /** Class names for a class marked @Needs, Class.method for a method marked so. */
-  private static List<String> testsThatNeedTheMachine()
-      throws IOException, ClassNotFoundException, URISyntaxException {
-    Path root =
-        Path.of(
-            MachineRequirementsTest.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
+  private static List<String> testsThatNeedTheMachine() throws IOException, ClassNotFoundException {
     List<String> names = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path file : walk.filter(p -> p.toString().endsWith(".class")).toList()) {
-        String name = root.relativize(file).toString().replace('/', '.').replace(".class", "");
-        Class<?> type = Class.forName(name, false, MachineRequirementsTest.class.getClassLoader());
-        if (type.isAnnotationPresent(Needs.class)) {
-          names.add(type.getSimpleName());
-        }
-        for (Method method : type.getDeclaredMethods()) {
-          if (method.isAnnotationPresent(Needs.class)) {
-            names.add(type.getSimpleName() + "." + method.getName());
-          }
+    for (Class<?> type : CodeClasses.besides(MachineRequirementsTest.class)) {
+      if (type.isAnnotationPresent(Needs.class)) {
+        names.add(type.getSimpleName());
+      }
+      for (Method method : type.getDeclaredMethods()) {
+        if (method.isAnnotationPresent(Needs.class)) {
+          names.add(type.getSimpleName() + "." + method.getName());
         }
       }
     }
